@@ -1,0 +1,30 @@
+#pragma once
+// Activation functions with their first and second derivatives (SPEC section 1).
+// The damped dynamics in BBD variables need sigma'' (SPEC section 3), so every
+// activation provides all three.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nnfield {
+
+enum class Activation { tanh, sigmoid, softplus, erf, sin, gelu };
+
+// Throws std::invalid_argument naming the valid choices.
+Activation activation_from_name(std::string_view name);
+std::string activation_name(Activation a);
+const std::vector<std::string>& activation_names();
+
+// Scalar reference implementations.
+double sigma(Activation a, double z);
+double sigma_d1(Activation a, double z);
+double sigma_d2(Activation a, double z);
+
+// Array kernels for the hot path: h[i] = sigma(z[i]), dh[i] = sigma'(z[i]).
+// Vectorised (SLEEF) where available; agree with the scalar versions to ~1 ulp.
+void sigma_and_d1(Activation a, const double* z, double* h, double* dh, std::size_t n);
+// d2[i] = sigma''(z[i]).
+void sigma_d2(Activation a, const double* z, double* d2, std::size_t n);
+
+}  // namespace nnfield

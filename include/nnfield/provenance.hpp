@@ -1,0 +1,26 @@
+#pragma once
+// Who made an output file, from what, with which code: written as attributes of "/".
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace nnfield {
+
+struct Provenance {
+  std::string model_text;      // the model file, verbatim
+  std::string model_path;
+  std::string resolved_toml;   // every key after defaults and --set overrides
+  std::uint64_t seed = 0;
+  std::string command_line;
+  // Filled by collect_build_provenance(): git hash, build type, compiler, library versions.
+  std::map<std::string, std::string> build;
+};
+
+// Code version, build type, compiler and the versions of the libraries compiled in
+// (except HDF5, whose version the writer adds itself: only it includes HDF5).
+std::map<std::string, std::string> collect_build_provenance();
+
+// UTC time stamp "YYYY-MM-DDTHH:MM:SSZ".
+std::string utc_timestamp();
+
+}  // namespace nnfield
