@@ -1,0 +1,55 @@
+#pragma once
+// Time integration of an OdeSystem with Boost.Odeint (src/integrator.cpp is the only
+// file that names Odeint steppers). The loop stops exactly at observation times and
+// at data discontinuities, checks every accepted step for NaN/Inf, and reports
+// progress and interruption through callbacks.
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "nnfield/config.hpp"
+#include "nnfield/ode_system.hpp"
+
+namespace nnfield {
+
+// The state stopped being finite; carries the time of the last good step.
+class NonFiniteState : public std::runtime_error {
+ public:
+  NonFiniteState(double t_bad, double t_good)
+      : std::runtime_error("state became NaN/Inf at t = " + std::to_string(t_bad) +
+                           " (last finite state at t = " + std::to_string(t_good) + ")"),
+        t_bad(t_bad), t_good(t_good) {}
+  double t_bad, t_good;
+};
+class IntegrationInterrupted : public std::runtime_error {
+ public:
+  explicit IntegrationInterrupted(double t) : std::runtime_error("interrupted"), t(t) {}
+  double t;
+};
+class StepSizeUnderflow : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct IntegrationStats {
+  long accepted = 0, rejected = 0;
+};
+
+struct IntegrationCallbacks {
+  std::function<void(const State&, double)> observe;  // at each observation time
+  std::function<void(double)> progress;               // now and then (~5 Hz)
+  std::function<bool()> should_stop;                  // polled every step
+};
+
+// Orders of the steppers (used by the order tests and docs).
+int stepper_order(const std::string& stepper);
+
+// Integrate from t0 to the last observation time. `observe_times` is sorted and
+// starts at or after t0 (t0 itself is observed if listed); `breakpoints` are times
+// where the right-hand side jumps.
+IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::vector<double>& observe_times,
+                           const std::vector<double>& breakpoints, const IntegratorConfig& config,
+                           const IntegrationCallbacks& callbacks);
+
+}  // namespace nnfield

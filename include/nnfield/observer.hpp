@@ -1,0 +1,39 @@
+#pragma once
+// Observers measure; they never integrate. At each output time the runner hands
+// every observer a Snapshot, and the observer appends rows to the run file.
+// Adding a measurement means adding an Observer, not editing the runner.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nnfield/h5io.hpp"
+#include "nnfield/shape.hpp"
+#include "nnfield/training_dynamics.hpp"
+
+namespace nnfield {
+
+struct Snapshot {
+  double t = 0.0;
+  long step = 0;              // accepted integrator steps, or SGD steps
+  const double* W = nullptr;  // (M,N,K)
+  const double* b = nullptr;  // (M,N)
+  const double* v = nullptr;  // [W', b'] or null (first-order dynamics)
+  const double* z = nullptr;  // (M,N): z^(1..M) of the first presented sample
+  double loss = 0.0;
+  EnergyParts energy;
+};
+
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  virtual void declare(RunWriter& writer) = 0;  // create the datasets
+  virtual void observe(const Snapshot& snapshot, RunWriter& writer) = 0;
+};
+
+// /trajectory/time, step and the requested subset of W, b, z, loss.
+std::unique_ptr<Observer> make_trajectory_observer(const NetworkShape& shape,
+                                                   const std::vector<std::string>& datasets);
+// /energy/total, kinetic, potential, dissipated, data_work.
+std::unique_ptr<Observer> make_energy_observer();
+
+}  // namespace nnfield

@@ -1,0 +1,33 @@
+#pragma once
+// What an integrator needs of a system (the Odeint "system" role): the right-hand
+// side, and for symplectic integration the split into coordinates and momenta.
+#include <cstddef>
+#include <vector>
+
+namespace nnfield {
+
+using State = std::vector<double>;
+
+class OdeSystem {
+ public:
+  virtual ~OdeSystem() = default;
+  virtual std::size_t state_size() const = 0;
+  virtual void rhs(const State& x, State& dxdt, double t) = 0;
+
+  // Separable Hamiltonian split for symplectic steppers: x = [q (n), p (n), rest],
+  // q' = p, p' = force(q). Returns 0 when the system has no such split.
+  virtual std::size_t num_coordinates() const { return 0; }
+  virtual void force(const double* /*q*/, double* /*dpdt*/, double /*t*/) {}
+
+  // Called by the integrator on arriving at a breakpoint t where the right-hand side
+  // jumps, before integrating on: lets the system book impulsive effects (the work
+  // done by data that switch at t) into its state.
+  virtual void at_breakpoint(State& /*x*/, double /*t*/) {}
+
+  // The integrator is about to advance to t_end without crossing a breakpoint:
+  // right-hand sides evaluated at t_end belong to this interval (the left limit of
+  // data that switch at t_end).
+  virtual void set_interval_end(double /*t_end*/) {}
+};
+
+}  // namespace nnfield

@@ -1,0 +1,39 @@
+#pragma once
+// Smooth functions on the physical domain x in [0, Lx] (depth, not periodic) and
+// y in [0, Ly) (width, periodic): a seeded random field with a spectral cutoff plus
+// explicit modes,
+//   f(x, y) = mean + sum_{p,q} a_pq cos(pi p x / Lx + 2 pi q y / Ly + theta_pq).
+// Sampling the same field on lattices of different spacing gives the continuum
+// initial data the field-limit work needs.
+#include <vector>
+
+#include "nnfield/rng.hpp"
+
+namespace nnfield {
+
+class SmoothField {
+ public:
+  SmoothField(double Lx, double Ly) : m_Lx(Lx), m_Ly(Ly) {}
+
+  // Random modes 0 <= p <= cutoff_x, -cutoff_y <= q <= cutoff_y (q >= 0 when p = 0,
+  // since cos is even), Gaussian amplitudes scaled so the field's mean square over
+  // the domain is rms^2 (the (0,0) mode is left to `mean`).
+  static SmoothField random(double Lx, double Ly, int cutoff_x, int cutoff_y, double rms, Rng& rng);
+
+  void set_mean(double mean) { m_mean = mean; }
+  void add_mode(int kx, int ky, double amplitude, double phase);
+
+  double operator()(double x, double y) const;
+  double d_dy(double x, double y) const;
+
+ private:
+  struct Mode {
+    int kx, ky;
+    double amplitude, phase;
+  };
+  double m_Lx, m_Ly;
+  double m_mean = 0.0;
+  std::vector<Mode> m_modes;
+};
+
+}  // namespace nnfield

@@ -1,0 +1,71 @@
+#pragma once
+// Training as continuous-time dynamics (SPEC section 2, BBD paper Eqs. 2-5).
+//
+// State layouts (P = number of parameters, q = [W, b]):
+//   GradientFlow: [q (P), dissipated, data_work]
+//   Damped:       [q (P), v = q' (P), dissipated, data_work]
+// The last two entries integrate the energy balance alongside the motion, so that
+//   E(t) - E(0) = -dissipated(t) + data_work(t)
+// can be checked to integrator accuracy (data that switch do impulsive work, booked at
+// the switch):
+//   damped:        E = 1/2 |q'|^2 + l,  dE/dt = -gamma |q'|^2 + dl/dt|_q
+//   gradient flow: E = l,               dE/dt = -eta |dl/dq|^2 + dl/dt|_q
+#include "nnfield/loss_landscape.hpp"
+#include "nnfield/ode_system.hpp"
+
+namespace nnfield {
+
+struct EnergyParts {
+  double kinetic = 0.0, potential = 0.0, dissipated = 0.0, data_work = 0.0;
+  double total() const { return kinetic + potential; }
+};
+
+class TrainingDynamics : public OdeSystem {
+ public:
+  explicit TrainingDynamics(LossLandscape& landscape) : m_landscape(landscape) {}
+  LossLandscape& landscape() { return m_landscape; }
+  std::size_t num_params() const { return m_landscape.num_params(); }
+  // Pointers into a state of this system's layout.
+  const double* params(const State& x) const { return x.data(); }
+  virtual const double* velocities(const State& /*x*/) const { return nullptr; }
+  virtual EnergyParts energy(const State& x, double t) = 0;
+  // Data that switch at t do impulsive work l(q, t+) - l(q, t-): added to data_work.
+  void at_breakpoint(State& x, double t) override;
+  void set_interval_end(double t_end) override { m_landscape.set_interval_end(t_end); }
+  // The initial state from parameters and velocities.
+  virtual State initial_state(const std::vector<double>& q, const std::vector<double>& v) const = 0;
+
+ protected:
+  LossLandscape& m_landscape;
+};
+
+// q' = -eta dl/dq
+class GradientFlow final : public TrainingDynamics {
+ public:
+  GradientFlow(LossLandscape& landscape, double eta);
+  std::size_t state_size() const override { return num_params() + 2; }
+  void rhs(const State& x, State& dxdt, double t) override;
+  EnergyParts energy(const State& x, double t) override;
+  State initial_state(const std::vector<double>& q, const std::vector<double>& v) const override;
+
+ private:
+  double m_eta;
+};
+
+// q'' + gamma q' + dl/dq = 0
+class Damped final : public TrainingDynamics {
+ public:
+  Damped(LossLandscape& landscape, double gamma);
+  std::size_t state_size() const override { return 2 * num_params() + 2; }
+  void rhs(const State& x, State& dxdt, double t) override;
+  std::size_t num_coordinates() const override { return num_params(); }
+  void force(const double* q, double* dpdt, double t) override;
+  const double* velocities(const State& x) const override { return x.data() + num_params(); }
+  EnergyParts energy(const State& x, double t) override;
+  State initial_state(const std::vector<double>& q, const std::vector<double>& v) const override;
+
+ private:
+  double m_gamma;
+};
+
+}  // namespace nnfield

@@ -1,0 +1,100 @@
+#include "nnfield/bbd_variables.hpp"
+
+#include <vector>
+
+namespace nnfield {
+
+namespace {
+// h^(m) for m = 0..M-1 from X and z^(1..M-1): h^(0) = X, h^(m) = sigma(z^(m)).
+const double* layer_input(const NetworkShape& s, Activation act, const double* z, const double* X, int m,
+                          std::vector<double>& h) {
+  if (m == 0) return X;
+  const double* zm = z + std::size_t(m - 1) * s.N;
+  for (int j = 0; j < s.N; ++j) h[std::size_t(j)] = sigma(act, zm[j]);
+  return h.data();
+}
+// h'^(m): X' at the input, sigma'(z) z' inside.
+const double* layer_input_velocity(const NetworkShape& s, Activation act, const double* z, const double* zdot,
+                                   const double* Xdot, int m, std::vector<double>& hd) {
+  if (m == 0) return Xdot;
+  const double* zm = z + std::size_t(m - 1) * s.N;
+  const double* zdm = zdot + std::size_t(m - 1) * s.N;
+  for (int j = 0; j < s.N; ++j) hd[std::size_t(j)] = sigma_d1(act, zm[j]) * zdm[j];
+  return hd.data();
+}
+}  // namespace
+
+void to_bbd(const NetworkShape& s, Activation act, const double* W, const double* b, const double* X,
+            double* z) {
+  std::vector<double> h(std::size_t(s.N));
+  const int K = s.K();
+  for (int m = 0; m < s.M; ++m) {
+    const double* hm = layer_input(s, act, z, X, m, h);
+    double* zn = z + std::size_t(m) * s.N;  // z^(m+1)
+    for (int i = 0; i < s.N; ++i) {
+      double acc = b[s.b_index(m, i)];
+      for (int k = 0; k < K; ++k) acc += W[s.w_index(m, i, k)] * hm[s.wrap(i + k - s.r)];
+      zn[i] = acc;
+    }
+  }
+}
+
+void from_bbd(const NetworkShape& s, Activation act, const double* W, const double* z, const double* X,
+              double* b) {
+  std::vector<double> h(std::size_t(s.N));
+  const int K = s.K();
+  for (int m = 0; m < s.M; ++m) {
+    const double* hm = layer_input(s, act, z, X, m, h);
+    const double* zn = z + std::size_t(m) * s.N;
+    for (int i = 0; i < s.N; ++i) {
+      double U = 0.0;  // U[m,i] = sum_k W[m,i,k] h^(m)_{i+k-r}
+      for (int k = 0; k < K; ++k) U += W[s.w_index(m, i, k)] * hm[s.wrap(i + k - s.r)];
+      b[s.b_index(m, i)] = zn[i] - U;
+    }
+  }
+}
+
+void from_bbd_velocity(const NetworkShape& s, Activation act, const double* W, const double* Wdot,
+                       const double* z, const double* zdot, const double* X, const double* Xdot,
+                       double* bdot) {
+  std::vector<double> h(std::size_t(s.N)), hd(std::size_t(s.N));
+  const int K = s.K();
+  for (int m = 0; m < s.M; ++m) {
+    const double* hm = layer_input(s, act, z, X, m, h);
+    const double* hdm = layer_input_velocity(s, act, z, zdot, Xdot, m, hd);
+    const double* zdn = zdot + std::size_t(m) * s.N;
+    for (int i = 0; i < s.N; ++i) {
+      double Udot = 0.0;  // U'[m,i] = sum_k (W' h + W h')
+      for (int k = 0; k < K; ++k) {
+        const int j = s.wrap(i + k - s.r);
+        const std::size_t w = s.w_index(m, i, k);
+        Udot += Wdot[w] * hm[j] + W[w] * hdm[j];
+      }
+      bdot[s.b_index(m, i)] = zdn[i] - Udot;
+    }
+  }
+}
+
+void to_bbd_velocity(const NetworkShape& s, Activation act, const double* W, const double* Wdot,
+                     const double* b, const double* bdot, const double* X, const double* Xdot,
+                     double* zdot) {
+  std::vector<double> z(s.num_biases()), h(std::size_t(s.N)), hd(std::size_t(s.N));
+  to_bbd(s, act, W, b, X, z.data());
+  const int K = s.K();
+  for (int m = 0; m < s.M; ++m) {
+    const double* hm = layer_input(s, act, z.data(), X, m, h);
+    const double* hdm = layer_input_velocity(s, act, z.data(), zdot, Xdot, m, hd);
+    double* zdn = zdot + std::size_t(m) * s.N;
+    for (int i = 0; i < s.N; ++i) {
+      double acc = bdot[s.b_index(m, i)];
+      for (int k = 0; k < K; ++k) {
+        const int j = s.wrap(i + k - s.r);
+        const std::size_t w = s.w_index(m, i, k);
+        acc += Wdot[w] * hm[j] + W[w] * hdm[j];
+      }
+      zdn[i] = acc;
+    }
+  }
+}
+
+}  // namespace nnfield

@@ -1,0 +1,318 @@
+// The model-file schema table: every key of every section, in documentation order.
+// To add a key: add a field (with its default) to config.hpp, one line here, and,
+// if it interacts with other keys, a rule in config_checks.cpp. Parsing, the
+// resolved TOML and docs/model-files.md follow automatically.
+#include "config_schema.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <type_traits>
+#include <utility>
+
+namespace nnfield::detail {
+namespace {
+
+// Binds a key to the struct field `acc` returns; `acc` is a generic lambda
+// `[](auto& c) -> auto& { return c.x.y; }` so one accessor serves both get and set.
+// The value kind and the representable integer range follow from the field's type.
+template <class T>
+constexpr ValueKind kind_of() {
+  if constexpr (std::is_same_v<T, bool>) return ValueKind::boolean;
+  else if constexpr (std::is_same_v<T, double>) return ValueKind::floating;
+  else if constexpr (std::is_same_v<T, std::string>) return ValueKind::string;
+  else if constexpr (std::is_same_v<T, std::vector<double>>) return ValueKind::float_array;
+  else if constexpr (std::is_same_v<T, std::vector<std::string>>) return ValueKind::string_array;
+  else {
+    static_assert(std::is_same_v<T, std::vector<FieldMode>>, "no ValueKind for this field type");
+    return ValueKind::mode_array;
+  }
+}
+
+// Binds a key to the struct field `acc` returns; `acc` is a generic lambda
+// `[](auto& c) -> auto& { return c.x.y; }` so one accessor serves both get and set.
+// The value kind and the representable integer range follow from the field's type.
+template <class Root, class Acc>
+KeySpec<Root> key(std::string name, Acc acc, std::string doc) {
+  using T = std::decay_t<decltype(acc(std::declval<Root&>()))>;
+  KeySpec<Root> k;
+  k.name = std::move(name);
+  k.doc = std::move(doc);
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    // Values arrive as int64 (TOML's integers); the parser range-checks against
+    // [int_lo, int_hi] before set() narrows.
+    k.kind = ValueKind::integer;
+    using Lim = std::numeric_limits<T>;
+    constexpr auto i64_max = std::numeric_limits<std::int64_t>::max();
+    k.int_lo = Lim::is_signed ? std::int64_t(Lim::min()) : 0;
+    k.int_hi = sizeof(T) >= sizeof(std::int64_t) ? i64_max : std::int64_t(Lim::max());
+    k.get = [acc](const Root& r) { return Value{std::int64_t(acc(r))}; };
+    k.set = [acc](Root& r, const Value& v) { acc(r) = T(std::get<std::int64_t>(v)); };
+  } else {
+    k.kind = kind_of<T>();
+    k.get = [acc](const Root& r) { return Value{acc(r)}; };
+    k.set = [acc](Root& r, const Value& v) { acc(r) = std::get<T>(v); };
+  }
+  return k;
+}
+
+// A string key stored as an enum: the schema sees names, the struct sees the enum.
+template <class E>
+ModelKey enum_key(std::string name, E NetworkConfig::*field, std::vector<std::string> names,
+                  std::string (*to_name)(E), E (*from_name)(std::string_view), std::string doc) {
+  ModelKey k;
+  k.name = std::move(name);
+  k.kind = ValueKind::string;
+  k.doc = std::move(doc);
+  k.choices = std::move(names);
+  k.get = [field, to_name](const ModelConfig& c) { return Value{to_name(c.network.*field)}; };
+  k.set = [field, from_name](ModelConfig& c, const Value& v) {
+    c.network.*field = from_name(std::get<std::string>(v));
+  };
+  return k;
+}
+
+// [init.smooth] and [init.smooth_velocity] share their keys.
+template <class Acc>
+void add_smooth_keys(std::vector<ModelKey>& keys, const std::string& prefix, Acc smooth) {
+  auto field = [smooth](auto member) {
+    return [smooth, member](auto& c) -> auto& { return smooth(c).*member; };
+  };
+  using S = SmoothFieldConfig;
+  keys.push_back(key<ModelConfig>(prefix + ".cutoff_x", field(&S::cutoff_x),
+                                  "largest depth mode number in the random part").at_least(0));
+  keys.push_back(key<ModelConfig>(prefix + ".cutoff_y", field(&S::cutoff_y),
+                                  "largest |width mode number| in the random part").at_least(0));
+  keys.push_back(key<ModelConfig>(prefix + ".w_amplitude", field(&S::w_amplitude),
+                                  "RMS of the random part of each weight field w_k").at_least(0));
+  keys.push_back(key<ModelConfig>(prefix + ".w_mean", field(&S::w_mean),
+                                  "mean of w_k for k = 0..2r; empty: 1/K each")
+                     .note("K = 2r+1 entries, or empty"));
+  keys.push_back(key<ModelConfig>(prefix + ".phi_amplitude", field(&S::phi_amplitude),
+                                  "RMS of the random neuron field phi").at_least(0));
+  keys.push_back(key<ModelConfig>(prefix + ".modes", field(&S::modes),
+                                  "explicit modes added to the field (see the table below)"));
+}
+
+std::vector<ModelKey> build_model_keys() {
+  std::vector<ModelKey> k;
+  auto add = [&k](ModelKey key) -> ModelKey& { return k.emplace_back(std::move(key)); };
+  using C = ModelConfig;
+  // clang-format off
+  add(key<C>("run.title", [](auto& c) -> auto& { return c.title; }, "free text, copied into outputs"));
+  add(key<C>("run.seed", [](auto& c) -> auto& { return c.seed; },
+             "master seed; components draw independent sub-streams")).at_least(0);
+
+  add(key<C>("network.M", [](auto& c) -> auto& { return c.network.shape.M; },
+             "weight layers; neuron layers are m = 0..M (0 = input X, M = output Z)")).at_least(1);
+  add(key<C>("network.N", [](auto& c) -> auto& { return c.network.shape.N; },
+             "width; neuron index i is periodic modulo N")).at_least(3);
+  add(key<C>("network.r", [](auto& c) -> auto& { return c.network.shape.r; },
+             "radius of the local connection; fan-in K = 2r+1")).at_least(0).note("r < N/2");
+  add(enum_key("network.activation", &NetworkConfig::activation, activation_names(),
+               activation_name, activation_from_name, "activation function sigma"));
+  add(enum_key("network.loss", &NetworkConfig::loss, loss_names(), loss_name, loss_from_name,
+               "per-site loss l_i(Z_i, Y_i)"));
+  add(key<C>("network.Lx", [](auto& c) -> auto& { return c.network.Lx; },
+             "physical depth; lattice spacing ax = Lx / M")).above(0);
+  add(key<C>("network.Ly", [](auto& c) -> auto& { return c.network.Ly; },
+             "physical width (periodic); lattice spacing ay = Ly / N")).above(0);
+
+  add(key<C>("init.kind", [](auto& c) -> auto& { return c.init.kind; },
+             "initial parameters: random (Gaussian), file (HDF5), smooth (smooth fields)"))
+      .one_of({"random", "file", "smooth"});
+  add(key<C>("init.sigma_w", [](auto& c) -> auto& { return c.init.sigma_w; },
+             "kind = \"random\": weights ~ N(0, sigma_w^2 / K)")).at_least(0);
+  add(key<C>("init.sigma_b", [](auto& c) -> auto& { return c.init.sigma_b; },
+             "kind = \"random\": biases ~ N(0, sigma_b^2)")).at_least(0);
+  add(key<C>("init.file", [](auto& c) -> auto& { return c.init.file; },
+             "HDF5 file with /W (M,N,K), /b (M,N), optional /Wdot, /bdot"))
+      .note("required if kind or velocity is \"file\"");
+  add(key<C>("init.velocity", [](auto& c) -> auto& { return c.init.velocity; },
+             "initial velocities (damped dynamics only)"))
+      .one_of({"zero", "random", "smooth", "file"});
+  add(key<C>("init.sigma_v", [](auto& c) -> auto& { return c.init.sigma_v; },
+             "velocity = \"random\": W', b' ~ N(0, sigma_v^2)")).at_least(0);
+  add_smooth_keys(k, "init.smooth", [](auto& c) -> auto& { return c.init.smooth; });
+  add_smooth_keys(k, "init.smooth_velocity", [](auto& c) -> auto& { return c.init.smooth_velocity; });
+
+  add(key<C>("data.source", [](auto& c) -> auto& { return c.data.source; },
+             "pair (one pair), file (HDF5 /X, /Y (S,N)), teacher (Y = teacher(X)), random (i.i.d.)"))
+      .one_of({"pair", "file", "teacher", "random"});
+  add(key<C>("data.file", [](auto& c) -> auto& { return c.data.file; },
+             "source = \"file\": HDF5 file with /X (S,N), /Y (S,N)"))
+      .note("required if source is \"file\"");
+  add(key<C>("data.samples", [](auto& c) -> auto& { return c.data.samples; },
+             "number S of generated samples")).at_least(1);
+  add(key<C>("data.x", [](auto& c) -> auto& { return c.data.x; },
+             "source = \"pair\": explicit input X; empty: random")).note("N entries, or empty");
+  add(key<C>("data.y", [](auto& c) -> auto& { return c.data.y; },
+             "source = \"pair\": explicit target Y; empty: random")).note("N entries, or empty");
+  add(key<C>("data.x_kind", [](auto& c) -> auto& { return c.data.x_kind; },
+             "generated X: random (i.i.d. N(0, x_scale^2)) or smooth")).one_of({"random", "smooth"});
+  add(key<C>("data.x_scale", [](auto& c) -> auto& { return c.data.x_scale; },
+             "scale of generated X")).at_least(0);
+  add(key<C>("data.x_cutoff", [](auto& c) -> auto& { return c.data.x_cutoff; },
+             "x_kind = \"smooth\": largest width mode of X")).at_least(0);
+  add(key<C>("data.y_scale", [](auto& c) -> auto& { return c.data.y_scale; },
+             "source = \"random\"/\"pair\": Y ~ N(0, y_scale^2)")).at_least(0);
+  add(key<C>("data.presentation", [](auto& c) -> auto& { return c.data.presentation; },
+             "fixed (sample 0), switch (next sample every tau), blend (C^2 blend over tau), "
+             "full_batch (mean over all samples)"))
+      .one_of({"fixed", "switch", "blend", "full_batch"});
+  add(key<C>("data.tau", [](auto& c) -> auto& { return c.data.tau; },
+             "time each sample is presented (switch, blend)")).above(0);
+  add(key<C>("data.order", [](auto& c) -> auto& { return c.data.order; },
+             "sample order: sequential, shuffle (per epoch), random (with replacement)"))
+      .one_of({"sequential", "shuffle", "random"});
+  add(key<C>("data.teacher.M", [](auto& c) -> auto& { return c.data.teacher.M; },
+             "teacher depth; 0: the student's M")).at_least(0);
+  add(key<C>("data.teacher.r", [](auto& c) -> auto& { return c.data.teacher.r; },
+             "teacher radius; -1: the student's r")).at_least(-1).note("r < N/2");
+  std::vector<std::string> teacher_activations{""};
+  for (const auto& name : activation_names()) teacher_activations.push_back(name);
+  add(key<C>("data.teacher.activation", [](auto& c) -> auto& { return c.data.teacher.activation; },
+             "teacher activation; empty: the student's")).one_of(teacher_activations);
+  add(key<C>("data.teacher.sigma_w", [](auto& c) -> auto& { return c.data.teacher.sigma_w; },
+             "teacher weights ~ N(0, sigma_w^2 / K)")).at_least(0);
+  add(key<C>("data.teacher.sigma_b", [](auto& c) -> auto& { return c.data.teacher.sigma_b; },
+             "teacher biases ~ N(0, sigma_b^2)")).at_least(0);
+  add(key<C>("data.teacher.noise", [](auto& c) -> auto& { return c.data.teacher.noise; },
+             "standard deviation of Gaussian noise added to the teacher's output")).at_least(0);
+
+  add(key<C>("dynamics.kind", [](auto& c) -> auto& { return c.dynamics.kind; },
+             "damped: q'' + gamma q' + dl/dq = 0; gradient_flow: q' = -eta dl/dq; sgd: discrete steps"))
+      .one_of({"damped", "gradient_flow", "sgd"});
+  add(key<C>("dynamics.gamma", [](auto& c) -> auto& { return c.dynamics.gamma; },
+             "damped: friction gamma")).at_least(0);
+  add(key<C>("dynamics.eta", [](auto& c) -> auto& { return c.dynamics.eta; },
+             "gradient_flow: rate eta; sgd: step size")).above(0);
+  add(key<C>("dynamics.batch", [](auto& c) -> auto& { return c.dynamics.batch; },
+             "sgd: mini-batch size (mean loss over the batch)")).at_least(1)
+      .note("<= data.samples for sgd on generated data");
+  add(key<C>("dynamics.t_end", [](auto& c) -> auto& { return c.dynamics.t_end; },
+             "damped, gradient_flow: final time")).above(0);
+  add(key<C>("dynamics.steps", [](auto& c) -> auto& { return c.dynamics.steps; },
+             "sgd: number of steps")).at_least(1);
+
+  add(key<C>("integrator.stepper", [](auto& c) -> auto& { return c.integrator.stepper; },
+             "rk4 (fixed step), dopri5 / rkf78 (embedded error control), symplectic"))
+      .one_of({"rk4", "dopri5", "rkf78", "symplectic"})
+      .note("symplectic: dynamics.kind = \"damped\", gamma = 0, presentation fixed or full_batch");
+  add(key<C>("integrator.adaptive", [](auto& c) -> auto& { return c.integrator.adaptive; },
+             "dopri5/rkf78: error control; false: fixed dt"));
+  add(key<C>("integrator.dt", [](auto& c) -> auto& { return c.integrator.dt; },
+             "fixed step, or the first trial step when adaptive")).above(0);
+  add(key<C>("integrator.rtol", [](auto& c) -> auto& { return c.integrator.rtol; },
+             "adaptive: relative tolerance")).above(0);
+  add(key<C>("integrator.atol", [](auto& c) -> auto& { return c.integrator.atol; },
+             "adaptive: absolute tolerance")).above(0);
+  add(key<C>("integrator.dt_min", [](auto& c) -> auto& { return c.integrator.dt_min; },
+             "adaptive: give up (with a message) below this step")).above(0);
+
+  add(key<C>("output.every", [](auto& c) -> auto& { return c.output.every; },
+             "damped, gradient_flow: output cadence in time")).above(0);
+  add(key<C>("output.every_steps", [](auto& c) -> auto& { return c.output.every_steps; },
+             "sgd: output cadence in steps")).at_least(1);
+  add(key<C>("output.trajectory", [](auto& c) -> auto& { return c.output.trajectory; },
+             "datasets written under /trajectory")).one_of({"W", "b", "z", "loss"});
+  add(key<C>("output.flush_every", [](auto& c) -> auto& { return c.output.flush_every; },
+             "flush the output file every this many rows")).at_least(1);
+  // clang-format on
+  return k;
+}
+
+std::vector<ModeKey> build_mode_keys() {
+  std::vector<ModeKey> k;
+  using F = FieldMode;
+  // clang-format off
+  k.push_back(key<F>("field", [](auto& m) -> auto& { return m.field; },
+                     "w: weight field w_offset; phi: neuron field").one_of({"w", "phi"}).require());
+  k.push_back(key<F>("offset", [](auto& m) -> auto& { return m.offset; },
+                     "weight offset k - r (field = \"w\")").note("|offset| <= r"));
+  k.push_back(key<F>("kx", [](auto& m) -> auto& { return m.kx; },
+                     "depth mode number (cosine series on [0, Lx])").at_least(0));
+  k.push_back(key<F>("ky", [](auto& m) -> auto& { return m.ky; },
+                     "width mode number (periodic on [0, Ly))"));
+  k.push_back(key<F>("amplitude", [](auto& m) -> auto& { return m.amplitude; }, "coefficient of the cosine"));
+  k.push_back(key<F>("phase", [](auto& m) -> auto& { return m.phase; }, "phase in radians"));
+  // clang-format on
+  return k;
+}
+
+}  // namespace
+
+const std::vector<ModelKey>& model_keys() {
+  // Built on first use, not at static initialisation: the activation and loss name
+  // lists live in other translation units.
+  static const std::vector<ModelKey> keys = build_model_keys();
+  return keys;
+}
+
+const std::vector<ModeKey>& mode_keys() {
+  static const std::vector<ModeKey> keys = build_mode_keys();
+  return keys;
+}
+
+const std::vector<SectionSpec>& model_sections() {
+  static const std::vector<SectionSpec> sections = {
+      {"run", "Identification and the master random seed."},
+      {"network", "The locally connected network, periodic in width, and its physical size."},
+      {"init", "Initial parameters (W, b) and, for damped dynamics, initial velocities."},
+      {"init.smooth", "Smooth initial fields for `init.kind = \"smooth\"`: random smooth "
+                      "fields with a spectral cutoff plus explicit `modes`."},
+      {"init.smooth_velocity", "Smooth initial velocities for `init.velocity = \"smooth\"` "
+                               "(same keys as `[init.smooth]`)."},
+      {"data", "Training samples and how they are presented to the dynamics."},
+      {"data.teacher", "The teacher network for `data.source = \"teacher\"` (same width N)."},
+      {"dynamics", "Training dynamics: damped (heavy ball), gradient flow or SGD."},
+      {"integrator", "ODE integration of the continuous dynamics."},
+      {"output", "What is written to the output file, and how often."},
+  };
+  return sections;
+}
+
+const std::vector<std::string>& reserved_names() {
+  // RESERVED KEYS. Names listed here (a dotted key such as "observers.energy", or a
+  // whole section such as "observers") are accepted with any value and stored nowhere,
+  // so model files can carry settings for features still being written. When a
+  // feature lands, move its names from here into build_model_keys(). Currently none:
+  // everything else is an error, so typos never pass silently.
+  static const std::vector<std::string> names = {};
+  return names;
+}
+
+const ModelKey* find_model_key(std::string_view name) {
+  const auto& keys = model_keys();
+  auto it = std::find_if(keys.begin(), keys.end(), [&](const ModelKey& k) { return k.name == name; });
+  return it == keys.end() ? nullptr : &*it;
+}
+
+bool is_model_section(std::string_view name) {
+  const auto& s = model_sections();
+  return std::any_of(s.begin(), s.end(), [&](const SectionSpec& x) { return x.name == name; });
+}
+
+std::string section_of(std::string_view key) {
+  auto dot = key.rfind('.');
+  return dot == std::string_view::npos ? std::string() : std::string(key.substr(0, dot));
+}
+
+std::string leaf_of(std::string_view key) {
+  auto dot = key.rfind('.');
+  return std::string(dot == std::string_view::npos ? key : key.substr(dot + 1));
+}
+
+const char* kind_name(ValueKind kind) {
+  switch (kind) {
+    case ValueKind::boolean: return "boolean";
+    case ValueKind::integer: return "integer";
+    case ValueKind::floating: return "float";
+    case ValueKind::string: return "string";
+    case ValueKind::float_array: return "array of floats";
+    case ValueKind::string_array: return "array of strings";
+    case ValueKind::mode_array: return "array of tables";
+  }
+  return "?";
+}
+
+}  // namespace nnfield::detail

@@ -1,0 +1,177 @@
+#include "nnfield/data.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+#include "nnfield/h5io.hpp"
+#include "nnfield/network.hpp"
+#include "nnfield/rng.hpp"
+#include "nnfield/smooth_field.hpp"
+
+namespace nnfield {
+
+namespace {
+
+void generate_inputs(Samples& d, const DataConfig& cfg, double Ly, Rng& rng) {
+  const int N = d.N;
+  for (int s = 0; s < d.S; ++s) {
+    double* x = d.X.data() + std::size_t(s) * N;
+    if (cfg.x_kind == "smooth") {
+      const SmoothField f = SmoothField::random(1.0, Ly, 0, cfg.x_cutoff, cfg.x_scale, rng);
+      for (int i = 0; i < N; ++i) x[i] = f(0.0, Ly * i / N);
+    } else {
+      for (int i = 0; i < N; ++i) x[i] = cfg.x_scale * rng.normal();
+    }
+  }
+}
+
+// Y = teacher(X) + noise, the teacher a random network of the same width.
+void teacher_targets(Samples& d, const ModelConfig& config) {
+  const TeacherConfig& t = config.data.teacher;
+  NetworkShape shape{t.M > 0 ? t.M : config.network.shape.M, d.N,
+                     t.r >= 0 ? t.r : config.network.shape.r};
+  const Activation act = t.activation.empty() ? config.network.activation : activation_from_name(t.activation);
+  Rng rng(derive_seed(config.seed, "teacher"));
+  std::vector<double> W(shape.num_weights()), b(shape.num_biases());
+  const double sw = t.sigma_w / std::sqrt(double(shape.K()));
+  for (auto& w : W) w = sw * rng.normal();
+  for (auto& v : b) v = t.sigma_b * rng.normal();
+  Network teacher(shape, act, Loss::mse);
+  teacher.forward(W.data(), b.data(), d.X.data(), d.S);
+  teacher.output(d.Y.data());
+  for (auto& y : d.Y) y += t.noise * rng.normal();
+}
+
+}  // namespace
+
+Samples make_samples(const ModelConfig& config) {
+  const DataConfig& cfg = config.data;
+  const int N = config.network.shape.N;
+  Samples d;
+  d.N = N;
+  if (cfg.source == "file") {
+    DataFile f;
+    try {
+      f = read_data_file(cfg.file, N);
+    } catch (const H5Error& e) {
+      throw ConfigError(config.source_path + ": data.file: " + e.what());
+    }
+    d.S = f.S;
+    d.X = std::move(f.X);
+    d.Y = std::move(f.Y);
+    return d;
+  }
+  Rng rng(derive_seed(config.seed, "data"));
+  d.S = cfg.source == "pair" ? 1 : cfg.samples;
+  d.X.assign(std::size_t(d.S) * N, 0.0);
+  d.Y.assign(std::size_t(d.S) * N, 0.0);
+  if (cfg.source == "pair" && !cfg.x.empty())
+    d.X = cfg.x;
+  else
+    generate_inputs(d, cfg, config.network.Ly, rng);
+  if (cfg.source == "teacher") {
+    teacher_targets(d, config);
+  } else if (cfg.source == "pair" && !cfg.y.empty()) {
+    d.Y = cfg.y;
+  } else {
+    for (auto& y : d.Y) y = cfg.y_scale * rng.normal();
+  }
+  return d;
+}
+
+SampleOrder::SampleOrder(int S, const std::string& order, std::uint64_t seed)
+    : m_S(S), m_order(order), m_seed(seed) {}
+
+int SampleOrder::operator[](long j) {
+  if (m_order == "sequential") return int(j % m_S);
+  while (long(m_sequence.size()) <= j) {
+    // Re-derive a generator per block so growth on demand stays reproducible.
+    Rng block(derive_seed(m_seed, std::to_string(m_draws++)));
+    if (m_order == "shuffle") {
+      std::vector<int> perm(static_cast<std::size_t>(m_S));
+      std::iota(perm.begin(), perm.end(), 0);
+      for (int i = m_S - 1; i > 0; --i) std::swap(perm[std::size_t(i)], perm[block.index(std::size_t(i) + 1)]);
+      m_sequence.insert(m_sequence.end(), perm.begin(), perm.end());
+    } else {
+      for (int i = 0; i < m_S; ++i) m_sequence.push_back(int(block.index(std::size_t(m_S))));
+    }
+  }
+  return m_sequence[std::size_t(j)];
+}
+
+DataStream::DataStream(Samples samples, const DataConfig& config, std::uint64_t seed, double t_end)
+    : m_samples(std::move(samples)),
+      m_presentation(config.presentation),
+      m_tau(config.tau),
+      m_batch(config.presentation == "full_batch" ? m_samples.S : 1) {
+  SampleOrder order(m_samples.S, config.order, derive_seed(seed, "order"));
+  const long segments = time_dependent() ? long(std::ceil(t_end / m_tau)) + 2 : 1;
+  for (long j = 0; j < segments; ++j) m_sequence.push_back(m_presentation == "fixed" ? 0 : order[j]);
+}
+
+void DataStream::at(double t, double* X, double* Y, double* Xdot, double* Ydot, bool left_limit) const {
+  const int N = m_samples.N;
+  const std::size_t row = std::size_t(N) * sizeof(double);
+  if (m_presentation == "full_batch") {
+    std::copy(m_samples.X.begin(), m_samples.X.end(), X);
+    std::copy(m_samples.Y.begin(), m_samples.Y.end(), Y);
+    if (Xdot) std::fill(Xdot, Xdot + m_samples.X.size(), 0.0);
+    if (Ydot) std::fill(Ydot, Ydot + m_samples.Y.size(), 0.0);
+    return;
+  }
+  long j = 0;
+  double u = 0.0;
+  if (time_dependent()) {
+    // Segment j covers [j tau, (j+1) tau) with the boundaries computed as j * tau,
+    // exactly as breakpoints() reports them, so a switch never hides in round-off.
+    const double tt = std::max(t, 0.0);
+    j = long(std::floor(tt / m_tau));
+    if (double(j + 1) * m_tau <= tt) ++j;
+    if (j > 0 && double(j) * m_tau > tt) --j;
+    j = std::min(j, long(m_sequence.size()) - 2);
+    u = (tt - double(j) * m_tau) / m_tau;
+    if (left_limit && j > 0 && u <= 1e-12) {  // on a switch, up to round-off: the segment before
+      --j;
+      u = 1.0;
+    }
+  }
+  const int a = m_sequence[std::size_t(j)];
+  if (m_presentation != "blend") {
+    std::memcpy(X, m_samples.x(a), row);
+    std::memcpy(Y, m_samples.y(a), row);
+    if (Xdot) std::fill(Xdot, Xdot + N, 0.0);
+    if (Ydot) std::fill(Ydot, Ydot + N, 0.0);
+    return;
+  }
+  // C^2 smoothstep: s(0)=0, s(1)=1, s' and s'' vanish at both ends.
+  const int c = m_sequence[std::size_t(j) + 1];
+  const double s = u * u * u * (10.0 + u * (-15.0 + 6.0 * u));
+  const double ds = 30.0 * u * u * (1.0 - u) * (1.0 - u) / m_tau;
+  const double *xa = m_samples.x(a), *xc = m_samples.x(c), *ya = m_samples.y(a), *yc = m_samples.y(c);
+  for (int i = 0; i < N; ++i) {
+    X[i] = xa[i] + s * (xc[i] - xa[i]);
+    Y[i] = ya[i] + s * (yc[i] - ya[i]);
+    if (Xdot) Xdot[i] = ds * (xc[i] - xa[i]);
+    if (Ydot) Ydot[i] = ds * (yc[i] - ya[i]);
+  }
+}
+
+std::vector<double> DataStream::breakpoints(double t0, double t1) const {
+  std::vector<double> out;
+  if (m_presentation != "switch") return out;
+  for (long j = long(std::floor(t0 / m_tau)) + 1; double(j) * m_tau < t1; ++j)
+    if (double(j) * m_tau > t0) out.push_back(double(j) * m_tau);
+  return out;
+}
+
+BatchSampler::BatchSampler(int S, int batch, const std::string& order, std::uint64_t seed)
+    : m_order(S, order, seed), m_batch(std::size_t(batch)) {}
+
+const std::vector<int>& BatchSampler::next() {
+  for (auto& i : m_batch) i = m_order[m_drawn++];
+  return m_batch;
+}
+
+}  // namespace nnfield

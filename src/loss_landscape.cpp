@@ -1,0 +1,38 @@
+#include "nnfield/loss_landscape.hpp"
+
+namespace nnfield {
+
+LossLandscape::LossLandscape(Network& network, const DataStream& data)
+    : m_network(network), m_data(data) {
+  const std::size_t n = std::size_t(data.batch()) * std::size_t(data.width());
+  for (auto* v : {&m_X, &m_Y, &m_Xdot, &m_Ydot, &m_gX, &m_gY}) v->assign(n, 0.0);
+}
+
+void LossLandscape::load_data(double t, bool left_limit) {
+  m_data.at(t, m_X.data(), m_Y.data(), m_Xdot.data(), m_Ydot.data(), left_limit);
+}
+
+double LossLandscape::evaluate(const double* q, double t, double* grad, double* data_power) {
+  load_data(t, t >= m_interval_end);
+  const std::size_t nw = m_network.shape().num_weights();
+  const bool moving = data_power && m_data.time_dependent();
+  const double l = m_network.value_and_gradient(q, q + nw, m_X.data(), m_Y.data(), m_data.batch(), grad,
+                                                grad + nw, moving ? m_gX.data() : nullptr,
+                                                moving ? m_gY.data() : nullptr);
+  if (data_power) {
+    double p = 0.0;
+    if (moving)
+      for (std::size_t j = 0; j < m_X.size(); ++j) p += m_gX[j] * m_Xdot[j] + m_gY[j] * m_Ydot[j];
+    *data_power = p;
+  }
+  return l;
+}
+
+double LossLandscape::loss(const double* q, double t, bool left_limit) {
+  load_data(t, left_limit);
+  const std::size_t nw = m_network.shape().num_weights();
+  m_network.forward(q, q + nw, m_X.data(), m_data.batch());
+  return m_network.loss(m_Y.data());
+}
+
+}  // namespace nnfield

@@ -1,0 +1,70 @@
+// Build provenance: which code, built how, against which libraries. Every output
+// file records this so a result can be traced back to the binary that made it.
+#include "nnfield/provenance.hpp"
+
+#include <Eigen/Core>
+#include <boost/version.hpp>
+#include <ctime>
+#include <string>
+
+// The build system passes these; the defaults keep a hand-compiled file honest
+// ("unknown") rather than failing to build.
+#ifndef NNFIELD_GIT_HASH
+#define NNFIELD_GIT_HASH "unknown"
+#endif
+#ifndef NNFIELD_BUILD_TYPE
+#define NNFIELD_BUILD_TYPE "unknown"
+#endif
+#ifndef NNFIELD_VERSION
+#define NNFIELD_VERSION "unknown"
+#endif
+
+namespace nnfield {
+
+namespace detail {
+
+std::string compiler_description() {
+#if defined(__clang__)
+  return std::string("clang ") + __clang_version__;
+#elif defined(__GNUC__)
+  return std::string("gcc ") + __VERSION__;
+#elif defined(__VERSION__)
+  return __VERSION__;
+#else
+  return "unknown";
+#endif
+}
+
+}  // namespace detail
+
+std::map<std::string, std::string> collect_build_provenance() {
+  std::map<std::string, std::string> build;
+  // CMake passes an empty string when the value is not known (e.g. no git, no
+  // CMAKE_BUILD_TYPE); record that as "unknown" rather than an empty attribute.
+  auto or_unknown = [](const std::string& s) { return s.empty() ? std::string("unknown") : s; };
+  build["git_hash"] = or_unknown(NNFIELD_GIT_HASH);
+  build["build_type"] = or_unknown(NNFIELD_BUILD_TYPE);
+  build["nnfield_version"] = or_unknown(NNFIELD_VERSION);
+  build["compiler"] = detail::compiler_description();
+  build["eigen_version"] = std::to_string(EIGEN_WORLD_VERSION) + "." +
+                           std::to_string(EIGEN_MAJOR_VERSION) + "." +
+                           std::to_string(EIGEN_MINOR_VERSION);
+  // BOOST_LIB_VERSION is "1_74" (no patch level); BOOST_VERSION encodes all three.
+  build["boost_version"] = std::to_string(BOOST_VERSION / 100000) + "." +
+                           std::to_string(BOOST_VERSION / 100 % 1000) + "." +
+                           std::to_string(BOOST_VERSION % 100);
+  build["cxx_standard"] = std::to_string(__cplusplus);
+  return build;
+}
+
+std::string utc_timestamp() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  // gmtime_r, not gmtime: the latter returns a shared static buffer.
+  gmtime_r(&now, &utc);
+  char text[32];
+  const std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return std::string(text, n);
+}
+
+}  // namespace nnfield

@@ -1,0 +1,226 @@
+#include "nnfield/run.hpp"
+
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include "nnfield/data.hpp"
+#include "nnfield/h5io.hpp"
+#include "nnfield/initial_state.hpp"
+#include "nnfield/integrator.hpp"
+#include "nnfield/network.hpp"
+#include "nnfield/observer.hpp"
+#include "nnfield/progress.hpp"
+#include "nnfield/provenance.hpp"
+#include "nnfield/rng.hpp"
+
+namespace nnfield {
+
+namespace {
+
+Provenance make_provenance(const ModelConfig& config, const RunOptions& options) {
+  Provenance p;
+  p.model_text = config.source_text;
+  p.model_path = config.source_path;
+  p.resolved_toml = config.resolved_toml;
+  p.seed = config.seed;
+  p.command_line = options.command_line;
+  p.build = collect_build_provenance();
+  return p;
+}
+
+// Output times 0, every, 2 every, ... and always t_end.
+std::vector<double> output_times(double t_end, double every) {
+  std::vector<double> times;
+  const long n = long(std::floor(t_end / every + 1e-9));
+  for (long k = 0; k <= n; ++k) times.push_back(double(k) * every);
+  if (t_end - times.back() > 1e-12 * std::max(1.0, t_end)) times.push_back(t_end);
+  return times;
+}
+
+// Everything a run writes besides its time series: geometry and the data set.
+void write_static(RunWriter& w, const ModelConfig& config, const Samples& samples) {
+  const NetworkShape& s = config.network.shape;
+  w.set_root_attribute("M", double(s.M));
+  w.set_root_attribute("N", double(s.N));
+  w.set_root_attribute("r", double(s.r));
+  w.set_root_attribute("K", double(s.K()));
+  w.set_root_attribute("ax", config.network.Lx / s.M);
+  w.set_root_attribute("ay", config.network.Ly / s.N);
+  w.set_root_attribute("activation", activation_name(config.network.activation));
+  w.set_root_attribute("loss", loss_name(config.network.loss));
+  w.set_root_attribute("dynamics", config.dynamics.kind);
+  const std::vector<std::size_t> shape{std::size_t(samples.S), std::size_t(samples.N)};
+  w.write_array("/data/X", shape, samples.X.data(), "S,N", "input samples X");
+  w.write_array("/data/Y", shape, samples.Y.data(), "S,N", "target samples Y");
+}
+
+struct Recorder {
+  RunWriter& writer;
+  std::vector<std::unique_ptr<Observer>> observers;
+  int flush_every;
+  long rows = 0;
+  void record(const Snapshot& s) {
+    for (auto& o : observers) o->observe(s, writer);
+    if (++rows % flush_every == 0) writer.flush();
+  }
+};
+
+RunResult run_continuous(const ModelConfig& config, const RunOptions& options, Network& network,
+                         const DataStream& data, const ParameterState& init, Recorder& rec) {
+  const NetworkShape& shape = config.network.shape;
+  LossLandscape landscape(network, data);
+  std::unique_ptr<TrainingDynamics> dynamics;
+  if (config.dynamics.kind == "damped")
+    dynamics = std::make_unique<Damped>(landscape, config.dynamics.gamma);
+  else
+    dynamics = std::make_unique<GradientFlow>(landscape, config.dynamics.eta);
+  State x = dynamics->initial_state(init.q, init.v);
+
+  const double t_end = config.dynamics.t_end;
+  ProgressLine progress(options.progress, t_end);
+  std::vector<double> z(shape.num_biases());
+  RunResult result;
+  IntegrationStats stats;
+  IntegrationCallbacks cb;
+  cb.observe = [&](const State& state, double t) {
+    Snapshot s;
+    s.t = t;
+    s.step = stats.accepted;
+    s.W = state.data();
+    s.b = state.data() + shape.num_weights();
+    s.v = dynamics->velocities(state);
+    s.energy = dynamics->energy(state, t);  // runs the forward pass at (q, t)
+    s.loss = s.energy.potential;
+    network.neurons(0, z.data());
+    s.z = z.data();
+    rec.record(s);
+    result.t_last = t;
+    result.final_loss = s.loss;
+    result.final_energy = s.energy;
+    progress.update(t, s.loss, s.energy.total());
+  };
+  cb.progress = [&](double t) { progress.update(t, result.final_loss, result.final_energy.total()); };
+  if (options.stop) cb.should_stop = [&] { return options.stop->load(); };
+
+  try {
+    stats = integrate(*dynamics, x, 0.0, output_times(t_end, config.output.every), data.breakpoints(0.0, t_end),
+                      config.integrator, cb);
+    result.message = "completed t = " + std::to_string(t_end) + " in " + std::to_string(stats.accepted) +
+                     " steps (" + std::to_string(stats.rejected) + " rejected)";
+  } catch (const NonFiniteState& e) {
+    result.status = RunStatus::blew_up;
+    result.message = e.what();
+  } catch (const StepSizeUnderflow& e) {
+    result.status = RunStatus::blew_up;
+    result.message = e.what();
+  } catch (const IntegrationInterrupted& e) {
+    result.status = RunStatus::interrupted;
+    result.message = "interrupted at t = " + std::to_string(e.t);
+  }
+  result.steps = stats.accepted;
+  result.rows = rec.rows;
+  progress.finish(result.message);
+  return result;
+}
+
+bool all_finite(const std::vector<double>& v) {
+  for (double x : v)
+    if (!std::isfinite(x)) return false;
+  return true;
+}
+
+RunResult run_sgd(const ModelConfig& config, const RunOptions& options, Network& network, const Samples& samples,
+                  ParameterState init, Recorder& rec) {
+  const NetworkShape& shape = config.network.shape;
+  const int B = config.dynamics.batch, N = shape.N;
+  const long steps = config.dynamics.steps, every = config.output.every_steps;
+  const double eta = config.dynamics.eta;
+  const std::size_t nw = shape.num_weights();
+  BatchSampler sampler(samples.S, B, config.data.order, derive_seed(config.seed, "order"));
+  std::vector<double>& q = init.q;
+  std::vector<double> grad(q.size()), X(std::size_t(B) * N), Y(X.size()), z(shape.num_biases());
+  ProgressLine progress(options.progress, double(steps), "step");
+  RunResult result;
+  long k = 0;
+  for (; k <= steps; ++k) {
+    const std::vector<int>& batch = sampler.next();
+    for (int s = 0; s < B; ++s) {
+      std::copy(samples.x(batch[std::size_t(s)]), samples.x(batch[std::size_t(s)]) + N, X.begin() + std::ptrdiff_t(s) * N);
+      std::copy(samples.y(batch[std::size_t(s)]), samples.y(batch[std::size_t(s)]) + N, Y.begin() + std::ptrdiff_t(s) * N);
+    }
+    const double loss = network.value_and_gradient(q.data(), q.data() + nw, X.data(), Y.data(), B, grad.data(),
+                                                   grad.data() + nw);
+    if (!std::isfinite(loss)) {
+      result.status = RunStatus::blew_up;
+      result.message = "loss became NaN/Inf at step " + std::to_string(k) + " (last finite state at step " +
+                       std::to_string(k - 1) + ")";
+      break;
+    }
+    if (k % every == 0 || k == steps) {
+      Snapshot s;
+      s.t = double(k) * eta;  // SGD time is gradient-flow time: t = step * eta
+      s.step = k;
+      s.W = q.data();
+      s.b = q.data() + nw;
+      s.loss = loss;
+      s.energy.potential = loss;
+      network.neurons(0, z.data());
+      s.z = z.data();
+      rec.record(s);
+      result.t_last = s.t;
+      result.final_loss = loss;
+      result.final_energy = s.energy;
+    }
+    progress.update(double(k), loss, loss);
+    if (k == steps) break;
+    if (options.stop && options.stop->load()) {
+      result.status = RunStatus::interrupted;
+      result.message = "interrupted at step " + std::to_string(k);
+      break;
+    }
+    for (std::size_t j = 0; j < q.size(); ++j) q[j] -= eta * grad[j];
+  }
+  if (result.status == RunStatus::complete) {
+    if (!all_finite(q)) {
+      result.status = RunStatus::blew_up;
+      result.message = "parameters became NaN/Inf after step " + std::to_string(k);
+    } else {
+      result.message = "completed " + std::to_string(steps) + " SGD steps";
+    }
+  }
+  result.steps = k;
+  result.rows = rec.rows;
+  progress.finish(result.message);
+  return result;
+}
+
+}  // namespace
+
+RunResult run_model(const ModelConfig& config, const RunOptions& options) {
+  const NetworkShape& shape = config.network.shape;
+  Samples samples = make_samples(config);
+  const double t_end = config.dynamics.kind == "sgd" ? 0.0 : config.dynamics.t_end;
+  DataStream data(samples, config.data, config.seed, t_end);
+  ParameterState init = make_initial_state(config, data);
+  Network network(shape, config.network.activation, config.network.loss);
+
+  RunWriter writer(options.output_path, options.force, make_provenance(config, options));
+  Recorder rec{writer, {}, std::max(1, config.output.flush_every)};
+  rec.observers.push_back(make_trajectory_observer(shape, config.output.trajectory));
+  rec.observers.push_back(make_energy_observer());
+  for (auto& o : rec.observers) o->declare(writer);
+  write_static(writer, config, samples);
+  writer.flush();
+
+  RunResult result = config.dynamics.kind == "sgd" ? run_sgd(config, options, network, samples, std::move(init), rec)
+                                                   : run_continuous(config, options, network, data, init, rec);
+  switch (result.status) {
+    case RunStatus::complete: writer.finish("complete"); break;
+    case RunStatus::interrupted: writer.finish("interrupted"); break;
+    case RunStatus::blew_up: writer.finish("failed: " + result.message); break;
+  }
+  return result;
+}
+
+}  // namespace nnfield

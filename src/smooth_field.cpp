@@ -1,0 +1,42 @@
+#include "nnfield/smooth_field.hpp"
+
+#include <cmath>
+
+namespace nnfield {
+
+SmoothField SmoothField::random(double Lx, double Ly, int cutoff_x, int cutoff_y, double rms, Rng& rng) {
+  SmoothField f(Lx, Ly);
+  double mean_square = 0.0;
+  for (int p = 0; p <= cutoff_x; ++p)
+    for (int q = -cutoff_y; q <= cutoff_y; ++q) {
+      if (p == 0 && q <= 0) continue;  // (0,0) is the mean; (0,-q) duplicates (0,q)
+      const double a = rng.normal();
+      const double phase = 2.0 * M_PI * rng.uniform();
+      f.m_modes.push_back({p, q, a, phase});
+      mean_square += 0.5 * a * a;  // <cos^2> = 1/2 over the domain
+    }
+  if (mean_square > 0)
+    for (auto& m : f.m_modes) m.amplitude *= rms / std::sqrt(mean_square);
+  return f;
+}
+
+void SmoothField::add_mode(int kx, int ky, double amplitude, double phase) {
+  m_modes.push_back({kx, ky, amplitude, phase});
+}
+
+double SmoothField::operator()(double x, double y) const {
+  double f = m_mean;
+  for (const auto& m : m_modes)
+    f += m.amplitude * std::cos(M_PI * m.kx * x / m_Lx + 2.0 * M_PI * m.ky * y / m_Ly + m.phase);
+  return f;
+}
+
+double SmoothField::d_dy(double x, double y) const {
+  double f = 0.0;
+  for (const auto& m : m_modes)
+    f -= m.amplitude * (2.0 * M_PI * m.ky / m_Ly) *
+         std::sin(M_PI * m.kx * x / m_Lx + 2.0 * M_PI * m.ky * y / m_Ly + m.phase);
+  return f;
+}
+
+}  // namespace nnfield
