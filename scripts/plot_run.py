@@ -16,7 +16,7 @@ import os
 import sys
 
 REQUIRED = ("/trajectory/time", "/trajectory/loss", "/energy/total")
-OPTIONAL = ("/energy/kinetic", "/energy/potential", "/energy/dissipated", "/energy/data_work")
+OPTIONAL = ("/trajectory/train_loss", "/energy/kinetic", "/energy/potential", "/energy/dissipated", "/energy/data_work")
 
 
 def fail(message):
@@ -88,7 +88,10 @@ def plot(series, title, status, output, source):
     loss = series["/trajectory/loss"]
     fig, (ax_loss, ax_energy) = plt.subplots(2, 1, sharex=True, figsize=(8, 7))
 
-    ax_loss.plot(t, loss, color="C0", label="loss")
+    ax_loss.plot(t, loss, color="C0", alpha=0.6, label="loss of the presented data")
+    if "/trajectory/train_loss" in series:
+        ax_loss.plot(t, series["/trajectory/train_loss"], color="C3", lw=2, label="training-set loss")
+        loss = np.concatenate([loss, series["/trajectory/train_loss"]])
     finite = loss[np.isfinite(loss)]
     if finite.size and np.all(finite > 0):
         ax_loss.set_yscale("log")

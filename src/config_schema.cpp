@@ -217,6 +217,17 @@ std::vector<ModelKey> build_model_keys() {
              "datasets written under /trajectory")).one_of({"W", "b", "z", "loss"});
   add(key<C>("output.flush_every", [](auto& c) -> auto& { return c.output.flush_every; },
              "flush the output file every this many rows")).at_least(1);
+
+  add(key<C>("observe.energy_flow", [](auto& c) -> auto& { return c.observe.energy_flow; },
+             "BBD energy bookkeeping per site: density, decay, link and boundary currents"));
+  add(key<C>("observe.correlators", [](auto& c) -> auto& { return c.observe.correlators; },
+             "correlators measured during the run (docs/correlators.md)"))
+      .one_of({"width", "structure", "xi", "depth", "input", "2d"});
+  add(key<C>("observe.field", [](auto& c) -> auto& { return c.observe.field; },
+             "the field correlators measure: phi (neurons z), w (weights), b (biases)"))
+      .one_of({"phi", "w", "b"});
+  add(key<C>("observe.every", [](auto& c) -> auto& { return c.observe.every; },
+             "correlator cadence in time (0: output.every)")).at_least(0);
   // clang-format on
   return k;
 }
@@ -267,6 +278,7 @@ const std::vector<SectionSpec>& model_sections() {
       {"dynamics", "Training dynamics: damped (heavy ball), gradient flow or SGD."},
       {"integrator", "ODE integration of the continuous dynamics."},
       {"output", "What is written to the output file, and how often."},
+      {"observe", "Measurements during the run beyond the trajectory and the total energy."},
   };
   return sections;
 }

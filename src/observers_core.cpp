@@ -1,6 +1,7 @@
 // The core observers: the trajectory and the energy balance (SPEC section 6 names).
 #include <algorithm>
 
+#include "nnfield/network.hpp"
 #include "nnfield/observer.hpp"
 
 namespace nnfield {
@@ -43,6 +44,28 @@ class TrajectoryObserver final : public Observer {
   int m_time = -1, m_step = -1, m_W = -1, m_b = -1, m_z = -1, m_loss = -1;
 };
 
+class TrainLossObserver final : public Observer {
+ public:
+  TrainLossObserver(const NetworkShape& shape, Activation activation, Loss loss, const std::vector<double>& X,
+                    const std::vector<double>& Y, int S)
+      : m_network(shape, activation, loss), m_X(X), m_Y(Y), m_S(S) {}
+  void declare(RunWriter& w) override {
+    m_id = w.add_series("/trajectory/train_loss", {}, "T", "mean loss over all S training samples");
+  }
+  void observe(const Snapshot& s, RunWriter& w) override {
+    m_network.forward(s.W, s.b, m_X.data(), m_S);
+    const double l = m_network.loss(m_Y.data());
+    w.append(m_id, &l);
+  }
+
+ private:
+  Network m_network;
+  const std::vector<double>& m_X;
+  const std::vector<double>& m_Y;
+  int m_S;
+  int m_id = -1;
+};
+
 class EnergyObserver final : public Observer {
  public:
   void declare(RunWriter& w) override {
@@ -70,6 +93,11 @@ class EnergyObserver final : public Observer {
 
 std::unique_ptr<Observer> make_trajectory_observer(const NetworkShape& shape, const std::vector<std::string>& datasets) {
   return std::make_unique<TrajectoryObserver>(shape, datasets);
+}
+
+std::unique_ptr<Observer> make_train_loss_observer(const NetworkShape& shape, Activation activation, Loss loss,
+                                                   const std::vector<double>& X, const std::vector<double>& Y, int S) {
+  return std::make_unique<TrainLossObserver>(shape, activation, loss, X, Y, S);
 }
 
 std::unique_ptr<Observer> make_energy_observer() { return std::make_unique<EnergyObserver>(); }

@@ -70,11 +70,7 @@ RunResult run_continuous(const ModelConfig& config, const RunOptions& options, N
                          const DataStream& data, const ParameterState& init, Recorder& rec) {
   const NetworkShape& shape = config.network.shape;
   LossLandscape landscape(network, data);
-  std::unique_ptr<TrainingDynamics> dynamics;
-  if (config.dynamics.kind == "damped")
-    dynamics = std::make_unique<Damped>(landscape, config.dynamics.gamma);
-  else
-    dynamics = std::make_unique<GradientFlow>(landscape, config.dynamics.eta);
+  std::unique_ptr<TrainingDynamics> dynamics = make_training_dynamics(config.dynamics, landscape);
   State x = dynamics->initial_state(init.q, init.v);
 
   const double t_end = config.dynamics.t_end;
@@ -208,6 +204,8 @@ RunResult run_model(const ModelConfig& config, const RunOptions& options) {
   RunWriter writer(options.output_path, options.force, make_provenance(config, options));
   Recorder rec{writer, {}, std::max(1, config.output.flush_every)};
   rec.observers.push_back(make_trajectory_observer(shape, config.output.trajectory));
+  rec.observers.push_back(make_train_loss_observer(shape, config.network.activation, config.network.loss, samples.X,
+                                                   samples.Y, samples.S));
   rec.observers.push_back(make_energy_observer());
   for (auto& o : rec.observers) o->declare(writer);
   write_static(writer, config, samples);

@@ -1,5 +1,7 @@
 #include "nnfield/training_dynamics.hpp"
 
+#include <stdexcept>
+
 namespace nnfield {
 
 void TrainingDynamics::at_breakpoint(State& x, double t) {
@@ -70,6 +72,12 @@ State Damped::initial_state(const std::vector<double>& q, const std::vector<doub
   std::copy(q.begin(), q.end(), x.begin());
   if (!v.empty()) std::copy(v.begin(), v.end(), x.begin() + std::ptrdiff_t(P));
   return x;
+}
+
+std::unique_ptr<TrainingDynamics> make_training_dynamics(const DynamicsConfig& config, LossLandscape& landscape) {
+  if (config.kind == "damped") return std::make_unique<Damped>(landscape, config.gamma);
+  if (config.kind == "gradient_flow") return std::make_unique<GradientFlow>(landscape, config.eta);
+  throw std::invalid_argument("dynamics '" + config.kind + "' is not a continuous-time system");
 }
 
 }  // namespace nnfield

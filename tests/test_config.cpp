@@ -267,7 +267,7 @@ TEST_CASE("config: errors name the file, line, column and key on one line", "[co
     CHECK(error_of("[netwrk]\nM = 3\n") ==
           "m.toml:1:2: error: unknown section 'netwrk', did you mean 'network'? (key 'netwrk')");
     CHECK_THAT(error_of("[teacher]\nM = 3\n"), Contains("did you mean 'data.teacher'?"));
-    CHECK_THAT(error_of("[observers]\n"), Contains("unknown section 'observers'; valid sections: run, network,"));
+    CHECK_THAT(error_of("[plotting]\n"), Contains("unknown section 'plotting'; valid sections: run, network,"));
   }
   SECTION("wrong type: expected vs got; an integer is a float, not the reverse") {
     CHECK(error_of("[network]\nM = \"three\"\n") ==

@@ -29,11 +29,7 @@ struct EnergyRun {
     ParameterState init = make_initial_state(config, data);
     Network net(s, config.network.activation, config.network.loss);
     LossLandscape landscape(net, data);
-    std::unique_ptr<TrainingDynamics> dyn;
-    if (config.dynamics.kind == "damped")
-      dyn = std::make_unique<Damped>(landscape, config.dynamics.gamma);
-    else
-      dyn = std::make_unique<GradientFlow>(landscape, config.dynamics.eta);
+    std::unique_ptr<TrainingDynamics> dyn = make_training_dynamics(config.dynamics, landscape);
     State x = dyn->initial_state(init.q, init.v);
     std::vector<double> obs;
     for (double t = 0; t <= config.dynamics.t_end + 1e-12; t += config.output.every) obs.push_back(t);

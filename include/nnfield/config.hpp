@@ -120,6 +120,14 @@ struct OutputConfig {
   int flush_every = 10;                          // flush the file every this many rows
 };
 
+// Measurements made during a run beyond the trajectory and the total energy.
+struct ObserveConfig {
+  bool energy_flow = false;               // BBD per-site energy density, decay, currents (/energy/*)
+  std::vector<std::string> correlators;   // correlators measured on the fly (/correlators/*)
+  std::string field = "phi";              // the field correlators measure: "phi" (neurons z), "w", "b"
+  double every = 0.0;                     // cadence in time (0: output.every; sgd: output.every_steps)
+};
+
 struct ModelConfig {
   std::string source_path;   // the model file (for messages and provenance)
   std::string source_text;   // its text, verbatim
@@ -133,6 +141,7 @@ struct ModelConfig {
   DynamicsConfig dynamics;
   IntegratorConfig integrator;
   OutputConfig output;
+  ObserveConfig observe;
 };
 
 // Parse and validate a model file. `overrides` are "section.key=value" strings

@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "nnfield/activation.hpp"
 #include "nnfield/h5io.hpp"
+#include "nnfield/loss.hpp"
 #include "nnfield/shape.hpp"
 #include "nnfield/training_dynamics.hpp"
 
@@ -33,6 +35,10 @@ class Observer {
 // /trajectory/time, step and the requested subset of W, b, z, loss.
 std::unique_ptr<Observer> make_trajectory_observer(const NetworkShape& shape,
                                                    const std::vector<std::string>& datasets);
+// /trajectory/train_loss: the mean loss over the whole training set (what learning
+// lowers), whatever sample the dynamics are being shown.
+std::unique_ptr<Observer> make_train_loss_observer(const NetworkShape& shape, Activation activation, Loss loss,
+                                                   const std::vector<double>& X, const std::vector<double>& Y, int S);
 // /energy/total, kinetic, potential, dissipated, data_work.
 std::unique_ptr<Observer> make_energy_observer();
 

@@ -10,6 +10,9 @@
 // the switch):
 //   damped:        E = 1/2 |q'|^2 + l,  dE/dt = -gamma |q'|^2 + dl/dt|_q
 //   gradient flow: E = l,               dE/dt = -eta |dl/dq|^2 + dl/dt|_q
+#include <memory>
+
+#include "nnfield/config.hpp"
 #include "nnfield/loss_landscape.hpp"
 #include "nnfield/ode_system.hpp"
 
@@ -67,5 +70,8 @@ class Damped final : public TrainingDynamics {
  private:
   double m_gamma;
 };
+
+// The continuous dynamics a model file asks for ("damped" or "gradient_flow").
+std::unique_ptr<TrainingDynamics> make_training_dynamics(const DynamicsConfig& config, LossLandscape& landscape);
 
 }  // namespace nnfield

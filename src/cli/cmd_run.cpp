@@ -1,0 +1,50 @@
+// nnfield run MODEL -o RUN.h5 [--set k=v ...] [--force] [--quiet] [--progress MODE]
+#include "commands.hpp"
+#include "nnfield/config.hpp"
+#include "nnfield/run.hpp"
+
+namespace nnfield::cli {
+namespace {
+
+struct RunArgs {
+  std::string model, output, progress = "auto";
+  std::vector<std::string> overrides;
+  bool force = false, quiet = false;
+};
+
+Command register_run(CLI::App& app, const Context& context) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* sub = app.add_subcommand("run", "run a model file and write an HDF5 run file");
+  sub->add_option("model", args->model, "model file (TOML)")->required();
+  sub->add_option("-o,--output", args->output, "output HDF5 file")->required();
+  sub->add_option("--set", args->overrides, "override a key: section.key=value (repeatable)");
+  sub->add_flag("--force", args->force, "overwrite an existing output file");
+  sub->add_flag("-q,--quiet", args->quiet, "no progress output");
+  sub->add_option("--progress", args->progress, "progress display")
+      ->check(CLI::IsMember({"auto", "tty", "plain", "off"}));
+  return {sub, [args, context]() {
+            const ModelConfig config = load_model_file(args->model, args->overrides);
+            RunOptions options;
+            options.output_path = args->output;
+            options.force = args->force;
+            options.progress = args->quiet ? "off" : args->progress;
+            options.command_line = context.command_line;
+            options.stop = context.stop;
+            const RunResult result = run_model(config, options);
+            switch (result.status) {
+              case RunStatus::complete: return 0;
+              case RunStatus::interrupted:
+                return fail(130, result.message + "; " + args->output + " holds " + std::to_string(result.rows) +
+                                     " rows");
+              case RunStatus::blew_up:
+                return fail(3, result.message + "; " + args->output + " keeps the " + std::to_string(result.rows) +
+                                   " rows written before");
+            }
+            return 1;
+          }};
+}
+
+const bool registered = add_command(register_run);
+
+}  // namespace
+}  // namespace nnfield::cli

@@ -1,0 +1,44 @@
+// nnfield validate MODEL [--set k=v ...] [--print]: check a model file without running.
+// nnfield keys: print the model-file reference (docs/model-files.md is its output).
+#include <iostream>
+
+#include "commands.hpp"
+#include "nnfield/config.hpp"
+
+namespace nnfield::cli {
+namespace {
+
+struct ValidateArgs {
+  std::string model;
+  std::vector<std::string> overrides;
+  bool print = false;
+};
+
+Command register_validate(CLI::App& app, const Context&) {
+  auto args = std::make_shared<ValidateArgs>();
+  CLI::App* sub = app.add_subcommand("validate", "check a model file without running it");
+  sub->add_option("model", args->model, "model file (TOML)")->required();
+  sub->add_option("--set", args->overrides, "override a key: section.key=value (repeatable)");
+  sub->add_flag("--print", args->print, "print the resolved configuration");
+  return {sub, [args]() {
+            const ModelConfig config = load_model_file(args->model, args->overrides);
+            if (args->print)
+              std::cout << config.resolved_toml;
+            else
+              std::cout << args->model << ": ok\n";
+            return 0;
+          }};
+}
+
+Command register_keys(CLI::App& app, const Context&) {
+  CLI::App* sub = app.add_subcommand("keys", "print the model-file reference (Markdown)");
+  return {sub, []() {
+            std::cout << model_file_reference_markdown();
+            return 0;
+          }};
+}
+
+const bool registered = add_command(register_validate) && add_command(register_keys);
+
+}  // namespace
+}  // namespace nnfield::cli
