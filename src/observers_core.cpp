@@ -13,7 +13,7 @@ class TrajectoryObserver final : public Observer {
   TrajectoryObserver(const NetworkShape& shape, const std::vector<std::string>& datasets)
       : m_shape(shape), m_datasets(datasets) {}
 
-  void declare(RunWriter& w) override {
+  void declare(SeriesSink& w) override {
     const std::size_t M = std::size_t(m_shape.M), N = std::size_t(m_shape.N), K = std::size_t(m_shape.K());
     m_time = w.add_series("/trajectory/time", {}, "T", "time t of each output row");
     m_step = w.add_series("/trajectory/step", {}, "T", "integrator steps (or SGD steps) taken so far");
@@ -25,7 +25,7 @@ class TrajectoryObserver final : public Observer {
     if (wants("loss")) m_loss = w.add_series("/trajectory/loss", {}, "T", "loss of the presented data");
   }
 
-  void observe(const Snapshot& s, RunWriter& w) override {
+  void observe(const Snapshot& s, SeriesSink& w) override {
     const double step = double(s.step);
     w.append(m_time, &s.t);
     w.append(m_step, &step);
@@ -49,10 +49,10 @@ class TrainLossObserver final : public Observer {
   TrainLossObserver(const NetworkShape& shape, Activation activation, Loss loss, const std::vector<double>& X,
                     const std::vector<double>& Y, int S)
       : m_network(shape, activation, loss), m_X(X), m_Y(Y), m_S(S) {}
-  void declare(RunWriter& w) override {
+  void declare(SeriesSink& w) override {
     m_id = w.add_series("/trajectory/train_loss", {}, "T", "mean loss over all S training samples");
   }
-  void observe(const Snapshot& s, RunWriter& w) override {
+  void observe(const Snapshot& s, SeriesSink& w) override {
     m_network.forward(s.W, s.b, m_X.data(), m_S);
     const double l = m_network.loss(m_Y.data());
     w.append(m_id, &l);
@@ -68,7 +68,7 @@ class TrainLossObserver final : public Observer {
 
 class EnergyObserver final : public Observer {
  public:
-  void declare(RunWriter& w) override {
+  void declare(SeriesSink& w) override {
     m_total = w.add_series("/energy/total", {}, "T", "E = kinetic + potential");
     m_kinetic = w.add_series("/energy/kinetic", {}, "T", "1/2 |W'|^2 + 1/2 |b'|^2 (0 for first-order dynamics)");
     m_potential = w.add_series("/energy/potential", {}, "T", "the loss l");
@@ -76,7 +76,7 @@ class EnergyObserver final : public Observer {
                                 "integral of the dissipation rate (gamma |q'|^2, or eta |dl/dq|^2)");
     m_work = w.add_series("/energy/data_work", {}, "T", "integral of dl/dt at fixed parameters (moving data)");
   }
-  void observe(const Snapshot& s, RunWriter& w) override {
+  void observe(const Snapshot& s, SeriesSink& w) override {
     const double total = s.energy.total();
     w.append(m_total, &total);
     w.append(m_kinetic, &s.energy.kinetic);

@@ -39,7 +39,7 @@ std::vector<double> output_times(double t_end, double every) {
 }
 
 // Everything a run writes besides its time series: geometry and the data set.
-void write_static(RunWriter& w, const ModelConfig& config, const Samples& samples) {
+void write_static(SeriesSink& w, const ModelConfig& config, const Samples& samples) {
   const NetworkShape& s = config.network.shape;
   w.set_root_attribute("M", double(s.M));
   w.set_root_attribute("N", double(s.N));
@@ -56,7 +56,7 @@ void write_static(RunWriter& w, const ModelConfig& config, const Samples& sample
 }
 
 struct Recorder {
-  RunWriter& writer;
+  SeriesSink& writer;
   std::vector<std::unique_ptr<Observer>> observers;
   int flush_every;
   long rows = 0;
@@ -201,7 +201,20 @@ RunResult run_model(const ModelConfig& config, const RunOptions& options) {
   ParameterState init = make_initial_state(config, data);
   Network network(shape, config.network.activation, config.network.loss);
 
-  RunWriter writer(options.output_path, options.force, make_provenance(config, options));
+  std::unique_ptr<SeriesSink> sink;
+  std::shared_ptr<MemoryRun> memory;
+  const Provenance provenance = make_provenance(config, options);
+  if (options.output_path.empty()) {
+    memory = std::make_shared<MemoryRun>();
+    memory->set_root_attribute("model_text", provenance.model_text);
+    memory->set_root_attribute("model_path", provenance.model_path);
+    memory->set_root_attribute("resolved_config", provenance.resolved_toml);
+    memory->set_root_attribute("seed", double(provenance.seed));
+    for (const auto& kv : provenance.build) memory->set_root_attribute(kv.first, kv.second);
+  } else {
+    sink = std::make_unique<RunWriter>(options.output_path, options.force, provenance);
+  }
+  SeriesSink& writer = memory ? static_cast<SeriesSink&>(*memory) : *sink;
   Recorder rec{writer, {}, std::max(1, config.output.flush_every)};
   rec.observers.push_back(make_trajectory_observer(shape, config.output.trajectory));
   rec.observers.push_back(make_train_loss_observer(shape, config.network.activation, config.network.loss, samples.X,
@@ -218,6 +231,7 @@ RunResult run_model(const ModelConfig& config, const RunOptions& options) {
     case RunStatus::interrupted: writer.finish("interrupted"); break;
     case RunStatus::blew_up: writer.finish("failed: " + result.message); break;
   }
+  result.memory = memory;
   return result;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "nnfield/provenance.hpp"
+#include "nnfield/series_sink.hpp"
 #include "nnfield/shape.hpp"
 
 namespace nnfield {
@@ -55,7 +56,7 @@ void write_data_file(const std::string& file, const DataFile& d);
 // the run goes, so an interrupted run leaves a readable file. The root attribute
 // "status" is "running" while open and "complete", "interrupted" or
 // "failed: <reason>" once closed.
-class RunWriter {
+class RunWriter final : public SeriesSink {
  public:
   // Refuses (H5Error) to overwrite an existing file unless `force`.
   RunWriter(const std::string& path, bool force, const Provenance& provenance);
@@ -67,20 +68,20 @@ class RunWriter {
   // (T, row_shape...). `index_order` is the attribute naming its axes, e.g. "T,M,N,K".
   // Returns a handle for append().
   int add_series(const std::string& name, const std::vector<std::size_t>& row_shape,
-                 const std::string& index_order, const std::string& description);
-  void append(int series, const double* row);
-  std::size_t rows(int series) const;
+                 const std::string& index_order, const std::string& description) override;
+  void append(int series, const double* row) override;
+  std::size_t rows(int series) const override;
 
   // A fixed (non-time-series) dataset, e.g. /grid/x.
   void write_array(const std::string& name, const std::vector<std::size_t>& shape,
                    const double* data, const std::string& index_order,
-                   const std::string& description);
-  void set_root_attribute(const std::string& name, const std::string& value);
-  void set_root_attribute(const std::string& name, double value);
+                   const std::string& description) override;
+  void set_root_attribute(const std::string& name, const std::string& value) override;
+  void set_root_attribute(const std::string& name, double value) override;
 
-  void flush();
+  void flush() override;
   // Close with the given final status ("complete", "interrupted", "failed: ...").
-  void finish(const std::string& status);
+  void finish(const std::string& status) override;
   const std::string& path() const { return m_path; }
 
  private:

@@ -28,8 +28,8 @@ struct Snapshot {
 class Observer {
  public:
   virtual ~Observer() = default;
-  virtual void declare(RunWriter& writer) = 0;  // create the datasets
-  virtual void observe(const Snapshot& snapshot, RunWriter& writer) = 0;
+  virtual void declare(SeriesSink& writer) = 0;  // create the datasets
+  virtual void observe(const Snapshot& snapshot, SeriesSink& writer) = 0;
 };
 
 // /trajectory/time, step and the requested subset of W, b, z, loss.

@@ -2,15 +2,17 @@
 // A run: model file -> network + data + initial state -> dynamics -> integrator ->
 // observers -> run file. The CLI's `nnfield run` and the Python module call this.
 #include <atomic>
+#include <memory>
 #include <string>
 
 #include "nnfield/config.hpp"
+#include "nnfield/series_sink.hpp"
 #include "nnfield/training_dynamics.hpp"
 
 namespace nnfield {
 
 struct RunOptions {
-  std::string output_path;
+  std::string output_path;                     // HDF5 run file; empty: keep the run in memory
   bool force = false;                          // overwrite an existing output file
   std::string progress = "auto";               // "auto" | "tty" | "plain" | "off"
   std::string command_line;                    // recorded as provenance
@@ -27,6 +29,7 @@ struct RunResult {
   long steps = 0;          // integrator or SGD steps
   double final_loss = 0.0;
   EnergyParts final_energy;
+  std::shared_ptr<MemoryRun> memory;  // the run's datasets when output_path was empty
 };
 
 // Throws ConfigError (bad model inputs such as a data file) and H5Error (output).

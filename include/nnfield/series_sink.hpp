@@ -1,0 +1,66 @@
+#pragma once
+// Where observers put what they measure: named time series appended row by row,
+// fixed arrays and attributes. Two implementations: RunWriter (an HDF5 run file,
+// h5io.hpp) and MemoryRun (in memory, for ensembles and the Python module).
+// Names are HDF5-style paths ("/trajectory/W"); every array carries its index order.
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace nnfield {
+
+class SeriesSink {
+ public:
+  virtual ~SeriesSink() = default;
+  // A time series whose rows have `row_shape`: the stored array is (T, row_shape...).
+  // `index_order` names the axes ("T,M,N,K"). Returns a handle for append().
+  virtual int add_series(const std::string& name, const std::vector<std::size_t>& row_shape,
+                         const std::string& index_order, const std::string& description) = 0;
+  virtual void append(int series, const double* row) = 0;
+  virtual std::size_t rows(int series) const = 0;
+  // A fixed (non-time-series) array, e.g. /data/X.
+  virtual void write_array(const std::string& name, const std::vector<std::size_t>& shape, const double* data,
+                           const std::string& index_order, const std::string& description) = 0;
+  virtual void set_root_attribute(const std::string& name, const std::string& value) = 0;
+  virtual void set_root_attribute(const std::string& name, double value) = 0;
+  virtual void flush() {}
+  // Final status: "complete", "interrupted", "failed: <reason>".
+  virtual void finish(const std::string& status) = 0;
+};
+
+// A run kept in memory. Arrays are contiguous row-major, in SPEC index order.
+class MemoryRun final : public SeriesSink {
+ public:
+  struct Dataset {
+    std::vector<std::size_t> shape;  // for series: (T, row_shape...), T = rows so far
+    std::vector<double> data;
+    std::string index_order, description;
+  };
+
+  int add_series(const std::string& name, const std::vector<std::size_t>& row_shape,
+                 const std::string& index_order, const std::string& description) override;
+  void append(int series, const double* row) override;
+  std::size_t rows(int series) const override;
+  void write_array(const std::string& name, const std::vector<std::size_t>& shape, const double* data,
+                   const std::string& index_order, const std::string& description) override;
+  void set_root_attribute(const std::string& name, const std::string& value) override;
+  void set_root_attribute(const std::string& name, double value) override;
+  void finish(const std::string& status) override { m_text_attributes["status"] = status; }
+
+  bool has(const std::string& name) const { return m_datasets.count(name) != 0; }
+  const Dataset& dataset(const std::string& name) const;  // throws std::out_of_range naming it
+  Dataset& dataset(const std::string& name);
+  std::vector<std::string> names() const;
+  const std::map<std::string, std::string>& text_attributes() const { return m_text_attributes; }
+  const std::map<std::string, double>& number_attributes() const { return m_number_attributes; }
+
+ private:
+  std::map<std::string, Dataset> m_datasets;
+  std::vector<std::string> m_series;  // handle -> name
+  std::map<std::string, std::string> m_text_attributes;
+  std::map<std::string, double> m_number_attributes;
+};
+
+}  // namespace nnfield
