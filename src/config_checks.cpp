@@ -134,6 +134,26 @@ void check_symplectic(std::vector<Violation>& out, const ModelConfig& c) {
   }
 }
 
+void check_bbd_observers(std::vector<Violation>& out, const ModelConfig& c) {
+  // The BBD picture is of one sample flowing through the network, and the energy
+  // densities need accelerations: second-order (damped) dynamics.
+  if (c.observe.energy_flow && c.dynamics.kind != "damped") {
+    out.push_back({"observe.energy_flow", {"dynamics.kind"},
+                   "observe.energy_flow = true requires dynamics.kind = \"damped\", got " + str(c.dynamics.kind)});
+  }
+  for (const char* key : {"observe.energy_flow", "observe.lagrangian"}) {
+    const bool on = std::string(key) == "observe.energy_flow" ? c.observe.energy_flow : c.observe.lagrangian;
+    if (on && c.data.presentation == "full_batch")
+      out.push_back({key, {"data.presentation"},
+                     std::string(key) + " = true needs one presented sample at a time, not data.presentation = "
+                                        "\"full_batch\""});
+  }
+  if (c.observe.lagrangian && c.dynamics.kind == "sgd") {
+    out.push_back({"observe.lagrangian", {"dynamics.kind"},
+                   "observe.lagrangian = true requires continuous dynamics (damped or gradient_flow)"});
+  }
+}
+
 }  // namespace
 
 std::optional<ValueProblem> value_problem(const ModelKey& key, const std::string& name, const Value& v) {
@@ -173,6 +193,7 @@ std::vector<Violation> cross_field_violations(const ModelConfig& c) {
                        " for sgd"});
   }
   check_symplectic(out, c);
+  check_bbd_observers(out, c);
   return out;
 }
 

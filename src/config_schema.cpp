@@ -220,6 +220,8 @@ std::vector<ModelKey> build_model_keys() {
 
   add(key<C>("observe.energy_flow", [](auto& c) -> auto& { return c.observe.energy_flow; },
              "BBD energy bookkeeping per site: density, decay, link and boundary currents"));
+  add(key<C>("observe.lagrangian", [](auto& c) -> auto& { return c.observe.lagrangian; },
+             "the Lagrangian (Eq. 5) and its bulk and boundary parts (Eq. 7) along the run"));
   add(key<C>("observe.correlators", [](auto& c) -> auto& { return c.observe.correlators; },
              "correlators measured during the run (docs/correlators.md)"))
       .one_of({"width", "structure", "xi", "depth", "input", "2d"});

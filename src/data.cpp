@@ -111,6 +111,26 @@ DataStream::DataStream(Samples samples, const DataConfig& config, std::uint64_t 
   for (long j = 0; j < segments; ++j) m_sequence.push_back(m_presentation == "fixed" ? 0 : order[j]);
 }
 
+DataStream::Segment DataStream::segment(double t, bool left_limit) const {
+  Segment seg{0, 0.0};
+  if (!time_dependent()) return seg;
+  // Segment j covers [j tau, (j+1) tau) with the boundaries computed as j * tau,
+  // exactly as breakpoints() reports them, so a switch never hides in round-off.
+  const double tt = std::max(t, 0.0);
+  long j = long(std::floor(tt / m_tau));
+  if (double(j + 1) * m_tau <= tt) ++j;
+  if (j > 0 && double(j) * m_tau > tt) --j;
+  j = std::min(j, long(m_sequence.size()) - 2);
+  double u = (tt - double(j) * m_tau) / m_tau;
+  if (left_limit && j > 0 && u <= 1e-12) {  // on a switch, up to round-off: the segment before
+    --j;
+    u = 1.0;
+  }
+  seg.j = j;
+  seg.u = u;
+  return seg;
+}
+
 void DataStream::at(double t, double* X, double* Y, double* Xdot, double* Ydot, bool left_limit) const {
   const int N = m_samples.N;
   const std::size_t row = std::size_t(N) * sizeof(double);
@@ -121,23 +141,8 @@ void DataStream::at(double t, double* X, double* Y, double* Xdot, double* Ydot, 
     if (Ydot) std::fill(Ydot, Ydot + m_samples.Y.size(), 0.0);
     return;
   }
-  long j = 0;
-  double u = 0.0;
-  if (time_dependent()) {
-    // Segment j covers [j tau, (j+1) tau) with the boundaries computed as j * tau,
-    // exactly as breakpoints() reports them, so a switch never hides in round-off.
-    const double tt = std::max(t, 0.0);
-    j = long(std::floor(tt / m_tau));
-    if (double(j + 1) * m_tau <= tt) ++j;
-    if (j > 0 && double(j) * m_tau > tt) --j;
-    j = std::min(j, long(m_sequence.size()) - 2);
-    u = (tt - double(j) * m_tau) / m_tau;
-    if (left_limit && j > 0 && u <= 1e-12) {  // on a switch, up to round-off: the segment before
-      --j;
-      u = 1.0;
-    }
-  }
-  const int a = m_sequence[std::size_t(j)];
+  const Segment seg = segment(t, left_limit);
+  const int a = m_sequence[std::size_t(seg.j)];
   if (m_presentation != "blend") {
     std::memcpy(X, m_samples.x(a), row);
     std::memcpy(Y, m_samples.y(a), row);
@@ -146,7 +151,8 @@ void DataStream::at(double t, double* X, double* Y, double* Xdot, double* Ydot, 
     return;
   }
   // C^2 smoothstep: s(0)=0, s(1)=1, s' and s'' vanish at both ends.
-  const int c = m_sequence[std::size_t(j) + 1];
+  const double u = seg.u;
+  const int c = m_sequence[std::size_t(seg.j) + 1];
   const double s = u * u * u * (10.0 + u * (-15.0 + 6.0 * u));
   const double ds = 30.0 * u * u * (1.0 - u) * (1.0 - u) / m_tau;
   const double *xa = m_samples.x(a), *xc = m_samples.x(c), *ya = m_samples.y(a), *yc = m_samples.y(c);
@@ -155,6 +161,23 @@ void DataStream::at(double t, double* X, double* Y, double* Xdot, double* Ydot, 
     Y[i] = ya[i] + s * (yc[i] - ya[i]);
     if (Xdot) Xdot[i] = ds * (xc[i] - xa[i]);
     if (Ydot) Ydot[i] = ds * (yc[i] - ya[i]);
+  }
+}
+
+void DataStream::second_derivatives(double t, double* Xddot, double* Yddot, bool left_limit) const {
+  const std::size_t n = std::size_t(m_batch) * std::size_t(m_samples.N);
+  if (m_presentation != "blend") {
+    if (Xddot) std::fill(Xddot, Xddot + n, 0.0);
+    if (Yddot) std::fill(Yddot, Yddot + n, 0.0);
+    return;
+  }
+  const Segment seg = segment(t, left_limit);
+  const int a = m_sequence[std::size_t(seg.j)], c = m_sequence[std::size_t(seg.j) + 1];
+  const double u = seg.u;
+  const double dds = 60.0 * u * (1.0 - u) * (1.0 - 2.0 * u) / (m_tau * m_tau);  // s''(u) / tau^2
+  for (int i = 0; i < m_samples.N; ++i) {
+    if (Xddot) Xddot[i] = dds * (m_samples.x(c)[i] - m_samples.x(a)[i]);
+    if (Yddot) Yddot[i] = dds * (m_samples.y(c)[i] - m_samples.y(a)[i]);
   }
 }
 

@@ -35,4 +35,15 @@ double LossLandscape::loss(const double* q, double t, bool left_limit) {
   return m_network.loss(m_Y.data());
 }
 
+void LossLandscape::data_at(double t, double* X, double* Xd, double* Xdd, double* Y, double* Yd) {
+  const bool left = t >= m_interval_end;
+  load_data(t, left);
+  const std::size_t n = m_X.size();
+  if (X) std::copy(m_X.begin(), m_X.begin() + std::ptrdiff_t(n), X);
+  if (Xd) std::copy(m_Xdot.begin(), m_Xdot.begin() + std::ptrdiff_t(n), Xd);
+  if (Y) std::copy(m_Y.begin(), m_Y.begin() + std::ptrdiff_t(n), Y);
+  if (Yd) std::copy(m_Ydot.begin(), m_Ydot.begin() + std::ptrdiff_t(n), Yd);
+  if (Xdd) m_data.second_derivatives(t, Xdd, nullptr, left);
+}
+
 }  // namespace nnfield

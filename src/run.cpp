@@ -70,7 +70,8 @@ RunResult run_continuous(const ModelConfig& config, const RunOptions& options, N
                          const DataStream& data, const ParameterState& init, Recorder& rec) {
   const NetworkShape& shape = config.network.shape;
   LossLandscape landscape(network, data);
-  std::unique_ptr<TrainingDynamics> dynamics = make_training_dynamics(config.dynamics, landscape);
+  std::unique_ptr<TrainingDynamics> dynamics =
+      make_training_dynamics(config.dynamics, landscape, config.observe.energy_flow);
   State x = dynamics->initial_state(init.q, init.v);
 
   const double t_end = config.dynamics.t_end;
@@ -87,6 +88,8 @@ RunResult run_continuous(const ModelConfig& config, const RunOptions& options, N
     s.b = state.data() + shape.num_weights();
     s.v = dynamics->velocities(state);
     s.energy = dynamics->energy(state, t);  // runs the forward pass at (q, t)
+    s.dynamics = dynamics.get();
+    s.state = &state;
     s.loss = s.energy.potential;
     network.neurons(0, z.data());
     s.z = z.data();
@@ -220,6 +223,10 @@ RunResult run_model(const ModelConfig& config, const RunOptions& options) {
   rec.observers.push_back(make_train_loss_observer(shape, config.network.activation, config.network.loss, samples.X,
                                                    samples.Y, samples.S));
   rec.observers.push_back(make_energy_observer());
+  if (config.observe.energy_flow)
+    rec.observers.push_back(
+        make_energy_flow_observer(shape, config.network.loss, config.dynamics.gamma));
+  if (config.observe.lagrangian) rec.observers.push_back(make_lagrangian_observer());
   for (auto& o : rec.observers) o->declare(writer);
   write_static(writer, config, samples);
   writer.flush();

@@ -6,7 +6,7 @@ namespace nnfield {
 
 void TrainingDynamics::at_breakpoint(State& x, double t) {
   const double jump = m_landscape.loss(x.data(), t) - m_landscape.loss(x.data(), t, /*left_limit=*/true);
-  x[state_size() - 1] += jump;  // data_work is the last entry of every layout
+  x[data_work_index()] += jump;
 }
 
 GradientFlow::GradientFlow(LossLandscape& landscape, double eta) : TrainingDynamics(landscape), m_eta(eta) {}
@@ -24,6 +24,27 @@ void GradientFlow::rhs(const State& x, State& dxdt, double t) {
   dxdt[P + 1] = power;   // work done by the data
 }
 
+void GradientFlow::bbd_state(const State& x, double t, BbdState& out) {
+  const NetworkShape& s = m_landscape.network().shape();
+  const std::size_t P = num_params(), nw = s.num_weights();
+  std::vector<double> v(P);
+  out.loss = m_landscape.evaluate(x.data(), t, v.data(), nullptr);
+  for (auto& g : v) g *= -m_eta;  // q' = -eta dl/dq
+  out.W.assign(x.begin(), x.begin() + std::ptrdiff_t(nw));
+  out.b.assign(x.begin() + std::ptrdiff_t(nw), x.begin() + std::ptrdiff_t(P));
+  out.Wd.assign(v.begin(), v.begin() + std::ptrdiff_t(nw));
+  out.bd.assign(v.begin() + std::ptrdiff_t(nw), v.end());
+  out.Wdd.clear();
+  out.bdd.clear();
+  for (auto* d : {&out.X, &out.Xd, &out.Xdd, &out.Y, &out.Yd}) d->assign(std::size_t(s.N), 0.0);
+  m_landscape.data_at(t, out.X.data(), out.Xd.data(), out.Xdd.data(), out.Y.data(), out.Yd.data());
+  Motion motion{out.W.data(), out.Wd.data(), nullptr, out.b.data(), out.bd.data(), nullptr,
+                out.X.data(), out.Xd.data(), nullptr};
+  bbd_forward_sweep(s, m_landscape.network().activation(), motion, out.kinematics);
+  out.I.clear();
+  out.has_accelerations = false;
+}
+
 EnergyParts GradientFlow::energy(const State& x, double t) {
   const std::size_t P = num_params();
   return {0.0, m_landscape.loss(x.data(), t), x[P], x[P + 1]};
@@ -35,7 +56,24 @@ State GradientFlow::initial_state(const std::vector<double>& q, const std::vecto
   return x;
 }
 
-Damped::Damped(LossLandscape& landscape, double gamma) : TrainingDynamics(landscape), m_gamma(gamma) {}
+Damped::Damped(LossLandscape& landscape, double gamma, bool track_energy_flow)
+    : TrainingDynamics(landscape), m_gamma(gamma) {
+  const NetworkShape& s = landscape.network().shape();
+  if (track_energy_flow) {
+    if (landscape.data().batch() != 1)
+      throw std::invalid_argument("the BBD energy flow needs one presented sample at a time (not full_batch)");
+    m_flow = std::make_unique<EnergyFlow>(s, landscape.network().loss_kind());
+  }
+  m_kinematics.resize(s);
+  for (auto* v : {&m_X, &m_Xd, &m_Xdd}) v->assign(std::size_t(s.N), 0.0);
+}
+
+void Damped::sweep(const double* q, const double* v, const double* a, double t) {
+  const std::size_t nw = m_landscape.network().shape().num_weights();
+  m_landscape.data_at(t, m_X.data(), m_Xd.data(), m_Xdd.data(), nullptr, nullptr);
+  Motion motion{q, v, a, q + nw, v + nw, a ? a + nw : nullptr, m_X.data(), m_Xd.data(), m_Xdd.data()};
+  bbd_forward_sweep(m_landscape.network().shape(), m_landscape.network().activation(), motion, m_kinematics);
+}
 
 void Damped::rhs(const State& x, State& dxdt, double t) {
   const std::size_t P = num_params();
@@ -51,6 +89,36 @@ void Damped::rhs(const State& x, State& dxdt, double t) {
   }
   dxdt[2 * P] = m_gamma * v2;
   dxdt[2 * P + 1] = power;
+  if (m_flow) {  // the densities' time integrals advance with the accelerations
+    sweep(x.data(), v, a, t);
+    m_flow->integral_rate(m_kinematics, dxdt.data() + 2 * P + 2);
+  }
+}
+
+void Damped::bbd_state(const State& x, double t, BbdState& out) {
+  const std::size_t P = num_params(), nw = m_landscape.network().shape().num_weights();
+  const double* q = x.data();
+  const double* v = x.data() + P;
+  std::vector<double> a(P);
+  double power = 0.0;
+  out.loss = m_landscape.evaluate(q, t, a.data(), &power);
+  for (std::size_t j = 0; j < P; ++j) a[j] = -m_gamma * v[j] - a[j];
+  sweep(q, v, a.data(), t);
+  out.kinematics = m_kinematics;
+  out.W.assign(q, q + nw);
+  out.b.assign(q + nw, q + P);
+  out.Wd.assign(v, v + nw);
+  out.bd.assign(v + nw, v + P);
+  out.Wdd.assign(a.begin(), a.begin() + std::ptrdiff_t(nw));
+  out.bdd.assign(a.begin() + std::ptrdiff_t(nw), a.end());
+  out.X = m_X;
+  out.Xd = m_Xd;
+  out.Xdd = m_Xdd;
+  out.Y.assign(m_X.size(), 0.0);
+  out.Yd.assign(m_X.size(), 0.0);
+  m_landscape.data_at(t, nullptr, nullptr, nullptr, out.Y.data(), out.Yd.data());
+  out.I.assign(x.begin() + std::ptrdiff_t(2 * P + 2), x.end());
+  out.has_accelerations = true;
 }
 
 void Damped::force(const double* q, double* dpdt, double t) {
@@ -74,8 +142,9 @@ State Damped::initial_state(const std::vector<double>& q, const std::vector<doub
   return x;
 }
 
-std::unique_ptr<TrainingDynamics> make_training_dynamics(const DynamicsConfig& config, LossLandscape& landscape) {
-  if (config.kind == "damped") return std::make_unique<Damped>(landscape, config.gamma);
+std::unique_ptr<TrainingDynamics> make_training_dynamics(const DynamicsConfig& config, LossLandscape& landscape,
+                                                         bool track_energy_flow) {
+  if (config.kind == "damped") return std::make_unique<Damped>(landscape, config.gamma, track_energy_flow);
   if (config.kind == "gradient_flow") return std::make_unique<GradientFlow>(landscape, config.eta);
   throw std::invalid_argument("dynamics '" + config.kind + "' is not a continuous-time system");
 }

@@ -123,6 +123,7 @@ struct OutputConfig {
 // Measurements made during a run beyond the trajectory and the total energy.
 struct ObserveConfig {
   bool energy_flow = false;               // BBD per-site energy density, decay, currents (/energy/*)
+  bool lagrangian = false;                // /lagrangian/bulk, boundary, total (Eqs. 5, 7)
   std::vector<std::string> correlators;   // correlators measured on the fly (/correlators/*)
   std::string field = "phi";              // the field correlators measure: "phi" (neurons z), "w", "b"
   double every = 0.0;                     // cadence in time (0: output.every; sgd: output.every_steps)

@@ -55,10 +55,19 @@ class DataStream {
   // X, Y, Xdot, Ydot are (batch, N); Xdot/Ydot may be null. With `left_limit`, the
   // data just before t (differs from the value at t only at a switch).
   void at(double t, double* X, double* Y, double* Xdot, double* Ydot, bool left_limit = false) const;
+  // X'' and Y'' (the BBD forward sweep needs X''); zero except for blended data.
+  // With `left_limit` as in at().
+  void second_derivatives(double t, double* Xddot, double* Yddot, bool left_limit = false) const;
   // Times in (t0, t1) where the data jump (switch presentation): integrators stop there.
   std::vector<double> breakpoints(double t0, double t1) const;
 
  private:
+  struct Segment {
+    long j;    // index into m_sequence
+    double u;  // position inside the segment, [0, 1]
+  };
+  Segment segment(double t, bool left_limit) const;
+
   Samples m_samples;
   std::string m_presentation;
   double m_tau;

@@ -24,6 +24,10 @@ class LossLandscape {
   // integrator sets this to the end of the interval it is integrating.
   void set_interval_end(double t_end) { m_interval_end = t_end; }
 
+  // The presented data at t (single sample): X, X', X'', Y, Y' (any may be null).
+  // Honours the interval end like evaluate().
+  void data_at(double t, double* X, double* Xd, double* Xdd, double* Y, double* Yd);
+
   // Loss only (forward pass); with `left_limit`, of the data just before t.
   double loss(const double* q, double t, bool left_limit = false);
 

@@ -23,6 +23,10 @@ struct Snapshot {
   const double* z = nullptr;  // (M,N): z^(1..M) of the first presented sample
   double loss = 0.0;
   EnergyParts energy;
+  // Continuous dynamics only (null for SGD): the system and its full state, for
+  // observers that need more physics than the parameters (BBD kinematics).
+  TrainingDynamics* dynamics = nullptr;
+  const State* state = nullptr;
 };
 
 class Observer {
@@ -39,7 +43,15 @@ std::unique_ptr<Observer> make_trajectory_observer(const NetworkShape& shape,
 // lowers), whatever sample the dynamics are being shown.
 std::unique_ptr<Observer> make_train_loss_observer(const NetworkShape& shape, Activation activation, Loss loss,
                                                    const std::vector<double>& X, const std::vector<double>& Y, int S);
+// BBD energy bookkeeping per site (bbd_energy.hpp): /energy/density, decay, current,
+// boundary_in, boundary_out, rate, continuity_residual, layer. Needs damped dynamics
+// built with track_energy_flow.
+std::unique_ptr<Observer> make_energy_flow_observer(const NetworkShape& shape, Loss loss, double gamma);
+// /lagrangian/bulk, boundary, total (bbd_lagrangian.hpp).
+std::unique_ptr<Observer> make_lagrangian_observer();
 // /energy/total, kinetic, potential, dissipated, data_work.
 std::unique_ptr<Observer> make_energy_observer();
+// /correlators/*: the observe.correlators of observe.field every observe.every (docs/correlators.md); nullptr if none.
+std::unique_ptr<Observer> make_correlator_observer(const ModelConfig& config);
 
 }  // namespace nnfield

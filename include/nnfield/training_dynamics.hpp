@@ -3,7 +3,8 @@
 //
 // State layouts (P = number of parameters, q = [W, b]):
 //   GradientFlow: [q (P), dissipated, data_work]
-//   Damped:       [q (P), v = q' (P), dissipated, data_work]
+//   Damped:       [q (P), v = q' (P), dissipated, data_work, I ((M-1) N, with energy flow)]
+// where I are the time integrals inside the BBD energy densities (bbd_energy.hpp).
 // The last two entries integrate the energy balance alongside the motion, so that
 //   E(t) - E(0) = -dissipated(t) + data_work(t)
 // can be checked to integrator accuracy (data that switch do impulsive work, booked at
@@ -12,6 +13,8 @@
 //   gradient flow: E = l,               dE/dt = -eta |dl/dq|^2 + dl/dt|_q
 #include <memory>
 
+#include "nnfield/bbd_energy.hpp"
+#include "nnfield/bbd_state.hpp"
 #include "nnfield/config.hpp"
 #include "nnfield/loss_landscape.hpp"
 #include "nnfield/ode_system.hpp"
@@ -32,6 +35,11 @@ class TrainingDynamics : public OdeSystem {
   const double* params(const State& x) const { return x.data(); }
   virtual const double* velocities(const State& /*x*/) const { return nullptr; }
   virtual EnergyParts energy(const State& x, double t) = 0;
+  // The state seen in BBD variables (single-sample data): kinematics of every neuron,
+  // with accelerations where the dynamics are second order.
+  virtual void bbd_state(const State& x, double t, BbdState& out) = 0;
+  // Index of data_work in the state.
+  virtual std::size_t data_work_index() const = 0;
   // Data that switch at t do impulsive work l(q, t+) - l(q, t-): added to data_work.
   void at_breakpoint(State& x, double t) override;
   void set_interval_end(double t_end) override { m_landscape.set_interval_end(t_end); }
@@ -49,29 +57,48 @@ class GradientFlow final : public TrainingDynamics {
   std::size_t state_size() const override { return num_params() + 2; }
   void rhs(const State& x, State& dxdt, double t) override;
   EnergyParts energy(const State& x, double t) override;
+  void bbd_state(const State& x, double t, BbdState& out) override;
+  std::size_t data_work_index() const override { return num_params() + 1; }
   State initial_state(const std::vector<double>& q, const std::vector<double>& v) const override;
 
  private:
   double m_eta;
 };
 
-// q'' + gamma q' + dl/dq = 0
+// q'' + gamma q' + dl/dq = 0. With `track_energy_flow`, the state also carries the
+// time integrals I of the BBD energy densities (their rates need the accelerations,
+// so they are integrated with the motion).
 class Damped final : public TrainingDynamics {
  public:
-  Damped(LossLandscape& landscape, double gamma);
-  std::size_t state_size() const override { return 2 * num_params() + 2; }
+  Damped(LossLandscape& landscape, double gamma, bool track_energy_flow = false);
+  std::size_t state_size() const override { return 2 * num_params() + 2 + num_integrals(); }
+  std::size_t num_integrals() const {
+    const NetworkShape& s = m_landscape.network().shape();
+    return m_flow ? std::size_t(s.M - 1) * std::size_t(s.N) : 0;
+  }
+  double gamma() const { return m_gamma; }
   void rhs(const State& x, State& dxdt, double t) override;
   std::size_t num_coordinates() const override { return num_params(); }
   void force(const double* q, double* dpdt, double t) override;
   const double* velocities(const State& x) const override { return x.data() + num_params(); }
   EnergyParts energy(const State& x, double t) override;
+  void bbd_state(const State& x, double t, BbdState& out) override;
+  std::size_t data_work_index() const override { return 2 * num_params() + 1; }
   State initial_state(const std::vector<double>& q, const std::vector<double>& v) const override;
 
  private:
+  // Kinematics of (q, v, a) at t into m_kinematics (data into m_X...).
+  void sweep(const double* q, const double* v, const double* a, double t);
+
   double m_gamma;
+  std::unique_ptr<EnergyFlow> m_flow;
+  BbdKinematics m_kinematics;
+  std::vector<double> m_X, m_Xd, m_Xdd;
 };
 
 // The continuous dynamics a model file asks for ("damped" or "gradient_flow").
-std::unique_ptr<TrainingDynamics> make_training_dynamics(const DynamicsConfig& config, LossLandscape& landscape);
+// With `track_energy_flow` (damped only) the time integrals of the BBD densities are integrated too.
+std::unique_ptr<TrainingDynamics> make_training_dynamics(const DynamicsConfig& config, LossLandscape& landscape,
+                                                         bool track_energy_flow = false);
 
 }  // namespace nnfield
