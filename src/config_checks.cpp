@@ -127,6 +127,11 @@ void check_symplectic(std::vector<Violation>& out, const ModelConfig& c) {
     out.push_back({"dynamics.gamma", {"integrator.stepper"},
                    sym + "dynamics.gamma = 0, got " + str(c.dynamics.gamma)});
   }
+  if (c.dynamics.variables != "wb") {
+    out.push_back({"dynamics.variables", {"integrator.stepper"},
+                   sym + "dynamics.variables = \"wb\" (the kinetic energy in (W, z) is not separable), got " +
+                       str(c.dynamics.variables)});
+  }
   if (c.data.presentation != "fixed" && c.data.presentation != "full_batch") {
     out.push_back({"data.presentation", {"integrator.stepper"},
                    sym + "data.presentation = \"fixed\" or \"full_batch\", got " +
@@ -147,6 +152,15 @@ void check_bbd_observers(std::vector<Violation>& out, const ModelConfig& c) {
       out.push_back({key, {"data.presentation"},
                      std::string(key) + " = true needs one presented sample at a time, not data.presentation = "
                                         "\"full_batch\""});
+  }
+  if (c.dynamics.variables == "bbd" && c.dynamics.kind == "sgd") {
+    out.push_back({"dynamics.variables", {"dynamics.kind"},
+                   "dynamics.variables = \"bbd\" requires continuous dynamics (damped or gradient_flow)"});
+  }
+  if (c.dynamics.variables == "bbd" && c.data.presentation == "full_batch") {
+    out.push_back({"dynamics.variables", {"data.presentation"},
+                   "dynamics.variables = \"bbd\" needs one presented sample at a time, not data.presentation = "
+                   "\"full_batch\""});
   }
   if (c.observe.lagrangian && c.dynamics.kind == "sgd") {
     out.push_back({"observe.lagrangian", {"dynamics.kind"},

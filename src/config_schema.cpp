@@ -182,6 +182,9 @@ std::vector<ModelKey> build_model_keys() {
   add(key<C>("dynamics.kind", [](auto& c) -> auto& { return c.dynamics.kind; },
              "damped: q'' + gamma q' + dl/dq = 0; gradient_flow: q' = -eta dl/dq; sgd: discrete steps"))
       .one_of({"damped", "gradient_flow", "sgd"});
+  add(key<C>("dynamics.variables", [](auto& c) -> auto& { return c.dynamics.variables; },
+             "continuous dynamics in (W, b) or in BBD variables (W, z) (Eq. 6; same trajectories)"))
+      .one_of({"wb", "bbd"});
   add(key<C>("dynamics.gamma", [](auto& c) -> auto& { return c.dynamics.gamma; },
              "damped: friction gamma")).at_least(0);
   add(key<C>("dynamics.eta", [](auto& c) -> auto& { return c.dynamics.eta; },

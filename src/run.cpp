@@ -76,7 +76,7 @@ RunResult run_continuous(const ModelConfig& config, const RunOptions& options, N
 
   const double t_end = config.dynamics.t_end;
   ProgressLine progress(options.progress, t_end);
-  std::vector<double> z(shape.num_biases());
+  std::vector<double> z(shape.num_biases()), q, v;
   RunResult result;
   IntegrationStats stats;
   IntegrationCallbacks cb;
@@ -84,9 +84,10 @@ RunResult run_continuous(const ModelConfig& config, const RunOptions& options, N
     Snapshot s;
     s.t = t;
     s.step = stats.accepted;
-    s.W = state.data();
-    s.b = state.data() + shape.num_weights();
-    s.v = dynamics->velocities(state);
+    dynamics->parameters(state, t, q, v);
+    s.W = q.data();
+    s.b = q.data() + shape.num_weights();
+    s.v = v.empty() ? nullptr : v.data();
     s.energy = dynamics->energy(state, t);  // runs the forward pass at (q, t)
     s.dynamics = dynamics.get();
     s.state = &state;
@@ -227,6 +228,7 @@ RunResult run_model(const ModelConfig& config, const RunOptions& options) {
     rec.observers.push_back(
         make_energy_flow_observer(shape, config.network.loss, config.dynamics.gamma));
   if (config.observe.lagrangian) rec.observers.push_back(make_lagrangian_observer());
+  if (auto o = make_correlator_observer(config)) rec.observers.push_back(std::move(o));
   for (auto& o : rec.observers) o->declare(writer);
   write_static(writer, config, samples);
   writer.flush();

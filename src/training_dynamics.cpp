@@ -1,8 +1,21 @@
 #include "nnfield/training_dynamics.hpp"
 
+#include "nnfield/training_dynamics_bbd.hpp"
+
 #include <stdexcept>
 
 namespace nnfield {
+
+void TrainingDynamics::parameters(const State& x, double, std::vector<double>& q, std::vector<double>& v) {
+  q.assign(x.begin(), x.begin() + std::ptrdiff_t(num_params()));
+  v.clear();
+}
+
+void Damped::parameters(const State& x, double, std::vector<double>& q, std::vector<double>& v) {
+  const std::size_t P = num_params();
+  q.assign(x.begin(), x.begin() + std::ptrdiff_t(P));
+  v.assign(x.begin() + std::ptrdiff_t(P), x.begin() + std::ptrdiff_t(2 * P));
+}
 
 void TrainingDynamics::at_breakpoint(State& x, double t) {
   const double jump = m_landscape.loss(x.data(), t) - m_landscape.loss(x.data(), t, /*left_limit=*/true);
@@ -50,7 +63,7 @@ EnergyParts GradientFlow::energy(const State& x, double t) {
   return {0.0, m_landscape.loss(x.data(), t), x[P], x[P + 1]};
 }
 
-State GradientFlow::initial_state(const std::vector<double>& q, const std::vector<double>&) const {
+State GradientFlow::initial_state(const std::vector<double>& q, const std::vector<double>&) {
   State x(state_size(), 0.0);
   std::copy(q.begin(), q.end(), x.begin());
   return x;
@@ -134,7 +147,7 @@ EnergyParts Damped::energy(const State& x, double t) {
   return {0.5 * v2, m_landscape.loss(x.data(), t), x[2 * P], x[2 * P + 1]};
 }
 
-State Damped::initial_state(const std::vector<double>& q, const std::vector<double>& v) const {
+State Damped::initial_state(const std::vector<double>& q, const std::vector<double>& v) {
   const std::size_t P = num_params();
   State x(state_size(), 0.0);
   std::copy(q.begin(), q.end(), x.begin());
@@ -144,6 +157,7 @@ State Damped::initial_state(const std::vector<double>& q, const std::vector<doub
 
 std::unique_ptr<TrainingDynamics> make_training_dynamics(const DynamicsConfig& config, LossLandscape& landscape,
                                                          bool track_energy_flow) {
+  if (config.variables == "bbd") return make_bbd_dynamics(config, landscape, track_energy_flow);
   if (config.kind == "damped") return std::make_unique<Damped>(landscape, config.gamma, track_energy_flow);
   if (config.kind == "gradient_flow") return std::make_unique<GradientFlow>(landscape, config.eta);
   throw std::invalid_argument("dynamics '" + config.kind + "' is not a continuous-time system");

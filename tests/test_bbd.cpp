@@ -179,3 +179,66 @@ TEST_CASE("e' from the motion equals finite differences of e along the trajector
   INFO("max |fd - e'| = " << worst << " of max |e'| = " << scale);
   CHECK(worst <= 1e-7 * scale);
 }
+
+TEST_CASE("integrating in (W, z) reproduces the (W, b) trajectory mapped through Eq. 6", "[bbd]") {
+  struct Case {
+    const char* kind;
+    double gamma;
+    const char* presentation;
+  };
+  for (Case c : {Case{"damped", 0.0, "fixed"}, Case{"damped", 0.6, "fixed"}, Case{"damped", 0.6, "blend"},
+                 Case{"damped", 0.3, "switch"}, Case{"gradient_flow", 0.0, "blend"}}) {
+    INFO(c.kind << ", gamma = " << c.gamma << ", " << c.presentation << " data");
+    ModelConfig cfg = test::small_model(4, 7, 1);
+    cfg.dynamics.kind = c.kind;
+    cfg.dynamics.gamma = c.gamma;
+    cfg.dynamics.eta = 0.3;
+    cfg.data.presentation = c.presentation;
+    cfg.data.tau = 0.7;
+    cfg.init.velocity = "random";
+    cfg.integrator.rtol = 1e-12;
+    cfg.integrator.atol = 1e-14;
+    const double t_end = 3.0;
+    DataStream data(make_samples(cfg), cfg.data, cfg.seed, t_end);
+    const ParameterState init = make_initial_state(cfg, data);
+    std::vector<double> obs;
+    for (double t = 0; t <= t_end + 1e-12; t += 0.5) obs.push_back(t);
+
+    // Trajectory of (W, b, W', b') and the neurons, from either system.
+    auto trajectory = [&](const std::string& variables) {
+      cfg.dynamics.variables = variables;
+      Network net(cfg.network.shape, cfg.network.activation, cfg.network.loss);
+      LossLandscape landscape(net, data);
+      auto dyn = make_training_dynamics(cfg.dynamics, landscape, /*track_energy_flow=*/cfg.dynamics.kind == "damped");
+      State x = dyn->initial_state(init.q, init.v);
+      std::vector<std::vector<double>> rows;
+      BbdState bs;
+      IntegrationCallbacks cb;
+      cb.observe = [&](const State& st, double t) {
+        std::vector<double> q, v;
+        dyn->parameters(st, t, q, v);
+        dyn->bbd_state(st, t, bs);
+        q.insert(q.end(), v.begin(), v.end());
+        q.insert(q.end(), bs.kinematics.z.begin(), bs.kinematics.z.end());
+        q.insert(q.end(), bs.I.begin(), bs.I.end());
+        const EnergyParts e = dyn->energy(st, t);
+        q.push_back(e.total());
+        q.push_back(e.data_work);
+        rows.push_back(q);
+      };
+      integrate(*dyn, x, 0.0, obs, data.breakpoints(0.0, t_end), cfg.integrator, cb);
+      return rows;
+    };
+    const auto wb = trajectory("wb");
+    const auto bbd = trajectory("bbd");
+    REQUIRE(wb.size() == bbd.size());
+    double worst = 0.0, scale = 0.0;
+    for (std::size_t j = 0; j < wb.size(); ++j) {
+      REQUIRE(wb[j].size() == bbd[j].size());
+      worst = std::max(worst, test::max_abs_diff(wb[j].data(), bbd[j].data(), wb[j].size()));
+      scale = std::max(scale, test::max_abs(wb[j]));
+    }
+    INFO("max difference " << worst << " of scale " << scale);
+    CHECK(worst <= 1e-9 * scale);
+  }
+}

@@ -3,6 +3,8 @@
 //   b[m,i] = z^(m+1)_i - sum_k W[m,i,k] h^(m)_{i+k-r},  h^(0) = X, h^(m) = sigma(z^(m)),
 // with z^(1..M) stored as (M, N) (row m-1 holds z^(m); z^(M) = Z).
 // Single sample: X has length N.
+#include <vector>
+
 #include "nnfield/activation.hpp"
 #include "nnfield/shape.hpp"
 
@@ -18,6 +20,11 @@ void from_bbd(const NetworkShape& shape, Activation act, const double* W, const 
 void from_bbd_velocity(const NetworkShape& shape, Activation act, const double* W, const double* Wdot,
                        const double* z, const double* zdot, const double* X, const double* Xdot,
                        double* bdot);
+// Both of the above in one sweep without allocation: b (and b' if Wdot, zdot are not
+// null; Xdot null means a fixed input). `h` and `hd` are scratch of length N.
+void from_bbd_sweep(const NetworkShape& shape, Activation act, const double* W, const double* Wdot, const double* z,
+                    const double* zdot, const double* X, const double* Xdot, double* b, double* bdot,
+                    std::vector<double>& h, std::vector<double>& hd);
 // z' = d/dt of the neurons along (W', b') and X' (the forward tangent sweep).
 void to_bbd_velocity(const NetworkShape& shape, Activation act, const double* W, const double* Wdot,
                      const double* b, const double* bdot, const double* X, const double* Xdot,

@@ -97,6 +97,7 @@ struct DataConfig {
 
 struct DynamicsConfig {
   std::string kind = "damped";  // "damped" | "gradient_flow" | "sgd"
+  std::string variables = "wb";  // damped, gradient_flow: integrate (W, b), or (W, z) ("bbd", Eq. 6)
   double gamma = 1.0;           // damped: q'' + gamma q' + dl/dq = 0
   double eta = 0.1;             // gradient_flow: q' = -eta dl/dq;  sgd: step size
   int batch = 1;                // sgd: mini-batch size (mean loss over the batch)

@@ -31,9 +31,9 @@ class TrainingDynamics : public OdeSystem {
   explicit TrainingDynamics(LossLandscape& landscape) : m_landscape(landscape) {}
   LossLandscape& landscape() { return m_landscape; }
   std::size_t num_params() const { return m_landscape.num_params(); }
-  // Pointers into a state of this system's layout.
-  const double* params(const State& x) const { return x.data(); }
-  virtual const double* velocities(const State& /*x*/) const { return nullptr; }
+  // The parameters q = [W, b] and, for second-order dynamics, v = q' of a state at t
+  // (v left empty otherwise), whatever variables the state uses.
+  virtual void parameters(const State& x, double t, std::vector<double>& q, std::vector<double>& v);
   virtual EnergyParts energy(const State& x, double t) = 0;
   // The state seen in BBD variables (single-sample data): kinematics of every neuron,
   // with accelerations where the dynamics are second order.
@@ -44,7 +44,7 @@ class TrainingDynamics : public OdeSystem {
   void at_breakpoint(State& x, double t) override;
   void set_interval_end(double t_end) override { m_landscape.set_interval_end(t_end); }
   // The initial state from parameters and velocities.
-  virtual State initial_state(const std::vector<double>& q, const std::vector<double>& v) const = 0;
+  virtual State initial_state(const std::vector<double>& q, const std::vector<double>& v) = 0;
 
  protected:
   LossLandscape& m_landscape;
@@ -59,7 +59,7 @@ class GradientFlow final : public TrainingDynamics {
   EnergyParts energy(const State& x, double t) override;
   void bbd_state(const State& x, double t, BbdState& out) override;
   std::size_t data_work_index() const override { return num_params() + 1; }
-  State initial_state(const std::vector<double>& q, const std::vector<double>& v) const override;
+  State initial_state(const std::vector<double>& q, const std::vector<double>& v) override;
 
  private:
   double m_eta;
@@ -80,11 +80,11 @@ class Damped final : public TrainingDynamics {
   void rhs(const State& x, State& dxdt, double t) override;
   std::size_t num_coordinates() const override { return num_params(); }
   void force(const double* q, double* dpdt, double t) override;
-  const double* velocities(const State& x) const override { return x.data() + num_params(); }
+  void parameters(const State& x, double t, std::vector<double>& q, std::vector<double>& v) override;
   EnergyParts energy(const State& x, double t) override;
   void bbd_state(const State& x, double t, BbdState& out) override;
   std::size_t data_work_index() const override { return 2 * num_params() + 1; }
-  State initial_state(const std::vector<double>& q, const std::vector<double>& v) const override;
+  State initial_state(const std::vector<double>& q, const std::vector<double>& v) override;
 
  private:
   // Kinematics of (q, v, a) at t into m_kinematics (data into m_X...).
@@ -96,7 +96,8 @@ class Damped final : public TrainingDynamics {
   std::vector<double> m_X, m_Xd, m_Xdd;
 };
 
-// The continuous dynamics a model file asks for ("damped" or "gradient_flow").
+// The continuous dynamics a model file asks for ("damped" or "gradient_flow"), in
+// the variables it asks for ("wb": (W, b); "bbd": (W, z), training_dynamics_bbd.hpp).
 // With `track_energy_flow` (damped only) the time integrals of the BBD densities are integrated too.
 std::unique_ptr<TrainingDynamics> make_training_dynamics(const DynamicsConfig& config, LossLandscape& landscape,
                                                          bool track_energy_flow = false);
