@@ -143,6 +143,32 @@ void sigma_and_d1(Activation a, const double* z, double* h, double* dh, std::siz
   }
 }
 
+void sigma_all(Activation a, const double* z, double* h, double* d1, double* d2, std::size_t n) {
+  sigma_and_d1(a, z, h, d1, n);
+  switch (a) {
+    case Activation::tanh:  // sigma'' = -2 sigma sigma'
+      for (std::size_t i = 0; i < n; ++i) d2[i] = -2.0 * h[i] * d1[i];
+      return;
+    case Activation::sigmoid:  // sigma'' = sigma' (1 - 2 sigma)
+      for (std::size_t i = 0; i < n; ++i) d2[i] = d1[i] * (1.0 - 2.0 * h[i]);
+      return;
+    case Activation::softplus:  // sigma' is the logistic s: sigma'' = s (1 - s)
+      for (std::size_t i = 0; i < n; ++i) d2[i] = d1[i] * (1.0 - d1[i]);
+      return;
+    case Activation::erf:  // sigma'' = -2 z sigma'
+      for (std::size_t i = 0; i < n; ++i) d2[i] = -2.0 * z[i] * d1[i];
+      return;
+    case Activation::sin:  // sigma'' = -sigma
+      for (std::size_t i = 0; i < n; ++i) d2[i] = -h[i];
+      return;
+    case Activation::gelu:  // sigma'' = pdf(z) (2 - z^2)
+      for (std::size_t i = 0; i < n; ++i) d2[i] = -0.5 * z[i] * z[i];
+      map_exp(d2, d2, n);
+      for (std::size_t i = 0; i < n; ++i) d2[i] *= kInvSqrt2Pi * (2.0 - z[i] * z[i]);
+      return;
+  }
+}
+
 void sigma_d2(Activation a, const double* z, double* d2, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) d2[i] = sigma_d2(a, z[i]);
 }

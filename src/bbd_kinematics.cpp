@@ -46,14 +46,15 @@ void bbd_forward_sweep(const NetworkShape& s, Activation act, const Motion& mo, 
       k.zdd[next + i] = at(mo.bdd, bi) + Udd;
     }
     if (m + 1 < M) {  // h^(m+1) and its derivatives; the output layer has no activation
+      double* h1 = k.h.data() + next;
+      double* s1 = k.dsigma.data() + next;
+      double* s2 = k.hdd.data() + next;  // sigma'' first, overwritten with h'' below
+      sigma_all(act, k.z.data() + next, h1, s1, s2, std::size_t(N));
       for (int i = 0; i < N; ++i) {
         const std::size_t p = next + std::size_t(i);
-        const double z = k.z[p], zd = k.zd[p], zdd = k.zdd[p];
-        const double s1 = sigma_d1(act, z), s2 = sigma_d2(act, z);
-        k.h[p] = sigma(act, z);
-        k.dsigma[p] = s1;
-        k.hd[p] = s1 * zd;
-        k.hdd[p] = s2 * zd * zd + s1 * zdd;
+        const double zd = k.zd[p];
+        k.hd[p] = s1[i] * zd;
+        k.hdd[p] = s2[i] * zd * zd + s1[i] * k.zdd[p];
       }
     }
   }

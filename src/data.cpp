@@ -182,8 +182,10 @@ void DataStream::second_derivatives(double t, double* Xddot, double* Yddot, bool
 }
 
 std::vector<double> DataStream::breakpoints(double t0, double t1) const {
+  // Switched data jump at j tau; blended data are only C^2 there (the third derivative
+  // jumps). Both are stops for the integrators: a step across them loses its order.
   std::vector<double> out;
-  if (m_presentation != "switch") return out;
+  if (!time_dependent()) return out;
   for (long j = long(std::floor(t0 / m_tau)) + 1; double(j) * m_tau < t1; ++j)
     if (double(j) * m_tau > t0) out.push_back(double(j) * m_tau);
   return out;

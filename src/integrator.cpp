@@ -18,6 +18,34 @@ struct SystemRef {
   void operator()(const State& x, State& dxdt, double t) const { sys->rhs(x, dxdt, t); }
 };
 
+// Odeint's default error norm, max_i |err_i| / (atol + rtol (|x_i| + dt |x'_i|)),
+// over the first n components only (OdeSystem::num_controlled).
+class ControlledComponentsError {
+ public:
+  using value_type = double;
+  using algebra_type = odeint::range_algebra;
+  using operations_type = odeint::default_operations;
+
+  ControlledComponentsError(double atol, double rtol, std::size_t n) : m_atol(atol), m_rtol(rtol), m_n(n) {}
+
+  template <class S, class D, class E, class T>
+  double error(algebra_type&, const S& x_old, const D& dxdt_old, E& x_err, T dt) const {
+    double worst = 0.0;
+    const double adt = std::fabs(double(dt));
+    for (std::size_t i = 0; i < m_n; ++i)
+      worst = std::max(worst, std::fabs(x_err[i]) /
+                                  (m_atol + m_rtol * (std::fabs(x_old[i]) + adt * std::fabs(dxdt_old[i]))));
+    return worst;
+  }
+
+ private:
+  double m_atol, m_rtol;
+  std::size_t m_n;
+};
+
+template <class ErrorStepper>
+using Controlled = odeint::controlled_runge_kutta<ErrorStepper, ControlledComponentsError>;
+
 bool all_finite(const State& x) {
   for (double v : x)
     if (!std::isfinite(v)) return false;
@@ -154,8 +182,9 @@ IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::ve
   odeint::runge_kutta_dopri5<State> dopri5;
   odeint::runge_kutta_fehlberg78<State> rkf78;
   odeint::symplectic_rkn_sb3a_mclachlan<State> symplectic;
-  auto dopri5_controlled = odeint::make_controlled(config.atol, config.rtol, odeint::runge_kutta_dopri5<State>());
-  auto rkf78_controlled = odeint::make_controlled(config.atol, config.rtol, odeint::runge_kutta_fehlberg78<State>());
+  const ControlledComponentsError checker(config.atol, config.rtol, system.num_controlled());
+  Controlled<odeint::runge_kutta_dopri5<State>> dopri5_controlled(checker);
+  Controlled<odeint::runge_kutta_fehlberg78<State>> rkf78_controlled(checker);
 
   double t = t0, dt = config.dt;
   for (double target : stops) {

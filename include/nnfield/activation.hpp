@@ -24,6 +24,9 @@ double sigma_d2(Activation a, double z);
 // Array kernels for the hot path: h[i] = sigma(z[i]), dh[i] = sigma'(z[i]).
 // Vectorised (SLEEF) where available; agree with the scalar versions to ~1 ulp.
 void sigma_and_d1(Activation a, const double* z, double* h, double* dh, std::size_t n);
+// h = sigma(z), d1 = sigma'(z), d2 = sigma''(z) in one pass: sigma'' follows from
+// sigma and sigma' algebraically (or one exp for gelu), no extra transcendental calls.
+void sigma_all(Activation a, const double* z, double* h, double* d1, double* d2, std::size_t n);
 // d2[i] = sigma''(z[i]).
 void sigma_d2(Activation a, const double* z, double* d2, std::size_t n);
 

@@ -12,6 +12,11 @@ class OdeSystem {
  public:
   virtual ~OdeSystem() = default;
   virtual std::size_t state_size() const = 0;
+  // Adaptive steppers control the error of the first num_controlled() components only.
+  // The rest are quadratures along the motion (energy bookkeeping) that never feed
+  // back into it: integrated with the same stages, as accurate as the motion, but they
+  // should not dictate its step size.
+  virtual std::size_t num_controlled() const { return state_size(); }
   virtual void rhs(const State& x, State& dxdt, double t) = 0;
 
   // Separable Hamiltonian split for symplectic steppers: x = [q (n), p (n), rest],

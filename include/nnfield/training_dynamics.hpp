@@ -55,6 +55,7 @@ class GradientFlow final : public TrainingDynamics {
  public:
   GradientFlow(LossLandscape& landscape, double eta);
   std::size_t state_size() const override { return num_params() + 2; }
+  std::size_t num_controlled() const override { return num_params(); }
   void rhs(const State& x, State& dxdt, double t) override;
   EnergyParts energy(const State& x, double t) override;
   void bbd_state(const State& x, double t, BbdState& out) override;
@@ -72,6 +73,7 @@ class Damped final : public TrainingDynamics {
  public:
   Damped(LossLandscape& landscape, double gamma, bool track_energy_flow = false);
   std::size_t state_size() const override { return 2 * num_params() + 2 + num_integrals(); }
+  std::size_t num_controlled() const override { return 2 * num_params(); }
   std::size_t num_integrals() const {
     const NetworkShape& s = m_landscape.network().shape();
     return m_flow ? std::size_t(s.M - 1) * std::size_t(s.N) : 0;

@@ -21,6 +21,7 @@ class DampedBbd final : public TrainingDynamics {
  public:
   DampedBbd(LossLandscape& landscape, double gamma, bool track_energy_flow);
   std::size_t state_size() const override { return 2 * num_params() + 2 + num_integrals(); }
+  std::size_t num_controlled() const override { return 2 * num_params(); }
   std::size_t num_integrals() const;
   void rhs(const State& x, State& dxdt, double t) override;
   void at_breakpoint(State& x, double t) override;
@@ -46,6 +47,7 @@ class GradientFlowBbd final : public TrainingDynamics {
  public:
   GradientFlowBbd(LossLandscape& landscape, double eta);
   std::size_t state_size() const override { return num_params() + 2; }
+  std::size_t num_controlled() const override { return num_params(); }
   void rhs(const State& x, State& dxdt, double t) override;
   void at_breakpoint(State& x, double t) override;
   EnergyParts energy(const State& x, double t) override;
