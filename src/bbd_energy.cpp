@@ -33,6 +33,21 @@ void EnergyFlow::integral_rate(const BbdKinematics& k, double* dI) const {
     }
 }
 
+void EnergyFlow::integral_jump(const BbdKinematics& before, const BbdKinematics& after, double* I) const {
+  const NetworkShape& s = m_shape;
+  const int N = s.N, K = s.K(), r = s.r;
+  for (int m = 1; m < s.M; ++m)
+    for (int i = 0; i < N; ++i) {
+      double acc = 0.0;
+      for (int kk = 0; kk < K; ++kk) {
+        const int a = s.wrap(i - kk + r);
+        const std::size_t w = s.w_index(m, a, kk), ba = s.b_index(m, a);
+        acc += 0.5 * (before.u[w] + after.u[w]) * (after.Ud[ba] - before.Ud[ba]);
+      }
+      I[std::size_t(m - 1) * N + i] += sending_share(m) * acc;
+    }
+}
+
 double EnergyFlow::time_integral_constant(const BbdKinematics& k) const {
   double c = 0.0;
   for (int m = 1; m < m_shape.M; ++m)

@@ -186,7 +186,7 @@ std::vector<double> DataStream::breakpoints(double t0, double t1) const {
   // jumps). Both are stops for the integrators: a step across them loses its order.
   std::vector<double> out;
   if (!time_dependent()) return out;
-  for (long j = long(std::floor(t0 / m_tau)) + 1; double(j) * m_tau < t1; ++j)
+  for (long j = long(std::floor(t0 / m_tau)) + 1; double(j) * m_tau <= t1; ++j)
     if (double(j) * m_tau > t0) out.push_back(double(j) * m_tau);
   return out;
 }

@@ -18,24 +18,35 @@ struct SystemRef {
   void operator()(const State& x, State& dxdt, double t) const { sys->rhs(x, dxdt, t); }
 };
 
-// Odeint's default error norm, max_i |err_i| / (atol + rtol (|x_i| + dt |x'_i|)),
-// over the first n components only (OdeSystem::num_controlled).
-class ControlledComponentsError {
+// The error norm of the adaptive steppers. The dynamical components (the first
+// OdeSystem::num_controlled()) use Odeint's default,
+//   max_i |err_i| / (atol + rtol (|x_i| + dt |x'_i|)),
+// the bookkeeping quadratures after them (energy integrals, BBD time integrals) are
+// controlled as a group, relative to the largest of them: an additive energy book
+// needs the accuracy of its largest entries, not of each entry near zero (where the
+// componentwise norm would let atol dictate the step).
+class SplitErrorNorm {
  public:
   using value_type = double;
   using algebra_type = odeint::range_algebra;
   using operations_type = odeint::default_operations;
 
-  ControlledComponentsError(double atol, double rtol, std::size_t n) : m_atol(atol), m_rtol(rtol), m_n(n) {}
+  SplitErrorNorm(double atol, double rtol, std::size_t n_dynamical)
+      : m_atol(atol), m_rtol(rtol), m_n(n_dynamical) {}
 
   template <class S, class D, class E, class T>
   double error(algebra_type&, const S& x_old, const D& dxdt_old, E& x_err, T dt) const {
-    double worst = 0.0;
     const double adt = std::fabs(double(dt));
+    double worst = 0.0;
     for (std::size_t i = 0; i < m_n; ++i)
       worst = std::max(worst, std::fabs(x_err[i]) /
                                   (m_atol + m_rtol * (std::fabs(x_old[i]) + adt * std::fabs(dxdt_old[i]))));
-    return worst;
+    double group_scale = 0.0, group_error = 0.0;
+    for (std::size_t i = m_n; i < x_old.size(); ++i) {
+      group_scale = std::max(group_scale, std::fabs(x_old[i]) + adt * std::fabs(dxdt_old[i]));
+      group_error = std::max(group_error, std::fabs(x_err[i]));
+    }
+    return std::max(worst, group_error / (m_atol + m_rtol * group_scale));
   }
 
  private:
@@ -44,7 +55,7 @@ class ControlledComponentsError {
 };
 
 template <class ErrorStepper>
-using Controlled = odeint::controlled_runge_kutta<ErrorStepper, ControlledComponentsError>;
+using Controlled = odeint::controlled_runge_kutta<ErrorStepper, SplitErrorNorm>;
 
 bool all_finite(const State& x) {
   for (double v : x)
@@ -182,7 +193,7 @@ IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::ve
   odeint::runge_kutta_dopri5<State> dopri5;
   odeint::runge_kutta_fehlberg78<State> rkf78;
   odeint::symplectic_rkn_sb3a_mclachlan<State> symplectic;
-  const ControlledComponentsError checker(config.atol, config.rtol, system.num_controlled());
+  const SplitErrorNorm checker(config.atol, config.rtol, system.num_controlled());
   Controlled<odeint::runge_kutta_dopri5<State>> dopri5_controlled(checker);
   Controlled<odeint::runge_kutta_fehlberg78<State>> rkf78_controlled(checker);
 

@@ -108,6 +108,18 @@ void Damped::rhs(const State& x, State& dxdt, double t) {
   }
 }
 
+void Damped::at_breakpoint(State& x, double t) {
+  TrainingDynamics::at_breakpoint(x, t);  // the loss jump: work done by the data
+  if (!m_flow) return;
+  const std::size_t P = num_params();
+  m_landscape.set_interval_end(t);  // the data just before t
+  sweep(x.data(), x.data() + P, nullptr, t);
+  m_before = m_kinematics;
+  m_landscape.set_interval_end(1e300);
+  sweep(x.data(), x.data() + P, nullptr, t);
+  m_flow->integral_jump(m_before, m_kinematics, x.data() + 2 * P + 2);
+}
+
 void Damped::bbd_state(const State& x, double t, BbdState& out) {
   const std::size_t P = num_params(), nw = m_landscape.network().shape().num_weights();
   const double* q = x.data();

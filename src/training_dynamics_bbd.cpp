@@ -83,10 +83,12 @@ void DampedBbd::at_breakpoint(State& x, double t) {
   const std::size_t nw = s.num_weights(), nz = s.num_biases(), P = num_params();
   to_parameters(x.data(), t, /*left_limit=*/true);
   const double before = m_landscape.loss(m_q.data(), t, /*left_limit=*/true);
-  m_landscape.data_at(t, m_X.data(), m_Xd.data(), m_Xdd.data(), nullptr, nullptr);
   const Motion motion{m_q.data(), m_v.data(), nullptr, m_q.data() + nw, m_v.data() + nw, nullptr,
                       m_X.data(), m_Xd.data(), nullptr};
-  bbd_forward_sweep(s, m_landscape.network().activation(), motion, m_kinematics);
+  if (m_flow) bbd_forward_sweep(s, m_landscape.network().activation(), motion, m_before);  // old input
+  m_landscape.data_at(t, m_X.data(), m_Xd.data(), m_Xdd.data(), nullptr, nullptr);
+  bbd_forward_sweep(s, m_landscape.network().activation(), motion, m_kinematics);  // new input
+  if (m_flow) m_flow->integral_jump(m_before, m_kinematics, x.data() + 2 * P + 2);
   copy_neurons(m_kinematics.z, s.N, x.data() + nw, nz);
   copy_neurons(m_kinematics.zd, s.N, x.data() + P + nw, nz);
   x[data_work_index()] += m_landscape.loss(m_q.data(), t) - before;

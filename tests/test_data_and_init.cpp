@@ -37,10 +37,10 @@ TEST_CASE("switched data are piecewise constant with breakpoints at multiples of
   c.data.tau = 0.5;
   c.data.order = "sequential";
   DataStream data(make_samples(c), c.data, c.seed, 3.0);
-  const auto bp = data.breakpoints(0.0, 2.0);
-  REQUIRE(bp.size() == 3);
+  const auto bp = data.breakpoints(0.0, 2.0);  // (t0, t1]: a switch at t1 is booked too
+  REQUIRE(bp.size() == 4);
   CHECK(bp[0] == Approx(0.5));
-  CHECK(bp[2] == Approx(1.5));
+  CHECK(bp[3] == Approx(2.0));
   std::vector<double> X(10), Y(10);
   data.at(0.75, X.data(), Y.data(), nullptr, nullptr);
   CHECK(X[3] == data.samples().x(1)[3]);

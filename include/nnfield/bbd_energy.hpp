@@ -42,6 +42,11 @@ class EnergyFlow {
 
   // dI/dt for the ODE ((M-1), N): 1/2 sum_{a <- i} u^(m)_{a,k} U''^(m)_a.
   void integral_rate(const BbdKinematics& k, double* dI) const;
+  // Data that switch at t make the link velocities u, U' jump; the time integrals
+  // take the jump along the straight path between the two sides,
+  //   dI_i += 1/2 sum_{a <- i} (u_before + u_after)/2 (U'_after - U'_before)_a,
+  // which sums to 1/4 (|U'_after|^2 - |U'_before|^2): sum e = E + C0 survives the switch.
+  void integral_jump(const BbdKinematics& before, const BbdKinematics& after, double* I) const;
   // C0 = -1/4 sum_{m=1}^{M-1} |U'^(m)|^2 at the start of the time integrals (ERRATA 5).
   double time_integral_constant(const BbdKinematics& k) const;
 

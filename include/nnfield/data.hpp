@@ -58,7 +58,7 @@ class DataStream {
   // X'' and Y'' (the BBD forward sweep needs X''); zero except for blended data.
   // With `left_limit` as in at().
   void second_derivatives(double t, double* Xddot, double* Yddot, bool left_limit = false) const;
-  // Times in (t0, t1) where the data jump (switch) or lose smoothness (blend: C^2 only
+  // Times in (t0, t1] where the data jump (switch) or lose smoothness (blend: C^2 only
   // at segment boundaries): integrators stop there.
   std::vector<double> breakpoints(double t0, double t1) const;
 

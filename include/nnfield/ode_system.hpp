@@ -12,10 +12,9 @@ class OdeSystem {
  public:
   virtual ~OdeSystem() = default;
   virtual std::size_t state_size() const = 0;
-  // Adaptive steppers control the error of the first num_controlled() components only.
-  // The rest are quadratures along the motion (energy bookkeeping) that never feed
-  // back into it: integrated with the same stages, as accurate as the motion, but they
-  // should not dictate its step size.
+  // Adaptive steppers control the first num_controlled() components one by one; the
+  // rest are quadratures along the motion (energy bookkeeping) that never feed back
+  // into it, controlled as a group relative to the largest of them (integrator.cpp).
   virtual std::size_t num_controlled() const { return state_size(); }
   virtual void rhs(const State& x, State& dxdt, double t) = 0;
 

@@ -83,6 +83,7 @@ class Damped final : public TrainingDynamics {
   std::size_t num_coordinates() const override { return num_params(); }
   void force(const double* q, double* dpdt, double t) override;
   void parameters(const State& x, double t, std::vector<double>& q, std::vector<double>& v) override;
+  void at_breakpoint(State& x, double t) override;
   EnergyParts energy(const State& x, double t) override;
   void bbd_state(const State& x, double t, BbdState& out) override;
   std::size_t data_work_index() const override { return 2 * num_params() + 1; }
@@ -94,7 +95,7 @@ class Damped final : public TrainingDynamics {
 
   double m_gamma;
   std::unique_ptr<EnergyFlow> m_flow;
-  BbdKinematics m_kinematics;
+  BbdKinematics m_kinematics, m_before;
   std::vector<double> m_X, m_Xd, m_Xdd;
 };
 

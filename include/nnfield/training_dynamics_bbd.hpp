@@ -39,7 +39,7 @@ class DampedBbd final : public TrainingDynamics {
 
   double m_gamma;
   std::unique_ptr<EnergyFlow> m_flow;
-  BbdKinematics m_kinematics;
+  BbdKinematics m_kinematics, m_before;
   std::vector<double> m_q, m_v, m_a, m_X, m_Xd, m_Xdd, m_h, m_hd;
 };
 
