@@ -82,34 +82,43 @@ Samples make_samples(const ModelConfig& config) {
 }
 
 SampleOrder::SampleOrder(int S, const std::string& order, std::uint64_t seed)
-    : m_S(S), m_order(order), m_seed(seed) {}
-
-int SampleOrder::operator[](long j) {
-  if (m_order == "sequential") return int(j % m_S);
-  while (long(m_sequence.size()) <= j) {
-    // Re-derive a generator per block so growth on demand stays reproducible.
-    Rng block(derive_seed(m_seed, std::to_string(m_draws++)));
-    if (m_order == "shuffle") {
-      std::vector<int> perm(static_cast<std::size_t>(m_S));
-      std::iota(perm.begin(), perm.end(), 0);
-      for (int i = m_S - 1; i > 0; --i) std::swap(perm[std::size_t(i)], perm[block.index(std::size_t(i) + 1)]);
-      m_sequence.insert(m_sequence.end(), perm.begin(), perm.end());
-    } else {
-      for (int i = 0; i < m_S; ++i) m_sequence.push_back(int(block.index(std::size_t(m_S))));
-    }
-  }
-  return m_sequence[std::size_t(j)];
+    : m_S(S),
+      m_kind(order == "sequential" ? Kind::sequential : order == "random" ? Kind::random : Kind::shuffle),
+      m_seed(seed) {
+  for (auto& p : m_permutation) p.assign(std::size_t(S), 0);
 }
 
-DataStream::DataStream(Samples samples, const DataConfig& config, std::uint64_t seed, double t_end)
+const std::vector<int>& SampleOrder::permutation(long epoch) const {
+  for (int slot = 0; slot < 2; ++slot)
+    if (m_epoch[slot] == epoch) return m_permutation[slot];
+  const int slot = m_next_slot;
+  m_next_slot = 1 - m_next_slot;
+  std::vector<int>& perm = m_permutation[slot];
+  std::iota(perm.begin(), perm.end(), 0);
+  Rng rng(derive_seed(m_seed, std::uint64_t(epoch)));  // Fisher-Yates
+  for (int i = m_S - 1; i > 0; --i) std::swap(perm[std::size_t(i)], perm[rng.index(std::size_t(i) + 1)]);
+  m_epoch[slot] = epoch;
+  return perm;
+}
+
+int SampleOrder::operator[](long j) const {
+  switch (m_kind) {
+    case Kind::sequential: return int(j % m_S);
+    case Kind::shuffle: return permutation(j / m_S)[std::size_t(j % m_S)];
+    case Kind::random: {
+      Rng rng(derive_seed(m_seed, std::uint64_t(j)));
+      return int(rng.index(std::size_t(m_S)));
+    }
+  }
+  return 0;
+}
+
+DataStream::DataStream(Samples samples, const DataConfig& config, std::uint64_t seed)
     : m_samples(std::move(samples)),
       m_presentation(config.presentation),
       m_tau(config.tau),
-      m_batch(config.presentation == "full_batch" ? m_samples.S : 1) {
-  SampleOrder order(m_samples.S, config.order, derive_seed(seed, "order"));
-  const long segments = time_dependent() ? long(std::ceil(t_end / m_tau)) + 2 : 1;
-  for (long j = 0; j < segments; ++j) m_sequence.push_back(m_presentation == "fixed" ? 0 : order[j]);
-}
+      m_batch(config.presentation == "full_batch" ? m_samples.S : 1),
+      m_order(m_samples.S, config.order, derive_seed(seed, "order")) {}
 
 DataStream::Segment DataStream::segment(double t, bool left_limit) const {
   Segment seg{0, 0.0};
@@ -120,7 +129,6 @@ DataStream::Segment DataStream::segment(double t, bool left_limit) const {
   long j = long(std::floor(tt / m_tau));
   if (double(j + 1) * m_tau <= tt) ++j;
   if (j > 0 && double(j) * m_tau > tt) --j;
-  j = std::min(j, long(m_sequence.size()) - 2);
   double u = (tt - double(j) * m_tau) / m_tau;
   if (left_limit && j > 0 && u <= 1e-12) {  // on a switch, up to round-off: the segment before
     --j;
@@ -142,7 +150,7 @@ void DataStream::at(double t, double* X, double* Y, double* Xdot, double* Ydot, 
     return;
   }
   const Segment seg = segment(t, left_limit);
-  const int a = m_sequence[std::size_t(seg.j)];
+  const int a = m_presentation == "fixed" ? 0 : m_order[seg.j];
   if (m_presentation != "blend") {
     std::memcpy(X, m_samples.x(a), row);
     std::memcpy(Y, m_samples.y(a), row);
@@ -152,7 +160,7 @@ void DataStream::at(double t, double* X, double* Y, double* Xdot, double* Ydot, 
   }
   // C^2 smoothstep: s(0)=0, s(1)=1, s' and s'' vanish at both ends.
   const double u = seg.u;
-  const int c = m_sequence[std::size_t(seg.j) + 1];
+  const int c = m_order[seg.j + 1];
   const double s = u * u * u * (10.0 + u * (-15.0 + 6.0 * u));
   const double ds = 30.0 * u * u * (1.0 - u) * (1.0 - u) / m_tau;
   const double *xa = m_samples.x(a), *xc = m_samples.x(c), *ya = m_samples.y(a), *yc = m_samples.y(c);
@@ -172,7 +180,7 @@ void DataStream::second_derivatives(double t, double* Xddot, double* Yddot, bool
     return;
   }
   const Segment seg = segment(t, left_limit);
-  const int a = m_sequence[std::size_t(seg.j)], c = m_sequence[std::size_t(seg.j) + 1];
+  const int a = m_order[seg.j], c = m_order[seg.j + 1];
   const double u = seg.u;
   const double dds = 60.0 * u * (1.0 - u) * (1.0 - 2.0 * u) / (m_tau * m_tau);  // s''(u) / tau^2
   for (int i = 0; i < m_samples.N; ++i) {

@@ -37,6 +37,16 @@ namespace detail {
 // call), and close_hdf5_at_exit() below does its job instead.
 const bool g_hdf5_atexit_disabled = (H5dont_atexit() >= 0);
 
+// ---- thread safety ---------------------------------------------------------------
+
+// The HDF5 library is built without its thread-safe option: every public function of
+// this file holds this lock, so that several runs on worker threads (ensembles) may read
+// their data and initial-state files concurrently. Recursive: public functions may nest.
+std::recursive_mutex& library_mutex() {
+  static std::recursive_mutex mutex;
+  return mutex;
+}
+
 // ---- run files still open at exit ----------------------------------------------------
 
 // A run file that can be closed from the exit handler. RunWriter::Impl is one;
@@ -492,17 +502,20 @@ using detail::Handle;
 // ---- generic reading -------------------------------------------------------------
 
 bool h5_has(const std::string& file, const std::string& dataset) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   Handle f = detail::open_for_reading(file);
   return detail::link_exists(f.get(), dataset) &&
          detail::object_type(f.get(), dataset) == H5I_DATASET;
 }
 
 Array h5_read(const std::string& file, const std::string& dataset) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   Handle f = detail::open_for_reading(file);
   return detail::read_array(f.get(), file, dataset);
 }
 
 std::vector<long long> h5_read_int(const std::string& file, const std::string& dataset) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   Handle f = detail::open_for_reading(file);
   const std::string abs = detail::absolute(dataset);
   Handle dset = detail::open_dataset(f.get(), file, abs);
@@ -533,6 +546,7 @@ std::vector<long long> h5_read_int(const std::string& file, const std::string& d
 
 std::string h5_read_string_attribute(const std::string& file, const std::string& object,
                                      const std::string& attribute) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   Handle f = detail::open_for_reading(file);
   Handle obj = detail::open_object(f.get(), file, object);
   Handle attr = detail::open_attribute(obj.get(), file, object, attribute);
@@ -574,6 +588,7 @@ std::string h5_read_string_attribute(const std::string& file, const std::string&
 
 double h5_read_double_attribute(const std::string& file, const std::string& object,
                                 const std::string& attribute) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   Handle f = detail::open_for_reading(file);
   Handle obj = detail::open_object(f.get(), file, object);
   Handle attr = detail::open_attribute(obj.get(), file, object, attribute);
@@ -592,6 +607,7 @@ double h5_read_double_attribute(const std::string& file, const std::string& obje
 // ---- the fixed input formats -------------------------------------------------------
 
 InitialState read_initial_state(const std::string& file, const NetworkShape& shape) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   Handle f = detail::open_for_reading(file);
   const auto M = static_cast<std::size_t>(shape.M), N = static_cast<std::size_t>(shape.N),
              K = static_cast<std::size_t>(shape.K());
@@ -623,6 +639,7 @@ InitialState read_initial_state(const std::string& file, const NetworkShape& sha
 
 void write_initial_state(const std::string& file, const NetworkShape& shape,
                          const InitialState& s) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   const auto M = static_cast<std::size_t>(shape.M), N = static_cast<std::size_t>(shape.N),
              K = static_cast<std::size_t>(shape.K());
   // Validate before touching the file so a bad call does not truncate anything.
@@ -648,6 +665,7 @@ void write_initial_state(const std::string& file, const NetworkShape& shape,
 }
 
 DataFile read_data_file(const std::string& file, int expected_N) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   Handle f = detail::open_for_reading(file);
   Array x = detail::read_array(f.get(), file, "/X");
   Array y = detail::read_array(f.get(), file, "/Y");
@@ -675,6 +693,7 @@ DataFile read_data_file(const std::string& file, int expected_N) {
 }
 
 void write_data_file(const std::string& file, const DataFile& d) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   if (d.S < 1 || d.N < 1)
     detail::fail(file, "cannot write a data file with S = " + std::to_string(d.S) +
                            ", N = " + std::to_string(d.N) + " (both must be >= 1)");
@@ -811,6 +830,7 @@ std::string hdf5_library_version() {
 
 RunWriter::RunWriter(const std::string& path, bool force, const Provenance& provenance)
     : m_impl(std::make_unique<Impl>()), m_path(path) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   detail::quiet_hdf5();
   m_impl->path = path;
   std::error_code ec;
@@ -824,8 +844,14 @@ RunWriter::RunWriter(const std::string& path, bool force, const Provenance& prov
   // EXCL also catches a file that appeared since the check above. The default
   // ("earliest") file format is kept on purpose: a file written with libver
   // latest or SWMR is left unopenable when the writer crashes.
+  // No file lock: analysis tools may read a run file while it is being written
+  // (its flushed rows are consistent); HDF5 would otherwise refuse them until the
+  // run ends.
+  Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  if (!access.valid() || H5Pset_file_locking(access.get(), false, true) < 0)
+    detail::fail(path, "cannot set up file access");
   const hid_t id = H5Fcreate(path.c_str(), force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT,
-                             H5P_DEFAULT);
+                             access.get());
   if (id < 0) {
     if (!force && std::filesystem::exists(path, ec))
       detail::fail(path, "exists (use --force to overwrite)");
@@ -858,6 +884,7 @@ RunWriter::RunWriter(const std::string& path, bool force, const Provenance& prov
 }
 
 RunWriter::~RunWriter() {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   if (!m_impl || m_impl->closed) return;
   try {
     finish("interrupted");
@@ -869,6 +896,7 @@ RunWriter::~RunWriter() {
 
 int RunWriter::add_series(const std::string& name, const std::vector<std::size_t>& row_shape,
                           const std::string& index_order, const std::string& description) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   return m_impl->writing([&] {
     const std::string& file = m_path;
     const std::string abs = detail::absolute(name);
@@ -918,6 +946,7 @@ int RunWriter::add_series(const std::string& name, const std::vector<std::size_t
 }
 
 void RunWriter::append(int series, const double* row) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   m_impl->writing([&] {
     if (series < 0 || static_cast<std::size_t>(series) >= m_impl->series.size())
       detail::fail(m_path, "no time series with handle " + std::to_string(series));
@@ -949,6 +978,7 @@ void RunWriter::append(int series, const double* row) {
 }
 
 std::size_t RunWriter::rows(int series) const {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   if (series < 0 || static_cast<std::size_t>(series) >= m_impl->series.size())
     detail::fail(m_path, "no time series with handle " + std::to_string(series));
   return static_cast<std::size_t>(m_impl->series[static_cast<std::size_t>(series)].rows);
@@ -957,6 +987,7 @@ std::size_t RunWriter::rows(int series) const {
 void RunWriter::write_array(const std::string& name, const std::vector<std::size_t>& shape,
                             const double* data, const std::string& index_order,
                             const std::string& description) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   m_impl->writing([&] {
     detail::write_dataset(m_impl->file.get(), m_path, name, shape, data, index_order,
                           description);
@@ -964,11 +995,13 @@ void RunWriter::write_array(const std::string& name, const std::vector<std::size
 }
 
 void RunWriter::set_root_attribute(const std::string& name, const std::string& value) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   m_impl->writing(
       [&] { detail::write_string_attribute(m_impl->file.get(), m_path, "/", name, value); });
 }
 
 void RunWriter::set_root_attribute(const std::string& name, double value) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   m_impl->writing([&] {
     detail::write_numeric_attribute(m_impl->file.get(), m_path, "/", name, H5T_IEEE_F64LE,
                                     H5T_NATIVE_DOUBLE, &value);
@@ -976,10 +1009,12 @@ void RunWriter::set_root_attribute(const std::string& name, double value) {
 }
 
 void RunWriter::flush() {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   m_impl->writing([&] { m_impl->flush_checked(); });
 }
 
 void RunWriter::finish(const std::string& status) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   if (m_impl->closed) detail::fail(m_path, "run file already closed");
   // After a write failure that failure has been reported; the file keeps its
   // last flushed state (status "running") and is closed without a second error,

@@ -181,8 +181,10 @@ int stepper_order(const std::string& stepper) {
 
 IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::vector<double>& observe_times,
                            const std::vector<double>& breakpoints, const IntegratorConfig& config,
-                           const IntegrationCallbacks& callbacks) {
-  IntegrationStats stats;
+                           const IntegrationCallbacks& callbacks, IntegrationStats* running) {
+  IntegrationStats local;
+  IntegrationStats& stats = running ? *running : local;
+  const IntegrationStats start = stats;
   StepGuard guard{callbacks, {}};
   const std::vector<double> stops = stop_times(t0, observe_times, breakpoints);
   const std::string& kind = config.stepper;
@@ -227,7 +229,7 @@ IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::ve
     if (callbacks.observe && std::binary_search(observe_times.begin(), observe_times.end(), target))
       callbacks.observe(x, t);
   }
-  return stats;
+  return {stats.accepted - start.accepted, stats.rejected - start.rejected};
 }
 
 }  // namespace nnfield

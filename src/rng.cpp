@@ -57,4 +57,10 @@ std::uint64_t derive_seed(std::uint64_t master, std::string_view stream) {
   return splitmix64(x);
 }
 
+std::uint64_t derive_seed(std::uint64_t master, std::uint64_t index) {
+  std::uint64_t x = master ^ (index * 0xD1B54A32D192ED03ull + 0x8BB84B93962EACC9ull);
+  splitmix64(x);
+  return splitmix64(x);
+}
+
 }  // namespace nnfield

@@ -29,14 +29,22 @@ Provenance make_provenance(const ModelConfig& config, const RunOptions& options)
   return p;
 }
 
-// Output times 0, every, 2 every, ... and always t_end.
-std::vector<double> output_times(double t_end, double every) {
-  std::vector<double> times;
-  const long n = long(std::floor(t_end / every + 1e-9));
-  for (long k = 0; k <= n; ++k) times.push_back(double(k) * every);
-  if (t_end - times.back() > 1e-12 * std::max(1.0, t_end)) times.push_back(t_end);
-  return times;
-}
+// Output times are k * every, k = 0, 1, ..., and always t_end; generated window by
+// window so that a long run never holds them (or the data's breakpoints) all at once.
+class OutputSchedule {
+ public:
+  OutputSchedule(double t_end, double every)
+      : m_t_end(t_end), m_every(every), m_last(long(std::floor(t_end / every + 1e-9))) {}
+  long count() const { return m_last + 1 + (needs_end() ? 1 : 0); }
+  double time(long k) const { return k <= m_last ? double(k) * m_every : m_t_end; }
+
+ private:
+  bool needs_end() const { return m_t_end - double(m_last) * m_every > 1e-12 * std::max(1.0, m_t_end); }
+  double m_t_end, m_every;
+  long m_last;
+};
+
+constexpr long kOutputsPerWindow = 4096;
 
 // Everything a run writes besides its time series: geometry and the data set.
 void write_static(SeriesSink& w, const ModelConfig& config, const Samples& samples) {
@@ -104,8 +112,15 @@ RunResult run_continuous(const ModelConfig& config, const RunOptions& options, N
   if (options.stop) cb.should_stop = [&] { return options.stop->load(); };
 
   try {
-    stats = integrate(*dynamics, x, 0.0, output_times(t_end, config.output.every), data.breakpoints(0.0, t_end),
-                      config.integrator, cb);
+    const OutputSchedule schedule(t_end, config.output.every);
+    double t = 0.0;
+    for (long first = 0; first < schedule.count(); first += kOutputsPerWindow) {
+      std::vector<double> times;
+      for (long k = first; k < std::min(schedule.count(), first + kOutputsPerWindow); ++k)
+        times.push_back(schedule.time(k));
+      integrate(*dynamics, x, t, times, data.breakpoints(t, times.back()), config.integrator, cb, &stats);
+      t = times.back();
+    }
     result.message = "completed t = " + std::to_string(t_end) + " in " + std::to_string(stats.accepted) +
                      " steps (" + std::to_string(stats.rejected) + " rejected)";
   } catch (const NonFiniteState& e) {
@@ -200,8 +215,7 @@ RunResult run_sgd(const ModelConfig& config, const RunOptions& options, Network&
 RunResult run_model(const ModelConfig& config, const RunOptions& options) {
   const NetworkShape& shape = config.network.shape;
   Samples samples = make_samples(config);
-  const double t_end = config.dynamics.kind == "sgd" ? 0.0 : config.dynamics.t_end;
-  DataStream data(samples, config.data, config.seed, t_end);
+  DataStream data(samples, config.data, config.seed);
   ParameterState init = make_initial_state(config, data);
   Network network(shape, config.network.activation, config.network.loss);
 

@@ -54,7 +54,7 @@ struct FlowRun {
     c.data.presentation = "blend";
     c.data.tau = 1.0;
     c.data.order = "sequential";
-    DataStream data(regime_samples(shape, moving), c.data, 1, t_end);
+    DataStream data(regime_samples(shape, moving), c.data, 1);
     Network net(shape, activation, Loss::mse);
     LossLandscape landscape(net, data);
     Damped dyn(landscape, gamma, /*track_energy_flow=*/true);
@@ -199,7 +199,7 @@ TEST_CASE("integrating in (W, z) reproduces the (W, b) trajectory mapped through
     cfg.integrator.rtol = 1e-12;
     cfg.integrator.atol = 1e-14;
     const double t_end = 3.0;
-    DataStream data(make_samples(cfg), cfg.data, cfg.seed, t_end);
+    DataStream data(make_samples(cfg), cfg.data, cfg.seed);
     const ParameterState init = make_initial_state(cfg, data);
     std::vector<double> obs;
     for (double t = 0; t <= t_end + 1e-12; t += 0.5) obs.push_back(t);

@@ -13,7 +13,7 @@ TEST_CASE("blended data are C^1 in time with the stated derivative", "[data]") {
   ModelConfig c = test::small_model(3, 10, 1);
   c.data.presentation = "blend";
   c.data.tau = 0.7;
-  DataStream data(make_samples(c), c.data, c.seed, 10.0);
+  DataStream data(make_samples(c), c.data, c.seed);
   const int N = 10;
   std::vector<double> X(N), Y(N), Xd(N), Yd(N), Xp(N), Xm(N), Yp(N), Ym(N);
   const double h = 1e-6;
@@ -36,7 +36,7 @@ TEST_CASE("switched data are piecewise constant with breakpoints at multiples of
   c.data.presentation = "switch";
   c.data.tau = 0.5;
   c.data.order = "sequential";
-  DataStream data(make_samples(c), c.data, c.seed, 3.0);
+  DataStream data(make_samples(c), c.data, c.seed);
   const auto bp = data.breakpoints(0.0, 2.0);  // (t0, t1]: a switch at t1 is booked too
   REQUIRE(bp.size() == 4);
   CHECK(bp[0] == Approx(0.5));
@@ -106,7 +106,7 @@ TEST_CASE("smooth initial states sample the continuum fields and honour Eq. 6", 
   c.init.smooth.modes.push_back({"phi", 0, 1, 2, 0.3, 0.1});
   c.data.presentation = "blend";
   c.data.x_kind = "smooth";
-  DataStream data(make_samples(c), c.data, c.seed, 5.0);
+  DataStream data(make_samples(c), c.data, c.seed);
   const ParameterState st = make_initial_state(c, data);
   const NetworkShape& s = c.network.shape;
   std::vector<double> X(std::size_t(s.N)), Y(X.size()), Xd(X.size()), z(s.num_biases()), zd(s.num_biases());

@@ -25,7 +25,7 @@ struct EnergyRun {
 
   void run() {
     const NetworkShape& s = config.network.shape;
-    DataStream data(make_samples(config), config.data, config.seed, config.dynamics.t_end);
+    DataStream data(make_samples(config), config.data, config.seed);
     ParameterState init = make_initial_state(config, data);
     Network net(s, config.network.activation, config.network.loss);
     LossLandscape landscape(net, data);

@@ -17,7 +17,7 @@ namespace {
 
 struct Problem {
   ModelConfig config = test::small_model(3, 6, 1);
-  DataStream data{make_samples(config), config.data, config.seed, 10.0};
+  DataStream data{make_samples(config), config.data, config.seed};
   Network net{config.network.shape, config.network.activation, config.network.loss};
   LossLandscape landscape{net, data};
   Damped dyn{landscape, 0.0};

@@ -23,17 +23,24 @@ Samples make_samples(const ModelConfig& config);
 
 // The sequence of sample indices presented one after another ("sequential",
 // "shuffle": a fresh permutation every epoch, "random": with replacement).
+// O(1) memory however long the run: the j-th index is computed from (seed, j), with
+// the permutations of the last two epochs cached (a blend needs samples j and j+1).
+// Not thread-safe (the cache); one per run.
 class SampleOrder {
  public:
   SampleOrder(int S, const std::string& order, std::uint64_t seed);
-  int operator[](long j);  // index of the j-th presented sample (grown on demand)
+  int operator[](long j) const;
 
  private:
+  enum class Kind { sequential, shuffle, random };
+  const std::vector<int>& permutation(long epoch) const;
+
   int m_S;
-  std::string m_order;
-  std::vector<int> m_sequence;
+  Kind m_kind;
   std::uint64_t m_seed;
-  std::uint64_t m_draws = 0;
+  mutable long m_epoch[2] = {-1, -1};
+  mutable std::vector<int> m_permutation[2];
+  mutable int m_next_slot = 0;
 };
 
 // X(t), Y(t) and their time derivatives for continuous-time dynamics.
@@ -44,7 +51,7 @@ class SampleOrder {
 //   full_batch: all S samples at once (the loss is their mean)
 class DataStream {
  public:
-  DataStream(Samples samples, const DataConfig& config, std::uint64_t seed, double t_end);
+  DataStream(Samples samples, const DataConfig& config, std::uint64_t seed);
 
   int batch() const { return m_batch; }
   int width() const { return m_samples.N; }
@@ -64,7 +71,7 @@ class DataStream {
 
  private:
   struct Segment {
-    long j;    // index into m_sequence
+    long j;    // segment index: the j-th presented sample
     double u;  // position inside the segment, [0, 1]
   };
   Segment segment(double t, bool left_limit) const;
@@ -73,7 +80,7 @@ class DataStream {
   std::string m_presentation;
   double m_tau;
   int m_batch;
-  std::vector<int> m_sequence;  // presented sample per segment, precomputed up to t_end
+  SampleOrder m_order;  // presented sample of each segment
 };
 
 // Mini-batches for SGD: batch indices drawn in the configured order.

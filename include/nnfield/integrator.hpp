@@ -47,9 +47,10 @@ int stepper_order(const std::string& stepper);
 
 // Integrate from t0 to the last observation time. `observe_times` is sorted and
 // starts at or after t0 (t0 itself is observed if listed); `breakpoints` are times
-// where the right-hand side jumps.
+// where the right-hand side jumps. Steps are counted into `running` as they are
+// taken (so observers can read the count), and returned for this call alone.
 IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::vector<double>& observe_times,
                            const std::vector<double>& breakpoints, const IntegratorConfig& config,
-                           const IntegrationCallbacks& callbacks);
+                           const IntegrationCallbacks& callbacks, IntegrationStats* running = nullptr);
 
 }  // namespace nnfield

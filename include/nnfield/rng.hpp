@@ -25,5 +25,7 @@ class Rng {
 // An independent sub-stream seed for a named component ("init", "data", "teacher", ...):
 // changing what one component draws never shifts another's numbers.
 std::uint64_t derive_seed(std::uint64_t master, std::string_view stream);
+// The index-th member of a family of independent seeds (epochs, draws): no allocation.
+std::uint64_t derive_seed(std::uint64_t master, std::uint64_t index);
 
 }  // namespace nnfield
