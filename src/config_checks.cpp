@@ -168,6 +168,23 @@ void check_bbd_observers(std::vector<Violation>& out, const ModelConfig& c) {
   }
 }
 
+void check_input_correlator(std::vector<Violation>& out, const ModelConfig& c) {
+  // The input cross-correlator pairs the recorded neurons with the input they came
+  // from: that input must be one known sample for the whole run.
+  const auto& list = c.observe.correlators;
+  if (std::find(list.begin(), list.end(), "input") == list.end()) return;
+  const bool one_sample = c.data.source == "pair" || (c.data.source != "file" && c.data.samples == 1);
+  if (one_sample) return;
+  if (c.dynamics.kind == "sgd") {
+    out.push_back({"observe.correlators", {"dynamics.kind"},
+                   "observe.correlators \"input\" needs a fixed presented sample; SGD changes it every step"});
+  } else if (c.data.presentation != "fixed" && c.data.presentation != "full_batch") {
+    out.push_back({"observe.correlators", {"data.presentation"},
+                   "observe.correlators \"input\" needs data.presentation = \"fixed\" or \"full_batch\", got " +
+                       str(c.data.presentation)});
+  }
+}
+
 }  // namespace
 
 std::optional<ValueProblem> value_problem(const ModelKey& key, const std::string& name, const Value& v) {
@@ -208,6 +225,7 @@ std::vector<Violation> cross_field_violations(const ModelConfig& c) {
   }
   check_symplectic(out, c);
   check_bbd_observers(out, c);
+  check_input_correlator(out, c);
   return out;
 }
 

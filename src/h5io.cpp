@@ -243,12 +243,22 @@ std::string quoted(const std::string& name) { return "'" + name + "'"; }
 
 // ---- files and objects --------------------------------------------------------
 
+// File access without HDF5's file lock, for every open and create: run files are read
+// while they are written (the flushed rows are consistent), and HDF5 refuses to open a
+// file twice in one process with different locking flags.
+Handle unlocked_file_access() {
+  Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  if (access.valid()) H5Pset_file_locking(access.get(), false, true);
+  return access;
+}
+
 Handle open_for_reading(const std::string& file) {
   quiet_hdf5();
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) fail(file, "no such file");
   if (std::filesystem::is_directory(file, ec)) fail(file, "is a directory, not an HDF5 file");
-  const hid_t id = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  const Handle access = unlocked_file_access();
+  const hid_t id = H5Fopen(file.c_str(), H5F_ACC_RDONLY, access.get());
   if (id < 0) fail_with_reason(file, "cannot open as an HDF5 file");
   return Handle(id, H5Fclose);
 }
@@ -442,7 +452,8 @@ void write_dataset(hid_t loc, const std::string& file, const std::string& path,
 template <class Body>
 void write_whole_file(const std::string& file, Body&& body) {
   quiet_hdf5();
-  Handle f(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+  const Handle access = unlocked_file_access();
+  Handle f(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()), H5Fclose);
   if (!f.valid()) fail_with_reason(file, "cannot create");
   try {
     body(f.get());
@@ -844,12 +855,9 @@ RunWriter::RunWriter(const std::string& path, bool force, const Provenance& prov
   // EXCL also catches a file that appeared since the check above. The default
   // ("earliest") file format is kept on purpose: a file written with libver
   // latest or SWMR is left unopenable when the writer crashes.
-  // No file lock: analysis tools may read a run file while it is being written
-  // (its flushed rows are consistent); HDF5 would otherwise refuse them until the
-  // run ends.
-  Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  if (!access.valid() || H5Pset_file_locking(access.get(), false, true) < 0)
-    detail::fail(path, "cannot set up file access");
+  // No file lock: analysis tools may read a run file while it is being written.
+  const Handle access = detail::unlocked_file_access();
+  if (!access.valid()) detail::fail(path, "cannot set up file access");
   const hid_t id = H5Fcreate(path.c_str(), force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT,
                              access.get());
   if (id < 0) {

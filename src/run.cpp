@@ -242,6 +242,7 @@ RunResult run_model(const ModelConfig& config, const RunOptions& options) {
     rec.observers.push_back(
         make_energy_flow_observer(shape, config.network.loss, config.dynamics.gamma));
   if (config.observe.lagrangian) rec.observers.push_back(make_lagrangian_observer());
+  if (auto o = make_correlator_observer(config)) rec.observers.push_back(std::move(o));
   for (auto& o : rec.observers) o->declare(writer);
   write_static(writer, config, samples);
   writer.flush();

@@ -51,5 +51,7 @@ std::unique_ptr<Observer> make_energy_flow_observer(const NetworkShape& shape, L
 std::unique_ptr<Observer> make_lagrangian_observer();
 // /energy/total, kinetic, potential, dissipated, data_work.
 std::unique_ptr<Observer> make_energy_observer();
+// /correlators/*: the observe.correlators of observe.field every observe.every (docs/correlators.md); nullptr if none.
+std::unique_ptr<Observer> make_correlator_observer(const ModelConfig& config);
 
 }  // namespace nnfield

@@ -1,0 +1,101 @@
+// nnfield ensemble MODEL --seeds 0:64 -o ENS.h5 [--set k=v ...] [--threads n]
+//                 [--error jackknife|bootstrap] [--resamples R] [--force] [--quiet]
+// Independent realisations of a model (one master seed each) in memory on all cores;
+// ensemble means with errors of the loss and energy series and of every correlator the
+// model asks for ([observe] correlators), and per-seed summaries (docs/long-range-order.md).
+#include <cstdio>
+#include <stdexcept>
+#include <thread>
+
+#include "commands.hpp"
+#include "nnfield/config.hpp"
+#include "nnfield/ensemble.hpp"
+#include "nnfield/h5io.hpp"
+#include "nnfield/provenance.hpp"
+#include "nnfield/rng.hpp"
+#include "nnfield/task_progress.hpp"
+
+namespace nnfield::cli {
+namespace {
+
+struct EnsembleArgs {
+  std::string model, output, seeds = "0:16", error = "jackknife", progress = "auto";
+  std::vector<std::string> overrides;
+  int threads = 0, resamples = 1000;
+  bool force = false, quiet = false;
+};
+
+Command register_ensemble(CLI::App& app, const Context& context) {
+  auto args = std::make_shared<EnsembleArgs>();
+  CLI::App* sub = app.add_subcommand("ensemble", "run a model once per seed and write ensemble means with errors");
+  sub->add_option("model", args->model, "model file (TOML)")->required();
+  sub->add_option("-o,--output", args->output, "output HDF5 file")->required();
+  sub->add_option("--seeds", args->seeds, "seeds: a:b (a..b-1), a,b,c or one number")->capture_default_str();
+  sub->add_option("--set", args->overrides, "override a key: section.key=value (repeatable)");
+  sub->add_option("--threads", args->threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--error", args->error, "error estimate of the ensemble means")->capture_default_str()
+      ->check(CLI::IsMember({"jackknife", "bootstrap"}));
+  sub->add_option("--resamples", args->resamples, "bootstrap resamples")->capture_default_str()->check(CLI::Range(2, 1 << 24));
+  sub->add_flag("--force", args->force, "overwrite an existing output file");
+  sub->add_flag("-q,--quiet", args->quiet, "no progress output");
+  sub->add_option("--progress", args->progress, "progress display")
+      ->check(CLI::IsMember({"auto", "tty", "plain", "off"}));
+  return {sub, [args, context]() {
+            const ModelConfig config = load_model_file(args->model, args->overrides);
+            EnsembleOptions options;
+            try {
+              options.seeds = parse_seed_list(args->seeds);
+              options.errors.method = error_method_from_name(args->error);
+            } catch (const std::invalid_argument& e) {
+              return fail(2, e.what());
+            }
+            options.errors.resamples = args->resamples;
+            options.errors.seed = derive_seed(config.seed, "ensemble/bootstrap");
+            options.threads = args->threads;
+            options.stop = context.stop;
+
+            Provenance provenance;
+            provenance.model_text = config.source_text;
+            provenance.model_path = config.source_path;
+            provenance.resolved_toml = config.resolved_toml;
+            provenance.seed = config.seed;
+            provenance.command_line = context.command_line;
+            provenance.build = collect_build_provenance();
+            // Open the output first: a bad path fails before the runs, not after.
+            RunWriter writer(args->output, args->force, provenance);
+            writer.set_root_attribute("seeds", args->seeds);
+
+            const long total = long(options.seeds.size());
+            TaskProgress progress(args->quiet ? "off" : args->progress, total, "seeds");
+            EnsembleResult result;
+            try {
+              result = run_ensemble(config, options, [&](int done) { progress.update(done); });
+            } catch (const std::exception& e) {
+              writer.finish(std::string("failed: ") + e.what());
+              throw;
+            }
+            const unsigned threads = options.threads > 0 ? unsigned(options.threads) : std::thread::hardware_concurrency();
+            progress.finish(std::to_string(result.included.size()) + " of " + std::to_string(total) +
+                            " seeds averaged on " + std::to_string(std::max(1u, std::min(threads, unsigned(total)))) +
+                            " threads");
+            write_ensemble(result, config, writer);
+            for (const std::string& note : result.notes) std::fprintf(stderr, "nnfield: note: %s\n", note.c_str());
+            if (result.interrupted) {
+              writer.finish("interrupted");
+              return fail(130, "interrupted; " + args->output + " holds the " + std::to_string(result.included.size()) +
+                                   " seeds that completed");
+            }
+            if (result.included.size() < result.seeds.size()) {
+              writer.finish("complete");
+              return fail(3, std::to_string(result.seeds.size() - result.included.size()) +
+                                 " seeds blew up and are excluded from the means (see /seeds/status)");
+            }
+            writer.finish("complete");
+            return 0;
+          }};
+}
+
+const bool registered = add_command(register_ensemble);
+
+}  // namespace
+}  // namespace nnfield::cli
