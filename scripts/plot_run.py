@@ -10,8 +10,12 @@ the loss against time (log scale when it is positive throughout), and the energy
 when both of those series are present; it lies on the total when energy is accounted for).
 Series of unequal length (an interrupted run) are truncated to the shortest. The title is the
 root attribute model_path, else the first line of resolved_config, when present.
+
+Reads the file with the nnfield Python module when it is importable (PYTHONPATH=build/python,
+docs/python.md), else with h5py alone.
 """
 import argparse
+import contextlib
 import os
 import sys
 
@@ -32,17 +36,28 @@ def as_text(value):
     return str(value)
 
 
+def open_run(path):
+    """The run file and the type of its datasets: nnfield.load's Run (a mapping to numpy
+    arrays, with .attrs) when the module is importable, else an h5py File."""
+    try:
+        import nnfield
+    except ImportError:
+        import h5py
+        return h5py.File(path, "r"), h5py.Dataset
+    import numpy as np
+    return contextlib.nullcontext(nnfield.load(path)), np.ndarray
+
+
 def read_run(path):
-    import h5py
     import numpy as np
 
     if not os.path.isfile(path):
         fail(f"no such file: {path}")
     try:
-        f = h5py.File(path, "r")
+        opened, dataset_type = open_run(path)
     except OSError as e:
         fail(f"{path} is not a readable HDF5 file ({e})")
-    with f:
+    with opened as f:
         series = {}
         for name in REQUIRED + OPTIONAL:
             if name not in f:
@@ -50,7 +65,7 @@ def read_run(path):
                     fail(f"{path}: missing dataset {name}")
                 continue
             obj = f[name]
-            if not isinstance(obj, h5py.Dataset):
+            if not isinstance(obj, dataset_type):
                 fail(f"{path}: {name} is not a dataset")
             data = np.asarray(obj[()], dtype=float)
             if data.ndim != 1:

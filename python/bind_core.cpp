@@ -1,0 +1,274 @@
+// nnfield.Model (a resolved model file) and Model.run(); module metadata.
+#include <Python.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include "nnfield/config.hpp"
+#include "nnfield/provenance.hpp"
+#include "nnfield/run.hpp"
+#include "run_data.hpp"
+
+namespace nnfield::python {
+
+namespace {
+
+// ---- overrides: Python values -> TOML text --------------------------------------
+
+std::string toml_string(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\f': out += "\\f"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += char(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string toml_value(const py::handle& v, const std::string& key) {
+  if (py::isinstance<py::bool_>(v)) return v.cast<bool>() ? "true" : "false";
+  if (py::isinstance<py::int_>(v)) return std::string(py::str(v));
+  if (py::isinstance<py::float_>(v)) {
+    const double x = v.cast<double>();
+    if (std::isnan(x)) return "nan";
+    if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+    std::string text = py::repr(py::float_(x));  // shortest round-trip text: "0.5", "1e-08"
+    return text;
+  }
+  if (py::isinstance<py::str>(v)) return toml_string(v.cast<std::string>());
+  if (py::isinstance<py::dict>(v)) {  // an inline table, e.g. one entry of init.smooth.modes
+    std::string out = "{";
+    bool first = true;
+    for (auto item : v.cast<py::dict>()) {
+      if (!py::isinstance<py::str>(item.first))
+        throw py::type_error("overrides['" + key + "']: table keys must be strings");
+      out += std::string(first ? " " : ", ") + item.first.cast<std::string>() + " = " +
+             toml_value(item.second, key);
+      first = false;
+    }
+    return out + (first ? "}" : " }");
+  }
+  if (py::isinstance<py::list>(v) || py::isinstance<py::tuple>(v)) {
+    std::string out = "[";
+    bool first = true;
+    for (auto item : v) {
+      out += std::string(first ? "" : ", ") + toml_value(item, key);
+      first = false;
+    }
+    return out + "]";
+  }
+  // numpy scalars and arrays: as the Python values they hold.
+  py::object numpy = py::module_::import("numpy");
+  if (py::isinstance(v, numpy.attr("ndarray"))) return toml_value(v.attr("tolist")(), key);
+  if (py::isinstance(v, numpy.attr("generic"))) return toml_value(v.attr("item")(), key);
+  throw py::type_error("overrides['" + key + "']: cannot write a value of type " +
+                       std::string(py::str(v.get_type().attr("__name__"))) +
+                       " as TOML (use bool, int, float, str, list or dict)");
+}
+
+// {"dynamics.gamma": 0.5} -> {"dynamics.gamma=0.5"}; a list of "section.key=value"
+// strings (as `nnfield run --set`) passes through.
+std::vector<std::string> override_strings(const py::object& overrides) {
+  std::vector<std::string> out;
+  if (overrides.is_none()) return out;
+  if (py::isinstance<py::dict>(overrides) ||
+      py::isinstance(overrides, py::module_::import("collections.abc").attr("Mapping"))) {
+    for (py::handle key : overrides) {
+      if (!py::isinstance<py::str>(key))
+        throw py::type_error("overrides: keys must be strings 'section.key', got " +
+                             std::string(py::repr(key)));
+      const std::string k = key.cast<std::string>();
+      out.push_back(k + "=" + toml_value(overrides[key], k));
+    }
+    return out;
+  }
+  if (py::isinstance<py::str>(overrides))
+    throw py::type_error("overrides: expected a dict {'section.key': value} (or a list of 'section.key=value'), "
+                         "got a str");
+  for (py::handle item : overrides) {
+    if (!py::isinstance<py::str>(item))
+      throw py::type_error("overrides: expected a dict {'section.key': value} or a list of 'section.key=value' "
+                           "strings");
+    out.push_back(item.cast<std::string>());
+  }
+  return out;
+}
+
+// ---- Model ------------------------------------------------------------------------
+
+struct Model {
+  ModelConfig config;
+};
+
+std::string progress_mode(const py::object& progress) {
+  if (progress.is_none()) return "off";
+  if (py::isinstance<py::bool_>(progress)) return progress.cast<bool>() ? "auto" : "off";
+  if (py::isinstance<py::str>(progress)) {
+    const std::string p = progress.cast<std::string>();
+    if (p == "auto" || p == "tty" || p == "plain" || p == "off") return p;
+    throw py::value_error("progress: expected True, False or one of 'auto', 'tty', 'plain', 'off', got '" + p + "'");
+  }
+  throw py::type_error("progress: expected a bool or a str");
+}
+
+std::string python_command_line() {
+  py::object sys = py::module_::import("sys");
+  std::string line = py::str(sys.attr("executable"));
+  for (py::handle a : py::getattr(sys, "argv", py::list())) line += " " + std::string(py::str(a));
+  return line + " (nnfield.Model.run)";
+}
+
+// run_model on a worker thread while this (the main) thread answers signals: Ctrl-C
+// stops the run cleanly (a run file is closed with status "interrupted") and is then
+// raised as KeyboardInterrupt, whose attribute `run` holds the rows recorded so far.
+// The GIL is released while the run goes on (other Python threads, e.g. a notebook's,
+// keep running). nnfield's HDF5 calls hold one lock; h5py's do not: do not use h5py
+// from another thread while a run writes a file.
+py::object run(const Model& model, const py::object& output, const py::object& progress, bool force) {
+  RunOptions options;
+  if (!output.is_none()) options.output_path = path_argument(output, "output");
+  options.force = force;
+  options.progress = progress_mode(progress);
+  options.command_line = python_command_line();
+  std::atomic<bool> stop{false};
+  options.stop = &stop;
+
+  RunResult result;
+  std::exception_ptr error;
+  std::mutex mutex;
+  std::condition_variable finished;
+  bool done = false;
+  std::optional<py::error_already_set> pending;  // a Python exception from a signal handler
+  {
+    std::thread worker([&] {
+      try {
+        result = run_model(model.config, options);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      std::lock_guard<std::mutex> lock(mutex);
+      done = true;
+      finished.notify_all();
+    });
+    while (true) {
+      {
+        py::gil_scoped_release released;
+        std::unique_lock<std::mutex> lock(mutex);
+        finished.wait_for(lock, std::chrono::milliseconds(50), [&] { return done; });
+        if (done) break;
+      }
+      if (!pending && PyErr_CheckSignals() != 0) {
+        pending.emplace();  // fetches (and clears) the exception
+        stop = true;
+      }
+    }
+    worker.join();
+  }
+  if (error) std::rethrow_exception(error);
+
+  auto data = result.memory ? std::make_shared<RunData>(result.memory) : std::make_shared<RunData>(options.output_path);
+  data->set_result(result);
+  py::object run_object = make_run(data);
+  if (pending) {
+    try {
+      pending->value().attr("run") = run_object;
+    } catch (py::error_already_set&) {
+    }
+    throw *pending;
+  }
+  if (result.status == RunStatus::blew_up) {
+    if (PyErr_WarnEx(PyExc_RuntimeWarning, ("nnfield run failed: " + result.message).c_str(), 1) < 0)
+      throw py::error_already_set();  // warnings turned into errors
+  }
+  return run_object;
+}
+
+}  // namespace
+
+void add_core(py::module_& m) {
+  const std::map<std::string, std::string> build = collect_build_provenance();
+  m.attr("__version__") = build.count("nnfield_version") ? build.at("nnfield_version") : "unknown";
+  m.attr("build_info") = py::cast(build);
+  m.attr("activations") = py::tuple(py::cast(activation_names()));
+  m.attr("losses") = py::tuple(py::cast(loss_names()));
+
+  py::class_<Model>(m, "Model", R"doc(
+A model file, parsed, defaulted, overridden and validated (the same rules and messages as
+`nnfield validate`).
+
+    model = nnfield.Model.from_file("models/teacher_tanh.toml", overrides={"dynamics.gamma": 0.5})
+    run = model.run()                       # in memory; model.run("run.h5") writes a run file
+
+Bad files raise ConfigError (a ValueError); unknown keys UnknownKeyError (also a KeyError).)doc")
+      .def_static(
+          "from_file",
+          [](const py::object& path, const py::object& overrides) {
+            const std::string p = path_argument(path, "path");
+            const std::vector<std::string> sets = override_strings(overrides);
+            return Model{load_model_file(p, sets)};
+          },
+          py::arg("path"), py::arg("overrides") = py::none(),
+          "Load a model file; `overrides` maps 'section.key' to a value (bool, int, float, str, list, dict), "
+          "as `--set section.key=value` on the command line.")
+      .def_static(
+          "from_string",
+          [](const std::string& text, const std::string& name, const py::object& overrides) {
+            return Model{load_model_string(text, name, override_strings(overrides))};
+          },
+          py::arg("text"), py::arg("name") = "<string>", py::arg("overrides") = py::none(),
+          "A model from TOML text; `name` is used in messages (relative data paths resolve from the working "
+          "directory).")
+      .def_property_readonly("config", [](const Model& m) { return m.config.resolved_toml; },
+                             "The resolved configuration: every key, as TOML.")
+      .def_property_readonly("source", [](const Model& m) { return m.config.source_text; },
+                             "The model file's text, verbatim.")
+      .def_property_readonly("path", [](const Model& m) { return m.config.source_path; })
+      .def_property_readonly("title", [](const Model& m) { return m.config.title; })
+      .def_property_readonly("seed", [](const Model& m) { return m.config.seed; })
+      .def_property_readonly("shape",
+                             [](const Model& m) {
+                               const NetworkShape& s = m.config.network.shape;
+                               return py::make_tuple(s.M, s.N, s.r);
+                             },
+                             "(M, N, r): depth, width, radius (fan-in K = 2r+1).")
+      .def_property_readonly("activation", [](const Model& m) { return activation_name(m.config.network.activation); })
+      .def_property_readonly("loss", [](const Model& m) { return loss_name(m.config.network.loss); })
+      .def_property_readonly("dynamics", [](const Model& m) { return m.config.dynamics.kind; })
+      .def("run", &run, py::arg("output") = py::none(), py::arg("progress") = true, py::arg("force") = false,
+           R"doc(Run the model. output=None keeps the run in memory (arrays are views, no copy);
+a path writes an HDF5 run file (refused if it exists unless force=True) and returns it
+opened as with nnfield.load. progress: True (a line on stderr when it is a terminal),
+False, or 'auto'/'tty'/'plain'/'off'. A run that blows up returns its rows with
+status 'failed: ...' and a RuntimeWarning; Ctrl-C stops it cleanly and raises
+KeyboardInterrupt with the rows so far in the exception's `run` attribute.)doc")
+      .def("__repr__", [](const Model& m) {
+        const NetworkShape& s = m.config.network.shape;
+        std::ostringstream out;
+        out << "<nnfield.Model '" << m.config.source_path << "' M=" << s.M << " N=" << s.N << " r=" << s.r << " "
+            << activation_name(m.config.network.activation) << ", " << m.config.dynamics.kind << ">";
+        return out.str();
+      });
+}
+
+}  // namespace nnfield::python

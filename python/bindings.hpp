@@ -1,0 +1,69 @@
+#pragma once
+// The Python module `nnfield` (docs/python.md). One add_xxx(module) per area, each in
+// its own bind_xxx.cpp; module.cpp calls them in order. Helpers shared by the areas:
+// argument checking (shapes and dtypes are validated here, before any C++ call, so a
+// bad argument is a Python exception and never a crash) and arrays returned to Python.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "nnfield/activation.hpp"
+#include "nnfield/loss.hpp"
+#include "nnfield/shape.hpp"
+
+namespace nnfield::python {
+
+namespace py = pybind11;
+
+// A float64, C-contiguous array (owned or a view of the caller's, no copy when it
+// already is one).
+using DoubleArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+void add_errors(py::module_& m);    // exception types and the C++ -> Python translation
+void add_core(py::module_& m);      // Model, load, version
+void add_run(py::module_& m);       // Run: the datasets of a run as numpy arrays
+void add_network(py::module_& m);   // forward, gradient
+void add_bbd(py::module_& m);       // to_bbd, from_bbd, velocities, kinematics, energy flow, Lagrangian
+void add_correlators(py::module_& m);  // correlators.hpp; nnfield.direct: the direct sums
+
+// ---- arguments ----------------------------------------------------------------
+
+// `value` as a float64 C-contiguous array. TypeError (naming `name`) unless it is a
+// real number array (bool, integer, float) or something numpy converts to one.
+DoubleArray to_double_array(const py::handle& value, const std::string& name);
+
+// A file name: str or os.PathLike (TypeError naming `name` otherwise).
+std::string path_argument(const py::handle& value, const std::string& name);
+
+// "(3, 4)"
+std::string shape_text(const std::vector<py::ssize_t>& shape);
+std::string shape_text(const py::array& a);
+
+// Shape of the network from W (M, N, K): ValueError naming W unless 3D, M, N >= 1,
+// K = 2r+1 odd and K <= N.
+NetworkShape shape_from_weights(const DoubleArray& W);
+
+// ValueError "<name>: expected shape <expected_text> = <expected>, got <shape>".
+void require_shape(const DoubleArray& a, const std::string& name, const std::vector<py::ssize_t>& expected,
+                   const std::string& expected_text);
+
+// Samples X of width N: (N,) for one sample or (B, N) with B >= 1. Returns B;
+// `batched` says which. ValueError naming `name` otherwise.
+int require_samples(const DoubleArray& X, const std::string& name, int N, bool& batched);
+
+Activation activation_argument(const std::string& name);  // ValueError listing the valid names
+Loss loss_argument(const std::string& name);
+
+// ---- results --------------------------------------------------------------------
+
+// A new numpy array that owns `data` (moved, not copied).
+py::array_t<double> adopt(std::vector<double>&& data, const std::vector<std::size_t>& shape);
+
+// A read-only view of memory owned by `owner` (kept alive as the array's base).
+py::array_t<double> view(const double* data, const std::vector<std::size_t>& shape, const py::handle& owner);
+
+}  // namespace nnfield::python
