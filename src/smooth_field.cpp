@@ -39,4 +39,15 @@ double SmoothField::d_dy(double x, double y) const {
   return f;
 }
 
+double SmoothField::derivative(int nx, int ny, double x, double y) const {
+  if (nx == 0 && ny == 0) return (*this)(x, y);
+  double f = 0.0;
+  for (const auto& m : m_modes) {
+    const double kx = M_PI * m.kx / m_Lx, ky = 2.0 * M_PI * m.ky / m_Ly;
+    f += m.amplitude * std::pow(kx, nx) * std::pow(ky, ny) *
+         std::cos(kx * x + ky * y + m.phase + 0.5 * M_PI * (nx + ny));
+  }
+  return f;
+}
+
 }  // namespace nnfield

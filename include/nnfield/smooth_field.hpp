@@ -25,6 +25,10 @@ class SmoothField {
 
   double operator()(double x, double y) const;
   double d_dy(double x, double y) const;
+  // d^(nx+ny) f / dx^nx dy^ny, analytic: each mode's cos(theta) becomes
+  // (pi kx/Lx)^nx (2 pi ky/Ly)^ny cos(theta + (nx+ny) pi/2). Used by the field limit's
+  // local-consistency measurement (Taylor shifts in depth, docs/field-limit.md).
+  double derivative(int nx, int ny, double x, double y) const;
 
  private:
   struct Mode {

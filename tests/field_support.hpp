@@ -1,0 +1,41 @@
+#pragma once
+// Continuum data for the field-limit tests: smooth critical data (SPEC 4.1), tanh, r = 1.
+#include <cmath>
+#include <vector>
+
+#include "nnfield/continuum_data.hpp"
+#include "nnfield/rng.hpp"
+
+namespace nnfield::test {
+
+inline ContinuumData smooth_critical_data(std::uint64_t seed, double c_rms = 0.3) {
+  Rng rng(seed);
+  const double Lx = 1.0, Ly = 1.0;
+  ContinuumData d(Lx, Ly, 1, Activation::tanh);
+  d.phi = SmoothField::random(Lx, Ly, 2, 3, 0.5, rng);
+  d.phi.set_mean(0.2);
+  d.c = SmoothField::random(Lx, Ly, 2, 3, c_rms, rng);
+  for (int k : {0, 2}) {  // offsets -1 and +1; w[1] (offset 0) is derived from the gain
+    d.w[std::size_t(k)] = SmoothField::random(Lx, Ly, 2, 3, 0.05, rng);
+    d.w[std::size_t(k)].set_mean(0.3);
+  }
+  for (auto& v : d.w_in) {
+    v = SmoothField::random(Lx, Ly, 0, 3, 0.05, rng);
+    v.set_mean(1.0 / 3.0);
+  }
+  d.X = SmoothField::random(Lx, Ly, 0, 3, 0.5, rng);
+  return d;
+}
+
+// Least-squares slope of log(err) against log(h).
+inline double loglog_slope(const std::vector<double>& h, const std::vector<double>& err) {
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  const double n = double(h.size());
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    const double lx = std::log(h[i]), ly = std::log(err[i]);
+    sx += lx, sy += ly, sxx += lx * lx, sxy += lx * ly;
+  }
+  return (n * sxy - sx * sy) / (n * sxx - sx * sx);
+}
+
+}  // namespace nnfield::test
