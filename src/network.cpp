@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 namespace nnfield {
 
@@ -53,6 +54,48 @@ void fold_ghost_rows(double* pad, int N, int r, int B) {
   }
 }
 
+// One-sample stencils with the fan-in K known at compile time (3, 5, 7 cover the
+// usual radii): the k loops unroll and the site loops vectorise. kDynamic: any K.
+constexpr int kDynamic = 0;
+
+template <int KC>
+void stencil_forward_b1(const double* W, const double* b, const double* hpad, double* z, int N, int Kr) {
+  const int K = KC == kDynamic ? Kr : KC;
+  for (int i = 0; i < N; ++i) {
+    double acc = b[i];
+    for (int k = 0; k < K; ++k) acc += W[i * K + k] * hpad[i + k];
+    z[i] = acc;
+  }
+}
+
+template <int KC>
+void stencil_weight_gradient_b1(const double* delta, const double* hpad, double* gW, int N, int Kr) {
+  const int K = KC == kDynamic ? Kr : KC;
+  for (int i = 0; i < N; ++i)
+    for (int k = 0; k < K; ++k) gW[i * K + k] = delta[i] * hpad[i + k];
+}
+
+template <int KC>
+void stencil_gather_b1(const double* W, const double* delta, double* g, int r, int lo, int hi, int Kr) {
+  const int K = KC == kDynamic ? Kr : KC;
+  for (int j = lo; j < hi; ++j) {
+    double acc = 0.0;
+    for (int k = 0; k < K; ++k) acc += W[(j + r - k) * K + k] * delta[j + r - k];
+    g[j] = acc;
+  }
+}
+
+// Calls f.template operator()<KC>() with KC = K for K in {3, 5, 7}, else kDynamic.
+template <class F>
+void with_fan_in(int K, F&& f) {
+  switch (K) {
+    case 3: f(std::integral_constant<int, 3>{}); break;
+    case 5: f(std::integral_constant<int, 5>{}); break;
+    case 7: f(std::integral_constant<int, 7>{}); break;
+    default: f(std::integral_constant<int, kDynamic>{}); break;
+  }
+}
+
 }  // namespace
 
 void Network::forward(const double* W, const double* b, const double* X, int B) {
@@ -74,11 +117,7 @@ void Network::forward(const double* W, const double* b, const double* X, int B) 
     const double* bm = b + m_shape.b_index(m, 0);
     // z^(m+1)_i = sum_k W[m,i,k] h^(m)_{i+k-r} + b[m,i]   (Eq. 1; padded row i+k is site i+k-r)
     if (B == 1) {
-      for (int i = 0; i < N; ++i) {
-        double acc = bm[i];
-        for (int k = 0; k < K; ++k) acc += Wm[i * K + k] * hpad[i + k];
-        z[i] = acc;
-      }
+      with_fan_in(K, [&](auto kc) { stencil_forward_b1<decltype(kc)::value>(Wm, bm, hpad, z, N, K); });
     } else {
       for (int i = 0; i < N; ++i) {
         double* zi = z + std::size_t(i) * B;
@@ -143,10 +182,8 @@ double Network::backward(const double* W, const double* Y, double* gW, double* g
     const double* delta = m_delta.data();
     // dl/dW[m,i,k] = sum_s delta^(m+1)_i h^(m)_{i+k-r};  dl/db[m,i] = sum_s delta^(m+1)_i
     if (B == 1) {  // one sample: no batch loop to vectorise over, write the stencil flat
-      for (int i = 0; i < N; ++i) {
-        gbm[i] = delta[i];
-        for (int k = 0; k < K; ++k) gWm[i * K + k] = delta[i] * hpad[i + k];
-      }
+      std::copy(delta, delta + N, gbm);
+      with_fan_in(K, [&](auto kc) { stencil_weight_gradient_b1<decltype(kc)::value>(delta, hpad, gWm, N, K); });
     } else {
       for (int i = 0; i < N; ++i) {
         const double* di = delta + std::size_t(i) * B;
@@ -177,11 +214,7 @@ double Network::backward(const double* W, const double* Y, double* gW, double* g
         g[j] = acc;
       };
       for (int j = 0; j < std::min(r, N); ++j) gather_wrapped(j);
-      for (int j = r; j < N - r; ++j) {
-        double acc = 0.0;
-        for (int k = 0; k < K; ++k) acc += Wm[(j + r - k) * K + k] * delta[j + r - k];
-        g[j] = acc;
-      }
+      with_fan_in(K, [&](auto kc) { stencil_gather_b1<decltype(kc)::value>(Wm, delta, g, r, r, N - r, K); });
       for (int j = std::max(r, N - r); j < N; ++j) gather_wrapped(j);
     } else {
       std::fill(m_gpad.begin(), m_gpad.begin() + padded, 0.0);
