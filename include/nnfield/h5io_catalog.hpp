@@ -1,8 +1,9 @@
 #pragma once
 // What an HDF5 file holds, for readers that do not know its layout in advance
 // (nnfield.load in the Python module): every dataset with its shape and its
-// `index_order` / `description` labels, and the attributes of "/".
-// Part of the HDF5 reader (h5io.hpp); src/h5io_catalog.cpp includes HDF5.
+// `index_order` / `description` labels, and the attributes of "/". Implemented in
+// src/h5io.cpp, the only file that includes HDF5.
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
