@@ -1,25 +1,12 @@
 #include "nnfield/progress.hpp"
 
+#include "nnfield/task_progress.hpp"
+
 #include <unistd.h>
 
 #include <cmath>
 
 namespace nnfield {
-
-namespace {
-std::string format_duration(double seconds) {
-  if (!std::isfinite(seconds) || seconds < 0) return "?";
-  char buf[32];
-  const long s = long(seconds + 0.5);
-  if (s >= 3600)
-    std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, (s / 60) % 60);
-  else if (s >= 60)
-    std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
-  else
-    std::snprintf(buf, sizeof buf, "%lds", s);
-  return buf;
-}
-}  // namespace
 
 ProgressLine::ProgressLine(const std::string& mode, double t_end, const char* time_label)
     : m_enabled(mode != "off"),

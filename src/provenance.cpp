@@ -2,6 +2,8 @@
 // file records this so a result can be traced back to the binary that made it.
 #include "nnfield/provenance.hpp"
 
+#include "nnfield/config.hpp"
+
 #include <Eigen/Core>
 #include <boost/version.hpp>
 #include <ctime>
@@ -65,6 +67,17 @@ std::string utc_timestamp() {
   char text[32];
   const std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return std::string(text, n);
+}
+
+Provenance provenance_of(const ModelConfig& config, const std::string& command_line) {
+  Provenance p;
+  p.model_text = config.source_text;
+  p.model_path = config.source_path;
+  p.resolved_toml = config.resolved_toml;
+  p.seed = config.seed;
+  p.command_line = command_line;
+  p.build = collect_build_provenance();
+  return p;
 }
 
 }  // namespace nnfield

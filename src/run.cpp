@@ -18,17 +18,6 @@ namespace nnfield {
 
 namespace {
 
-Provenance make_provenance(const ModelConfig& config, const RunOptions& options) {
-  Provenance p;
-  p.model_text = config.source_text;
-  p.model_path = config.source_path;
-  p.resolved_toml = config.resolved_toml;
-  p.seed = config.seed;
-  p.command_line = options.command_line;
-  p.build = collect_build_provenance();
-  return p;
-}
-
 // Output times are k * every, k = 0, 1, ..., and always t_end; generated window by
 // window so that a long run never holds them (or the data's breakpoints) all at once.
 class OutputSchedule {
@@ -221,7 +210,7 @@ RunResult run_model(const ModelConfig& config, const RunOptions& options) {
 
   std::unique_ptr<SeriesSink> sink;
   std::shared_ptr<MemoryRun> memory;
-  const Provenance provenance = make_provenance(config, options);
+  const Provenance provenance = provenance_of(config, options.command_line);
   if (options.output_path.empty()) {
     memory = std::make_shared<MemoryRun>();
     memory->set_root_attribute("model_text", provenance.model_text);

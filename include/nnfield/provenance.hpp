@@ -16,6 +16,11 @@ struct Provenance {
   std::map<std::string, std::string> build;
 };
 
+struct ModelConfig;
+
+// The provenance of an output made from a model file (seed: the config's).
+Provenance provenance_of(const ModelConfig& config, const std::string& command_line);
+
 // Code version, build type, compiler and the versions of the libraries compiled in
 // (except HDF5, whose version the writer adds itself: only it includes HDF5).
 std::map<std::string, std::string> collect_build_provenance();

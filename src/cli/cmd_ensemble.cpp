@@ -54,13 +54,7 @@ Command register_ensemble(CLI::App& app, const Context& context) {
             options.threads = args->threads;
             options.stop = context.stop;
 
-            Provenance provenance;
-            provenance.model_text = config.source_text;
-            provenance.model_path = config.source_path;
-            provenance.resolved_toml = config.resolved_toml;
-            provenance.seed = config.seed;
-            provenance.command_line = context.command_line;
-            provenance.build = collect_build_provenance();
+            Provenance provenance = provenance_of(config, context.command_line);
             // Open the output first: a bad path fails before the runs, not after.
             RunWriter writer(args->output, args->force, provenance);
             writer.set_root_attribute("seeds", args->seeds);

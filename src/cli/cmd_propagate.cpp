@@ -258,13 +258,8 @@ Command register_propagate(CLI::App& app, const Context& context) {
             o.noise_factor = args->noise_factor;
             o.stop = context.stop;
 
-            Provenance provenance;
-            provenance.model_text = config.source_text;
-            provenance.model_path = config.source_path;
-            provenance.resolved_toml = config.resolved_toml;
+            Provenance provenance = provenance_of(config, context.command_line);
             provenance.seed = o.seed;
-            provenance.command_line = context.command_line;
-            provenance.build = collect_build_provenance();
             // Open the output first: a bad path fails before the work, not after.
             RunWriter writer(args->output, args->force, provenance);
 
