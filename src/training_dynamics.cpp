@@ -43,19 +43,13 @@ void GradientFlow::bbd_state(const State& x, double t, BbdState& out) {
   std::vector<double> v(P);
   out.loss = m_landscape.evaluate(x.data(), t, v.data(), nullptr);
   for (auto& g : v) g *= -m_eta;  // q' = -eta dl/dq
-  out.W.assign(x.begin(), x.begin() + std::ptrdiff_t(nw));
-  out.b.assign(x.begin() + std::ptrdiff_t(nw), x.begin() + std::ptrdiff_t(P));
-  out.Wd.assign(v.begin(), v.begin() + std::ptrdiff_t(nw));
-  out.bd.assign(v.begin() + std::ptrdiff_t(nw), v.end());
-  out.Wdd.clear();
-  out.bdd.clear();
+  out.set_motion(x.data(), v.data(), nullptr, nw, P);
   for (auto* d : {&out.X, &out.Xd, &out.Xdd, &out.Y, &out.Yd}) d->assign(std::size_t(s.N), 0.0);
   m_landscape.data_at(t, out.X.data(), out.Xd.data(), out.Xdd.data(), out.Y.data(), out.Yd.data());
   Motion motion{out.W.data(), out.Wd.data(), nullptr, out.b.data(), out.bd.data(), nullptr,
                 out.X.data(), out.Xd.data(), nullptr};
   bbd_forward_sweep(s, m_landscape.network().activation(), motion, out.kinematics);
   out.I.clear();
-  out.has_accelerations = false;
 }
 
 EnergyParts GradientFlow::energy(const State& x, double t) {
@@ -130,12 +124,7 @@ void Damped::bbd_state(const State& x, double t, BbdState& out) {
   for (std::size_t j = 0; j < P; ++j) a[j] = -m_gamma * v[j] - a[j];
   sweep(q, v, a.data(), t);
   out.kinematics = m_kinematics;
-  out.W.assign(q, q + nw);
-  out.b.assign(q + nw, q + P);
-  out.Wd.assign(v, v + nw);
-  out.bd.assign(v + nw, v + P);
-  out.Wdd.assign(a.begin(), a.begin() + std::ptrdiff_t(nw));
-  out.bdd.assign(a.begin() + std::ptrdiff_t(nw), a.end());
+  out.set_motion(q, v, a.data(), nw, P);
   out.X = m_X;
   out.Xd = m_Xd;
   out.Xdd = m_Xdd;
@@ -143,7 +132,6 @@ void Damped::bbd_state(const State& x, double t, BbdState& out) {
   out.Yd.assign(m_X.size(), 0.0);
   m_landscape.data_at(t, nullptr, nullptr, nullptr, out.Y.data(), out.Yd.data());
   out.I.assign(x.begin() + std::ptrdiff_t(2 * P + 2), x.end());
-  out.has_accelerations = true;
 }
 
 void Damped::force(const double* q, double* dpdt, double t) {

@@ -109,12 +109,7 @@ void DampedBbd::bbd_state(const State& x, double t, BbdState& out) {
   double power = 0.0;
   out.loss = accelerate(t, &power);
   out.kinematics = m_kinematics;
-  out.W.assign(m_q.begin(), m_q.begin() + std::ptrdiff_t(nw));
-  out.b.assign(m_q.begin() + std::ptrdiff_t(nw), m_q.end());
-  out.Wd.assign(m_v.begin(), m_v.begin() + std::ptrdiff_t(nw));
-  out.bd.assign(m_v.begin() + std::ptrdiff_t(nw), m_v.end());
-  out.Wdd.assign(m_a.begin(), m_a.begin() + std::ptrdiff_t(nw));
-  out.bdd.assign(m_a.begin() + std::ptrdiff_t(nw), m_a.end());
+  out.set_motion(m_q.data(), m_v.data(), m_a.data(), nw, P);
   out.X = m_X;
   out.Xd = m_Xd;
   out.Xdd = m_Xdd;
@@ -122,7 +117,6 @@ void DampedBbd::bbd_state(const State& x, double t, BbdState& out) {
   out.Yd.assign(m_X.size(), 0.0);
   m_landscape.data_at(t, nullptr, nullptr, nullptr, out.Y.data(), out.Yd.data());
   out.I.assign(x.begin() + std::ptrdiff_t(2 * P + 2), x.end());
-  out.has_accelerations = true;
 }
 
 void DampedBbd::parameters(const State& x, double t, std::vector<double>& q, std::vector<double>& v) {
@@ -215,19 +209,13 @@ void GradientFlowBbd::bbd_state(const State& x, double t, BbdState& out) {
   to_parameters(x.data(), t);
   out.loss = m_landscape.evaluate(m_q.data(), t, m_g.data(), nullptr);
   for (double& g : m_g) g *= -m_eta;
-  out.W.assign(m_q.begin(), m_q.begin() + std::ptrdiff_t(nw));
-  out.b.assign(m_q.begin() + std::ptrdiff_t(nw), m_q.end());
-  out.Wd.assign(m_g.begin(), m_g.begin() + std::ptrdiff_t(nw));
-  out.bd.assign(m_g.begin() + std::ptrdiff_t(nw), m_g.end());
-  out.Wdd.clear();
-  out.bdd.clear();
+  out.set_motion(m_q.data(), m_g.data(), nullptr, nw, num_params());
   for (auto* d : {&out.X, &out.Xd, &out.Xdd, &out.Y, &out.Yd}) d->assign(std::size_t(s.N), 0.0);
   m_landscape.data_at(t, out.X.data(), out.Xd.data(), out.Xdd.data(), out.Y.data(), out.Yd.data());
   const Motion motion{out.W.data(), out.Wd.data(), nullptr, out.b.data(), out.bd.data(), nullptr,
                       out.X.data(), out.Xd.data(), nullptr};
   bbd_forward_sweep(s, m_landscape.network().activation(), motion, out.kinematics);
   out.I.clear();
-  out.has_accelerations = false;
 }
 
 void GradientFlowBbd::parameters(const State& x, double t, std::vector<double>& q, std::vector<double>& v) {
