@@ -170,7 +170,9 @@ def plot(data, row, output, title):
             shown = max(2, rho.shape[0] // 2)
             a.plot(np.arange(shown), rho[:shown], "k--", lw=1.5, label=label)
         a.axhline(0, color="k", lw=0.5)
-        a.set_xscale("symlog", linthresh=10)
+        longest = max((len(line.get_xdata()) for line in a.get_lines()), default=0)
+        if longest > 50:  # long series: logarithmic lags beyond 10, linear below
+            a.set_xscale("symlog", linthresh=10)
         a.set_xlabel("lag tau (rows; up to half the series)")
         a.set_ylabel("rho(tau)")
         a.set_title("time autocorrelation")
