@@ -31,14 +31,6 @@ double SmoothField::operator()(double x, double y) const {
   return f;
 }
 
-double SmoothField::d_dy(double x, double y) const {
-  double f = 0.0;
-  for (const auto& m : m_modes)
-    f -= m.amplitude * (2.0 * M_PI * m.ky / m_Ly) *
-         std::sin(M_PI * m.kx * x / m_Lx + 2.0 * M_PI * m.ky * y / m_Ly + m.phase);
-  return f;
-}
-
 double SmoothField::derivative(int nx, int ny, double x, double y) const {
   if (nx == 0 && ny == 0) return (*this)(x, y);
   double f = 0.0;

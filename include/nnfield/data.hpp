@@ -56,7 +56,6 @@ class DataStream {
   int batch() const { return m_batch; }
   int width() const { return m_samples.N; }
   bool time_dependent() const { return m_presentation == "switch" || m_presentation == "blend"; }
-  bool smooth_in_time() const { return m_presentation != "switch"; }
   const Samples& samples() const { return m_samples; }
 
   // X, Y, Xdot, Ydot are (batch, N); Xdot/Ydot may be null. With `left_limit`, the

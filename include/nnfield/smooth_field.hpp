@@ -24,7 +24,6 @@ class SmoothField {
   void add_mode(int kx, int ky, double amplitude, double phase);
 
   double operator()(double x, double y) const;
-  double d_dy(double x, double y) const;
   // d^(nx+ny) f / dx^nx dy^ny, analytic: each mode's cos(theta) becomes
   // (pi kx/Lx)^nx (2 pi ky/Ly)^ny cos(theta + (nx+ny) pi/2). Used by the field limit's
   // local-consistency measurement (Taylor shifts in depth, docs/field-limit.md).
