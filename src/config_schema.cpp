@@ -89,6 +89,9 @@ void add_smooth_keys(std::vector<ModelKey>& keys, const std::string& prefix, Acc
                      .note("K = 2r+1 entries, or empty"));
   keys.push_back(key<ModelConfig>(prefix + ".phi_amplitude", field(&S::phi_amplitude),
                                   "RMS of the random neuron field phi").at_least(0));
+  keys.push_back(key<ModelConfig>(prefix + ".c_amplitude", field(&S::c_amplitude),
+                                  "init.kind = \"critical\": RMS of the gain deviation c (g = 1 + ax c)")
+                     .at_least(0));
   keys.push_back(key<ModelConfig>(prefix + ".modes", field(&S::modes),
                                   "explicit modes added to the field (see the table below)"));
 }
@@ -118,8 +121,9 @@ std::vector<ModelKey> build_model_keys() {
              "physical width (periodic); lattice spacing ay = Ly / N")).above(0);
 
   add(key<C>("init.kind", [](auto& c) -> auto& { return c.init.kind; },
-             "initial parameters: random (Gaussian), file (HDF5), smooth (smooth fields)"))
-      .one_of({"random", "file", "smooth"});
+             "initial parameters: random (Gaussian), file (HDF5), smooth (smooth fields), critical "
+             "(continuum data with gain 1 + ax c, SPEC 4.1)"))
+      .one_of({"random", "file", "smooth", "critical"});
   add(key<C>("init.sigma_w", [](auto& c) -> auto& { return c.init.sigma_w; },
              "kind = \"random\": weights ~ N(0, sigma_w^2 / K)")).at_least(0);
   add(key<C>("init.sigma_b", [](auto& c) -> auto& { return c.init.sigma_b; },
@@ -217,7 +221,8 @@ std::vector<ModelKey> build_model_keys() {
   add(key<C>("output.every_steps", [](auto& c) -> auto& { return c.output.every_steps; },
              "sgd: output cadence in steps")).at_least(1);
   add(key<C>("output.trajectory", [](auto& c) -> auto& { return c.output.trajectory; },
-             "datasets written under /trajectory")).one_of({"W", "b", "z", "loss"});
+             "datasets written under /trajectory (gain: g - 1 per bulk link, SPEC 4.1)"))
+      .one_of({"W", "b", "z", "loss", "gain"});
   add(key<C>("output.flush_every", [](auto& c) -> auto& { return c.output.flush_every; },
              "flush the output file every this many rows")).at_least(1);
 

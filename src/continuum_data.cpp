@@ -49,7 +49,7 @@ double SampledNetwork::max_gain_deviation() const {
   return d;
 }
 
-SampledNetwork sample_network(const ContinuumData& d, int M, int N) {
+SampledNetwork sample_network(const ContinuumData& d, int M, int N, const double* X) {
   SampledNetwork net;
   net.lattice = LatticeGeometry{NetworkShape{M, N, d.r}, d.Lx, d.Ly};
   const LatticeGeometry& l = net.lattice;
@@ -60,7 +60,7 @@ SampledNetwork sample_network(const ContinuumData& d, int M, int N) {
   net.z.resize(s.num_biases());
   sample_neurons([&](double x, double y) { return d.phi(x, y); }, l, net.z.data());
   net.X.resize(std::size_t(N));
-  for (int i = 0; i < N; ++i) net.X[std::size_t(i)] = d.X(0.0, l.y(i));
+  for (int i = 0; i < N; ++i) net.X[std::size_t(i)] = X ? X[i] : d.X(0.0, l.y(i));
 
   net.W.resize(s.num_weights());
   for (int i = 0; i < N; ++i)  // the input link: the given boundary field

@@ -1,8 +1,10 @@
 #include "nnfield/initial_state.hpp"
 
 #include <cmath>
+#include <stdexcept>
 
 #include "nnfield/bbd_variables.hpp"
+#include "nnfield/continuum_data.hpp"
 #include "nnfield/h5io.hpp"
 #include "nnfield/rng.hpp"
 #include "nnfield/smooth_field.hpp"
@@ -79,6 +81,26 @@ ParameterState make_initial_state(const ModelConfig& config, const DataStream& d
   } else if (init.kind == "file") {
     std::copy(from_file.W.begin(), from_file.W.end(), W);
     std::copy(from_file.b.begin(), from_file.b.end(), b);
+  } else if (init.kind == "critical") {
+    // SPEC 4.1: continuum data in BBD variables (phi, w_k for k != 0, the gain deviation
+    // c), w_0 from the critical gain g = 1 + ax c at this spacing, biases from Eq. 6
+    // with the input X(0) the run starts on. The input link takes the w fields on x = 0.
+    const ContinuumFields f = make_fields(init.smooth, config.network, rng, true);
+    ContinuumData data(config.network.Lx, config.network.Ly, s.r, config.network.activation);
+    data.phi = f.phi;
+    data.w = f.w;
+    data.w_in = f.w;
+    data.c = SmoothField::random(config.network.Lx, config.network.Ly, init.smooth.cutoff_x, init.smooth.cutoff_y,
+                                 init.smooth.c_amplitude, rng);
+    SampledNetwork net;
+    try {
+      net = sample_network(data, s.M, s.N, X.data());
+    } catch (const std::domain_error& e) {
+      throw ConfigError(config.source_path + ": init.kind = \"critical\": " + e.what());
+    }
+    std::copy(net.W.begin(), net.W.end(), W);
+    std::copy(net.b.begin(), net.b.end(), b);
+    z = net.z;
   } else {  // smooth
     const ContinuumFields f = make_fields(init.smooth, config.network, rng, true);
     sample_fields(f, config.network, W, z.data());
@@ -96,7 +118,7 @@ ParameterState make_initial_state(const ModelConfig& config, const DataStream& d
     std::copy(from_file.Wdot.begin(), from_file.Wdot.end(), Wdot);
     std::copy(from_file.bdot.begin(), from_file.bdot.end(), bdot);
   } else if (init.velocity == "smooth") {
-    if (init.kind != "smooth") to_bbd(s, config.network.activation, W, b, X.data(), z.data());
+    if (init.kind != "smooth" && init.kind != "critical") to_bbd(s, config.network.activation, W, b, X.data(), z.data());
     const ContinuumFields fd = make_fields(init.smooth_velocity, config.network, rng, false);
     std::vector<double> zdot(s.num_biases());
     sample_fields(fd, config.network, Wdot, zdot.data());

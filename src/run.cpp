@@ -1,5 +1,6 @@
 #include "nnfield/run.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <vector>
@@ -227,6 +228,9 @@ RunResult run_model(const ModelConfig& config, const RunOptions& options) {
   rec.observers.push_back(make_train_loss_observer(shape, config.network.activation, config.network.loss, samples.X,
                                                    samples.Y, samples.S));
   rec.observers.push_back(make_energy_observer());
+  const auto& wanted = config.output.trajectory;
+  if (std::find(wanted.begin(), wanted.end(), "gain") != wanted.end())
+    rec.observers.push_back(make_gain_observer(shape, config.network.activation));
   if (config.observe.energy_flow)
     rec.observers.push_back(
         make_energy_flow_observer(shape, config.network.loss, config.dynamics.gamma));

@@ -81,7 +81,7 @@ TEST_CASE("config: an empty model file gives the documented defaults", "[config]
   CHECK(c.integrator.stepper == "dopri5");
   CHECK(c.integrator.adaptive);
   CHECK(c.integrator.atol == 1e-10);
-  CHECK(c.output.trajectory == std::vector<std::string>{"W", "b", "z", "loss"});
+  CHECK(c.output.trajectory == std::vector<std::string>{"W", "b", "z", "loss", "gain"});
   CHECK(c.output.flush_every == 10);
   // The resolved text names every key, defaults included.
   CHECK_THAT(c.resolved_toml, Contains("[init.smooth_velocity]"));
@@ -313,7 +313,7 @@ TEST_CASE("config: errors name the file, line, column and key on one line", "[co
                Contains("expected one of \"rk4\", \"dopri5\", \"rkf78\", \"symplectic\""));
     CHECK(error_of("[output]\ntrajectory = [\"W\", \"energy\"]\n") ==
           "m.toml:2:20: error: output.trajectory[1] = \"energy\" is not a valid choice; expected one of "
-          "\"W\", \"b\", \"z\", \"loss\" (key 'output.trajectory')");
+          "\"W\", \"b\", \"z\", \"loss\", \"gain\" (key 'output.trajectory')");
     CHECK_THAT(error_of("[[init.smooth.modes]]\nfield = \"psi\"\n"),
                Contains("init.smooth.modes[0].field = \"psi\" is not a valid choice; expected one of \"w\", \"phi\""));
   }

@@ -41,6 +41,7 @@ struct SmoothFieldConfig {
   double w_amplitude = 0.1;   // RMS of the random part of each weight field w_k
   std::vector<double> w_mean; // mean of w_k for k = 0..2r; empty -> 1/K each
   double phi_amplitude = 0.5; // RMS of the random neuron field phi
+  double c_amplitude = 1.0;   // init.kind = "critical": RMS of the gain deviation c, g = 1 + ax c
   std::vector<FieldMode> modes;
 };
 
@@ -53,7 +54,7 @@ struct NetworkConfig {
 };
 
 struct InitConfig {
-  std::string kind = "random";  // "random" | "file" | "smooth"
+  std::string kind = "random";  // "random" | "file" | "smooth" | "critical" (SPEC 4.1)
   double sigma_w = 1.0;         // weights ~ N(0, sigma_w^2 / K)
   double sigma_b = 0.0;         // biases  ~ N(0, sigma_b^2)
   std::string file;             // kind = "file": HDF5 with /W (M,N,K), /b (M,N), optional /Wdot, /bdot
@@ -117,7 +118,7 @@ struct IntegratorConfig {
 struct OutputConfig {
   double every = 0.1;                            // continuous: output cadence in time
   long every_steps = 10;                         // sgd: output cadence in steps
-  std::vector<std::string> trajectory = {"W", "b", "z", "loss"};  // datasets under /trajectory
+  std::vector<std::string> trajectory = {"W", "b", "z", "loss", "gain"};  // datasets under /trajectory
   int flush_every = 10;                          // flush the file every this many rows
 };
 

@@ -57,7 +57,9 @@ struct SampledNetwork {
   double max_gain_deviation() const;  // max |g - 1|
 };
 
-SampledNetwork sample_network(const ContinuumData& data, int M, int N);
+// With `X` (N values), the biases follow from Eq. 6 with that input instead of data.X:
+// a network initialised from continuum data but trained on given samples.
+SampledNetwork sample_network(const ContinuumData& data, int M, int N, const double* X = nullptr);
 
 // g[m,i] = sum_k W[m,i,k] sigma'(z^(m)_{i+k-r}) for m = 1..M-1: (M-1, N). z is (M, N) as in bbd_variables.hpp.
 std::vector<double> link_gain(const NetworkShape& shape, Activation act, const double* W, const double* z);

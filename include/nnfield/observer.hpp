@@ -49,6 +49,11 @@ std::unique_ptr<Observer> make_train_loss_observer(const NetworkShape& shape, Ac
 std::unique_ptr<Observer> make_energy_flow_observer(const NetworkShape& shape, Loss loss, double gamma);
 // /lagrangian/bulk, boundary, total (bbd_lagrangian.hpp).
 std::unique_ptr<Observer> make_lagrangian_observer();
+// /trajectory/gain (T, M-1, N): g - 1 of every bulk link, g[m,i] = sum_k W[m,i,k]
+// sigma'(z^(m)_{i+k-r}) (SPEC 4.1: report g of every run), and the regime check: the
+// root attribute `left_critical_regime_at` marks the first time max|g - 1| exceeded
+// 5x its initial value (`gain_deviation_initial`).
+std::unique_ptr<Observer> make_gain_observer(const NetworkShape& shape, Activation activation);
 // /energy/total, kinetic, potential, dissipated, data_work.
 std::unique_ptr<Observer> make_energy_observer();
 // /correlators/*: the observe.correlators of observe.field every observe.every (docs/correlators.md); nullptr if none.
