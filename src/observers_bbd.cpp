@@ -38,7 +38,7 @@ class EnergyFlowObserver final : public Observer {
   void observe(const Snapshot& s, SeriesSink& w) override {
     require_dynamics(s, "the energy-flow observer");
     s.dynamics->bbd_state(*s.state, s.t, m_state);
-    if (m_state.I.empty())
+    if (m_state.I.size() != std::size_t(m_shape.M - 1) * std::size_t(m_shape.N))
       throw std::logic_error("the energy-flow observer needs dynamics built with track_energy_flow");
     const BbdState& b = m_state;
     m_flow.evaluate(b.kinematics, b.W.data(), b.Wd.data(), b.Wdd.data(), b.Y.data(), b.Yd.data(), b.I.data(),

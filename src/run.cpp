@@ -229,7 +229,8 @@ RunResult run_model(const ModelConfig& config, const RunOptions& options) {
                                                    samples.Y, samples.S));
   rec.observers.push_back(make_energy_observer());
   const auto& wanted = config.output.trajectory;
-  if (std::find(wanted.begin(), wanted.end(), "gain") != wanted.end())
+  // A single weight layer has no bulk link, hence no gain.
+  if (shape.M >= 2 && std::find(wanted.begin(), wanted.end(), "gain") != wanted.end())
     rec.observers.push_back(make_gain_observer(shape, config.network.activation));
   if (config.observe.energy_flow)
     rec.observers.push_back(

@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "nnfield/config.hpp"
@@ -58,4 +60,26 @@ TEST_CASE("a seed reproduces a run and another seed changes it", "[run]") {
   const auto c = run_model(config, options).memory;
   CHECK(a->dataset("/trajectory/W").data == b->dataset("/trajectory/W").data);
   CHECK(a->dataset("/trajectory/W").data != c->dataset("/trajectory/W").data);
+}
+
+TEST_CASE("shallow networks (M = 1, 2) run with every observer", "[run]") {
+  const std::string src = NNFIELD_SOURCE_DIR;
+  for (int M : {1, 2}) {
+    INFO("M = " << M);
+    const ModelConfig config = load_model_file(
+        src + "/models/energy_flow.toml",
+        {"network.M=" + std::to_string(M), "dynamics.t_end=1.0", "observe.correlators=[\"width\", \"xi\", \"depth\"]"});
+    RunOptions options;
+    options.progress = "off";
+    const RunResult r = run_model(config, options);
+    REQUIRE(r.status == RunStatus::complete);
+    CHECK(r.memory->has("/energy/continuity_residual"));
+    CHECK(r.memory->has("/trajectory/gain") == (M >= 2));  // a single weight layer has no bulk link
+    const auto& res = r.memory->dataset("/energy/continuity_residual").data;
+    const auto& cur = r.memory->dataset("/energy/current").data;
+    double worst = 0.0, scale = 0.0;
+    for (double v : res) worst = std::max(worst, std::fabs(v));
+    for (double v : cur) scale = std::max(scale, std::fabs(v));
+    CHECK(worst <= 1e-10 * scale);
+  }
 }
