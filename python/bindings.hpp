@@ -29,6 +29,7 @@ void add_run(py::module_& m);       // Run: the datasets of a run as numpy array
 void add_network(py::module_& m);   // forward, gradient
 void add_bbd(py::module_& m);       // to_bbd, from_bbd, velocities, kinematics, energy flow, Lagrangian
 void add_correlators(py::module_& m);  // correlators.hpp; nnfield.direct: the direct sums
+void add_long_range(py::module_& m);   // MeanField, propagate, jackknife/bootstrap, run_ensemble
 
 // ---- arguments ----------------------------------------------------------------
 

@@ -13,4 +13,5 @@ their messages: ConfigError (ValueError), UnknownKeyError (KeyError), OSError fo
   nnfield::python::add_network(m);
   nnfield::python::add_bbd(m);
   nnfield::python::add_correlators(m);
+  nnfield::python::add_long_range(m);
 }
