@@ -15,6 +15,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <tuple>
 
@@ -142,6 +143,7 @@ class Loader {
   toml::table m_doc;
   std::deque<toml::table> m_override_docs;  // own the values parsed from --set
   std::map<std::string, Entry> m_entries;   // dotted key -> its value (last setting wins)
+  std::set<std::string> m_sections_given;   // sections written in the file or named by --set
   std::vector<Problem> m_problems;
 
   static std::string one_line(std::string s) {
@@ -205,8 +207,10 @@ class Loader {
       if (is_reserved(name)) continue;
       if (find_model_key(name)) {
         m_entries[name] = Entry{&v, Origin{}};
+        m_sections_given.insert(section_of(name));
       } else if (is_model_section(name)) {
         if (const auto* sub = v.as_table()) {
+          m_sections_given.insert(name);
           collect(*sub, name);
         } else {
           problem(Origin{}, v, "'" + name + "' is a section: expected table, got " + toml_type_name(v), name);
@@ -255,6 +259,7 @@ class Loader {
       parsed.insert_or_assign("v", value);
     }
     m_entries[name] = Entry{parsed.get("v"), origin};
+    m_sections_given.insert(section_of(name));
     m_override_docs.push_back(std::move(parsed));
   }
 
@@ -397,6 +402,8 @@ class Loader {
       auto it = m_entries.find(k.name);
       if (it != m_entries.end()) set_value(k, k.name, *it->second.node, it->second.origin, config);
     }
+    for (const auto& s : model_sections())
+      if (s.mark_present && m_sections_given.count(s.name)) s.mark_present(config);
     fail_if_problems();
     const auto violations = cross_field_violations(config);
     if (violations.empty()) return config;

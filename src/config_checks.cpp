@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config_schema.hpp"
+#include "nnfield/continuum_config.hpp"
 
 namespace nnfield::detail {
 namespace {
@@ -173,7 +174,8 @@ void check_input_correlator(std::vector<Violation>& out, const ModelConfig& c) {
   // from: that input must be one known sample for the whole run.
   const auto& list = c.observe.correlators;
   if (std::find(list.begin(), list.end(), "input") == list.end()) return;
-  const bool one_sample = c.data.source == "pair" || (c.data.source != "file" && c.data.samples == 1);
+  const bool one_sample = c.data.source == "pair" || c.data.source == "continuum" ||
+                          (c.data.source != "file" && c.data.samples == 1);
   if (one_sample) return;
   if (c.dynamics.kind == "sgd") {
     out.push_back({"observe.correlators", {"dynamics.kind"},
@@ -182,6 +184,31 @@ void check_input_correlator(std::vector<Violation>& out, const ModelConfig& c) {
     out.push_back({"observe.correlators", {"data.presentation"},
                    "observe.correlators \"input\" needs data.presentation = \"fixed\" or \"full_batch\", got " +
                        str(c.data.presentation)});
+  }
+}
+
+// Every [continuum] string must parse: a typo in a function name is reported at load
+// time with its column, not when the run first samples the field.
+void check_continuum(std::vector<Violation>& out, const ModelConfig& c) {
+  if (auto p = continuum_problem(c.continuum, c.network.shape.r)) out.push_back({p->key, {"network.r"}, p->what});
+}
+
+// The field solver's grid (SPEC 4.4): N/ry width points, each link reaching 2r+1 of them.
+void check_field(std::vector<Violation>& out, const ModelConfig& c) {
+  const FieldConfig& f = c.field;
+  const int N = c.network.shape.N, r = c.network.shape.r;
+  if (f.form == "exact" && (f.rx != 1 || f.ry != 1)) {
+    out.push_back({f.rx != 1 ? "field.rx" : "field.ry", {"field.form"},
+                   "field.form = \"exact\" (the lattice shift) requires rx = ry = 1, got rx = " +
+                       std::to_string(f.rx) + ", ry = " + std::to_string(f.ry)});
+  }
+  if (N % f.ry != 0) {
+    out.push_back({"field.ry", {"network.N"},
+                   "field.ry = " + std::to_string(f.ry) + " must divide network.N = " + std::to_string(N)});
+  } else if (N / f.ry < 2 * r + 1) {
+    out.push_back({"field.ry", {"network.N", "network.r"},
+                   "field.ry = " + std::to_string(f.ry) + " leaves N/ry = " + std::to_string(N / f.ry) +
+                       " width points, fewer than K = 2r+1 = " + std::to_string(2 * r + 1)});
   }
 }
 
@@ -226,6 +253,8 @@ std::vector<Violation> cross_field_violations(const ModelConfig& c) {
   check_symplectic(out, c);
   check_bbd_observers(out, c);
   check_input_correlator(out, c);
+  check_continuum(out, c);
+  check_field(out, c);
   return out;
 }
 

@@ -101,6 +101,8 @@ std::string resolved_toml(const ModelConfig& config) {
   std::string out =
       "# nnfield model, resolved: every key after defaults and --set overrides.\n";
   for (const auto& section : model_sections()) {
+    // [field] switches the solver on by being there: write it only if it was.
+    if (section.is_present && !section.is_present(config)) continue;
     out += "\n[" + section.name + "]\n";
     for (const auto& key : model_keys()) {
       if (section_of(key.name) != section.name) continue;
@@ -185,9 +187,12 @@ t_end = 20.0
 
 **Sections.** Keys live in the sections listed below (`[run]`, `[network]`, `[init]` with
 its subtables `[init.smooth]` and `[init.smooth_velocity]`, `[data]` with `[data.teacher]`,
-`[dynamics]`, `[integrator]`, `[output]`). Every key has a default, so a file only names what
-differs from it; an empty file is a valid model. Unknown sections and keys are errors, with a
-suggestion when a valid name is close (a typo never silently falls back to a default).
+`[dynamics]`, `[integrator]`, `[output]`, `[observe]`, `[continuum]`, `[field]`). Every key has a
+default, so a file only names what differs from it; an empty file is a valid model. Unknown sections
+and keys are errors, with a suggestion when a valid name is close (a typo never silently falls
+back to a default). A `[field]` section (even empty, or any `field.*` key given with `--set`)
+makes `nnfield run` integrate the field theory instead of the network; `[continuum]` is
+recorded the same way.
 Integers are accepted where a float is expected, not the other way round.
 
 **Overrides.** `nnfield ... --set section.key=value` sets any key, including nested ones

@@ -96,6 +96,72 @@ void add_smooth_keys(std::vector<ModelKey>& keys, const std::string& prefix, Acc
                                   "explicit modes added to the field (see the table below)"));
 }
 
+// [continuum]: every field is a string, an expression of (x, y) or "random(RMS[, MEAN])"
+// (parsed and checked at load time by config_checks.cpp through continuum_config.hpp).
+void add_continuum_keys(std::vector<ModelKey>& k) {
+  auto add = [&k](ModelKey key) -> ModelKey& { return k.emplace_back(std::move(key)); };
+  using C = ModelConfig;
+  const std::string field = "expression of x, y or \"random(RMS[, MEAN])\"";
+  // clang-format off
+  add(key<C>("continuum.phi", [](auto& c) -> auto& { return c.continuum.phi; },
+             "neurons phi(x, y) in BBD variables (SPEC 4.1): z^(m)_i = phi(m ax, i ay)")).note(field);
+  add(key<C>("continuum.c", [](auto& c) -> auto& { return c.continuum.c; },
+             "gain deviation c(x, y): every bulk link has gain g = 1 + ax c, which fixes w_0")).note(field);
+  add(key<C>("continuum.w", [](auto& c) -> auto& { return c.continuum.w; },
+             "weight fields w_k(x, y), offsets k = -r..r; the offset-0 entry is \"\" (derived from the gain); "
+             "empty: \"random(0.05, 0.3)\" for k != 0"))
+      .note("K = 2r+1 entries (offset 0: \"\"), or empty");
+  add(key<C>("continuum.w_in", [](auto& c) -> auto& { return c.continuum.w_in; },
+             "the input link's weights v_k(y) on x = 0, offsets -r..r; empty: \"random(0.05, 1/K)\" each"))
+      .note("K = 2r+1 entries, or empty");
+  add(key<C>("continuum.X", [](auto& c) -> auto& { return c.continuum.X; },
+             "input X(y), evaluated on x = 0")).note(field);
+  add(key<C>("continuum.Y", [](auto& c) -> auto& { return c.continuum.Y; },
+             "target Y(y), evaluated on x = Lx; empty: Z0(y) + scale * misfit(y), Z0 the initial output"))
+      .note(field + ", or empty");
+  add(key<C>("continuum.misfit", [](auto& c) -> auto& { return c.continuum.misfit; },
+             "Y empty: the misfit field, evaluated on x = Lx")).note(field);
+  add(key<C>("continuum.misfit_scaling", [](auto& c) -> auto& { return c.continuum.misfit_scaling; },
+             "depth: scale = ax (weakly nonlinear scaling, SPEC 4.2: a limit exists); none: scale = 1 "
+             "(O(1) misfit: no limit)"))
+      .one_of({"depth", "none"});
+  add(key<C>("continuum.phi_dot", [](auto& c) -> auto& { return c.continuum.phi_dot; },
+             "init.velocity = \"continuum\": neuron velocities z'")).note(field);
+  add(key<C>("continuum.w_dot", [](auto& c) -> auto& { return c.continuum.w_dot; },
+             "init.velocity = \"continuum\": weight velocities W', offsets -r..r (offset 0 too); empty: \"0\" each"))
+      .note("K = 2r+1 entries, or empty");
+  add(key<C>("continuum.cutoff_x", [](auto& c) -> auto& { return c.continuum.cutoff_x; },
+             "largest depth mode number of the random fields")).at_least(0);
+  add(key<C>("continuum.cutoff_y", [](auto& c) -> auto& { return c.continuum.cutoff_y; },
+             "largest |width mode number| of the random fields")).at_least(0);
+  // clang-format on
+}
+
+// [field]: the field solver (SPEC 4.3, 4.4); its presence makes `nnfield run` use it.
+void add_field_keys(std::vector<ModelKey>& k) {
+  auto add = [&k](ModelKey key) -> ModelKey& { return k.emplace_back(std::move(key)); };
+  using C = ModelConfig;
+  // clang-format off
+  add(key<C>("field.form", [](auto& c) -> auto& { return c.field.form; },
+             "midpoint: modified-equation midpoint scheme of order p (well posed, SPEC 4.3 iii); exact: the "
+             "lattice shift (the discrete network itself)"))
+      .one_of({"midpoint", "exact"}).note("exact: rx = ry = 1");
+  add(key<C>("field.p", [](auto& c) -> auto& { return c.field.p; },
+             "order in (ax, ay) of the truncated theory (1 = transport); form = \"midpoint\"")).at_least(1).at_most(2);
+  add(key<C>("field.rx", [](auto& c) -> auto& { return c.field.rx; },
+             "depth coarse graining: depth steps hx ~ rx ax (SPEC 4.4)")).at_least(1);
+  add(key<C>("field.ry", [](auto& c) -> auto& { return c.field.ry; },
+             "width coarse graining: N/ry width points")).at_least(1).note("N % ry = 0, N/ry >= 2r+1");
+  add(key<C>("field.q", [](auto& c) -> auto& { return c.field.q; },
+             "degree of the depth interpolation of the link fields (Fornberg stencil on q+1 nodes)"))
+      .at_least(1).at_most(6);
+  add(key<C>("field.depth_substeps", [](auto& c) -> auto& { return c.field.depth_substeps; },
+             "RK4 substeps per depth interval; 0: automatic (depth-integrator stability)")).at_least(0);
+  add(key<C>("field.allow_unstable", [](auto& c) -> auto& { return c.field.allow_unstable; },
+             "integrate even when the stability check refuses the form (CLI --allow-unstable)"));
+  // clang-format on
+}
+
 std::vector<ModelKey> build_model_keys() {
   std::vector<ModelKey> k;
   auto add = [&k](ModelKey key) -> ModelKey& { return k.emplace_back(std::move(key)); };
@@ -122,8 +188,8 @@ std::vector<ModelKey> build_model_keys() {
 
   add(key<C>("init.kind", [](auto& c) -> auto& { return c.init.kind; },
              "initial parameters: random (Gaussian), file (HDF5), smooth (smooth fields), critical "
-             "(continuum data with gain 1 + ax c, SPEC 4.1)"))
-      .one_of({"random", "file", "smooth", "critical"});
+             "(continuum data with gain 1 + ax c, SPEC 4.1), continuum (the [continuum] fields, gain 1 + ax c)"))
+      .one_of({"random", "file", "smooth", "critical", "continuum"});
   add(key<C>("init.sigma_w", [](auto& c) -> auto& { return c.init.sigma_w; },
              "kind = \"random\": weights ~ N(0, sigma_w^2 / K)")).at_least(0);
   add(key<C>("init.sigma_b", [](auto& c) -> auto& { return c.init.sigma_b; },
@@ -132,16 +198,18 @@ std::vector<ModelKey> build_model_keys() {
              "HDF5 file with /W (M,N,K), /b (M,N), optional /Wdot, /bdot"))
       .note("required if kind or velocity is \"file\"");
   add(key<C>("init.velocity", [](auto& c) -> auto& { return c.init.velocity; },
-             "initial velocities (damped dynamics only)"))
-      .one_of({"zero", "random", "smooth", "file"});
+             "initial velocities (damped dynamics only); continuum: W' from continuum.w_dot, z' from "
+             "continuum.phi_dot, b' from d/dt Eq. 6"))
+      .one_of({"zero", "random", "smooth", "file", "continuum"});
   add(key<C>("init.sigma_v", [](auto& c) -> auto& { return c.init.sigma_v; },
              "velocity = \"random\": W', b' ~ N(0, sigma_v^2)")).at_least(0);
   add_smooth_keys(k, "init.smooth", [](auto& c) -> auto& { return c.init.smooth; });
   add_smooth_keys(k, "init.smooth_velocity", [](auto& c) -> auto& { return c.init.smooth_velocity; });
 
   add(key<C>("data.source", [](auto& c) -> auto& { return c.data.source; },
-             "pair (one pair), file (HDF5 /X, /Y (S,N)), teacher (Y = teacher(X)), random (i.i.d.)"))
-      .one_of({"pair", "file", "teacher", "random"});
+             "pair (one pair), file (HDF5 /X, /Y (S,N)), teacher (Y = teacher(X)), random (i.i.d.), "
+             "continuum (one pair: continuum.X and the continuum target)"))
+      .one_of({"pair", "file", "teacher", "random", "continuum"});
   add(key<C>("data.file", [](auto& c) -> auto& { return c.data.file; },
              "source = \"file\": HDF5 file with /X (S,N), /Y (S,N)"))
       .note("required if source is \"file\"");
@@ -200,6 +268,9 @@ std::vector<ModelKey> build_model_keys() {
              "damped, gradient_flow: final time")).above(0);
   add(key<C>("dynamics.steps", [](auto& c) -> auto& { return c.dynamics.steps; },
              "sgd: number of steps")).at_least(1);
+  add(key<C>("dynamics.eta_scaling", [](auto& c) -> auto& { return c.dynamics.eta_scaling; },
+             "none: eta as given; depth: the rate is eta * ax (SPEC 4.2: a depth limit needs eta ~ ax)"))
+      .one_of({"none", "depth"});
 
   add(key<C>("integrator.stepper", [](auto& c) -> auto& { return c.integrator.stepper; },
              "rk4 (fixed step), dopri5 / rkf78 (embedded error control), symplectic"))
@@ -238,6 +309,9 @@ std::vector<ModelKey> build_model_keys() {
       .one_of({"phi", "w", "b"});
   add(key<C>("observe.every", [](auto& c) -> auto& { return c.observe.every; },
              "correlator cadence in time (0: output.every)")).at_least(0);
+
+  add_continuum_keys(k);
+  add_field_keys(k);
   // clang-format on
   return k;
 }
@@ -274,6 +348,19 @@ const std::vector<ModeKey>& mode_keys() {
   return keys;
 }
 
+namespace {
+
+// A section with a `present` flag (see SectionSpec).
+template <class Acc>
+SectionSpec presence_section(std::string name, std::string doc, Acc flag) {
+  SectionSpec s(std::move(name), std::move(doc));
+  s.is_present = [flag](const ModelConfig& c) { return flag(c); };
+  s.mark_present = [flag](ModelConfig& c) { flag(c) = true; };
+  return s;
+}
+
+}  // namespace
+
 const std::vector<SectionSpec>& model_sections() {
   static const std::vector<SectionSpec> sections = {
       {"run", "Identification and the master random seed."},
@@ -289,6 +376,17 @@ const std::vector<SectionSpec>& model_sections() {
       {"integrator", "ODE integration of the continuous dynamics."},
       {"output", "What is written to the output file, and how often."},
       {"observe", "Measurements during the run beyond the trajectory and the total energy."},
+      presence_section("continuum",
+                       "Continuum fields (SPEC 4.1), each an expression of `x`, `y` (`0.3*sin(2*pi*y) - "
+                       "tanh(x)`; functions sin cos tan exp log sqrt tanh sinh cosh abs sigmoid, constants "
+                       "pi, e) or a seeded smooth random field `random(RMS)` / `random(RMS, MEAN)`. The same "
+                       "file gives the same fields at every (M, N). Used by `init.kind = \"continuum\"`, "
+                       "`init.velocity = \"continuum\"`, `data.source = \"continuum\"` and the field solver.",
+                       [](auto& c) -> auto& { return c.continuum.present; }),
+      presence_section("field",
+                       "The field solver (SPEC 4.3, 4.4): with this section, even empty, `nnfield run` "
+                       "integrates the field theory of the [continuum] data instead of the network.",
+                       [](auto& c) -> auto& { return c.field.present; }),
   };
   return sections;
 }

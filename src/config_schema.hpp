@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -53,6 +54,7 @@ struct KeySpec {
   // Builder-style refinements, so the table in config_schema.cpp reads as one line per rule.
   KeySpec& at_least(double v) { lower = Bound{v, false}; return *this; }
   KeySpec& above(double v) { lower = Bound{v, true}; return *this; }
+  KeySpec& at_most(double v) { upper = Bound{v, false}; return *this; }
   KeySpec& one_of(std::vector<std::string> c) { choices = std::move(c); return *this; }
   KeySpec& note(std::string c) { constraint = std::move(c); return *this; }
   KeySpec& require() { required = true; return *this; }
@@ -62,8 +64,14 @@ using ModelKey = KeySpec<ModelConfig>;
 using ModeKey = KeySpec<FieldMode>;
 
 struct SectionSpec {
+  SectionSpec(std::string name_, std::string doc_) : name(std::move(name_)), doc(std::move(doc_)) {}
   std::string name;  // "network", "init.smooth", ...
   std::string doc;
+  // Sections whose mere presence means something ([field]: run the field solver) have a
+  // `present` flag in their struct: set when the file has the section (even empty) or
+  // any of its keys is given; the resolved TOML writes the section only when set.
+  std::function<bool(const ModelConfig&)> is_present;
+  std::function<void(ModelConfig&)> mark_present;
 };
 
 // The schema, in the order of the docs and of the resolved TOML.

@@ -5,7 +5,9 @@
 #include <cstring>
 #include <numeric>
 
+#include "nnfield/continuum_config.hpp"
 #include "nnfield/h5io.hpp"
+#include "nnfield/initial_state.hpp"
 #include "nnfield/network.hpp"
 #include "nnfield/rng.hpp"
 #include "nnfield/smooth_field.hpp"
@@ -44,6 +46,31 @@ void teacher_targets(Samples& d, const ModelConfig& config) {
   for (auto& y : d.Y) y += t.noise * rng.normal();
 }
 
+// data.source = "continuum": one pair, X_i = X(0, i ay) and the continuum target. Without
+// a given Y the target is Z0 + scale * misfit, Z0 the output of the run's own initial
+// network on this X, so the misfit Y - Z0 is exactly the given field (times ax in the
+// weakly nonlinear scaling, SPEC 4.2).
+void continuum_pair(Samples& d, const ModelConfig& config) {
+  const NetworkShape& s = config.network.shape;
+  const double Lx = config.network.Lx, Ly = config.network.Ly;
+  const ContinuumData fields = continuum_data_from_config(config);
+  const ContinuumBoundary boundary = continuum_boundary_from_config(config);
+  d.S = 1;
+  d.X.resize(std::size_t(s.N));
+  for (int i = 0; i < s.N; ++i) d.X[std::size_t(i)] = fields.X(0.0, i * Ly / s.N);
+  std::vector<double> Z0(std::size_t(s.N), 0.0);
+  if (!boundary.target_given) {
+    Samples x_only = d;
+    x_only.Y.assign(d.X.size(), 0.0);
+    const DataStream stream(std::move(x_only), config.data, config.seed);
+    const ParameterState init = make_initial_state(config, stream);
+    Network net(s, config.network.activation, config.network.loss);
+    net.forward(init.q.data(), init.q.data() + s.num_weights(), d.X.data(), 1);
+    net.output(Z0.data());
+  }
+  d.Y = continuum_target(boundary, Z0.data(), s.N, Lx, Ly, Lx / s.M);
+}
+
 }  // namespace
 
 Samples make_samples(const ModelConfig& config) {
@@ -51,6 +78,10 @@ Samples make_samples(const ModelConfig& config) {
   const int N = config.network.shape.N;
   Samples d;
   d.N = N;
+  if (cfg.source == "continuum") {
+    continuum_pair(d, config);
+    return d;
+  }
   if (cfg.source == "file") {
     DataFile f;
     try {

@@ -28,6 +28,19 @@ std::vector<C> polynomial_roots(const std::vector<C>& a) {
 
 std::vector<C> depth_symbol_roots(int p, TruncatedForm form, C G) {
   if (p < 0) throw std::invalid_argument("depth_symbol_roots: negative order p");
+  if (form == TruncatedForm::exact) return {std::log(G)};  // e^lambda = G: the lattice map itself
+  if (form == TruncatedForm::midpoint) {
+    // The field solver's depth ODE (field_theory.hpp): linear symbol per ax is the
+    // log series of G = 1 + u to order p: u (transport), u - u^2/2 (midpoint p = 2).
+    if (p == 0) return {};
+    const C u = G - 1.0;
+    C lambda = 0.0, power = 1.0;
+    for (int n = 1; n <= p; ++n) {
+      power *= u;
+      lambda += ((n % 2) ? 1.0 : -1.0) * power / double(n);
+    }
+    return {lambda};
+  }
   std::vector<C> a(std::size_t(p) + 1);
   double inv_factorial = 1.0;
   for (int n = 0; n <= p; ++n) {

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "nnfield/bbd_variables.hpp"
+#include "nnfield/continuum_config.hpp"
 #include "nnfield/continuum_data.hpp"
 #include "nnfield/h5io.hpp"
 #include "nnfield/rng.hpp"
@@ -46,6 +47,21 @@ void sample_fields(const ContinuumFields& f, const NetworkConfig& net, double* W
       for (int k = 0; k < s.K(); ++k) W[s.w_index(m, i, k)] = f.w[std::size_t(k)]((m + 1) * ax, i * ay);
       z[s.b_index(m, i)] = f.phi((m + 1) * ax, i * ay);
     }
+}
+
+// W, b and z of a network sampled from continuum data with the critical gain (SPEC 4.1).
+void take_sampled_network(const ContinuumData& data, const ModelConfig& config, const double* X, double* W, double* b,
+                          std::vector<double>& z) {
+  const NetworkShape& s = config.network.shape;
+  SampledNetwork net;
+  try {
+    net = sample_network(data, s.M, s.N, X);
+  } catch (const std::domain_error& e) {
+    throw ConfigError(config.source_path + ": init.kind = \"" + config.init.kind + "\": " + e.what());
+  }
+  std::copy(net.W.begin(), net.W.end(), W);
+  std::copy(net.b.begin(), net.b.end(), b);
+  z = net.z;
 }
 
 }  // namespace
@@ -92,15 +108,11 @@ ParameterState make_initial_state(const ModelConfig& config, const DataStream& d
     data.w_in = f.w;
     data.c = SmoothField::random(config.network.Lx, config.network.Ly, init.smooth.cutoff_x, init.smooth.cutoff_y,
                                  init.smooth.c_amplitude, rng);
-    SampledNetwork net;
-    try {
-      net = sample_network(data, s.M, s.N, X.data());
-    } catch (const std::domain_error& e) {
-      throw ConfigError(config.source_path + ": init.kind = \"critical\": " + e.what());
-    }
-    std::copy(net.W.begin(), net.W.end(), W);
-    std::copy(net.b.begin(), net.b.end(), b);
-    z = net.z;
+    take_sampled_network(data, config, X.data(), W, b, z);
+  } else if (init.kind == "continuum") {
+    // The same construction from the [continuum] fields (continuum_config.hpp), which are
+    // seeded per field name: the same network function at every (M, N).
+    take_sampled_network(continuum_data_from_config(config), config, X.data(), W, b, z);
   } else {  // smooth
     const ContinuumFields f = make_fields(init.smooth, config.network, rng, true);
     sample_fields(f, config.network, W, z.data());
@@ -117,9 +129,17 @@ ParameterState make_initial_state(const ModelConfig& config, const DataStream& d
                         " has no /Wdot and /bdot");
     std::copy(from_file.Wdot.begin(), from_file.Wdot.end(), Wdot);
     std::copy(from_file.bdot.begin(), from_file.bdot.end(), bdot);
-  } else if (init.velocity == "smooth") {
-    if (init.kind != "smooth" && init.kind != "critical") to_bbd(s, config.network.activation, W, b, X.data(), z.data());
-    const ContinuumFields fd = make_fields(init.smooth_velocity, config.network, rng, false);
+  } else if (init.velocity == "smooth" || init.velocity == "continuum") {
+    // Velocities in BBD variables: W' and z' from smooth fields, b' from d/dt of Eq. 6.
+    if (init.kind == "random" || init.kind == "file") to_bbd(s, config.network.activation, W, b, X.data(), z.data());
+    ContinuumFields fd{{}, SmoothField(config.network.Lx, config.network.Ly)};
+    if (init.velocity == "smooth") {
+      fd = make_fields(init.smooth_velocity, config.network, rng, false);
+    } else {
+      ContinuumBoundary cb = continuum_boundary_from_config(config);
+      fd.w = std::move(cb.w_dot);
+      fd.phi = std::move(cb.phi_dot);
+    }
     std::vector<double> zdot(s.num_biases());
     sample_fields(fd, config.network, Wdot, zdot.data());
     from_bbd_velocity(s, config.network.activation, W, Wdot, z.data(), zdot.data(), X.data(), Xdot.data(),

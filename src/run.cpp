@@ -14,27 +14,15 @@
 #include "nnfield/progress.hpp"
 #include "nnfield/provenance.hpp"
 #include "nnfield/rng.hpp"
+#include "nnfield/training_dynamics.hpp"
+#include "output_schedule.hpp"
+#include "run_sink.hpp"
+#include "nnfield/field_run.hpp"
 
 namespace nnfield {
 
 namespace {
 
-// Output times are k * every, k = 0, 1, ..., and always t_end; generated window by
-// window so that a long run never holds them (or the data's breakpoints) all at once.
-class OutputSchedule {
- public:
-  OutputSchedule(double t_end, double every)
-      : m_t_end(t_end), m_every(every), m_last(long(std::floor(t_end / every + 1e-9))) {}
-  long count() const { return m_last + 1 + (needs_end() ? 1 : 0); }
-  double time(long k) const { return k <= m_last ? double(k) * m_every : m_t_end; }
-
- private:
-  bool needs_end() const { return m_t_end - double(m_last) * m_every > 1e-12 * std::max(1.0, m_t_end); }
-  double m_t_end, m_every;
-  long m_last;
-};
-
-constexpr long kOutputsPerWindow = 4096;
 
 // Everything a run writes besides its time series: geometry and the data set.
 void write_static(SeriesSink& w, const ModelConfig& config, const Samples& samples) {
@@ -68,8 +56,10 @@ RunResult run_continuous(const ModelConfig& config, const RunOptions& options, N
                          const DataStream& data, const ParameterState& init, Recorder& rec) {
   const NetworkShape& shape = config.network.shape;
   LossLandscape landscape(network, data);
+  DynamicsConfig dynamics_config = config.dynamics;
+  dynamics_config.eta = effective_eta(config);  // eta_scaling (SPEC 4.2)
   std::unique_ptr<TrainingDynamics> dynamics =
-      make_training_dynamics(config.dynamics, landscape, config.observe.energy_flow);
+      make_training_dynamics(dynamics_config, landscape, config.observe.energy_flow);
   State x = dynamics->initial_state(init.q, init.v);
 
   const double t_end = config.dynamics.t_end;
@@ -140,7 +130,7 @@ RunResult run_sgd(const ModelConfig& config, const RunOptions& options, Network&
   const NetworkShape& shape = config.network.shape;
   const int B = config.dynamics.batch, N = shape.N;
   const long steps = config.dynamics.steps, every = config.output.every_steps;
-  const double eta = config.dynamics.eta;
+  const double eta = effective_eta(config);  // eta_scaling (SPEC 4.2)
   const std::size_t nw = shape.num_weights();
   BatchSampler sampler(samples.S, B, config.data.order, derive_seed(config.seed, "order"));
   std::vector<double>& q = init.q;
@@ -202,27 +192,33 @@ RunResult run_sgd(const ModelConfig& config, const RunOptions& options, Network&
 
 }  // namespace
 
+RunSink open_run_sink(const ModelConfig& config, const RunOptions& options) {
+  RunSink out;
+  const Provenance provenance = provenance_of(config, options.command_line);
+  if (options.output_path.empty()) {
+    out.memory = std::make_shared<MemoryRun>();
+    out.memory->set_root_attribute("model_text", provenance.model_text);
+    out.memory->set_root_attribute("model_path", provenance.model_path);
+    out.memory->set_root_attribute("resolved_config", provenance.resolved_toml);
+    out.memory->set_root_attribute("seed", double(provenance.seed));
+    for (const auto& kv : provenance.build) out.memory->set_root_attribute(kv.first, kv.second);
+  } else {
+    out.file = std::make_unique<RunWriter>(options.output_path, options.force, provenance);
+  }
+  return out;
+}
+
 RunResult run_model(const ModelConfig& config, const RunOptions& options) {
+  if (config.field.present) return run_field_model(config, options);  // [field]: the field solver
   const NetworkShape& shape = config.network.shape;
   Samples samples = make_samples(config);
   DataStream data(samples, config.data, config.seed);
   ParameterState init = make_initial_state(config, data);
   Network network(shape, config.network.activation, config.network.loss);
 
-  std::unique_ptr<SeriesSink> sink;
-  std::shared_ptr<MemoryRun> memory;
-  const Provenance provenance = provenance_of(config, options.command_line);
-  if (options.output_path.empty()) {
-    memory = std::make_shared<MemoryRun>();
-    memory->set_root_attribute("model_text", provenance.model_text);
-    memory->set_root_attribute("model_path", provenance.model_path);
-    memory->set_root_attribute("resolved_config", provenance.resolved_toml);
-    memory->set_root_attribute("seed", double(provenance.seed));
-    for (const auto& kv : provenance.build) memory->set_root_attribute(kv.first, kv.second);
-  } else {
-    sink = std::make_unique<RunWriter>(options.output_path, options.force, provenance);
-  }
-  SeriesSink& writer = memory ? static_cast<SeriesSink&>(*memory) : *sink;
+  RunSink run_sink = open_run_sink(config, options);
+  SeriesSink& writer = run_sink.get();
+  std::shared_ptr<MemoryRun> memory = run_sink.memory;
   Recorder rec{writer, {}, std::max(1, config.output.flush_every)};
   rec.observers.push_back(make_trajectory_observer(shape, config.output.trajectory));
   rec.observers.push_back(make_train_loss_observer(shape, config.network.activation, config.network.loss, samples.X,

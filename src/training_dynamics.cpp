@@ -155,6 +155,11 @@ State Damped::initial_state(const std::vector<double>& q, const std::vector<doub
   return x;
 }
 
+double effective_eta(const ModelConfig& config) {
+  const double ax = config.network.Lx / config.network.shape.M;
+  return config.dynamics.eta_scaling == "depth" ? config.dynamics.eta * ax : config.dynamics.eta;
+}
+
 std::unique_ptr<TrainingDynamics> make_training_dynamics(const DynamicsConfig& config, LossLandscape& landscape,
                                                          bool track_energy_flow) {
   if (config.variables == "bbd") return make_bbd_dynamics(config, landscape, track_energy_flow);

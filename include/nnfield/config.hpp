@@ -54,12 +54,13 @@ struct NetworkConfig {
 };
 
 struct InitConfig {
-  std::string kind = "random";  // "random" | "file" | "smooth" | "critical" (SPEC 4.1)
+  // "random" | "file" | "smooth" | "critical" (SPEC 4.1) | "continuum" (the [continuum] data, SPEC 4.1)
+  std::string kind = "random";
   double sigma_w = 1.0;         // weights ~ N(0, sigma_w^2 / K)
   double sigma_b = 0.0;         // biases  ~ N(0, sigma_b^2)
   std::string file;             // kind = "file": HDF5 with /W (M,N,K), /b (M,N), optional /Wdot, /bdot
   SmoothFieldConfig smooth;     // kind = "smooth"
-  // Initial velocities (damped dynamics only). "zero" | "random" | "smooth" | "file".
+  // Initial velocities (damped dynamics only). "zero" | "random" | "smooth" | "file" | "continuum".
   std::string velocity = "zero";
   double sigma_v = 0.1;             // velocity = "random": W', b' ~ N(0, sigma_v^2)
   SmoothFieldConfig smooth_velocity;  // velocity = "smooth": W' and z' smooth, b' from d/dt Eq. 6
@@ -76,7 +77,8 @@ struct TeacherConfig {
 
 struct DataConfig {
   // Where samples come from: "pair" (one given or random pair), "file"
-  // (HDF5 /X (S,N), /Y (S,N)), "teacher" (Y = teacher network of X), "random" (X, Y i.i.d.).
+  // (HDF5 /X (S,N), /Y (S,N)), "teacher" (Y = teacher network of X), "random" (X, Y i.i.d.),
+  // "continuum" (one pair: X(y) and the target of the [continuum] section).
   std::string source = "teacher";
   std::string file;
   int samples = 16;               // S for generated data
@@ -104,6 +106,7 @@ struct DynamicsConfig {
   int batch = 1;                // sgd: mini-batch size (mean loss over the batch)
   double t_end = 10.0;          // damped, gradient_flow: final time
   long steps = 1000;            // sgd: number of steps
+  std::string eta_scaling = "none";  // "depth": eta -> eta * ax (SPEC 4.2: a depth limit needs eta ~ ax)
 };
 
 struct IntegratorConfig {
@@ -131,6 +134,38 @@ struct ObserveConfig {
   double every = 0.0;                     // cadence in time (0: output.every; sgd: output.every_steps)
 };
 
+// One continuum field in a model file: an expression of x, y, or a seeded smooth random field "random(RMS)" / "random(RMS, MEAN)".
+struct ContinuumFieldSpec { std::string text; };   // keep the text; parse it with the helpers of continuum_config.hpp
+
+// The [continuum] section: continuum data in BBD variables (SPEC 4.1), boundary fields and
+// initial velocities, each a string parsed by continuum_config.hpp. The same file gives the
+// same fields at every (M, N): random fields are seeded per field name, not per lattice.
+struct ContinuumConfig {
+  bool present = false;                 // the model file has a [continuum] section
+  std::string phi = "random(0.5, 0.2)";  // neurons phi(x, y) (SPEC 4.1, BBD variables)
+  std::string c = "random(0.3)";         // gain deviation c(x, y): g = 1 + ax c
+  std::vector<std::string> w;            // K entries, offsets -r..r; the offset-0 entry must be "" (derived from the gain); empty: "random(0.05, 0.3)" for k != 0
+  std::vector<std::string> w_in;         // K entries, the input link's weights v_k(y) on x = 0; empty: "random(0.05, 1/K)" each
+  std::string X = "random(0.5)";         // input X(y) on x = 0 (x is 0 there)
+  std::string Y = "";                    // target Y(y) (evaluated at x = Lx); "" -> Z0(y) + scale*misfit(y)
+  std::string misfit = "random(1.0)";    // used when Y == "": the misfit field
+  std::string misfit_scaling = "depth";  // "depth": scale = ax (SPEC 4.2 weakly nonlinear scaling, a limit exists) | "none": scale = 1 (O(1) misfit: no limit)
+  std::string phi_dot = "0";             // initial velocities (damped dynamics) in BBD variables
+  std::vector<std::string> w_dot;        // K entries, default "0" (all offsets incl. 0)
+  int cutoff_x = 2, cutoff_y = 3;        // spectral cutoffs of the random fields
+};
+
+// The [field] section: `nnfield run` integrates the field theory (SPEC 4.3, 4.4) instead of the network.
+struct FieldConfig {
+  bool present = false;            // the model file has a [field] section: `nnfield run` runs the field solver
+  std::string form = "midpoint";   // "midpoint": modified-equation midpoint scheme of order p (1 = transport, 2); "exact": the lattice shift (the discrete network itself, needs rx = ry = 1)
+  int p = 2;                       // order in (ax, ay) of the truncated theory, 1..2 (form = midpoint)
+  int rx = 1, ry = 1;              // coarse graining: depth steps hx ~ rx ax, width points ny = N/ry (N % ry == 0)
+  int q = 5;                       // degree of the depth interpolation of the link fields (Fornberg stencil on q+1 nodes), 1..6
+  int depth_substeps = 0;          // RK4 substeps per depth interval; 0 = automatic (depth-integrator stability)
+  bool allow_unstable = false;     // integrate even when the stability check refuses (CLI --allow-unstable sets it)
+};
+
 struct ModelConfig {
   std::string source_path;   // the model file (for messages and provenance)
   std::string source_text;   // its text, verbatim
@@ -145,6 +180,8 @@ struct ModelConfig {
   IntegratorConfig integrator;
   OutputConfig output;
   ObserveConfig observe;
+  ContinuumConfig continuum;
+  FieldConfig field;
 };
 
 // Parse and validate a model file. `overrides` are "section.key=value" strings

@@ -24,7 +24,10 @@
 
 namespace nnfield {
 
-enum class TruncatedForm { implicit_forward, backward_taylor };
+// implicit_forward and backward_taylor: the two expansions above. midpoint: the field
+// solver's first-order depth ODE of order p (field_theory.hpp), one root, the log series
+// of G to order p. exact: the lattice map, lambda = log G.
+enum class TruncatedForm { implicit_forward, backward_taylor, midpoint, exact };
 enum class WidthShift { exact, taylor };
 
 // Above this max Re lambda (per layer spacing) the form is refused (SPEC 4.3: "warn above

@@ -105,4 +105,9 @@ class Damped final : public TrainingDynamics {
 std::unique_ptr<TrainingDynamics> make_training_dynamics(const DynamicsConfig& config, LossLandscape& landscape,
                                                          bool track_energy_flow = false);
 
+// The rate gradient flow and SGD actually use: dynamics.eta, times ax = Lx/M with
+// dynamics.eta_scaling = "depth" (SPEC 4.2: at fixed eta dZ/dt grows like M, so a depth
+// limit needs eta = eta0 ax).
+double effective_eta(const ModelConfig& config);
+
 }  // namespace nnfield

@@ -1,4 +1,4 @@
-// nnfield run MODEL -o RUN.h5 [--set k=v ...] [--force] [--quiet] [--progress MODE]
+// nnfield run MODEL -o RUN.h5 [--set k=v ...] [--force] [--quiet] [--progress MODE] [--allow-unstable]
 #include "commands.hpp"
 #include "nnfield/config.hpp"
 #include "nnfield/run.hpp"
@@ -9,7 +9,7 @@ namespace {
 struct RunArgs {
   std::string model, output, progress = "auto";
   std::vector<std::string> overrides;
-  bool force = false, quiet = false;
+  bool force = false, quiet = false, allow_unstable = false;
 };
 
 Command register_run(CLI::App& app, const Context& context) {
@@ -20,10 +20,13 @@ Command register_run(CLI::App& app, const Context& context) {
   sub->add_option("--set", args->overrides, "override a key: section.key=value (repeatable)");
   sub->add_flag("--force", args->force, "overwrite an existing output file");
   sub->add_flag("-q,--quiet", args->quiet, "no progress output");
+  sub->add_flag("--allow-unstable", args->allow_unstable,
+                "field models: integrate even when the stability check refuses the form (SPEC 4.3)");
   sub->add_option("--progress", args->progress, "progress display")
       ->check(CLI::IsMember({"auto", "tty", "plain", "off"}));
   return {sub, [args, context]() {
-            const ModelConfig config = load_model_file(args->model, args->overrides);
+            ModelConfig config = load_model_file(args->model, args->overrides);
+            if (args->allow_unstable) config.field.allow_unstable = true;
             RunOptions options;
             options.output_path = args->output;
             options.force = args->force;

@@ -1,0 +1,35 @@
+#pragma once
+// A field-solver problem from a model file ([network], [continuum], [field], [dynamics]):
+// the theory on its grid, the 1D boundary data, the initial parameters in BBD variables,
+// and the stability verdict (SPEC 4.3, 4.4). Shared by `nnfield run` on field models and
+// `nnfield compare`.
+#include <memory>
+#include <vector>
+
+#include "nnfield/config.hpp"
+#include "nnfield/continuum_data.hpp"
+#include "nnfield/field_dynamics.hpp"
+#include "nnfield/field_stability.hpp"
+#include "nnfield/field_theory.hpp"
+
+namespace nnfield {
+
+struct FieldProblem {
+  std::unique_ptr<FieldTheory> theory;
+  std::vector<double> X, Y, Z0;  // (ny) on the input line, the output line, and phi(Lx) at t = 0
+  std::vector<double> q0, v0;    // initial parameters and (damped) velocities
+  FieldStability stability;      // at t = 0 on the data's phi
+  double misfit_scale = 1.0;     // ax in the weakly nonlinear scaling, else 1: response = (Z - Z0)/scale
+};
+
+// The theory's settings from [field] (depth_substeps = 0: from the stability check).
+FieldSettings field_settings(const ModelConfig& config);
+
+// Throws ConfigError when the model cannot be run as a field theory, and when the stability
+// check refuses it (max Re lambda above stability_threshold) unless field.allow_unstable.
+FieldProblem make_field_problem(const ModelConfig& config);
+
+// The dynamics of [dynamics] (gradient_flow or damped; eta with its depth scaling).
+std::unique_ptr<FieldDynamics> make_field_dynamics(const ModelConfig& config, FieldProblem& problem);
+
+}  // namespace nnfield

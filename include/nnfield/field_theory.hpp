@@ -1,0 +1,153 @@
+#pragma once
+// The field solver's mechanics (SPEC 4, 4.3, 4.4; docs/field-limit.md sections 6-8): a
+// discrete field theory on a depth x width grid whose parameters are the link fields,
+// with the loss computed by a forward depth sweep and its exact gradient by the
+// transposed (reverse) sweep. One mechanics core, three shift policies (FieldForm):
+//
+//   exact     the lattice shift: one layer map per depth step, hx = ax, hy = ay.
+//             phi(x + ax) = S(phi, x) is Eq. 1, so this *is* the discrete network.
+//   midpoint  the truncated theory of order p = 1, 2 as a depth ODE integrated by RK4
+//             (order 4 in hx) on a coarse grid, link fields interpolated in depth:
+//               p = 1 (transport)  phi_x = f(phi, x),                     f = (S - phi)/ax
+//               p = 2 (midpoint)   phi_x = f(phi - (ax/2) f(phi, x), x - ax/2)
+//             p = 2 is the modified equation of the exact layer map, f - (ax/2)(f_phi f
+//             + f_x) + O(ax^2), written without derivatives (SPEC 4.3 (iii)): its ax-flow
+//             matches the map to O(ax^3), so the local error is O(ax^(p+1)), the global
+//             error O(ax^p). Both are first order in depth: no spurious roots, no stiffness
+//             (linear symbol u and u - u^2/2 per ax, u = G(kappa) - 1).
+//
+// where S(phi, x)(y) = sum_k w_k(x, y) sigma(phi(x, y + (k-r) ay)) + beta(x, y): the link
+// fields at the *sending* depth x (node a of the grid is the link leaving x_a), width
+// shifts exact (WidthShiftOperator). The input link (Eq. 1 with h^(0) = X) is exact in depth on
+// every grid: phi(ax, y) = sum_k w_in_k(y) X(y + (k-r) ay) + b_in(y) (the 1D input theory).
+// The loss is the 1D output theory on x = Lx: (1/ay) int dy l(phi(Lx, y), Y(y)), i.e.
+// ry sum_b l(Z_b, Y_b) with ry = hy/ay.
+//
+// Grid: neuron lines x_a = ax + a hx, a = 0..nx-1, hx = (Lx - ax)/(nx - 1), from the first
+// neuron line to the output line; nx - 1 = round((M - 1)/rx) depth intervals. Width
+// y_b = b hy, ny = N/ry.
+//
+// Parameters q (one flat vector, this order):
+//   w_in (ny, K), b_in (ny), w (nx, ny, K), beta (nx, ny)
+// Kinetic energy: sum_j mass_j q_j'^2 / 2, the quadrature of (1/(ax ay)) int int q'^2/2: a
+// node stands for mass = (hx/ax) omega_a ry lattice links, omega_a = the share of depth the
+// sweep gives node a (stage weights times interpolation weights; 1 in the bulk). Nodes
+// the sweep never reads have mass 0 and stay frozen (the exact form's last row).
+// With the loss gradient exact for this discrete theory, gradient flow and damped
+// dynamics of q conserve/balance the field theory's own energy exactly (SPEC 4).
+//
+// Not thread-safe: a FieldTheory owns its sweep workspace. Use one per thread.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "nnfield/activation.hpp"
+#include "nnfield/field_grid.hpp"
+#include "nnfield/loss.hpp"
+#include "nnfield/width_shift.hpp"
+
+namespace nnfield {
+
+enum class FieldForm { exact, midpoint };
+FieldForm field_form_from_name(const std::string& name);  // throws std::invalid_argument
+std::string field_form_name(FieldForm form);
+
+struct FieldSettings {
+  FieldForm form = FieldForm::midpoint;
+  int p = 2;               // midpoint: 1 (transport) or 2
+  int rx = 1, ry = 1;      // coarse graining: hx ~ rx ax, hy = ry ay
+  int q = 5;               // degree of the depth interpolation of the link fields (Lagrange on q+1 nodes)
+  int depth_substeps = 1;  // RK4 steps per depth interval
+};
+
+class FieldTheory {
+ public:
+  FieldTheory(const LatticeGeometry& lattice, Activation activation, Loss loss, const FieldSettings& settings);
+
+  const LatticeGeometry& lattice() const { return m_lattice; }
+  const FieldSettings& settings() const { return m_settings; }
+  Activation activation() const { return m_activation; }
+  Loss loss() const { return m_loss; }
+  int nx() const { return m_nx; }
+  int ny() const { return m_ny; }
+  int r() const { return m_lattice.shape.r; }
+  int K() const { return m_lattice.shape.K(); }
+  double ax() const { return m_lattice.ax(); }
+  double ay() const { return m_lattice.ay(); }
+  double hx() const { return m_hx; }
+  double hy() const { return m_lattice.Ly / m_ny; }
+  double x(int a) const { return ax() + a * m_hx; }  // neuron line a
+  double y(int b) const { return b * hy(); }
+
+  // Layout of q.
+  std::size_t num_params() const { return m_beta_offset + std::size_t(m_nx) * m_ny; }
+  std::size_t w_in_offset() const { return 0; }
+  std::size_t b_in_offset() const { return std::size_t(m_ny) * K(); }
+  std::size_t w_offset() const { return b_in_offset() + std::size_t(m_ny); }
+  std::size_t beta_offset() const { return m_beta_offset; }
+  // Kinetic-energy weight of every parameter (0: frozen).
+  const std::vector<double>& mass() const { return m_mass; }
+
+  // The loss of parameters q for input X (ny) and target Y (ny) on the grid's width
+  // nodes. phi, if given, receives the neurons on every line (nx, ny).
+  double loss(const double* q, const double* X, const double* Y, double* phi = nullptr);
+  // The loss and its exact gradient dL/dq (num_params). Optional outputs: phi (nx, ny)
+  // and the adjoint (nx, ny) = dl/dphi per lattice neuron (the discrete adjoint divided
+  // by ry: one width node carries ry neurons), the counterpart of backprop's dl/dz^(m).
+  double gradient(const double* q, const double* X, const double* Y, double* grad, double* phi = nullptr,
+                  double* adjoint = nullptr);
+  // The gain g = sum_k w_k sigma'(phi(x, y + (k-r) ay)) of the link leaving each line (nx, ny),
+  // given phi (nx, ny) from a sweep: the critical-regime report (SPEC 4.1, 4.2).
+  void gain(const double* q, const double* phi, double* g);
+  // The frozen coefficients s_k = w_k sigma'(phi(y + (k-r) ay)) per line: (nx, ny, K) (depth_stability.hpp).
+  std::vector<double> link_coefficients(const double* q, const double* phi);
+
+  // Evaluations of the layer function S per sweep (cost accounting for benchmarks).
+  long layer_evaluations() const { return m_layer_evaluations; }
+
+ private:
+  // Link fields at one evaluation depth: w (ny, K) and beta (ny) as a weighted sum of nodes.
+  struct DepthSample {
+    std::vector<int> nodes;
+    std::vector<double> weights;
+  };
+  struct Stage {
+    DepthSample at;      // the link fields S is evaluated with
+    DepthSample behind;  // midpoint p = 2: at x - ax/2 (the outer evaluation)
+    double x = 0.0;
+  };
+  void build_stages();
+  DepthSample interpolation(double x) const;
+  void link_fields(const double* q, const DepthSample& s, double* w, double* beta) const;
+  void scatter_link_gradient(const DepthSample& s, const double* w_bar, const double* beta_bar, double* grad) const;
+  // f(phi) = (S - phi)/ax with the link fields (w, beta); keeps sigma(phi) shifted in m_shifted.
+  void layer_f(const double* phi, const double* w, const double* beta, double* f);
+  // Transpose of layer_f at phi: phi_bar += J^T f_bar, w_bar, beta_bar += (overwritten).
+  void layer_f_transpose(const double* phi, const double* w, const double* f_bar, double* phi_bar, double* w_bar,
+                         double* beta_bar);
+  void input_layer(const double* q, const double* X, double* phi0);
+  double output_loss(const double* Z, const double* Y, double* Z_bar) const;
+  // The depth-ODE right-hand side F(phi) at stage j; stores what the transpose needs.
+  void depth_rhs(const double* q, int stage, const double* phi, double* F);
+  void depth_rhs_transpose(const double* q, int stage, const double* phi, const double* F_bar, double* phi_bar,
+                           double* grad);
+  double sweep(const double* q, const double* X, const double* Y, double* phi_nodes, bool keep_stages);
+
+  LatticeGeometry m_lattice;
+  Activation m_activation;
+  Loss m_loss;
+  FieldSettings m_settings;
+  int m_nx = 0, m_ny = 0;
+  double m_hx = 0.0;
+  std::size_t m_beta_offset = 0;
+  std::vector<double> m_mass;
+  WidthShiftOperator m_shift;
+  std::vector<Stage> m_stages;  // every RK4 stage of the sweep, in order (4 per substep)
+  std::vector<double> m_stage_state;  // (stages, ny): the state each stage's F is evaluated at
+  // Workspace (ny or (K, ny)).
+  std::vector<double> m_w, m_beta, m_w2, m_beta2, m_sig, m_dsig, m_shifted, m_tmp, m_tmp2, m_psi, m_f, m_k, m_y,
+      m_wbar, m_betabar, m_wbar2, m_betabar2, m_phibar, m_acc, m_kbar;
+  long m_layer_evaluations = 0;
+};
+
+}  // namespace nnfield

@@ -1,0 +1,75 @@
+#include "nnfield/field_problem.hpp"
+
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+#include "nnfield/continuum_config.hpp"
+#include "nnfield/field_init.hpp"
+#include "nnfield/training_dynamics.hpp"
+
+namespace nnfield {
+
+FieldSettings field_settings(const ModelConfig& config) {
+  FieldSettings s;
+  s.form = field_form_from_name(config.field.form);
+  s.p = config.field.p;
+  s.rx = config.field.rx;
+  s.ry = config.field.ry;
+  s.q = config.field.q;
+  s.depth_substeps = std::max(1, config.field.depth_substeps);
+  return s;
+}
+
+FieldProblem make_field_problem(const ModelConfig& config) {
+  const std::string where = config.source_path + ": ";
+  const LatticeGeometry lattice{config.network.shape, config.network.Lx, config.network.Ly};
+  const ContinuumData data = continuum_data_from_config(config);
+  const ContinuumBoundary boundary = continuum_boundary_from_config(config);
+  FieldSettings settings = field_settings(config);
+  FieldProblem pr;
+  try {
+    pr.theory = std::make_unique<FieldTheory>(lattice, config.network.activation, config.network.loss, settings);
+    pr.X = sample_width(data.X, 0.0, *pr.theory);
+    pr.q0 = field_params_from_continuum(*pr.theory, data, pr.X);
+    const std::vector<double> phi_data = sample_phi_on_lines(*pr.theory, data.phi);
+    pr.stability = field_stability(*pr.theory, pr.q0.data(), phi_data.data());
+    if (config.field.depth_substeps == 0 && pr.stability.recommended_substeps != settings.depth_substeps) {
+      settings.depth_substeps = pr.stability.recommended_substeps;  // the stage table depends on it
+      pr.theory = std::make_unique<FieldTheory>(lattice, config.network.activation, config.network.loss, settings);
+      pr.q0 = field_params_from_continuum(*pr.theory, data, pr.X);
+    }
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(where + "field: " + e.what());
+  } catch (const std::domain_error& e) {
+    throw ConfigError(where + "continuum: " + e.what());
+  }
+  const StabilityReport& st = pr.stability.symbol;
+  if (!st.stable() && !config.field.allow_unstable) {
+    std::ostringstream m;
+    m << where << "field: the stability check refuses form \"" << config.field.form << "\" at p = " << config.field.p
+      << ": max Re lambda = " << st.worst << " per layer at depth x = " << pr.theory->x(st.worst_layer)
+      << " (threshold " << stability_threshold << "); pass --allow-unstable to integrate anyway";
+    throw ConfigError(m.str());
+  }
+  const int ny = pr.theory->ny();
+  std::vector<double> phi(std::size_t(pr.theory->nx()) * ny), zeros(std::size_t(ny), 0.0);
+  pr.theory->loss(pr.q0.data(), pr.X.data(), zeros.data(), phi.data());
+  pr.Z0.assign(phi.end() - ny, phi.end());
+  pr.Y = continuum_target(boundary, pr.Z0.data(), ny, lattice.Lx, lattice.Ly, lattice.ax());
+  pr.misfit_scale = (!boundary.target_given && boundary.misfit_depth_scaled) ? lattice.ax() : 1.0;
+  if (config.dynamics.kind == "damped")
+    pr.v0 = field_velocity_from_continuum(*pr.theory, data, pr.X, boundary.phi_dot, boundary.w_dot);
+  return pr;
+}
+
+std::unique_ptr<FieldDynamics> make_field_dynamics(const ModelConfig& config, FieldProblem& pr) {
+  if (config.dynamics.kind == "gradient_flow")
+    return std::make_unique<FieldGradientFlow>(*pr.theory, pr.X, pr.Y, effective_eta(config));
+  if (config.dynamics.kind == "damped")
+    return std::make_unique<FieldDamped>(*pr.theory, pr.X, pr.Y, config.dynamics.gamma);
+  throw ConfigError(config.source_path + ": dynamics.kind = \"" + config.dynamics.kind +
+                    "\": the field solver integrates continuous time (gradient_flow or damped)");
+}
+
+}  // namespace nnfield

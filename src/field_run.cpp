@@ -1,0 +1,76 @@
+#include "nnfield/field_run.hpp"
+
+#include <algorithm>
+
+#include "nnfield/field_output.hpp"
+#include "nnfield/field_problem.hpp"
+#include "nnfield/integrator.hpp"
+#include "nnfield/progress.hpp"
+#include "output_schedule.hpp"
+#include "run_sink.hpp"
+
+namespace nnfield {
+
+RunResult run_field_model(const ModelConfig& config, const RunOptions& options) {
+  FieldProblem problem = make_field_problem(config);  // ConfigError before any file is created
+  std::unique_ptr<FieldDynamics> dynamics = make_field_dynamics(config, problem);
+  RunSink run_sink = open_run_sink(config, options);
+  SeriesSink& writer = run_sink.get();
+  FieldRecorder recorder(writer, problem, *dynamics);
+  recorder.write_static(config);
+  writer.flush();
+
+  State x = dynamics->initial_state(problem.q0, problem.v0);
+  const double t_end = config.dynamics.t_end;
+  ProgressLine progress(options.progress, t_end);
+  RunResult result;
+  IntegrationStats stats;
+  IntegrationCallbacks cb;
+  const int flush_every = std::max(1, config.output.flush_every);
+  cb.observe = [&](const State& state, double t) {
+    result.final_loss = recorder.record(state, t, stats.accepted);
+    result.final_energy.potential = result.final_loss;
+    result.t_last = t;
+    if (++result.rows % flush_every == 0) writer.flush();
+    progress.update(t, result.final_loss, recorder.last_energy());
+  };
+  cb.progress = [&](double t) { progress.update(t, result.final_loss, recorder.last_energy()); };
+  if (options.stop) cb.should_stop = [&] { return options.stop->load(); };
+  try {
+    const OutputSchedule schedule(t_end, config.output.every);
+    double t = 0.0;
+    for (long first = 0; first < schedule.count(); first += kOutputsPerWindow) {
+      std::vector<double> times;
+      for (long k = first; k < std::min(schedule.count(), first + kOutputsPerWindow); ++k)
+        times.push_back(schedule.time(k));
+      integrate(*dynamics, x, t, times, {}, config.integrator, cb, &stats);
+      t = times.back();
+    }
+    result.message = "completed t = " + std::to_string(t_end) + " in " + std::to_string(stats.accepted) +
+                     " steps (" + std::to_string(stats.rejected) + " rejected), " +
+                     std::to_string(dynamics->gradient_evaluations()) + " field gradients";
+  } catch (const NonFiniteState& e) {
+    result.status = RunStatus::blew_up;
+    result.message = e.what();
+  } catch (const StepSizeUnderflow& e) {
+    result.status = RunStatus::blew_up;
+    result.message = e.what();
+  } catch (const IntegrationInterrupted& e) {
+    result.status = RunStatus::interrupted;
+    result.message = "interrupted at t = " + std::to_string(e.t);
+  }
+  if (recorder.left_critical_regime_at() >= 0)
+    result.message += "; left the critical regime at t = " + std::to_string(recorder.left_critical_regime_at()) +
+                      " (max|g-1|/ax > 5x its initial value: no depth limit, SPEC 4.2)";
+  result.steps = stats.accepted;
+  progress.finish(result.message);
+  switch (result.status) {
+    case RunStatus::complete: writer.finish("complete"); break;
+    case RunStatus::interrupted: writer.finish("interrupted"); break;
+    case RunStatus::blew_up: writer.finish("failed: " + result.message); break;
+  }
+  result.memory = run_sink.memory;
+  return result;
+}
+
+}  // namespace nnfield
