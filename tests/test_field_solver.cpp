@@ -265,3 +265,38 @@ TEST_CASE("field solver: lattice-exact gradient flow reproduces the network's tr
   CHECK(moved > 1e-3);
   CHECK(worst < 1e-10);
 }
+
+// SPEC 4.3, 4.5: refining hx -> ax at fixed a converges for the implemented form (the
+// ill-posed backward-Taylor form at p = 2 is refused by the stability check instead:
+// test_field_stability.cpp). Fixed lattice M = 129, N = 128, full width (ry = 1), depth
+// substeps from the symbol; the output Z at t = 0 against the data's phi(Lx), which the
+// BBD initialisation makes the answer of every grid.
+TEST_CASE("field solver: refining hx -> ax at fixed a converges", "[field][solver]") {
+  const ContinuumData data = test::smooth_critical_data(21);
+  const LatticeGeometry lattice{NetworkShape{129, 128, 1}, 1.0, 1.0};
+  for (int p : {1, 2}) {
+    std::vector<double> errors;
+    for (int rx : {16, 8, 4, 2, 1}) {
+      FieldSettings fs;
+      fs.p = p;
+      fs.rx = rx;
+      FieldTheory probe(lattice, Activation::tanh, Loss::mse, fs);
+      const std::vector<double> X = sample_width(data.X, 0.0, probe);
+      std::vector<double> q = field_params_from_continuum(probe, data, X);
+      fs.depth_substeps =
+          field_stability(probe, q.data(), sample_phi_on_lines(probe, data.phi).data()).recommended_substeps;
+      FieldTheory theory(lattice, Activation::tanh, Loss::mse, fs);
+      q = field_params_from_continuum(theory, data, X);
+      std::vector<double> phi(std::size_t(theory.nx()) * theory.ny()), Y(std::size_t(theory.ny()), 0.0);
+      theory.loss(q.data(), X.data(), Y.data(), phi.data());
+      double err = 0.0;
+      for (int b = 0; b < theory.ny(); ++b)
+        err = std::max(err, std::fabs(phi[std::size_t(theory.nx() - 1) * theory.ny() + b] - data.phi(1.0, theory.y(b))));
+      errors.push_back(err);
+    }
+    INFO("p = " << p << ": max|Z - phi(Lx)| at rx = 16, 8, 4, 2, 1: " << errors[0] << " " << errors[1] << " "
+                << errors[2] << " " << errors[3] << " " << errors[4]);
+    for (std::size_t i = 1; i < errors.size(); ++i) CHECK(errors[i] < errors[i - 1]);
+    CHECK(errors.back() < 1e-5);
+  }
+}

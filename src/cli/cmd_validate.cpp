@@ -1,9 +1,11 @@
-// nnfield validate MODEL [--set k=v ...] [--print]: check a model file without running.
+// nnfield validate MODEL [--set k=v ...] [--print]: check a model file without running
+// (field models: also the stability check).
 // nnfield keys: print the model-file reference (docs/model-files.md is its output).
 #include <iostream>
 
 #include "commands.hpp"
 #include "nnfield/config.hpp"
+#include "nnfield/field_problem.hpp"
 
 namespace nnfield::cli {
 namespace {
@@ -22,6 +24,9 @@ Command register_validate(CLI::App& app, const Context&) {
   sub->add_flag("--print", args->print, "print the resolved configuration");
   return {sub, [args]() {
             const ModelConfig config = load_model_file(args->model, args->overrides);
+            // A field model is checked as far as running it would: continuum data, grid, and
+            // the stability check of SPEC 4.3 (cheap: one sweep's worth of work).
+            if (config.field.present) make_field_problem(config);
             if (args->print)
               std::cout << config.resolved_toml;
             else
