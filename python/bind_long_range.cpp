@@ -95,6 +95,8 @@ ErrorMethod error_method_argument(const std::string& name) {
   }
 }
 
+}  // namespace
+
 // `work(stop)` on a worker thread while this thread, with the GIL released, waits and
 // answers signals (as Model.run): Ctrl-C sets stop, and the Python exception it raised
 // (KeyboardInterrupt) is raised once the worker has stopped.
@@ -133,6 +135,8 @@ void run_interruptible(const std::function<void(const std::atomic<bool>& stop)>&
   if (pending) throw *pending;
   if (error) std::rethrow_exception(error);
 }
+
+namespace {
 
 // ---- mean field -------------------------------------------------------------------
 
@@ -427,6 +431,8 @@ std::vector<std::uint64_t> seeds_argument(const py::object& value) {
   return seeds;
 }
 
+}  // namespace
+
 std::vector<std::string> override_list(const py::object& overrides) {
   std::vector<std::string> out;
   if (overrides.is_none()) return out;
@@ -439,6 +445,8 @@ std::vector<std::string> override_list(const py::object& overrides) {
   }
   return out;
 }
+
+namespace {
 
 py::array_t<double> vector_array(const std::vector<double>& v) { return adopt(std::vector<double>(v), {v.size()}); }
 

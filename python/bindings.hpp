@@ -7,7 +7,9 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <atomic>
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,7 @@ void add_network(py::module_& m);   // forward, gradient
 void add_bbd(py::module_& m);       // to_bbd, from_bbd, velocities, kinematics, energy flow, Lagrangian
 void add_correlators(py::module_& m);  // correlators.hpp; nnfield.direct: the direct sums
 void add_long_range(py::module_& m);   // MeanField, propagate, jackknife/bootstrap, run_ensemble
+void add_compare(py::module_& m);      // compare: the field limit against networks (compare.hpp)
 
 // ---- arguments ----------------------------------------------------------------
 
@@ -39,6 +42,13 @@ DoubleArray to_double_array(const py::handle& value, const std::string& name);
 
 // A file name: str or os.PathLike (TypeError naming `name` otherwise).
 std::string path_argument(const py::handle& value, const std::string& name);
+
+// A list of "section.key=value" strings (None: empty); TypeError otherwise.
+std::vector<std::string> override_list(const py::object& overrides);
+
+// `work(stop)` on a worker thread with the GIL released; Ctrl-C sets stop and raises
+// KeyboardInterrupt once the worker has returned (bind_long_range.cpp).
+void run_interruptible(const std::function<void(const std::atomic<bool>& stop)>& work);
 
 // "(3, 4)"
 std::string shape_text(const std::vector<py::ssize_t>& shape);

@@ -14,4 +14,5 @@ their messages: ConfigError (ValueError), UnknownKeyError (KeyError), OSError fo
   nnfield::python::add_bbd(m);
   nnfield::python::add_correlators(m);
   nnfield::python::add_long_range(m);
+  nnfield::python::add_compare(m);
 }

@@ -12,7 +12,7 @@ namespace nnfield {
 void FieldTheory::layer_f(const double* phi, const double* w, const double* beta, double* f) {
   const int n = m_ny, K_ = K();
   ++m_layer_evaluations;
-  for (int b = 0; b < n; ++b) m_sig[std::size_t(b)] = sigma(m_activation, phi[b]);
+  sigma_and_d1(m_activation, phi, m_sig.data(), m_dsig.data(), std::size_t(n));  // the vectorised kernel
   m_shift.shift_all(m_sig.data(), m_shifted.data());
   const double inv_ax = 1.0 / ax();
   for (int b = 0; b < n; ++b) {

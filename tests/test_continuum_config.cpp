@@ -260,7 +260,7 @@ TEST_CASE("continuum: [continuum] and [field] are recorded when present, and onl
   const ModelConfig empty = load_model_string("[field]\n[continuum]\n", "m.toml");
   CHECK(empty.field.present);
   CHECK(empty.continuum.present);
-  CHECK_THAT(empty.resolved_toml, Contains("[field]\nform = \"midpoint\"\np = 2\n"));
+  CHECK_THAT(empty.resolved_toml, Contains("[field]\nform = \"midpoint\"\np = 1\n"));
   const ModelConfig back = load_model_string(empty.resolved_toml, "b.toml");
   CHECK(back.field.present);
   CHECK(back.resolved_toml == empty.resolved_toml);

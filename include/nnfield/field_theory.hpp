@@ -54,7 +54,7 @@ std::string field_form_name(FieldForm form);
 
 struct FieldSettings {
   FieldForm form = FieldForm::midpoint;
-  int p = 2;               // midpoint: 1 (transport) or 2
+  int p = 1;               // midpoint: 1 (transport) or 2
   int rx = 1, ry = 1;      // coarse graining: hx ~ rx ax, hy = ry ay
   int q = 5;               // degree of the depth interpolation of the link fields (Lagrange on q+1 nodes)
   int depth_substeps = 1;  // RK4 steps per depth interval

@@ -1,0 +1,89 @@
+// nnfield compare MODEL -o CONV.h5 [--levels L] [--orders 1,2] [--coarsen 1,4] [--times t1,t2]
+//                  [--set k=v ...] [--force] [-q] [--allow-unstable]
+// The field solver against the network, and the network against itself, under refinement
+// (include/nnfield/compare.hpp): a table on stdout and CONV.h5.
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "commands.hpp"
+#include "nnfield/compare.hpp"
+#include "nnfield/config.hpp"
+#include "nnfield/h5io.hpp"
+#include "nnfield/provenance.hpp"
+
+namespace nnfield::cli {
+namespace {
+
+struct CompareArgs {
+  std::string model, output, orders = "1,2", coarsen, times;
+  std::vector<std::string> overrides;
+  int levels = 3;
+  bool force = false, quiet = false, allow_unstable = false;
+};
+
+template <class T>
+std::vector<T> parse_list(const std::string& text, const std::string& option) {
+  std::vector<T> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    std::size_t used = 0;
+    T v{};
+    try {
+      if constexpr (std::is_same_v<T, int>) v = std::stoi(item, &used);
+      else v = std::stod(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != item.size()) throw ConfigError(option + ": '" + item + "' is not a number (in '" + text + "')");
+    out.push_back(v);
+  }
+  if (out.empty()) throw ConfigError(option + ": empty list");
+  return out;
+}
+
+Command register_compare(CLI::App& app, const Context& context) {
+  auto args = std::make_shared<CompareArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "compare", "field solver vs network and network self-convergence under refinement (orders, verdicts)");
+  sub->add_option("model", args->model, "field model file (TOML with [continuum]; [field] optional)")->required();
+  sub->add_option("-o,--output", args->output, "output HDF5 file")->required();
+  sub->add_option("--levels", args->levels, "refinement levels: (M, N) 2^l, l = 0..L-1 (default 3)");
+  sub->add_option("--orders", args->orders, "field orders p studied, comma-separated (default 1,2)");
+  sub->add_option("--coarsen", args->coarsen, "coarse-graining factors rx = ry (default: the model's field.rx, or 1)");
+  sub->add_option("--times", args->times, "times compared, comma-separated (default: t_end)");
+  sub->add_option("--set", args->overrides, "override a key: section.key=value (repeatable)");
+  sub->add_flag("--force", args->force, "overwrite an existing output file");
+  sub->add_flag("-q,--quiet", args->quiet, "no progress lines");
+  sub->add_flag("--allow-unstable", args->allow_unstable, "field runs: integrate even when the stability check refuses");
+  return {sub, [args, context]() {
+            ModelConfig config = load_model_file(args->model, args->overrides);
+            CompareOptions options;
+            options.levels = args->levels;
+            options.orders = parse_list<int>(args->orders, "--orders");
+            if (!args->coarsen.empty()) options.coarsen = parse_list<int>(args->coarsen, "--coarsen");
+            if (!args->times.empty()) options.times = parse_list<double>(args->times, "--times");
+            options.allow_unstable = args->allow_unstable;
+            if (!args->quiet) options.log = [](const std::string& line) { std::fprintf(stderr, "compare: %s\n", line.c_str()); };
+            if (std::filesystem::exists(args->output) && !args->force)
+              return fail(4, args->output + " exists; use --force to overwrite it");
+            const CompareResult result = run_compare(config, options);
+            std::cout << compare_table(result) << std::flush;
+            RunWriter writer(args->output, args->force, provenance_of(config, context.command_line));
+            try {
+              write_compare(result, writer);
+            } catch (...) {
+              writer.finish("failed");
+              throw;
+            }
+            writer.finish("complete");
+            return 0;
+          }};
+}
+
+const bool registered = add_command(register_compare);
+
+}  // namespace
+}  // namespace nnfield::cli
