@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 #include "nnfield/fornberg.hpp"
 
@@ -116,7 +117,9 @@ void FieldTheory::build_stages() {
   for (int a = 0; a < m_nx; ++a) {
     const double m = omega[std::size_t(a)] > 1e-14 ? rx * omega[std::size_t(a)] * ry : 0.0;
     if (omega[std::size_t(a)] < -1e-14)
-      throw std::logic_error("field solver: negative quadrature weight (interpolation degree too high)");
+      throw std::invalid_argument("interpolation degree q = " + std::to_string(m_settings.q) + " is too high for " +
+                                  std::to_string(m_nx) + " depth lines (negative quadrature weight at line " +
+                                  std::to_string(a) + "): lower field.q or field.rx");
     for (std::size_t j = 0; j < n * K_; ++j) m_mass[w_offset() + std::size_t(a) * n * K_ + j] = m;
     for (std::size_t j = 0; j < n; ++j) m_mass[beta_offset() + std::size_t(a) * n + j] = m;
   }
