@@ -66,6 +66,7 @@ void FieldRecorder::write_static(const ModelConfig& config) {
   w.set_root_attribute("stability_worst_x", t.x(std::max(0, m_problem.stability.symbol.worst_layer)));
   w.set_root_attribute("stability_max_step", m_problem.stability.max_step);
   w.set_root_attribute("misfit_scale", m_problem.misfit_scale);
+  w.set_root_attribute("initial_phi_error", m_problem.initial_phi_error);
   w.set_root_attribute("activation", activation_name(config.network.activation));
   w.set_root_attribute("loss", loss_name(config.network.loss));
   w.set_root_attribute("dynamics", config.dynamics.kind);

@@ -56,6 +56,21 @@ FieldProblem make_field_problem(const ModelConfig& config) {
   std::vector<double> phi(std::size_t(pr.theory->nx()) * ny), zeros(std::size_t(ny), 0.0);
   pr.theory->loss(pr.q0.data(), pr.X.data(), zeros.data(), phi.data());
   pr.Z0.assign(phi.end() - ny, phi.end());
+  // The BBD initialisation puts every grid on the data's phi up to the depth interpolation's
+  // error, which the near-identity layers amplify by hx^(q+1)/ax^2 (docs/field-limit.md
+  // section 6). An error as large as ax (the weakly nonlinear signal) means the grid is too
+  // coarse for this M: the dynamics would be about the interpolation, not the network.
+  const std::vector<double> phi_data = sample_phi_on_lines(*pr.theory, data.phi);
+  for (std::size_t i = 0; i < phi.size(); ++i)
+    pr.initial_phi_error = std::max(pr.initial_phi_error, std::fabs(phi[i] - phi_data[i]));
+  if (!(pr.initial_phi_error <= lattice.ax()) && !config.field.allow_unstable) {
+    std::ostringstream m;
+    m << where << "field: the grid is too coarse for M = " << lattice.shape.M << ": the field's phi at t = 0 misses the "
+      << "data's by " << pr.initial_phi_error << " (more than ax = " << lattice.ax() << "); lower field.rx/field.ry, "
+      << "raise field.q or field.depth_substeps (the usable coarsening grows like M^(1-2/(q+1)), SPEC 4.4), or "
+      << "pass --allow-unstable";
+    throw ConfigError(m.str());
+  }
   pr.Y = continuum_target(boundary, pr.Z0.data(), ny, lattice.Lx, lattice.Ly, lattice.ax());
   pr.misfit_scale = (!boundary.target_given && boundary.misfit_depth_scaled) ? lattice.ax() : 1.0;
   if (config.dynamics.kind == "damped")

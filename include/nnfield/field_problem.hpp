@@ -20,13 +20,15 @@ struct FieldProblem {
   std::vector<double> q0, v0;    // initial parameters and (damped) velocities
   FieldStability stability;      // at t = 0 on the data's phi
   double misfit_scale = 1.0;     // ax in the weakly nonlinear scaling, else 1: response = (Z - Z0)/scale
+  double initial_phi_error = 0.0;  // max |phi - phi_data| over the grid at t = 0 (refused above ax)
 };
 
 // The theory's settings from [field] (depth_substeps = 0: from the stability check).
 FieldSettings field_settings(const ModelConfig& config);
 
 // Throws ConfigError when the model cannot be run as a field theory, and when the stability
-// check refuses it (max Re lambda above stability_threshold) unless field.allow_unstable.
+// check refuses it (max Re lambda above stability_threshold), and when the grid is too coarse
+// for M (the field's phi at t = 0 misses the data's by more than ax), unless field.allow_unstable.
 FieldProblem make_field_problem(const ModelConfig& config);
 
 // The dynamics of [dynamics] (gradient_flow or damped; eta with its depth scaling).

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A field model the stability check refuses (SPEC 4.3): `validate` and `run` exit 2 with
 # one line naming the file and the worst depth, and write no output; `run --allow-unstable`
-# integrates it anyway. Usage: field_unstable.sh EXE MODEL
+# integrates it anyway; and a grid too coarse for its M is refused the same way.
+# Usage: field_unstable.sh EXE MODEL
 set -u
 exe=$1
 model=$2
@@ -21,4 +22,13 @@ grep -q "allow-unstable" "$work/err" || fail "validate: no hint"
 
 "$exe" run "$model" -o "$work/run.h5" -q --allow-unstable || fail "run --allow-unstable failed"
 [ -s "$work/run.h5" ] || fail "run --allow-unstable: no output"
+# A grid too coarse for M: the field's phi at t = 0 misses the data's by more than ax
+# (interpolation amplification, docs/field-limit.md section 6). rx = 2 is fine, rx = 8 refused.
+coarse="$(dirname "$0")/../../models/field_coarse.toml"
+sets=(--set network.M=64 --set network.N=64 --set 'continuum.phi="0.2 + 0.4*sin(2*pi*y)*cos(4*pi*x)"'
+      --set 'continuum.c="2*cos(3*pi*x)"')
+"$exe" validate "$coarse" "${sets[@]}" --set field.rx=2 --set field.ry=2 >/dev/null || fail "rx = 2 refused"
+"$exe" validate "$coarse" "${sets[@]}" --set field.rx=8 --set field.ry=8 >/dev/null 2>"$work/err"
+[ $? -eq 2 ] || fail "rx = 8: expected exit 2"
+grep -q "the grid is too coarse for M = 64" "$work/err" || fail "rx = 8: message: $(cat "$work/err")"
 echo "ok"
