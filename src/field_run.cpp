@@ -36,29 +36,10 @@ RunResult run_field_model(const ModelConfig& config, const RunOptions& options) 
   };
   cb.progress = [&](double t) { progress.update(t, result.final_loss, recorder.last_energy()); };
   if (options.stop) cb.should_stop = [&] { return options.stop->load(); };
-  try {
-    const OutputSchedule schedule(t_end, config.output.every);
-    double t = 0.0;
-    for (long first = 0; first < schedule.count(); first += kOutputsPerWindow) {
-      std::vector<double> times;
-      for (long k = first; k < std::min(schedule.count(), first + kOutputsPerWindow); ++k)
-        times.push_back(schedule.time(k));
-      integrate(*dynamics, x, t, times, {}, config.integrator, cb, &stats);
-      t = times.back();
-    }
-    result.message = "completed t = " + std::to_string(t_end) + " in " + std::to_string(stats.accepted) +
-                     " steps (" + std::to_string(stats.rejected) + " rejected), " +
-                     std::to_string(dynamics->gradient_evaluations()) + " field gradients";
-  } catch (const NonFiniteState& e) {
-    result.status = RunStatus::blew_up;
-    result.message = e.what();
-  } catch (const StepSizeUnderflow& e) {
-    result.status = RunStatus::blew_up;
-    result.message = e.what();
-  } catch (const IntegrationInterrupted& e) {
-    result.status = RunStatus::interrupted;
-    result.message = "interrupted at t = " + std::to_string(e.t);
-  }
+  integrate_on_schedule(*dynamics, x, OutputSchedule(t_end, config.output.every), t_end, {}, config.integrator, cb,
+                        stats, result);
+  if (result.status == RunStatus::complete)
+    result.message += ", " + std::to_string(dynamics->gradient_evaluations()) + " field gradients";
   if (recorder.left_critical_regime_at() >= 0)
     result.message += "; left the critical regime at t = " + std::to_string(recorder.left_critical_regime_at()) +
                       " (max|g-1|/ax > 5x its initial value: no depth limit, SPEC 4.2)";

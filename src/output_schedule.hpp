@@ -1,7 +1,12 @@
 #pragma once
-// When runs write rows (run.cpp, field_run.cpp).
+// When runs write rows, and the integration loop over them (run.cpp, field_run.cpp).
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <vector>
+
+#include "nnfield/integrator.hpp"
+#include "nnfield/run.hpp"
 
 namespace nnfield {
 
@@ -21,5 +26,16 @@ class OutputSchedule {
 };
 
 constexpr long kOutputsPerWindow = 4096;
+
+// Breakpoints of the data in (t0, t1] (none for fixed data).
+using BreakpointsIn = std::function<std::vector<double>(double t0, double t1)>;
+
+// Integrates from 0 through every output time of `schedule`, window by window, and
+// turns the ways a run ends into result.status and result.message ("completed ...",
+// NaN/Inf or step underflow: blew_up, interrupted). Returns the steps taken.
+IntegrationStats integrate_on_schedule(OdeSystem& system, State& x, const OutputSchedule& schedule, double t_end,
+                                       const BreakpointsIn& breakpoints, const IntegratorConfig& config,
+                                       const IntegrationCallbacks& callbacks, IntegrationStats& stats,
+                                       RunResult& result);
 
 }  // namespace nnfield

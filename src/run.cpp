@@ -91,28 +91,9 @@ RunResult run_continuous(const ModelConfig& config, const RunOptions& options, N
   cb.progress = [&](double t) { progress.update(t, result.final_loss, result.final_energy.total()); };
   if (options.stop) cb.should_stop = [&] { return options.stop->load(); };
 
-  try {
-    const OutputSchedule schedule(t_end, config.output.every);
-    double t = 0.0;
-    for (long first = 0; first < schedule.count(); first += kOutputsPerWindow) {
-      std::vector<double> times;
-      for (long k = first; k < std::min(schedule.count(), first + kOutputsPerWindow); ++k)
-        times.push_back(schedule.time(k));
-      integrate(*dynamics, x, t, times, data.breakpoints(t, times.back()), config.integrator, cb, &stats);
-      t = times.back();
-    }
-    result.message = "completed t = " + std::to_string(t_end) + " in " + std::to_string(stats.accepted) +
-                     " steps (" + std::to_string(stats.rejected) + " rejected)";
-  } catch (const NonFiniteState& e) {
-    result.status = RunStatus::blew_up;
-    result.message = e.what();
-  } catch (const StepSizeUnderflow& e) {
-    result.status = RunStatus::blew_up;
-    result.message = e.what();
-  } catch (const IntegrationInterrupted& e) {
-    result.status = RunStatus::interrupted;
-    result.message = "interrupted at t = " + std::to_string(e.t);
-  }
+  integrate_on_schedule(*dynamics, x, OutputSchedule(t_end, config.output.every), t_end,
+                        [&data](double t0, double t1) { return data.breakpoints(t0, t1); }, config.integrator, cb,
+                        stats, result);
   result.steps = stats.accepted;
   result.rows = rec.rows;
   progress.finish(result.message);
