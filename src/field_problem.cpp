@@ -1,6 +1,7 @@
 #include "nnfield/field_problem.hpp"
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -32,16 +33,43 @@ FieldProblem make_field_problem(const ModelConfig& config) {
   const ContinuumBoundary boundary = continuum_boundary_from_config(config);
   FieldSettings settings = field_settings(config);
   FieldProblem pr;
+  const auto make_theory = [&](const FieldSettings& fs) {
+    return std::make_unique<FieldTheory>(lattice, config.network.activation, config.network.loss, fs);
+  };
+  std::vector<double> phi_data;
+  // max |phi - phi_data| over the grid after one sweep at t = 0 (the parameters do not
+  // depend on the substeps, only the stage table does).
+  const auto initial_error = [&](FieldTheory& t) {
+    std::vector<double> phi(phi_data.size()), zeros(std::size_t(t.ny()), 0.0);
+    t.loss(pr.q0.data(), pr.X.data(), zeros.data(), phi.data());
+    double e = 0.0;
+    for (std::size_t i = 0; i < phi.size(); ++i) e = std::max(e, std::fabs(phi[i] - phi_data[i]));
+    return std::isfinite(e) ? e : std::numeric_limits<double>::infinity();
+  };
   try {
-    pr.theory = std::make_unique<FieldTheory>(lattice, config.network.activation, config.network.loss, settings);
+    pr.theory = make_theory(settings);
     pr.X = sample_width(data.X, 0.0, *pr.theory);
     pr.q0 = field_params_from_continuum(*pr.theory, data, pr.X);
-    const std::vector<double> phi_data = sample_phi_on_lines(*pr.theory, data.phi);
+    phi_data = sample_phi_on_lines(*pr.theory, data.phi);
     pr.stability = field_stability(*pr.theory, pr.q0.data(), phi_data.data());
-    if (config.field.depth_substeps == 0 && pr.stability.recommended_substeps != settings.depth_substeps) {
-      settings.depth_substeps = pr.stability.recommended_substeps;  // the stage table depends on it
-      pr.theory = std::make_unique<FieldTheory>(lattice, config.network.activation, config.network.loss, settings);
-      pr.q0 = field_params_from_continuum(*pr.theory, data, pr.X);
+    if (config.field.depth_substeps == 0) {
+      // Automatic substeps: first what the depth integrator's stability needs, then, on a
+      // coarse grid, doubled while that buys accuracy: the RK4 quadrature of the
+      // interpolated link fields errs like the interpolation itself and is amplified the
+      // same way (docs/field-limit.md section 6), so halving the step can halve the error.
+      settings.depth_substeps = pr.stability.recommended_substeps;
+      pr.theory = make_theory(settings);
+      double err = initial_error(*pr.theory);
+      while (pr.theory->hx() > 1.5 * lattice.ax() && err > 0.05 * lattice.ax() && settings.depth_substeps < 16) {
+        FieldSettings finer = settings;
+        finer.depth_substeps *= 2;
+        std::unique_ptr<FieldTheory> candidate = make_theory(finer);
+        const double e = initial_error(*candidate);
+        if (!(e < 0.75 * err)) break;
+        settings = finer;
+        pr.theory = std::move(candidate);
+        err = e;
+      }
     }
   } catch (const std::invalid_argument& e) {
     throw ConfigError(where + "field: " + e.what());
@@ -64,7 +92,6 @@ FieldProblem make_field_problem(const ModelConfig& config) {
   // error, which the near-identity layers amplify by hx^(q+1)/ax^2 (docs/field-limit.md
   // section 6). An error as large as ax (the weakly nonlinear signal) means the grid is too
   // coarse for this M: the dynamics would be about the interpolation, not the network.
-  const std::vector<double> phi_data = sample_phi_on_lines(*pr.theory, data.phi);
   for (std::size_t i = 0; i < phi.size(); ++i)
     pr.initial_phi_error = std::max(pr.initial_phi_error, std::fabs(phi[i] - phi_data[i]));
   if (!(pr.initial_phi_error <= lattice.ax()) && !config.field.allow_unstable) {
