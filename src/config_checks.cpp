@@ -154,6 +154,12 @@ void check_bbd_observers(std::vector<Violation>& out, const ModelConfig& c) {
                      std::string(key) + " = true needs one presented sample at a time, not data.presentation = "
                                         "\"full_batch\""});
   }
+  // A field run measures its energy and energy flow, not the network's Lagrangian split or correlators.
+  if (c.field.present && (c.observe.lagrangian || !c.observe.correlators.empty())) {
+    out.push_back({c.observe.lagrangian ? "observe.lagrangian" : "observe.correlators", {"field"},
+                   "observe: lagrangian and correlators are measured on network runs; a field run writes its energy "
+                   "balance and, with observe.energy_flow, the per-site energy flow"});
+  }
   if (c.dynamics.variables == "bbd" && c.dynamics.kind == "sgd") {
     out.push_back({"dynamics.variables", {"dynamics.kind"},
                    "dynamics.variables = \"bbd\" requires continuous dynamics (damped or gradient_flow)"});

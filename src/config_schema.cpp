@@ -299,7 +299,8 @@ std::vector<ModelKey> build_model_keys() {
              "flush the output file every this many rows")).at_least(1);
 
   add(key<C>("observe.energy_flow", [](auto& c) -> auto& { return c.observe.energy_flow; },
-             "BBD energy bookkeeping per site: density, decay, link and boundary currents"));
+             "energy bookkeeping per site: density, decay, currents, continuity residuals (networks: BBD; field runs: "
+             "neuron-line currents, docs/field-limit.md)"));
   add(key<C>("observe.lagrangian", [](auto& c) -> auto& { return c.observe.lagrangian; },
              "the Lagrangian (Eq. 5) and its bulk and boundary parts (Eq. 7) along the run"));
   add(key<C>("observe.correlators", [](auto& c) -> auto& { return c.observe.correlators; },

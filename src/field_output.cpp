@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace nnfield {
 
@@ -9,8 +10,8 @@ namespace {
 constexpr double kRegimeFactor = 5.0;  // SPEC 4.2: "exceeds ~5x its initial value"
 }
 
-FieldRecorder::FieldRecorder(SeriesSink& w, FieldProblem& pr, FieldDynamics& dyn)
-    : m_sink(w), m_problem(pr), m_dynamics(dyn) {
+FieldRecorder::FieldRecorder(SeriesSink& w, FieldProblem& pr, FieldDynamics& dyn, bool energy_flow, double gamma)
+    : m_sink(w), m_problem(pr), m_dynamics(dyn), m_gamma(gamma) {
   const FieldTheory& t = *pr.theory;
   const std::size_t nx = std::size_t(t.nx()), ny = std::size_t(t.ny()), K = std::size_t(t.K());
   m_time = w.add_series("/trajectory/time", {}, "T", "time t of each output row");
@@ -35,6 +36,25 @@ FieldRecorder::FieldRecorder(SeriesSink& w, FieldProblem& pr, FieldDynamics& dyn
   m_potential = w.add_series("/energy/potential", {}, "T", "the loss L");
   m_dissipated = w.add_series("/energy/dissipated", {}, "T", "integral of the dissipation (gamma sum m v^2, or eta |dL/dq|^2_m)");
   m_balance = w.add_series("/energy/balance_residual", {}, "T", "E(t) + dissipated(t) - E(0): zero to integrator accuracy");
+  if (energy_flow) {
+    if (!dyn.second_order()) throw std::invalid_argument("field energy flow needs damped dynamics");
+    m_flow = std::make_unique<FieldEnergyFlow>(*pr.theory);
+    const std::size_t S = std::size_t(m_flow->interval_slots());
+    m_e_density = w.add_series("/energy/density", {nx, ny}, "T,nx,ny",
+                               "e(a,b): kinetic energy of the site's link fields (line 0: and the input link); "
+                               "output line: + ry l(Z_b, Y_b)");
+    m_e_decay = w.add_series("/energy/decay", {nx, ny}, "T,nx,ny", "D(a,b) = sum m v^2 of the site's parameters");
+    m_e_rate = w.add_series("/energy/rate", {nx, ny}, "T,nx,ny", "e' from the motion");
+    m_e_flux = w.add_series("/energy/flux", {nx, ny}, "T,nx,ny",
+                            "Phi(a,b) = (dL/dphi_a)_b phi'_a(b): energy current through line a toward the output");
+    m_e_exchange = w.add_series("/energy/exchange", {nx - 1, S, ny}, "T,nx-1,S,ny",
+                                "X(a,s,b): power that depth interval a takes from node /grid/exchange_nodes[a,s]");
+    m_e_site = w.add_series("/energy/continuity_residual", {nx, ny}, "T,nx,ny",
+                            "e' - (-gamma D - sum X + boundary currents) per site (docs/field-limit.md)");
+    m_e_interval = w.add_series("/energy/interval_residual", {nx - 1}, "T,nx-1",
+                                "sum_b Phi(a+1) - sum_b Phi(a) - sum X(a): the neurons carry the energy without loss");
+    m_e_layer = w.add_series("/energy/layer", {nx}, "T,nx", "sum_b e(a,b)");
+  }
   m_phi_buf.resize(nx * ny);
   m_adj_buf.resize(nx * ny);
   m_gain_buf.resize(nx * ny);
@@ -77,6 +97,11 @@ void FieldRecorder::write_static(const ModelConfig& config) {
   w.write_array("/grid/y", {y.size()}, y.data(), "ny", "width nodes y_b = b hy");
   w.write_array("/grid/mass", {t.mass().size()}, t.mass().data(), "P",
                 "kinetic weight of each parameter (layout: w_in, b_in, w, beta); 0 = frozen");
+  if (m_flow) {
+    const std::vector<double> nodes = m_flow->exchange_nodes();
+    w.write_array("/grid/exchange_nodes", {std::size_t(t.nx() - 1), std::size_t(m_flow->interval_slots())}, nodes.data(),
+                  "nx-1,S", "the nodes each depth interval reads (its exchange partners); -1 = padding");
+  }
   w.write_array("/data/X", {y.size()}, m_problem.X.data(), "ny", "input X(y_b) on x = 0");
   w.write_array("/data/Y", {y.size()}, m_problem.Y.data(), "ny", "target Y(y_b) on x = Lx");
   w.write_array("/data/Z0", {y.size()}, m_problem.Z0.data(), "ny", "the field theory's initial output");
@@ -127,7 +152,23 @@ double FieldRecorder::record(const State& x, double t, long steps) {
   m_sink.append(m_dissipated, &e.dissipated);
   m_sink.append(m_balance, &bal);
   (void)K;
+  if (m_flow) record_energy_flow(x);
   return L;
+}
+
+void FieldRecorder::record_energy_flow(const State& x) {
+  const FieldTheory& th = *m_problem.theory;
+  const double* q = x.data();
+  const double* v = x.data() + th.num_params();  // FieldDamped: [q, v, dissipated]
+  m_flow->evaluate(q, v, m_problem.X.data(), m_problem.Y.data(), m_gamma);
+  m_sink.append(m_e_density, m_flow->density().data());
+  m_sink.append(m_e_decay, m_flow->decay().data());
+  m_sink.append(m_e_rate, m_flow->rate().data());
+  m_sink.append(m_e_flux, m_flow->flux().data());
+  m_sink.append(m_e_exchange, m_flow->exchange().data());
+  m_sink.append(m_e_site, m_flow->site_residual().data());
+  m_sink.append(m_e_interval, m_flow->interval_residual().data());
+  m_sink.append(m_e_layer, m_flow->layer().data());
 }
 
 }  // namespace nnfield

@@ -24,10 +24,6 @@ FieldSettings field_settings(const ModelConfig& config) {
 
 FieldProblem make_field_problem(const ModelConfig& config) {
   const std::string where = config.source_path + ": ";
-  // Not silently ignored: the field run writes the total energy balance only.
-  if (config.observe.energy_flow || config.observe.lagrangian || !config.observe.correlators.empty())
-    throw ConfigError(where + "observe: energy_flow, lagrangian and correlators are measured on network runs; a "
-                              "field run writes its total energy balance (/energy/balance_residual)");
   const LatticeGeometry lattice{config.network.shape, config.network.Lx, config.network.Ly};
   const ContinuumData data = continuum_data_from_config(config);
   const ContinuumBoundary boundary = continuum_boundary_from_config(config);

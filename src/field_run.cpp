@@ -16,7 +16,7 @@ RunResult run_field_model(const ModelConfig& config, const RunOptions& options) 
   std::unique_ptr<FieldDynamics> dynamics = make_field_dynamics(config, problem);
   RunSink run_sink = open_run_sink(config, options);
   SeriesSink& writer = run_sink.get();
-  FieldRecorder recorder(writer, problem, *dynamics);
+  FieldRecorder recorder(writer, problem, *dynamics, config.observe.energy_flow, config.dynamics.gamma);
   recorder.write_static(config);
   writer.flush();
 

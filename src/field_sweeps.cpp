@@ -167,9 +167,11 @@ double FieldTheory::gradient(const double* q, const double* X, const double* Y, 
   if (m_settings.form == FieldForm::exact) {
     for (int a = m_nx - 2; a >= 0; --a) {
       --stage;
+      if (m_exchange) exchange_snapshot(a, grad);
       std::copy_n(ybar, n, m_tmp2.data());  // S_bar
       std::fill_n(ybar, n, 0.0);
       depth_rhs_transpose(q, int(stage), m_stage_state.data() + stage * n, m_tmp2.data(), ybar, grad);
+      if (m_exchange) exchange_collect(a, grad);
       record(a);
     }
   } else {
@@ -177,6 +179,7 @@ double FieldTheory::gradient(const double* q, const double* X, const double* Y, 
     double* kbar = m_kbar.data();
     double* ys = m_tmp2.data();
     for (int a = m_nx - 2; a >= 0; --a) {
+      if (m_exchange) exchange_snapshot(a, grad);
       for (int j = m_settings.depth_substeps - 1; j >= 0; --j) {
         stage -= 4;
         const double bw[4] = {h / 6.0, h / 3.0, h / 3.0, h / 6.0};
@@ -194,6 +197,7 @@ double FieldTheory::gradient(const double* q, const double* X, const double* Y, 
           }
         }
       }
+      if (m_exchange) exchange_collect(a, grad);
       record(a);
     }
   }

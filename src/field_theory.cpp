@@ -53,6 +53,8 @@ FieldTheory::FieldTheory(const LatticeGeometry& lattice, Activation activation, 
                   &m_phibar, &m_acc})
     v->assign(n, 0.0);
   for (auto* v : {&m_w, &m_w2, &m_shifted, &m_wbar, &m_wbar2}) v->assign(nk, 0.0);
+  for (auto* v : {&m_betad, &m_betad2, &m_fd, &m_psid}) v->assign(n, 0.0);
+  for (auto* v : {&m_wd, &m_wd2, &m_shifted_d}) v->assign(nk, 0.0);
   m_k.assign(4 * n, 0.0);
   m_kbar.assign(4 * n, 0.0);
   build_stages();
@@ -86,12 +88,20 @@ void FieldTheory::build_stages() {
   auto credit = [&](const DepthSample& s, double share) {
     for (std::size_t j = 0; j < s.nodes.size(); ++j) omega[std::size_t(s.nodes[j])] += share * s.weights[j];
   };
+  m_interval_nodes.assign(std::size_t(std::max(m_nx - 1, 0)), {});
+  auto reads = [&](int a, const DepthSample& s) {
+    std::vector<int>& nodes = m_interval_nodes[std::size_t(a)];
+    for (int c : s.nodes)
+      if (std::find(nodes.begin(), nodes.end(), c) == nodes.end()) nodes.push_back(c);
+    std::sort(nodes.begin(), nodes.end());
+  };
   if (m_settings.form == FieldForm::exact) {
     for (int a = 0; a + 1 < m_nx; ++a) {
       Stage st;
       st.x = x(a);
       st.at = interpolation(st.x);
       credit(st.at, 1.0);
+      reads(a, st.at);
       m_stages.push_back(st);
     }
   } else {
@@ -107,6 +117,8 @@ void FieldTheory::build_stages() {
           st.at = interpolation(st.x);
           if (m_settings.p == 2) st.behind = interpolation(st.x - 0.5 * ax());
           credit(m_settings.p == 2 ? st.behind : st.at, b[st_i] / nsub);
+          reads(a, st.at);
+          if (m_settings.p == 2) reads(a, st.behind);
           m_stages.push_back(st);
         }
   }
@@ -123,6 +135,12 @@ void FieldTheory::build_stages() {
     for (std::size_t j = 0; j < n * K_; ++j) m_mass[w_offset() + std::size_t(a) * n * K_ + j] = m;
     for (std::size_t j = 0; j < n; ++j) m_mass[beta_offset() + std::size_t(a) * n + j] = m;
   }
+}
+
+int FieldTheory::max_interval_nodes() const {
+  std::size_t most = 0;
+  for (const auto& nodes : m_interval_nodes) most = std::max(most, nodes.size());
+  return int(most);
 }
 
 void FieldTheory::link_fields(const double* q, const DepthSample& s, double* w, double* beta) const {

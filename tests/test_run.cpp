@@ -83,3 +83,33 @@ TEST_CASE("shallow networks (M = 1, 2) run with every observer", "[run]") {
     CHECK(worst <= 1e-10 * scale);
   }
 }
+
+TEST_CASE("a field run with energy_flow writes a balanced per-site energy book", "[run][field][energy_flow]") {
+  const std::string src = NNFIELD_SOURCE_DIR;
+  const ModelConfig config = load_model_file(src + "/models/field_energy_flow.toml", {"dynamics.t_end=1.0"});
+  RunOptions options;
+  options.progress = "off";
+  const RunResult r = run_model(config, options);
+  REQUIRE(r.status == RunStatus::complete);
+  const auto& mem = *r.memory;
+  const auto& density = mem.dataset("/energy/density");
+  const auto& total = mem.dataset("/energy/total").data;
+  const std::size_t T = total.size(), sites = density.data.size() / T;
+  const std::size_t nx = std::size_t(mem.dataset("/grid/x").data.size());
+  CHECK(mem.dataset("/energy/interval_residual").data.size() == T * (nx - 1));
+  CHECK(mem.dataset("/grid/exchange_nodes").data.size() % (nx - 1) == 0);
+  double flux = 0.0, site = 0.0, interval = 0.0, sum_gap = 0.0;
+  for (double v : mem.dataset("/energy/flux").data) flux = std::max(flux, std::fabs(v));
+  for (double v : mem.dataset("/energy/continuity_residual").data) site = std::max(site, std::fabs(v));
+  for (double v : mem.dataset("/energy/interval_residual").data) interval = std::max(interval, std::fabs(v));
+  for (std::size_t t = 0; t < T; ++t) {
+    double sum = 0.0;
+    for (std::size_t i = 0; i < sites; ++i) sum += density.data[t * sites + i];
+    sum_gap = std::max(sum_gap, std::fabs(sum - total[t]));
+  }
+  INFO("flux " << flux << ", site " << site << ", interval " << interval << ", sum e - E " << sum_gap);
+  CHECK(flux > 1e-4);
+  CHECK(site < 1e-12 * flux);
+  CHECK(interval < 1e-12 * flux);
+  CHECK(sum_gap < 1e-12 * total[0]);
+}

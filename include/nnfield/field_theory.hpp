@@ -102,6 +102,21 @@ class FieldTheory {
   // The frozen coefficients s_k = w_k sigma'(phi(y + (k-r) ay)) per line: (nx, ny, K) (depth_stability.hpp).
   std::vector<double> link_coefficients(const double* q, const double* phi);
 
+  // The tangent (forward-mode) sweep, data fixed: the neurons' velocities phi' on every line
+  // (nx, ny) for parameter velocities v (num_params) at q; phi (nx, ny) optionally.
+  void tangent(const double* q, const double* v, const double* X, double* phi_dot, double* phi = nullptr);
+  // The nodes whose link fields depth interval a (line a -> a+1) reads, ascending: {a} for the
+  // exact form, the interpolation stencils of its RK4 stages for the midpoint form.
+  const std::vector<int>& interval_nodes(int a) const { return m_interval_nodes[std::size_t(a)]; }
+  int max_interval_nodes() const;
+  // gradient() that also splits the power dL/dq . v by depth interval (field energy flow,
+  // field_energy_flow.hpp): exchange (nx-1, max_interval_nodes(), ny), entry [a, s, b] = the part
+  // of sum_{params of node interval_nodes(a)[s] at width b} (dL/dq) v that the reverse sweep
+  // collects in interval a (0 where s is past the interval's node list). Summed over the
+  // intervals it is the node's g.v. The adjoint here is raw: dL/dphi (nx, ny), not divided by ry.
+  double gradient_with_exchange(const double* q, const double* v, const double* X, const double* Y, double* grad,
+                                double* phi, double* raw_adjoint, double* exchange);
+
   // Evaluations of the layer function S per sweep (cost accounting for benchmarks).
   long layer_evaluations() const { return m_layer_evaluations; }
 
@@ -125,6 +140,11 @@ class FieldTheory {
   // Transpose of layer_f at phi: phi_bar += J^T f_bar, w_bar, beta_bar += (overwritten).
   void layer_f_transpose(const double* phi, const double* w, const double* f_bar, double* phi_bar, double* w_bar,
                          double* beta_bar);
+  // Tangent of layer_f: f_dot for phi_dot and link-field velocities (w_dot, beta_dot).
+  void layer_f_tangent(const double* phi, const double* w, const double* phi_dot, const double* w_dot,
+                       const double* beta_dot, double* f_dot);
+  void depth_rhs_tangent(const double* q, const double* v, int stage, const double* phi, const double* phi_dot,
+                         double* F, double* F_dot);
   void input_layer(const double* q, const double* X, double* phi0);
   double output_loss(const double* Z, const double* Y, double* Z_bar) const;
   // The depth-ODE right-hand side F(phi) at stage j; stores what the transpose needs.
@@ -143,10 +163,17 @@ class FieldTheory {
   std::vector<double> m_mass;
   WidthShiftOperator m_shift;
   std::vector<Stage> m_stages;  // every RK4 stage of the sweep, in order (4 per substep)
+  std::vector<std::vector<int>> m_interval_nodes;  // per depth interval: the nodes its stages read
+  // gradient_with_exchange: the velocities to split the power with, and where to put it.
+  const double* m_exchange_v = nullptr;
+  double* m_exchange = nullptr;
+  void exchange_snapshot(int interval, const double* grad);
+  void exchange_collect(int interval, const double* grad);
   std::vector<double> m_stage_state;  // (stages, ny): the state each stage's F is evaluated at
   // Workspace (ny or (K, ny)).
   std::vector<double> m_w, m_beta, m_w2, m_beta2, m_sig, m_dsig, m_shifted, m_tmp, m_tmp2, m_psi, m_f, m_k, m_y,
       m_wbar, m_betabar, m_wbar2, m_betabar2, m_phibar, m_acc, m_kbar;
+  std::vector<double> m_wd, m_wd2, m_betad, m_betad2, m_fd, m_psid, m_shifted_d, m_snapshot;  // tangent, exchange
   long m_layer_evaluations = 0;
 };
 
