@@ -14,11 +14,13 @@
 // width node b vs lattice neuron i = b r (relative L2), and the CPU time of the integration
 // (best of R). Cases ("payoff"): r = 16 at M = 512 and r = 8 at M = 256, p = 2 and 1;
 // ("curve") r = 4, 8, 16, 32 at M = 512. Each for two settings of the depth discretisation
-// (--configs q:substeps,...; substeps 0 = the stability check's recommendation): the
-// defaults q = 5 with the recommended substeps, and q = 7 with 2 substeps.
+// (--configs q:substeps,...; substeps 0 = the stability check's recommendation; "default" =
+// what a model file gets: q automatic, substeps from the stability check then doubled for
+// accuracy, field_problem.hpp): the default, q = 5 with the recommended substeps, and q = 7
+// with 2 substeps.
 //
 // Usage: bench_field [--part all|rhs|payoff|curve] [--M 512] [--t-end 0.2] [--eta0 1]
-//                    [--rtol 1e-7] [--atol 1e-12] [--configs 5:0,7:2] [--p 2,1]
+//                    [--rtol 1e-7] [--atol 1e-12] [--configs default,5:0,7:2] [--p 2,1]
 //                    [--factors 4,8,16,32] [--repeat 3] [--seed 17]
 // Prints tables and "ratio" lines: "exponent"/"ratio" of the cost per right-hand side, and
 // per case "ratio <CPU network / CPU field> ..., response error <e>".
@@ -30,6 +32,7 @@
 #include <ctime>
 #include <functional>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -37,6 +40,7 @@
 #include "nnfield/continuum_data.hpp"
 #include "nnfield/field_dynamics.hpp"
 #include "nnfield/field_init.hpp"
+#include "nnfield/field_problem.hpp"
 #include "nnfield/field_stability.hpp"
 #include "nnfield/integrator.hpp"
 #include "nnfield/network.hpp"
@@ -112,15 +116,15 @@ double loglog_slope(const std::vector<double>& x, const std::vector<double>& y) 
 }
 
 struct Config {
-  int q = 5;         // degree of the depth interpolation of the link fields
-  int substeps = 0;  // RK4 steps per depth interval; 0: the stability check's recommendation
+  int q = 5;         // degree of the depth interpolation of the link fields; 0: automatic
+  int substeps = 0;  // RK4 steps per depth interval; 0: the stability check's recommendation; -1: automatic
 };
 
 struct Options {
   std::string part = "all";
   int M = 512, repeat = 3;
   double t_end = 0.2, eta0 = 1.0, rtol = 1e-7, atol = 1e-12;
-  std::vector<Config> configs = {{5, 0}, {7, 2}};  // the defaults, and the accurate setting
+  std::vector<Config> configs = {{0, -1}, {5, 0}, {7, 2}};  // the model-file default, the stability check's, q = 7
   std::vector<int> ps = {2, 1};
   std::vector<int> factors = {4, 8, 16, 32};
   std::uint64_t seed = 17;
@@ -173,7 +177,7 @@ void part_rhs(const Options& o, const ContinuumData& data) {
 
   const int L = 1024;
   const LatticeGeometry lattice{NetworkShape{L, L, 1}, 1.0, 1.0};
-  const int q_degree = o.configs.front().q;
+  const int q_degree = o.configs.front().q > 0 ? o.configs.front().q : 5;
   for (int p : o.ps) {
     std::printf("field (FieldTheory::gradient = forward + reverse sweep) on lattice M = N = %d, midpoint p = %d, q = %d, "
                 "substeps from field_stability\n", L, p, q_degree);
@@ -257,7 +261,7 @@ struct RunResult {
   std::vector<double> response;  // (Z(t_end) - Z0)/ax on the model's width points
   double cpu = 0.0, rhs_cpu = 0.0, L0 = 0.0, L1 = 0.0;  // integration, and its right-hand sides
   long steps = 0, rejected = 0, evaluations = 0;
-  int substeps = 0, nx = 0, ny = 0;
+  int substeps = 0, q = 0, nx = 0, ny = 0;
   double gain0 = 0.0, gain1 = 0.0;  // max|g - 1|/ax at t = 0 and t_end (network)
 };
 
@@ -304,12 +308,18 @@ RunResult run_network(const Options& o, const ContinuumData& data, int M) {
 RunResult run_field(const Options& o, const ContinuumData& data, int M, int factor, int p, int q_degree,
                     int substeps) {
   const LatticeGeometry lattice{NetworkShape{M, M, 1}, 1.0, 1.0};
-  FieldSettings fs = grid_settings(p, factor, q_degree);
+  FieldSettings fs = grid_settings(p, factor, q_degree > 0 ? q_degree : 5);
   RunResult r;
-  r.substeps = fs.depth_substeps = substeps > 0 ? substeps : stable_substeps(lattice, data, fs);
-  FieldTheory theory(lattice, Activation::tanh, Loss::mse, fs);
-  const std::vector<double> X = sample_width(data.X, 0.0, theory);
-  const std::vector<double> q = field_params_from_continuum(theory, data, X);
+  fs.depth_substeps = substeps > 0 ? substeps : stable_substeps(lattice, data, fs);
+  auto owned = std::make_unique<FieldTheory>(lattice, Activation::tanh, Loss::mse, fs);
+  const std::vector<double> X = sample_width(data.X, 0.0, *owned);
+  const std::vector<double> q = field_params_from_continuum(*owned, data, X);
+  if (substeps < 0)  // what a model file gets by default (depth_substeps = 0)
+    owned = theory_with_automatic_settings(lattice, Activation::tanh, Loss::mse, fs, q_degree == 0, true, q, X,
+                                           sample_phi_on_lines(*owned, data.phi));
+  FieldTheory& theory = *owned;
+  r.substeps = theory.settings().depth_substeps;
+  r.q = theory.settings().q;
   const int nx = theory.nx(), ny = theory.ny();
   const double ax = theory.ax();
   std::vector<double> phi(std::size_t(nx) * ny), Y(static_cast<std::size_t>(ny), 0.0), Z0(Y.size());
@@ -395,8 +405,10 @@ void part_payoff(const Options& o, const ContinuumData& data) {
         if (!(f == 16 && (o.part == "all" || o.part == "payoff"))) cases.push_back({o.M, f, p});
   std::vector<std::string> rows;
   for (const Config& cfg : o.configs) {
-    const std::string sub = cfg.substeps > 0 ? std::to_string(cfg.substeps) : "stability check";
-    std::printf("-- depth interpolation q = %d, RK4 substeps: %s\n", cfg.q, sub.c_str());
+    const std::string sub = cfg.substeps > 0 ? std::to_string(cfg.substeps)
+                            : cfg.substeps == 0 ? "stability check" : "automatic (model-file default)";
+    const std::string qs = cfg.q > 0 ? std::to_string(cfg.q) : "automatic (model-file default)";
+    std::printf("-- depth interpolation q = %s, RK4 substeps: %s\n", qs.c_str(), sub.c_str());
     for (const Case& c : cases) {
       const RunResult& n = network(c.M);
       RunResult f;
@@ -414,13 +426,13 @@ void part_payoff(const Options& o, const ContinuumData& data) {
       const double ratio = n.cpu / f.cpu, rhs_ratio = n.rhs_cpu / f.rhs_cpu;
       const std::string grid = std::to_string(f.nx) + "x" + std::to_string(f.ny);
       std::snprintf(line, sizeof line, "%5d %5dx %2d %2d %9s %3d %9.4f %9.4f %6ld %6ld %9.2e %8.2f %8.2f", c.M, c.factor,
-                    c.p, cfg.q, grid.c_str(), f.substeps, n.cpu, f.cpu, n.steps, f.steps, err, ratio, rhs_ratio);
+                    c.p, f.q, grid.c_str(), f.substeps, n.cpu, f.cpu, n.steps, f.steps, err, ratio, rhs_ratio);
       rows.push_back(line);
       std::printf("field M = %d, %dx coarser, p = %d, q = %d, substeps %d: cpu %.4f s (right-hand sides %.4f s), %ld steps, "
                   "%ld gradients, L %.4g -> %.4g\n",
-                  c.M, c.factor, c.p, cfg.q, f.substeps, f.cpu, f.rhs_cpu, f.steps, f.evaluations, f.L0, f.L1);
+                  c.M, c.factor, c.p, f.q, f.substeps, f.cpu, f.rhs_cpu, f.steps, f.evaluations, f.L0, f.L1);
       std::printf("ratio %.2f (M = %d, %dx, p = %d, q = %d, substeps %d; CPU network / field), response error %.3e\n",
-                  ratio, c.M, c.factor, c.p, cfg.q, f.substeps, err);
+                  ratio, c.M, c.factor, c.p, f.q, f.substeps, err);
       std::fflush(stdout);
     }
   }
@@ -445,6 +457,10 @@ std::vector<Config> parse_configs(const std::string& s) {
   std::string item;
   while (std::getline(ss, item, ',')) {
     Config c;
+    if (item == "default") {
+      v.push_back({0, -1});
+      continue;
+    }
     const std::size_t colon = item.find(':');
     c.q = std::atoi(item.substr(0, colon).c_str());
     if (colon != std::string::npos) c.substeps = std::atoi(item.substr(colon + 1).c_str());

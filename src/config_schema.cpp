@@ -154,8 +154,8 @@ void add_field_keys(std::vector<ModelKey>& k) {
              "width coarse graining: N/ry width points")).at_least(1).note("N % ry = 0, N/ry >= 2r+1");
   add(key<C>("field.q", [](auto& c) -> auto& { return c.field.q; },
              "degree of the depth interpolation of the link fields (Lagrange on q+1 nodes); the usable "
-             "coarsening grows like M^(1-2/(q+1)) (SPEC 4.4)"))
-      .at_least(1).at_most(8);
+             "coarsening grows like M^(1-2/(q+1)) (SPEC 4.4); 0: automatic, 5 or, where it cuts the initial phi error, 7"))
+      .at_least(0).at_most(8);
   add(key<C>("field.depth_substeps", [](auto& c) -> auto& { return c.field.depth_substeps; },
              "RK4 substeps per depth interval; 0: automatic (depth-integrator stability)")).at_least(0);
   add(key<C>("field.allow_unstable", [](auto& c) -> auto& { return c.field.allow_unstable; },

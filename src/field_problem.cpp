@@ -17,9 +17,66 @@ FieldSettings field_settings(const ModelConfig& config) {
   s.p = config.field.p;
   s.rx = config.field.rx;
   s.ry = config.field.ry;
-  s.q = config.field.q;
+  s.q = config.field.q > 0 ? config.field.q : 5;  // 0: automatic, from 5 (make_field_problem)
   s.depth_substeps = std::max(1, config.field.depth_substeps);
   return s;
+}
+
+namespace {
+
+// max |phi - phi_data| over the grid after one sweep at t = 0.
+double initial_phi_error(FieldTheory& t, const std::vector<double>& q0, const std::vector<double>& X,
+                         const std::vector<double>& phi_data) {
+  std::vector<double> phi(phi_data.size()), zeros(std::size_t(t.ny()), 0.0);
+  t.loss(q0.data(), X.data(), zeros.data(), phi.data());
+  double e = 0.0;
+  for (std::size_t i = 0; i < phi.size(); ++i) e = std::max(e, std::fabs(phi[i] - phi_data[i]));
+  return std::isfinite(e) ? e : std::numeric_limits<double>::infinity();
+}
+
+// Degree 7 needs room: its end stencils lower the quadrature weights of the lines next to
+// the ends to 0.25 and turn one negative on 9 lines (docs/field-limit.md section 6).
+constexpr int kMinLinesForDegree7 = 17;
+
+// Substeps doubled from settings.depth_substeps on a coarse grid while that cuts the initial
+// phi error by a quarter and it is above 0.05 ax: the RK4 quadrature of the interpolated
+// link fields errs like the interpolation itself and is amplified the same way
+// (docs/field-limit.md section 6), so halving the step can halve the error.
+std::unique_ptr<FieldTheory> refine_substeps(const LatticeGeometry& lattice, Activation activation, Loss loss,
+                                             FieldSettings settings, const std::vector<double>& q0,
+                                             const std::vector<double>& X, const std::vector<double>& phi_data,
+                                             bool automatic, double& err) {
+  auto theory = std::make_unique<FieldTheory>(lattice, activation, loss, settings);
+  err = initial_phi_error(*theory, q0, X, phi_data);
+  while (automatic && theory->hx() > 1.5 * lattice.ax() && err > 0.05 * lattice.ax() && settings.depth_substeps < 16) {
+    FieldSettings finer = settings;
+    finer.depth_substeps *= 2;
+    auto candidate = std::make_unique<FieldTheory>(lattice, activation, loss, finer);
+    const double e = initial_phi_error(*candidate, q0, X, phi_data);
+    if (!(e < 0.75 * err)) break;
+    settings = finer;
+    theory = std::move(candidate);
+    err = e;
+  }
+  return theory;
+}
+
+}  // namespace
+
+std::unique_ptr<FieldTheory> theory_with_automatic_settings(const LatticeGeometry& lattice, Activation activation,
+                                                            Loss loss, FieldSettings settings, bool automatic_q,
+                                                            bool automatic_substeps, const std::vector<double>& q0, const std::vector<double>& X,
+                                                            const std::vector<double>& phi_data) {
+  if (automatic_q) settings.q = 5;
+  double err = 0.0;
+  auto theory = refine_substeps(lattice, activation, loss, settings, q0, X, phi_data, automatic_substeps, err);
+  if (automatic_q && theory->nx() >= kMinLinesForDegree7 && err > 0.05 * lattice.ax()) {
+    settings.q = 7;
+    double err7 = 0.0;
+    auto candidate = refine_substeps(lattice, activation, loss, settings, q0, X, phi_data, automatic_substeps, err7);
+    if (err7 < 0.75 * err) theory = std::move(candidate);
+  }
+  return theory;
 }
 
 FieldProblem make_field_problem(const ModelConfig& config) {
@@ -29,43 +86,18 @@ FieldProblem make_field_problem(const ModelConfig& config) {
   const ContinuumBoundary boundary = continuum_boundary_from_config(config);
   FieldSettings settings = field_settings(config);
   FieldProblem pr;
-  const auto make_theory = [&](const FieldSettings& fs) {
-    return std::make_unique<FieldTheory>(lattice, config.network.activation, config.network.loss, fs);
-  };
   std::vector<double> phi_data;
-  // max |phi - phi_data| over the grid after one sweep at t = 0 (the parameters do not
-  // depend on the substeps, only the stage table does).
-  const auto initial_error = [&](FieldTheory& t) {
-    std::vector<double> phi(phi_data.size()), zeros(std::size_t(t.ny()), 0.0);
-    t.loss(pr.q0.data(), pr.X.data(), zeros.data(), phi.data());
-    double e = 0.0;
-    for (std::size_t i = 0; i < phi.size(); ++i) e = std::max(e, std::fabs(phi[i] - phi_data[i]));
-    return std::isfinite(e) ? e : std::numeric_limits<double>::infinity();
-  };
   try {
-    pr.theory = make_theory(settings);
+    pr.theory = std::make_unique<FieldTheory>(lattice, config.network.activation, config.network.loss, settings);
     pr.X = sample_width(data.X, 0.0, *pr.theory);
     pr.q0 = field_params_from_continuum(*pr.theory, data, pr.X);
     phi_data = sample_phi_on_lines(*pr.theory, data.phi);
     pr.stability = field_stability(*pr.theory, pr.q0.data(), phi_data.data());
-    if (config.field.depth_substeps == 0) {
-      // Automatic substeps: first what the depth integrator's stability needs, then, on a
-      // coarse grid, doubled while that buys accuracy: the RK4 quadrature of the
-      // interpolated link fields errs like the interpolation itself and is amplified the
-      // same way (docs/field-limit.md section 6), so halving the step can halve the error.
-      settings.depth_substeps = pr.stability.recommended_substeps;
-      pr.theory = make_theory(settings);
-      double err = initial_error(*pr.theory);
-      while (pr.theory->hx() > 1.5 * lattice.ax() && err > 0.05 * lattice.ax() && settings.depth_substeps < 16) {
-        FieldSettings finer = settings;
-        finer.depth_substeps *= 2;
-        std::unique_ptr<FieldTheory> candidate = make_theory(finer);
-        const double e = initial_error(*candidate);
-        if (!(e < 0.75 * err)) break;
-        settings = finer;
-        pr.theory = std::move(candidate);
-        err = e;
-      }
+    if (config.field.depth_substeps == 0 || config.field.q == 0) {
+      if (config.field.depth_substeps == 0) settings.depth_substeps = pr.stability.recommended_substeps;
+      pr.theory = theory_with_automatic_settings(lattice, config.network.activation, config.network.loss, settings,
+                                                 config.field.q == 0, config.field.depth_substeps == 0, pr.q0, pr.X,
+                                                 phi_data);
     }
   } catch (const std::invalid_argument& e) {
     throw ConfigError(where + "field: " + e.what());

@@ -8,6 +8,7 @@
 #include "field_support.hpp"
 #include "nnfield/field_dynamics.hpp"
 #include "nnfield/field_init.hpp"
+#include "nnfield/field_problem.hpp"
 #include "nnfield/field_stability.hpp"
 #include "nnfield/integrator.hpp"
 #include "nnfield/network.hpp"
@@ -298,5 +299,37 @@ TEST_CASE("field solver: refining hx -> ax at fixed a converges", "[field][solve
                 << errors[2] << " " << errors[3] << " " << errors[4]);
     for (std::size_t i = 1; i < errors.size(); ++i) CHECK(errors[i] < errors[i - 1]);
     CHECK(errors.back() < 1e-5);
+  }
+}
+
+TEST_CASE("field solver: the automatic q takes degree 7 only where it buys accuracy", "[field][solver]") {
+  // The benchmark's data (bench_field, seed 17) at M = N = 512: 16x coarser, degree 5 leaves
+  // the initial phi off by ~ax and degree 7 with 2 substeps fixes it (docs/performance.md);
+  // 4x coarser, degree 5 is already at 1e-6 and stays.
+  const ContinuumData data = test::smooth_critical_data(17);
+  const LatticeGeometry lattice{NetworkShape{512, 512, 1}, 1.0, 1.0};
+  struct Expect {
+    int r, q;
+  };
+  for (const Expect e : {Expect{16, 7}, Expect{4, 5}}) {
+    FieldSettings fs;
+    fs.rx = fs.ry = e.r;
+    FieldTheory probe(lattice, Activation::tanh, Loss::mse, fs);
+    const std::vector<double> X = sample_width(data.X, 0.0, probe);
+    const std::vector<double> q = field_params_from_continuum(probe, data, X);
+    const std::vector<double> phi_data = sample_phi_on_lines(probe, data.phi);
+    fs.depth_substeps = field_stability(probe, q.data(), phi_data.data()).recommended_substeps;
+    auto error = [&](FieldTheory& t) {
+      std::vector<double> phi(phi_data.size()), zeros(std::size_t(t.ny()), 0.0);
+      t.loss(q.data(), X.data(), zeros.data(), phi.data());
+      return max_abs_diff(phi, phi_data);
+    };
+    auto chosen = theory_with_automatic_settings(lattice, Activation::tanh, Loss::mse, fs, true, true, q, X, phi_data);
+    auto degree5 = theory_with_automatic_settings(lattice, Activation::tanh, Loss::mse, fs, false, true, q, X, phi_data);
+    INFO("r = " << e.r << ": q " << chosen->settings().q << ", substeps " << chosen->settings().depth_substeps
+                << ", phi error " << error(*chosen) << " (degree 5: " << error(*degree5) << "), ax " << lattice.ax());
+    CHECK(chosen->settings().q == e.q);
+    CHECK(error(*chosen) <= error(*degree5));
+    if (e.q == 7) CHECK(error(*chosen) < 0.5 * error(*degree5));
   }
 }

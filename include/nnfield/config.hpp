@@ -161,7 +161,7 @@ struct FieldConfig {
   std::string form = "midpoint";   // "midpoint": modified-equation midpoint scheme of order p (1 = transport, 2); "exact": the lattice shift (the discrete network itself, needs rx = ry = 1)
   int p = 1;                       // order in (ax, ay) of the truncated theory, 1..2 (form = midpoint); docs/field-limit.md section 8 on p = 2's dynamics
   int rx = 1, ry = 1;              // coarse graining: depth steps hx ~ rx ax, width points ny = N/ry (N % ry == 0)
-  int q = 5;                       // degree of the depth interpolation of the link fields (Lagrange on q+1 nodes), 1..8
+  int q = 0;                       // degree of the depth interpolation of the link fields (Lagrange on q+1 nodes), 1..8; 0 = automatic (5, or 7 where it cuts the initial phi error: field_problem.hpp)
   int depth_substeps = 0;          // RK4 substeps per depth interval; 0 = automatic (depth-integrator stability)
   bool allow_unstable = false;     // integrate even when the stability check refuses (CLI --allow-unstable sets it)
 };

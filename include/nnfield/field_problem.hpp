@@ -26,6 +26,20 @@ struct FieldProblem {
 // The theory's settings from [field] (depth_substeps = 0: from the stability check).
 FieldSettings field_settings(const ModelConfig& config);
 
+// The automatic choices of [field] (docs/field-limit.md section 6), given the initial
+// parameters q0, input X and the data's phi on the lines:
+//   depth_substeps = 0: from settings.depth_substeps (the stability check's recommendation),
+//     doubled on a coarse grid (hx > 1.5 ax) while that cuts the initial max|phi - phi_data|
+//     by at least a quarter and it is above 0.05 ax;
+//   q = 0: degree 5; degree 7 instead (on grids of >= 17 depth lines) when 5 leaves that
+//     error above 0.05 ax and 7 (with its own substeps) cuts it by at least a quarter.
+// Returns the theory built with the chosen settings.
+std::unique_ptr<FieldTheory> theory_with_automatic_settings(const LatticeGeometry& lattice, Activation activation,
+                                                            Loss loss, FieldSettings settings, bool automatic_q,
+                                                            bool automatic_substeps, const std::vector<double>& q0,
+                                                            const std::vector<double>& X,
+                                                            const std::vector<double>& phi_data);
+
 // Throws ConfigError when the model cannot be run as a field theory, and when the stability
 // check refuses it (max Re lambda above stability_threshold), and when the grid is too coarse
 // for M (the field's phi at t = 0 misses the data's by more than ax), unless field.allow_unstable.
