@@ -18,6 +18,7 @@ CASES = {
     "teacher_tanh": {"dynamics.t_end": 10.0},
     "blend_gradient_flow": {},
     "sgd_datafile": {"dynamics.steps": 1000},
+    "field_energy_flow": {"dynamics.t_end": 1.0},
 }
 
 
@@ -136,6 +137,20 @@ def test_mapping_and_attribute_access(memory_runs):
     with pytest.raises(AttributeError):
         run.trajectory.nope
     assert "in memory" in repr(run) and "complete" in repr(run)
+
+
+def test_field_energy_flow(memory_runs):
+    """A field run's energy book from Python: the sites sum to E, the currents balance."""
+    run = memory_runs["field_energy_flow"]
+    nx, ny = len(run.grid.x), len(run.grid.y)
+    e = run.energy
+    assert e.density.shape == (run.rows, nx, ny) and e.flux.shape == (run.rows, nx, ny)
+    assert e.exchange.shape[:2] == (run.rows, nx - 1) and e.exchange.shape[3] == ny
+    np.testing.assert_allclose(e.density.sum(axis=(1, 2)), e.total, rtol=1e-12, atol=0)
+    scale = np.abs(e.flux).max()
+    assert scale > 0
+    assert np.abs(e.continuity_residual).max() < 1e-12 * scale
+    assert np.abs(e.interval_residual).max() < 1e-12 * scale
 
 
 def test_memory_arrays_are_views_that_keep_the_run_alive(models_dir):
