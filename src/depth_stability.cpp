@@ -30,10 +30,14 @@ std::vector<C> depth_symbol_roots(int p, TruncatedForm form, C G) {
   if (p < 0) throw std::invalid_argument("depth_symbol_roots: negative order p");
   if (form == TruncatedForm::exact) return {std::log(G)};  // e^lambda = G: the lattice map itself
   if (form == TruncatedForm::midpoint) {
-    // The field solver's depth ODE (field_theory.hpp): linear symbol per ax is the
-    // log series of G = 1 + u to order p: u (transport), u - u^2/2 (midpoint p = 2).
+    // The field solver's depth ODE (field_theory.hpp): linear symbol per ax u (transport,
+    // p = 1) and u - u^2/2 + 3u^3/8 (midpoint p = 2: f(psi1, x - ax/2) with psi1 =
+    // phi + (ax/4) f - (3ax/4) f(phi - (ax/2) f), i.e. (u/ax)(1 - u/2 + 3u^2/8) phi), the
+    // log series of G = 1 + u to order p plus the form's own u^3 term.
     if (p == 0) return {};
     const C u = G - 1.0;
+    if (p == 1) return {u};
+    if (p == 2) return {u - 0.5 * u * u + 0.375 * u * u * u};
     C lambda = 0.0, power = 1.0;
     for (int n = 1; n <= p; ++n) {
       power *= u;

@@ -40,17 +40,23 @@ void FieldTheory::depth_rhs_tangent(const double* q, const double* v, int stage,
     layer_f_tangent(phi, m_w.data(), phi_dot, m_wd.data(), m_betad.data(), F_dot);
     return;
   }
-  layer_f(phi, m_w.data(), m_beta.data(), m_f.data());
-  layer_f_tangent(phi, m_w.data(), phi_dot, m_wd.data(), m_betad.data(), m_fd.data());
-  const double half = 0.5 * ax();
-  for (int b = 0; b < m_ny; ++b) {
-    m_psi[std::size_t(b)] = phi[b] - half * m_f[std::size_t(b)];
-    m_psid[std::size_t(b)] = phi_dot[b] - half * m_fd[std::size_t(b)];
-  }
+  // p = 2 (field_sweeps.cpp, midpoint_state): f1 = f(phi; at), psi0 = phi - (ax/2) f1,
+  // F0 = f(psi0; behind), psi1 = phi + (ax/4) f1 - (3ax/4) F0, F = f(psi1; behind); each with its tangent.
   link_fields(q, st.behind, m_w2.data(), m_beta2.data());
   link_fields(v, st.behind, m_wd2.data(), m_betad2.data());
-  layer_f(m_psi.data(), m_w2.data(), m_beta2.data(), F);
-  layer_f_tangent(m_psi.data(), m_w2.data(), m_psid.data(), m_wd2.data(), m_betad2.data(), F_dot);
+  std::vector<double>& F0_dot = m_acc;    // the transpose's scratch, free here
+  std::vector<double>& psi1_dot = m_acc2;
+  midpoint_state(phi);
+  layer_f_tangent(phi, m_w.data(), phi_dot, m_wd.data(), m_betad.data(), m_fd.data());
+  const double half = 0.5 * ax(), quarter = 0.25 * ax(), three_quarters = 0.75 * ax();
+  for (int b = 0; b < m_ny; ++b) m_psid[std::size_t(b)] = phi_dot[b] - half * m_fd[std::size_t(b)];
+  layer_f_tangent(m_psi.data(), m_w2.data(), m_psid.data(), m_wd2.data(), m_betad2.data(), F0_dot.data());
+  for (int b = 0; b < m_ny; ++b) {
+    const std::size_t i = std::size_t(b);
+    psi1_dot[i] = phi_dot[b] + quarter * m_fd[i] - three_quarters * F0_dot[i];
+  }
+  layer_f(m_psi1.data(), m_w2.data(), m_beta2.data(), F);
+  layer_f_tangent(m_psi1.data(), m_w2.data(), psi1_dot.data(), m_wd2.data(), m_betad2.data(), F_dot);
 }
 
 void FieldTheory::tangent(const double* q, const double* v, const double* X, double* phi_dot_nodes,

@@ -68,11 +68,21 @@ class Relation {
     }
     const std::vector<double> beta_x = fixed_point(xr, depth - 1);
     const std::vector<double> phi = row(0, xr), phi_x = row(1, xr), s_phi = source(xr, phi);
-    std::vector<double> psi(m_n);
-    for (std::size_t b = 0; b < m_n; ++b) psi[b] = phi[b] - 0.5 * (s_phi[b] + beta_x[b] - phi[b]);
-    const std::vector<double> s_psi = source(s, psi);
-    std::vector<double> v(m_n);
-    for (std::size_t b = 0; b < m_n; ++b) v[b] = ax * phi_x[b] + psi[b] - s_psi[b];
+    // The solver's p = 2 right-hand side at x = xr (field_sweeps.cpp, midpoint_state):
+    // psi0 = phi - (ax/2) f1, psi1 = phi + (ax/4) f1 - (3ax/4) f(psi0, s), phi_x = f(psi1, s),
+    // with ax f1 = S(phi; xr) - phi. psi1 depends on beta(s) itself (coefficient -3/4
+    // through f(psi0, s)): a fixed point in beta(s) that contracts smooth errors by O(ax),
+    // started from the value with psi1 -> psi0.
+    std::vector<double> psi0(m_n), psi1(m_n), v(m_n);
+    for (std::size_t b = 0; b < m_n; ++b) psi0[b] = phi[b] - 0.5 * (s_phi[b] + beta_x[b] - phi[b]);
+    const std::vector<double> s_psi0 = source(s, psi0);
+    for (std::size_t b = 0; b < m_n; ++b) v[b] = ax * phi_x[b] + psi0[b] - s_psi0[b];
+    for (int it = 0; it < 12; ++it) {
+      for (std::size_t b = 0; b < m_n; ++b)
+        psi1[b] = phi[b] + 0.25 * (s_phi[b] + beta_x[b] - phi[b]) - 0.75 * (s_psi0[b] + v[b] - psi0[b]);
+      const std::vector<double> s_psi1 = source(s, psi1);
+      for (std::size_t b = 0; b < m_n; ++b) v[b] = ax * phi_x[b] + psi1[b] - s_psi1[b];
+    }
     return v;
   }
 

@@ -69,7 +69,23 @@ double FieldTheory::output_loss(const double* Z, const double* Y, double* Z_bar)
   return L;
 }
 
-// F(phi) of stage j: f(phi) (p = 1, exact), or f(phi - (ax/2) f(phi, x), x - ax/2) (p = 2).
+// p = 2: the states the outer evaluation needs, with the link fields at `at` in m_w,
+// m_beta and at `behind` in m_w2, m_beta2 (filled here from the stage):
+//   f1 = f(phi, x), psi0 = phi - (ax/2) f1, F0 = f(psi0, x - ax/2),
+//   psi1 = phi + (ax/4) f1 - (3 ax/4) F0            (in m_f, m_psi, m_f0, m_psi1).
+// psi1 is phi(x - ax/2) on the trajectory to O(ax^3) (psi0 only to O(ax^2)); f_phiphi =
+// S_phiphi/ax is O(1/ax), so an O(ax^2) error in the evaluation point would put an O(ax)
+// error into F_phi, i.e. into the adjoint and the training dynamics (docs/field-limit.md 6).
+void FieldTheory::midpoint_state(const double* phi) {
+  layer_f(phi, m_w.data(), m_beta.data(), m_f.data());
+  const double half = 0.5 * ax(), quarter = 0.25 * ax(), three_quarters = 0.75 * ax();
+  for (int b = 0; b < m_ny; ++b) m_psi[std::size_t(b)] = phi[b] - half * m_f[std::size_t(b)];
+  layer_f(m_psi.data(), m_w2.data(), m_beta2.data(), m_f0.data());
+  for (int b = 0; b < m_ny; ++b)
+    m_psi1[std::size_t(b)] = phi[b] + quarter * m_f[std::size_t(b)] - three_quarters * m_f0[std::size_t(b)];
+}
+
+// F(phi) of stage j: f(phi) (p = 1, exact), or f(psi1, x - ax/2) (p = 2, midpoint_state).
 void FieldTheory::depth_rhs(const double* q, int stage, const double* phi, double* F) {
   const Stage& st = m_stages[std::size_t(stage)];
   link_fields(q, st.at, m_w.data(), m_beta.data());
@@ -77,11 +93,9 @@ void FieldTheory::depth_rhs(const double* q, int stage, const double* phi, doubl
     layer_f(phi, m_w.data(), m_beta.data(), F);
     return;
   }
-  layer_f(phi, m_w.data(), m_beta.data(), m_f.data());
-  const double half = 0.5 * ax();
-  for (int b = 0; b < m_ny; ++b) m_psi[std::size_t(b)] = phi[b] - half * m_f[std::size_t(b)];
   link_fields(q, st.behind, m_w2.data(), m_beta2.data());
-  layer_f(m_psi.data(), m_w2.data(), m_beta2.data(), F);
+  midpoint_state(phi);
+  layer_f(m_psi1.data(), m_w2.data(), m_beta2.data(), F);
 }
 
 void FieldTheory::depth_rhs_transpose(const double* q, int stage, const double* phi, const double* F_bar,
@@ -93,18 +107,23 @@ void FieldTheory::depth_rhs_transpose(const double* q, int stage, const double* 
     scatter_link_gradient(st.at, m_wbar.data(), m_betabar.data(), grad);
     return;
   }
-  // Recompute psi = phi - (ax/2) f(phi, at).
-  layer_f(phi, m_w.data(), m_beta.data(), m_f.data());
-  const double half = 0.5 * ax();
-  for (int b = 0; b < m_ny; ++b) m_psi[std::size_t(b)] = phi[b] - half * m_f[std::size_t(b)];
+  // Recompute the forward states (midpoint_state), then transpose
+  // F = f(psi1; behind), psi1 = phi + (ax/4) f1 - (3ax/4) F0, F0 = f(psi0; behind),
+  // psi0 = phi - (ax/2) f1, f1 = f(phi; at).
   link_fields(q, st.behind, m_w2.data(), m_beta2.data());
-  std::fill(m_acc.begin(), m_acc.end(), 0.0);  // psi_bar
-  layer_f_transpose(m_psi.data(), m_w2.data(), F_bar, m_acc.data(), m_wbar.data(), m_betabar.data());
+  midpoint_state(phi);
+  const double half = 0.5 * ax(), quarter = 0.25 * ax(), three_quarters = 0.75 * ax();
+  std::fill(m_acc.begin(), m_acc.end(), 0.0);  // psi1_bar
+  layer_f_transpose(m_psi1.data(), m_w2.data(), F_bar, m_acc.data(), m_wbar.data(), m_betabar.data());
   scatter_link_gradient(st.behind, m_wbar.data(), m_betabar.data(), grad);
-  // psi = phi - (ax/2) f1: phi_bar += psi_bar, f1_bar = -(ax/2) psi_bar.
+  for (int b = 0; b < m_ny; ++b) m_f0[std::size_t(b)] = -three_quarters * m_acc[std::size_t(b)];  // F0_bar
+  std::fill(m_acc2.begin(), m_acc2.end(), 0.0);  // psi0_bar
+  layer_f_transpose(m_psi.data(), m_w2.data(), m_f0.data(), m_acc2.data(), m_wbar.data(), m_betabar.data());
+  scatter_link_gradient(st.behind, m_wbar.data(), m_betabar.data(), grad);
   for (int b = 0; b < m_ny; ++b) {
-    phi_bar[b] += m_acc[std::size_t(b)];
-    m_f[std::size_t(b)] = -half * m_acc[std::size_t(b)];
+    const std::size_t i = std::size_t(b);
+    phi_bar[b] += m_acc[i] + m_acc2[i];
+    m_f[i] = quarter * m_acc[i] - half * m_acc2[i];  // f1_bar
   }
   layer_f_transpose(phi, m_w.data(), m_f.data(), phi_bar, m_wbar.data(), m_betabar.data());
   scatter_link_gradient(st.at, m_wbar.data(), m_betabar.data(), grad);

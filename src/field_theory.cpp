@@ -50,7 +50,7 @@ FieldTheory::FieldTheory(const LatticeGeometry& lattice, Activation activation, 
 
   const std::size_t n = std::size_t(m_ny), nk = n * std::size_t(K());
   for (auto* v : {&m_beta, &m_beta2, &m_sig, &m_dsig, &m_tmp, &m_tmp2, &m_psi, &m_f, &m_y, &m_betabar, &m_betabar2,
-                  &m_phibar, &m_acc})
+                  &m_phibar, &m_acc, &m_psi1, &m_f0, &m_acc2})
     v->assign(n, 0.0);
   for (auto* v : {&m_w, &m_w2, &m_shifted, &m_wbar, &m_wbar2}) v->assign(nk, 0.0);
   for (auto* v : {&m_betad, &m_betad2, &m_fd, &m_psid}) v->assign(n, 0.0);

@@ -102,6 +102,32 @@ TEST_CASE("compare: weakly nonlinear scaling converges, lattice-exact field is t
   CHECK(!compare_table(r).empty());
 }
 
+TEST_CASE("compare: the field dynamics converge to the network at order p (p = 1, 2)", "[compare][field]") {
+  // Gradient flow in the weakly nonlinear scaling, rx = ry = 1, M = 64, 128, 256, t = 2
+  // (models/field_coarse.toml): the output response and the adjoint separately, pair order
+  // of the finest pair within 0.3 of p. (p = 2's psi1 evaluation point, docs/field-limit.md
+  // section 6: with psi0 the dynamics stopped at order 1.)
+  const ModelConfig config = load_model_file(std::string(NNFIELD_SOURCE_DIR) + "/models/field_coarse.toml",
+                                             {"network.M=64", "network.N=64"});
+  CompareOptions options;
+  options.levels = 3;
+  options.orders = {1, 2};
+  options.coarsen = {1};
+  options.exact_check = false;
+  const CompareResult r = run_compare(config, options);
+  REQUIRE(r.studies.size() == 2);
+  for (const CompareStudy& s : r.studies) {
+    for (int quantity : {0, 3}) {  // response, adjoint
+      const OrderFit& fit = s.fits[std::size_t(quantity)];
+      REQUIRE(fit.pair_order.size() == 2);
+      INFO(s.name << " " << kCompareQuantityNames[std::size_t(quantity)] << ": pair orders " << fit.pair_order[0]
+                  << ", " << fit.pair_order[1]);
+      CHECK(std::fabs(fit.pair_order.back() - s.p) < 0.3);
+    }
+    CHECK(contains(s.verdict, "converges"));
+  }
+}
+
 TEST_CASE("compare: an O(1) misfit leaves the critical regime and is reported as no limit", "[compare]") {
   const ModelConfig config = load_model_string(kModel, "strong.toml",
                                                {"continuum.misfit_scaling=\"none\"", "dynamics.t_end=1.0",

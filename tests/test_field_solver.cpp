@@ -61,6 +61,18 @@ class NetworkFlow : public OdeSystem {
   double m_eta;
 };
 
+// The depth substeps the stability check recommends for these settings on the data (what
+// `nnfield run` does with depth_substeps = 0): RK4 stays inside its stability region on the
+// width modes up to the grid's Nyquist (p = 2's symbol u - u^2/2 + 3u^3/8 reaches -3.2 per
+// layer on the lattice's highest modes, beyond RK4's -2.79 at hx = ax).
+FieldSettings with_recommended_substeps(const LatticeGeometry& lattice, FieldSettings fs, const ContinuumData& data) {
+  FieldTheory probe(lattice, Activation::tanh, Loss::mse, fs);
+  const std::vector<double> X = sample_width(data.X, 0.0, probe);
+  const std::vector<double> q = field_params_from_continuum(probe, data, X);
+  fs.depth_substeps = field_stability(probe, q.data(), sample_phi_on_lines(probe, data.phi).data()).recommended_substeps;
+  return fs;
+}
+
 }  // namespace
 
 TEST_CASE("field solver: the exact shift is the network (loss, gradient, phi, adjoint)", "[field][solver]") {
@@ -139,7 +151,7 @@ TEST_CASE("field solver: the BBD initialisation puts phi on the data on every gr
       fs.p = p;
       fs.rx = r;
       fs.ry = r;
-      FieldTheory theory(lattice, Activation::tanh, Loss::mse, fs);
+      FieldTheory theory(lattice, Activation::tanh, Loss::mse, with_recommended_substeps(lattice, fs, data));
       const std::vector<double> X = sample_width(data.X, 0.0, theory);
       const std::vector<double> q = field_params_from_continuum(theory, data, X);
       std::vector<double> phi(std::size_t(theory.nx()) * theory.ny()), Y(std::size_t(theory.ny()), 0.0);
@@ -191,7 +203,7 @@ TEST_CASE("field solver: damped dynamics conserve the field theory's energy at g
     fs.p = p;
     fs.rx = 4;
     fs.ry = 2;
-    FieldTheory theory(lattice, Activation::tanh, Loss::mse, fs);
+    FieldTheory theory(lattice, Activation::tanh, Loss::mse, with_recommended_substeps(lattice, fs, data));
     const std::vector<double> X = sample_width(data.X, 0.0, theory);
     const std::vector<double> q = field_params_from_continuum(theory, data, X);
     FieldDamped dyn(theory, X, target_near_output(theory, q, X, 0.1, 4), 0.0);

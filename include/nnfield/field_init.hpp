@@ -12,12 +12,14 @@
 //
 //   exact          beta(x) = phi(x + ax) - sum_k w_k sigma(phi(x, y + (k-r) ay))          (Eq. 6)
 //   midpoint p = 1 beta(x) = phi + ax phi_x - sum_k w_k sigma(phi)(y + (k-r) ay)          (phi_x = f)
-//   midpoint p = 2 the fixed point of beta(x - ax/2) = R(x; beta(x)) with
-//                    R = ax phi_x + psi - sum_k w_k(x - ax/2) sigma(psi)(y + (k-r) ay),
-//                    psi = phi - (1/2)(sum_k w_k(x) sigma(phi)(y + (k-r) ay) + beta(x) - phi),
-//                  i.e. phi_x = f(psi, x - ax/2) holds for the data's phi. Started from the
-//                  implicit T_2 relation (consistent to O(ax^3)); R contracts smooth errors
-//                  by O(ax), so two iterations leave O(ax^5).
+//   midpoint p = 2 the fixed point of beta(x - ax/2) = R(x; beta(x), beta(x - ax/2)) with
+//                    R = ax phi_x + psi1 - sum_k w_k(x - ax/2) sigma(psi1)(y + (k-r) ay),
+//                    psi1 = phi + (ax/4) f1 - (3/4)(S(psi0; x - ax/2) + beta(x - ax/2) - psi0),
+//                    psi0 = phi - (ax/2) f1, ax f1 = sum_k w_k(x) sigma(phi)(..) + beta(x) - phi,
+//                  i.e. phi_x = f(psi1, x - ax/2) holds for the data's phi (field_sweeps.cpp).
+//                  Started from the implicit T_2 relation (consistent to O(ax^3)); R
+//                  contracts smooth errors by O(ax), so two iterations leave O(ax^5); the
+//                  dependence on beta(x - ax/2) itself is a fixed point iterated 12 times.
 // The input link: w_in from the data, b_in = phi(ax) - sum_k w_in_k X(y + (k-r) ay) with the
 // solver's own width shift, so the input line is exact too.
 #include <vector>

@@ -9,12 +9,17 @@
 //   midpoint  the truncated theory of order p = 1, 2 as a depth ODE integrated by RK4
 //             (order 4 in hx) on a coarse grid, link fields interpolated in depth:
 //               p = 1 (transport)  phi_x = f(phi, x),                     f = (S - phi)/ax
-//               p = 2 (midpoint)   phi_x = f(phi - (ax/2) f(phi, x), x - ax/2)
+//               p = 2 (midpoint)   phi_x = f(psi1, x - ax/2),
+//                 psi1 = phi + (ax/4) f(phi, x) - (3ax/4) f(phi - (ax/2) f(phi, x), x - ax/2)
 //             p = 2 is the modified equation of the exact layer map, f - (ax/2)(f_phi f
 //             + f_x) + O(ax^2), written without derivatives (SPEC 4.3 (iii)): its ax-flow
 //             matches the map to O(ax^3), so the local error is O(ax^(p+1)), the global
-//             error O(ax^p). Both are first order in depth: no spurious roots, no stiffness
-//             (linear symbol u and u - u^2/2 per ax, u = G(kappa) - 1).
+//             error O(ax^p). psi1 is phi(x - ax/2) on the trajectory to O(ax^3): the
+//             shorter psi0 = phi - (ax/2) f(phi, x) misses it by (3/8) ax^2 phi_xx, and as
+//             f_phiphi = S_phiphi/ax is O(1/ax) that put an O(ax) error into F_phi (the
+//             adjoint and the training dynamics converged at order 1; docs/field-limit.md
+//             section 8). Both are first order in depth: no spurious roots, no stiffness
+//             (linear symbol u and u - u^2/2 + 3u^3/8 per ax, u = G(kappa) - 1).
 //
 // where S(phi, x)(y) = sum_k w_k(x, y) sigma(phi(x, y + (k-r) ay)) + beta(x, y): the link
 // fields at the *sending* depth x (node a of the grid is the link leaving x_a), width
@@ -149,6 +154,8 @@ class FieldTheory {
   double output_loss(const double* Z, const double* Y, double* Z_bar) const;
   // The depth-ODE right-hand side F(phi) at stage j; stores what the transpose needs.
   void depth_rhs(const double* q, int stage, const double* phi, double* F);
+  // p = 2: f1, psi0, F0, psi1 of the stage (link fields already in m_w/m_beta, m_w2/m_beta2).
+  void midpoint_state(const double* phi);
   void depth_rhs_transpose(const double* q, int stage, const double* phi, const double* F_bar, double* phi_bar,
                            double* grad);
   double sweep(const double* q, const double* X, const double* Y, double* phi_nodes, bool keep_stages);
@@ -172,7 +179,7 @@ class FieldTheory {
   std::vector<double> m_stage_state;  // (stages, ny): the state each stage's F is evaluated at
   // Workspace (ny or (K, ny)).
   std::vector<double> m_w, m_beta, m_w2, m_beta2, m_sig, m_dsig, m_shifted, m_tmp, m_tmp2, m_psi, m_f, m_k, m_y,
-      m_wbar, m_betabar, m_wbar2, m_betabar2, m_phibar, m_acc, m_kbar;
+      m_wbar, m_betabar, m_wbar2, m_betabar2, m_phibar, m_acc, m_kbar, m_psi1, m_f0, m_acc2;
   std::vector<double> m_wd, m_wd2, m_betad, m_betad2, m_fd, m_psid, m_shifted_d, m_snapshot;  // tangent, exchange
   long m_layer_evaluations = 0;
 };
