@@ -4,7 +4,7 @@
 //
 // Baseline: an r2c and a c2r of all T*M rows on FFTW-aligned buffers with plans made
 // beforehand, the faster of one plan over all rows and cache-sized blocks of rows
-// (RowFFT is a thin cached-plan wrapper of fftw_execute_dft_r2c/c2r; only src/fft.cpp
+// (RowFFT is a thin cached-plan wrapper of fftw_execute_dft_r2c/c2r; only src/numerics/fft.cpp
 // includes FFTW, STYLE). Measured, C_m(d) and S_m(k) of every layer and row:
 //   each     width_correlators_each over all rows (what `nnfield correlate` needs);
 //   per row  width_correlators one row (S = 1) at a time (what the observer does);
@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "nnfield/correlators.hpp"
-#include "nnfield/fft.hpp"
-#include "nnfield/rng.hpp"
+#include "nnfield/correlators/correlators.hpp"
+#include "nnfield/numerics/fft.hpp"
+#include "nnfield/numerics/rng.hpp"
 
 int main(int argc, char** argv) {
   using namespace nnfield;

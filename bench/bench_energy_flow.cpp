@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "nnfield/config.hpp"
-#include "nnfield/run.hpp"
+#include "nnfield/config/config.hpp"
+#include "nnfield/run/run.hpp"
 
 namespace {
 double seconds_of(const nnfield::ModelConfig& config, int repeat, long* steps) {

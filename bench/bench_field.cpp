@@ -37,14 +37,14 @@
 #include <string>
 #include <vector>
 
-#include "nnfield/continuum_data.hpp"
-#include "nnfield/field_dynamics.hpp"
-#include "nnfield/field_init.hpp"
-#include "nnfield/field_problem.hpp"
-#include "nnfield/field_stability.hpp"
-#include "nnfield/integrator.hpp"
-#include "nnfield/network.hpp"
-#include "nnfield/rng.hpp"
+#include "nnfield/data/continuum_data.hpp"
+#include "nnfield/field/field_dynamics.hpp"
+#include "nnfield/field/field_init.hpp"
+#include "nnfield/field/field_problem.hpp"
+#include "nnfield/field/field_stability.hpp"
+#include "nnfield/dynamics/integrator.hpp"
+#include "nnfield/core/network.hpp"
+#include "nnfield/numerics/rng.hpp"
 
 using namespace nnfield;
 
@@ -219,7 +219,7 @@ void part_rhs(const Options& o, const ContinuumData& data) {
 // ---------------------------------------------------------------------------------------
 // Part 2: the coarse-graining payoff.
 
-// Gradient flow of the network, state [W, b] (as NetworkFlow in tests/test_field_solver.cpp).
+// Gradient flow of the network, state [W, b] (as NetworkFlow in tests/field/test_field_solver.cpp).
 class NetworkFlow : public OdeSystem {
  public:
   NetworkFlow(const NetworkShape& s, std::vector<double> X, std::vector<double> Y, double eta)

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "nnfield/network.hpp"
-#include "nnfield/rng.hpp"
+#include "nnfield/core/network.hpp"
+#include "nnfield/numerics/rng.hpp"
 
 int main(int argc, char** argv) {
   int M = 16, N = 256, r = 2, batch = 1, S = 256;

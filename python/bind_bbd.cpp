@@ -7,11 +7,11 @@
 #include <optional>
 
 #include "bindings.hpp"
-#include "nnfield/bbd_energy.hpp"
-#include "nnfield/bbd_kinematics.hpp"
-#include "nnfield/bbd_lagrangian.hpp"
-#include "nnfield/bbd_variables.hpp"
-#include "nnfield/network.hpp"
+#include "nnfield/bbd/bbd_energy.hpp"
+#include "nnfield/bbd/bbd_kinematics.hpp"
+#include "nnfield/bbd/bbd_lagrangian.hpp"
+#include "nnfield/bbd/bbd_variables.hpp"
+#include "nnfield/core/network.hpp"
 
 namespace nnfield::python {
 

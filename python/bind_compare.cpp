@@ -5,8 +5,8 @@
 #include <limits>
 
 #include "bindings.hpp"
-#include "nnfield/compare.hpp"
-#include "nnfield/config.hpp"
+#include "nnfield/analysis/compare.hpp"
+#include "nnfield/config/config.hpp"
 
 namespace nnfield::python {
 

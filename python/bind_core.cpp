@@ -11,9 +11,9 @@
 #include <sstream>
 #include <thread>
 
-#include "nnfield/config.hpp"
-#include "nnfield/provenance.hpp"
-#include "nnfield/run.hpp"
+#include "nnfield/config/config.hpp"
+#include "nnfield/io/provenance.hpp"
+#include "nnfield/run/run.hpp"
 #include "run_data.hpp"
 
 namespace nnfield::python {
@@ -239,22 +239,22 @@ Bad files raise ConfigError (a ValueError); unknown keys UnknownKeyError (also a
           py::arg("text"), py::arg("name") = "<string>", py::arg("overrides") = py::none(),
           "A model from TOML text; `name` is used in messages (relative data paths resolve from the working "
           "directory).")
-      .def_property_readonly("config", [](const Model& m) { return m.config.resolved_toml; },
+      .def_property_readonly("config", [](const Model& model) { return model.config.resolved_toml; },
                              "The resolved configuration: every key, as TOML.")
-      .def_property_readonly("source", [](const Model& m) { return m.config.source_text; },
+      .def_property_readonly("source", [](const Model& model) { return model.config.source_text; },
                              "The model file's text, verbatim.")
-      .def_property_readonly("path", [](const Model& m) { return m.config.source_path; })
-      .def_property_readonly("title", [](const Model& m) { return m.config.title; })
-      .def_property_readonly("seed", [](const Model& m) { return m.config.seed; })
+      .def_property_readonly("path", [](const Model& model) { return model.config.source_path; })
+      .def_property_readonly("title", [](const Model& model) { return model.config.title; })
+      .def_property_readonly("seed", [](const Model& model) { return model.config.seed; })
       .def_property_readonly("shape",
-                             [](const Model& m) {
-                               const NetworkShape& s = m.config.network.shape;
+                             [](const Model& model) {
+                               const NetworkShape& s = model.config.network.shape;
                                return py::make_tuple(s.M, s.N, s.r);
                              },
                              "(M, N, r): depth, width, radius (fan-in K = 2r+1).")
-      .def_property_readonly("activation", [](const Model& m) { return activation_name(m.config.network.activation); })
-      .def_property_readonly("loss", [](const Model& m) { return loss_name(m.config.network.loss); })
-      .def_property_readonly("dynamics", [](const Model& m) { return m.config.dynamics.kind; })
+      .def_property_readonly("activation", [](const Model& model) { return activation_name(model.config.network.activation); })
+      .def_property_readonly("loss", [](const Model& model) { return loss_name(model.config.network.loss); })
+      .def_property_readonly("dynamics", [](const Model& model) { return model.config.dynamics.kind; })
       .def("run", &run, py::arg("output") = py::none(), py::arg("progress") = true, py::arg("force") = false,
            R"doc(Run the model. output=None keeps the run in memory (arrays are views, no copy);
 a path writes an HDF5 run file (refused if it exists unless force=True) and returns it
@@ -262,11 +262,11 @@ opened as with nnfield.load. progress: True (a line on stderr when it is a termi
 False, or 'auto'/'tty'/'plain'/'off'. A run that blows up returns its rows with
 status 'failed: ...' and a RuntimeWarning; Ctrl-C stops it cleanly and raises
 KeyboardInterrupt with the rows so far in the exception's `run` attribute.)doc")
-      .def("__repr__", [](const Model& m) {
-        const NetworkShape& s = m.config.network.shape;
+      .def("__repr__", [](const Model& model) {
+        const NetworkShape& s = model.config.network.shape;
         std::ostringstream out;
-        out << "<nnfield.Model '" << m.config.source_path << "' M=" << s.M << " N=" << s.N << " r=" << s.r << " "
-            << activation_name(m.config.network.activation) << ", " << m.config.dynamics.kind << ">";
+        out << "<nnfield.Model '" << model.config.source_path << "' M=" << s.M << " N=" << s.N << " r=" << s.r << " "
+            << activation_name(model.config.network.activation) << ", " << model.config.dynamics.kind << ">";
         return out.str();
       });
 }

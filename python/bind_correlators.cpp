@@ -7,8 +7,8 @@
 // "none" (full), "configuration" (width mean of each sample and layer), "ensemble"
 // (site-wise mean over the samples).
 #include "bindings.hpp"
-#include "nnfield/correlators.hpp"
-#include "nnfield/correlators_direct.hpp"
+#include "nnfield/correlators/correlators.hpp"
+#include "nnfield/correlators/correlators_direct.hpp"
 
 namespace nnfield::python {
 

@@ -11,8 +11,8 @@
 #include <string>
 
 #include "bindings.hpp"
-#include "nnfield/config.hpp"
-#include "nnfield/h5io.hpp"
+#include "nnfield/config/config.hpp"
+#include "nnfield/io/h5io.hpp"
 
 namespace nnfield::python {
 

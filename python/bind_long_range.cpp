@@ -19,12 +19,12 @@
 #include <thread>
 
 #include "bindings.hpp"
-#include "nnfield/config.hpp"
-#include "nnfield/ensemble.hpp"
-#include "nnfield/mean_field.hpp"
-#include "nnfield/propagation.hpp"
-#include "nnfield/rng.hpp"
-#include "nnfield/statistics.hpp"
+#include "nnfield/config/config.hpp"
+#include "nnfield/analysis/ensemble.hpp"
+#include "nnfield/analysis/mean_field.hpp"
+#include "nnfield/analysis/propagation.hpp"
+#include "nnfield/numerics/rng.hpp"
+#include "nnfield/numerics/statistics.hpp"
 
 namespace nnfield::python {
 

@@ -1,6 +1,6 @@
 // The discrete network (SPEC section 1): forward pass and gradients on numpy arrays.
 #include "bindings.hpp"
-#include "nnfield/network.hpp"
+#include "nnfield/core/network.hpp"
 
 namespace nnfield::python {
 

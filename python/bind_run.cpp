@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "nnfield/h5io.hpp"
-#include "nnfield/h5io_catalog.hpp"
+#include "nnfield/io/h5io.hpp"
+#include "nnfield/io/h5io_catalog.hpp"
 #include "run_data.hpp"
 
 namespace nnfield::python {

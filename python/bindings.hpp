@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "nnfield/activation.hpp"
-#include "nnfield/loss.hpp"
-#include "nnfield/shape.hpp"
+#include "nnfield/core/activation.hpp"
+#include "nnfield/core/loss.hpp"
+#include "nnfield/core/shape.hpp"
 
 namespace nnfield::python {
 

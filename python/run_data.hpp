@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "bindings.hpp"
-#include "nnfield/run.hpp"
-#include "nnfield/series_sink.hpp"
+#include "nnfield/run/run.hpp"
+#include "nnfield/io/series_sink.hpp"
 
 namespace nnfield::python {
 

@@ -27,7 +27,7 @@ transition is chi_1 = 1 (critical_sigma_w).
 Gaussian expectations use Gauss-Hermite quadrature (probabilists' weight exp(-z^2/2),
 numpy.polynomial.hermite_e.hermegauss) of order ORDER, with the node scale capped at 1 and the
 density ratio folded into the weights (normal_rule explains why and how accurate); two-dimensional expectations
-nest two such rules (ORDER^2 points). The C++ twin is include/nnfield/mean_field.hpp; tests/test_depth_scale.cpp checks
+nest two such rules (ORDER^2 points). The C++ twin is include/nnfield/analysis/mean_field.hpp; tests/analysis/test_depth_scale.cpp checks
 that both agree. Importable: `import meanfield; meanfield.depth_scale("tanh", 1.5, 0.05)`.
 """
 import argparse
@@ -56,7 +56,7 @@ def _logistic(x):
 
 
 def phi(name, x):
-    """The activation sigma(x), as in src/activation.cpp."""
+    """The activation sigma(x), as in src/core/activation.cpp."""
     x = np.asarray(x, dtype=float)
     if name == "tanh":
         return np.tanh(x)

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <vector>
 
-#include "nnfield/continuum_data.hpp"
-#include "nnfield/rng.hpp"
+#include "nnfield/data/continuum_data.hpp"
+#include "nnfield/numerics/rng.hpp"
 
 namespace nnfield::test {
 

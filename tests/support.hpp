@@ -4,8 +4,8 @@
 #include <cmath>
 #include <vector>
 
-#include "nnfield/config.hpp"
-#include "nnfield/rng.hpp"
+#include "nnfield/config/config.hpp"
+#include "nnfield/numerics/rng.hpp"
 
 namespace nnfield::test {
 

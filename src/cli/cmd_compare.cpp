@@ -1,17 +1,17 @@
 // nnfield compare MODEL -o CONV.h5 [--levels L] [--orders 1,2] [--coarsen 1,4] [--times t1,t2]
 //                  [--set k=v ...] [--force] [-q] [--allow-unstable]
 // The field solver against the network, and the network against itself, under refinement
-// (include/nnfield/compare.hpp): a table on stdout and CONV.h5.
+// (include/nnfield/analysis/compare.hpp): a table on stdout and CONV.h5.
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
 
 #include "commands.hpp"
-#include "nnfield/compare.hpp"
-#include "nnfield/config.hpp"
-#include "nnfield/h5io.hpp"
-#include "nnfield/provenance.hpp"
+#include "nnfield/analysis/compare.hpp"
+#include "nnfield/config/config.hpp"
+#include "nnfield/io/h5io.hpp"
+#include "nnfield/io/provenance.hpp"
 
 namespace nnfield::cli {
 namespace {

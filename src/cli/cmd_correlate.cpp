@@ -7,8 +7,8 @@
 #include <filesystem>
 
 #include "commands.hpp"
-#include "nnfield/correlate_run.hpp"
-#include "nnfield/h5io.hpp"
+#include "nnfield/correlators/correlate_run.hpp"
+#include "nnfield/io/h5io.hpp"
 
 namespace nnfield::cli {
 namespace {

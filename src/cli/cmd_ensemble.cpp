@@ -8,12 +8,12 @@
 #include <thread>
 
 #include "commands.hpp"
-#include "nnfield/config.hpp"
-#include "nnfield/ensemble.hpp"
-#include "nnfield/h5io.hpp"
-#include "nnfield/provenance.hpp"
-#include "nnfield/rng.hpp"
-#include "nnfield/task_progress.hpp"
+#include "nnfield/config/config.hpp"
+#include "nnfield/analysis/ensemble.hpp"
+#include "nnfield/io/h5io.hpp"
+#include "nnfield/io/provenance.hpp"
+#include "nnfield/numerics/rng.hpp"
+#include "nnfield/observe/task_progress.hpp"
 
 namespace nnfield::cli {
 namespace {

@@ -10,11 +10,11 @@
 #include <thread>
 
 #include "commands.hpp"
-#include "nnfield/config.hpp"
-#include "nnfield/h5io.hpp"
-#include "nnfield/propagation.hpp"
-#include "nnfield/provenance.hpp"
-#include "nnfield/task_progress.hpp"
+#include "nnfield/config/config.hpp"
+#include "nnfield/io/h5io.hpp"
+#include "nnfield/analysis/propagation.hpp"
+#include "nnfield/io/provenance.hpp"
+#include "nnfield/observe/task_progress.hpp"
 
 namespace nnfield::cli {
 namespace {

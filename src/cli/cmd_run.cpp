@@ -1,7 +1,7 @@
 // nnfield run MODEL -o RUN.h5 [--set k=v ...] [--force] [--quiet] [--progress MODE] [--allow-unstable]
 #include "commands.hpp"
-#include "nnfield/config.hpp"
-#include "nnfield/run.hpp"
+#include "nnfield/config/config.hpp"
+#include "nnfield/run/run.hpp"
 
 namespace nnfield::cli {
 namespace {

@@ -4,8 +4,8 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "nnfield/config.hpp"
-#include "nnfield/field_problem.hpp"
+#include "nnfield/config/config.hpp"
+#include "nnfield/field/field_problem.hpp"
 
 namespace nnfield::cli {
 namespace {

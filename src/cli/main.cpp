@@ -6,8 +6,8 @@
 #include <cstdio>
 
 #include "commands.hpp"
-#include "nnfield/config.hpp"
-#include "nnfield/h5io.hpp"
+#include "nnfield/config/config.hpp"
+#include "nnfield/io/h5io.hpp"
 
 namespace nnfield::cli {
 

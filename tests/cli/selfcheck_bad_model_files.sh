@@ -5,14 +5,14 @@
 # alone. Useful while the CLI is being written, and to tell a config bug from a CLI bug.
 #
 # Usage: selfcheck_bad_model_files.sh [SOURCES...]
-#   SOURCES provide activation_*/loss_* name functions (default: src/activation.cpp
-#   src/loss.cpp). Needs g++ and toml++ (Debian: libtomlplusplus-dev).
+#   SOURCES provide activation_*/loss_* name functions (default: src/core/activation.cpp
+#   src/core/loss.cpp). Needs g++ and toml++ (Debian: libtomlplusplus-dev).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 if [ $# -eq 0 ]; then
-  set -- "$root/src/activation.cpp" "$root/src/loss.cpp"
+  set -- "$root/src/core/activation.cpp" "$root/src/core/loss.cpp"
 fi
 
 work=$(mktemp -d)

@@ -1,0 +1,95 @@
+#pragma once
+// `nnfield compare`: the field solver against the network it coarse-grains, and the
+// network against itself under refinement (SPEC 4.2, 4.4, 4.5). From one field model
+// (a [continuum] section; [field] optional) it runs, in memory:
+//   - networks at levels l = 0..L-1, (M_l, N_l) = (M 2^l, N 2^l), the same continuum data;
+//   - per level, per order p and coarse-graining factor r, the midpoint field theory
+//     (rx = ry = r), and at the base level a lattice-exact field run (form = exact);
+// and measures, at chosen times, relative L2 differences of the output response
+// R = (Z - Z0)/scale, of phi(t) - phi(0), of w(t) - w(0) and of the adjoint dl/dphi,
+// the network's self-convergence on R, the observed orders and a fit e = C a^p (1 + D a),
+// the gains, and a verdict per study ("converges at order X ± u", "pre-asymptotic",
+// "no limit (...)"). Output: compare_table() and write_compare() (conv.h5 layout,
+// docs in README "Comparing with the network").
+#include <array>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "nnfield/config/config.hpp"
+#include "nnfield/io/series_sink.hpp"
+
+namespace nnfield {
+
+struct CompareOptions {
+  int levels = 3;
+  std::vector<int> orders{1, 2};    // field orders p
+  std::vector<int> coarsen;         // rx = ry factors; empty: {config.field.rx} (1 without [field])
+  std::vector<double> times;        // empty: {t_end}
+  bool allow_unstable = false;      // field runs: integrate even when the stability check refuses
+  bool exact_check = true;          // the lattice-exact run at the base level
+  int threads = 0;                  // 0: hardware concurrency
+  std::function<void(const std::string&)> log;  // one line per finished run (may be empty)
+};
+
+// Quantities compared (the Q axis of /studies/<name>/error).
+constexpr int kCompareQuantities = 4;
+extern const std::array<const char*, kCompareQuantities> kCompareQuantityNames;  // response, phi, w, adjoint
+
+// Orders from errors e_l at spacings a_l (a decreasing).
+struct OrderFit {
+  std::vector<double> pair_order;  // log(e_l/e_{l+1}) / log(a_l/a_{l+1}), l = 0..n-2
+  bool fitted = false;             // the 3-parameter fit e = C a^p (1 + D a) (n >= 3) succeeded
+  double order = 0.0, uncertainty = 0.0, C = 0.0, D = 0.0;  // NaN when not fitted
+};
+OrderFit fit_orders(const std::vector<double>& a, const std::vector<double>& e);
+
+// "converges at order X ± u" | "pre-asymptotic (...)" for errors that did not leave the
+// critical regime; theoretical: the expected order (used when no fit is possible).
+std::string convergence_verdict(const std::vector<double>& e, const OrderFit& fit, double theoretical);
+
+struct CompareLevel {
+  int M = 0, N = 0;
+  double ax = 0.0;
+  double max_gain_over_ax = 0.0;   // network: max over time of max|g - 1|/ax
+  double left_critical_at = -1.0;  // network: root attribute left_critical_regime_at, or < 0
+};
+
+struct CompareStudy {
+  std::string name;                // "p2_r8"
+  int p = 0, r = 1;
+  double theoretical_order = 0.0;
+  std::vector<bool> ran;           // per level (false: r does not divide N_l, or the run failed)
+  std::vector<std::string> notes;  // skipped levels, failed runs
+  // errors[time][level][quantity], NaN where not run
+  std::vector<std::vector<std::array<double, kCompareQuantities>>> errors;
+  std::vector<double> max_gain_over_ax;  // per level (field runs)
+  std::vector<double> left_critical_at;  // per level, < 0 if not
+  std::array<OrderFit, kCompareQuantities> fits;          // at the last time
+  std::array<std::string, kCompareQuantities> verdicts;   // per quantity
+  std::string verdict;             // the study's: the response's verdict
+};
+
+struct CompareResult {
+  std::vector<double> times;
+  std::vector<CompareLevel> levels;
+  std::vector<std::vector<double>> self_error;  // [time][l] = ||R_l - R_{l+1}|| / ||R_{l+1}||, l = 0..L-2
+  std::vector<double> self_order;               // at the last time: log2(e_l / e_{l+1}), l = 0..L-3
+  OrderFit self_fit;
+  std::string self_verdict;
+  std::vector<CompareStudy> studies;
+  bool exact_checked = false;
+  double exact_max_rel_diff = 0.0;  // lattice-exact field vs network (fixed-step RK4 both), response
+  std::vector<std::string> notes;
+};
+
+// Throws ConfigError for a model that cannot be compared (no [continuum], sgd dynamics,
+// a time outside (0, t_end], ...) and for field settings the field solver refuses.
+CompareResult run_compare(const ModelConfig& config, const CompareOptions& options);
+
+// The table `nnfield compare` prints.
+std::string compare_table(const CompareResult& result);
+// /levels, /self_convergence, /studies/<name>/..., /gain (layout in compare_output.cpp).
+void write_compare(const CompareResult& result, SeriesSink& sink);
+
+}  // namespace nnfield

@@ -1,0 +1,44 @@
+#pragma once
+// Width shifts of the field solver (SPEC 4.3 "Width", 4.4): every lattice neighbour
+// access y + k ay becomes the shift operator T_{k ay} on a periodic width grid of ny
+// points (hy = Ly/ny). When k ay is a whole number of grid cells (hy = ay, the lattice
+// itself) T is an index shift, exact and free. Otherwise it is exact in Fourier space,
+//
+//   (T_s f)~(kappa) = e^{i kappa s} f~(kappa),    kappa_q = 2 pi q/Ly, |q| <= ny/2,
+//
+// the band-limited interpolant evaluated at y + s. The Nyquist mode (even ny) gets the
+// real factor cos(kappa s): it keeps T real and makes its transpose T_{-s}, so the
+// discrete adjoint of a sweep is again a sweep with the opposite shifts. Modes beyond
+// the lattice Nyquist pi/ay never appear (ny <= N). Taylor-expanded width shifts are
+// not offered: they amplify sub-lattice modes (docs/field-limit.md section 4).
+#include <vector>
+
+#include "nnfield/numerics/fft.hpp"
+
+namespace nnfield {
+
+class WidthShiftOperator {
+ public:
+  // Shifts by (k - r) ay for k = 0..2r on a grid of ny points over [0, Ly).
+  WidthShiftOperator(int ny, int r, double ay, double Ly);
+
+  int ny() const { return m_ny; }
+  int K() const { return m_K; }
+  bool spectral() const { return m_spectral; }
+
+  // out (K, ny): row k = T_{(k-r) ay} in, i.e. out[k][b] = f(y_b + (k-r) ay).
+  void shift_all(const double* in, double* out);
+  // out (ny) = sum_k T_{-(k-r) ay} in[k]: the transpose of shift_all (in is (K, ny)).
+  void shift_all_transpose(const double* in, double* out);
+
+ private:
+  int m_ny, m_K, m_r;
+  bool m_spectral;
+  std::vector<int> m_index_shift;          // cells per offset when not spectral
+  RowFFT m_fft;
+  std::vector<Complex> m_phase;            // (K, ny/2+1): e^{i kappa_q (k-r) ay}
+  FftBuffer<double> m_real;
+  FftBuffer<Complex> m_spectrum, m_work;
+};
+
+}  // namespace nnfield

@@ -1,0 +1,49 @@
+#pragma once
+// Correlators of a run already on disk (`nnfield correlate`; docs/correlators.md):
+// reads a network run (/trajectory/z, W, b) or a field run (/trajectory/phi, w),
+// selects output rows, and computes per row and over the selected rows the width,
+// structure, xi, depth, input and 2D correlators, plus time autocorrelations of the
+// layer means and of the loss. Returns named arrays; the caller writes them.
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "nnfield/io/provenance.hpp"
+
+namespace nnfield {
+
+// The run file cannot be used as asked: missing file or dataset, wrong shapes,
+// unknown field, times not in the run. The message names the file and dataset.
+class CorrelateInputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct CorrelateOptions {
+  std::string field = "phi";       // "phi" (neurons), "w" (weights, one field per offset), "b" (biases)
+  std::vector<double> times;       // rows at these times (nearest output time within 1e-9); empty: all
+  std::size_t every = 1;           // with no times: rows 0, every, 2 every, ...
+  bool connected = false;          // subtract each configuration's layer width mean
+  std::vector<std::string> correlators = {"width", "structure", "xi", "depth", "input", "2d"};
+  std::size_t max_output_bytes = std::size_t(2) << 30;  // refuse (CorrelateInputError) beyond this
+};
+
+struct NamedArray {
+  std::string name;  // "/correlators/width", ...
+  std::vector<std::size_t> shape;
+  std::vector<double> data;
+  std::string index_order, description;
+};
+
+struct CorrelateResult {
+  std::vector<NamedArray> arrays;
+  std::vector<std::pair<std::string, std::string>> attributes;  // root attributes to write
+  Provenance source;            // the run's model text, resolved configuration and seed
+  std::vector<std::string> notes;  // what was not computed and why (one line each)
+};
+
+// Throws CorrelateInputError for every problem with the run file or the options.
+CorrelateResult correlate_run(const std::string& run_file, const CorrelateOptions& options);
+
+}  // namespace nnfield

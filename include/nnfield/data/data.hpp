@@ -1,0 +1,97 @@
+#pragma once
+// The data boundary (SPEC section 2): where samples come from, and how they are
+// presented to the dynamics in time.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "nnfield/config/config.hpp"
+
+namespace nnfield {
+
+// S samples of width N, row-major (S, N).
+struct Samples {
+  int S = 0, N = 0;
+  std::vector<double> X, Y;
+  const double* x(int s) const { return X.data() + std::size_t(s) * N; }
+  const double* y(int s) const { return Y.data() + std::size_t(s) * N; }
+};
+
+// Builds the samples a model file asks for: a given or random pair, a data file,
+// a seeded teacher network, or i.i.d. random data. Throws ConfigError on bad data files.
+Samples make_samples(const ModelConfig& config);
+
+// The sequence of sample indices presented one after another ("sequential",
+// "shuffle": a fresh permutation every epoch, "random": with replacement).
+// O(1) memory however long the run: the j-th index is computed from (seed, j), with
+// the permutations of the last two epochs cached (a blend needs samples j and j+1).
+// Not thread-safe (the cache); one per run.
+class SampleOrder {
+ public:
+  SampleOrder(int S, const std::string& order, std::uint64_t seed);
+  int operator[](long j) const;
+
+ private:
+  enum class Kind { sequential, shuffle, random };
+  const std::vector<int>& permutation(long epoch) const;
+
+  int m_S;
+  Kind m_kind;
+  std::uint64_t m_seed;
+  mutable long m_epoch[2] = {-1, -1};
+  mutable std::vector<int> m_permutation[2];
+  mutable int m_next_slot = 0;
+};
+
+// X(t), Y(t) and their time derivatives for continuous-time dynamics.
+//   fixed:      sample 0 forever
+//   switch:     sample j on [j tau, (j+1) tau), piecewise constant (X' = 0 between switches)
+//   blend:      X = X_j + s(u) (X_{j+1} - X_j), u = t/tau - j, s = 10u^3 - 15u^4 + 6u^5,
+//               so X is C^2 in time and X' = s'(u)/tau (X_{j+1} - X_j) is available
+//   full_batch: all S samples at once (the loss is their mean)
+class DataStream {
+ public:
+  DataStream(Samples samples, const DataConfig& config, std::uint64_t seed);
+
+  int batch() const { return m_batch; }
+  int width() const { return m_samples.N; }
+  bool time_dependent() const { return m_presentation == "switch" || m_presentation == "blend"; }
+  const Samples& samples() const { return m_samples; }
+
+  // X, Y, Xdot, Ydot are (batch, N); Xdot/Ydot may be null. With `left_limit`, the
+  // data just before t (differs from the value at t only at a switch).
+  void at(double t, double* X, double* Y, double* Xdot, double* Ydot, bool left_limit = false) const;
+  // X'' and Y'' (the BBD forward sweep needs X''); zero except for blended data.
+  // With `left_limit` as in at().
+  void second_derivatives(double t, double* Xddot, double* Yddot, bool left_limit = false) const;
+  // Times in (t0, t1] where the data jump (switch) or lose smoothness (blend: C^2 only
+  // at segment boundaries): integrators stop there.
+  std::vector<double> breakpoints(double t0, double t1) const;
+
+ private:
+  struct Segment {
+    long j;    // segment index: the j-th presented sample
+    double u;  // position inside the segment, [0, 1]
+  };
+  Segment segment(double t, bool left_limit) const;
+
+  Samples m_samples;
+  std::string m_presentation;
+  double m_tau;
+  int m_batch;
+  SampleOrder m_order;  // presented sample of each segment
+};
+
+// Mini-batches for SGD: batch indices drawn in the configured order.
+class BatchSampler {
+ public:
+  BatchSampler(int S, int batch, const std::string& order, std::uint64_t seed);
+  const std::vector<int>& next();
+
+ private:
+  SampleOrder m_order;
+  std::vector<int> m_batch;
+  long m_drawn = 0;
+};
+
+}  // namespace nnfield

@@ -1,0 +1,58 @@
+#pragma once
+// Time integration of an OdeSystem with Boost.Odeint (src/dynamics/integrator.cpp is the only
+// file that names Odeint steppers). The loop stops exactly at observation times and
+// at data discontinuities, checks every accepted step for NaN/Inf, and reports
+// progress and interruption through callbacks.
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "nnfield/config/config.hpp"
+#include "nnfield/dynamics/ode_system.hpp"
+
+namespace nnfield {
+
+// The state stopped being finite; carries the time of the last good step.
+class NonFiniteState : public std::runtime_error {
+ public:
+  NonFiniteState(double bad, double good)
+      : std::runtime_error("state became NaN/Inf at t = " + std::to_string(bad) +
+                           " (last finite state at t = " + std::to_string(good) + ")"),
+        t_bad(bad), t_good(good) {}
+  double t_bad, t_good;
+};
+class IntegrationInterrupted : public std::runtime_error {
+ public:
+  explicit IntegrationInterrupted(double at) : std::runtime_error("interrupted"), t(at) {}
+  double t;
+};
+class StepSizeUnderflow : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct IntegrationStats {
+  long accepted = 0, rejected = 0;
+};
+
+struct IntegrationCallbacks {
+  std::function<void(const State&, double)> observe;  // at each observation time
+  std::function<void(double)> progress;               // now and then (~5 Hz)
+  std::function<bool()> should_stop;                  // polled every step
+};
+
+// Orders of the steppers (used by the order tests and docs).
+int stepper_order(const std::string& stepper);
+// The Boost version Odeint comes from ("1.74.0"), for provenance.
+std::string odeint_boost_version();
+
+// Integrate from t0 to the last observation time. `observe_times` is sorted and
+// starts at or after t0 (t0 itself is observed if listed); `breakpoints` are times
+// where the right-hand side jumps. Steps are counted into `running` as they are
+// taken (so observers can read the count), and returned for this call alone.
+IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::vector<double>& observe_times,
+                           const std::vector<double>& breakpoints, const IntegratorConfig& config,
+                           const IntegrationCallbacks& callbacks, IntegrationStats* running = nullptr);
+
+}  // namespace nnfield

@@ -1,0 +1,69 @@
+#pragma once
+// The stability check of the truncated theory (SPEC 4.3, 4.5; derivation in
+// docs/field-limit.md section 4).
+//
+// Linearise the layer map about the current fields and freeze its coefficients at one
+// link site: s_k = w_k sigma'(phi at the sending neuron of offset k-r), so that
+// sum_k s_k = g, the gain. Substitute dphi ~ exp(lambda x/ax + i kappa y). The width
+// shifts give the width symbol
+//     G(kappa) = sum_k s_k E(i (k-r) ay kappa),   E = exp (exact, Fourier-space shift)
+//                                                    or its Taylor sum to order p;
+// the depth operator becomes a polynomial of degree p in lambda,
+//     (i)  implicit forward form:  e_p(lambda)  - G = 0,
+//     (ii) backward-Taylor form:   G e_p(-lambda) - 1 = 0,
+// with e_p(z) = sum_{n=0}^p z^n/n!. The roots are the characteristic exponents per layer
+// spacing: a perturbation grows by exp(Re lambda) per layer. The exact lattice map has the
+// single root lambda = log G; every other root is spurious. The check is the largest Re
+// lambda over the sites of a layer and the grid's width wavenumbers kappa_q = 2 pi q/Ly,
+// q = 0..ny/2; physical growth is O(ax) (Re log g = ax c), so anything of order one is a
+// spurious mode of the truncation.
+#include <complex>
+#include <vector>
+
+#include "nnfield/data/continuum_data.hpp"
+
+namespace nnfield {
+
+// implicit_forward and backward_taylor: the two expansions above. midpoint: the field
+// solver's first-order depth ODE of order p (field_theory.hpp), one root, the log series
+// of G to order p. exact: the lattice map, lambda = log G.
+enum class TruncatedForm { implicit_forward, backward_taylor, midpoint, exact };
+enum class WidthShift { exact, taylor };
+
+// Above this max Re lambda (per layer spacing) the form is refused (SPEC 4.3: "warn above
+// ~0.05"; the physical root is ax c, measured 0.009 at p = 1, spurious roots are O(1)).
+inline constexpr double stability_threshold = 0.05;
+
+struct StabilitySettings {
+  int p = 1;  // order of the depth truncation; p = 0 has no depth dynamics (no roots)
+  TruncatedForm form = TruncatedForm::implicit_forward;
+  WidthShift width = WidthShift::exact;
+};
+
+// Roots lambda of the depth polynomial for a width symbol G (p roots; none for p = 0).
+std::vector<std::complex<double>> depth_symbol_roots(int p, TruncatedForm form, std::complex<double> G);
+
+// G(kappa) for the K coefficients s[0..2r] of one site.
+std::complex<double> width_symbol(const double* s, int r, double ay, double kappa, const StabilitySettings& settings);
+
+struct StabilityReport {
+  std::vector<double> max_growth;  // per layer: max Re lambda over sites and wavenumbers (-inf for p = 0)
+  double worst = 0.0;              // max over layers
+  int worst_layer = -1;            // row of max_growth
+  bool stable() const { return !(worst > stability_threshold); }
+};
+
+// Coefficients s (layers, n, K) row-major, the width lattice spacing ay (the shifts are
+// by whole lattice neighbours) and the wavenumbers of a width grid of ny points on [0, Ly).
+StabilityReport depth_stability(const std::vector<double>& s, int layers, int n, int r, double ay, double Ly, int ny,
+                                const StabilitySettings& settings);
+
+// The frozen coefficients of a network's bulk links m = 1..M-1, s_k[m,i] = W[m,i,k] sigma'(z^(m)_{i+k-r})
+// (the entries of the layer Jacobian: sum_k s_k is link_gain): (M-1, N, K).
+std::vector<double> link_coefficients(const NetworkShape& shape, Activation act, const double* W, const double* z);
+
+// The check for a sampled network over the wavenumbers of a width grid of ny points
+// (ny = N: the lattice's own, up to its Nyquist pi/ay). Row m-1 of max_growth is link m.
+StabilityReport depth_stability(const SampledNetwork& net, Activation act, int ny, const StabilitySettings& settings);
+
+}  // namespace nnfield

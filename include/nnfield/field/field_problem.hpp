@@ -1,0 +1,51 @@
+#pragma once
+// A field-solver problem from a model file ([network], [continuum], [field], [dynamics]):
+// the theory on its grid, the 1D boundary data, the initial parameters in BBD variables,
+// and the stability verdict (SPEC 4.3, 4.4). Shared by `nnfield run` on field models and
+// `nnfield compare`.
+#include <memory>
+#include <vector>
+
+#include "nnfield/config/config.hpp"
+#include "nnfield/data/continuum_data.hpp"
+#include "nnfield/field/field_dynamics.hpp"
+#include "nnfield/field/field_stability.hpp"
+#include "nnfield/field/field_theory.hpp"
+
+namespace nnfield {
+
+struct FieldProblem {
+  std::unique_ptr<FieldTheory> theory;
+  std::vector<double> X, Y, Z0;  // (ny) on the input line, the output line, and phi(Lx) at t = 0
+  std::vector<double> q0, v0;    // initial parameters and (damped) velocities
+  FieldStability stability;      // at t = 0 on the data's phi
+  double misfit_scale = 1.0;     // ax in the weakly nonlinear scaling, else 1: response = (Z - Z0)/scale
+  double initial_phi_error = 0.0;  // max |phi - phi_data| over the grid at t = 0 (refused above ax)
+};
+
+// The theory's settings from [field] (depth_substeps = 0: from the stability check).
+FieldSettings field_settings(const ModelConfig& config);
+
+// The automatic choices of [field] (docs/field-limit.md section 6), given the initial
+// parameters q0, input X and the data's phi on the lines:
+//   depth_substeps = 0: from settings.depth_substeps (the stability check's recommendation),
+//     doubled on a coarse grid (hx > 1.5 ax) while that cuts the initial max|phi - phi_data|
+//     by at least a quarter and it is above 0.05 ax;
+//   q = 0: degree 5; degree 7 instead (on grids of >= 17 depth lines) when 5 leaves that
+//     error above 0.05 ax and 7 (with its own substeps) cuts it by at least a quarter.
+// Returns the theory built with the chosen settings.
+std::unique_ptr<FieldTheory> theory_with_automatic_settings(const LatticeGeometry& lattice, Activation activation,
+                                                            Loss loss, FieldSettings settings, bool automatic_q,
+                                                            bool automatic_substeps, const std::vector<double>& q0,
+                                                            const std::vector<double>& X,
+                                                            const std::vector<double>& phi_data);
+
+// Throws ConfigError when the model cannot be run as a field theory, and when the stability
+// check refuses it (max Re lambda above stability_threshold), and when the grid is too coarse
+// for M (the field's phi at t = 0 misses the data's by more than ax), unless field.allow_unstable.
+FieldProblem make_field_problem(const ModelConfig& config);
+
+// The dynamics of [dynamics] (gradient_flow or damped; eta with its depth scaling).
+std::unique_ptr<FieldDynamics> make_field_dynamics(const ModelConfig& config, FieldProblem& problem);
+
+}  // namespace nnfield

@@ -1,0 +1,187 @@
+#pragma once
+// The field solver's mechanics (SPEC 4, 4.3, 4.4; docs/field-limit.md sections 6-8): a
+// discrete field theory on a depth x width grid whose parameters are the link fields,
+// with the loss computed by a forward depth sweep and its exact gradient by the
+// transposed (reverse) sweep. One mechanics core, three shift policies (FieldForm):
+//
+//   exact     the lattice shift: one layer map per depth step, hx = ax, hy = ay.
+//             phi(x + ax) = S(phi, x) is Eq. 1, so this *is* the discrete network.
+//   midpoint  the truncated theory of order p = 1, 2 as a depth ODE integrated by RK4
+//             (order 4 in hx) on a coarse grid, link fields interpolated in depth:
+//               p = 1 (transport)  phi_x = f(phi, x),                     f = (S - phi)/ax
+//               p = 2 (midpoint)   phi_x = f(psi1, x - ax/2),
+//                 psi1 = phi + (ax/4) f(phi, x) - (3ax/4) f(phi - (ax/2) f(phi, x), x - ax/2)
+//             p = 2 is the modified equation of the exact layer map, f - (ax/2)(f_phi f
+//             + f_x) + O(ax^2), written without derivatives (SPEC 4.3 (iii)): its ax-flow
+//             matches the map to O(ax^3), so the local error is O(ax^(p+1)), the global
+//             error O(ax^p). psi1 is phi(x - ax/2) on the trajectory to O(ax^3): the
+//             shorter psi0 = phi - (ax/2) f(phi, x) misses it by (3/8) ax^2 phi_xx, and as
+//             f_phiphi = S_phiphi/ax is O(1/ax) that put an O(ax) error into F_phi (the
+//             adjoint and the training dynamics converged at order 1; docs/field-limit.md
+//             section 8). Both are first order in depth: no spurious roots, no stiffness
+//             (linear symbol u and u - u^2/2 + 3u^3/8 per ax, u = G(kappa) - 1).
+//
+// where S(phi, x)(y) = sum_k w_k(x, y) sigma(phi(x, y + (k-r) ay)) + beta(x, y): the link
+// fields at the *sending* depth x (node a of the grid is the link leaving x_a), width
+// shifts exact (WidthShiftOperator). The input link (Eq. 1 with h^(0) = X) is exact in depth on
+// every grid: phi(ax, y) = sum_k w_in_k(y) X(y + (k-r) ay) + b_in(y) (the 1D input theory).
+// The loss is the 1D output theory on x = Lx: (1/ay) int dy l(phi(Lx, y), Y(y)), i.e.
+// ry sum_b l(Z_b, Y_b) with ry = hy/ay.
+//
+// Grid: neuron lines x_a = ax + a hx, a = 0..nx-1, hx = (Lx - ax)/(nx - 1), from the first
+// neuron line to the output line; nx - 1 = round((M - 1)/rx) depth intervals. Width
+// y_b = b hy, ny = N/ry.
+//
+// Parameters q (one flat vector, this order):
+//   w_in (ny, K), b_in (ny), w (nx, ny, K), beta (nx, ny)
+// Kinetic energy: sum_j mass_j q_j'^2 / 2, the quadrature of (1/(ax ay)) int int q'^2/2: a
+// node stands for mass = (hx/ax) omega_a ry lattice links, omega_a = the share of depth the
+// sweep gives node a (stage weights times interpolation weights; 1 in the bulk). Nodes
+// the sweep never reads have mass 0 and stay frozen (the exact form's last row).
+// With the loss gradient exact for this discrete theory, gradient flow and damped
+// dynamics of q conserve/balance the field theory's own energy exactly (SPEC 4).
+//
+// Not thread-safe: a FieldTheory owns its sweep workspace. Use one per thread.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "nnfield/core/activation.hpp"
+#include "nnfield/core/field_grid.hpp"
+#include "nnfield/core/loss.hpp"
+#include "nnfield/core/width_shift.hpp"
+
+namespace nnfield {
+
+enum class FieldForm { exact, midpoint };
+FieldForm field_form_from_name(const std::string& name);  // throws std::invalid_argument
+std::string field_form_name(FieldForm form);
+
+struct FieldSettings {
+  FieldForm form = FieldForm::midpoint;
+  int p = 1;               // midpoint: 1 (transport) or 2
+  int rx = 1, ry = 1;      // coarse graining: hx ~ rx ax, hy = ry ay
+  int q = 5;               // degree of the depth interpolation of the link fields (Lagrange on q+1 nodes)
+  int depth_substeps = 1;  // RK4 steps per depth interval
+};
+
+class FieldTheory {
+ public:
+  FieldTheory(const LatticeGeometry& lattice, Activation activation, Loss loss, const FieldSettings& settings);
+
+  const LatticeGeometry& lattice() const { return m_lattice; }
+  const FieldSettings& settings() const { return m_settings; }
+  Activation activation() const { return m_activation; }
+  Loss loss() const { return m_loss; }
+  int nx() const { return m_nx; }
+  int ny() const { return m_ny; }
+  int r() const { return m_lattice.shape.r; }
+  int K() const { return m_lattice.shape.K(); }
+  double ax() const { return m_lattice.ax(); }
+  double ay() const { return m_lattice.ay(); }
+  double hx() const { return m_hx; }
+  double hy() const { return m_lattice.Ly / m_ny; }
+  double x(int a) const { return ax() + a * m_hx; }  // neuron line a
+  double y(int b) const { return b * hy(); }
+
+  // Layout of q.
+  std::size_t num_params() const { return m_beta_offset + std::size_t(m_nx) * m_ny; }
+  std::size_t w_in_offset() const { return 0; }
+  std::size_t b_in_offset() const { return std::size_t(m_ny) * K(); }
+  std::size_t w_offset() const { return b_in_offset() + std::size_t(m_ny); }
+  std::size_t beta_offset() const { return m_beta_offset; }
+  // Kinetic-energy weight of every parameter (0: frozen).
+  const std::vector<double>& mass() const { return m_mass; }
+
+  // The loss of parameters q for input X (ny) and target Y (ny) on the grid's width
+  // nodes. phi, if given, receives the neurons on every line (nx, ny).
+  double loss(const double* q, const double* X, const double* Y, double* phi = nullptr);
+  // The loss and its exact gradient dL/dq (num_params). Optional outputs: phi (nx, ny)
+  // and the adjoint (nx, ny) = dl/dphi per lattice neuron (the discrete adjoint divided
+  // by ry: one width node carries ry neurons), the counterpart of backprop's dl/dz^(m).
+  double gradient(const double* q, const double* X, const double* Y, double* grad, double* phi = nullptr,
+                  double* adjoint = nullptr);
+  // The gain g = sum_k w_k sigma'(phi(x, y + (k-r) ay)) of the link leaving each line (nx, ny),
+  // given phi (nx, ny) from a sweep: the critical-regime report (SPEC 4.1, 4.2).
+  void gain(const double* q, const double* phi, double* g);
+  // The frozen coefficients s_k = w_k sigma'(phi(y + (k-r) ay)) per line: (nx, ny, K) (depth_stability.hpp).
+  std::vector<double> link_coefficients(const double* q, const double* phi);
+
+  // The tangent (forward-mode) sweep, data fixed: the neurons' velocities phi' on every line
+  // (nx, ny) for parameter velocities v (num_params) at q; phi (nx, ny) optionally.
+  void tangent(const double* q, const double* v, const double* X, double* phi_dot, double* phi = nullptr);
+  // The nodes whose link fields depth interval a (line a -> a+1) reads, ascending: {a} for the
+  // exact form, the interpolation stencils of its RK4 stages for the midpoint form.
+  const std::vector<int>& interval_nodes(int a) const { return m_interval_nodes[std::size_t(a)]; }
+  int max_interval_nodes() const;
+  // gradient() that also splits the power dL/dq . v by depth interval (field energy flow,
+  // field_energy_flow.hpp): exchange (nx-1, max_interval_nodes(), ny), entry [a, s, b] = the part
+  // of sum_{params of node interval_nodes(a)[s] at width b} (dL/dq) v that the reverse sweep
+  // collects in interval a (0 where s is past the interval's node list). Summed over the
+  // intervals it is the node's g.v. The adjoint here is raw: dL/dphi (nx, ny), not divided by ry.
+  double gradient_with_exchange(const double* q, const double* v, const double* X, const double* Y, double* grad,
+                                double* phi, double* raw_adjoint, double* exchange);
+
+  // Evaluations of the layer function S per sweep (cost accounting for benchmarks).
+  long layer_evaluations() const { return m_layer_evaluations; }
+
+ private:
+  // Link fields at one evaluation depth: w (ny, K) and beta (ny) as a weighted sum of nodes.
+  struct DepthSample {
+    std::vector<int> nodes;
+    std::vector<double> weights;
+  };
+  struct Stage {
+    DepthSample at;      // the link fields S is evaluated with
+    DepthSample behind;  // midpoint p = 2: at x - ax/2 (the outer evaluation)
+    double x = 0.0;
+  };
+  void build_stages();
+  DepthSample interpolation(double x) const;
+  void link_fields(const double* q, const DepthSample& s, double* w, double* beta) const;
+  void scatter_link_gradient(const DepthSample& s, const double* w_bar, const double* beta_bar, double* grad) const;
+  // f(phi) = (S - phi)/ax with the link fields (w, beta); keeps sigma(phi) shifted in m_shifted.
+  void layer_f(const double* phi, const double* w, const double* beta, double* f);
+  // Transpose of layer_f at phi: phi_bar += J^T f_bar, w_bar, beta_bar += (overwritten).
+  void layer_f_transpose(const double* phi, const double* w, const double* f_bar, double* phi_bar, double* w_bar,
+                         double* beta_bar);
+  // Tangent of layer_f: f_dot for phi_dot and link-field velocities (w_dot, beta_dot).
+  void layer_f_tangent(const double* phi, const double* w, const double* phi_dot, const double* w_dot,
+                       const double* beta_dot, double* f_dot);
+  void depth_rhs_tangent(const double* q, const double* v, int stage, const double* phi, const double* phi_dot,
+                         double* F, double* F_dot);
+  void input_layer(const double* q, const double* X, double* phi0);
+  double output_loss(const double* Z, const double* Y, double* Z_bar) const;
+  // The depth-ODE right-hand side F(phi) at stage j; stores what the transpose needs.
+  void depth_rhs(const double* q, int stage, const double* phi, double* F);
+  // p = 2: f1, psi0, F0, psi1 of the stage (link fields already in m_w/m_beta, m_w2/m_beta2).
+  void midpoint_state(const double* phi);
+  void depth_rhs_transpose(const double* q, int stage, const double* phi, const double* F_bar, double* phi_bar,
+                           double* grad);
+  double sweep(const double* q, const double* X, const double* Y, double* phi_nodes, bool keep_stages);
+
+  LatticeGeometry m_lattice;
+  Activation m_activation;
+  Loss m_loss;
+  FieldSettings m_settings;
+  int m_nx = 0, m_ny = 0;
+  double m_hx = 0.0;
+  std::size_t m_beta_offset = 0;
+  std::vector<double> m_mass;
+  WidthShiftOperator m_shift;
+  std::vector<Stage> m_stages;  // every RK4 stage of the sweep, in order (4 per substep)
+  std::vector<std::vector<int>> m_interval_nodes;  // per depth interval: the nodes its stages read
+  // gradient_with_exchange: the velocities to split the power with, and where to put it.
+  const double* m_exchange_v = nullptr;
+  double* m_exchange = nullptr;
+  void exchange_snapshot(int interval, const double* grad);
+  void exchange_collect(int interval, const double* grad);
+  std::vector<double> m_stage_state;  // (stages, ny): the state each stage's F is evaluated at
+  // Workspace (ny or (K, ny)).
+  std::vector<double> m_w, m_beta, m_w2, m_beta2, m_sig, m_dsig, m_shifted, m_tmp, m_tmp2, m_psi, m_f, m_k, m_y,
+      m_wbar, m_betabar, m_wbar2, m_betabar2, m_phibar, m_acc, m_kbar, m_psi1, m_f0, m_acc2;
+  std::vector<double> m_wd, m_wd2, m_betad, m_betad2, m_fd, m_psid, m_shifted_d, m_snapshot;  // tangent, exchange
+  long m_layer_evaluations = 0;
+};
+
+}  // namespace nnfield

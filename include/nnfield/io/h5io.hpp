@@ -1,0 +1,93 @@
+#pragma once
+// HDF5 input and output (SPEC section 6). src/io/h5io.cpp is the only file that
+// includes the HDF5 headers. Arrays are row-major in SPEC index order.
+#include <cstddef>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "nnfield/io/provenance.hpp"
+#include "nnfield/io/series_sink.hpp"
+#include "nnfield/core/shape.hpp"
+
+namespace nnfield {
+
+// Any HDF5 problem; the message names the file and the dataset or attribute.
+class H5Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Array {
+  std::vector<std::size_t> shape;
+  std::vector<double> data;  // row-major
+  std::size_t size() const { return data.size(); }
+};
+
+// ---- generic reading ------------------------------------------------------
+bool h5_has(const std::string& file, const std::string& dataset);
+Array h5_read(const std::string& file, const std::string& dataset);
+std::vector<long long> h5_read_int(const std::string& file, const std::string& dataset);
+// Attribute of a group or dataset (`object` = "/" for the file root). Strings only.
+std::string h5_read_string_attribute(const std::string& file, const std::string& object,
+                                     const std::string& attribute);
+double h5_read_double_attribute(const std::string& file, const std::string& object,
+                                const std::string& attribute);
+
+// ---- the fixed input formats ---------------------------------------------
+// Initial state: /W (M,N,K), /b (M,N), optional /Wdot (M,N,K), /bdot (M,N) (both or neither).
+struct InitialState {
+  std::vector<double> W, b, Wdot, bdot;  // Wdot/bdot empty when absent
+};
+InitialState read_initial_state(const std::string& file, const NetworkShape& shape);
+void write_initial_state(const std::string& file, const NetworkShape& shape, const InitialState& s);
+
+// Data: /X (S,N), /Y (S,N).
+struct DataFile {
+  int S = 0, N = 0;
+  std::vector<double> X, Y;  // (S, N) each
+};
+DataFile read_data_file(const std::string& file, int expected_N);
+void write_data_file(const std::string& file, const DataFile& d);
+
+// ---- run output -----------------------------------------------------------
+// A run file: extensible chunked time series appended row by row and flushed as
+// the run goes, so an interrupted run leaves a readable file. The root attribute
+// "status" is "running" while open and "complete", "interrupted" or
+// "failed: <reason>" once closed.
+class RunWriter final : public SeriesSink {
+ public:
+  // Refuses (H5Error) to overwrite an existing file unless `force`.
+  RunWriter(const std::string& path, bool force, const Provenance& provenance);
+  ~RunWriter();  // closes; status "interrupted" if finish() was not called
+  RunWriter(const RunWriter&) = delete;
+  RunWriter& operator=(const RunWriter&) = delete;
+
+  // Declare a time series "/group/name" whose rows have `row_shape`; the dataset is
+  // (T, row_shape...). `index_order` is the attribute naming its axes, e.g. "T,M,N,K".
+  // Returns a handle for append().
+  int add_series(const std::string& name, const std::vector<std::size_t>& row_shape,
+                 const std::string& index_order, const std::string& description) override;
+  void append(int series, const double* row) override;
+  std::size_t rows(int series) const override;
+
+  // A fixed (non-time-series) dataset, e.g. /grid/x.
+  void write_array(const std::string& name, const std::vector<std::size_t>& shape,
+                   const double* data, const std::string& index_order,
+                   const std::string& description) override;
+  void set_root_attribute(const std::string& name, const std::string& value) override;
+  void set_root_attribute(const std::string& name, double value) override;
+
+  void flush() override;
+  // Close with the given final status ("complete", "interrupted", "failed: ...").
+  void finish(const std::string& status) override;
+  const std::string& path() const { return m_path; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+  std::string m_path;
+};
+
+}  // namespace nnfield

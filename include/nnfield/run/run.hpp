@@ -1,0 +1,38 @@
+#pragma once
+// A run: model file -> network + data + initial state -> dynamics -> integrator ->
+// observers -> run file. The CLI's `nnfield run` and the Python module call this.
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "nnfield/config/config.hpp"
+#include "nnfield/io/series_sink.hpp"
+#include "nnfield/dynamics/training_dynamics.hpp"
+
+namespace nnfield {
+
+struct RunOptions {
+  std::string output_path;                     // HDF5 run file; empty: keep the run in memory
+  bool force = false;                          // overwrite an existing output file
+  std::string progress = "auto";               // "auto" | "tty" | "plain" | "off"
+  std::string command_line;                    // recorded as provenance
+  const std::atomic<bool>* stop = nullptr;     // set (e.g. by SIGINT) to stop cleanly
+};
+
+enum class RunStatus { complete, interrupted, blew_up };
+
+struct RunResult {
+  RunStatus status = RunStatus::complete;
+  std::string message;     // one line: what happened
+  double t_last = 0.0;     // time of the last row written
+  long rows = 0;
+  long steps = 0;          // integrator or SGD steps
+  double final_loss = 0.0;
+  EnergyParts final_energy;
+  std::shared_ptr<MemoryRun> memory;  // the run's datasets when output_path was empty
+};
+
+// Throws ConfigError (bad model inputs such as a data file) and H5Error (output).
+RunResult run_model(const ModelConfig& config, const RunOptions& options);
+
+}  // namespace nnfield

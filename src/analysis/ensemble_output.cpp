@@ -1,0 +1,89 @@
+// The ensemble file layout (docs/long-range-order.md, "Ensembles"): per-seed summaries
+// under /seeds, ensemble means under the names the runs use, errors beside them.
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "nnfield/analysis/ensemble.hpp"
+
+namespace nnfield {
+
+namespace {
+
+double status_code(RunStatus s) {
+  switch (s) {
+    case RunStatus::complete: return 0;
+    case RunStatus::interrupted: return 1;
+    case RunStatus::blew_up: return 2;
+  }
+  return -1;
+}
+
+template <class F>
+void per_seed(SeriesSink& sink, const EnsembleResult& r, const std::string& name, F&& get,
+              const std::string& description) {
+  std::vector<double> v;
+  for (const SeedSummary& s : r.seeds) v.push_back(get(s));
+  sink.write_array(name, {v.size()}, v.data(), "S", description);
+}
+
+}  // namespace
+
+void write_ensemble(const EnsembleResult& r, const ModelConfig& config, SeriesSink& sink) {
+  const NetworkShape& shape = config.network.shape;
+  sink.set_root_attribute("kind", "ensemble");
+  sink.set_root_attribute("M", double(shape.M));
+  sink.set_root_attribute("N", double(shape.N));
+  sink.set_root_attribute("r", double(shape.r));
+  sink.set_root_attribute("K", double(shape.K()));
+  sink.set_root_attribute("activation", activation_name(config.network.activation));
+  sink.set_root_attribute("dynamics", config.dynamics.kind);
+  sink.set_root_attribute("seeds_run", double(r.seeds.size()));
+  sink.set_root_attribute("seeds_averaged", double(r.included.size()));
+  sink.set_root_attribute("error_method", error_method_name(r.errors.method));
+  if (r.errors.method == ErrorMethod::bootstrap) {
+    sink.set_root_attribute("bootstrap_resamples", double(r.errors.resamples));
+    sink.set_root_attribute("bootstrap_seed", std::to_string(r.errors.seed));
+  }
+  std::string notes;
+  for (const std::string& n : r.notes) notes += n + "\n";
+  sink.set_root_attribute("notes", notes);
+
+  per_seed(sink, r, "/seeds/seed", [](const SeedSummary& s) { return double(s.seed); },
+           "master seed of each realisation (initialisation, data, data order)");
+  per_seed(sink, r, "/seeds/status", [](const SeedSummary& s) { return status_code(s.status); },
+           "0 complete (averaged), 1 interrupted, 2 blew up (both excluded from the means)");
+  per_seed(sink, r, "/seeds/final_loss", [](const SeedSummary& s) { return s.final_loss; },
+           "loss of the presented data at the last output row");
+  per_seed(sink, r, "/seeds/final_train_loss", [](const SeedSummary& s) { return s.final_train_loss; },
+           "training-set loss at the last output row");
+  per_seed(sink, r, "/seeds/final_energy", [](const SeedSummary& s) { return s.final_energy; },
+           "total energy at the last output row");
+  per_seed(sink, r, "/seeds/t_last", [](const SeedSummary& s) { return s.t_last; }, "time of the last output row");
+  per_seed(sink, r, "/seeds/steps", [](const SeedSummary& s) { return double(s.steps); }, "integrator or SGD steps");
+  std::string messages;
+  for (const SeedSummary& s : r.seeds) messages += std::to_string(s.seed) + ": " + s.message + "\n";
+  sink.set_root_attribute("seed_messages", messages);
+
+  const std::size_t M = std::size_t(shape.M);
+  std::vector<double> xi;
+  for (const SeedSummary& s : r.seeds)
+    for (std::size_t m = 0; m < M; ++m)
+      xi.push_back(m < s.xi_y.size() ? s.xi_y[m] : std::numeric_limits<double>::quiet_NaN());
+  sink.write_array("/seeds/xi_y", {r.seeds.size(), M}, xi.data(), "S,M",
+                   "second-moment width correlation length of the final-time neurons z^(m) per layer "
+                   "(full structure factor of one configuration; NaN where undefined)");
+
+  if (!r.time.empty())
+    sink.write_array("/trajectory/time", {r.time.size()}, r.time.data(), "T", "output times (same for every seed)");
+  if (!r.correlator_time.empty())
+    sink.write_array("/correlators/time", {r.correlator_time.size()}, r.correlator_time.data(), "T",
+                     "times of the correlator rows");
+  for (const EnsembleDataset& d : r.datasets) {
+    sink.write_array(d.name, d.shape, d.mean.data(), d.index_order, d.description);
+    sink.write_array(d.name + "_error", d.shape, d.error.data(), d.index_order,
+                     error_method_name(r.errors.method) + " error of the ensemble mean " + d.name);
+  }
+}
+
+}  // namespace nnfield

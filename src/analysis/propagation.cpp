@@ -1,0 +1,208 @@
+// Sampling for the long-range-order measurement (include/nnfield/analysis/propagation.hpp): random
+// networks on worker threads, each network's numbers from its own seed; the analysis of
+// the sums lives in propagation_analysis.cpp.
+#include "nnfield/analysis/propagation.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "nnfield/core/network.hpp"
+#include "nnfield/numerics/rng.hpp"
+#include "analysis/propagation_analysis.hpp"
+
+namespace nnfield {
+
+FixedPointMethod fixed_point_method_from_name(const std::string& name) {
+  if (name == "auto" || name == "automatic") return FixedPointMethod::automatic;
+  if (name == "one") return FixedPointMethod::one;
+  if (name == "fitted" || name == "fit") return FixedPointMethod::fitted;
+  if (name == "mean_field" || name == "mean-field") return FixedPointMethod::mean_field;
+  throw std::invalid_argument("unknown c* method '" + name + "' (valid: auto, one, fitted, mean_field)");
+}
+
+std::string fixed_point_method_name(FixedPointMethod method) {
+  switch (method) {
+    case FixedPointMethod::automatic: return "auto";
+    case FixedPointMethod::one: return "one";
+    case FixedPointMethod::fitted: return "fitted";
+    case FixedPointMethod::mean_field: return "mean_field";
+  }
+  return "?";
+}
+
+void tangent_forward(const NetworkShape& shape, Activation activation, const double* W, const double* b,
+                     const double* X, const double* U, double* z, double* t) {
+  const int M = shape.M, N = shape.N, r = shape.r, K = shape.K();
+  std::vector<double> h(X, X + N), g(U, U + N), dsigma(std::size_t(N), 0.0);
+  for (int m = 0; m < M; ++m) {
+    double* zm = z + std::size_t(m) * std::size_t(N);
+    double* tm = t + std::size_t(m) * std::size_t(N);
+    for (int i = 0; i < N; ++i) {
+      const double* w = W + shape.w_index(m, i, 0);
+      double zi = b[shape.b_index(m, i)], ti = 0.0;
+      for (int k = 0; k < K; ++k) {
+        const std::size_t j = std::size_t(shape.wrap(i + k - r));
+        zi += w[k] * h[j];
+        ti += w[k] * g[j];
+      }
+      zm[i] = zi;
+      tm[i] = ti;
+    }
+    if (m + 1 < M) {
+      // h^(m+1) = sigma(z^(m+1)), and its tangent sigma'(z) t.
+      sigma_and_d1(activation, zm, h.data(), dsigma.data(), std::size_t(N));
+      for (int i = 0; i < N; ++i) g[std::size_t(i)] = dsigma[std::size_t(i)] * tm[i];
+    }
+  }
+}
+
+namespace {
+
+// One network's random numbers, drawn in a fixed order from its own stream, in units
+// (scaled by sigma_w / sqrt(K) and sigma_b per scan point).
+struct NetworkDraw {
+  std::vector<double> W, b;         // unit normals (M,N,K), (M,N)
+  std::vector<double> X;            // (2P, N): X1_p, X2_p interleaved (sample 2p, 2p+1)
+  std::vector<double> U;            // (P, N) tangent directions
+};
+
+NetworkDraw draw_network(const NetworkShape& shape, const PropagationOptions& o, int index) {
+  Rng rng(derive_seed(o.seed, "propagate/network/" + std::to_string(index)));
+  NetworkDraw d;
+  d.W.resize(shape.num_weights());
+  d.b.resize(shape.num_biases());
+  for (double& v : d.W) v = rng.normal();
+  for (double& v : d.b) v = rng.normal();
+  const int N = shape.N, P = o.pairs;
+  const double s = std::sqrt(o.q0), c0 = o.c0, s0 = std::sqrt(std::max(0.0, 1.0 - o.c0 * o.c0));
+  d.X.resize(std::size_t(2 * P) * std::size_t(N));
+  d.U.resize(std::size_t(P) * std::size_t(N));
+  for (int p = 0; p < P; ++p) {
+    double* x1 = d.X.data() + std::size_t(2 * p) * std::size_t(N);
+    double* x2 = x1 + N;
+    for (int i = 0; i < N; ++i) {
+      const double a = rng.normal(), a2 = rng.normal();
+      x1[i] = s * a;
+      x2[i] = s * (c0 * a + s0 * a2);
+    }
+    for (int i = 0; i < N; ++i) d.U[std::size_t(p) * std::size_t(N) + std::size_t(i)] = rng.normal();
+  }
+  return d;
+}
+
+// The per-layer sums of one network at one sigma_w (layout: propagation_analysis.hpp).
+void measure_network(const NetworkShape& shape, Activation activation, const NetworkDraw& d, double sigma_w,
+                     double sigma_b, int P, Network& network, std::vector<double>& W, std::vector<double>& b,
+                     std::vector<double>& z, std::vector<double>& t, double* sums) {
+  using namespace detail;
+  const int M = shape.M, N = shape.N;
+  const double ws = sigma_w / std::sqrt(double(shape.K()));
+  for (std::size_t k = 0; k < W.size(); ++k) W[k] = ws * d.W[k];
+  for (std::size_t k = 0; k < b.size(); ++k) b[k] = sigma_b * d.b[k];
+  network.forward(W.data(), b.data(), d.X.data(), 2 * P);
+  std::fill(sums, sums + std::size_t(M) * kPropagationSums, 0.0);
+  for (int m = 1; m <= M; ++m) {
+    double* s = sums + std::size_t(m - 1) * kPropagationSums;
+    for (int p = 0; p < P; ++p)
+      for (int i = 0; i < N; ++i) {
+        const double z1 = network.z(m, 2 * p, i), z2 = network.z(m, 2 * p + 1, i);
+        s[kQ11] += z1 * z1;
+        s[kQ22] += z2 * z2;
+        s[kQ12] += z1 * z2;
+        s[kQdd] += (z1 - z2) * (z1 - z2);
+        s[kQds] += (z1 - z2) * (z1 + z2);
+      }
+  }
+  for (int p = 0; p < P; ++p) {
+    tangent_forward(shape, activation, W.data(), b.data(), d.X.data() + std::size_t(2 * p) * std::size_t(N),
+                    d.U.data() + std::size_t(p) * std::size_t(N), z.data(), t.data());
+    for (int m = 0; m < M; ++m)
+      for (int i = 0; i < N; ++i) {
+        const double v = t[std::size_t(m) * std::size_t(N) + std::size_t(i)];
+        sums[std::size_t(m) * kPropagationSums + kTT] += v * v;
+      }
+  }
+  const double norm = 1.0 / (double(P) * double(N));
+  for (std::size_t k = 0; k < std::size_t(M) * kPropagationSums; ++k) sums[k] *= norm;
+}
+
+}  // namespace
+
+PropagationScan propagate(const NetworkShape& shape, Activation activation, const std::vector<double>& sigma_w,
+                          double sigma_b, const PropagationOptions& options,
+                          const std::function<void(int done)>& progress) {
+  using namespace detail;
+  if (shape.M < 1 || shape.N < 1 || shape.r < 0 || shape.K() > shape.N)
+    throw std::invalid_argument("propagate: bad network shape");
+  if (options.networks < 2) throw std::invalid_argument("propagate: need at least 2 networks for errors");
+  if (options.pairs < 1) throw std::invalid_argument("propagate: need at least 1 input pair per network");
+  if (!(options.c0 >= -1.0 && options.c0 <= 1.0)) throw std::invalid_argument("propagate: c0 must lie in [-1, 1]");
+  if (!(options.q0 > 0.0)) throw std::invalid_argument("propagate: q0 must be positive");
+  if (sigma_w.empty()) throw std::invalid_argument("propagate: no sigma_w given");
+
+  const int M = shape.M, networks = options.networks, S = int(sigma_w.size());
+  const std::size_t row = std::size_t(M) * kPropagationSums;
+  std::vector<std::vector<double>> samples(std::size_t(S), std::vector<double>(std::size_t(networks) * row));
+
+  unsigned threads = options.threads > 0 ? unsigned(options.threads) : std::thread::hardware_concurrency();
+  threads = std::max(1u, std::min(threads, unsigned(networks)));
+  std::atomic<int> next{0};
+  std::mutex progress_mutex;
+  int done = 0;
+  std::exception_ptr failure;
+  const auto worker = [&]() {
+    try {
+      Network network(shape, activation, Loss::mse);
+      std::vector<double> W(shape.num_weights()), b(shape.num_biases()), z(shape.num_biases()), t(shape.num_biases());
+      for (int n = next++; n < networks; n = next++) {
+        if (options.stop && options.stop->load()) throw PropagationInterrupted();
+        const NetworkDraw d = draw_network(shape, options, n);
+        for (int s = 0; s < S; ++s)
+          measure_network(shape, activation, d, sigma_w[std::size_t(s)], sigma_b, options.pairs, network, W, b, z, t,
+                          samples[std::size_t(s)].data() + std::size_t(n) * row);
+        std::lock_guard<std::mutex> lock(progress_mutex);
+        ++done;
+        if (progress) progress(done);
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      if (!failure) failure = std::current_exception();
+      next = networks;  // the other workers stop at their next network
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned k = 0; k < threads; ++k) pool.emplace_back(worker);
+  for (auto& th : pool) th.join();
+  if (failure) std::rethrow_exception(failure);
+
+  PropagationScan scan;
+  scan.shape = shape;
+  scan.activation = activation;
+  scan.options = options;
+  // The scan points are analysed independently (jackknife fits, mean field): in parallel too.
+  scan.points.resize(std::size_t(S));
+  std::atomic<int> next_point{0};
+  const auto analyst = [&]() {
+    try {
+      for (int s = next_point++; s < S; s = next_point++)
+        scan.points[std::size_t(s)] = analyse_propagation(samples[std::size_t(s)], networks, M,
+                                                          sigma_w[std::size_t(s)], sigma_b, activation, options);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      if (!failure) failure = std::current_exception();
+      next_point = S;
+    }
+  };
+  pool.clear();
+  for (unsigned k = 0; k < std::min(threads, unsigned(S)); ++k) pool.emplace_back(analyst);
+  for (auto& th : pool) th.join();
+  if (failure) std::rethrow_exception(failure);
+  if (S >= 2) scan.transition = estimate_transition(samples, scan.points, networks, M, activation, options);
+  return scan;
+}
+
+}  // namespace nnfield

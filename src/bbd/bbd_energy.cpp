@@ -1,0 +1,152 @@
+#include "nnfield/bbd/bbd_energy.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace nnfield {
+
+namespace {
+// Shares of a link layer's energy for its receiving and sending sites.
+double receiving_share(int link_layer) { return link_layer == 0 ? 1.0 : 0.5; }
+double sending_share(int link_layer) { return link_layer == 0 ? 0.0 : 0.5; }
+}  // namespace
+
+EnergyFlow::EnergyFlow(NetworkShape shape, Loss loss) : m_shape(shape), m_loss(loss) {
+  const std::size_t sites = shape.num_biases();
+  for (auto* v : {&m_density, &m_decay, &m_rate, &m_residual, &m_scale}) v->assign(sites, 0.0);
+  m_current.assign(shape.num_weights(), 0.0);
+  m_boundary_out.assign(std::size_t(shape.N), 0.0);
+  m_layer.assign(std::size_t(shape.M), 0.0);
+}
+
+void EnergyFlow::integral_rate(const BbdKinematics& k, double* dI) const {
+  const NetworkShape& s = m_shape;
+  const int N = s.N, K = s.K(), r = s.r;
+  for (int m = 1; m < s.M; ++m)  // senders in layer m, links of layer m
+    for (int i = 0; i < N; ++i) {
+      double acc = 0.0;
+      for (int kk = 0; kk < K; ++kk) {
+        const int a = s.wrap(i - kk + r);  // receiver whose in-link kk comes from i
+        acc += k.u[s.w_index(m, a, kk)] * k.Udd[s.b_index(m, a)];
+      }
+      dI[std::size_t(m - 1) * N + i] = sending_share(m) * acc;
+    }
+}
+
+void EnergyFlow::integral_jump(const BbdKinematics& before, const BbdKinematics& after, double* I) const {
+  const NetworkShape& s = m_shape;
+  const int N = s.N, K = s.K(), r = s.r;
+  for (int m = 1; m < s.M; ++m)
+    for (int i = 0; i < N; ++i) {
+      double acc = 0.0;
+      for (int kk = 0; kk < K; ++kk) {
+        const int a = s.wrap(i - kk + r);
+        const std::size_t w = s.w_index(m, a, kk), ba = s.b_index(m, a);
+        acc += 0.5 * (before.u[w] + after.u[w]) * (after.Ud[ba] - before.Ud[ba]);
+      }
+      I[std::size_t(m - 1) * N + i] += sending_share(m) * acc;
+    }
+}
+
+double EnergyFlow::time_integral_constant(const BbdKinematics& k) const {
+  double c = 0.0;
+  for (int m = 1; m < m_shape.M; ++m)
+    for (int a = 0; a < m_shape.N; ++a) {
+      const double U = k.Ud[m_shape.b_index(m, a)];
+      c -= 0.25 * U * U;
+    }
+  return c;
+}
+
+void EnergyFlow::evaluate(const BbdKinematics& k, const double* W, const double* Wd, const double* Wdd,
+                          const double* Y, const double* Yd, const double* I, double gamma) {
+  const NetworkShape& s = m_shape;
+  const int M = s.M, N = s.N, K = s.K(), r = s.r;
+
+  // Link currents into every site: J (Eq. 22) for m >= 2, K_in (Eq. 27) for m = 1.
+  for (int m = 1; m <= M; ++m) {
+    const int ml = m - 1;  // link layer feeding site layer m
+    for (int i = 0; i < N; ++i) {
+      const double zd = k.layer(k.zd, m, i), zdd = k.layer(k.zdd, m, i);
+      const double Udd = k.Udd[s.b_index(ml, i)];
+      for (int kk = 0; kk < K; ++kk) {
+        const std::size_t w = s.w_index(ml, i, kk);
+        const double hd_j = k.layer(k.hd, ml, s.wrap(i + kk - r));
+        m_current[w] = ml == 0 ? -(zdd - Udd) * W[w] * hd_j
+                               : 0.5 * (zd * k.ud[w] - (zdd - Udd) * W[w] * hd_j);
+      }
+    }
+  }
+
+  std::fill(m_layer.begin(), m_layer.end(), 0.0);
+  for (int m = 1; m <= M; ++m) {
+    const int in = m - 1, out = m;  // link layers into and out of site layer m
+    const double sr = receiving_share(in), ss = sending_share(out);
+    for (int i = 0; i < N; ++i) {
+      const std::size_t site = s.b_index(m - 1, i);
+      const double zd = k.layer(k.zd, m, i), zdd = k.layer(k.zdd, m, i);
+      double e = 0.5 * zd * zd, rate = zd * zdd;
+      double balance_terms = std::fabs(rate);
+
+      // In-links (receiving side): 1/2 W'^2 - z' U' + 1/2 U'^2, share s_r.
+      const std::size_t bi = s.b_index(in, i);
+      const double Ud = k.Ud[bi], Udd = k.Udd[bi], bd_in = k.bd[bi];
+      double wd2 = 0.0, wdwdd = 0.0, pw_in = 0.0, j_in = 0.0;
+      for (int kk = 0; kk < K; ++kk) {
+        const std::size_t w = s.w_index(in, i, kk);
+        const double h_j = k.layer(k.h, in, s.wrap(i + kk - r));
+        wd2 += Wd[w] * Wd[w];
+        wdwdd += Wd[w] * Wdd[w];
+        pw_in += (Wd[w] - bd_in * h_j) * Wd[w];
+        j_in += m_current[w];
+        balance_terms = std::max(balance_terms, std::fabs(m_current[w]));
+      }
+      e += sr * (0.5 * wd2 - zd * Ud + 0.5 * Ud * Ud);
+      rate += sr * (wdwdd - zdd * Ud - zd * Udd + Ud * Udd);
+      double D = sr * pw_in;
+      double pz = bd_in;
+
+      // Out-links (sending side): 1/2 W'^2 - z'^(m+1)_a u_{a,k}, share s_s, plus I.
+      double j_out = 0.0;
+      if (m < M) {
+        double pw_out = 0.0, e_out = 0.0, rate_out = 0.0, dI = 0.0;
+        const double dsig = k.layer(k.dsigma, m, i);
+        for (int kk = 0; kk < K; ++kk) {
+          const int a = s.wrap(i - kk + r);
+          const std::size_t w = s.w_index(out, a, kk), ba = s.b_index(out, a);
+          const double zd_a = k.layer(k.zd, m + 1, a), zdd_a = k.layer(k.zdd, m + 1, a);
+          e_out += 0.5 * Wd[w] * Wd[w] - zd_a * k.u[w];
+          rate_out += Wd[w] * Wdd[w] - zdd_a * k.u[w] - zd_a * k.ud[w];
+          pw_out += (Wd[w] - k.bd[ba] * k.h[std::size_t(m) * N + i]) * Wd[w];
+          pz -= k.bd[ba] * W[w] * dsig;
+          dI += k.u[w] * k.Udd[ba];
+          j_out += m_current[w];
+          balance_terms = std::max(balance_terms, std::fabs(m_current[w]));
+        }
+        e += ss * e_out + (I ? I[std::size_t(m - 1) * N + i] : 0.0);
+        rate += ss * rate_out + ss * dI;
+        D += ss * pw_out;
+      }
+      D += pz * zd;
+
+      // Output sites: the loss and the boundary current K_out = -(dl/dY) Y'.
+      double k_out = 0.0;
+      if (m == M) {
+        const double Z = k.layer(k.z, M, i);
+        e += loss_value(m_loss, Z, Y[i]);
+        rate += loss_dZ(m_loss, Z, Y[i]) * zd + (Yd ? loss_dY(m_loss, Z, Y[i]) * Yd[i] : 0.0);
+        k_out = Yd ? -loss_dY(m_loss, Z, Y[i]) * Yd[i] : 0.0;
+        m_boundary_out[std::size_t(i)] = k_out;
+      }
+
+      m_density[site] = e;
+      m_decay[site] = D;
+      m_rate[site] = rate;
+      m_residual[site] = rate - (-gamma * D + j_in - j_out - k_out);
+      m_scale[site] = std::max({balance_terms, std::fabs(gamma * D), std::fabs(k_out)});
+      m_layer[std::size_t(m - 1)] += e;
+    }
+  }
+}
+
+}  // namespace nnfield

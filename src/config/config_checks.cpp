@@ -1,0 +1,267 @@
+// The rules a value must satisfy after its type is right: a key's own rules (range,
+// choices; declared in the schema table) and rules across keys, which need the whole
+// resolved configuration.
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "config/config_schema.hpp"
+#include "nnfield/config/continuum_config.hpp"
+
+namespace nnfield::detail {
+namespace {
+
+// --- a key's own rules -------------------------------------------------------------
+
+template <class Root>
+std::optional<ValueProblem> bounds_problem(const KeySpec<Root>& k, const std::string& name,
+                                           double x, const std::string& shown) {
+  if (k.lower && (k.lower->open ? !(x > k.lower->value) : !(x >= k.lower->value))) {
+    return ValueProblem{-1, name + " = " + shown + " must be " + (k.lower->open ? "> " : ">= ") +
+                                number_text(k.lower->value)};
+  }
+  if (k.upper && (k.upper->open ? !(x < k.upper->value) : !(x <= k.upper->value))) {
+    return ValueProblem{-1, name + " = " + shown + " must be " + (k.upper->open ? "< " : "<= ") +
+                                number_text(k.upper->value)};
+  }
+  return std::nullopt;
+}
+
+template <class Root>
+std::optional<ValueProblem> choice_problem(const KeySpec<Root>& k, const std::string& name,
+                                           const std::string& s) {
+  if (k.choices.empty() || std::find(k.choices.begin(), k.choices.end(), s) != k.choices.end()) {
+    return std::nullopt;
+  }
+  return ValueProblem{-1, name + " = " + toml_quote(s) + " is not a valid choice; expected one of " +
+                              quoted_list(k.choices)};
+}
+
+template <class Root>
+std::optional<ValueProblem> value_problem_impl(const KeySpec<Root>& k, const std::string& name, const Value& v) {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) {
+    const std::string shown = std::to_string(*i);
+    if (auto p = bounds_problem(k, name, double(*i), shown)) return p;
+    if (*i < k.int_lo || *i > k.int_hi) {
+      return ValueProblem{-1, name + " = " + shown + " is out of range [" + std::to_string(k.int_lo) +
+                                  ", " + std::to_string(k.int_hi) + "]"};
+    }
+  } else if (const auto* d = std::get_if<double>(&v)) {
+    const std::string shown = toml_literal(v);
+    if (!std::isfinite(*d)) return ValueProblem{-1, name + " = " + shown + " must be a finite number"};
+    return bounds_problem(k, name, *d, shown);
+  } else if (const auto* s = std::get_if<std::string>(&v)) {
+    return choice_problem(k, name, *s);
+  } else if (const auto* a = std::get_if<std::vector<std::string>>(&v)) {
+    for (std::size_t j = 0; j < a->size(); ++j) {
+      if (auto p = choice_problem(k, name + "[" + std::to_string(j) + "]", (*a)[j])) {
+        p->index = int(j);
+        return p;
+      }
+    }
+  } else if (const auto* f = std::get_if<std::vector<double>>(&v)) {
+    for (std::size_t j = 0; j < f->size(); ++j) {
+      if (!std::isfinite((*f)[j])) {
+        return ValueProblem{int(j), name + "[" + std::to_string(j) + "] = " +
+                                        toml_literal(Value{(*f)[j]}) + " must be a finite number"};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// --- rules across keys -----------------------------------------------------------
+
+std::string str(double v) { return toml_literal(Value{v}); }
+std::string str(const std::string& s) { return toml_quote(s); }
+
+// The width is periodic: a window of K = 2r+1 > N neighbours would wrap round and
+// take some neuron twice, so r < N/2 (K <= N) is the largest radius that makes sense.
+void check_radius(std::vector<Violation>& out, const std::string& key, int r, int N) {
+  if (2 * r >= N) {
+    out.push_back({key, {"network.N"},
+                   key + " = " + std::to_string(r) + " must satisfy r < N/2 (N = " +
+                       std::to_string(N) + ")"});
+  }
+}
+
+void check_smooth(std::vector<Violation>& out, const std::string& prefix,
+                  const SmoothFieldConfig& s, int r) {
+  const std::size_t K = std::size_t(2 * r + 1);
+  if (!s.w_mean.empty() && s.w_mean.size() != K) {
+    out.push_back({prefix + ".w_mean", {"network.r"},
+                   prefix + ".w_mean has " + std::to_string(s.w_mean.size()) +
+                       " entries, expected K = 2r+1 = " + std::to_string(K) + " (r = " +
+                       std::to_string(r) + ") or none"});
+  }
+  for (std::size_t i = 0; i < s.modes.size(); ++i) {
+    const std::string key = prefix + ".modes[" + std::to_string(i) + "].offset";
+    if (std::abs(s.modes[i].offset) > r) {
+      out.push_back({key, {"network.r"},
+                     key + " = " + std::to_string(s.modes[i].offset) +
+                         " must satisfy |offset| <= r (r = " + std::to_string(r) + ")"});
+    }
+  }
+}
+
+void check_length(std::vector<Violation>& out, const std::string& key,
+                  const std::vector<double>& v, int N) {
+  if (!v.empty() && v.size() != std::size_t(N)) {
+    out.push_back({key, {"network.N"},
+                   key + " has " + std::to_string(v.size()) + " entries, expected N = " +
+                       std::to_string(N) + " or none"});
+  }
+}
+
+void check_symplectic(std::vector<Violation>& out, const ModelConfig& c) {
+  // A symplectic scheme needs a time-independent Hamiltonian: no friction and no
+  // data that changes along the run.
+  if (c.integrator.stepper != "symplectic") return;
+  const std::string sym = "integrator.stepper = \"symplectic\" requires ";
+  if (c.dynamics.kind != "damped") {
+    out.push_back({"dynamics.kind", {"integrator.stepper"},
+                   sym + "dynamics.kind = \"damped\", got " + str(c.dynamics.kind)});
+  }
+  if (c.dynamics.gamma != 0.0) {
+    out.push_back({"dynamics.gamma", {"integrator.stepper"},
+                   sym + "dynamics.gamma = 0, got " + str(c.dynamics.gamma)});
+  }
+  if (c.dynamics.variables != "wb") {
+    out.push_back({"dynamics.variables", {"integrator.stepper"},
+                   sym + "dynamics.variables = \"wb\" (the kinetic energy in (W, z) is not separable), got " +
+                       str(c.dynamics.variables)});
+  }
+  if (c.data.presentation != "fixed" && c.data.presentation != "full_batch") {
+    out.push_back({"data.presentation", {"integrator.stepper"},
+                   sym + "data.presentation = \"fixed\" or \"full_batch\", got " +
+                       str(c.data.presentation)});
+  }
+}
+
+void check_bbd_observers(std::vector<Violation>& out, const ModelConfig& c) {
+  // The BBD picture is of one sample flowing through the network, and the energy
+  // densities need accelerations: second-order (damped) dynamics.
+  if (c.observe.energy_flow && c.dynamics.kind != "damped") {
+    out.push_back({"observe.energy_flow", {"dynamics.kind"},
+                   "observe.energy_flow = true requires dynamics.kind = \"damped\", got " + str(c.dynamics.kind)});
+  }
+  for (const char* key : {"observe.energy_flow", "observe.lagrangian"}) {
+    const bool on = std::string(key) == "observe.energy_flow" ? c.observe.energy_flow : c.observe.lagrangian;
+    if (on && c.data.presentation == "full_batch")
+      out.push_back({key, {"data.presentation"},
+                     std::string(key) + " = true needs one presented sample at a time, not data.presentation = "
+                                        "\"full_batch\""});
+  }
+  // A field run measures its energy and energy flow, not the network's Lagrangian split or correlators.
+  if (c.field.present && (c.observe.lagrangian || !c.observe.correlators.empty())) {
+    out.push_back({c.observe.lagrangian ? "observe.lagrangian" : "observe.correlators", {"field"},
+                   "observe: lagrangian and correlators are measured on network runs; a field run writes its energy "
+                   "balance and, with observe.energy_flow, the per-site energy flow"});
+  }
+  if (c.dynamics.variables == "bbd" && c.dynamics.kind == "sgd") {
+    out.push_back({"dynamics.variables", {"dynamics.kind"},
+                   "dynamics.variables = \"bbd\" requires continuous dynamics (damped or gradient_flow)"});
+  }
+  if (c.dynamics.variables == "bbd" && c.data.presentation == "full_batch") {
+    out.push_back({"dynamics.variables", {"data.presentation"},
+                   "dynamics.variables = \"bbd\" needs one presented sample at a time, not data.presentation = "
+                   "\"full_batch\""});
+  }
+  if (c.observe.lagrangian && c.dynamics.kind == "sgd") {
+    out.push_back({"observe.lagrangian", {"dynamics.kind"},
+                   "observe.lagrangian = true requires continuous dynamics (damped or gradient_flow)"});
+  }
+}
+
+void check_input_correlator(std::vector<Violation>& out, const ModelConfig& c) {
+  // The input cross-correlator pairs the recorded neurons with the input they came
+  // from: that input must be one known sample for the whole run.
+  const auto& list = c.observe.correlators;
+  if (std::find(list.begin(), list.end(), "input") == list.end()) return;
+  const bool one_sample = c.data.source == "pair" || c.data.source == "continuum" ||
+                          (c.data.source != "file" && c.data.samples == 1);
+  if (one_sample) return;
+  if (c.dynamics.kind == "sgd") {
+    out.push_back({"observe.correlators", {"dynamics.kind"},
+                   "observe.correlators \"input\" needs a fixed presented sample; SGD changes it every step"});
+  } else if (c.data.presentation != "fixed" && c.data.presentation != "full_batch") {
+    out.push_back({"observe.correlators", {"data.presentation"},
+                   "observe.correlators \"input\" needs data.presentation = \"fixed\" or \"full_batch\", got " +
+                       str(c.data.presentation)});
+  }
+}
+
+// Every [continuum] string must parse: a typo in a function name is reported at load
+// time with its column, not when the run first samples the field.
+void check_continuum(std::vector<Violation>& out, const ModelConfig& c) {
+  if (auto p = continuum_problem(c.continuum, c.network.shape.r)) out.push_back({p->key, {"network.r"}, p->what});
+}
+
+// The field solver's grid (SPEC 4.4): N/ry width points, each link reaching 2r+1 of them.
+void check_field(std::vector<Violation>& out, const ModelConfig& c) {
+  const FieldConfig& f = c.field;
+  const int N = c.network.shape.N, r = c.network.shape.r;
+  if (f.form == "exact" && (f.rx != 1 || f.ry != 1)) {
+    out.push_back({f.rx != 1 ? "field.rx" : "field.ry", {"field.form"},
+                   "field.form = \"exact\" (the lattice shift) requires rx = ry = 1, got rx = " +
+                       std::to_string(f.rx) + ", ry = " + std::to_string(f.ry)});
+  }
+  if (N % f.ry != 0) {
+    out.push_back({"field.ry", {"network.N"},
+                   "field.ry = " + std::to_string(f.ry) + " must divide network.N = " + std::to_string(N)});
+  } else if (N / f.ry < 2 * r + 1) {
+    out.push_back({"field.ry", {"network.N", "network.r"},
+                   "field.ry = " + std::to_string(f.ry) + " leaves N/ry = " + std::to_string(N / f.ry) +
+                       " width points, fewer than K = 2r+1 = " + std::to_string(2 * r + 1)});
+  }
+}
+
+}  // namespace
+
+std::optional<ValueProblem> value_problem(const ModelKey& key, const std::string& name, const Value& v) {
+  return value_problem_impl(key, name, v);
+}
+
+std::optional<ValueProblem> value_problem(const ModeKey& key, const std::string& name, const Value& v) {
+  return value_problem_impl(key, name, v);
+}
+
+std::vector<Violation> cross_field_violations(const ModelConfig& c) {
+  std::vector<Violation> out;
+  const int N = c.network.shape.N;
+  const int r = c.network.shape.r;
+
+  check_radius(out, "network.r", r, N);
+  if (c.data.teacher.r >= 0) check_radius(out, "data.teacher.r", c.data.teacher.r, N);
+  check_smooth(out, "init.smooth", c.init.smooth, r);
+  check_smooth(out, "init.smooth_velocity", c.init.smooth_velocity, r);
+
+  if (c.init.kind == "file" && c.init.file.empty()) {
+    out.push_back({"init.file", {"init.kind"}, "init.kind = \"file\" requires init.file"});
+  }
+  if (c.init.velocity == "file" && c.init.file.empty()) {
+    out.push_back({"init.file", {"init.velocity"}, "init.velocity = \"file\" requires init.file"});
+  }
+  if (c.data.source == "file" && c.data.file.empty()) {
+    out.push_back({"data.file", {"data.source"}, "data.source = \"file\" requires data.file"});
+  }
+  check_length(out, "data.x", c.data.x, N);
+  check_length(out, "data.y", c.data.y, N);
+
+  if (c.dynamics.kind == "sgd" && c.data.source != "file" && c.dynamics.batch > c.data.samples) {
+    out.push_back({"dynamics.batch", {"data.samples", "dynamics.kind"},
+                   "dynamics.batch = " + std::to_string(c.dynamics.batch) +
+                       " must be <= data.samples = " + std::to_string(c.data.samples) +
+                       " for sgd"});
+  }
+  check_symplectic(out, c);
+  check_bbd_observers(out, c);
+  check_input_correlator(out, c);
+  check_continuum(out, c);
+  check_field(out, c);
+  return out;
+}
+
+}  // namespace nnfield::detail

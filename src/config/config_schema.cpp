@@ -1,0 +1,440 @@
+// The model-file schema table: every key of every section, in documentation order.
+// To add a key: add a field (with its default) to config.hpp, one line here, and,
+// if it interacts with other keys, a rule in config_checks.cpp. Parsing, the
+// resolved TOML and docs/model-files.md follow automatically.
+#include "config/config_schema.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <type_traits>
+#include <utility>
+
+namespace nnfield::detail {
+namespace {
+
+// Binds a key to the struct field `acc` returns; `acc` is a generic lambda
+// `[](auto& c) -> auto& { return c.x.y; }` so one accessor serves both get and set.
+// The value kind and the representable integer range follow from the field's type.
+template <class T>
+constexpr ValueKind kind_of() {
+  if constexpr (std::is_same_v<T, bool>) return ValueKind::boolean;
+  else if constexpr (std::is_same_v<T, double>) return ValueKind::floating;
+  else if constexpr (std::is_same_v<T, std::string>) return ValueKind::string;
+  else if constexpr (std::is_same_v<T, std::vector<double>>) return ValueKind::float_array;
+  else if constexpr (std::is_same_v<T, std::vector<std::string>>) return ValueKind::string_array;
+  else {
+    static_assert(std::is_same_v<T, std::vector<FieldMode>>, "no ValueKind for this field type");
+    return ValueKind::mode_array;
+  }
+}
+
+// Binds a key to the struct field `acc` returns; `acc` is a generic lambda
+// `[](auto& c) -> auto& { return c.x.y; }` so one accessor serves both get and set.
+// The value kind and the representable integer range follow from the field's type.
+template <class Root, class Acc>
+KeySpec<Root> key(std::string name, Acc acc, std::string doc) {
+  using T = std::decay_t<decltype(acc(std::declval<Root&>()))>;
+  KeySpec<Root> k;
+  k.name = std::move(name);
+  k.doc = std::move(doc);
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    // Values arrive as int64 (TOML's integers); the parser range-checks against
+    // [int_lo, int_hi] before set() narrows.
+    k.kind = ValueKind::integer;
+    using Lim = std::numeric_limits<T>;
+    constexpr auto i64_max = std::numeric_limits<std::int64_t>::max();
+    k.int_lo = Lim::is_signed ? std::int64_t(Lim::min()) : 0;
+    k.int_hi = sizeof(T) >= sizeof(std::int64_t) ? i64_max : std::int64_t(Lim::max());
+    k.get = [acc](const Root& r) { return Value{std::int64_t(acc(r))}; };
+    k.set = [acc](Root& r, const Value& v) { acc(r) = T(std::get<std::int64_t>(v)); };
+  } else {
+    k.kind = kind_of<T>();
+    k.get = [acc](const Root& r) { return Value{acc(r)}; };
+    k.set = [acc](Root& r, const Value& v) { acc(r) = std::get<T>(v); };
+  }
+  return k;
+}
+
+// A string key stored as an enum: the schema sees names, the struct sees the enum.
+template <class E>
+ModelKey enum_key(std::string name, E NetworkConfig::*field, std::vector<std::string> names,
+                  std::string (*to_name)(E), E (*from_name)(std::string_view), std::string doc) {
+  ModelKey k;
+  k.name = std::move(name);
+  k.kind = ValueKind::string;
+  k.doc = std::move(doc);
+  k.choices = std::move(names);
+  k.get = [field, to_name](const ModelConfig& c) { return Value{to_name(c.network.*field)}; };
+  k.set = [field, from_name](ModelConfig& c, const Value& v) {
+    c.network.*field = from_name(std::get<std::string>(v));
+  };
+  return k;
+}
+
+// [init.smooth] and [init.smooth_velocity] share their keys.
+template <class Acc>
+void add_smooth_keys(std::vector<ModelKey>& keys, const std::string& prefix, Acc smooth) {
+  auto field = [smooth](auto member) {
+    return [smooth, member](auto& c) -> auto& { return smooth(c).*member; };
+  };
+  using S = SmoothFieldConfig;
+  keys.push_back(key<ModelConfig>(prefix + ".cutoff_x", field(&S::cutoff_x),
+                                  "largest depth mode number in the random part").at_least(0));
+  keys.push_back(key<ModelConfig>(prefix + ".cutoff_y", field(&S::cutoff_y),
+                                  "largest |width mode number| in the random part").at_least(0));
+  keys.push_back(key<ModelConfig>(prefix + ".w_amplitude", field(&S::w_amplitude),
+                                  "RMS of the random part of each weight field w_k").at_least(0));
+  keys.push_back(key<ModelConfig>(prefix + ".w_mean", field(&S::w_mean),
+                                  "mean of w_k for k = 0..2r; empty: 1/K each")
+                     .note("K = 2r+1 entries, or empty"));
+  keys.push_back(key<ModelConfig>(prefix + ".phi_amplitude", field(&S::phi_amplitude),
+                                  "RMS of the random neuron field phi").at_least(0));
+  keys.push_back(key<ModelConfig>(prefix + ".c_amplitude", field(&S::c_amplitude),
+                                  "init.kind = \"critical\": RMS of the gain deviation c (g = 1 + ax c)")
+                     .at_least(0));
+  keys.push_back(key<ModelConfig>(prefix + ".modes", field(&S::modes),
+                                  "explicit modes added to the field (see the table below)"));
+}
+
+// [continuum]: every field is a string, an expression of (x, y) or "random(RMS[, MEAN])"
+// (parsed and checked at load time by config_checks.cpp through continuum_config.hpp).
+void add_continuum_keys(std::vector<ModelKey>& k) {
+  auto add = [&k](ModelKey key) -> ModelKey& { return k.emplace_back(std::move(key)); };
+  using C = ModelConfig;
+  const std::string field = "expression of x, y or \"random(RMS[, MEAN])\"";
+  // clang-format off
+  add(key<C>("continuum.phi", [](auto& c) -> auto& { return c.continuum.phi; },
+             "neurons phi(x, y) in BBD variables (SPEC 4.1): z^(m)_i = phi(m ax, i ay)")).note(field);
+  add(key<C>("continuum.c", [](auto& c) -> auto& { return c.continuum.c; },
+             "gain deviation c(x, y): every bulk link has gain g = 1 + ax c, which fixes w_0")).note(field);
+  add(key<C>("continuum.w", [](auto& c) -> auto& { return c.continuum.w; },
+             "weight fields w_k(x, y), offsets k = -r..r; the offset-0 entry is \"\" (derived from the gain); "
+             "empty: \"random(0.05, 0.3)\" for k != 0"))
+      .note("K = 2r+1 entries (offset 0: \"\"), or empty");
+  add(key<C>("continuum.w_in", [](auto& c) -> auto& { return c.continuum.w_in; },
+             "the input link's weights v_k(y) on x = 0, offsets -r..r; empty: \"random(0.05, 1/K)\" each"))
+      .note("K = 2r+1 entries, or empty");
+  add(key<C>("continuum.X", [](auto& c) -> auto& { return c.continuum.X; },
+             "input X(y), evaluated on x = 0")).note(field);
+  add(key<C>("continuum.Y", [](auto& c) -> auto& { return c.continuum.Y; },
+             "target Y(y), evaluated on x = Lx; empty: Z0(y) + scale * misfit(y), Z0 the initial output"))
+      .note(field + ", or empty");
+  add(key<C>("continuum.misfit", [](auto& c) -> auto& { return c.continuum.misfit; },
+             "Y empty: the misfit field, evaluated on x = Lx")).note(field);
+  add(key<C>("continuum.misfit_scaling", [](auto& c) -> auto& { return c.continuum.misfit_scaling; },
+             "depth: scale = ax (weakly nonlinear scaling, SPEC 4.2: a limit exists); none: scale = 1 "
+             "(O(1) misfit: no limit)"))
+      .one_of({"depth", "none"});
+  add(key<C>("continuum.phi_dot", [](auto& c) -> auto& { return c.continuum.phi_dot; },
+             "init.velocity = \"continuum\": neuron velocities z'")).note(field);
+  add(key<C>("continuum.w_dot", [](auto& c) -> auto& { return c.continuum.w_dot; },
+             "init.velocity = \"continuum\": weight velocities W', offsets -r..r (offset 0 too); empty: \"0\" each"))
+      .note("K = 2r+1 entries, or empty");
+  add(key<C>("continuum.cutoff_x", [](auto& c) -> auto& { return c.continuum.cutoff_x; },
+             "largest depth mode number of the random fields")).at_least(0);
+  add(key<C>("continuum.cutoff_y", [](auto& c) -> auto& { return c.continuum.cutoff_y; },
+             "largest |width mode number| of the random fields")).at_least(0);
+  // clang-format on
+}
+
+// [field]: the field solver (SPEC 4.3, 4.4); its presence makes `nnfield run` use it.
+void add_field_keys(std::vector<ModelKey>& k) {
+  auto add = [&k](ModelKey key) -> ModelKey& { return k.emplace_back(std::move(key)); };
+  using C = ModelConfig;
+  // clang-format off
+  add(key<C>("field.form", [](auto& c) -> auto& { return c.field.form; },
+             "midpoint: modified-equation midpoint scheme of order p (well posed, SPEC 4.3 iii); exact: the "
+             "lattice shift (the discrete network itself)"))
+      .one_of({"midpoint", "exact"}).note("exact: rx = ry = 1");
+  add(key<C>("field.p", [](auto& c) -> auto& { return c.field.p; },
+             "order in (ax, ay) of the truncated theory (1 = transport); form = \"midpoint\"")).at_least(1).at_most(2);
+  add(key<C>("field.rx", [](auto& c) -> auto& { return c.field.rx; },
+             "depth coarse graining: depth steps hx ~ rx ax (SPEC 4.4)")).at_least(1);
+  add(key<C>("field.ry", [](auto& c) -> auto& { return c.field.ry; },
+             "width coarse graining: N/ry width points")).at_least(1).note("N % ry = 0, N/ry >= 2r+1");
+  add(key<C>("field.q", [](auto& c) -> auto& { return c.field.q; },
+             "degree of the depth interpolation of the link fields (Lagrange on q+1 nodes); the usable "
+             "coarsening grows like M^(1-2/(q+1)) (SPEC 4.4); 0: automatic, 5 or, where it cuts the initial phi error, 7"))
+      .at_least(0).at_most(8);
+  add(key<C>("field.depth_substeps", [](auto& c) -> auto& { return c.field.depth_substeps; },
+             "RK4 substeps per depth interval; 0: automatic (depth-integrator stability)")).at_least(0);
+  add(key<C>("field.allow_unstable", [](auto& c) -> auto& { return c.field.allow_unstable; },
+             "integrate even when the stability check refuses the form (CLI --allow-unstable)"));
+  // clang-format on
+}
+
+std::vector<ModelKey> build_model_keys() {
+  std::vector<ModelKey> k;
+  auto add = [&k](ModelKey key) -> ModelKey& { return k.emplace_back(std::move(key)); };
+  using C = ModelConfig;
+  // clang-format off
+  add(key<C>("run.title", [](auto& c) -> auto& { return c.title; }, "free text, copied into outputs"));
+  add(key<C>("run.seed", [](auto& c) -> auto& { return c.seed; },
+             "master seed; components draw independent sub-streams")).at_least(0);
+
+  add(key<C>("network.M", [](auto& c) -> auto& { return c.network.shape.M; },
+             "weight layers; neuron layers are m = 0..M (0 = input X, M = output Z)")).at_least(1);
+  add(key<C>("network.N", [](auto& c) -> auto& { return c.network.shape.N; },
+             "width; neuron index i is periodic modulo N")).at_least(3);
+  add(key<C>("network.r", [](auto& c) -> auto& { return c.network.shape.r; },
+             "radius of the local connection; fan-in K = 2r+1")).at_least(0).note("r < N/2");
+  add(enum_key("network.activation", &NetworkConfig::activation, activation_names(),
+               activation_name, activation_from_name, "activation function sigma"));
+  add(enum_key("network.loss", &NetworkConfig::loss, loss_names(), loss_name, loss_from_name,
+               "per-site loss l_i(Z_i, Y_i)"));
+  add(key<C>("network.Lx", [](auto& c) -> auto& { return c.network.Lx; },
+             "physical depth; lattice spacing ax = Lx / M")).above(0);
+  add(key<C>("network.Ly", [](auto& c) -> auto& { return c.network.Ly; },
+             "physical width (periodic); lattice spacing ay = Ly / N")).above(0);
+
+  add(key<C>("init.kind", [](auto& c) -> auto& { return c.init.kind; },
+             "initial parameters: random (Gaussian), file (HDF5), smooth (smooth fields), critical "
+             "(continuum data with gain 1 + ax c, SPEC 4.1), continuum (the [continuum] fields, gain 1 + ax c)"))
+      .one_of({"random", "file", "smooth", "critical", "continuum"});
+  add(key<C>("init.sigma_w", [](auto& c) -> auto& { return c.init.sigma_w; },
+             "kind = \"random\": weights ~ N(0, sigma_w^2 / K)")).at_least(0);
+  add(key<C>("init.sigma_b", [](auto& c) -> auto& { return c.init.sigma_b; },
+             "kind = \"random\": biases ~ N(0, sigma_b^2)")).at_least(0);
+  add(key<C>("init.file", [](auto& c) -> auto& { return c.init.file; },
+             "HDF5 file with /W (M,N,K), /b (M,N), optional /Wdot, /bdot"))
+      .note("required if kind or velocity is \"file\"");
+  add(key<C>("init.velocity", [](auto& c) -> auto& { return c.init.velocity; },
+             "initial velocities (damped dynamics only); continuum: W' from continuum.w_dot, z' from "
+             "continuum.phi_dot, b' from d/dt Eq. 6"))
+      .one_of({"zero", "random", "smooth", "file", "continuum"});
+  add(key<C>("init.sigma_v", [](auto& c) -> auto& { return c.init.sigma_v; },
+             "velocity = \"random\": W', b' ~ N(0, sigma_v^2)")).at_least(0);
+  add_smooth_keys(k, "init.smooth", [](auto& c) -> auto& { return c.init.smooth; });
+  add_smooth_keys(k, "init.smooth_velocity", [](auto& c) -> auto& { return c.init.smooth_velocity; });
+
+  add(key<C>("data.source", [](auto& c) -> auto& { return c.data.source; },
+             "pair (one pair), file (HDF5 /X, /Y (S,N)), teacher (Y = teacher(X)), random (i.i.d.), "
+             "continuum (one pair: continuum.X and the continuum target)"))
+      .one_of({"pair", "file", "teacher", "random", "continuum"});
+  add(key<C>("data.file", [](auto& c) -> auto& { return c.data.file; },
+             "source = \"file\": HDF5 file with /X (S,N), /Y (S,N)"))
+      .note("required if source is \"file\"");
+  add(key<C>("data.samples", [](auto& c) -> auto& { return c.data.samples; },
+             "number S of generated samples")).at_least(1);
+  add(key<C>("data.x", [](auto& c) -> auto& { return c.data.x; },
+             "source = \"pair\": explicit input X; empty: random")).note("N entries, or empty");
+  add(key<C>("data.y", [](auto& c) -> auto& { return c.data.y; },
+             "source = \"pair\": explicit target Y; empty: random")).note("N entries, or empty");
+  add(key<C>("data.x_kind", [](auto& c) -> auto& { return c.data.x_kind; },
+             "generated X: random (i.i.d. N(0, x_scale^2)) or smooth")).one_of({"random", "smooth"});
+  add(key<C>("data.x_scale", [](auto& c) -> auto& { return c.data.x_scale; },
+             "scale of generated X")).at_least(0);
+  add(key<C>("data.x_cutoff", [](auto& c) -> auto& { return c.data.x_cutoff; },
+             "x_kind = \"smooth\": largest width mode of X")).at_least(0);
+  add(key<C>("data.y_scale", [](auto& c) -> auto& { return c.data.y_scale; },
+             "source = \"random\"/\"pair\": Y ~ N(0, y_scale^2)")).at_least(0);
+  add(key<C>("data.presentation", [](auto& c) -> auto& { return c.data.presentation; },
+             "fixed (sample 0), switch (next sample every tau), blend (C^2 blend over tau), "
+             "full_batch (mean over all samples)"))
+      .one_of({"fixed", "switch", "blend", "full_batch"});
+  add(key<C>("data.tau", [](auto& c) -> auto& { return c.data.tau; },
+             "time each sample is presented (switch, blend)")).above(0);
+  add(key<C>("data.order", [](auto& c) -> auto& { return c.data.order; },
+             "sample order: sequential, shuffle (per epoch), random (with replacement)"))
+      .one_of({"sequential", "shuffle", "random"});
+  add(key<C>("data.teacher.M", [](auto& c) -> auto& { return c.data.teacher.M; },
+             "teacher depth; 0: the student's M")).at_least(0);
+  add(key<C>("data.teacher.r", [](auto& c) -> auto& { return c.data.teacher.r; },
+             "teacher radius; -1: the student's r")).at_least(-1).note("r < N/2");
+  std::vector<std::string> teacher_activations{""};
+  for (const auto& name : activation_names()) teacher_activations.push_back(name);
+  add(key<C>("data.teacher.activation", [](auto& c) -> auto& { return c.data.teacher.activation; },
+             "teacher activation; empty: the student's")).one_of(teacher_activations);
+  add(key<C>("data.teacher.sigma_w", [](auto& c) -> auto& { return c.data.teacher.sigma_w; },
+             "teacher weights ~ N(0, sigma_w^2 / K)")).at_least(0);
+  add(key<C>("data.teacher.sigma_b", [](auto& c) -> auto& { return c.data.teacher.sigma_b; },
+             "teacher biases ~ N(0, sigma_b^2)")).at_least(0);
+  add(key<C>("data.teacher.noise", [](auto& c) -> auto& { return c.data.teacher.noise; },
+             "standard deviation of Gaussian noise added to the teacher's output")).at_least(0);
+
+  add(key<C>("dynamics.kind", [](auto& c) -> auto& { return c.dynamics.kind; },
+             "damped: q'' + gamma q' + dl/dq = 0; gradient_flow: q' = -eta dl/dq; sgd: discrete steps"))
+      .one_of({"damped", "gradient_flow", "sgd"});
+  add(key<C>("dynamics.variables", [](auto& c) -> auto& { return c.dynamics.variables; },
+             "continuous dynamics in (W, b) or in BBD variables (W, z) (Eq. 6; same trajectories)"))
+      .one_of({"wb", "bbd"});
+  add(key<C>("dynamics.gamma", [](auto& c) -> auto& { return c.dynamics.gamma; },
+             "damped: friction gamma")).at_least(0);
+  add(key<C>("dynamics.eta", [](auto& c) -> auto& { return c.dynamics.eta; },
+             "gradient_flow: rate eta; sgd: step size")).above(0);
+  add(key<C>("dynamics.batch", [](auto& c) -> auto& { return c.dynamics.batch; },
+             "sgd: mini-batch size (mean loss over the batch)")).at_least(1)
+      .note("<= data.samples for sgd on generated data");
+  add(key<C>("dynamics.t_end", [](auto& c) -> auto& { return c.dynamics.t_end; },
+             "damped, gradient_flow: final time")).above(0);
+  add(key<C>("dynamics.steps", [](auto& c) -> auto& { return c.dynamics.steps; },
+             "sgd: number of steps")).at_least(1);
+  add(key<C>("dynamics.eta_scaling", [](auto& c) -> auto& { return c.dynamics.eta_scaling; },
+             "none: eta as given; depth: the rate is eta * ax (SPEC 4.2: a depth limit needs eta ~ ax)"))
+      .one_of({"none", "depth"});
+
+  add(key<C>("integrator.stepper", [](auto& c) -> auto& { return c.integrator.stepper; },
+             "rk4 (fixed step), dopri5 / rkf78 (embedded error control), symplectic"))
+      .one_of({"rk4", "dopri5", "rkf78", "symplectic"})
+      .note("symplectic: dynamics.kind = \"damped\", gamma = 0, presentation fixed or full_batch");
+  add(key<C>("integrator.adaptive", [](auto& c) -> auto& { return c.integrator.adaptive; },
+             "dopri5/rkf78: error control; false: fixed dt"));
+  add(key<C>("integrator.dt", [](auto& c) -> auto& { return c.integrator.dt; },
+             "fixed step, or the first trial step when adaptive")).above(0);
+  add(key<C>("integrator.rtol", [](auto& c) -> auto& { return c.integrator.rtol; },
+             "adaptive: relative tolerance")).above(0);
+  add(key<C>("integrator.atol", [](auto& c) -> auto& { return c.integrator.atol; },
+             "adaptive: absolute tolerance")).above(0);
+  add(key<C>("integrator.dt_min", [](auto& c) -> auto& { return c.integrator.dt_min; },
+             "adaptive: give up (with a message) below this step")).above(0);
+
+  add(key<C>("output.every", [](auto& c) -> auto& { return c.output.every; },
+             "damped, gradient_flow: output cadence in time")).above(0);
+  add(key<C>("output.every_steps", [](auto& c) -> auto& { return c.output.every_steps; },
+             "sgd: output cadence in steps")).at_least(1);
+  add(key<C>("output.trajectory", [](auto& c) -> auto& { return c.output.trajectory; },
+             "datasets written under /trajectory (gain: g - 1 per bulk link, SPEC 4.1)"))
+      .one_of({"W", "b", "z", "loss", "gain"});
+  add(key<C>("output.flush_every", [](auto& c) -> auto& { return c.output.flush_every; },
+             "flush the output file every this many rows")).at_least(1);
+
+  add(key<C>("observe.energy_flow", [](auto& c) -> auto& { return c.observe.energy_flow; },
+             "energy bookkeeping per site: density, decay, currents, continuity residuals (networks: BBD; field runs: "
+             "neuron-line currents, docs/field-limit.md)"));
+  add(key<C>("observe.lagrangian", [](auto& c) -> auto& { return c.observe.lagrangian; },
+             "the Lagrangian (Eq. 5) and its bulk and boundary parts (Eq. 7) along the run"));
+  add(key<C>("observe.correlators", [](auto& c) -> auto& { return c.observe.correlators; },
+             "correlators measured during the run (docs/correlators.md)"))
+      .one_of({"width", "structure", "xi", "depth", "input", "2d"});
+  add(key<C>("observe.field", [](auto& c) -> auto& { return c.observe.field; },
+             "the field correlators measure: phi (neurons z), w (weights), b (biases)"))
+      .one_of({"phi", "w", "b"});
+  add(key<C>("observe.every", [](auto& c) -> auto& { return c.observe.every; },
+             "correlator cadence in time (0: output.every)")).at_least(0);
+
+  add_continuum_keys(k);
+  add_field_keys(k);
+  // clang-format on
+  return k;
+}
+
+std::vector<ModeKey> build_mode_keys() {
+  std::vector<ModeKey> k;
+  using F = FieldMode;
+  // clang-format off
+  k.push_back(key<F>("field", [](auto& m) -> auto& { return m.field; },
+                     "w: weight field w_offset; phi: neuron field").one_of({"w", "phi"}).require());
+  k.push_back(key<F>("offset", [](auto& m) -> auto& { return m.offset; },
+                     "weight offset k - r (field = \"w\")").note("|offset| <= r"));
+  k.push_back(key<F>("kx", [](auto& m) -> auto& { return m.kx; },
+                     "depth mode number (cosine series on [0, Lx])").at_least(0));
+  k.push_back(key<F>("ky", [](auto& m) -> auto& { return m.ky; },
+                     "width mode number (periodic on [0, Ly))"));
+  k.push_back(key<F>("amplitude", [](auto& m) -> auto& { return m.amplitude; }, "coefficient of the cosine"));
+  k.push_back(key<F>("phase", [](auto& m) -> auto& { return m.phase; }, "phase in radians"));
+  // clang-format on
+  return k;
+}
+
+}  // namespace
+
+const std::vector<ModelKey>& model_keys() {
+  // Built on first use, not at static initialisation: the activation and loss name
+  // lists live in other translation units.
+  static const std::vector<ModelKey> keys = build_model_keys();
+  return keys;
+}
+
+const std::vector<ModeKey>& mode_keys() {
+  static const std::vector<ModeKey> keys = build_mode_keys();
+  return keys;
+}
+
+namespace {
+
+// A section with a `present` flag (see SectionSpec).
+template <class Acc>
+SectionSpec presence_section(std::string name, std::string doc, Acc flag) {
+  SectionSpec s(std::move(name), std::move(doc));
+  s.is_present = [flag](const ModelConfig& c) { return flag(c); };
+  s.mark_present = [flag](ModelConfig& c) { flag(c) = true; };
+  return s;
+}
+
+}  // namespace
+
+const std::vector<SectionSpec>& model_sections() {
+  static const std::vector<SectionSpec> sections = {
+      {"run", "Identification and the master random seed."},
+      {"network", "The locally connected network, periodic in width, and its physical size."},
+      {"init", "Initial parameters (W, b) and, for damped dynamics, initial velocities."},
+      {"init.smooth", "Smooth initial fields for `init.kind = \"smooth\"`: random smooth "
+                      "fields with a spectral cutoff plus explicit `modes`."},
+      {"init.smooth_velocity", "Smooth initial velocities for `init.velocity = \"smooth\"` "
+                               "(same keys as `[init.smooth]`)."},
+      {"data", "Training samples and how they are presented to the dynamics."},
+      {"data.teacher", "The teacher network for `data.source = \"teacher\"` (same width N)."},
+      {"dynamics", "Training dynamics: damped (heavy ball), gradient flow or SGD."},
+      {"integrator", "ODE integration of the continuous dynamics."},
+      {"output", "What is written to the output file, and how often."},
+      {"observe", "Measurements during the run beyond the trajectory and the total energy."},
+      presence_section("continuum",
+                       "Continuum fields (SPEC 4.1), each an expression of `x`, `y` (`0.3*sin(2*pi*y) - "
+                       "tanh(x)`; functions sin cos tan exp log sqrt tanh sinh cosh abs sigmoid, constants "
+                       "pi, e) or a seeded smooth random field `random(RMS)` / `random(RMS, MEAN)`. The same "
+                       "file gives the same fields at every (M, N). Used by `init.kind = \"continuum\"`, "
+                       "`init.velocity = \"continuum\"`, `data.source = \"continuum\"` and the field solver.",
+                       [](auto& c) -> auto& { return c.continuum.present; }),
+      presence_section("field",
+                       "The field solver (SPEC 4.3, 4.4): with this section, even empty, `nnfield run` "
+                       "integrates the field theory of the [continuum] data instead of the network.",
+                       [](auto& c) -> auto& { return c.field.present; }),
+  };
+  return sections;
+}
+
+const std::vector<std::string>& reserved_names() {
+  // RESERVED KEYS. Names listed here (a dotted key such as "observers.energy", or a
+  // whole section such as "observers") are accepted with any value and stored nowhere,
+  // so model files can carry settings for features still being written. When a
+  // feature lands, move its names from here into build_model_keys(). Currently none:
+  // everything else is an error, so typos never pass silently.
+  static const std::vector<std::string> names = {};
+  return names;
+}
+
+const ModelKey* find_model_key(std::string_view name) {
+  const auto& keys = model_keys();
+  auto it = std::find_if(keys.begin(), keys.end(), [&](const ModelKey& k) { return k.name == name; });
+  return it == keys.end() ? nullptr : &*it;
+}
+
+bool is_model_section(std::string_view name) {
+  const auto& s = model_sections();
+  return std::any_of(s.begin(), s.end(), [&](const SectionSpec& x) { return x.name == name; });
+}
+
+std::string section_of(std::string_view key) {
+  auto dot = key.rfind('.');
+  return dot == std::string_view::npos ? std::string() : std::string(key.substr(0, dot));
+}
+
+std::string leaf_of(std::string_view key) {
+  auto dot = key.rfind('.');
+  return std::string(dot == std::string_view::npos ? key : key.substr(dot + 1));
+}
+
+const char* kind_name(ValueKind kind) {
+  switch (kind) {
+    case ValueKind::boolean: return "boolean";
+    case ValueKind::integer: return "integer";
+    case ValueKind::floating: return "float";
+    case ValueKind::string: return "string";
+    case ValueKind::float_array: return "array of floats";
+    case ValueKind::string_array: return "array of strings";
+    case ValueKind::mode_array: return "array of tables";
+  }
+  return "?";
+}
+
+}  // namespace nnfield::detail

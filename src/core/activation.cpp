@@ -1,0 +1,176 @@
+// Activations sigma, sigma', sigma'' (SPEC section 1). The array kernel is the hot
+// path of every forward pass; the transcendental part goes through the vector math
+// library (vector_math.hpp), the derivatives are plain arithmetic.
+#include "nnfield/core/activation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "numerics/vector_math.hpp"
+
+namespace nnfield {
+
+using detail::map_cos;
+using detail::map_erf;
+using detail::map_exp;
+using detail::map_log1p;
+using detail::map_sin;
+using detail::map_tanh;
+
+namespace {
+
+constexpr double kTwoOverSqrtPi = 1.1283791670955126;  // 2 / sqrt(pi)
+constexpr double kInvSqrt2 = 0.70710678118654752;      // 1 / sqrt(2)
+constexpr double kInvSqrt2Pi = 0.39894228040143268;    // 1 / sqrt(2 pi)
+
+double logistic(double z) {
+  // Evaluated on the side where exp cannot overflow.
+  if (z >= 0) return 1.0 / (1.0 + std::exp(-z));
+  const double e = std::exp(z);
+  return e / (1.0 + e);
+}
+
+double softplus(double z) { return std::max(z, 0.0) + std::log1p(std::exp(-std::fabs(z))); }
+
+double normal_cdf(double z) { return 0.5 * (1.0 + std::erf(z * kInvSqrt2)); }
+double normal_pdf(double z) { return kInvSqrt2Pi * std::exp(-0.5 * z * z); }
+
+}  // namespace
+
+const std::vector<std::string>& activation_names() {
+  static const std::vector<std::string> names{"tanh", "sigmoid", "softplus", "erf", "sin", "gelu"};
+  return names;
+}
+
+Activation activation_from_name(std::string_view name) {
+  const auto& names = activation_names();
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (name == names[i]) return static_cast<Activation>(i);
+  std::string valid;
+  for (const auto& n : names) valid += (valid.empty() ? "" : ", ") + n;
+  throw std::invalid_argument("unknown activation '" + std::string(name) + "' (valid: " + valid + ")");
+}
+
+std::string activation_name(Activation a) { return activation_names().at(static_cast<std::size_t>(a)); }
+
+double sigma(Activation a, double z) {
+  switch (a) {
+    case Activation::tanh: return std::tanh(z);
+    case Activation::sigmoid: return logistic(z);
+    case Activation::softplus: return softplus(z);
+    case Activation::erf: return std::erf(z);
+    case Activation::sin: return std::sin(z);
+    case Activation::gelu: return z * normal_cdf(z);
+  }
+  return 0.0;
+}
+
+double sigma_d1(Activation a, double z) {
+  switch (a) {
+    case Activation::tanh: { const double t = std::tanh(z); return 1.0 - t * t; }
+    case Activation::sigmoid: { const double s = logistic(z); return s * (1.0 - s); }
+    case Activation::softplus: return logistic(z);
+    case Activation::erf: return kTwoOverSqrtPi * std::exp(-z * z);
+    case Activation::sin: return std::cos(z);
+    case Activation::gelu: return normal_cdf(z) + z * normal_pdf(z);
+  }
+  return 0.0;
+}
+
+double sigma_d2(Activation a, double z) {
+  switch (a) {
+    case Activation::tanh: { const double t = std::tanh(z); return -2.0 * t * (1.0 - t * t); }
+    case Activation::sigmoid: { const double s = logistic(z); return s * (1.0 - s) * (1.0 - 2.0 * s); }
+    case Activation::softplus: { const double s = logistic(z); return s * (1.0 - s); }
+    case Activation::erf: return -2.0 * z * kTwoOverSqrtPi * std::exp(-z * z);
+    case Activation::sin: return -std::sin(z);
+    case Activation::gelu: return normal_pdf(z) * (2.0 - z * z);
+  }
+  return 0.0;
+}
+
+void sigma_and_d1(Activation a, const double* z, double* h, double* dh, std::size_t n) {
+  switch (a) {
+    case Activation::tanh:
+      map_tanh(z, h, n);
+      for (std::size_t i = 0; i < n; ++i) dh[i] = 1.0 - h[i] * h[i];
+      return;
+    case Activation::sigmoid:
+    case Activation::softplus: {
+      // e = exp(-|z|) never overflows; the logistic and softplus follow from it.
+      for (std::size_t i = 0; i < n; ++i) dh[i] = -std::fabs(z[i]);
+      map_exp(dh, dh, n);
+      for (std::size_t i = 0; i < n; ++i) {
+        const double e = dh[i];
+        const double s = (z[i] >= 0 ? 1.0 : e) / (1.0 + e);
+        if (a == Activation::sigmoid) {
+          h[i] = s;
+          dh[i] = s * (1.0 - s);
+        } else {
+          h[i] = e;   // log1p argument, finished below
+          dh[i] = s;
+        }
+      }
+      if (a == Activation::softplus) {
+        map_log1p(h, h, n);
+        for (std::size_t i = 0; i < n; ++i) h[i] += std::max(z[i], 0.0);
+      }
+      return;
+    }
+    case Activation::erf:
+      map_erf(z, h, n);
+      for (std::size_t i = 0; i < n; ++i) dh[i] = -z[i] * z[i];
+      map_exp(dh, dh, n);
+      for (std::size_t i = 0; i < n; ++i) dh[i] *= kTwoOverSqrtPi;
+      return;
+    case Activation::sin:
+      map_sin(z, h, n);
+      map_cos(z, dh, n);
+      return;
+    case Activation::gelu:
+      for (std::size_t i = 0; i < n; ++i) h[i] = z[i] * kInvSqrt2;
+      map_erf(h, h, n);
+      for (std::size_t i = 0; i < n; ++i) dh[i] = -0.5 * z[i] * z[i];
+      map_exp(dh, dh, n);
+      for (std::size_t i = 0; i < n; ++i) {
+        const double cdf = 0.5 * (1.0 + h[i]);
+        const double pdf = kInvSqrt2Pi * dh[i];
+        h[i] = z[i] * cdf;
+        dh[i] = cdf + z[i] * pdf;
+      }
+      return;
+  }
+}
+
+void sigma_all(Activation a, const double* z, double* h, double* d1, double* d2, std::size_t n) {
+  sigma_and_d1(a, z, h, d1, n);
+  switch (a) {
+    case Activation::tanh:  // sigma'' = -2 sigma sigma'
+      for (std::size_t i = 0; i < n; ++i) d2[i] = -2.0 * h[i] * d1[i];
+      return;
+    case Activation::sigmoid:  // sigma'' = sigma' (1 - 2 sigma)
+      for (std::size_t i = 0; i < n; ++i) d2[i] = d1[i] * (1.0 - 2.0 * h[i]);
+      return;
+    case Activation::softplus:  // sigma' is the logistic s: sigma'' = s (1 - s)
+      for (std::size_t i = 0; i < n; ++i) d2[i] = d1[i] * (1.0 - d1[i]);
+      return;
+    case Activation::erf:  // sigma'' = -2 z sigma'
+      for (std::size_t i = 0; i < n; ++i) d2[i] = -2.0 * z[i] * d1[i];
+      return;
+    case Activation::sin:  // sigma'' = -sigma
+      for (std::size_t i = 0; i < n; ++i) d2[i] = -h[i];
+      return;
+    case Activation::gelu:  // sigma'' = pdf(z) (2 - z^2)
+      for (std::size_t i = 0; i < n; ++i) d2[i] = -0.5 * z[i] * z[i];
+      map_exp(d2, d2, n);
+      for (std::size_t i = 0; i < n; ++i) d2[i] *= kInvSqrt2Pi * (2.0 - z[i] * z[i]);
+      return;
+  }
+}
+
+void sigma_d2(Activation a, const double* z, double* d2, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) d2[i] = sigma_d2(a, z[i]);
+}
+
+}  // namespace nnfield

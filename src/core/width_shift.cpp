@@ -1,0 +1,77 @@
+#include "nnfield/core/width_shift.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace nnfield {
+
+WidthShiftOperator::WidthShiftOperator(int ny, int r, double ay, double Ly)
+    : m_ny(ny), m_K(2 * r + 1), m_r(r), m_fft(std::size_t(ny)), m_real(std::size_t(ny)),
+      m_spectrum(std::size_t(ny / 2 + 1)), m_work(std::size_t(ny / 2 + 1)) {
+  if (ny < 1 || r < 0 || !(ay > 0) || !(Ly > 0)) throw std::invalid_argument("WidthShiftOperator: bad grid");
+  const double hy = Ly / ny;
+  const double cells = ay / hy;  // a lattice spacing in grid cells
+  m_spectral = std::fabs(cells - std::round(cells)) > 1e-12;
+  for (int k = 0; k < m_K; ++k) m_index_shift.push_back(int(std::lround((k - r) * cells)));
+  const std::size_t nq = std::size_t(ny / 2 + 1);
+  m_phase.resize(std::size_t(m_K) * nq);
+  for (int k = 0; k < m_K; ++k)
+    for (std::size_t q = 0; q < nq; ++q) {
+      const double angle = 2.0 * M_PI * double(q) / Ly * (k - r) * ay;
+      const bool nyquist = (ny % 2 == 0) && q == std::size_t(ny / 2);
+      // 1/ny: RowFFT's inverse is unnormalised.
+      m_phase[std::size_t(k) * nq + q] =
+          (nyquist ? Complex(std::cos(angle), 0.0) : std::polar(1.0, angle)) / double(ny);
+    }
+}
+
+void WidthShiftOperator::shift_all(const double* in, double* out) {
+  const int n = m_ny;
+  if (!m_spectral) {
+    for (int k = 0; k < m_K; ++k) {
+      const int s = ((m_index_shift[std::size_t(k)] % n) + n) % n;
+      double* o = out + std::size_t(k) * n;
+      for (int b = 0; b < n - s; ++b) o[b] = in[b + s];
+      for (int b = n - s; b < n; ++b) o[b] = in[b + s - n];
+    }
+    return;
+  }
+  const std::size_t nq = std::size_t(n / 2 + 1);
+  for (int b = 0; b < n; ++b) m_real[std::size_t(b)] = in[b];
+  m_fft.forward(m_real.data(), m_spectrum.data());
+  for (int k = 0; k < m_K; ++k) {
+    const Complex* ph = m_phase.data() + std::size_t(k) * nq;
+    for (std::size_t q = 0; q < nq; ++q) m_work[q] = m_spectrum[q] * ph[q];
+    m_fft.inverse(m_work.data(), m_real.data());
+    double* o = out + std::size_t(k) * n;
+    for (int b = 0; b < n; ++b) o[b] = m_real[std::size_t(b)];
+  }
+}
+
+void WidthShiftOperator::shift_all_transpose(const double* in, double* out) {
+  const int n = m_ny;
+  if (!m_spectral) {
+    for (int b = 0; b < n; ++b) out[b] = 0.0;
+    for (int k = 0; k < m_K; ++k) {
+      // out[b + s] += in[k][b]
+      const int s = ((m_index_shift[std::size_t(k)] % n) + n) % n;
+      const double* i = in + std::size_t(k) * n;
+      for (int b = 0; b < n - s; ++b) out[b + s] += i[b];
+      for (int b = n - s; b < n; ++b) out[b + s - n] += i[b];
+    }
+    return;
+  }
+  const std::size_t nq = std::size_t(n / 2 + 1);
+  for (std::size_t q = 0; q < nq; ++q) m_work[q] = 0.0;
+  for (int k = 0; k < m_K; ++k) {
+    const double* i = in + std::size_t(k) * n;
+    for (int b = 0; b < n; ++b) m_real[std::size_t(b)] = i[b];
+    m_fft.forward(m_real.data(), m_spectrum.data());
+    const Complex* ph = m_phase.data() + std::size_t(k) * nq;
+    for (std::size_t q = 0; q < nq; ++q) m_work[q] += m_spectrum[q] * std::conj(ph[q]);
+  }
+  m_fft.inverse(m_work.data(), m_real.data());
+  for (int b = 0; b < n; ++b) out[b] = m_real[std::size_t(b)];
+}
+
+}  // namespace nnfield

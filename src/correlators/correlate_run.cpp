@@ -1,0 +1,294 @@
+// `nnfield correlate`'s computation: a run file in, named correlator arrays out
+// (include/nnfield/correlators/correlate_run.hpp; layout in docs/correlators.md).
+#include "nnfield/correlators/correlate_run.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <memory>
+
+#include "nnfield/config/config.hpp"
+#include "nnfield/correlators/correlator_set.hpp"
+#include "nnfield/correlators/correlators.hpp"
+#include "nnfield/numerics/fft.hpp"
+#include "nnfield/io/h5io.hpp"
+
+namespace nnfield {
+
+namespace {
+
+std::string shape_text(const std::vector<std::size_t>& shape) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + ")";
+}
+
+std::string number(double x) {
+  char s[32];
+  std::snprintf(s, sizeof s, "%.10g", x);
+  return s;
+}
+
+std::string attribute_or_empty(const std::string& file, const std::string& name) {
+  try {
+    return h5_read_string_attribute(file, "/", name);
+  } catch (const H5Error&) {
+    return "";
+  }
+}
+
+// The field's array, (T, M, N) or (T, M, N, K) for the weights, and its dataset.
+// Field runs store phi and w; network runs z (= phi) and W.
+std::pair<Array, std::string> read_field(const std::string& file, const std::string& field) {
+  std::vector<std::string> candidates;
+  if (field == "phi") candidates = {"/trajectory/phi", "/trajectory/z"};
+  else if (field == "w") candidates = {"/trajectory/w", "/trajectory/W"};
+  else if (field == "b") candidates = {"/trajectory/b"};
+  else throw CorrelateInputError("unknown field '" + field + "' (expected phi, w or b)");
+  for (const std::string& name : candidates) {
+    if (!h5_has(file, name)) continue;
+    Array a = h5_read(file, name);
+    const std::size_t rank = field == "w" ? 4 : 3;
+    if (a.shape.size() != rank || std::find(a.shape.begin(), a.shape.end(), 0) != a.shape.end())
+      throw CorrelateInputError(file + ": dataset " + name + " has shape " + shape_text(a.shape) + ", expected " +
+                                (rank == 4 ? "(T, M, N, K)" : "(T, M, N)") + " with no empty axis");
+    if (a.shape[2] < 2)
+      throw CorrelateInputError(file + ": dataset " + name + " has width N = " + std::to_string(a.shape[2]) +
+                                "; width correlators need N >= 2");
+    return {std::move(a), name};
+  }
+  std::string names;
+  for (const std::string& n : candidates) names += (names.empty() ? "" : " nor ") + n;
+  throw CorrelateInputError(file + ": no field '" + field + "' to correlate: neither " + names + " is in the file");
+}
+
+std::vector<std::size_t> select_rows(const std::string& file, const std::vector<double>& time, std::size_t T,
+                                     const CorrelateOptions& options) {
+  std::vector<std::size_t> rows;
+  if (options.times.empty()) {
+    if (options.every == 0) throw CorrelateInputError("--every must be >= 1");
+    for (std::size_t r = 0; r < T; r += options.every) rows.push_back(r);
+    return rows;
+  }
+  for (double t : options.times) {
+    std::size_t best = 0;
+    for (std::size_t r = 1; r < T; ++r)
+      if (std::fabs(time[r] - t) < std::fabs(time[best] - t)) best = r;
+    if (!(std::fabs(time[best] - t) <= 1e-9 * std::max(1.0, std::fabs(t))))
+      throw CorrelateInputError(file + ": /trajectory/time has no output row at t = " + number(t) +
+                                " (nearest: " + number(time[best]) + ")");
+    rows.push_back(best);
+  }
+  return rows;
+}
+
+// The input boundary the recorded field saw, if the run says which sample it was.
+std::vector<double> input_boundary(const std::string& file, std::size_t N, CorrelateResult& result) {
+  auto skip = [&](const std::string& why) {
+    result.notes.push_back("input cross-correlator not computed: " + why);
+    result.attributes.emplace_back("input_boundary", "not computed: " + why);
+    return std::vector<double>{};
+  };
+  if (!h5_has(file, "/data/X")) return skip(file + " has no /data/X");
+  const Array X = h5_read(file, "/data/X");
+  if (X.shape.size() != 2 || X.shape[1] != N || X.shape[0] == 0)
+    return skip("/data/X has shape " + shape_text(X.shape) + ", expected (S, " + std::to_string(N) + ")");
+  const std::string resolved = attribute_or_empty(file, "resolved_config");
+  int sample = -1;
+  std::string why = "the run has no resolved_config attribute saying which sample was recorded";
+  if (!resolved.empty()) {
+    try {
+      sample = recorded_input_sample(load_model_string(resolved, file + " (resolved_config)"), int(X.shape[0]), &why);
+    } catch (const ConfigError& e) {
+      why = std::string("its resolved_config does not parse: ") + e.what();
+    }
+  }
+  if (sample < 0) return skip(why);
+  result.attributes.emplace_back("input_boundary", "sample " + std::to_string(sample) + " of /data/X");
+  return std::vector<double>(X.data.begin() + std::ptrdiff_t(sample * N),
+                             X.data.begin() + std::ptrdiff_t((sample + 1) * N));
+}
+
+// Normalised autocorrelations rho(tau) (T, P) of P series a (T, P) and their tau_int.
+void add_autocorrelation(CorrelateResult& result, const std::string& name, const std::vector<double>& a,
+                         std::size_t T, std::vector<std::size_t> series_shape, const std::string& series_order,
+                         const std::string& what) {
+  std::size_t P = 1;
+  for (std::size_t d : series_shape) P *= d;
+  std::vector<double> rho(T * P);
+  time_autocovariance(a.data(), T, P, rho.data());
+  const std::vector<IntegratedTime> tau = integrated_autocorrelation_times(rho.data(), T, P);
+  for (std::size_t p = 0; p < P; ++p) {
+    const double g0 = rho[p];
+    for (std::size_t t = 0; t < T; ++t)
+      rho[t * P + p] = g0 > 0.0 ? rho[t * P + p] / g0 : std::numeric_limits<double>::quiet_NaN();
+  }
+  std::vector<double> tau_int(P), error(P), window(P), converged(P);
+  for (std::size_t p = 0; p < P; ++p) {
+    tau_int[p] = tau[p].tau_int;
+    error[p] = tau[p].error;
+    window[p] = double(tau[p].window);
+    converged[p] = tau[p].converged ? 1.0 : 0.0;
+  }
+  const std::string order = series_order.empty() ? "L" : "L," + series_order;
+  const std::string scalar_order = series_order.empty() ? "scalar" : series_order;
+  std::vector<std::size_t> shape{T};
+  shape.insert(shape.end(), series_shape.begin(), series_shape.end());
+  const std::string base = "/autocorrelation/" + name;
+  result.arrays.push_back({base, shape, std::move(rho), order,
+                           "rho(tau) = Gamma(tau)/Gamma(0) of " + what +
+                               " along the selected rows, lag tau in rows (non-periodic estimator, zero-padded FFT)"});
+  result.arrays.push_back({base + "_tau_int", series_shape, std::move(tau_int), scalar_order,
+                           "integrated autocorrelation time of " + what +
+                               " in rows, automatic window: the smallest W >= c tau_int(W) (c = sokal_window_constant)"});
+  result.arrays.push_back({base + "_tau_int_error", series_shape, std::move(error), scalar_order,
+                           "Madras-Sokal error tau_int sqrt(2 (2W + 1)/T)"});
+  result.arrays.push_back({base + "_window", series_shape, std::move(window), scalar_order, "the window W (rows)"});
+  result.arrays.push_back({base + "_converged", series_shape, std::move(converged), scalar_order,
+                           "1 if a window W < T met W >= c tau_int(W), else 0 (series too short)"});
+}
+
+CorrelateResult correlate(const std::string& file, const CorrelateOptions& options) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) throw CorrelateInputError(file + ": no such file");
+  CorrelateResult result;
+  const Array time_array = h5_read(file, "/trajectory/time");
+  if (time_array.shape.size() != 1 || time_array.size() == 0)
+    throw CorrelateInputError(file + ": /trajectory/time has shape " + shape_text(time_array.shape) +
+                              ", expected (T) with T >= 1");
+  auto [field, dataset] = read_field(file, options.field);
+  // A run killed between two appends can leave series one row apart: use the shortest.
+  std::size_t T = std::min(time_array.size(), field.shape[0]);
+  std::vector<double> loss;
+  if (h5_has(file, "/trajectory/loss")) {
+    Array l = h5_read(file, "/trajectory/loss");
+    if (l.shape.size() == 1) {
+      T = std::min(T, l.size());
+      loss = std::move(l.data);
+    }
+  }
+  const std::size_t M = field.shape[1], N = field.shape[2], C = options.field == "w" ? field.shape[3] : 1;
+  const std::vector<std::size_t> rows = select_rows(file, time_array.data, T, options);
+  const std::size_t R = rows.size();
+
+  // The selected rows as (C, R, M, N): each component's samples contiguous.
+  std::vector<double> phi(C * R * M * N);
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t j = 0; j < M * N; ++j)
+      for (std::size_t c = 0; c < C; ++c)
+        phi[(c * R + r) * M * N + j] = field.data[(rows[r] * M * N + j) * C + c];
+
+  std::vector<std::string> names = options.correlators;
+  std::vector<double> X;
+  if (std::find(names.begin(), names.end(), "input") != names.end()) {
+    X = input_boundary(file, N, result);
+    if (X.empty()) names.erase(std::find(names.begin(), names.end(), "input"));
+  }
+  const MeanSubtraction subtraction = options.connected ? MeanSubtraction::configuration : MeanSubtraction::none;
+  std::unique_ptr<CorrelatorSet> set;
+  try {
+    set = std::make_unique<CorrelatorSet>(names, C, M, N, subtraction, X.empty() ? nullptr : X.data());
+  } catch (const std::invalid_argument& e) {
+    throw CorrelateInputError(e.what());
+  }
+
+  std::size_t row_doubles = 0;
+  for (const CorrelatorOutput& o : set->outputs()) {
+    std::size_t n = 1;
+    for (std::size_t d : o.row_shape) n *= d;
+    row_doubles += n;
+  }
+  const double bytes = 8.0 * double(row_doubles) * double(R + 1) + 16.0 * double(R) * double(C * M + 1);
+  if (bytes > double(options.max_output_bytes))
+    throw CorrelateInputError(file + ": the correlators of " + std::to_string(R) + " rows would take " +
+                              std::to_string(long(bytes / 1048576.0)) + " MiB; select fewer rows (--every, --times) "
+                              "or correlators (--correlators)");
+
+  // Per selected row: each row is one configuration (S = 1).
+  std::vector<std::vector<double>> values;
+  std::vector<NamedArray> per_row;
+  for (const CorrelatorOutput& o : set->outputs()) {
+    NamedArray a{"/correlators/" + o.name, {R}, {}, "T," + o.index_order, o.description};
+    a.shape.insert(a.shape.end(), o.row_shape.begin(), o.row_shape.end());
+    per_row.push_back(std::move(a));
+  }
+  for (std::size_t r = 0; r < R; ++r) {
+    set->evaluate(phi.data() + r * M * N, 1, R * M * N, values);
+    for (std::size_t j = 0; j < values.size(); ++j)
+      per_row[j].data.insert(per_row[j].data.end(), values[j].begin(), values[j].end());
+  }
+  std::vector<double> selected_time(R), selected_row(R), selected_loss(loss.empty() ? 0 : R);
+  for (std::size_t r = 0; r < R; ++r) {
+    selected_time[r] = time_array.data[rows[r]];
+    selected_row[r] = double(rows[r]);
+    if (!loss.empty()) selected_loss[r] = loss[rows[r]];
+  }
+  result.arrays.push_back({"/correlators/time", {R}, selected_time, "T", "time t of each selected row"});
+  result.arrays.push_back({"/correlators/row", {R}, selected_row, "T", "index of the selected row in the run file"});
+  std::vector<double> k(N / 2 + 1);
+  for (std::size_t q = 0; q < k.size(); ++q) k[q] = half_spectrum_wavenumber(q, N);
+  result.arrays.push_back({"/correlators/k", {k.size()}, k, "Q", "wavenumbers k_q = 2 pi q / N of the Q axis"});
+  // Layer means before the per-row arrays are moved: the autocorrelation needs them.
+  std::vector<double> layer_means;
+  for (const NamedArray& a : per_row)
+    if (a.name == "/correlators/layer_mean") layer_means = a.data;  // (R, C, M)
+  for (NamedArray& a : per_row) result.arrays.push_back(std::move(a));
+
+  // Over all selected rows at once: the rows are the samples of <.>.
+  set->evaluate(phi.data(), R, R * M * N, values);
+  for (std::size_t j = 0; j < values.size(); ++j) {
+    const CorrelatorOutput& o = set->outputs()[j];
+    result.arrays.push_back({"/time_average/" + o.name, o.row_shape, std::move(values[j]), o.index_order,
+                             o.description + "; <.> over the " + std::to_string(R) + " selected rows"});
+  }
+
+  // Along training time. Meaningful for (nearly) stationary stretches of a run.
+  std::vector<std::size_t> series_shape{M};
+  std::string series_order = "M";
+  if (C > 1) {
+    series_shape.insert(series_shape.begin(), C);
+    series_order = "K,M";
+  }
+  add_autocorrelation(result, "layer_mean", layer_means, R, series_shape, series_order,
+                      "the layer width mean (1/N) sum_i phi^(m)_i");
+  if (!loss.empty())
+    add_autocorrelation(result, "loss", selected_loss, R, {}, "", "the loss /trajectory/loss");
+  else
+    result.notes.push_back("loss autocorrelation not computed: " + file + " has no /trajectory/loss");
+
+  result.attributes.emplace_back("source_run", file);
+  result.attributes.emplace_back("field", options.field);
+  result.attributes.emplace_back("field_dataset", dataset);
+  result.attributes.emplace_back("mean_subtracted", mean_subtraction_name(subtraction));
+  result.attributes.emplace_back("mean_subtracted_description", mean_subtraction_description(subtraction));
+  result.attributes.emplace_back("sokal_window_constant", number(kSokalWindowConstant));
+  result.attributes.emplace_back("shape", "M = " + std::to_string(M) + ", N = " + std::to_string(N) +
+                                              (C > 1 ? ", K = " + std::to_string(C) : ""));
+  result.attributes.emplace_back("source_status", attribute_or_empty(file, "status"));
+
+  result.source.model_text = attribute_or_empty(file, "model_text");
+  result.source.model_path = attribute_or_empty(file, "model_path");
+  result.source.resolved_toml = attribute_or_empty(file, "resolved_config");
+  const std::string seed = attribute_or_empty(file, "seed_string");
+  try {
+    if (!seed.empty()) result.source.seed = std::stoull(seed);
+  } catch (const std::exception&) {
+    result.notes.push_back("the run's seed_string '" + seed + "' is not a number; seed recorded as 0");
+  }
+  return result;
+}
+
+}  // namespace
+
+CorrelateResult correlate_run(const std::string& run_file, const CorrelateOptions& options) {
+  try {
+    return correlate(run_file, options);
+  } catch (const H5Error& e) {
+    // Reading only: every HDF5 problem here is a problem with the input file.
+    throw CorrelateInputError(e.what());
+  }
+}
+
+}  // namespace nnfield

@@ -1,0 +1,90 @@
+#include "nnfield/data/continuum_data.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "nnfield/bbd/bbd_variables.hpp"
+
+namespace nnfield {
+
+ContinuumData::ContinuumData(double Lx_, double Ly_, int r_, Activation act)
+    : Lx(Lx_), Ly(Ly_), r(r_), activation(act), phi(Lx_, Ly_), c(Lx_, Ly_),
+      w(std::size_t(2 * r_ + 1), SmoothField(Lx_, Ly_)), w_in(std::size_t(2 * r_ + 1), SmoothField(Lx_, Ly_)),
+      X(Lx_, Ly_) {
+  if (r_ < 0) throw std::invalid_argument("ContinuumData: negative radius");
+}
+
+double ContinuumData::weight(int k, double x, double y, double ax, double ay) const {
+  if (k != r) return w[std::size_t(k)](x, y);
+  // Critical gain (SPEC 4.1) with sigma' at the sending neurons (x - ax, y + (k-r) ay).
+  const double xs = x - ax;
+  double others = 0.0;
+  for (int j = 0; j < K(); ++j)
+    if (j != r) others += w[std::size_t(j)](x, y) * sigma_d1(activation, phi(xs, y + (j - r) * ay));
+  const double s0 = sigma_d1(activation, phi(xs, y));
+  if (!(std::fabs(s0) > 1e-12))
+    throw std::domain_error("ContinuumData: sigma'(phi) vanishes; the critical gain cannot fix w_0");
+  return (1.0 + ax * c(x, y) - others) / s0;
+}
+
+std::vector<double> link_gain(const NetworkShape& s, Activation act, const double* W, const double* z) {
+  std::vector<double> g(std::size_t(std::max(s.M - 1, 0)) * std::size_t(s.N), 0.0);
+  std::vector<double> ds(std::size_t(s.N));
+  for (int m = 1; m < s.M; ++m) {
+    const double* zm = z + std::size_t(m - 1) * s.N;  // z^(m), the sending layer
+    for (int j = 0; j < s.N; ++j) ds[std::size_t(j)] = sigma_d1(act, zm[j]);
+    for (int i = 0; i < s.N; ++i) {
+      double acc = 0.0;
+      for (int k = 0; k < s.K(); ++k) acc += W[s.w_index(m, i, k)] * ds[std::size_t(s.wrap(i + k - s.r))];
+      g[s.b_index(m - 1, i)] = acc;
+    }
+  }
+  return g;
+}
+
+double SampledNetwork::max_gain_deviation() const {
+  double d = 0.0;
+  for (double g : gain) d = std::max(d, std::fabs(g - 1.0));
+  return d;
+}
+
+SampledNetwork sample_network(const ContinuumData& d, int M, int N, const double* X) {
+  SampledNetwork net;
+  net.lattice = LatticeGeometry{NetworkShape{M, N, d.r}, d.Lx, d.Ly};
+  const LatticeGeometry& l = net.lattice;
+  const NetworkShape& s = l.shape;
+  if (M < 1 || N < 2 * d.r + 1) throw std::invalid_argument("sample_network: need M >= 1 and N >= 2r+1");
+  const double ax = l.ax(), ay = l.ay();
+
+  net.z.resize(s.num_biases());
+  sample_neurons([&](double x, double y) { return d.phi(x, y); }, l, net.z.data());
+  net.X.resize(std::size_t(N));
+  for (int i = 0; i < N; ++i) net.X[std::size_t(i)] = X ? X[i] : d.X(0.0, l.y(i));
+
+  net.W.resize(s.num_weights());
+  for (int i = 0; i < N; ++i)  // the input link: the given boundary field
+    for (int k = 0; k < s.K(); ++k) net.W[s.w_index(0, i, k)] = d.w_in[std::size_t(k)](0.0, l.y(i));
+  for (int m = 1; m < M; ++m)
+    for (int i = 0; i < N; ++i)
+      for (int k = 0; k < s.K(); ++k) net.W[s.w_index(m, i, k)] = d.weight(k, l.link_x(m), l.y(i), ax, ay);
+
+  net.b.resize(s.num_biases());
+  from_bbd(s, d.activation, net.W.data(), net.z.data(), net.X.data(), net.b.data());
+  net.gain = link_gain(s, d.activation, net.W.data(), net.z.data());
+  return net;
+}
+
+void sample_on_grid(const ContinuumData& d, double ax, double ay, FieldGrid& g) {
+  if (g.r() != d.r) throw std::invalid_argument("sample_on_grid: grid and data have different radii");
+  sample_on_grid([&](double x, double y) { return d.phi(x, y); }, g, g.phi.data());
+  for (int a = 0; a < g.nx(); ++a)
+    for (int b = 0; b < g.ny(); ++b)
+      for (int k = 0; k < g.K(); ++k) g.w[g.w_index(a, b, k)] = d.weight(k, g.x(a), g.y(b), ax, ay);
+  for (int b = 0; b < g.ny(); ++b) {
+    for (int k = 0; k < g.K(); ++k) g.w_in[std::size_t(b) * std::size_t(g.K()) + std::size_t(k)] = d.w_in[std::size_t(k)](0.0, g.y(b));
+    g.X[std::size_t(b)] = d.X(0.0, g.y(b));
+  }
+}
+
+}  // namespace nnfield

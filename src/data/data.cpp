@@ -1,0 +1,241 @@
+#include "nnfield/data/data.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+#include "nnfield/config/continuum_config.hpp"
+#include "nnfield/io/h5io.hpp"
+#include "nnfield/data/initial_state.hpp"
+#include "nnfield/core/network.hpp"
+#include "nnfield/numerics/rng.hpp"
+#include "nnfield/numerics/smooth_field.hpp"
+
+namespace nnfield {
+
+namespace {
+
+void generate_inputs(Samples& d, const DataConfig& cfg, double Ly, Rng& rng) {
+  const int N = d.N;
+  for (int s = 0; s < d.S; ++s) {
+    double* x = d.X.data() + std::size_t(s) * N;
+    if (cfg.x_kind == "smooth") {
+      const SmoothField f = SmoothField::random(1.0, Ly, 0, cfg.x_cutoff, cfg.x_scale, rng);
+      for (int i = 0; i < N; ++i) x[i] = f(0.0, Ly * i / N);
+    } else {
+      for (int i = 0; i < N; ++i) x[i] = cfg.x_scale * rng.normal();
+    }
+  }
+}
+
+// Y = teacher(X) + noise, the teacher a random network of the same width.
+void teacher_targets(Samples& d, const ModelConfig& config) {
+  const TeacherConfig& t = config.data.teacher;
+  NetworkShape shape{t.M > 0 ? t.M : config.network.shape.M, d.N,
+                     t.r >= 0 ? t.r : config.network.shape.r};
+  const Activation act = t.activation.empty() ? config.network.activation : activation_from_name(t.activation);
+  Rng rng(derive_seed(config.seed, "teacher"));
+  std::vector<double> W(shape.num_weights()), b(shape.num_biases());
+  const double sw = t.sigma_w / std::sqrt(double(shape.K()));
+  for (auto& w : W) w = sw * rng.normal();
+  for (auto& v : b) v = t.sigma_b * rng.normal();
+  Network teacher(shape, act, Loss::mse);
+  teacher.forward(W.data(), b.data(), d.X.data(), d.S);
+  teacher.output(d.Y.data());
+  for (auto& y : d.Y) y += t.noise * rng.normal();
+}
+
+// data.source = "continuum": one pair, X_i = X(0, i ay) and the continuum target. Without
+// a given Y the target is Z0 + scale * misfit, Z0 the output of the run's own initial
+// network on this X, so the misfit Y - Z0 is exactly the given field (times ax in the
+// weakly nonlinear scaling, SPEC 4.2).
+void continuum_pair(Samples& d, const ModelConfig& config) {
+  const NetworkShape& s = config.network.shape;
+  const double Lx = config.network.Lx, Ly = config.network.Ly;
+  const ContinuumData fields = continuum_data_from_config(config);
+  const ContinuumBoundary boundary = continuum_boundary_from_config(config);
+  d.S = 1;
+  d.X.resize(std::size_t(s.N));
+  for (int i = 0; i < s.N; ++i) d.X[std::size_t(i)] = fields.X(0.0, i * Ly / s.N);
+  std::vector<double> Z0(std::size_t(s.N), 0.0);
+  if (!boundary.target_given) {
+    Samples x_only = d;
+    x_only.Y.assign(d.X.size(), 0.0);
+    const DataStream stream(std::move(x_only), config.data, config.seed);
+    const ParameterState init = make_initial_state(config, stream);
+    Network net(s, config.network.activation, config.network.loss);
+    net.forward(init.q.data(), init.q.data() + s.num_weights(), d.X.data(), 1);
+    net.output(Z0.data());
+  }
+  d.Y = continuum_target(boundary, Z0.data(), s.N, Lx, Ly, Lx / s.M);
+}
+
+}  // namespace
+
+Samples make_samples(const ModelConfig& config) {
+  const DataConfig& cfg = config.data;
+  const int N = config.network.shape.N;
+  Samples d;
+  d.N = N;
+  if (cfg.source == "continuum") {
+    continuum_pair(d, config);
+    return d;
+  }
+  if (cfg.source == "file") {
+    DataFile f;
+    try {
+      f = read_data_file(cfg.file, N);
+    } catch (const H5Error& e) {
+      throw ConfigError(config.source_path + ": data.file: " + e.what());
+    }
+    d.S = f.S;
+    d.X = std::move(f.X);
+    d.Y = std::move(f.Y);
+    return d;
+  }
+  Rng rng(derive_seed(config.seed, "data"));
+  d.S = cfg.source == "pair" ? 1 : cfg.samples;
+  d.X.assign(std::size_t(d.S) * N, 0.0);
+  d.Y.assign(std::size_t(d.S) * N, 0.0);
+  if (cfg.source == "pair" && !cfg.x.empty())
+    d.X = cfg.x;
+  else
+    generate_inputs(d, cfg, config.network.Ly, rng);
+  if (cfg.source == "teacher") {
+    teacher_targets(d, config);
+  } else if (cfg.source == "pair" && !cfg.y.empty()) {
+    d.Y = cfg.y;
+  } else {
+    for (auto& y : d.Y) y = cfg.y_scale * rng.normal();
+  }
+  return d;
+}
+
+SampleOrder::SampleOrder(int S, const std::string& order, std::uint64_t seed)
+    : m_S(S),
+      m_kind(order == "sequential" ? Kind::sequential : order == "random" ? Kind::random : Kind::shuffle),
+      m_seed(seed) {
+  for (auto& p : m_permutation) p.assign(std::size_t(S), 0);
+}
+
+const std::vector<int>& SampleOrder::permutation(long epoch) const {
+  for (int slot = 0; slot < 2; ++slot)
+    if (m_epoch[slot] == epoch) return m_permutation[slot];
+  const int slot = m_next_slot;
+  m_next_slot = 1 - m_next_slot;
+  std::vector<int>& perm = m_permutation[slot];
+  std::iota(perm.begin(), perm.end(), 0);
+  Rng rng(derive_seed(m_seed, std::uint64_t(epoch)));  // Fisher-Yates
+  for (int i = m_S - 1; i > 0; --i) std::swap(perm[std::size_t(i)], perm[rng.index(std::size_t(i) + 1)]);
+  m_epoch[slot] = epoch;
+  return perm;
+}
+
+int SampleOrder::operator[](long j) const {
+  switch (m_kind) {
+    case Kind::sequential: return int(j % m_S);
+    case Kind::shuffle: return permutation(j / m_S)[std::size_t(j % m_S)];
+    case Kind::random: {
+      Rng rng(derive_seed(m_seed, std::uint64_t(j)));
+      return int(rng.index(std::size_t(m_S)));
+    }
+  }
+  return 0;
+}
+
+DataStream::DataStream(Samples samples, const DataConfig& config, std::uint64_t seed)
+    : m_samples(std::move(samples)),
+      m_presentation(config.presentation),
+      m_tau(config.tau),
+      m_batch(config.presentation == "full_batch" ? m_samples.S : 1),
+      m_order(m_samples.S, config.order, derive_seed(seed, "order")) {}
+
+DataStream::Segment DataStream::segment(double t, bool left_limit) const {
+  Segment seg{0, 0.0};
+  if (!time_dependent()) return seg;
+  // Segment j covers [j tau, (j+1) tau) with the boundaries computed as j * tau,
+  // exactly as breakpoints() reports them, so a switch never hides in round-off.
+  const double tt = std::max(t, 0.0);
+  long j = long(std::floor(tt / m_tau));
+  if (double(j + 1) * m_tau <= tt) ++j;
+  if (j > 0 && double(j) * m_tau > tt) --j;
+  double u = (tt - double(j) * m_tau) / m_tau;
+  if (left_limit && j > 0 && u <= 1e-12) {  // on a switch, up to round-off: the segment before
+    --j;
+    u = 1.0;
+  }
+  seg.j = j;
+  seg.u = u;
+  return seg;
+}
+
+void DataStream::at(double t, double* X, double* Y, double* Xdot, double* Ydot, bool left_limit) const {
+  const int N = m_samples.N;
+  const std::size_t row = std::size_t(N) * sizeof(double);
+  if (m_presentation == "full_batch") {
+    std::copy(m_samples.X.begin(), m_samples.X.end(), X);
+    std::copy(m_samples.Y.begin(), m_samples.Y.end(), Y);
+    if (Xdot) std::fill(Xdot, Xdot + m_samples.X.size(), 0.0);
+    if (Ydot) std::fill(Ydot, Ydot + m_samples.Y.size(), 0.0);
+    return;
+  }
+  const Segment seg = segment(t, left_limit);
+  const int a = m_presentation == "fixed" ? 0 : m_order[seg.j];
+  if (m_presentation != "blend") {
+    std::memcpy(X, m_samples.x(a), row);
+    std::memcpy(Y, m_samples.y(a), row);
+    if (Xdot) std::fill(Xdot, Xdot + N, 0.0);
+    if (Ydot) std::fill(Ydot, Ydot + N, 0.0);
+    return;
+  }
+  // C^2 smoothstep: s(0)=0, s(1)=1, s' and s'' vanish at both ends.
+  const double u = seg.u;
+  const int c = m_order[seg.j + 1];
+  const double s = u * u * u * (10.0 + u * (-15.0 + 6.0 * u));
+  const double ds = 30.0 * u * u * (1.0 - u) * (1.0 - u) / m_tau;
+  const double *xa = m_samples.x(a), *xc = m_samples.x(c), *ya = m_samples.y(a), *yc = m_samples.y(c);
+  for (int i = 0; i < N; ++i) {
+    X[i] = xa[i] + s * (xc[i] - xa[i]);
+    Y[i] = ya[i] + s * (yc[i] - ya[i]);
+    if (Xdot) Xdot[i] = ds * (xc[i] - xa[i]);
+    if (Ydot) Ydot[i] = ds * (yc[i] - ya[i]);
+  }
+}
+
+void DataStream::second_derivatives(double t, double* Xddot, double* Yddot, bool left_limit) const {
+  const std::size_t n = std::size_t(m_batch) * std::size_t(m_samples.N);
+  if (m_presentation != "blend") {
+    if (Xddot) std::fill(Xddot, Xddot + n, 0.0);
+    if (Yddot) std::fill(Yddot, Yddot + n, 0.0);
+    return;
+  }
+  const Segment seg = segment(t, left_limit);
+  const int a = m_order[seg.j], c = m_order[seg.j + 1];
+  const double u = seg.u;
+  const double dds = 60.0 * u * (1.0 - u) * (1.0 - 2.0 * u) / (m_tau * m_tau);  // s''(u) / tau^2
+  for (int i = 0; i < m_samples.N; ++i) {
+    if (Xddot) Xddot[i] = dds * (m_samples.x(c)[i] - m_samples.x(a)[i]);
+    if (Yddot) Yddot[i] = dds * (m_samples.y(c)[i] - m_samples.y(a)[i]);
+  }
+}
+
+std::vector<double> DataStream::breakpoints(double t0, double t1) const {
+  // Switched data jump at j tau; blended data are only C^2 there (the third derivative
+  // jumps). Both are stops for the integrators: a step across them loses its order.
+  std::vector<double> out;
+  if (!time_dependent()) return out;
+  for (long j = long(std::floor(t0 / m_tau)) + 1; double(j) * m_tau <= t1; ++j)
+    if (double(j) * m_tau > t0) out.push_back(double(j) * m_tau);
+  return out;
+}
+
+BatchSampler::BatchSampler(int S, int batch, const std::string& order, std::uint64_t seed)
+    : m_order(S, order, seed), m_batch(std::size_t(batch)) {}
+
+const std::vector<int>& BatchSampler::next() {
+  for (auto& i : m_batch) i = m_order[m_drawn++];
+  return m_batch;
+}
+
+}  // namespace nnfield

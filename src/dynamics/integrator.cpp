@@ -1,0 +1,241 @@
+#include "nnfield/dynamics/integrator.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include <boost/numeric/odeint.hpp>
+
+namespace nnfield {
+
+namespace odeint = boost::numeric::odeint;
+
+namespace {
+
+// Adapts an OdeSystem to Odeint's system concept.
+struct SystemRef {
+  OdeSystem* sys;
+  void operator()(const State& x, State& dxdt, double t) const { sys->rhs(x, dxdt, t); }
+};
+
+// The error norm of the adaptive steppers. The dynamical components (the first
+// OdeSystem::num_controlled()) use Odeint's default,
+//   max_i |err_i| / (atol + rtol (|x_i| + dt |x'_i|)),
+// the bookkeeping quadratures after them (energy integrals, BBD time integrals) are
+// controlled as a group, relative to the largest of them: an additive energy book
+// needs the accuracy of its largest entries, not of each entry near zero (where the
+// componentwise norm would let atol dictate the step).
+class SplitErrorNorm {
+ public:
+  using value_type = double;
+  using algebra_type = odeint::range_algebra;
+  using operations_type = odeint::default_operations;
+
+  SplitErrorNorm(double atol, double rtol, std::size_t n_dynamical)
+      : m_atol(atol), m_rtol(rtol), m_n(n_dynamical) {}
+
+  template <class S, class D, class E, class T>
+  double error(algebra_type&, const S& x_old, const D& dxdt_old, E& x_err, T dt) const {
+    const double adt = std::fabs(double(dt));
+    double worst = 0.0;
+    for (std::size_t i = 0; i < m_n; ++i)
+      worst = std::max(worst, std::fabs(x_err[i]) /
+                                  (m_atol + m_rtol * (std::fabs(x_old[i]) + adt * std::fabs(dxdt_old[i]))));
+    double group_scale = 0.0, group_error = 0.0;
+    for (std::size_t i = m_n; i < x_old.size(); ++i) {
+      group_scale = std::max(group_scale, std::fabs(x_old[i]) + adt * std::fabs(dxdt_old[i]));
+      group_error = std::max(group_error, std::fabs(x_err[i]));
+    }
+    return std::max(worst, group_error / (m_atol + m_rtol * group_scale));
+  }
+
+ private:
+  double m_atol, m_rtol;
+  std::size_t m_n;
+};
+
+template <class ErrorStepper>
+using Controlled = odeint::controlled_runge_kutta<ErrorStepper, SplitErrorNorm>;
+
+bool all_finite(const State& x) {
+  for (double v : x)
+    if (!std::isfinite(v)) return false;
+  return true;
+}
+
+class ProgressClock {
+ public:
+  bool due() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - m_last < std::chrono::milliseconds(200)) return false;
+    m_last = now;
+    return true;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point m_last = std::chrono::steady_clock::now();
+};
+
+// Checks shared by every stepper after each accepted step.
+struct StepGuard {
+  const IntegrationCallbacks& cb;
+  ProgressClock clock;
+  void after_step(const State& x, double t, double t_prev) {
+    if (!all_finite(x)) throw NonFiniteState(t, t_prev);
+    if (cb.should_stop && cb.should_stop()) throw IntegrationInterrupted(t);
+    if (cb.progress && clock.due()) cb.progress(t);
+  }
+};
+
+// Number of equal fixed steps covering [t, target] with steps close to dt: exact
+// when the interval is a multiple of dt, so order tests see the dt they asked for.
+long fixed_step_count(double span, double dt) {
+  const double n = span / dt;
+  const double rounded = std::round(n);
+  if (rounded >= 1 && std::fabs(n - rounded) < 1e-9 * std::max(1.0, n)) return long(rounded);
+  return std::max(1L, long(std::ceil(n)));
+}
+
+template <class Stepper>
+void advance_fixed(Stepper& stepper, OdeSystem& sys, State& x, double& t, double target, double dt,
+                   StepGuard& guard, IntegrationStats& stats) {
+  const long n = fixed_step_count(target - t, dt);
+  const double t_start = t, h = (target - t) / double(n);
+  for (long j = 1; j <= n; ++j) {
+    const double t_prev = t;
+    stepper.do_step(SystemRef{&sys}, x, t, h);
+    t = (j == n) ? target : t_start + double(j) * h;
+    ++stats.accepted;
+    guard.after_step(x, t, t_prev);
+  }
+}
+
+template <class Controlled>
+void advance_adaptive(Controlled& stepper, OdeSystem& sys, State& x, double& t, double target, double& dt,
+                      double dt_min, StepGuard& guard, IntegrationStats& stats) {
+  while (t < target) {
+    const bool last = dt >= target - t;
+    double h = last ? target - t : dt;
+    const double t_prev = t;
+    const double h_tried = h;
+    if (stepper.try_step(SystemRef{&sys}, x, t, h) == odeint::success) {
+      ++stats.accepted;
+      if (last) t = target;  // land exactly, not a rounding error short of it
+      // Keep the controller's suggestion, unless the step was only cut to land.
+      dt = (last && h_tried < dt) ? std::max(dt, h) : h;
+      guard.after_step(x, t, t_prev);
+    } else {
+      ++stats.rejected;
+      dt = h;
+      if (!std::isfinite(dt) || dt < dt_min) {
+        if (!all_finite(x)) throw NonFiniteState(t, t_prev);
+        throw StepSizeUnderflow("adaptive step size fell below integrator.dt_min = " + std::to_string(dt_min) +
+                                " at t = " + std::to_string(t) + " (stiff or singular dynamics?)");
+      }
+    }
+  }
+}
+
+// Symplectic steppers work on a (q, p) pair: copy out, step, copy back.
+template <class Stepper>
+void advance_symplectic(Stepper& stepper, OdeSystem& sys, State& x, double& t, double target, double dt,
+                        StepGuard& guard, IntegrationStats& stats) {
+  const std::size_t n = sys.num_coordinates();
+  State q(x.begin(), x.begin() + std::ptrdiff_t(n)), p(x.begin() + std::ptrdiff_t(n), x.begin() + std::ptrdiff_t(2 * n));
+  double t_now = t;
+  auto coordinates = [](const State& pp, State& dqdt) { std::copy(pp.begin(), pp.end(), dqdt.begin()); };
+  auto momenta = [&sys, &t_now](const State& qq, State& dpdt) { sys.force(qq.data(), dpdt.data(), t_now); };
+  const long steps = fixed_step_count(target - t, dt);
+  const double t_start = t, h = (target - t) / double(steps);
+  for (long j = 1; j <= steps; ++j) {
+    const double t_prev = t;
+    stepper.do_step(std::make_pair(coordinates, momenta), std::make_pair(std::ref(q), std::ref(p)), t, h);
+    t = (j == steps) ? target : t_start + double(j) * h;
+    t_now = t;
+    std::copy(q.begin(), q.end(), x.begin());
+    std::copy(p.begin(), p.end(), x.begin() + std::ptrdiff_t(n));
+    ++stats.accepted;
+    guard.after_step(x, t, t_prev);
+  }
+}
+
+// The ordered list of times to stop at: observation times and breakpoints.
+std::vector<double> stop_times(double t0, const std::vector<double>& observe, const std::vector<double>& breaks) {
+  std::vector<double> all(observe);
+  for (double b : breaks)
+    if (b > t0) all.push_back(b);
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  return all;
+}
+
+}  // namespace
+
+int stepper_order(const std::string& stepper) {
+  if (stepper == "rk4") return 4;
+  if (stepper == "dopri5") return 5;
+  if (stepper == "rkf78") return 8;
+  if (stepper == "symplectic") return 4;  // McLachlan's SB3A RKN scheme
+  throw std::invalid_argument("unknown stepper '" + stepper + "'");
+}
+
+IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::vector<double>& observe_times,
+                           const std::vector<double>& breakpoints, const IntegratorConfig& config,
+                           const IntegrationCallbacks& callbacks, IntegrationStats* running) {
+  IntegrationStats local;
+  IntegrationStats& stats = running ? *running : local;
+  const IntegrationStats start = stats;
+  StepGuard guard{callbacks, {}};
+  const std::vector<double> stops = stop_times(t0, observe_times, breakpoints);
+  const std::string& kind = config.stepper;
+  if (kind == "symplectic" && system.num_coordinates() == 0)
+    throw std::invalid_argument("the symplectic stepper needs a second-order (damped) system");
+
+  odeint::runge_kutta4<State> rk4;
+  odeint::runge_kutta_dopri5<State> dopri5;
+  odeint::runge_kutta_fehlberg78<State> rkf78;
+  odeint::symplectic_rkn_sb3a_mclachlan<State> symplectic;
+  const SplitErrorNorm checker(config.atol, config.rtol, system.num_controlled());
+  Controlled<odeint::runge_kutta_dopri5<State>> dopri5_controlled(checker);
+  Controlled<odeint::runge_kutta_fehlberg78<State>> rkf78_controlled(checker);
+
+  double t = t0, dt = config.dt;
+  for (double target : stops) {
+    if (target > t) {
+      system.set_interval_end(target);
+      if (kind == "rk4")
+        advance_fixed(rk4, system, x, t, target, config.dt, guard, stats);
+      else if (kind == "symplectic")
+        advance_symplectic(symplectic, system, x, t, target, config.dt, guard, stats);
+      else if (kind == "dopri5" && config.adaptive)
+        advance_adaptive(dopri5_controlled, system, x, t, target, dt, config.dt_min, guard, stats);
+      else if (kind == "dopri5")
+        advance_fixed(dopri5, system, x, t, target, config.dt, guard, stats);
+      else if (kind == "rkf78" && config.adaptive)
+        advance_adaptive(rkf78_controlled, system, x, t, target, dt, config.dt_min, guard, stats);
+      else if (kind == "rkf78")
+        advance_fixed(rkf78, system, x, t, target, config.dt, guard, stats);
+      else
+        throw std::invalid_argument("unknown stepper '" + kind + "'");
+    }
+    system.set_interval_end(1e300);  // observers and the next interval see the data at t
+    if (t > t0 && std::binary_search(breakpoints.begin(), breakpoints.end(), t)) {
+      system.at_breakpoint(x, t);
+      // First-same-as-last steppers cache f(x, t) from the previous step; after a
+      // jump in the data that cache belongs to the old right-hand side.
+      dopri5.reset();
+      dopri5_controlled.reset();
+    }
+    if (callbacks.observe && std::binary_search(observe_times.begin(), observe_times.end(), target))
+      callbacks.observe(x, t);
+  }
+  return {stats.accepted - start.accepted, stats.rejected - start.rejected};
+}
+
+std::string odeint_boost_version() {
+  // BOOST_LIB_VERSION is "1_74" (no patch level); BOOST_VERSION encodes all three.
+  return std::to_string(BOOST_VERSION / 100000) + "." + std::to_string(BOOST_VERSION / 100 % 1000) + "." +
+         std::to_string(BOOST_VERSION % 100);
+}
+
+}  // namespace nnfield

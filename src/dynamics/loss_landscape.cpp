@@ -1,0 +1,49 @@
+#include "nnfield/dynamics/loss_landscape.hpp"
+
+namespace nnfield {
+
+LossLandscape::LossLandscape(Network& network, const DataStream& data)
+    : m_network(network), m_data(data) {
+  const std::size_t n = std::size_t(data.batch()) * std::size_t(data.width());
+  for (auto* v : {&m_X, &m_Y, &m_Xdot, &m_Ydot, &m_gX, &m_gY}) v->assign(n, 0.0);
+}
+
+void LossLandscape::load_data(double t, bool left_limit) {
+  m_data.at(t, m_X.data(), m_Y.data(), m_Xdot.data(), m_Ydot.data(), left_limit);
+}
+
+double LossLandscape::evaluate(const double* q, double t, double* grad, double* data_power) {
+  load_data(t, t >= m_interval_end);
+  const std::size_t nw = m_network.shape().num_weights();
+  const bool moving = data_power && m_data.time_dependent();
+  const double l = m_network.value_and_gradient(q, q + nw, m_X.data(), m_Y.data(), m_data.batch(), grad,
+                                                grad + nw, moving ? m_gX.data() : nullptr,
+                                                moving ? m_gY.data() : nullptr);
+  if (data_power) {
+    double p = 0.0;
+    if (moving)
+      for (std::size_t j = 0; j < m_X.size(); ++j) p += m_gX[j] * m_Xdot[j] + m_gY[j] * m_Ydot[j];
+    *data_power = p;
+  }
+  return l;
+}
+
+double LossLandscape::loss(const double* q, double t, bool left_limit) {
+  load_data(t, left_limit);
+  const std::size_t nw = m_network.shape().num_weights();
+  m_network.forward(q, q + nw, m_X.data(), m_data.batch());
+  return m_network.loss(m_Y.data());
+}
+
+void LossLandscape::data_at(double t, double* X, double* Xd, double* Xdd, double* Y, double* Yd) {
+  const bool left = t >= m_interval_end;
+  load_data(t, left);
+  const std::size_t n = m_X.size();
+  if (X) std::copy(m_X.begin(), m_X.begin() + std::ptrdiff_t(n), X);
+  if (Xd) std::copy(m_Xdot.begin(), m_Xdot.begin() + std::ptrdiff_t(n), Xd);
+  if (Y) std::copy(m_Y.begin(), m_Y.begin() + std::ptrdiff_t(n), Y);
+  if (Yd) std::copy(m_Ydot.begin(), m_Ydot.begin() + std::ptrdiff_t(n), Yd);
+  if (Xdd) m_data.second_derivatives(t, Xdd, nullptr, left);
+}
+
+}  // namespace nnfield

@@ -1,0 +1,112 @@
+#include "nnfield/field/depth_stability.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "nnfield/numerics/linalg.hpp"
+
+namespace nnfield {
+
+using C = std::complex<double>;
+
+std::vector<C> depth_symbol_roots(int p, TruncatedForm form, C G) {
+  if (p < 0) throw std::invalid_argument("depth_symbol_roots: negative order p");
+  if (form == TruncatedForm::exact) return {std::log(G)};  // e^lambda = G: the lattice map itself
+  if (form == TruncatedForm::midpoint) {
+    // The field solver's depth ODE (field_theory.hpp): linear symbol per ax u (transport,
+    // p = 1) and u - u^2/2 + 3u^3/8 (midpoint p = 2: f(psi1, x - ax/2) with psi1 =
+    // phi + (ax/4) f - (3ax/4) f(phi - (ax/2) f), i.e. (u/ax)(1 - u/2 + 3u^2/8) phi), the
+    // log series of G = 1 + u to order p plus the form's own u^3 term.
+    if (p == 0) return {};
+    const C u = G - 1.0;
+    if (p == 1) return {u};
+    if (p == 2) return {u - 0.5 * u * u + 0.375 * u * u * u};
+    C lambda = 0.0, power = 1.0;
+    for (int n = 1; n <= p; ++n) {
+      power *= u;
+      lambda += ((n % 2) ? 1.0 : -1.0) * power / double(n);
+    }
+    return {lambda};
+  }
+  std::vector<C> a(std::size_t(p) + 1);
+  double inv_factorial = 1.0;
+  for (int n = 0; n <= p; ++n) {
+    if (n > 0) inv_factorial /= n;
+    if (form == TruncatedForm::implicit_forward)
+      a[std::size_t(n)] = inv_factorial;                                // e_p(lambda) - G
+    else
+      a[std::size_t(n)] = G * ((n % 2) ? -inv_factorial : inv_factorial);  // G e_p(-lambda) - 1
+  }
+  a[0] -= (form == TruncatedForm::implicit_forward) ? G : C(1.0);
+  // G = 0 in the backward form leaves no polynomial: no finite root (the symbol has no mode).
+  if (std::abs(a[std::size_t(p)]) == 0.0) return {};
+  return polynomial_roots(a);
+}
+
+C width_symbol(const double* s, int r, double ay, double kappa, const StabilitySettings& st) {
+  C G = 0.0;
+  for (int k = 0; k <= 2 * r; ++k) {
+    const double theta = (k - r) * ay * kappa;
+    C shift;
+    if (st.width == WidthShift::exact) {
+      shift = std::polar(1.0, theta);
+    } else {  // Taylor shift of order p: sum_n (i theta)^n / n!
+      C term = 1.0;
+      shift = 1.0;
+      for (int n = 1; n <= st.p; ++n) {
+        term *= C(0.0, theta) / double(n);
+        shift += term;
+      }
+    }
+    G += s[k] * shift;
+  }
+  return G;
+}
+
+StabilityReport depth_stability(const std::vector<double>& s, int layers, int n, int r, double ay, double Ly, int ny,
+                                const StabilitySettings& st) {
+  const int K = 2 * r + 1;
+  if (s.size() != std::size_t(layers) * std::size_t(n) * std::size_t(K))
+    throw std::invalid_argument("depth_stability: coefficient array is not (layers, n, K)");
+  StabilityReport rep;
+  rep.max_growth.assign(std::size_t(layers), -std::numeric_limits<double>::infinity());
+  rep.worst = -std::numeric_limits<double>::infinity();
+  for (int m = 0; m < layers; ++m) {
+    double& growth = rep.max_growth[std::size_t(m)];
+    for (int i = 0; i < n; ++i) {
+      const double* si = s.data() + (std::size_t(m) * std::size_t(n) + std::size_t(i)) * std::size_t(K);
+      for (int q = 0; q <= ny / 2; ++q) {
+        const double kappa = 2.0 * M_PI * q / Ly;
+        for (const C& lambda : depth_symbol_roots(st.p, st.form, width_symbol(si, r, ay, kappa, st)))
+          growth = std::max(growth, lambda.real());
+      }
+    }
+    if (growth > rep.worst) rep.worst = growth, rep.worst_layer = m;
+  }
+  return rep;
+}
+
+std::vector<double> link_coefficients(const NetworkShape& sh, Activation act, const double* W, const double* z) {
+  const int K = sh.K();
+  std::vector<double> s(std::size_t(std::max(sh.M - 1, 0)) * std::size_t(sh.N) * std::size_t(K));
+  std::vector<double> ds(std::size_t(sh.N));
+  for (int m = 1; m < sh.M; ++m) {
+    const double* zm = z + std::size_t(m - 1) * sh.N;  // the sending layer z^(m)
+    for (int j = 0; j < sh.N; ++j) ds[std::size_t(j)] = sigma_d1(act, zm[j]);
+    for (int i = 0; i < sh.N; ++i)
+      for (int k = 0; k < K; ++k)
+        s[sh.w_index(m - 1, i, k)] = W[sh.w_index(m, i, k)] * ds[std::size_t(sh.wrap(i + k - sh.r))];
+  }
+  return s;
+}
+
+StabilityReport depth_stability(const SampledNetwork& net, Activation act, int ny, const StabilitySettings& st) {
+  const LatticeGeometry& l = net.lattice;
+  const NetworkShape& sh = l.shape;
+  const std::vector<double> s = link_coefficients(sh, act, net.W.data(), net.z.data());
+  return depth_stability(s, sh.M - 1, sh.N, sh.r, l.ay(), l.Ly, ny, st);
+}
+
+}  // namespace nnfield

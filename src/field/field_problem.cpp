@@ -1,0 +1,149 @@
+#include "nnfield/field/field_problem.hpp"
+
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+
+#include "nnfield/config/continuum_config.hpp"
+#include "nnfield/field/field_init.hpp"
+#include "nnfield/dynamics/training_dynamics.hpp"
+
+namespace nnfield {
+
+FieldSettings field_settings(const ModelConfig& config) {
+  FieldSettings s;
+  s.form = field_form_from_name(config.field.form);
+  s.p = config.field.p;
+  s.rx = config.field.rx;
+  s.ry = config.field.ry;
+  s.q = config.field.q > 0 ? config.field.q : 5;  // 0: automatic, from 5 (make_field_problem)
+  s.depth_substeps = std::max(1, config.field.depth_substeps);
+  return s;
+}
+
+namespace {
+
+// max |phi - phi_data| over the grid after one sweep at t = 0.
+double initial_phi_error(FieldTheory& t, const std::vector<double>& q0, const std::vector<double>& X,
+                         const std::vector<double>& phi_data) {
+  std::vector<double> phi(phi_data.size()), zeros(std::size_t(t.ny()), 0.0);
+  t.loss(q0.data(), X.data(), zeros.data(), phi.data());
+  double e = 0.0;
+  for (std::size_t i = 0; i < phi.size(); ++i) e = std::max(e, std::fabs(phi[i] - phi_data[i]));
+  return std::isfinite(e) ? e : std::numeric_limits<double>::infinity();
+}
+
+// Degree 7 needs room: its end stencils lower the quadrature weights of the lines next to
+// the ends to 0.25 and turn one negative on 9 lines (docs/field-limit.md section 6).
+constexpr int kMinLinesForDegree7 = 17;
+
+// Substeps doubled from settings.depth_substeps on a coarse grid while that cuts the initial
+// phi error by a quarter and it is above 0.05 ax: the RK4 quadrature of the interpolated
+// link fields errs like the interpolation itself and is amplified the same way
+// (docs/field-limit.md section 6), so halving the step can halve the error.
+std::unique_ptr<FieldTheory> refine_substeps(const LatticeGeometry& lattice, Activation activation, Loss loss,
+                                             FieldSettings settings, const std::vector<double>& q0,
+                                             const std::vector<double>& X, const std::vector<double>& phi_data,
+                                             bool automatic, double& err) {
+  auto theory = std::make_unique<FieldTheory>(lattice, activation, loss, settings);
+  err = initial_phi_error(*theory, q0, X, phi_data);
+  while (automatic && theory->hx() > 1.5 * lattice.ax() && err > 0.05 * lattice.ax() && settings.depth_substeps < 16) {
+    FieldSettings finer = settings;
+    finer.depth_substeps *= 2;
+    auto candidate = std::make_unique<FieldTheory>(lattice, activation, loss, finer);
+    const double e = initial_phi_error(*candidate, q0, X, phi_data);
+    if (!(e < 0.75 * err)) break;
+    settings = finer;
+    theory = std::move(candidate);
+    err = e;
+  }
+  return theory;
+}
+
+}  // namespace
+
+std::unique_ptr<FieldTheory> theory_with_automatic_settings(const LatticeGeometry& lattice, Activation activation,
+                                                            Loss loss, FieldSettings settings, bool automatic_q,
+                                                            bool automatic_substeps, const std::vector<double>& q0, const std::vector<double>& X,
+                                                            const std::vector<double>& phi_data) {
+  if (automatic_q) settings.q = 5;
+  double err = 0.0;
+  auto theory = refine_substeps(lattice, activation, loss, settings, q0, X, phi_data, automatic_substeps, err);
+  if (automatic_q && theory->nx() >= kMinLinesForDegree7 && err > 0.05 * lattice.ax()) {
+    settings.q = 7;
+    double err7 = 0.0;
+    auto candidate = refine_substeps(lattice, activation, loss, settings, q0, X, phi_data, automatic_substeps, err7);
+    if (err7 < 0.75 * err) theory = std::move(candidate);
+  }
+  return theory;
+}
+
+FieldProblem make_field_problem(const ModelConfig& config) {
+  const std::string where = config.source_path + ": ";
+  const LatticeGeometry lattice{config.network.shape, config.network.Lx, config.network.Ly};
+  const ContinuumData data = continuum_data_from_config(config);
+  const ContinuumBoundary boundary = continuum_boundary_from_config(config);
+  FieldSettings settings = field_settings(config);
+  FieldProblem pr;
+  std::vector<double> phi_data;
+  try {
+    pr.theory = std::make_unique<FieldTheory>(lattice, config.network.activation, config.network.loss, settings);
+    pr.X = sample_width(data.X, 0.0, *pr.theory);
+    pr.q0 = field_params_from_continuum(*pr.theory, data, pr.X);
+    phi_data = sample_phi_on_lines(*pr.theory, data.phi);
+    pr.stability = field_stability(*pr.theory, pr.q0.data(), phi_data.data());
+    if (config.field.depth_substeps == 0 || config.field.q == 0) {
+      if (config.field.depth_substeps == 0) settings.depth_substeps = pr.stability.recommended_substeps;
+      pr.theory = theory_with_automatic_settings(lattice, config.network.activation, config.network.loss, settings,
+                                                 config.field.q == 0, config.field.depth_substeps == 0, pr.q0, pr.X,
+                                                 phi_data);
+    }
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(where + "field: " + e.what());
+  } catch (const std::domain_error& e) {
+    throw ConfigError(where + "continuum: " + e.what());
+  }
+  const StabilityReport& st = pr.stability.symbol;
+  if (!st.stable() && !config.field.allow_unstable) {
+    std::ostringstream m;
+    m << where << "field: the stability check refuses form \"" << config.field.form << "\" at p = " << config.field.p
+      << ": max Re lambda = " << st.worst << " per layer at depth x = " << pr.theory->x(st.worst_layer)
+      << " (threshold " << stability_threshold << "); pass --allow-unstable to integrate anyway";
+    throw ConfigError(m.str());
+  }
+  const int ny = pr.theory->ny();
+  std::vector<double> phi(std::size_t(pr.theory->nx()) * ny), zeros(std::size_t(ny), 0.0);
+  pr.theory->loss(pr.q0.data(), pr.X.data(), zeros.data(), phi.data());
+  pr.Z0.assign(phi.end() - ny, phi.end());
+  // The BBD initialisation puts every grid on the data's phi up to the depth interpolation's
+  // error, which the near-identity layers amplify by hx^(q+1)/ax^2 (docs/field-limit.md
+  // section 6). An error as large as ax (the weakly nonlinear signal) means the grid is too
+  // coarse for this M: the dynamics would be about the interpolation, not the network.
+  for (std::size_t i = 0; i < phi.size(); ++i)
+    pr.initial_phi_error = std::max(pr.initial_phi_error, std::fabs(phi[i] - phi_data[i]));
+  if (!(pr.initial_phi_error <= lattice.ax()) && !config.field.allow_unstable) {
+    std::ostringstream m;
+    m << where << "field: the grid is too coarse for M = " << lattice.shape.M << ": the field's phi at t = 0 misses the "
+      << "data's by " << pr.initial_phi_error << " (more than ax = " << lattice.ax() << "); lower field.rx/field.ry, "
+      << "raise field.q or field.depth_substeps (the usable coarsening grows like M^(1-2/(q+1)), SPEC 4.4), or "
+      << "pass --allow-unstable";
+    throw ConfigError(m.str());
+  }
+  pr.Y = continuum_target(boundary, pr.Z0.data(), ny, lattice.Lx, lattice.Ly, lattice.ax());
+  pr.misfit_scale = (!boundary.target_given && boundary.misfit_depth_scaled) ? lattice.ax() : 1.0;
+  if (config.dynamics.kind == "damped")
+    pr.v0 = field_velocity_from_continuum(*pr.theory, data, pr.X, boundary.phi_dot, boundary.w_dot);
+  return pr;
+}
+
+std::unique_ptr<FieldDynamics> make_field_dynamics(const ModelConfig& config, FieldProblem& pr) {
+  if (config.dynamics.kind == "gradient_flow")
+    return std::make_unique<FieldGradientFlow>(*pr.theory, pr.X, pr.Y, effective_eta(config));
+  if (config.dynamics.kind == "damped")
+    return std::make_unique<FieldDamped>(*pr.theory, pr.X, pr.Y, config.dynamics.gamma);
+  throw ConfigError(config.source_path + ": dynamics.kind = \"" + config.dynamics.kind +
+                    "\": the field solver integrates continuous time (gradient_flow or damped)");
+}
+
+}  // namespace nnfield

@@ -1,0 +1,37 @@
+#include "nnfield/field/field_stability.hpp"
+
+#include <cmath>
+
+namespace nnfield {
+
+std::vector<double> sample_phi_on_lines(const FieldTheory& t, const SmoothField& phi) {
+  std::vector<double> v(std::size_t(t.nx()) * t.ny());
+  for (int a = 0; a < t.nx(); ++a)
+    for (int b = 0; b < t.ny(); ++b) v[std::size_t(a) * t.ny() + b] = phi(t.x(a), t.y(b));
+  return v;
+}
+
+FieldStability field_stability(FieldTheory& t, const double* q, const double* phi) {
+  const int nx = t.nx(), ny = t.ny(), r = t.r(), K = t.K();
+  const std::vector<double> s = t.link_coefficients(q, phi);
+  StabilitySettings settings;
+  settings.p = t.settings().p;
+  settings.form = t.settings().form == FieldForm::exact ? TruncatedForm::exact : TruncatedForm::midpoint;
+  settings.width = WidthShift::exact;
+  FieldStability out;
+  out.symbol = depth_stability(s, nx, ny, r, t.ay(), t.lattice().Ly, ny, settings);
+  if (t.settings().form == FieldForm::exact) return out;  // one layer map per step: no integrator
+  const double ratio = t.hx() / t.ax();
+  for (int a = 0; a < nx; ++a)
+    for (int b = 0; b < ny; ++b)
+      for (int qn = 0; qn <= ny / 2; ++qn) {
+        const double kappa = 2.0 * M_PI * qn / t.lattice().Ly;
+        const auto G = width_symbol(s.data() + (std::size_t(a) * ny + b) * K, r, t.ay(), kappa, settings);
+        for (const auto& lambda : depth_symbol_roots(settings.p, settings.form, G))
+          out.max_step = std::max(out.max_step, ratio * std::abs(lambda));
+      }
+  out.recommended_substeps = std::max(1, int(std::ceil(out.max_step / 2.5)));
+  return out;
+}
+
+}  // namespace nnfield

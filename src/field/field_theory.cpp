@@ -1,0 +1,180 @@
+// The field theory's geometry, parameter layout, stage table and kinetic-energy
+// weights (include/nnfield/field/field_theory.hpp). The sweeps are in field_sweeps.cpp.
+#include "nnfield/field/field_theory.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "nnfield/numerics/fornberg.hpp"
+
+namespace nnfield {
+
+FieldForm field_form_from_name(const std::string& name) {
+  if (name == "exact") return FieldForm::exact;
+  if (name == "midpoint") return FieldForm::midpoint;
+  throw std::invalid_argument("unknown field form '" + name + "' (expected exact or midpoint)");
+}
+
+std::string field_form_name(FieldForm form) { return form == FieldForm::exact ? "exact" : "midpoint"; }
+
+namespace {
+
+int depth_intervals(const LatticeGeometry& l, const FieldSettings& s) {
+  if (s.form == FieldForm::exact) return l.shape.M - 1;
+  return std::max(1, int(std::lround(double(l.shape.M - 1) / s.rx)));
+}
+
+}  // namespace
+
+FieldTheory::FieldTheory(const LatticeGeometry& lattice, Activation activation, Loss loss,
+                         const FieldSettings& settings)
+    : m_lattice(lattice), m_activation(activation), m_loss(loss), m_settings(settings),
+      m_nx(depth_intervals(lattice, settings) + 1),
+      m_ny(settings.ry >= 1 && lattice.shape.N % settings.ry == 0 ? lattice.shape.N / settings.ry : 0),
+      m_shift(std::max(m_ny, 1), lattice.shape.r, lattice.ay(), lattice.Ly) {
+  const NetworkShape& s = lattice.shape;
+  if (s.M < 2) throw std::invalid_argument("field solver: needs M >= 2 (a bulk link)");
+  if (settings.rx < 1 || settings.ry < 1 || s.N % settings.ry != 0)
+    throw std::invalid_argument("field solver: need rx, ry >= 1 and N divisible by ry");
+  if (m_ny < s.K()) throw std::invalid_argument("field solver: the width grid needs at least K = 2r+1 points");
+  if (settings.form == FieldForm::exact && (settings.rx != 1 || settings.ry != 1))
+    throw std::invalid_argument("field solver: the exact (lattice) shift needs rx = ry = 1");
+  if (settings.form == FieldForm::midpoint && (settings.p < 1 || settings.p > 2))
+    throw std::invalid_argument("field solver: the midpoint form has orders p = 1, 2");
+  if (settings.q < 1 || settings.depth_substeps < 1)
+    throw std::invalid_argument("field solver: need q >= 1 and depth_substeps >= 1");
+  m_hx = (lattice.Lx - lattice.ax()) / (m_nx - 1);
+  m_beta_offset = w_offset() + std::size_t(m_nx) * m_ny * K();
+
+  const std::size_t n = std::size_t(m_ny), nk = n * std::size_t(K());
+  for (auto* v : {&m_beta, &m_beta2, &m_sig, &m_dsig, &m_tmp, &m_tmp2, &m_psi, &m_f, &m_y, &m_betabar, &m_betabar2,
+                  &m_phibar, &m_acc, &m_psi1, &m_f0, &m_acc2})
+    v->assign(n, 0.0);
+  for (auto* v : {&m_w, &m_w2, &m_shifted, &m_wbar, &m_wbar2}) v->assign(nk, 0.0);
+  for (auto* v : {&m_betad, &m_betad2, &m_fd, &m_psid}) v->assign(n, 0.0);
+  for (auto* v : {&m_wd, &m_wd2, &m_shifted_d}) v->assign(nk, 0.0);
+  m_k.assign(4 * n, 0.0);
+  m_kbar.assign(4 * n, 0.0);
+  build_stages();
+  m_stage_state.assign(m_stages.size() * n, 0.0);
+}
+
+FieldTheory::DepthSample FieldTheory::interpolation(double x) const {
+  DepthSample s;
+  const double t = (x - this->x(0)) / m_hx;  // position in node units
+  const double nearest = std::round(t);
+  if (std::fabs(t - nearest) < 1e-12 && nearest >= 0 && nearest <= m_nx - 1) {
+    s.nodes = {int(nearest)};
+    s.weights = {1.0};
+    return s;
+  }
+  const int n = std::min(m_settings.q + 1, m_nx);  // q+1 nodes: degree q
+  int first = (n % 2 == 0) ? int(std::floor(t)) - (n / 2 - 1) : int(nearest) - n / 2;
+  first = std::clamp(first, 0, m_nx - n);
+  std::vector<double> nodes;
+  for (int j = 0; j < n; ++j) {
+    s.nodes.push_back(first + j);
+    nodes.push_back(double(first + j));
+  }
+  s.weights = fornberg_weights(t, nodes, 0);
+  return s;
+}
+
+void FieldTheory::build_stages() {
+  m_stages.clear();
+  std::vector<double> omega(std::size_t(m_nx), 0.0);  // depth share of each node, units of hx
+  auto credit = [&](const DepthSample& s, double share) {
+    for (std::size_t j = 0; j < s.nodes.size(); ++j) omega[std::size_t(s.nodes[j])] += share * s.weights[j];
+  };
+  m_interval_nodes.assign(std::size_t(std::max(m_nx - 1, 0)), {});
+  auto reads = [&](int a, const DepthSample& s) {
+    std::vector<int>& nodes = m_interval_nodes[std::size_t(a)];
+    for (int c : s.nodes)
+      if (std::find(nodes.begin(), nodes.end(), c) == nodes.end()) nodes.push_back(c);
+    std::sort(nodes.begin(), nodes.end());
+  };
+  if (m_settings.form == FieldForm::exact) {
+    for (int a = 0; a + 1 < m_nx; ++a) {
+      Stage st;
+      st.x = x(a);
+      st.at = interpolation(st.x);
+      credit(st.at, 1.0);
+      reads(a, st.at);
+      m_stages.push_back(st);
+    }
+  } else {
+    const int nsub = m_settings.depth_substeps;
+    const double h = m_hx / nsub;
+    const double offsets[4] = {0.0, 0.5, 0.5, 1.0};
+    const double b[4] = {1.0 / 6, 1.0 / 3, 1.0 / 3, 1.0 / 6};
+    for (int a = 0; a + 1 < m_nx; ++a)
+      for (int j = 0; j < nsub; ++j)
+        for (int st_i = 0; st_i < 4; ++st_i) {
+          Stage st;
+          st.x = x(a) + (j + offsets[st_i]) * h;
+          st.at = interpolation(st.x);
+          if (m_settings.p == 2) st.behind = interpolation(st.x - 0.5 * ax());
+          credit(m_settings.p == 2 ? st.behind : st.at, b[st_i] / nsub);
+          reads(a, st.at);
+          if (m_settings.p == 2) reads(a, st.behind);
+          m_stages.push_back(st);
+        }
+  }
+  const std::size_t n = std::size_t(m_ny), K_ = std::size_t(K());
+  m_mass.assign(num_params(), 0.0);
+  const double ry = m_settings.ry, rx = m_hx / ax();
+  for (std::size_t j = 0; j < w_offset(); ++j) m_mass[j] = ry;  // the input link: one lattice link deep
+  for (int a = 0; a < m_nx; ++a) {
+    const double m = omega[std::size_t(a)] > 1e-14 ? rx * omega[std::size_t(a)] * ry : 0.0;
+    if (omega[std::size_t(a)] < -1e-14)
+      throw std::invalid_argument("interpolation degree q = " + std::to_string(m_settings.q) + " is too high for " +
+                                  std::to_string(m_nx) + " depth lines (negative quadrature weight at line " +
+                                  std::to_string(a) + "): lower field.q or field.rx");
+    for (std::size_t j = 0; j < n * K_; ++j) m_mass[w_offset() + std::size_t(a) * n * K_ + j] = m;
+    for (std::size_t j = 0; j < n; ++j) m_mass[beta_offset() + std::size_t(a) * n + j] = m;
+  }
+}
+
+int FieldTheory::max_interval_nodes() const {
+  std::size_t most = 0;
+  for (const auto& nodes : m_interval_nodes) most = std::max(most, nodes.size());
+  return int(most);
+}
+
+void FieldTheory::link_fields(const double* q, const DepthSample& s, double* w, double* beta) const {
+  const std::size_t n = std::size_t(m_ny), nk = n * std::size_t(K());
+  const double* W = q + w_offset();
+  const double* B = q + beta_offset();
+  if (s.nodes.size() == 1 && s.weights[0] == 1.0) {
+    std::copy_n(W + std::size_t(s.nodes[0]) * nk, nk, w);
+    std::copy_n(B + std::size_t(s.nodes[0]) * n, n, beta);
+    return;
+  }
+  std::fill_n(w, nk, 0.0);
+  std::fill_n(beta, n, 0.0);
+  for (std::size_t j = 0; j < s.nodes.size(); ++j) {
+    const double c = s.weights[j];
+    const double* wa = W + std::size_t(s.nodes[j]) * nk;
+    const double* ba = B + std::size_t(s.nodes[j]) * n;
+    for (std::size_t i = 0; i < nk; ++i) w[i] += c * wa[i];
+    for (std::size_t i = 0; i < n; ++i) beta[i] += c * ba[i];
+  }
+}
+
+void FieldTheory::scatter_link_gradient(const DepthSample& s, const double* w_bar, const double* beta_bar,
+                                        double* grad) const {
+  const std::size_t n = std::size_t(m_ny), nk = n * std::size_t(K());
+  double* W = grad + w_offset();
+  double* B = grad + beta_offset();
+  for (std::size_t j = 0; j < s.nodes.size(); ++j) {
+    const double c = s.weights[j];
+    double* wa = W + std::size_t(s.nodes[j]) * nk;
+    double* ba = B + std::size_t(s.nodes[j]) * n;
+    for (std::size_t i = 0; i < nk; ++i) wa[i] += c * w_bar[i];
+    for (std::size_t i = 0; i < n; ++i) ba[i] += c * beta_bar[i];
+  }
+}
+
+}  // namespace nnfield

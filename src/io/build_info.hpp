@@ -1,0 +1,11 @@
+#pragma once
+// What the build system knew when it compiled this library: written at every build by
+// cmake/build_info.cmake (a generated file), so it never goes stale after a commit.
+namespace nnfield::detail {
+
+const char* build_git_hash();  // short hash, "-dirty" if tracked files differed; "unknown" without git
+const char* build_type();      // CMAKE_BUILD_TYPE
+const char* build_version();   // the project version
+const char* build_flags();     // the C++ compile flags, -march=native included when used
+
+}  // namespace nnfield::detail

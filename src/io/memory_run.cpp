@@ -1,0 +1,65 @@
+#include <stdexcept>
+
+#include "nnfield/io/series_sink.hpp"
+
+namespace nnfield {
+
+namespace {
+std::size_t product(const std::vector<std::size_t>& shape, std::size_t from = 0) {
+  std::size_t n = 1;
+  for (std::size_t i = from; i < shape.size(); ++i) n *= shape[i];
+  return n;
+}
+}  // namespace
+
+int MemoryRun::add_series(const std::string& name, const std::vector<std::size_t>& row_shape,
+                          const std::string& index_order, const std::string& description) {
+  Dataset d;
+  d.shape.push_back(0);
+  d.shape.insert(d.shape.end(), row_shape.begin(), row_shape.end());
+  d.index_order = index_order;
+  d.description = description;
+  m_datasets[name] = std::move(d);
+  m_series.push_back(name);
+  return int(m_series.size()) - 1;
+}
+
+void MemoryRun::append(int series, const double* row) {
+  Dataset& d = m_datasets.at(m_series.at(std::size_t(series)));
+  const std::size_t n = product(d.shape, 1);
+  d.data.insert(d.data.end(), row, row + n);
+  ++d.shape[0];
+}
+
+std::size_t MemoryRun::rows(int series) const { return m_datasets.at(m_series.at(std::size_t(series))).shape[0]; }
+
+void MemoryRun::write_array(const std::string& name, const std::vector<std::size_t>& shape, const double* data,
+                            const std::string& index_order, const std::string& description) {
+  m_datasets[name] = Dataset{shape, std::vector<double>(data, data + product(shape)), index_order, description};
+}
+
+void MemoryRun::set_root_attribute(const std::string& name, const std::string& value) {
+  m_text_attributes[name] = value;
+}
+
+void MemoryRun::set_root_attribute(const std::string& name, double value) { m_number_attributes[name] = value; }
+
+const MemoryRun::Dataset& MemoryRun::dataset(const std::string& name) const {
+  auto it = m_datasets.find(name);
+  if (it == m_datasets.end()) throw std::out_of_range("run has no dataset '" + name + "'");
+  return it->second;
+}
+
+MemoryRun::Dataset& MemoryRun::dataset(const std::string& name) {
+  auto it = m_datasets.find(name);
+  if (it == m_datasets.end()) throw std::out_of_range("run has no dataset '" + name + "'");
+  return it->second;
+}
+
+std::vector<std::string> MemoryRun::names() const {
+  std::vector<std::string> out;
+  for (const auto& kv : m_datasets) out.push_back(kv.first);
+  return out;
+}
+
+}  // namespace nnfield

@@ -1,0 +1,96 @@
+// Observers of the bulk-boundary decomposition: energy flow per site and the
+// Lagrangian's bulk/boundary split. They ask the dynamics for the BBD picture of
+// the state (kinematics with accelerations) and measure; they never integrate.
+#include <stdexcept>
+
+#include "nnfield/bbd/bbd_energy.hpp"
+#include "nnfield/bbd/bbd_lagrangian.hpp"
+#include "nnfield/observe/observer.hpp"
+
+namespace nnfield {
+
+namespace {
+
+void require_dynamics(const Snapshot& s, const char* what) {
+  if (!s.dynamics || !s.state) throw std::logic_error(std::string(what) + " needs continuous dynamics");
+}
+
+class EnergyFlowObserver final : public Observer {
+ public:
+  EnergyFlowObserver(const NetworkShape& shape, Loss loss, double gamma)
+      : m_shape(shape), m_flow(shape, loss), m_gamma(gamma) {}
+
+  void declare(SeriesSink& w) override {
+    const std::size_t M = std::size_t(m_shape.M), N = std::size_t(m_shape.N), K = std::size_t(m_shape.K());
+    m_density = w.add_series("/energy/density", {M, N}, "T,M,N", "site energy e^(m)_i, m = 1..M (row m-1)");
+    m_decay = w.add_series("/energy/decay", {M, N}, "T,M,N", "decay D_(i,m); the site loses gamma D");
+    m_current = w.add_series("/energy/current", {M, N, K}, "T,M,N,K",
+                             "current into z^(m)_i from its k-th in-link (m = 1: K_in from X_(i+k-r))");
+    m_boundary_in = w.add_series("/energy/boundary_in", {N, K}, "T,N,K", "input boundary current K_in (Eq. 27)");
+    m_boundary_out = w.add_series("/energy/boundary_out", {N}, "T,N",
+                                  "output boundary current K_out = -(dl/dY) Y' (Eq. 32 corrected)");
+    m_rate = w.add_series("/energy/rate", {M, N}, "T,M,N", "e' from the motion");
+    m_residual = w.add_series("/energy/continuity_residual", {M, N}, "T,M,N",
+                              "e' - (-gamma D + sum J_in - sum J_out - K_out)");
+    m_layer = w.add_series("/energy/layer", {M}, "T,M", "sum_i e^(m)_i per layer");
+  }
+
+  void observe(const Snapshot& s, SeriesSink& w) override {
+    require_dynamics(s, "the energy-flow observer");
+    s.dynamics->bbd_state(*s.state, s.t, m_state);
+    if (m_state.I.size() != std::size_t(m_shape.M - 1) * std::size_t(m_shape.N))
+      throw std::logic_error("the energy-flow observer needs dynamics built with track_energy_flow");
+    const BbdState& b = m_state;
+    m_flow.evaluate(b.kinematics, b.W.data(), b.Wd.data(), b.Wdd.data(), b.Y.data(), b.Yd.data(), b.I.data(),
+                    m_gamma);
+    if (w.rows(m_density) == 0)  // the time integrals start at 0 here: sum e = E + C0
+      w.set_root_attribute("bbd_C0", m_flow.time_integral_constant(b.kinematics));
+    w.append(m_density, m_flow.density().data());
+    w.append(m_decay, m_flow.decay().data());
+    w.append(m_current, m_flow.current().data());
+    w.append(m_boundary_in, m_flow.current().data());  // layer-1 in-links are the boundary
+    w.append(m_boundary_out, m_flow.boundary_out().data());
+    w.append(m_rate, m_flow.rate().data());
+    w.append(m_residual, m_flow.residual().data());
+    w.append(m_layer, m_flow.layer().data());
+  }
+
+ private:
+  NetworkShape m_shape;
+  EnergyFlow m_flow;
+  double m_gamma;
+  BbdState m_state;
+  int m_density = -1, m_decay = -1, m_current = -1, m_boundary_in = -1, m_boundary_out = -1, m_rate = -1,
+      m_residual = -1, m_layer = -1;
+};
+
+class LagrangianObserver final : public Observer {
+ public:
+  void declare(SeriesSink& w) override {
+    m_bulk = w.add_series("/lagrangian/bulk", {}, "T", "L_bulk (Eq. 7, data independent)");
+    m_boundary = w.add_series("/lagrangian/boundary", {}, "T", "L_boundary (Eq. 7 with coefficient 1/2)");
+    m_total = w.add_series("/lagrangian/total", {}, "T", "L of Eq. 5 in (W, b)");
+  }
+  void observe(const Snapshot& s, SeriesSink& w) override {
+    require_dynamics(s, "the Lagrangian observer");
+    s.dynamics->bbd_state(*s.state, s.t, m_state);
+    const LagrangianParts L = bbd_lagrangian(m_state.kinematics, m_state.Wd.data(), m_state.bd.data(), m_state.loss);
+    w.append(m_bulk, &L.bulk);
+    w.append(m_boundary, &L.boundary);
+    w.append(m_total, &L.total);
+  }
+
+ private:
+  BbdState m_state;
+  int m_bulk = -1, m_boundary = -1, m_total = -1;
+};
+
+}  // namespace
+
+std::unique_ptr<Observer> make_energy_flow_observer(const NetworkShape& shape, Loss loss, double gamma) {
+  return std::make_unique<EnergyFlowObserver>(shape, loss, gamma);
+}
+
+std::unique_ptr<Observer> make_lagrangian_observer() { return std::make_unique<LagrangianObserver>(); }
+
+}  // namespace nnfield

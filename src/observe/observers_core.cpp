@@ -1,0 +1,105 @@
+// The core observers: the trajectory and the energy balance (SPEC section 6 names).
+#include <algorithm>
+
+#include "nnfield/core/network.hpp"
+#include "nnfield/observe/observer.hpp"
+
+namespace nnfield {
+
+namespace {
+
+class TrajectoryObserver final : public Observer {
+ public:
+  TrajectoryObserver(const NetworkShape& shape, const std::vector<std::string>& datasets)
+      : m_shape(shape), m_datasets(datasets) {}
+
+  void declare(SeriesSink& w) override {
+    const std::size_t M = std::size_t(m_shape.M), N = std::size_t(m_shape.N), K = std::size_t(m_shape.K());
+    m_time = w.add_series("/trajectory/time", {}, "T", "time t of each output row");
+    m_step = w.add_series("/trajectory/step", {}, "T", "integrator steps (or SGD steps) taken so far");
+    if (wants("W")) m_W = w.add_series("/trajectory/W", {M, N, K}, "T,M,N,K", "weights W[m,i,k]");
+    if (wants("b")) m_b = w.add_series("/trajectory/b", {M, N}, "T,M,N", "biases b[m,i]");
+    if (wants("z"))
+      m_z = w.add_series("/trajectory/z", {M, N}, "T,M,N",
+                         "neurons z^(m)_i, m = 1..M (row m-1), of the first presented sample");
+    if (wants("loss")) m_loss = w.add_series("/trajectory/loss", {}, "T", "loss of the presented data");
+  }
+
+  void observe(const Snapshot& s, SeriesSink& w) override {
+    const double step = double(s.step);
+    w.append(m_time, &s.t);
+    w.append(m_step, &step);
+    if (m_W >= 0) w.append(m_W, s.W);
+    if (m_b >= 0) w.append(m_b, s.b);
+    if (m_z >= 0) w.append(m_z, s.z);
+    if (m_loss >= 0) w.append(m_loss, &s.loss);
+  }
+
+ private:
+  bool wants(const std::string& name) const {
+    return std::find(m_datasets.begin(), m_datasets.end(), name) != m_datasets.end();
+  }
+  NetworkShape m_shape;
+  std::vector<std::string> m_datasets;
+  int m_time = -1, m_step = -1, m_W = -1, m_b = -1, m_z = -1, m_loss = -1;
+};
+
+class TrainLossObserver final : public Observer {
+ public:
+  TrainLossObserver(const NetworkShape& shape, Activation activation, Loss loss, const std::vector<double>& X,
+                    const std::vector<double>& Y, int S)
+      : m_network(shape, activation, loss), m_X(X), m_Y(Y), m_S(S) {}
+  void declare(SeriesSink& w) override {
+    m_id = w.add_series("/trajectory/train_loss", {}, "T", "mean loss over all S training samples");
+  }
+  void observe(const Snapshot& s, SeriesSink& w) override {
+    m_network.forward(s.W, s.b, m_X.data(), m_S);
+    const double l = m_network.loss(m_Y.data());
+    w.append(m_id, &l);
+  }
+
+ private:
+  Network m_network;
+  const std::vector<double>& m_X;
+  const std::vector<double>& m_Y;
+  int m_S;
+  int m_id = -1;
+};
+
+class EnergyObserver final : public Observer {
+ public:
+  void declare(SeriesSink& w) override {
+    m_total = w.add_series("/energy/total", {}, "T", "E = kinetic + potential");
+    m_kinetic = w.add_series("/energy/kinetic", {}, "T", "1/2 |W'|^2 + 1/2 |b'|^2 (0 for first-order dynamics)");
+    m_potential = w.add_series("/energy/potential", {}, "T", "the loss l");
+    m_dissipated = w.add_series("/energy/dissipated", {}, "T",
+                                "integral of the dissipation rate (gamma |q'|^2, or eta |dl/dq|^2)");
+    m_work = w.add_series("/energy/data_work", {}, "T", "integral of dl/dt at fixed parameters (moving data)");
+  }
+  void observe(const Snapshot& s, SeriesSink& w) override {
+    const double total = s.energy.total();
+    w.append(m_total, &total);
+    w.append(m_kinetic, &s.energy.kinetic);
+    w.append(m_potential, &s.energy.potential);
+    w.append(m_dissipated, &s.energy.dissipated);
+    w.append(m_work, &s.energy.data_work);
+  }
+
+ private:
+  int m_total = -1, m_kinetic = -1, m_potential = -1, m_dissipated = -1, m_work = -1;
+};
+
+}  // namespace
+
+std::unique_ptr<Observer> make_trajectory_observer(const NetworkShape& shape, const std::vector<std::string>& datasets) {
+  return std::make_unique<TrajectoryObserver>(shape, datasets);
+}
+
+std::unique_ptr<Observer> make_train_loss_observer(const NetworkShape& shape, Activation activation, Loss loss,
+                                                   const std::vector<double>& X, const std::vector<double>& Y, int S) {
+  return std::make_unique<TrainLossObserver>(shape, activation, loss, X, Y, S);
+}
+
+std::unique_ptr<Observer> make_energy_observer() { return std::make_unique<EnergyObserver>(); }
+
+}  // namespace nnfield

@@ -1,0 +1,89 @@
+// Correlators measured during a run: `[observe] correlators = [...]` of the field
+// `observe.field`, every `observe.every` in time, written to /correlators/<name>.
+// Full correlators (no mean subtracted): with /correlators/layer_mean the connected
+// ones follow, C_conn(m, m', d) = C(m, m', d) - mean_m mean_m' (docs/correlators.md).
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "nnfield/correlators/correlator_set.hpp"
+#include "nnfield/data/data.hpp"
+#include "nnfield/observe/observer.hpp"
+
+namespace nnfield {
+
+namespace {
+
+class CorrelatorObserver final : public Observer {
+ public:
+  CorrelatorObserver(const ModelConfig& config, const std::vector<double>& input)
+      : m_shape(config.network.shape),
+        m_field(config.observe.field),
+        m_every(config.observe.every),
+        m_set(config.observe.correlators, m_field == "w" ? std::size_t(m_shape.K()) : 1, std::size_t(m_shape.M),
+              std::size_t(m_shape.N), MeanSubtraction::none, input.empty() ? nullptr : input.data()),
+        m_values(m_set.outputs().size()) {}
+
+  void declare(SeriesSink& w) override {
+    m_time = w.add_series("/correlators/time", {}, "T", "time t of each correlator row (every observe.every)");
+    for (const CorrelatorOutput& o : m_set.outputs())
+      m_ids.push_back(w.add_series("/correlators/" + o.name, o.row_shape, "T," + o.index_order,
+                                   o.description + "; field " + m_field));
+    w.set_root_attribute("correlators_field", m_field);
+    w.set_root_attribute("correlators_mean_subtracted", mean_subtraction_name(m_set.subtraction()));
+  }
+
+  void observe(const Snapshot& s, SeriesSink& w) override {
+    if (!due(s.t)) return;
+    const std::size_t M = std::size_t(m_shape.M), N = std::size_t(m_shape.N), K = std::size_t(m_shape.K());
+    const double* field = m_field == "phi" ? s.z : s.b;
+    if (m_field == "w") {
+      // W[m, i, k] -> w_k[m, i]: one (M, N) field per weight index k.
+      m_components.resize(K * M * N);
+      for (std::size_t j = 0; j < M * N; ++j)
+        for (std::size_t k = 0; k < K; ++k) m_components[k * M * N + j] = s.W[j * K + k];
+      field = m_components.data();
+    }
+    m_set.evaluate(field, 1, M * N, m_values);
+    w.append(m_time, &s.t);
+    for (std::size_t j = 0; j < m_ids.size(); ++j) w.append(m_ids[j], m_values[j].data());
+  }
+
+ private:
+  // observe.every = 0: every output row; otherwise rows whose time is a multiple of it.
+  bool due(double t) const {
+    if (m_every <= 0.0) return true;
+    const double k = t / m_every;
+    return std::fabs(k - std::round(k)) < 1e-6;
+  }
+
+  NetworkShape m_shape;
+  std::string m_field;
+  double m_every;
+  CorrelatorSet m_set;
+  std::vector<std::vector<double>> m_values;
+  std::vector<double> m_components;
+  int m_time = -1;
+  std::vector<int> m_ids;
+};
+
+}  // namespace
+
+std::unique_ptr<Observer> make_correlator_observer(const ModelConfig& config) {
+  const std::vector<std::string>& names = config.observe.correlators;
+  if (names.empty()) return nullptr;
+  std::vector<double> input;
+  if (std::find(names.begin(), names.end(), "input") != names.end()) {
+    const Samples samples = make_samples(config);
+    std::string why;
+    const int s = recorded_input_sample(config, samples.S, &why);
+    if (s < 0)
+      throw ConfigError(config.source_path + ": observe.correlators = \"input\" needs the input of the recorded "
+                        "neurons, but " + why + "; use data.presentation = \"fixed\" or \"full_batch\"");
+    input.assign(samples.x(s), samples.x(s) + samples.N);
+  }
+  return std::make_unique<CorrelatorObserver>(config, input);
+}
+
+}  // namespace nnfield

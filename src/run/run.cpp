@@ -1,0 +1,232 @@
+#include "nnfield/run/run.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include "nnfield/data/data.hpp"
+#include "nnfield/io/h5io.hpp"
+#include "nnfield/data/initial_state.hpp"
+#include "nnfield/dynamics/integrator.hpp"
+#include "nnfield/core/network.hpp"
+#include "nnfield/observe/observer.hpp"
+#include "nnfield/observe/progress.hpp"
+#include "nnfield/io/provenance.hpp"
+#include "nnfield/numerics/rng.hpp"
+#include "nnfield/dynamics/training_dynamics.hpp"
+#include "dynamics/output_schedule.hpp"
+#include "io/run_sink.hpp"
+#include "nnfield/run/field_run.hpp"
+
+namespace nnfield {
+
+namespace {
+
+
+// Everything a run writes besides its time series: geometry and the data set.
+void write_static(SeriesSink& w, const ModelConfig& config, const Samples& samples) {
+  const NetworkShape& s = config.network.shape;
+  w.set_root_attribute("M", double(s.M));
+  w.set_root_attribute("N", double(s.N));
+  w.set_root_attribute("r", double(s.r));
+  w.set_root_attribute("K", double(s.K()));
+  w.set_root_attribute("ax", config.network.Lx / s.M);
+  w.set_root_attribute("ay", config.network.Ly / s.N);
+  w.set_root_attribute("activation", activation_name(config.network.activation));
+  w.set_root_attribute("loss", loss_name(config.network.loss));
+  w.set_root_attribute("dynamics", config.dynamics.kind);
+  const std::vector<std::size_t> shape{std::size_t(samples.S), std::size_t(samples.N)};
+  w.write_array("/data/X", shape, samples.X.data(), "S,N", "input samples X");
+  w.write_array("/data/Y", shape, samples.Y.data(), "S,N", "target samples Y");
+}
+
+struct Recorder {
+  SeriesSink& writer;
+  std::vector<std::unique_ptr<Observer>> observers;
+  int flush_every;
+  long rows = 0;
+  void record(const Snapshot& s) {
+    for (auto& o : observers) o->observe(s, writer);
+    if (++rows % flush_every == 0) writer.flush();
+  }
+};
+
+RunResult run_continuous(const ModelConfig& config, const RunOptions& options, Network& network,
+                         const DataStream& data, const ParameterState& init, Recorder& rec) {
+  const NetworkShape& shape = config.network.shape;
+  LossLandscape landscape(network, data);
+  DynamicsConfig dynamics_config = config.dynamics;
+  dynamics_config.eta = effective_eta(config);  // eta_scaling (SPEC 4.2)
+  std::unique_ptr<TrainingDynamics> dynamics =
+      make_training_dynamics(dynamics_config, landscape, config.observe.energy_flow);
+  State x = dynamics->initial_state(init.q, init.v);
+
+  const double t_end = config.dynamics.t_end;
+  ProgressLine progress(options.progress, t_end);
+  std::vector<double> z(shape.num_biases()), q, v;
+  RunResult result;
+  IntegrationStats stats;
+  IntegrationCallbacks cb;
+  cb.observe = [&](const State& state, double t) {
+    Snapshot s;
+    s.t = t;
+    s.step = stats.accepted;
+    dynamics->parameters(state, t, q, v);
+    s.W = q.data();
+    s.b = q.data() + shape.num_weights();
+    s.v = v.empty() ? nullptr : v.data();
+    s.energy = dynamics->energy(state, t);  // runs the forward pass at (q, t)
+    s.dynamics = dynamics.get();
+    s.state = &state;
+    s.loss = s.energy.potential;
+    network.neurons(0, z.data());
+    s.z = z.data();
+    rec.record(s);
+    result.t_last = t;
+    result.final_loss = s.loss;
+    result.final_energy = s.energy;
+    progress.update(t, s.loss, s.energy.total());
+  };
+  cb.progress = [&](double t) { progress.update(t, result.final_loss, result.final_energy.total()); };
+  if (options.stop) cb.should_stop = [&] { return options.stop->load(); };
+
+  integrate_on_schedule(*dynamics, x, OutputSchedule(t_end, config.output.every), t_end,
+                        [&data](double t0, double t1) { return data.breakpoints(t0, t1); }, config.integrator, cb,
+                        stats, result);
+  result.steps = stats.accepted;
+  result.rows = rec.rows;
+  progress.finish(result.message);
+  return result;
+}
+
+bool all_finite(const std::vector<double>& v) {
+  for (double x : v)
+    if (!std::isfinite(x)) return false;
+  return true;
+}
+
+RunResult run_sgd(const ModelConfig& config, const RunOptions& options, Network& network, const Samples& samples,
+                  ParameterState init, Recorder& rec) {
+  const NetworkShape& shape = config.network.shape;
+  const int B = config.dynamics.batch, N = shape.N;
+  const long steps = config.dynamics.steps, every = config.output.every_steps;
+  const double eta = effective_eta(config);  // eta_scaling (SPEC 4.2)
+  const std::size_t nw = shape.num_weights();
+  BatchSampler sampler(samples.S, B, config.data.order, derive_seed(config.seed, "order"));
+  std::vector<double>& q = init.q;
+  std::vector<double> grad(q.size()), X(std::size_t(B) * N), Y(X.size()), z(shape.num_biases());
+  ProgressLine progress(options.progress, double(steps), "step");
+  RunResult result;
+  long k = 0;
+  for (; k <= steps; ++k) {
+    const std::vector<int>& batch = sampler.next();
+    for (int s = 0; s < B; ++s) {
+      std::copy(samples.x(batch[std::size_t(s)]), samples.x(batch[std::size_t(s)]) + N, X.begin() + std::ptrdiff_t(s) * N);
+      std::copy(samples.y(batch[std::size_t(s)]), samples.y(batch[std::size_t(s)]) + N, Y.begin() + std::ptrdiff_t(s) * N);
+    }
+    const double loss = network.value_and_gradient(q.data(), q.data() + nw, X.data(), Y.data(), B, grad.data(),
+                                                   grad.data() + nw);
+    if (!std::isfinite(loss)) {
+      result.status = RunStatus::blew_up;
+      result.message = "loss became NaN/Inf at step " + std::to_string(k) + " (last finite state at step " +
+                       std::to_string(k - 1) + ")";
+      break;
+    }
+    if (k % every == 0 || k == steps) {
+      Snapshot s;
+      s.t = double(k) * eta;  // SGD time is gradient-flow time: t = step * eta
+      s.step = k;
+      s.W = q.data();
+      s.b = q.data() + nw;
+      s.loss = loss;
+      s.energy.potential = loss;
+      network.neurons(0, z.data());
+      s.z = z.data();
+      rec.record(s);
+      result.t_last = s.t;
+      result.final_loss = loss;
+      result.final_energy = s.energy;
+    }
+    progress.update(double(k), loss, loss);
+    if (k == steps) break;
+    if (options.stop && options.stop->load()) {
+      result.status = RunStatus::interrupted;
+      result.message = "interrupted at step " + std::to_string(k);
+      break;
+    }
+    for (std::size_t j = 0; j < q.size(); ++j) q[j] -= eta * grad[j];
+  }
+  if (result.status == RunStatus::complete) {
+    if (!all_finite(q)) {
+      result.status = RunStatus::blew_up;
+      result.message = "parameters became NaN/Inf after step " + std::to_string(k);
+    } else {
+      result.message = "completed " + std::to_string(steps) + " SGD steps";
+    }
+  }
+  result.steps = k;
+  result.rows = rec.rows;
+  progress.finish(result.message);
+  return result;
+}
+
+}  // namespace
+
+RunSink open_run_sink(const ModelConfig& config, const RunOptions& options) {
+  RunSink out;
+  const Provenance provenance = provenance_of(config, options.command_line);
+  if (options.output_path.empty()) {
+    out.memory = std::make_shared<MemoryRun>();
+    out.memory->set_root_attribute("model_text", provenance.model_text);
+    out.memory->set_root_attribute("model_path", provenance.model_path);
+    out.memory->set_root_attribute("resolved_config", provenance.resolved_toml);
+    out.memory->set_root_attribute("seed", double(provenance.seed));
+    for (const auto& kv : provenance.build) out.memory->set_root_attribute(kv.first, kv.second);
+  } else {
+    out.file = std::make_unique<RunWriter>(options.output_path, options.force, provenance);
+  }
+  return out;
+}
+
+RunResult run_model(const ModelConfig& config, const RunOptions& options) {
+  if (config.field.present) return run_field_model(config, options);  // [field]: the field solver
+  const NetworkShape& shape = config.network.shape;
+  Samples samples = make_samples(config);
+  DataStream data(samples, config.data, config.seed);
+  ParameterState init = make_initial_state(config, data);
+  Network network(shape, config.network.activation, config.network.loss);
+
+  RunSink run_sink = open_run_sink(config, options);
+  SeriesSink& writer = run_sink.get();
+  std::shared_ptr<MemoryRun> memory = run_sink.memory;
+  Recorder rec{writer, {}, std::max(1, config.output.flush_every)};
+  rec.observers.push_back(make_trajectory_observer(shape, config.output.trajectory));
+  rec.observers.push_back(make_train_loss_observer(shape, config.network.activation, config.network.loss, samples.X,
+                                                   samples.Y, samples.S));
+  rec.observers.push_back(make_energy_observer());
+  const auto& wanted = config.output.trajectory;
+  // A single weight layer has no bulk link, hence no gain.
+  if (shape.M >= 2 && std::find(wanted.begin(), wanted.end(), "gain") != wanted.end())
+    rec.observers.push_back(make_gain_observer(shape, config.network.activation));
+  if (config.observe.energy_flow)
+    rec.observers.push_back(
+        make_energy_flow_observer(shape, config.network.loss, config.dynamics.gamma));
+  if (config.observe.lagrangian) rec.observers.push_back(make_lagrangian_observer());
+  if (auto o = make_correlator_observer(config)) rec.observers.push_back(std::move(o));
+  for (auto& o : rec.observers) o->declare(writer);
+  write_static(writer, config, samples);
+  writer.flush();
+
+  RunResult result = config.dynamics.kind == "sgd" ? run_sgd(config, options, network, samples, std::move(init), rec)
+                                                   : run_continuous(config, options, network, data, init, rec);
+  switch (result.status) {
+    case RunStatus::complete: writer.finish("complete"); break;
+    case RunStatus::interrupted: writer.finish("interrupted"); break;
+    case RunStatus::blew_up: writer.finish("failed: " + result.message); break;
+  }
+  result.memory = memory;
+  return result;
+}
+
+}  // namespace nnfield

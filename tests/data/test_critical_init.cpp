@@ -1,0 +1,73 @@
+// init.kind = "critical" (SPEC 4.1): a network sampled from continuum data has gain
+// g = 1 + ax c(x, y) at every bulk link, whatever its resolution, and runs report g.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "nnfield/bbd/bbd_variables.hpp"
+#include "nnfield/data/continuum_data.hpp"
+#include "nnfield/data/data.hpp"
+#include "nnfield/data/initial_state.hpp"
+#include "nnfield/run/run.hpp"
+#include "support.hpp"
+
+using namespace nnfield;
+
+namespace {
+
+ModelConfig critical_model(int M, int N) {
+  ModelConfig c = test::small_model(M, N, 1);
+  c.init.kind = "critical";
+  c.init.smooth.c_amplitude = 1.5;
+  c.data.x_kind = "smooth";
+  return c;
+}
+
+// (g - 1) / ax per bulk link, (M-1, N).
+std::vector<double> gain_deviation_over_ax(const ModelConfig& c) {
+  const NetworkShape& s = c.network.shape;
+  DataStream data(make_samples(c), c.data, c.seed);
+  const ParameterState st = make_initial_state(c, data);
+  std::vector<double> X(std::size_t(s.N)), Y(X.size()), z(s.num_biases());
+  data.at(0.0, X.data(), Y.data(), nullptr, nullptr);
+  to_bbd(s, c.network.activation, st.q.data(), st.q.data() + s.num_weights(), X.data(), z.data());
+  std::vector<double> g = link_gain(s, c.network.activation, st.q.data(), z.data());
+  const double ax = c.network.Lx / s.M;
+  for (double& v : g) v = (v - 1.0) / ax;
+  return g;
+}
+
+}  // namespace
+
+TEST_CASE("critical initial states have g = 1 + ax c at every resolution", "[init]") {
+  const auto coarse = gain_deviation_over_ax(critical_model(16, 16));
+  const auto fine = gain_deviation_over_ax(critical_model(32, 32));
+  // Link (m, i) of the coarse network sits at ((m+1)/16, i/16): link (2m+1, 2i) of the fine one.
+  double worst = 0.0, scale = 0.0;
+  for (int m = 1; m < 16; ++m)
+    for (int i = 0; i < 16; ++i) {
+      const double a = coarse[std::size_t((m - 1) * 16 + i)];
+      const double b = fine[std::size_t((2 * m + 1 - 1) * 32 + 2 * i)];
+      worst = std::max(worst, std::fabs(a - b));
+      scale = std::max(scale, std::fabs(a));
+    }
+  INFO("max |(g-1)/ax| = " << scale << ", coarse vs fine differ by " << worst);
+  CHECK(scale > 0.1);              // the gain deviation is really there
+  CHECK(worst <= 1e-9 * scale);    // and it is the same field c at both resolutions
+}
+
+TEST_CASE("runs report the gain of every bulk link", "[init][run]") {
+  ModelConfig c = critical_model(8, 12);
+  c.dynamics.t_end = 1.0;
+  c.output.every = 0.5;
+  RunOptions options;
+  options.progress = "off";
+  const RunResult r = run_model(c, options);
+  const auto& g = r.memory->dataset("/trajectory/gain");
+  REQUIRE(g.shape == std::vector<std::size_t>{3, 7, 12});
+  CHECK(g.index_order == "T,M-1,N");
+  double first = 0.0;
+  for (std::size_t j = 0; j < 7 * 12; ++j) first = std::max(first, std::fabs(g.data[j]));
+  CHECK(r.memory->number_attributes().at("gain_deviation_initial") == Approx(first));
+  CHECK(first <= 1.5 * 4.0 / 8.0);  // |g - 1| = ax |c|, c of RMS 1.5
+}
