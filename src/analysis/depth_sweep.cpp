@@ -1,5 +1,7 @@
 #include "nnfield/analysis/depth_sweep.hpp"
 
+#include "nnfield/core/link_stencil.hpp"
+
 #include <stdexcept>
 
 #include "nnfield/numerics/fornberg.hpp"
@@ -116,11 +118,7 @@ SweepFields continuum_sweep_fields(const ContinuumData& d, const SampledNetwork&
   };
   // The input link, exact in depth (Eq. 1 with h^(0) = X).
   f.phi_first.assign(std::size_t(s.N), 0.0);
-  for (int i = 0; i < s.N; ++i) {
-    double acc = net.b[s.b_index(0, i)];
-    for (int k = 0; k < s.K(); ++k) acc += net.W[s.w_index(0, i, k)] * net.X[std::size_t(s.wrap(i + k - s.r))];
-    f.phi_first[std::size_t(i)] = acc;
-  }
+  LinkStencil(s).apply(net.W.data(), net.b.data(), net.X.data(), f.phi_first.data());
   return f;
 }
 
@@ -141,6 +139,7 @@ std::vector<double> ForwardSweep::output() const {
 ForwardSweep forward_depth_sweep(const SweepFields& f, const DepthSweepOptions& o) {
   check(f, o);
   const NetworkShape s = f.lattice.shape;
+  const LinkStencil links(s);
   const int N = s.N, K = s.K(), p = o.p;
   const double ax = f.lattice.ax();
   std::vector<double> w(std::size_t(N) * std::size_t(K)), beta(static_cast<std::size_t>(N)), h(static_cast<std::size_t>(N));
@@ -150,11 +149,7 @@ ForwardSweep forward_depth_sweep(const SweepFields& f, const DepthSweepOptions& 
     const double x_recv = (2.0 + t) * ax;
     if (x_recv != links_x) f.links(links_x = x_recv, w.data(), beta.data());  // RK4's two midpoint stages share one
     for (int i = 0; i < N; ++i) h[std::size_t(i)] = sigma(f.activation, v0[i]);
-    for (int i = 0; i < N; ++i) {
-      double acc = beta[std::size_t(i)];
-      for (int k = 0; k < K; ++k) acc += w[std::size_t(i) * std::size_t(K) + std::size_t(k)] * h[std::size_t(s.wrap(i + k - s.r))];
-      S[i] = acc;
-    }
+    links.apply(w.data(), beta.data(), h.data(), S);
   };
   ForwardSweep out;
   out.M = s.M, out.N = N;
@@ -174,6 +169,7 @@ std::vector<double> adjoint_depth_sweep(const SweepFields& f, const ForwardSweep
                                         const std::vector<double>& dl_dZ, const DepthSweepOptions& o) {
   check(f, o);
   const NetworkShape s = f.lattice.shape;
+  const LinkStencil links(s);
   const int M = s.M, N = s.N, K = s.K(), p = o.p;
   const double ax = f.lattice.ax();
   if (fw.M != M || fw.N != N || int(dl_dZ.size()) != N)
@@ -202,23 +198,12 @@ std::vector<double> adjoint_depth_sweep(const SweepFields& f, const ForwardSweep
       phi_at(m);
     }
     for (int i = 0; i < N; ++i) ds[std::size_t(i)] = sigma_d1(f.activation, phi[std::size_t(i)]) * u0[i];
-    for (int j = 0; j < N; ++j) {
-      double acc = 0.0;
-      for (int k = 0; k < K; ++k) {
-        const int i = s.wrap(j - (k - s.r));
-        acc += w[std::size_t(i) * std::size_t(K) + std::size_t(k)] * ds[std::size_t(i)];
-      }
-      Q[j] = acc;
-    }
+    links.transpose(w.data(), ds.data(), Q);
   };
   // The output link, exact in depth: gamma(Lx - ax) = W[M-1]^T dl/dZ, W[M-1] receiving at Lx.
   std::vector<double> gamma_last(std::size_t(N), 0.0);
   f.links(links_x = double(M) * ax, w.data(), beta.data());
-  for (int j = 0; j < N; ++j)
-    for (int k = 0; k < K; ++k) {
-      const int i = s.wrap(j - (k - s.r));
-      gamma_last[std::size_t(j)] += w[std::size_t(i) * std::size_t(K) + std::size_t(k)] * dl_dZ[std::size_t(i)];
-    }
+  links.transpose(w.data(), dl_dZ.data(), gamma_last.data());
   std::vector<double> delta(s.num_biases(), 0.0);
   for (int i = 0; i < N; ++i) delta[s.b_index(M - 1, i)] = dl_dZ[std::size_t(i)];
   std::vector<double> u = initial_state(p, N, gamma_last.data(), source);

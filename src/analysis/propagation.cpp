@@ -3,6 +3,8 @@
 // the sums lives in propagation_analysis.cpp.
 #include "nnfield/analysis/propagation.hpp"
 
+#include "nnfield/core/link_stencil.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -36,22 +38,14 @@ std::string fixed_point_method_name(FixedPointMethod method) {
 
 void tangent_forward(const NetworkShape& shape, Activation activation, const double* W, const double* b,
                      const double* X, const double* U, double* z, double* t) {
-  const int M = shape.M, N = shape.N, r = shape.r, K = shape.K();
+  const int M = shape.M, N = shape.N;
+  const LinkStencil links(shape);
   std::vector<double> h(X, X + N), g(U, U + N), dsigma(std::size_t(N), 0.0);
   for (int m = 0; m < M; ++m) {
     double* zm = z + std::size_t(m) * std::size_t(N);
     double* tm = t + std::size_t(m) * std::size_t(N);
-    for (int i = 0; i < N; ++i) {
-      const double* w = W + shape.w_index(m, i, 0);
-      double zi = b[shape.b_index(m, i)], ti = 0.0;
-      for (int k = 0; k < K; ++k) {
-        const std::size_t j = std::size_t(shape.wrap(i + k - r));
-        zi += w[k] * h[j];
-        ti += w[k] * g[j];
-      }
-      zm[i] = zi;
-      tm[i] = ti;
-    }
+    links.apply(W + shape.w_index(m, 0, 0), b + shape.b_index(m, 0), h.data(), zm);  // z = W h + b
+    links.apply(W + shape.w_index(m, 0, 0), nullptr, g.data(), tm);                  // t = W g
     if (m + 1 < M) {
       // h^(m+1) = sigma(z^(m+1)), and its tangent sigma'(z) t.
       sigma_and_d1(activation, zm, h.data(), dsigma.data(), std::size_t(N));

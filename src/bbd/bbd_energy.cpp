@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "nnfield/core/link_stencil.hpp"
+
 namespace nnfield {
 
 namespace {
@@ -21,12 +23,13 @@ EnergyFlow::EnergyFlow(NetworkShape shape, Loss loss) : m_shape(shape), m_loss(l
 
 void EnergyFlow::integral_rate(const BbdKinematics& k, double* dI) const {
   const NetworkShape& s = m_shape;
-  const int N = s.N, K = s.K(), r = s.r;
+  const LinkStencil links(s);
+  const int N = s.N, K = s.K();
   for (int m = 1; m < s.M; ++m)  // senders in layer m, links of layer m
     for (int i = 0; i < N; ++i) {
       double acc = 0.0;
       for (int kk = 0; kk < K; ++kk) {
-        const int a = s.wrap(i - kk + r);  // receiver whose in-link kk comes from i
+        const int a = links.receiver(i, kk);  // receiver whose in-link kk comes from i
         acc += k.u[s.w_index(m, a, kk)] * k.Udd[s.b_index(m, a)];
       }
       dI[std::size_t(m - 1) * N + i] = sending_share(m) * acc;
@@ -35,12 +38,13 @@ void EnergyFlow::integral_rate(const BbdKinematics& k, double* dI) const {
 
 void EnergyFlow::integral_jump(const BbdKinematics& before, const BbdKinematics& after, double* I) const {
   const NetworkShape& s = m_shape;
-  const int N = s.N, K = s.K(), r = s.r;
+  const LinkStencil links(s);
+  const int N = s.N, K = s.K();
   for (int m = 1; m < s.M; ++m)
     for (int i = 0; i < N; ++i) {
       double acc = 0.0;
       for (int kk = 0; kk < K; ++kk) {
-        const int a = s.wrap(i - kk + r);
+        const int a = links.receiver(i, kk);
         const std::size_t w = s.w_index(m, a, kk), ba = s.b_index(m, a);
         acc += 0.5 * (before.u[w] + after.u[w]) * (after.Ud[ba] - before.Ud[ba]);
       }
@@ -61,7 +65,8 @@ double EnergyFlow::time_integral_constant(const BbdKinematics& k) const {
 void EnergyFlow::evaluate(const BbdKinematics& k, const double* W, const double* Wd, const double* Wdd,
                           const double* Y, const double* Yd, const double* I, double gamma) {
   const NetworkShape& s = m_shape;
-  const int M = s.M, N = s.N, K = s.K(), r = s.r;
+  const LinkStencil links(s);
+  const int M = s.M, N = s.N, K = s.K();
 
   // Link currents into every site: J (Eq. 22) for m >= 2, K_in (Eq. 27) for m = 1.
   for (int m = 1; m <= M; ++m) {
@@ -71,7 +76,7 @@ void EnergyFlow::evaluate(const BbdKinematics& k, const double* W, const double*
       const double Udd = k.Udd[s.b_index(ml, i)];
       for (int kk = 0; kk < K; ++kk) {
         const std::size_t w = s.w_index(ml, i, kk);
-        const double hd_j = k.layer(k.hd, ml, s.wrap(i + kk - r));
+        const double hd_j = k.layer(k.hd, ml, links.sender(i, kk));
         m_current[w] = ml == 0 ? -(zdd - Udd) * W[w] * hd_j
                                : 0.5 * (zd * k.ud[w] - (zdd - Udd) * W[w] * hd_j);
       }
@@ -94,7 +99,7 @@ void EnergyFlow::evaluate(const BbdKinematics& k, const double* W, const double*
       double wd2 = 0.0, wdwdd = 0.0, pw_in = 0.0, j_in = 0.0;
       for (int kk = 0; kk < K; ++kk) {
         const std::size_t w = s.w_index(in, i, kk);
-        const double h_j = k.layer(k.h, in, s.wrap(i + kk - r));
+        const double h_j = k.layer(k.h, in, links.sender(i, kk));
         wd2 += Wd[w] * Wd[w];
         wdwdd += Wd[w] * Wdd[w];
         pw_in += (Wd[w] - bd_in * h_j) * Wd[w];
@@ -112,7 +117,7 @@ void EnergyFlow::evaluate(const BbdKinematics& k, const double* W, const double*
         double pw_out = 0.0, e_out = 0.0, rate_out = 0.0, dI = 0.0;
         const double dsig = k.layer(k.dsigma, m, i);
         for (int kk = 0; kk < K; ++kk) {
-          const int a = s.wrap(i - kk + r);
+          const int a = links.receiver(i, kk);
           const std::size_t w = s.w_index(out, a, kk), ba = s.b_index(out, a);
           const double zd_a = k.layer(k.zd, m + 1, a), zdd_a = k.layer(k.zdd, m + 1, a);
           e_out += 0.5 * Wd[w] * Wd[w] - zd_a * k.u[w];

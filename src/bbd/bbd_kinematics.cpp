@@ -1,5 +1,7 @@
 #include "nnfield/bbd/bbd_kinematics.hpp"
 
+#include "nnfield/core/link_stencil.hpp"
+
 namespace nnfield {
 
 void BbdKinematics::resize(const NetworkShape& s) {
@@ -13,7 +15,8 @@ void BbdKinematics::resize(const NetworkShape& s) {
 
 void bbd_forward_sweep(const NetworkShape& s, Activation act, const Motion& mo, BbdKinematics& k) {
   k.resize(s);
-  const int M = s.M, N = s.N, K = s.K(), r = s.r;
+  const int M = s.M, N = s.N, K = s.K();
+  const LinkStencil links(s);
   auto at = [](const double* p, std::size_t i) { return p ? p[i] : 0.0; };
   for (int i = 0; i < N; ++i) {  // layer 0: the input boundary
     k.z[std::size_t(i)] = k.h[std::size_t(i)] = mo.X[i];
@@ -30,7 +33,7 @@ void bbd_forward_sweep(const NetworkShape& s, Activation act, const Motion& mo, 
       double z = mo.b[bi], Ud = 0.0, Udd = 0.0;
       for (int kk = 0; kk < K; ++kk) {
         const std::size_t w = s.w_index(m, i, kk);
-        const std::size_t j = std::size_t(s.wrap(i + kk - r));
+        const std::size_t j = std::size_t(links.sender(i, kk));
         const double W = mo.W[w], Wd = at(mo.Wd, w), Wdd = at(mo.Wdd, w);
         z += W * h[j];
         k.u[w] = Wd * h[j] + W * hd[j];

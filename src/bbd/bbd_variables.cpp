@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "nnfield/core/link_stencil.hpp"
+
 namespace nnfield {
 
 namespace {
@@ -28,23 +30,20 @@ const double* layer_input_velocity(const NetworkShape& s, Activation act, const 
 void to_bbd(const NetworkShape& s, Activation act, const double* W, const double* b, const double* X,
             double* z) {
   std::vector<double> h(std::size_t(s.N));
-  const int K = s.K();
+  const LinkStencil stencil(s);
   for (int m = 0; m < s.M; ++m) {
     const double* hm = layer_input(s, act, z, X, m, h);
     double* zn = z + std::size_t(m) * s.N;  // z^(m+1)
-    for (int i = 0; i < s.N; ++i) {
-      double acc = b[s.b_index(m, i)];
-      for (int k = 0; k < K; ++k) acc += W[s.w_index(m, i, k)] * hm[s.wrap(i + k - s.r)];
-      zn[i] = acc;
-    }
+    stencil.apply(W + s.w_index(m, 0, 0), b + s.b_index(m, 0), hm, zn);
   }
 }
 
 void from_bbd_sweep(const NetworkShape& s, Activation act, const double* W, const double* Wdot, const double* z,
                     const double* zdot, const double* X, const double* Xdot, double* b, double* bdot,
                     std::vector<double>& h, std::vector<double>& hd) {
-  const int K = s.K();
+  const LinkStencil stencil(s);
   const bool velocities = Wdot && zdot && bdot;
+  std::vector<double> U(std::size_t(s.N)), Ud(std::size_t(s.N));
   h.resize(std::size_t(s.N));
   hd.resize(std::size_t(s.N));
   for (int m = 0; m < s.M; ++m) {
@@ -55,16 +54,13 @@ void from_bbd_sweep(const NetworkShape& s, Activation act, const double* W, cons
       hdm = (m == 0 && !Xdot) ? hd.data() : layer_input_velocity(s, act, z, zdot, Xdot, m, hd);
     }
     const double* zn = z + std::size_t(m) * s.N;
+    // U = sum_k W h and U' = sum_k (W' h + W h')
+    const std::size_t wm = s.w_index(m, 0, 0);
+    stencil.apply(W + wm, nullptr, hm, U.data());
+    if (velocities) stencil.tangent(W + wm, Wdot + wm, nullptr, hm, hdm, Ud.data());
     for (int i = 0; i < s.N; ++i) {
-      double U = 0.0, Ud = 0.0;  // U = sum_k W h and U' = sum_k (W' h + W h')
-      for (int k = 0; k < K; ++k) {
-        const int j = s.wrap(i + k - s.r);
-        const std::size_t w = s.w_index(m, i, k);
-        U += W[w] * hm[j];
-        if (velocities) Ud += Wdot[w] * hm[j] + W[w] * hdm[j];
-      }
-      b[s.b_index(m, i)] = zn[i] - U;                                    // Eq. 6
-      if (velocities) bdot[s.b_index(m, i)] = zdot[std::size_t(m) * s.N + i] - Ud;  // d/dt Eq. 6
+      b[s.b_index(m, i)] = zn[i] - U[std::size_t(i)];                                    // Eq. 6
+      if (velocities) bdot[s.b_index(m, i)] = zdot[std::size_t(m) * s.N + i] - Ud[std::size_t(i)];  // d/dt Eq. 6
     }
   }
 }
@@ -87,20 +83,12 @@ void to_bbd_velocity(const NetworkShape& s, Activation act, const double* W, con
                      double* zdot) {
   std::vector<double> z(s.num_biases()), h(std::size_t(s.N)), hd(std::size_t(s.N));
   to_bbd(s, act, W, b, X, z.data());
-  const int K = s.K();
+  const LinkStencil stencil(s);
   for (int m = 0; m < s.M; ++m) {
     const double* hm = layer_input(s, act, z.data(), X, m, h);
     const double* hdm = layer_input_velocity(s, act, z.data(), zdot, Xdot, m, hd);
-    double* zdn = zdot + std::size_t(m) * s.N;
-    for (int i = 0; i < s.N; ++i) {
-      double acc = bdot[s.b_index(m, i)];
-      for (int k = 0; k < K; ++k) {
-        const int j = s.wrap(i + k - s.r);
-        const std::size_t w = s.w_index(m, i, k);
-        acc += Wdot[w] * hm[j] + W[w] * hdm[j];
-      }
-      zdn[i] = acc;
-    }
+    const std::size_t wm = s.w_index(m, 0, 0);
+    stencil.tangent(W + wm, Wdot + wm, bdot + s.b_index(m, 0), hm, hdm, zdot + std::size_t(m) * s.N);
   }
 }
 

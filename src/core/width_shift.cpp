@@ -6,13 +6,14 @@
 namespace nnfield {
 
 WidthShiftOperator::WidthShiftOperator(int ny, int r, double ay, double Ly)
-    : m_ny(ny), m_K(2 * r + 1), m_r(r), m_fft(std::size_t(ny)), m_real(std::size_t(ny)),
+    : m_ny(ny), m_K(2 * r + 1), m_stencil(ny, r), m_fft(std::size_t(ny)), m_real(std::size_t(ny)),
       m_spectrum(std::size_t(ny / 2 + 1)), m_work(std::size_t(ny / 2 + 1)) {
   if (ny < 1 || r < 0 || !(ay > 0) || !(Ly > 0)) throw std::invalid_argument("WidthShiftOperator: bad grid");
   const double hy = Ly / ny;
   const double cells = ay / hy;  // a lattice spacing in grid cells
-  m_spectral = std::fabs(cells - std::round(cells)) > 1e-12;
-  for (int k = 0; k < m_K; ++k) m_index_shift.push_back(int(std::lround((k - r) * cells)));
+  // Index shifts only where a lattice spacing is exactly one grid cell (ry = 1): a
+  // whole number of cells other than one would need ay > hy, which ny <= N excludes.
+  m_spectral = std::fabs(cells - 1.0) > 1e-12;
   const std::size_t nq = std::size_t(ny / 2 + 1);
   m_phase.resize(std::size_t(m_K) * nq);
   for (int k = 0; k < m_K; ++k)
@@ -27,13 +28,8 @@ WidthShiftOperator::WidthShiftOperator(int ny, int r, double ay, double Ly)
 
 void WidthShiftOperator::shift_all(const double* in, double* out) {
   const int n = m_ny;
-  if (!m_spectral) {
-    for (int k = 0; k < m_K; ++k) {
-      const int s = ((m_index_shift[std::size_t(k)] % n) + n) % n;
-      double* o = out + std::size_t(k) * n;
-      for (int b = 0; b < n - s; ++b) o[b] = in[b + s];
-      for (int b = n - s; b < n; ++b) o[b] = in[b + s - n];
-    }
+  if (!m_spectral) {  // hy = ay: the lattice's own index shift
+    m_stencil.shift_rows(in, out);
     return;
   }
   const std::size_t nq = std::size_t(n / 2 + 1);
@@ -51,14 +47,7 @@ void WidthShiftOperator::shift_all(const double* in, double* out) {
 void WidthShiftOperator::shift_all_transpose(const double* in, double* out) {
   const int n = m_ny;
   if (!m_spectral) {
-    for (int b = 0; b < n; ++b) out[b] = 0.0;
-    for (int k = 0; k < m_K; ++k) {
-      // out[b + s] += in[k][b]
-      const int s = ((m_index_shift[std::size_t(k)] % n) + n) % n;
-      const double* i = in + std::size_t(k) * n;
-      for (int b = 0; b < n - s; ++b) out[b + s] += i[b];
-      for (int b = n - s; b < n; ++b) out[b + s - n] += i[b];
-    }
+    m_stencil.shift_rows_transpose(in, out);
     return;
   }
   const std::size_t nq = std::size_t(n / 2 + 1);

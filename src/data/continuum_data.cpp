@@ -1,5 +1,7 @@
 #include "nnfield/data/continuum_data.hpp"
 
+#include "nnfield/core/link_stencil.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -31,14 +33,11 @@ double ContinuumData::weight(int k, double x, double y, double ax, double ay) co
 std::vector<double> link_gain(const NetworkShape& s, Activation act, const double* W, const double* z) {
   std::vector<double> g(std::size_t(std::max(s.M - 1, 0)) * std::size_t(s.N), 0.0);
   std::vector<double> ds(std::size_t(s.N));
+  const LinkStencil links(s);
   for (int m = 1; m < s.M; ++m) {
     const double* zm = z + std::size_t(m - 1) * s.N;  // z^(m), the sending layer
     for (int j = 0; j < s.N; ++j) ds[std::size_t(j)] = sigma_d1(act, zm[j]);
-    for (int i = 0; i < s.N; ++i) {
-      double acc = 0.0;
-      for (int k = 0; k < s.K(); ++k) acc += W[s.w_index(m, i, k)] * ds[std::size_t(s.wrap(i + k - s.r))];
-      g[s.b_index(m - 1, i)] = acc;
-    }
+    links.apply(W + s.w_index(m, 0, 0), nullptr, ds.data(), g.data() + s.b_index(m - 1, 0));  // g = sum_k W sigma'
   }
   return g;
 }

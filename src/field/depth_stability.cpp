@@ -1,5 +1,7 @@
 #include "nnfield/field/depth_stability.hpp"
 
+#include "nnfield/core/link_stencil.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -92,12 +94,13 @@ std::vector<double> link_coefficients(const NetworkShape& sh, Activation act, co
   const int K = sh.K();
   std::vector<double> s(std::size_t(std::max(sh.M - 1, 0)) * std::size_t(sh.N) * std::size_t(K));
   std::vector<double> ds(std::size_t(sh.N));
+  const LinkStencil links(sh);
   for (int m = 1; m < sh.M; ++m) {
     const double* zm = z + std::size_t(m - 1) * sh.N;  // the sending layer z^(m)
     for (int j = 0; j < sh.N; ++j) ds[std::size_t(j)] = sigma_d1(act, zm[j]);
     for (int i = 0; i < sh.N; ++i)
       for (int k = 0; k < K; ++k)
-        s[sh.w_index(m - 1, i, k)] = W[sh.w_index(m, i, k)] * ds[std::size_t(sh.wrap(i + k - sh.r))];
+        s[sh.w_index(m - 1, i, k)] = W[sh.w_index(m, i, k)] * ds[std::size_t(links.sender(i, k))];
   }
   return s;
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "nnfield/core/activation.hpp"
+#include "nnfield/core/link_stencil.hpp"
 #include "nnfield/core/loss.hpp"
 #include "nnfield/core/shape.hpp"
 
@@ -52,6 +53,7 @@ class Network {
   void reserve(int B);
 
   NetworkShape m_shape;
+  LinkStencil m_stencil;
   Activation m_activation;
   Loss m_loss;
   int m_B = 0;         // current batch size

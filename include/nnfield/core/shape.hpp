@@ -19,14 +19,7 @@ struct NetworkShape {
     return (std::size_t(m) * std::size_t(N) + std::size_t(i)) * std::size_t(K()) + std::size_t(k);
   }
   std::size_t b_index(int m, int i) const { return std::size_t(m) * std::size_t(N) + std::size_t(i); }
-  // Periodic index. Stencil offsets stay within (-N, 2N) since r < N/2: a branch,
-  // not a modulo, in the hot loops.
-  int wrap(int i) const {
-    if (i >= 0 && i < N) return i;
-    if (i < 0 && i >= -N) return i + N;
-    if (i >= N && i < 2 * N) return i - N;
-    return ((i % N) + N) % N;
-  }
+  // Neighbours along width (periodic): LinkStencil (link_stencil.hpp).
 
   bool operator==(const NetworkShape& o) const { return M == o.M && N == o.N && r == o.r; }
   bool operator!=(const NetworkShape& o) const { return !(*this == o); }

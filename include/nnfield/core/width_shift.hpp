@@ -13,6 +13,7 @@
 // not offered: they amplify sub-lattice modes (docs/field-limit.md section 4).
 #include <vector>
 
+#include "nnfield/core/link_stencil.hpp"
 #include "nnfield/numerics/fft.hpp"
 
 namespace nnfield {
@@ -32,9 +33,9 @@ class WidthShiftOperator {
   void shift_all_transpose(const double* in, double* out);
 
  private:
-  int m_ny, m_K, m_r;
+  int m_ny, m_K;
   bool m_spectral;
-  std::vector<int> m_index_shift;          // cells per offset when not spectral
+  LinkStencil m_stencil;                   // the index shift when not spectral
   RowFFT m_fft;
   std::vector<Complex> m_phase;            // (K, ny/2+1): e^{i kappa_q (k-r) ay}
   FftBuffer<double> m_real;
