@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "nnfield/numerics/fornberg.hpp"
+#include "nnfield/numerics/runge_kutta.hpp"
 
 namespace nnfield {
 
@@ -33,7 +34,8 @@ void integrate(int p, int N, double ax, int steps, DepthScheme scheme, const Sta
                std::vector<double>& v,
                const std::function<void(int node, const double* v, const double* f)>& record) {
   const std::size_t n = std::size_t(p) * std::size_t(N);
-  std::vector<double> S(static_cast<std::size_t>(N)), k1(n), k2(n), k3(n), k4(n), tmp(n);
+  const ExplicitRungeKutta& rk = scheme == DepthScheme::euler ? forward_euler() : classical_rk4();
+  std::vector<double> S(static_cast<std::size_t>(N)), k(std::size_t(rk.stages()) * n), ys(n);
   auto rate_at = [&](double t, const double* state, double* f) {
     source(t, state, S.data());
     rates(p, N, ax, state, S.data(), f);
@@ -41,22 +43,13 @@ void integrate(int p, int N, double ax, int steps, DepthScheme scheme, const Sta
   const double h = ax;
   for (int j = 0; j < steps; ++j) {
     const double t = double(j);
-    rate_at(t, v.data(), k1.data());
-    record(j, v.data(), k1.data());
-    if (scheme == DepthScheme::euler) {
-      for (std::size_t q = 0; q < n; ++q) v[q] += h * k1[q];
-      continue;
-    }
-    for (std::size_t q = 0; q < n; ++q) tmp[q] = v[q] + 0.5 * h * k1[q];
-    rate_at(t + 0.5, tmp.data(), k2.data());
-    for (std::size_t q = 0; q < n; ++q) tmp[q] = v[q] + 0.5 * h * k2[q];
-    rate_at(t + 0.5, tmp.data(), k3.data());
-    for (std::size_t q = 0; q < n; ++q) tmp[q] = v[q] + h * k3[q];
-    rate_at(t + 1.0, tmp.data(), k4.data());
-    for (std::size_t q = 0; q < n; ++q) v[q] += h / 6.0 * (k1[q] + 2.0 * k2[q] + 2.0 * k3[q] + k4[q]);
+    rk_step(rk, h, n, v.data(), k.data(), ys.data(), [&](int s, const double* y_stage, double* k_s) {
+      rate_at(t + rk.c[std::size_t(s)], y_stage, k_s);
+      if (s == 0) record(j, y_stage, k_s);  // the state at node j (y_0 = y) and its rate
+    });
   }
-  rate_at(double(steps), v.data(), k1.data());
-  record(steps, v.data(), k1.data());
+  rate_at(double(steps), v.data(), k.data());
+  record(steps, v.data(), k.data());
 }
 
 // The initial state at the first node: v_0 given, the higher v_n = ax^n/n! d^n v_0 from p exact

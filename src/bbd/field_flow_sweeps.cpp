@@ -62,7 +62,7 @@ void FieldTheory::depth_rhs_tangent(const double* q, const double* v, int stage,
 void FieldTheory::tangent(const double* q, const double* v, const double* X, double* phi_dot_nodes,
                           double* phi_nodes) {
   const std::size_t n = std::size_t(m_ny);
-  std::vector<double> phi(n), phi_dot(n), k(4 * n), kd(4 * n), ys(n), yds(n), F(n), Fd(n);
+  std::vector<double> phi(n), phi_dot(n), F(n), Fd(n);
   input_layer(q, X, phi.data());
   input_layer(v, X, phi_dot.data());  // linear in (w_in, b_in); X is fixed
   auto store = [&](int a) {
@@ -79,28 +79,21 @@ void FieldTheory::tangent(const double* q, const double* v, const double* X, dou
     }
     return;
   }
+  // The tangent step is the forward step on the pair (phi, phi'): one state of 2 ny values.
+  const ExplicitRungeKutta& rk = depth_method();
   const double h = m_hx / m_settings.depth_substeps;
-  const double coef[3] = {0.5 * h, 0.5 * h, h};
+  const std::size_t S = std::size_t(rk.stages());
+  std::vector<double> pair(2 * n), k(S * 2 * n), ys(2 * n);
   std::size_t stage = 0;
   for (int a = 0; a + 1 < m_nx; ++a) {
-    for (int j = 0; j < m_settings.depth_substeps; ++j, stage += 4) {
-      ys = phi;
-      yds = phi_dot;
-      for (int s = 0; s < 4; ++s) {
-        double* ks = k.data() + std::size_t(s) * n;
-        double* kds = kd.data() + std::size_t(s) * n;
-        depth_rhs_tangent(q, v, int(stage) + s, ys.data(), yds.data(), ks, kds);
-        if (s < 3)
-          for (std::size_t b = 0; b < n; ++b) {
-            ys[b] = phi[b] + coef[s] * ks[b];
-            yds[b] = phi_dot[b] + coef[s] * kds[b];
-          }
-      }
-      for (std::size_t b = 0; b < n; ++b) {
-        phi[b] += h / 6.0 * (k[b] + 2.0 * k[n + b] + 2.0 * k[2 * n + b] + k[3 * n + b]);
-        phi_dot[b] += h / 6.0 * (kd[b] + 2.0 * kd[n + b] + 2.0 * kd[2 * n + b] + kd[3 * n + b]);
-      }
-    }
+    std::copy_n(phi.data(), n, pair.data());
+    std::copy_n(phi_dot.data(), n, pair.data() + n);
+    for (int j = 0; j < m_settings.depth_substeps; ++j, stage += S)
+      rk_step(rk, h, 2 * n, pair.data(), k.data(), ys.data(), [&](int s, const double* y_stage, double* k_s) {
+        depth_rhs_tangent(q, v, int(stage) + s, y_stage, y_stage + n, k_s, k_s + n);
+      });
+    std::copy_n(pair.data(), n, phi.data());
+    std::copy_n(pair.data() + n, n, phi_dot.data());
     store(a + 1);
   }
 }

@@ -143,21 +143,15 @@ double FieldTheory::sweep(const double* q, const double* X, const double* Y, dou
       if (phi_nodes) std::copy_n(phi, n, phi_nodes + std::size_t(a + 1) * n);
     }
   } else {
+    const ExplicitRungeKutta& rk = depth_method();
     const double h = m_hx / m_settings.depth_substeps;
-    double* k = m_k.data();
-    double* y_stage = m_tmp2.data();
+    const std::size_t S = std::size_t(rk.stages());
     for (int a = 0; a + 1 < m_nx; ++a) {
-      for (int j = 0; j < m_settings.depth_substeps; ++j, stage += 4) {
-        const double coef[4] = {0.5 * h, 0.5 * h, h, 0.0};
-        std::copy_n(phi, n, y_stage);
-        for (int s = 0; s < 4; ++s) {
+      for (int j = 0; j < m_settings.depth_substeps; ++j, stage += S) {
+        rk_step(rk, h, n, phi, m_k.data(), m_tmp2.data(), [&](int s, const double* y_stage, double* k_s) {
           if (keep_stages) std::copy_n(y_stage, n, m_stage_state.data() + (stage + std::size_t(s)) * n);
-          depth_rhs(q, int(stage) + s, y_stage, k + std::size_t(s) * n);
-          if (s < 3)
-            for (std::size_t b = 0; b < n; ++b) y_stage[b] = phi[b] + coef[s] * k[std::size_t(s) * n + b];
-        }
-        for (std::size_t b = 0; b < n; ++b)
-          phi[b] += h / 6.0 * (k[b] + 2.0 * k[n + b] + 2.0 * k[2 * n + b] + k[3 * n + b]);
+          depth_rhs(q, int(stage) + s, y_stage, k_s);
+        });
       }
       if (phi_nodes) std::copy_n(phi, n, phi_nodes + std::size_t(a + 1) * n);
     }
@@ -194,27 +188,18 @@ double FieldTheory::gradient(const double* q, const double* X, const double* Y, 
       record(a);
     }
   } else {
+    const ExplicitRungeKutta& rk = depth_method();
     const double h = m_hx / m_settings.depth_substeps;
-    double* kbar = m_kbar.data();
-    double* ys = m_tmp2.data();
+    const std::size_t S = std::size_t(rk.stages());
     for (int a = m_nx - 2; a >= 0; --a) {
       if (m_exchange) exchange_snapshot(a, grad);
       for (int j = m_settings.depth_substeps - 1; j >= 0; --j) {
-        stage -= 4;
-        const double bw[4] = {h / 6.0, h / 3.0, h / 3.0, h / 6.0};
-        for (int s = 0; s < 4; ++s)
-          for (std::size_t b = 0; b < n; ++b) kbar[std::size_t(s) * n + b] = bw[s] * ybar[b];
-        // y_s = y0 + c_s k_{s-1}: back through stages 4, 3, 2 into k_{s-1} and y0.
-        const double c[4] = {0.0, 0.5 * h, 0.5 * h, h};
-        for (int s = 3; s >= 0; --s) {
+        stage -= S;
+        rk_step_transpose(rk, h, n, ybar, m_kbar.data(), m_tmp2.data(), [&](int s, const double* k_bar_s, double* ys) {
           std::fill_n(ys, n, 0.0);
-          depth_rhs_transpose(q, int(stage) + s, m_stage_state.data() + (stage + std::size_t(s)) * n,
-                              kbar + std::size_t(s) * n, ys, grad);
-          for (std::size_t b = 0; b < n; ++b) {
-            ybar[b] += ys[b];
-            if (s > 0) kbar[std::size_t(s - 1) * n + b] += c[s] * ys[b];
-          }
-        }
+          depth_rhs_transpose(q, int(stage) + s, m_stage_state.data() + (stage + std::size_t(s)) * n, k_bar_s, ys,
+                              grad);
+        });
       }
       if (m_exchange) exchange_collect(a, grad);
       record(a);

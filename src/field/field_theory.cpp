@@ -55,8 +55,8 @@ FieldTheory::FieldTheory(const LatticeGeometry& lattice, Activation activation, 
   for (auto* v : {&m_w, &m_w2, &m_shifted, &m_wbar, &m_wbar2}) v->assign(nk, 0.0);
   for (auto* v : {&m_betad, &m_betad2, &m_fd, &m_psid}) v->assign(n, 0.0);
   for (auto* v : {&m_wd, &m_wd2, &m_shifted_d}) v->assign(nk, 0.0);
-  m_k.assign(4 * n, 0.0);
-  m_kbar.assign(4 * n, 0.0);
+  m_k.assign(std::size_t(depth_method().stages()) * n, 0.0);
+  m_kbar.assign(std::size_t(depth_method().stages()) * n, 0.0);
   build_stages();
   m_stage_state.assign(m_stages.size() * n, 0.0);
 }
@@ -107,16 +107,15 @@ void FieldTheory::build_stages() {
   } else {
     const int nsub = m_settings.depth_substeps;
     const double h = m_hx / nsub;
-    const double offsets[4] = {0.0, 0.5, 0.5, 1.0};
-    const double b[4] = {1.0 / 6, 1.0 / 3, 1.0 / 3, 1.0 / 6};
+    const ExplicitRungeKutta& rk = depth_method();
     for (int a = 0; a + 1 < m_nx; ++a)
       for (int j = 0; j < nsub; ++j)
-        for (int st_i = 0; st_i < 4; ++st_i) {
+        for (int st_i = 0; st_i < rk.stages(); ++st_i) {
           Stage st;
-          st.x = x(a) + (j + offsets[st_i]) * h;
+          st.x = x(a) + (j + rk.c[std::size_t(st_i)]) * h;
           st.at = interpolation(st.x);
           if (m_settings.p == 2) st.behind = interpolation(st.x - 0.5 * ax());
-          credit(m_settings.p == 2 ? st.behind : st.at, b[st_i] / nsub);
+          credit(m_settings.p == 2 ? st.behind : st.at, rk.weight(st_i) / nsub);
           reads(a, st.at);
           if (m_settings.p == 2) reads(a, st.behind);
           m_stages.push_back(st);

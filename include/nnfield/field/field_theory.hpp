@@ -50,6 +50,7 @@
 #include "nnfield/core/field_grid.hpp"
 #include "nnfield/core/loss.hpp"
 #include "nnfield/core/width_shift.hpp"
+#include "nnfield/numerics/runge_kutta.hpp"
 
 namespace nnfield {
 
@@ -136,6 +137,8 @@ class FieldTheory {
     DepthSample behind;  // midpoint p = 2: at x - ax/2 (the outer evaluation)
     double x = 0.0;
   };
+  // The depth integrator of the midpoint form (classical RK4, order 4 in hx).
+  static const ExplicitRungeKutta& depth_method() { return classical_rk4(); }
   void build_stages();
   DepthSample interpolation(double x) const;
   void link_fields(const double* q, const DepthSample& s, double* w, double* beta) const;
