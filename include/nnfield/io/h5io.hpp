@@ -1,6 +1,7 @@
 #pragma once
-// HDF5 input and output (SPEC section 6). src/io/h5io.cpp is the only file that
-// includes the HDF5 headers. Arrays are row-major in SPEC index order.
+// HDF5 input and output (SPEC section 6), implemented in src/io/ one job a file
+// (h5_read.cpp, input_files.cpp, run_writer.cpp); src/io/h5_handle.hpp is the only
+// header that includes HDF5. Arrays are row-major in SPEC index order.
 #include <cstddef>
 #include <memory>
 #include <stdexcept>

@@ -2,7 +2,7 @@
 // What an HDF5 file holds, for readers that do not know its layout in advance
 // (nnfield.load in the Python module): every dataset with its shape and its
 // `index_order` / `description` labels, and the attributes of "/". Implemented in
-// src/io/h5io.cpp, the only file that includes HDF5.
+// src/io/h5_catalog.cpp.
 
 #include <cstddef>
 #include <cstdint>

@@ -22,7 +22,7 @@ struct ModelConfig;
 Provenance provenance_of(const ModelConfig& config, const std::string& command_line);
 
 // Code version, build type, compiler and the versions of the libraries compiled in
-// (except HDF5, whose version the writer adds itself: only it includes HDF5).
+// (except HDF5, whose version the run writer adds itself: only src/io/ includes HDF5).
 std::map<std::string, std::string> collect_build_provenance();
 
 // UTC time stamp "YYYY-MM-DDTHH:MM:SSZ".

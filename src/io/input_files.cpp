@@ -1,0 +1,172 @@
+// The fixed input formats (h5io.hpp): initial-state files and data files, read with
+// the validation errors users see for bad inputs, and written whole.
+#include "io/h5_handle.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+#include <system_error>
+#include <utility>
+
+namespace nnfield {
+
+namespace detail {
+namespace {
+
+// Writes a small input-format file in one go, replacing any old one. A file whose
+// writing failed is removed rather than left half-written.
+template <class Body>
+void write_whole_file(const std::string& file, Body&& body) {
+  quiet_hdf5();
+  const Handle access = unlocked_file_access();
+  Handle f(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()), H5Fclose);
+  if (!f.valid()) fail_with_reason(file, "cannot create");
+  try {
+    body(f.get());
+    if (H5Fflush(f.get(), H5F_SCOPE_LOCAL) < 0) fail_write(file, "cannot write");
+  } catch (const WriteFailure&) {
+    discard_further_writes(f.get());
+    f.close();
+    // Only a regular file: never unlink a device such as /dev/full.
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(file, ec)) std::filesystem::remove(file, ec);
+    throw;
+  }
+  if (!f.close()) fail_write(file, "cannot write");
+}
+
+void require_finite(const Array& a, const std::string& file, const std::string& path) {
+  for (std::size_t i = 0; i < a.data.size(); ++i) {
+    if (!std::isfinite(a.data[i])) {
+      std::ostringstream v;
+      v << a.data[i];
+      fail(file, "dataset " + quoted(path) + " has a non-finite value (" + v.str() +
+                     ") at index " + index_text(i, a.shape));
+    }
+  }
+}
+
+void require_shape(const Array& a, const std::vector<std::size_t>& expected,
+                   const std::string& names, const std::string& file, const std::string& path) {
+  if (a.shape != expected)
+    fail(file, "dataset " + quoted(path) + " has shape " + shape_text(a.shape) + ", expected " +
+                   names + " = " + shape_text(expected));
+}
+
+void require_size(std::size_t got, std::size_t expected, const std::string& what,
+                  const std::string& file) {
+  if (got != expected)
+    fail(file, "cannot write " + what + ": it has " + std::to_string(got) + " values, expected " +
+                   std::to_string(expected));
+}
+
+}  // namespace
+}  // namespace detail
+
+using detail::Handle;
+
+// ---- initial state: /W (M,N,K), /b (M,N), optional /Wdot, /bdot --------------------
+
+InitialState read_initial_state(const std::string& file, const NetworkShape& shape) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
+  Handle f = detail::open_for_reading(file);
+  const auto M = static_cast<std::size_t>(shape.M), N = static_cast<std::size_t>(shape.N),
+             K = static_cast<std::size_t>(shape.K());
+  const std::vector<std::size_t> w_shape{M, N, K}, b_shape{M, N};
+
+  auto read_checked = [&](const std::string& path, const std::vector<std::size_t>& expected,
+                          const std::string& names) {
+    Array a = detail::read_array(f.get(), file, path);
+    detail::require_shape(a, expected, names, file, path);
+    detail::require_finite(a, file, path);
+    return std::move(a.data);
+  };
+
+  InitialState s;
+  s.W = read_checked("/W", w_shape, "(M,N,K)");
+  s.b = read_checked("/b", b_shape, "(M,N)");
+  const bool has_wdot = detail::link_exists(f.get(), "/Wdot");
+  const bool has_bdot = detail::link_exists(f.get(), "/bdot");
+  if (has_wdot != has_bdot)
+    detail::fail(file, std::string("has ") + (has_wdot ? "'/Wdot' but not '/bdot'"
+                                                        : "'/bdot' but not '/Wdot'") +
+                           " (give both velocities or neither)");
+  if (has_wdot) {
+    s.Wdot = read_checked("/Wdot", w_shape, "(M,N,K)");
+    s.bdot = read_checked("/bdot", b_shape, "(M,N)");
+  }
+  return s;
+}
+
+void write_initial_state(const std::string& file, const NetworkShape& shape,
+                         const InitialState& s) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
+  const auto M = static_cast<std::size_t>(shape.M), N = static_cast<std::size_t>(shape.N),
+             K = static_cast<std::size_t>(shape.K());
+  // Validate before touching the file so a bad call does not truncate anything.
+  detail::require_size(s.W.size(), shape.num_weights(), "'/W'", file);
+  detail::require_size(s.b.size(), shape.num_biases(), "'/b'", file);
+  if (s.Wdot.empty() != s.bdot.empty())
+    detail::fail(file, "cannot write a velocity for only one of W and b (give both or neither)");
+  if (!s.Wdot.empty()) {
+    detail::require_size(s.Wdot.size(), shape.num_weights(), "'/Wdot'", file);
+    detail::require_size(s.bdot.size(), shape.num_biases(), "'/bdot'", file);
+  }
+  detail::write_whole_file(file, [&](hid_t f) {
+    detail::write_dataset(f, file, "/W", {M, N, K}, s.W.data(), "M,N,K",
+                          "weights W[m,i,k], m = 0..M-1, k = 0..2r (offset k-r)");
+    detail::write_dataset(f, file, "/b", {M, N}, s.b.data(), "M,N", "biases b[m,i]");
+    if (!s.Wdot.empty()) {
+      detail::write_dataset(f, file, "/Wdot", {M, N, K}, s.Wdot.data(), "M,N,K",
+                            "weight velocities dW/dt");
+      detail::write_dataset(f, file, "/bdot", {M, N}, s.bdot.data(), "M,N",
+                            "bias velocities db/dt");
+    }
+  });
+}
+
+// ---- data: /X (S,N), /Y (S,N) ---------------------------------------------------------
+
+DataFile read_data_file(const std::string& file, int expected_N) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
+  Handle f = detail::open_for_reading(file);
+  Array x = detail::read_array(f.get(), file, "/X");
+  Array y = detail::read_array(f.get(), file, "/Y");
+  auto check_shape = [&](const Array& a, const std::string& path) {
+    const bool ok = a.shape.size() == 2 && a.shape[0] >= 1 &&
+                    (expected_N <= 0 || a.shape[1] == static_cast<std::size_t>(expected_N));
+    if (!ok)
+      detail::fail(file, "dataset " + detail::quoted(path) + " has shape " +
+                             detail::shape_text(a.shape) + ", expected (S,N) with S >= 1" +
+                             (expected_N > 0 ? " and N = " + std::to_string(expected_N) : ""));
+  };
+  check_shape(x, "/X");
+  check_shape(y, "/Y");
+  if (x.shape != y.shape)
+    detail::fail(file, "datasets '/X' " + detail::shape_text(x.shape) + " and '/Y' " +
+                           detail::shape_text(y.shape) + " differ in shape (both must be (S,N))");
+  detail::require_finite(x, file, "/X");
+  detail::require_finite(y, file, "/Y");
+  DataFile d;
+  d.S = static_cast<int>(x.shape[0]);
+  d.N = static_cast<int>(x.shape[1]);
+  d.X = std::move(x.data);
+  d.Y = std::move(y.data);
+  return d;
+}
+
+void write_data_file(const std::string& file, const DataFile& d) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
+  if (d.S < 1 || d.N < 1)
+    detail::fail(file, "cannot write a data file with S = " + std::to_string(d.S) +
+                           ", N = " + std::to_string(d.N) + " (both must be >= 1)");
+  const auto S = static_cast<std::size_t>(d.S), N = static_cast<std::size_t>(d.N);
+  detail::require_size(d.X.size(), S * N, "'/X'", file);
+  detail::require_size(d.Y.size(), S * N, "'/Y'", file);
+  detail::write_whole_file(file, [&](hid_t f) {
+    detail::write_dataset(f, file, "/X", {S, N}, d.X.data(), "S,N", "input samples X[s,i]");
+    detail::write_dataset(f, file, "/Y", {S, N}, d.Y.data(), "S,N", "target samples Y[s,i]");
+  });
+}
+
+}  // namespace nnfield

@@ -1,0 +1,318 @@
+// RunWriter (h5io.hpp): a run file of extensible chunked time series, appended row by
+// row and flushed as the run goes, with its provenance and final status on "/".
+#include "io/h5_handle.hpp"
+#include "io/h5_provenance.hpp"
+#include "io/open_runs.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+namespace nnfield {
+
+using detail::Handle;
+
+struct RunWriter::Impl final : detail::OpenRun {
+  struct Series {
+    std::string name;
+    Handle dset;
+    std::vector<hsize_t> row_shape;
+    std::size_t row_size = 1;
+    hsize_t rows = 0;
+    hsize_t rows_per_chunk = 1;
+    hsize_t rows_since_flush = 0;
+  };
+
+  std::string path;
+  Handle file;
+  std::vector<Series> series;
+  bool closed = false;
+  // Set by the first failed write: from then on nothing more is written (see
+  // detail::discard_further_writes), so the file keeps its last flushed state.
+  bool write_failed = false;
+
+  // Also reached when the RunWriter constructor throws after registering.
+  ~Impl() override { detail::unregister_open_run(this); }
+
+  // Runs `body`, which writes to the file. A failed write stops all further
+  // writing and is rethrown; other errors (usage errors) leave the file usable.
+  template <class Body>
+  auto writing(Body&& body) -> decltype(body()) {
+    if (closed) detail::fail(path, "run file already closed");
+    if (write_failed)
+      detail::fail(path, "cannot write after an earlier write failure (the file keeps what was "
+                         "flushed before it)");
+    try {
+      return body();
+    } catch (const detail::WriteFailure&) {
+      write_failed = true;
+      detail::discard_further_writes(file.get());
+      throw;
+    }
+  }
+
+  // An upper estimate of what the next flush writes: the chunks touched by rows
+  // appended since the last one (they may straddle one more chunk boundary), plus
+  // room for metadata (object headers, chunk-index nodes, attribute heaps: a few
+  // KiB in practice).
+  std::uintmax_t flush_bytes_estimate() const {
+    std::uintmax_t bytes = 256 * 1024;
+    for (const auto& s : series) {
+      if (s.rows_since_flush == 0) continue;
+      const std::uintmax_t chunk_bytes = s.rows_per_chunk * s.row_size * sizeof(double);
+      const std::uintmax_t chunks = (s.rows_since_flush + s.rows_per_chunk - 1) / s.rows_per_chunk;
+      bytes += (chunks + 1) * chunk_bytes;
+    }
+    return bytes;
+  }
+
+  // H5Fflush, refusing up front when the disk is (nearly) full. Why: HDF5 1.10
+  // keeps going when a write inside a flush fails, and rewrites the superblock for
+  // data that never reached the disk, leaving a file no reader can open. Failing
+  // before the flush keeps the file as it was after the previous one. (This does
+  // not see quotas or file-size limits; those still fail inside the flush.)
+  void flush_checked() {
+    std::error_code ec;
+    const auto space = std::filesystem::space(std::filesystem::absolute(path, ec), ec);
+    if (!ec) {
+      const std::uintmax_t needed = flush_bytes_estimate();
+      if (space.available < needed)
+        throw detail::WriteFailure(path + ": cannot write (disk full? " +
+                                   std::to_string(space.available) + " bytes free, a flush may need " +
+                                   std::to_string(needed) + ")");
+    }
+    if (H5Fflush(file.get(), H5F_SCOPE_GLOBAL) < 0) detail::fail_write(path, "cannot write");
+    for (auto& s : series) s.rows_since_flush = 0;
+  }
+
+  void write_status(const std::string& status) {
+    writing([&] {
+      detail::write_string_attribute(file.get(), path, "/", "finished", utc_timestamp());
+      detail::write_string_attribute(file.get(), path, "/", "status", status);
+      flush_checked();
+    });
+  }
+
+  // Closes every dataset, then the file; true if all of it reached the disk.
+  // Never throws: used by finish(), the destructor and the exit handler.
+  bool close_all() noexcept {
+    detail::unregister_open_run(this);
+    bool ok = true;
+    for (auto& s : series) ok = s.dset.close() && ok;
+    ok = file.close() && ok;
+    closed = true;
+    return ok;
+  }
+
+  void close_for_exit() noexcept override {
+    if (closed) return;
+    try {
+      if (!write_failed) write_status("interrupted");
+    } catch (...) {
+      // Nothing to report to at exit; close what can be closed.
+    }
+    close_all();
+  }
+};
+
+namespace {
+
+// Rows per chunk: about 64 KiB per chunk, at least one row. Small enough that a
+// flush writes little, large enough that scalar series are not 8-byte chunks.
+hsize_t chunk_rows_for(std::size_t row_bytes) {
+  constexpr std::size_t target = 64 * 1024;
+  return static_cast<hsize_t>(std::max<std::size_t>(1, target / std::max<std::size_t>(1, row_bytes)));
+}
+
+}  // namespace
+
+RunWriter::RunWriter(const std::string& path, bool force, const Provenance& provenance)
+    : m_impl(std::make_unique<Impl>()), m_path(path) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
+  detail::quiet_hdf5();
+  m_impl->path = path;
+  std::error_code ec;
+  if (!force && std::filesystem::exists(path, ec))
+    detail::fail(path, "exists (use --force to overwrite)");
+  if (std::filesystem::is_directory(path, ec)) detail::fail(path, "is a directory");
+  const auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
+    detail::fail(path, "cannot create: directory '" + parent.string() + "' does not exist");
+
+  // EXCL also catches a file that appeared since the check above. The default
+  // ("earliest") file format is kept on purpose: a file written with libver
+  // latest or SWMR is left unopenable when the writer crashes.
+  // No file lock: analysis tools may read a run file while it is being written.
+  const Handle access = detail::unlocked_file_access();
+  if (!access.valid()) detail::fail(path, "cannot set up file access");
+  const hid_t id = H5Fcreate(path.c_str(), force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT,
+                             access.get());
+  if (id < 0) {
+    if (!force && std::filesystem::exists(path, ec))
+      detail::fail(path, "exists (use --force to overwrite)");
+    detail::fail_with_reason(path, "cannot create");
+  }
+  m_impl->file = Handle(id, H5Fclose);
+  detail::register_open_run(m_impl.get());
+
+  m_impl->writing([&] {
+    detail::write_provenance_attributes(id, path, provenance);
+    // A run killed from here on still leaves a file with its provenance.
+    m_impl->flush_checked();
+  });
+}
+
+RunWriter::~RunWriter() {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
+  if (!m_impl || m_impl->closed) return;
+  try {
+    finish("interrupted");
+  } catch (...) {
+    // A destructor must not throw; finish() has closed the file regardless.
+  }
+  m_impl->close_all();
+}
+
+int RunWriter::add_series(const std::string& name, const std::vector<std::size_t>& row_shape,
+                          const std::string& index_order, const std::string& description) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
+  return m_impl->writing([&] {
+    const std::string& file = m_path;
+    const std::string abs = detail::absolute(name);
+    const hid_t fid = m_impl->file.get();
+    if (detail::link_exists(fid, abs))
+      detail::fail(file, "dataset " + detail::quoted(abs) + " already exists");
+
+    Impl::Series s;
+    s.name = abs;
+    s.row_shape.assign(row_shape.begin(), row_shape.end());
+    for (std::size_t d : row_shape) {
+      if (d == 0)
+        detail::fail(file, "cannot create time series " + detail::quoted(abs) +
+                               " with row shape " + detail::shape_text(row_shape) +
+                               " (a dimension is zero)");
+      s.row_size *= d;
+    }
+    const std::size_t row_bytes = s.row_size * sizeof(double);
+    // HDF5 caps a chunk at 4 GiB.
+    if (row_bytes >= (std::size_t(1) << 32))
+      detail::fail(file, "time series " + detail::quoted(abs) + " has rows of " +
+                             std::to_string(row_bytes) + " bytes (HDF5 limit: 4 GiB per chunk)");
+
+    s.rows_per_chunk = chunk_rows_for(row_bytes);
+    std::vector<hsize_t> dims{0}, maxdims{H5S_UNLIMITED}, chunk{s.rows_per_chunk};
+    for (hsize_t d : s.row_shape) {
+      dims.push_back(d);
+      maxdims.push_back(d);
+      chunk.push_back(d);
+    }
+    Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), maxdims.data()),
+                 H5Sclose);
+    Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+    if (!space.valid() || !dcpl.valid() ||
+        H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()) < 0)
+      detail::fail_with_reason(file, "cannot set up time series " + detail::quoted(abs));
+    Handle lcpl = detail::intermediate_groups_lcpl(file);
+    s.dset = Handle(H5Dcreate2(fid, abs.c_str(), H5T_IEEE_F64LE, space.get(), lcpl.get(),
+                               dcpl.get(), H5P_DEFAULT),
+                    H5Dclose);
+    if (!s.dset.valid())
+      detail::fail_write(file, "cannot create time series " + detail::quoted(abs));
+    detail::label_dataset(s.dset.get(), file, abs, index_order, description);
+    m_impl->series.push_back(std::move(s));
+    return static_cast<int>(m_impl->series.size() - 1);
+  });
+}
+
+void RunWriter::append(int series, const double* row) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
+  m_impl->writing([&] {
+    if (series < 0 || static_cast<std::size_t>(series) >= m_impl->series.size())
+      detail::fail(m_path, "no time series with handle " + std::to_string(series));
+    Impl::Series& s = m_impl->series[static_cast<std::size_t>(series)];
+    const std::string what =
+        "cannot write row " + std::to_string(s.rows) + " of " + detail::quoted(s.name);
+
+    std::vector<hsize_t> dims{s.rows + 1}, start{s.rows}, count{1};
+    for (hsize_t d : s.row_shape) {
+      dims.push_back(d);
+      start.push_back(0);
+      count.push_back(d);
+    }
+    if (H5Dset_extent(s.dset.get(), dims.data()) < 0) detail::fail_write(m_path, what);
+    Handle file_space(H5Dget_space(s.dset.get()), H5Sclose);
+    if (!file_space.valid() ||
+        H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr,
+                            count.data(), nullptr) < 0)
+      detail::fail_write(m_path, what);
+    const hsize_t n = s.row_size;
+    Handle mem_space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+    if (!mem_space.valid() ||
+        H5Dwrite(s.dset.get(), H5T_NATIVE_DOUBLE, mem_space.get(), file_space.get(),
+                 H5P_DEFAULT, row) < 0)
+      detail::fail_write(m_path, what);
+    ++s.rows;
+    ++s.rows_since_flush;
+  });
+}
+
+std::size_t RunWriter::rows(int series) const {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
+  if (series < 0 || static_cast<std::size_t>(series) >= m_impl->series.size())
+    detail::fail(m_path, "no time series with handle " + std::to_string(series));
+  return static_cast<std::size_t>(m_impl->series[static_cast<std::size_t>(series)].rows);
+}
+
+void RunWriter::write_array(const std::string& name, const std::vector<std::size_t>& shape,
+                            const double* data, const std::string& index_order,
+                            const std::string& description) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
+  m_impl->writing([&] {
+    detail::write_dataset(m_impl->file.get(), m_path, name, shape, data, index_order,
+                          description);
+  });
+}
+
+void RunWriter::set_root_attribute(const std::string& name, const std::string& value) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
+  m_impl->writing(
+      [&] { detail::write_string_attribute(m_impl->file.get(), m_path, "/", name, value); });
+}
+
+void RunWriter::set_root_attribute(const std::string& name, double value) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
+  m_impl->writing([&] {
+    detail::write_numeric_attribute(m_impl->file.get(), m_path, "/", name, H5T_IEEE_F64LE,
+                                    H5T_NATIVE_DOUBLE, &value);
+  });
+}
+
+void RunWriter::flush() {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
+  m_impl->writing([&] { m_impl->flush_checked(); });
+}
+
+void RunWriter::finish(const std::string& status) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
+  if (m_impl->closed) detail::fail(m_path, "run file already closed");
+  // After a write failure that failure has been reported; the file keeps its
+  // last flushed state (status "running") and is closed without a second error,
+  // so that `catch (...) { writer.finish("failed: ...") }` does not throw again.
+  if (m_impl->write_failed) {
+    m_impl->close_all();
+    return;
+  }
+  // Whatever happens to the status write, the file is closed: after a failed
+  // finish() there is nothing left for the destructor to do.
+  try {
+    m_impl->write_status(status);
+  } catch (const H5Error&) {
+    m_impl->close_all();
+    throw;
+  }
+  if (!m_impl->close_all()) throw H5Error(m_path + ": cannot write while closing (disk full?)");
+}
+
+}  // namespace nnfield
