@@ -1,4 +1,5 @@
 // Argument checking and numpy results shared by the bindings (bindings.hpp).
+#include <cmath>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -104,6 +105,54 @@ Loss loss_argument(const std::string& name) {
   } catch (const std::invalid_argument& e) {
     throw py::value_error(e.what());
   }
+}
+
+double positive_argument(double v, const std::string& name) {
+  if (!(v > 0.0) || !std::isfinite(v)) throw py::value_error(name + ": expected a positive number, got " + std::to_string(v));
+  return v;
+}
+
+double non_negative_argument(double v, const std::string& name) {
+  if (!(v >= 0.0) || !std::isfinite(v))
+    throw py::value_error(name + ": expected a non-negative number, got " + std::to_string(v));
+  return v;
+}
+
+void require_range(long long v, long long lo, long long hi, const std::string& name) {
+  if (v < lo || v > hi)
+    throw py::value_error(name + ": expected " + std::to_string(lo) + " <= " + name + " <= " + std::to_string(hi) +
+                          ", got " + std::to_string(v));
+}
+
+std::uint64_t seed_argument(long long v, const std::string& name) {
+  if (v < 0) throw py::value_error(name + ": expected a non-negative integer, got " + std::to_string(v));
+  return std::uint64_t(v);
+}
+
+double correlation_argument(double c, const std::string& name) {
+  if (!(c >= -1.0 && c <= 1.0)) throw py::value_error(name + ": expected a correlation in [-1, 1], got " + std::to_string(c));
+  return c;
+}
+
+ErrorMethod error_method_argument(const std::string& name) {
+  try {
+    return error_method_from_name(name);
+  } catch (const std::invalid_argument& e) {
+    throw py::value_error(std::string("error: ") + e.what());
+  }
+}
+
+std::vector<std::string> override_list(const py::object& overrides) {
+  std::vector<std::string> out;
+  if (overrides.is_none()) return out;
+  if (py::isinstance<py::str>(overrides) || !py::hasattr(overrides, "__iter__"))
+    throw py::type_error("overrides: expected a list of 'section.key=value' strings");
+  for (py::handle item : overrides) {
+    if (!py::isinstance<py::str>(item))
+      throw py::type_error("overrides: expected a list of 'section.key=value' strings");
+    out.push_back(item.cast<std::string>());
+  }
+  return out;
 }
 
 namespace {

@@ -2,14 +2,10 @@
 #include <Python.h>
 
 #include <atomic>
-#include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <cstdio>
-#include <mutex>
 #include <optional>
 #include <sstream>
-#include <thread>
 
 #include "nnfield/config/config.hpp"
 #include "nnfield/io/provenance.hpp"
@@ -151,40 +147,15 @@ py::object run(const Model& model, const py::object& output, const py::object& p
   options.force = force;
   options.progress = progress_mode(progress);
   options.command_line = python_command_line();
-  std::atomic<bool> stop{false};
-  options.stop = &stop;
-
   RunResult result;
   std::exception_ptr error;
-  std::mutex mutex;
-  std::condition_variable finished;
-  bool done = false;
-  std::optional<py::error_already_set> pending;  // a Python exception from a signal handler
-  {
-    std::thread worker([&] {
-      try {
-        result = run_model(model.config, options);
-      } catch (...) {
-        error = std::current_exception();
-      }
-      std::lock_guard<std::mutex> lock(mutex);
-      done = true;
-      finished.notify_all();
-    });
-    while (true) {
-      {
-        py::gil_scoped_release released;
-        std::unique_lock<std::mutex> lock(mutex);
-        finished.wait_for(lock, std::chrono::milliseconds(50), [&] { return done; });
-        if (done) break;
-      }
-      if (!pending && PyErr_CheckSignals() != 0) {
-        pending.emplace();  // fetches (and clears) the exception
-        stop = true;
-      }
-    }
-    worker.join();
-  }
+  std::optional<py::error_already_set> pending = run_answering_signals(
+      [&](const std::atomic<bool>& stop) {
+        RunOptions local = options;
+        local.stop = &stop;
+        result = run_model(model.config, local);
+      },
+      error);
   if (error) std::rethrow_exception(error);
 
   auto data = result.memory ? std::make_shared<RunData>(result.memory) : std::make_shared<RunData>(options.output_path);

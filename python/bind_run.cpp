@@ -148,9 +148,16 @@ py::object RunData::array(const py::object& self, const std::string& name) {
 
 py::object make_run(std::shared_ptr<RunData> run) { return py::cast(std::move(run)); }
 
+const char* run_status_name(RunStatus status) {
+  static const char* names[] = {"complete", "interrupted", "blew_up"};
+  return names[int(status)];
+}
+
 // ---- bindings ---------------------------------------------------------------------
 
-void add_run(py::module_& m) {
+namespace {
+
+void add_run_group(py::module_& m) {
   py::class_<RunGroup>(m, "RunGroup", "A group of a run's datasets: run.trajectory, run.energy, ...")
       .def("__getattr__",
            [](const RunGroup& g, const std::string& name) {
@@ -174,19 +181,12 @@ void add_run(py::module_& m) {
         for (const auto& c : children(g.run.cast<RunData&>(), g.prefix)) names += (names.empty() ? "" : ", ") + c;
         return "<nnfield.RunGroup '" + g.prefix.substr(0, g.prefix.size() - 1) + "': " + names + ">";
       });
+}
 
-  py::class_<RunData, std::shared_ptr<RunData>> run(m, "Run", R"doc(
-The datasets of a run: a read-only mapping  name -> numpy array  in SPEC index order.
+using RunClass = py::class_<RunData, std::shared_ptr<RunData>>;
 
-    run["/trajectory/W"]      # (T, M, N, K)
-    run.trajectory.W          # the same array
-    run.attrs["git_hash"]     # root attributes (provenance, geometry)
-    run.status                # "complete", "interrupted", "failed: ..."
-
-Time series (first axis T) are truncated to the shortest series (`rows`). For a
-run in memory the arrays are read-only views of the run's storage (no copy): their
-`base` is the Run, which they keep alive. For a run file each dataset is read on
-first access and the same array is returned afterwards.)doc");
+// Run as a read-only mapping name -> array, with groups as attributes.
+void add_mapping(RunClass& run) {
   run.def("__getitem__", [](const py::object& self, const std::string& name) {
        return self.cast<RunData&>().array(self, name);
      })
@@ -247,8 +247,31 @@ first access and the same array is returned afterwards.)doc");
              py::list out = py::module_::import("builtins").attr("object").attr("__dir__")(self);
              for (const auto& c : children(self.cast<RunData&>(), "/")) out.append(c);
              return out;
-           })
-      .def_property_readonly("attrs", [](const RunData& r) { return r.attrs().attr("copy")(); },
+           });
+}
+
+// For a run made by Model.run(): what happened (RunResult) as a dict; None for nnfield.load().
+py::object result_dict(const RunData& r) {
+  if (!r.result()) return py::none();
+  const RunResult& res = *r.result();
+  py::dict d;
+  d["status"] = run_status_name(res.status);
+  d["message"] = res.message;
+  d["t_last"] = res.t_last;
+  d["rows"] = res.rows;
+  d["steps"] = res.steps;
+  d["final_loss"] = res.final_loss;
+  d["final_energy"] = py::dict(py::arg("kinetic") = res.final_energy.kinetic,
+                               py::arg("potential") = res.final_energy.potential,
+                               py::arg("dissipated") = res.final_energy.dissipated,
+                               py::arg("data_work") = res.final_energy.data_work,
+                               py::arg("total") = res.final_energy.total());
+  return std::move(d);
+}
+
+// Provenance, status and what happened.
+void add_properties(RunClass& run) {
+  run.def_property_readonly("attrs", [](const RunData& r) { return r.attrs().attr("copy")(); },
                              "The root attributes (a new dict): provenance, geometry, status.")
       .def_property_readonly("status", [](const RunData& r) { return r.text_attribute("status"); },
                              "'complete', 'interrupted', 'failed: <reason>' or 'running' (a file still open "
@@ -269,26 +292,7 @@ first access and the same array is returned afterwards.)doc");
                                return py::str(r.result()->message);
                              },
                              "What happened (one line), for a run made by Model.run(); None for nnfield.load().")
-      .def_property_readonly("result",
-                             [](const RunData& r) -> py::object {
-                               if (!r.result()) return py::none();
-                               const RunResult& res = *r.result();
-                               py::dict d;
-                               static const char* names[] = {"complete", "interrupted", "blew_up"};
-                               d["status"] = names[int(res.status)];
-                               d["message"] = res.message;
-                               d["t_last"] = res.t_last;
-                               d["rows"] = res.rows;
-                               d["steps"] = res.steps;
-                               d["final_loss"] = res.final_loss;
-                               d["final_energy"] = py::dict(
-                                   py::arg("kinetic") = res.final_energy.kinetic,
-                                   py::arg("potential") = res.final_energy.potential,
-                                   py::arg("dissipated") = res.final_energy.dissipated,
-                                   py::arg("data_work") = res.final_energy.data_work,
-                                   py::arg("total") = res.final_energy.total());
-                               return std::move(d);
-                             },
+      .def_property_readonly("result", &result_dict,
                              "For a run made by Model.run(): status, message, t_last, rows, steps, final_loss, "
                              "final_energy (dict); None for nnfield.load().")
       .def("__repr__", [](const RunData& r) {
@@ -298,6 +302,26 @@ first access and the same array is returned afterwards.)doc");
                " rows, " + std::to_string(r.entries().size()) + " datasets" +
                (r.in_memory() ? ", in memory" : ", file " + r.path()) + ">";
       });
+}
+
+}  // namespace
+
+void add_run(py::module_& m) {
+  add_run_group(m);
+  RunClass run(m, "Run", R"doc(
+The datasets of a run: a read-only mapping  name -> numpy array  in SPEC index order.
+
+    run["/trajectory/W"]      # (T, M, N, K)
+    run.trajectory.W          # the same array
+    run.attrs["git_hash"]     # root attributes (provenance, geometry)
+    run.status                # "complete", "interrupted", "failed: ..."
+
+Time series (first axis T) are truncated to the shortest series (`rows`). For a
+run in memory the arrays are read-only views of the run's storage (no copy): their
+`base` is the Run, which they keep alive. For a run file each dataset is read on
+first access and the same array is returned afterwards.)doc");
+  add_mapping(run);
+  add_properties(run);
 
   // isinstance(run, collections.abc.Mapping)
   py::module_::import("collections.abc").attr("Mapping").attr("register")(run);

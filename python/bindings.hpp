@@ -9,13 +9,17 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
+#include <exception>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "nnfield/core/activation.hpp"
 #include "nnfield/core/loss.hpp"
 #include "nnfield/core/shape.hpp"
+#include "nnfield/numerics/statistics.hpp"
 
 namespace nnfield::python {
 
@@ -31,7 +35,10 @@ void add_run(py::module_& m);       // Run: the datasets of a run as numpy array
 void add_network(py::module_& m);   // forward, gradient
 void add_bbd(py::module_& m);       // to_bbd, from_bbd, velocities, kinematics, energy flow, Lagrangian
 void add_correlators(py::module_& m);  // correlators.hpp; nnfield.direct: the direct sums
-void add_long_range(py::module_& m);   // MeanField, propagate, jackknife/bootstrap, run_ensemble
+void add_mean_field(py::module_& m);   // MeanField, critical_sigma_w (mean_field.hpp)
+void add_propagation(py::module_& m);  // propagate: long-range order across depth (propagation.hpp)
+void add_statistics(py::module_& m);   // jackknife, bootstrap, their means, column_means_and_errors
+void add_ensemble(py::module_& m);     // run_ensemble, parse_seed_list (ensemble.hpp)
 void add_compare(py::module_& m);      // compare: the field limit against networks (compare.hpp)
 
 // ---- arguments ----------------------------------------------------------------
@@ -46,8 +53,24 @@ std::string path_argument(const py::handle& value, const std::string& name);
 // A list of "section.key=value" strings (None: empty); TypeError otherwise.
 std::vector<std::string> override_list(const py::object& overrides);
 
-// `work(stop)` on a worker thread with the GIL released; Ctrl-C sets stop and raises
-// KeyboardInterrupt once the worker has returned (bind_long_range.cpp).
+// Numbers: ValueError naming `name` unless positive (finite), non-negative (finite),
+// lo <= v <= hi, a non-negative seed, or a correlation in [-1, 1]. Return the value.
+double positive_argument(double v, const std::string& name);
+double non_negative_argument(double v, const std::string& name);
+void require_range(long long v, long long lo, long long hi, const std::string& name);
+std::uint64_t seed_argument(long long v, const std::string& name);
+double correlation_argument(double c, const std::string& name);
+
+ErrorMethod error_method_argument(const std::string& name);  // "jackknife" | "bootstrap"; ValueError otherwise
+
+// `work(stop)` on a worker thread while this thread, with the GIL released, waits and
+// answers signals: Ctrl-C sets stop. Once the worker has returned: the Python exception
+// a signal raised (KeyboardInterrupt), if any; an exception from `work` is left in
+// `error` (interruptible.cpp).
+std::optional<py::error_already_set> run_answering_signals(
+    const std::function<void(const std::atomic<bool>& stop)>& work, std::exception_ptr& error);
+
+// run_answering_signals, then raises the signal's exception, else the one from `work`.
 void run_interruptible(const std::function<void(const std::atomic<bool>& stop)>& work);
 
 // "(3, 4)"

@@ -13,6 +13,9 @@ their messages: ConfigError (ValueError), UnknownKeyError (KeyError), OSError fo
   nnfield::python::add_network(m);
   nnfield::python::add_bbd(m);
   nnfield::python::add_correlators(m);
-  nnfield::python::add_long_range(m);
+  nnfield::python::add_mean_field(m);
+  nnfield::python::add_propagation(m);
+  nnfield::python::add_statistics(m);
+  nnfield::python::add_ensemble(m);
   nnfield::python::add_compare(m);
 }

@@ -59,4 +59,7 @@ class RunData {
 // The Python object of a run (pybind11 holds it by shared_ptr).
 py::object make_run(std::shared_ptr<RunData> run);
 
+// "complete", "interrupted" or "blew_up": Run.result["status"] and run_ensemble's per-seed status.
+const char* run_status_name(RunStatus status);
+
 }  // namespace nnfield::python

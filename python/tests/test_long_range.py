@@ -1,4 +1,5 @@
-"""Mean field, propagate, jackknife/bootstrap and ensembles (python/bind_long_range.cpp)
+"""Mean field, propagate, jackknife/bootstrap and ensembles (python/bind_mean_field.cpp,
+bind_propagation.cpp, bind_statistics.cpp, bind_ensemble.cpp)
 against scripts/meanfield.py, the command line (`nnfield propagate`, `nnfield ensemble`)
 and numpy."""
 import math

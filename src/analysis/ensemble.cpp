@@ -7,12 +7,12 @@
 #include <cmath>
 #include <limits>
 #include <map>
-#include <mutex>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
+#include <utility>
 
 #include "nnfield/correlators/correlators.hpp"
+#include "nnfield/numerics/parallel_for.hpp"
 
 namespace nnfield {
 
@@ -176,46 +176,30 @@ void add_ensemble_xi(const std::vector<SeedData>& data, const std::vector<std::s
   out.datasets.push_back(std::move(d));
 }
 
-}  // namespace
-
-EnsembleResult run_ensemble(const ModelConfig& config, const EnsembleOptions& options,
-                            const std::function<void(int done)>& progress) {
-  if (options.seeds.empty()) throw std::invalid_argument("ensemble: no seeds");
+// Every seed's run, on worker threads; ran[k] = 1 for the seeds that ran (all of them
+// unless options.stop was set).
+std::vector<SeedData> run_seeds(const ModelConfig& config, const EnsembleOptions& options,
+                                const std::function<void(int done)>& progress, std::vector<char>& ran) {
   const std::size_t n_seeds = options.seeds.size();
   std::vector<SeedData> data(n_seeds);
-  std::vector<bool> ran(n_seeds, false);
-
-  unsigned threads = options.threads > 0 ? unsigned(options.threads) : std::thread::hardware_concurrency();
-  threads = std::max(1u, std::min(threads, unsigned(n_seeds)));
-  std::atomic<std::size_t> next{0};
-  std::mutex mutex;
-  int done = 0;
-  std::exception_ptr failure;
-  const auto worker = [&]() {
-    for (std::size_t k = next++; k < n_seeds; k = next++) {
-      if (options.stop && options.stop->load()) return;
-      try {
+  ran.assign(n_seeds, 0);
+  ParallelHooks hooks;
+  hooks.stop = options.stop;
+  if (progress) hooks.done = [&progress](std::size_t done) { progress(int(done)); };
+  parallel_for(
+      n_seeds, resolve_thread_count(options.threads),
+      [&](std::size_t k, unsigned) {
         data[k] = run_seed(config, options.seeds[k], options.stop);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (!failure) failure = std::current_exception();
-        next = n_seeds;
-        return;
-      }
-      std::lock_guard<std::mutex> lock(mutex);
-      ran[k] = true;
-      ++done;
-      if (progress) progress(done);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
-  for (auto& t : pool) t.join();
-  if (failure) std::rethrow_exception(failure);
+        ran[k] = 1;
+      },
+      hooks);
+  return data;
+}
 
-  EnsembleResult out;
-  out.errors = options.errors;
-  for (std::size_t k = 0; k < n_seeds; ++k) {
+// Per-seed summaries in seed order; the complete runs are the ones averaged.
+void summarise_seeds(std::vector<SeedData>& data, const std::vector<char>& ran, const EnsembleOptions& options,
+                     EnsembleResult& out) {
+  for (std::size_t k = 0; k < data.size(); ++k) {
     if (!ran[k]) {
       SeedSummary s;
       s.seed = options.seeds[k];
@@ -231,10 +215,11 @@ EnsembleResult run_ensemble(const ModelConfig& config, const EnsembleOptions& op
     out.seeds.push_back(data[k].summary);
     if (ran[k] && data[k].summary.status == RunStatus::complete) out.included.push_back(k);
   }
-  if (out.included.empty()) return out;
+}
 
-  // Rows common to every included seed (complete runs share the output times; a shorter
-  // one would mean different settings, so truncate and say so).
+// Rows common to every included seed (complete runs share the output times; a shorter
+// one would mean different settings, so truncate and say so). Returns (T, Tc).
+std::pair<std::size_t, std::size_t> common_rows(const std::vector<SeedData>& data, EnsembleResult& out) {
   const SeedData& first = data[out.included.front()];
   std::size_t T = first.time.size(), Tc = first.correlator_time.size();
   for (std::size_t i : out.included) {
@@ -246,9 +231,14 @@ EnsembleResult run_ensemble(const ModelConfig& config, const EnsembleOptions& op
       out.notes.push_back("runs differ in length; series truncated to the shortest (" + std::to_string(T) + " rows)");
   out.time.assign(first.time.begin(), first.time.begin() + std::ptrdiff_t(T));
   out.correlator_time.assign(first.correlator_time.begin(), first.correlator_time.begin() + std::ptrdiff_t(Tc));
+  return {T, Tc};
+}
 
+// Means and errors over the included seeds of every dataset all of them have.
+void average_datasets(const std::vector<SeedData>& data, std::size_t T, std::size_t Tc, const ErrorOptions& errors,
+                      EnsembleResult& out) {
   const std::size_t n = out.included.size();
-  for (const auto& [name, d0] : first.datasets) {
+  for (const auto& [name, d0] : data[out.included.front()].datasets) {
     const bool correlator = name.rfind("/correlators/", 0) == 0;
     const std::size_t rows = correlator ? Tc : T;
     bool everywhere = true;
@@ -262,13 +252,32 @@ EnsembleResult run_ensemble(const ModelConfig& config, const EnsembleOptions& op
     d.index_order = d0.index_order;
     d.description = d0.description + " (mean over " + std::to_string(n) + " seeds)";
     if (n >= 2) {
-      column_means_and_errors(stack(data, out.included, name, values), n, values, options.errors, d.mean, d.error);
+      column_means_and_errors(stack(data, out.included, name, values), n, values, errors, d.mean, d.error);
     } else {
       d.mean = stack(data, out.included, name, values);
       d.error.assign(values, kNaN);
     }
     out.datasets.push_back(std::move(d));
   }
+}
+
+}  // namespace
+
+EnsembleResult run_ensemble(const ModelConfig& config, const EnsembleOptions& options,
+                            const std::function<void(int done)>& progress) {
+  if (options.seeds.empty()) throw std::invalid_argument("ensemble: no seeds");
+  std::vector<char> ran;
+  std::vector<SeedData> data = run_seeds(config, options, progress, ran);
+
+  EnsembleResult out;
+  out.errors = options.errors;
+  summarise_seeds(data, ran, options, out);
+  if (out.included.empty()) return out;
+
+  const auto [T, Tc] = common_rows(data, out);
+  const std::size_t n = out.included.size();
+  average_datasets(data, T, Tc, options.errors, out);
+  const SeedData& first = data[out.included.front()];
   const bool have_structure = first.datasets.count("/correlators/structure") && first.datasets.count("/correlators/layer_mean");
   if (have_structure && n >= 2 && Tc > 0)
     add_ensemble_xi(data, out.included, Tc, std::size_t(config.network.shape.N), options.errors, out);

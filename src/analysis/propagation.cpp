@@ -6,13 +6,12 @@
 #include "nnfield/core/link_stencil.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <mutex>
+#include <memory>
 #include <stdexcept>
-#include <thread>
 
 #include "nnfield/core/network.hpp"
+#include "nnfield/numerics/parallel_for.hpp"
 #include "nnfield/numerics/rng.hpp"
 #include "analysis/propagation_analysis.hpp"
 
@@ -124,12 +123,19 @@ void measure_network(const NetworkShape& shape, Activation activation, const Net
   for (std::size_t k = 0; k < std::size_t(M) * kPropagationSums; ++k) sums[k] *= norm;
 }
 
-}  // namespace
+// What one worker reuses from network to network.
+struct Workspace {
+  Network network;
+  std::vector<double> W, b, z, t;
+  Workspace(const NetworkShape& shape, Activation activation)
+      : network(shape, activation, Loss::mse),
+        W(shape.num_weights()),
+        b(shape.num_biases()),
+        z(shape.num_biases()),
+        t(shape.num_biases()) {}
+};
 
-PropagationScan propagate(const NetworkShape& shape, Activation activation, const std::vector<double>& sigma_w,
-                          double sigma_b, const PropagationOptions& options,
-                          const std::function<void(int done)>& progress) {
-  using namespace detail;
+void check_arguments(const NetworkShape& shape, const std::vector<double>& sigma_w, const PropagationOptions& options) {
   if (shape.M < 1 || shape.N < 1 || shape.r < 0 || shape.K() > shape.N)
     throw std::invalid_argument("propagate: bad network shape");
   if (options.networks < 2) throw std::invalid_argument("propagate: need at least 2 networks for errors");
@@ -137,65 +143,53 @@ PropagationScan propagate(const NetworkShape& shape, Activation activation, cons
   if (!(options.c0 >= -1.0 && options.c0 <= 1.0)) throw std::invalid_argument("propagate: c0 must lie in [-1, 1]");
   if (!(options.q0 > 0.0)) throw std::invalid_argument("propagate: q0 must be positive");
   if (sigma_w.empty()) throw std::invalid_argument("propagate: no sigma_w given");
+}
 
-  const int M = shape.M, networks = options.networks, S = int(sigma_w.size());
-  const std::size_t row = std::size_t(M) * kPropagationSums;
-  std::vector<std::vector<double>> samples(std::size_t(S), std::vector<double>(std::size_t(networks) * row));
-
-  unsigned threads = options.threads > 0 ? unsigned(options.threads) : std::thread::hardware_concurrency();
-  threads = std::max(1u, std::min(threads, unsigned(networks)));
-  std::atomic<int> next{0};
-  std::mutex progress_mutex;
-  int done = 0;
-  std::exception_ptr failure;
-  const auto worker = [&]() {
-    try {
-      Network network(shape, activation, Loss::mse);
-      std::vector<double> W(shape.num_weights()), b(shape.num_biases()), z(shape.num_biases()), t(shape.num_biases());
-      for (int n = next++; n < networks; n = next++) {
-        if (options.stop && options.stop->load()) throw PropagationInterrupted();
-        const NetworkDraw d = draw_network(shape, options, n);
-        for (int s = 0; s < S; ++s)
-          measure_network(shape, activation, d, sigma_w[std::size_t(s)], sigma_b, options.pairs, network, W, b, z, t,
-                          samples[std::size_t(s)].data() + std::size_t(n) * row);
-        std::lock_guard<std::mutex> lock(progress_mutex);
-        ++done;
-        if (progress) progress(done);
-      }
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(progress_mutex);
-      if (!failure) failure = std::current_exception();
-      next = networks;  // the other workers stop at their next network
-    }
+// samples[s]: (networks, M * kPropagationSums), network n's sums at sigma_w[s] in row n.
+std::vector<std::vector<double>> sample_networks(const NetworkShape& shape, Activation activation,
+                                                 const std::vector<double>& sigma_w, double sigma_b,
+                                                 const PropagationOptions& options,
+                                                 const std::function<void(int done)>& progress) {
+  const std::size_t networks = std::size_t(options.networks), S = sigma_w.size();
+  const std::size_t row = std::size_t(shape.M) * detail::kPropagationSums;
+  std::vector<std::vector<double>> samples(S, std::vector<double>(networks * row));
+  const unsigned threads = resolve_thread_count(options.threads);
+  std::vector<std::unique_ptr<Workspace>> workspaces(worker_count(networks, threads));
+  ParallelHooks hooks;
+  hooks.stop = options.stop;
+  if (progress) hooks.done = [&progress](std::size_t done) { progress(int(done)); };
+  const auto measure = [&](std::size_t n, unsigned worker) {
+    if (!workspaces[worker]) workspaces[worker] = std::make_unique<Workspace>(shape, activation);
+    Workspace& w = *workspaces[worker];
+    const NetworkDraw d = draw_network(shape, options, int(n));
+    for (std::size_t s = 0; s < S; ++s)
+      measure_network(shape, activation, d, sigma_w[s], sigma_b, options.pairs, w.network, w.W, w.b, w.z, w.t,
+                      samples[s].data() + n * row);
   };
-  std::vector<std::thread> pool;
-  for (unsigned k = 0; k < threads; ++k) pool.emplace_back(worker);
-  for (auto& th : pool) th.join();
-  if (failure) std::rethrow_exception(failure);
+  if (parallel_for(networks, threads, measure, hooks) < networks) throw PropagationInterrupted();
+  return samples;
+}
 
+}  // namespace
+
+PropagationScan propagate(const NetworkShape& shape, Activation activation, const std::vector<double>& sigma_w,
+                          double sigma_b, const PropagationOptions& options,
+                          const std::function<void(int done)>& progress) {
+  check_arguments(shape, sigma_w, options);
+  const std::vector<std::vector<double>> samples =
+      sample_networks(shape, activation, sigma_w, sigma_b, options, progress);
   PropagationScan scan;
   scan.shape = shape;
   scan.activation = activation;
   scan.options = options;
   // The scan points are analysed independently (jackknife fits, mean field): in parallel too.
-  scan.points.resize(std::size_t(S));
-  std::atomic<int> next_point{0};
-  const auto analyst = [&]() {
-    try {
-      for (int s = next_point++; s < S; s = next_point++)
-        scan.points[std::size_t(s)] = analyse_propagation(samples[std::size_t(s)], networks, M,
-                                                          sigma_w[std::size_t(s)], sigma_b, activation, options);
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(progress_mutex);
-      if (!failure) failure = std::current_exception();
-      next_point = S;
-    }
-  };
-  pool.clear();
-  for (unsigned k = 0; k < std::min(threads, unsigned(S)); ++k) pool.emplace_back(analyst);
-  for (auto& th : pool) th.join();
-  if (failure) std::rethrow_exception(failure);
-  if (S >= 2) scan.transition = estimate_transition(samples, scan.points, networks, M, activation, options);
+  scan.points.resize(sigma_w.size());
+  parallel_for(sigma_w.size(), resolve_thread_count(options.threads), [&](std::size_t s, unsigned) {
+    scan.points[s] =
+        detail::analyse_propagation(samples[s], options.networks, shape.M, sigma_w[s], sigma_b, activation, options);
+  });
+  if (sigma_w.size() >= 2)
+    scan.transition = detail::estimate_transition(samples, scan.points, options.networks, shape.M, activation, options);
   return scan;
 }
 

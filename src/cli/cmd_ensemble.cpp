@@ -5,13 +5,13 @@
 // model asks for ([observe] correlators), and per-seed summaries (docs/long-range-order.md).
 #include <cstdio>
 #include <stdexcept>
-#include <thread>
 
 #include "commands.hpp"
 #include "nnfield/config/config.hpp"
 #include "nnfield/analysis/ensemble.hpp"
 #include "nnfield/io/h5io.hpp"
 #include "nnfield/io/provenance.hpp"
+#include "nnfield/numerics/parallel_for.hpp"
 #include "nnfield/numerics/rng.hpp"
 #include "nnfield/observe/task_progress.hpp"
 
@@ -68,10 +68,9 @@ Command register_ensemble(CLI::App& app, const Context& context) {
               writer.finish(std::string("failed: ") + e.what());
               throw;
             }
-            const unsigned threads = options.threads > 0 ? unsigned(options.threads) : std::thread::hardware_concurrency();
+            const unsigned threads = worker_count(std::size_t(total), resolve_thread_count(options.threads));
             progress.finish(std::to_string(result.included.size()) + " of " + std::to_string(total) +
-                            " seeds averaged on " + std::to_string(std::max(1u, std::min(threads, unsigned(total)))) +
-                            " threads");
+                            " seeds averaged on " + std::to_string(threads) + " threads");
             write_ensemble(result, config, writer);
             for (const std::string& note : result.notes) std::fprintf(stderr, "nnfield: note: %s\n", note.c_str());
             if (result.interrupted) {

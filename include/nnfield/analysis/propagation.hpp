@@ -27,6 +27,7 @@
 #include "nnfield/core/activation.hpp"
 #include "nnfield/analysis/mean_field.hpp"
 #include "nnfield/core/shape.hpp"
+#include "nnfield/io/series_sink.hpp"
 #include "nnfield/numerics/statistics.hpp"
 
 namespace nnfield {
@@ -49,7 +50,7 @@ struct PropagationOptions {
   double c0 = 0.5;          // input correlation, in [-1, 1]
   int networks = 64;        // independent random networks
   int pairs = 4;            // input pairs (and tangent directions) per network
-  int threads = 0;          // 0: std::thread::hardware_concurrency()
+  int threads = 0;          // 0: all cores (resolve_thread_count)
   std::uint64_t seed = 0;   // master seed
   int jackknife_blocks = 32;  // error blocks over networks (<= networks)
   FixedPointMethod fixed_point = FixedPointMethod::automatic;
@@ -118,6 +119,18 @@ struct PropagationScan {
 PropagationScan propagate(const NetworkShape& shape, Activation activation, const std::vector<double>& sigma_w,
                           double sigma_b, const PropagationOptions& options,
                           const std::function<void(int done)>& progress = {});
+
+// What a propagation file records beyond the scan (whose options it records too): the
+// request as it was given.
+struct PropagationRecord {
+  std::string c_star_requested = "auto";  // --c-star: auto, one, fitted or mean_field
+};
+
+// The scan into a sink (an HDF5 file through RunWriter, or a MemoryRun): root attributes
+// for the settings, /sigma_w (S), /layer (M), per-layer (S, M) /q, /c, /q11, /q22, /q12,
+// /dc, /tangent with their *_error, /mean_field/..., /fit/..., /tangent_fit/...,
+// /transition/... (layout in propagation_output.cpp).
+void write_propagation(const PropagationScan& scan, const PropagationRecord& record, SeriesSink& sink);
 
 // Exact forward-mode linearisation of the network (SPEC section 1) for one input X and
 // direction U, both (N): z (M,N) as the forward pass, t (M,N) = dz/dX . U:

@@ -1,0 +1,285 @@
+// The runs of `nnfield compare` (compare_runs.hpp): networks at refined levels and field
+// runs on the same continuum data, all in memory, scheduled the costliest first so that
+// the longest run does not start last.
+#include "analysis/compare_runs.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <mutex>
+#include <sstream>
+#include <stdexcept>
+
+#include "nnfield/core/network.hpp"
+#include "nnfield/numerics/parallel_for.hpp"
+#include "nnfield/run/run.hpp"
+
+namespace nnfield::detail {
+
+std::string compare_number(double v, int precision) {
+  std::ostringstream s;
+  s.precision(precision);
+  s << v;
+  return s.str();
+}
+
+namespace {
+
+const MemoryRun::Dataset& need(const MemoryRun& run, const std::string& name) {
+  if (!run.has(name)) throw std::runtime_error("compare: run has no " + name);
+  return run.dataset(name);
+}
+
+std::size_t row_of(const MemoryRun& run, double t, double t_end) {
+  const auto& time = need(run, "/trajectory/time").data;
+  for (std::size_t k = 0; k < time.size(); ++k)
+    if (std::fabs(time[k] - t) <= 1e-9 * std::max(1.0, t_end)) return k;
+  throw std::runtime_error("compare: no output row at t = " + compare_number(t) + " (the run stopped at t = " +
+                           (time.empty() ? std::string("?") : compare_number(time.back())) + ")");
+}
+
+std::vector<double> row(const MemoryRun::Dataset& d, std::size_t k) {
+  std::size_t n = 1;
+  for (std::size_t i = 1; i < d.shape.size(); ++i) n *= d.shape[i];
+  return std::vector<double>(d.data.begin() + std::ptrdiff_t(k * n), d.data.begin() + std::ptrdiff_t((k + 1) * n));
+}
+
+std::vector<double> minus(std::vector<double> a, const std::vector<double>& b) {
+  for (std::size_t i = 0; i < a.size(); ++i) a[i] -= b[i];
+  return a;
+}
+
+double number_attribute(const MemoryRun& run, const std::string& name, double fallback) {
+  auto it = run.number_attributes().find(name);
+  return it == run.number_attributes().end() ? fallback : it->second;
+}
+
+ModelConfig network_config(const ModelConfig& base, int level, double every) {
+  ModelConfig c = base;
+  c.network.shape.M = base.network.shape.M << level;
+  c.network.shape.N = base.network.shape.N << level;
+  c.field.present = false;
+  c.init.kind = "continuum";
+  if (c.dynamics.kind == "damped") c.init.velocity = "continuum";
+  c.data.source = "continuum";
+  c.data.presentation = "fixed";
+  c.output.every = every;
+  c.output.trajectory = {"W", "b", "z", "loss", "gain"};
+  c.observe = ObserveConfig{};
+  return c;
+}
+
+ModelConfig field_config(const ModelConfig& base, int level, double every, const std::string& form, int p, int r,
+                         bool allow_unstable) {
+  ModelConfig c = base;
+  c.network.shape.M = base.network.shape.M << level;
+  c.network.shape.N = base.network.shape.N << level;
+  c.field.present = true;
+  c.field.form = form;
+  c.field.p = p;
+  c.field.rx = c.field.ry = r;
+  c.field.allow_unstable = c.field.allow_unstable || allow_unstable;
+  c.output.every = every;
+  c.observe = ObserveConfig{};
+  return c;
+}
+
+double misfit_scale(const ModelConfig& c) {
+  const double ax = c.network.Lx / c.network.shape.M;
+  return (c.continuum.misfit_scaling == "depth" && c.continuum.Y.empty()) ? ax : 1.0;
+}
+
+RunResult run_in_memory(const ModelConfig& c) {
+  RunOptions o;
+  o.progress = "off";
+  RunResult r = run_model(c, o);
+  if (!r.memory) throw std::runtime_error("compare: the run kept no memory");
+  return r;
+}
+
+NetData network_data(const ModelConfig& c, const std::vector<double>& times, std::string& message) {
+  const RunResult result = run_in_memory(c);
+  message = result.message;
+  if (result.status != RunStatus::complete)
+    throw std::runtime_error("compare: the network at M = " + std::to_string(c.network.shape.M) +
+                             " did not complete: " + result.message);
+  const MemoryRun& run = *result.memory;
+  NetData d;
+  const NetworkShape& s = c.network.shape;
+  d.M = s.M, d.N = s.N, d.K = s.K();
+  d.ax = c.network.Lx / s.M;
+  const auto& z = need(run, "/trajectory/z");
+  const auto& W = need(run, "/trajectory/W");
+  const auto& b = need(run, "/trajectory/b");
+  const auto& X = need(run, "/data/X");
+  const auto& Y = need(run, "/data/Y");
+  const std::vector<double> z0 = row(z, 0), W0 = row(W, 0);
+  const std::size_t N = std::size_t(s.N), M = std::size_t(s.M);
+  const double scale = misfit_scale(c);
+  Network net(s, c.network.activation, c.network.loss);
+  std::vector<double> gW(W0.size()), gb(M * N);
+  for (double t : times) {
+    const std::size_t k = row_of(run, t, c.dynamics.t_end);
+    const std::vector<double> zt = row(z, k), Wt = row(W, k), bt = row(b, k);
+    std::vector<double> R(N);
+    for (std::size_t i = 0; i < N; ++i) R[i] = (zt[(M - 1) * N + i] - z0[(M - 1) * N + i]) / scale;
+    d.R.push_back(R);
+    d.dz.push_back(minus(zt, z0));
+    d.dW.push_back(minus(Wt, W0));
+    net.value_and_gradient(Wt.data(), bt.data(), X.data.data(), Y.data.data(), 1, gW.data(), gb.data());
+    d.adj.push_back(gb);
+  }
+  if (run.has("/trajectory/gain")) {
+    for (double g : run.dataset("/trajectory/gain").data) d.max_gain = std::max(d.max_gain, std::fabs(g));
+    d.max_gain /= d.ax;
+  }
+  d.left = number_attribute(run, "left_critical_regime_at", -1.0);
+  return d;
+}
+
+FieldData field_data(const ModelConfig& c, const std::vector<double>& times) {
+  FieldData d;
+  RunResult result;
+  try {
+    result = run_in_memory(c);
+  } catch (const std::exception& e) {  // refused (ConfigError) or failed: the study reports it, the others go on
+    d.note = "M = " + std::to_string(c.network.shape.M) + ", " + c.field.form + " p = " + std::to_string(c.field.p) +
+             ", r = " + std::to_string(c.field.rx) + ": " + e.what();
+    return d;
+  }
+  if (result.status != RunStatus::complete) {
+    d.note = "M = " + std::to_string(c.network.shape.M) + ": the field run did not complete: " + result.message;
+    return d;
+  }
+  const MemoryRun& run = *result.memory;
+  d.ran = true;
+  d.x = need(run, "/grid/x").data;
+  d.nx = int(d.x.size());
+  d.ny = int(need(run, "/grid/y").data.size());
+  d.ry = c.field.ry;
+  d.K = c.network.shape.K();
+  const auto& R = need(run, "/trajectory/response");
+  const auto& phi = need(run, "/trajectory/phi");
+  const auto& w = need(run, "/trajectory/w");
+  const auto& adj = need(run, "/trajectory/adjoint");
+  const std::vector<double> phi0 = row(phi, 0), w0 = row(w, 0);
+  for (double t : times) {
+    const std::size_t k = row_of(run, t, c.dynamics.t_end);
+    d.R.push_back(row(R, k));
+    d.dphi.push_back(minus(row(phi, k), phi0));
+    d.dw.push_back(minus(row(w, k), w0));
+    d.adj.push_back(row(adj, k));
+  }
+  for (double g : need(run, "/trajectory/max_gain_deviation_over_ax").data) d.max_gain = std::max(d.max_gain, g);
+  d.left = number_attribute(run, "left_critical_regime_at", -1.0);
+  return d;
+}
+
+// Lines for options.log, from any worker, one at a time.
+class CompareLog {
+ public:
+  explicit CompareLog(const std::function<void(const std::string&)>& sink) : m_sink(sink) {}
+  void operator()(const std::string& line) {
+    if (!m_sink) return;
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_sink(line);
+  }
+
+ private:
+  const std::function<void(const std::string&)>& m_sink;
+  std::mutex m_mutex;
+};
+
+using Clock = std::chrono::steady_clock;
+
+std::string seconds_since(Clock::time_point t0) {
+  return compare_number(std::chrono::duration<double>(Clock::now() - t0).count(), 3);
+}
+
+// A run with an estimate of its cost (relative: only the order matters).
+struct CostedJob {
+  double cost;
+  std::function<void()> run;
+};
+
+void add_network_jobs(const ModelConfig& config, const ComparePlan& plan, CompareRuns& runs, CompareLog& log,
+                      std::vector<CostedJob>& jobs) {
+  for (std::size_t l = 0; l < runs.nets.size(); ++l) {
+    const ModelConfig c = network_config(config, int(l), plan.every);
+    const double cost = double(c.network.shape.M) * c.network.shape.N * c.network.shape.M;
+    jobs.push_back({cost, [&, c, &slot = runs.nets[l]] {
+                      const auto t0 = Clock::now();
+                      std::string message;
+                      slot = network_data(c, plan.times, message);
+                      log("network M = " + std::to_string(c.network.shape.M) + ", N = " +
+                          std::to_string(c.network.shape.N) + ": " + message + " (" + seconds_since(t0) + " s)");
+                    }});
+  }
+}
+
+void add_field_jobs(const ModelConfig& config, const CompareOptions& options, const ComparePlan& plan,
+                    CompareRuns& runs, CompareLog& log, std::vector<CostedJob>& jobs) {
+  for (StudyRuns& s : runs.studies)
+    for (std::size_t l = 0; l < s.levels.size(); ++l) {
+      const ModelConfig c = field_config(config, int(l), plan.every, "midpoint", s.p, s.r, options.allow_unstable);
+      FieldData& slot = s.levels[l];
+      if (c.network.shape.N % s.r != 0 || c.network.shape.M < 2 * s.r) {
+        slot.note = "M = " + std::to_string(c.network.shape.M) + ", N = " + std::to_string(c.network.shape.N) +
+                    ": coarsening " + std::to_string(s.r) + " does not fit the lattice (skipped)";
+        continue;
+      }
+      const double cost = 40.0 * double(c.network.shape.M) * c.network.shape.N * c.network.shape.M / (double(s.r) * s.r);
+      jobs.push_back({cost, [&, c, &slot = slot, p = s.p, r = s.r] {
+                        const auto t0 = Clock::now();
+                        slot = field_data(c, plan.times);
+                        log("field p = " + std::to_string(p) + ", r = " + std::to_string(r) + ", M = " +
+                            std::to_string(c.network.shape.M) + ": " +
+                            (slot.ran ? std::string("done") : slot.note) + " (" + seconds_since(t0) + " s)");
+                      }});
+    }
+}
+
+// Both with the same fixed-step RK4: the exact form is the network itself (SPEC 4.5).
+void add_exact_jobs(const ModelConfig& config, const CompareOptions& options, const ComparePlan& plan,
+                    CompareRuns& runs, CompareLog& log, std::vector<CostedJob>& jobs) {
+  ModelConfig cn = network_config(config, 0, plan.every);
+  ModelConfig cf = field_config(config, 0, plan.every, "exact", 1, 1, options.allow_unstable);
+  for (ModelConfig* c : {&cn, &cf}) {
+    c->integrator.stepper = "rk4";
+    c->integrator.adaptive = false;
+    c->integrator.dt = std::min(config.integrator.dt, plan.every / 4);
+  }
+  const double cost = 4.0 * double(cn.network.shape.M) * cn.network.shape.N * cn.network.shape.M;
+  jobs.push_back({cost, [&, cn] {
+                    std::string message;
+                    runs.exact_net = network_data(cn, plan.times, message);
+                  }});
+  jobs.push_back({cost, [&, cf] {
+                    const auto t0 = Clock::now();
+                    runs.exact_field = field_data(cf, plan.times);
+                    log("lattice-exact field run, M = " + std::to_string(cf.network.shape.M) + ": " +
+                        (runs.exact_field.ran ? std::string("done") : runs.exact_field.note) + " (" +
+                        seconds_since(t0) + " s)");
+                  }});
+}
+
+}  // namespace
+
+CompareRuns run_compare_levels(const ModelConfig& config, const CompareOptions& options, const ComparePlan& plan) {
+  const std::size_t L = std::size_t(options.levels);
+  CompareRuns runs;
+  runs.nets.resize(L);
+  for (int p : options.orders)
+    for (int r : plan.coarsen) runs.studies.push_back({p, r, std::vector<FieldData>(L)});
+  CompareLog log(options.log);
+  std::vector<CostedJob> jobs;
+  add_network_jobs(config, plan, runs, log, jobs);
+  add_field_jobs(config, options, plan, runs, log, jobs);
+  if (options.exact_check) add_exact_jobs(config, options, plan, runs, log, jobs);
+  std::stable_sort(jobs.begin(), jobs.end(), [](const CostedJob& a, const CostedJob& b) { return a.cost > b.cost; });
+  parallel_for(jobs.size(), resolve_thread_count(options.threads), [&](std::size_t j, unsigned) { jobs[j].run(); });
+  return runs;
+}
+
+}  // namespace nnfield::detail
