@@ -38,7 +38,8 @@
 #include <vector>
 
 #include "nnfield/data/continuum_data.hpp"
-#include "nnfield/field/field_dynamics.hpp"
+#include "nnfield/dynamics/training_dynamics.hpp"
+#include "nnfield/field/field_potential.hpp"
 #include "nnfield/field/field_init.hpp"
 #include "nnfield/field/field_problem.hpp"
 #include "nnfield/field/field_stability.hpp"
@@ -330,7 +331,8 @@ RunResult run_field(const Options& o, const ContinuumData& data, int M, int fact
   IntegrationStats st;
   r.cpu = 1e300;
   for (int rep = 0; rep < o.repeat; ++rep) {  // least disturbed of R identical runs
-    FieldGradientFlow flow(theory, X, Y, o.eta0 * ax);
+    FieldPotential potential(theory, X, Y);
+    GradientFlow flow(potential, o.eta0 * ax);
     x = flow.initial_state(q, {});
     r.L0 = theory.loss(x.data(), X.data(), Y.data());
     TimedSystem timed(flow);

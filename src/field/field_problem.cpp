@@ -137,13 +137,4 @@ FieldProblem make_field_problem(const ModelConfig& config) {
   return pr;
 }
 
-std::unique_ptr<FieldDynamics> make_field_dynamics(const ModelConfig& config, FieldProblem& pr) {
-  if (config.dynamics.kind == "gradient_flow")
-    return std::make_unique<FieldGradientFlow>(*pr.theory, pr.X, pr.Y, effective_eta(config));
-  if (config.dynamics.kind == "damped")
-    return std::make_unique<FieldDamped>(*pr.theory, pr.X, pr.Y, config.dynamics.gamma);
-  throw ConfigError(config.source_path + ": dynamics.kind = \"" + config.dynamics.kind +
-                    "\": the field solver integrates continuous time (gradient_flow or damped)");
-}
-
 }  // namespace nnfield

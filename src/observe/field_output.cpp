@@ -10,7 +10,7 @@ namespace {
 constexpr double kRegimeFactor = 5.0;  // SPEC 4.2: "exceeds ~5x its initial value"
 }
 
-FieldRecorder::FieldRecorder(SeriesSink& w, FieldProblem& pr, FieldDynamics& dyn, bool energy_flow, double gamma)
+FieldRecorder::FieldRecorder(SeriesSink& w, FieldProblem& pr, TrainingDynamics& dyn, bool energy_flow, double gamma)
     : m_sink(w), m_problem(pr), m_dynamics(dyn), m_gamma(gamma) {
   const FieldTheory& t = *pr.theory;
   const std::size_t nx = std::size_t(t.nx()), ny = std::size_t(t.ny()), K = std::size_t(t.K());
@@ -113,7 +113,7 @@ double FieldRecorder::record(const State& x, double t, long steps) {
   const double* q = x.data();
   const double L = th.gradient(q, m_problem.X.data(), m_problem.Y.data(), m_grad.data(), m_phi_buf.data(),
                                m_adj_buf.data());
-  const FieldEnergy e = m_dynamics.energy(x);
+  const Energy e = m_dynamics.energy(x, t);
   if (m_sink.rows(m_time) == 0) m_E0 = e.total();
   m_last_energy = e.total();
   const double tt = t, st = double(steps);
@@ -159,7 +159,7 @@ double FieldRecorder::record(const State& x, double t, long steps) {
 void FieldRecorder::record_energy_flow(const State& x) {
   const FieldTheory& th = *m_problem.theory;
   const double* q = x.data();
-  const double* v = x.data() + th.num_params();  // FieldDamped: [q, v, dissipated]
+  const double* v = x.data() + th.num_params();  // Damped: [q, v, dissipated, data_work]
   m_flow->evaluate(q, v, m_problem.X.data(), m_problem.Y.data(), m_gamma);
   m_sink.append(m_e_density, m_flow->density().data());
   m_sink.append(m_e_decay, m_flow->decay().data());

@@ -3,6 +3,7 @@
 // the state (kinematics with accelerations) and measure; they never integrate.
 #include <stdexcept>
 
+#include "nnfield/bbd/bbd_coordinates.hpp"
 #include "nnfield/bbd/bbd_energy.hpp"
 #include "nnfield/bbd/bbd_lagrangian.hpp"
 #include "nnfield/observe/observer.hpp"
@@ -12,7 +13,8 @@ namespace nnfield {
 namespace {
 
 void require_dynamics(const Snapshot& s, const char* what) {
-  if (!s.dynamics || !s.state) throw std::logic_error(std::string(what) + " needs continuous dynamics");
+  if (!s.dynamics || !s.state || !s.landscape)
+    throw std::logic_error(std::string(what) + " needs continuous dynamics of the network");
 }
 
 class EnergyFlowObserver final : public Observer {
@@ -37,7 +39,7 @@ class EnergyFlowObserver final : public Observer {
 
   void observe(const Snapshot& s, SeriesSink& w) override {
     require_dynamics(s, "the energy-flow observer");
-    s.dynamics->bbd_state(*s.state, s.t, m_state);
+    bbd_state_of(*s.dynamics, *s.landscape, *s.state, s.t, m_state);
     if (m_state.I.size() != std::size_t(m_shape.M - 1) * std::size_t(m_shape.N))
       throw std::logic_error("the energy-flow observer needs dynamics built with track_energy_flow");
     const BbdState& b = m_state;
@@ -73,7 +75,7 @@ class LagrangianObserver final : public Observer {
   }
   void observe(const Snapshot& s, SeriesSink& w) override {
     require_dynamics(s, "the Lagrangian observer");
-    s.dynamics->bbd_state(*s.state, s.t, m_state);
+    bbd_state_of(*s.dynamics, *s.landscape, *s.state, s.t, m_state);
     const LagrangianParts L = bbd_lagrangian(m_state.kinematics, m_state.Wd.data(), m_state.bd.data(), m_state.loss);
     w.append(m_bulk, &L.bulk);
     w.append(m_boundary, &L.boundary);

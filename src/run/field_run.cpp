@@ -6,6 +6,7 @@
 #include "nnfield/field/field_problem.hpp"
 #include "nnfield/dynamics/integrator.hpp"
 #include "nnfield/observe/progress.hpp"
+#include "nnfield/run/make_dynamics.hpp"
 #include "dynamics/output_schedule.hpp"
 #include "io/run_sink.hpp"
 
@@ -13,7 +14,8 @@ namespace nnfield {
 
 RunResult run_field_model(const ModelConfig& config, const RunOptions& options) {
   FieldProblem problem = make_field_problem(config);  // ConfigError before any file is created
-  std::unique_ptr<FieldDynamics> dynamics = make_field_dynamics(config, problem);
+  FieldPotential potential(*problem.theory, problem.X, problem.Y);
+  std::unique_ptr<TrainingDynamics> dynamics = make_field_dynamics(config, potential);
   RunSink run_sink = open_run_sink(config, options);
   SeriesSink& writer = run_sink.get();
   FieldRecorder recorder(writer, problem, *dynamics, config.observe.energy_flow, config.dynamics.gamma);
@@ -39,7 +41,7 @@ RunResult run_field_model(const ModelConfig& config, const RunOptions& options) 
   integrate_on_schedule(*dynamics, x, OutputSchedule(t_end, config.output.every), t_end, {}, config.integrator, cb,
                         stats, result);
   if (result.status == RunStatus::complete)
-    result.message += ", " + std::to_string(dynamics->gradient_evaluations()) + " field gradients";
+    result.message += ", " + std::to_string(potential.gradient_evaluations()) + " field gradients";
   if (recorder.left_critical_regime_at() >= 0)
     result.message += "; left the critical regime at t = " + std::to_string(recorder.left_critical_regime_at()) +
                       " (max|g-1|/ax > 5x its initial value: no depth limit, SPEC 4.2)";

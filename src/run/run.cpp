@@ -15,6 +15,7 @@
 #include "nnfield/io/provenance.hpp"
 #include "nnfield/numerics/rng.hpp"
 #include "nnfield/dynamics/training_dynamics.hpp"
+#include "nnfield/run/make_dynamics.hpp"
 #include "dynamics/output_schedule.hpp"
 #include "io/run_sink.hpp"
 #include "nnfield/run/field_run.hpp"
@@ -79,6 +80,7 @@ RunResult run_continuous(const ModelConfig& config, const RunOptions& options, N
     s.energy = dynamics->energy(state, t);  // runs the forward pass at (q, t)
     s.dynamics = dynamics.get();
     s.state = &state;
+    s.landscape = &landscape;
     s.loss = s.energy.potential;
     network.neurons(0, z.data());
     s.z = z.data();

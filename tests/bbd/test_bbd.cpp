@@ -10,7 +10,9 @@
 #include "nnfield/data/initial_state.hpp"
 #include "nnfield/dynamics/integrator.hpp"
 #include "nnfield/core/network.hpp"
+#include "nnfield/bbd/bbd_coordinates.hpp"
 #include "nnfield/dynamics/training_dynamics.hpp"
+#include "nnfield/run/make_dynamics.hpp"
 #include "support.hpp"
 
 using namespace nnfield;
@@ -57,7 +59,7 @@ struct FlowRun {
     DataStream data(regime_samples(shape, moving), c.data, 1);
     Network net(shape, activation, Loss::mse);
     LossLandscape landscape(net, data);
-    Damped dyn(landscape, gamma, /*track_energy_flow=*/true);
+    Damped dyn(landscape, gamma, std::make_unique<BbdFlowIntegrals>(landscape));
     const auto q = test::normal_vector(shape.num_params(), 0.8, 31);
     const auto v = test::normal_vector(shape.num_params(), 0.4, 32);
     State x = dyn.initial_state(q, v);
@@ -70,7 +72,7 @@ struct FlowRun {
     ic.atol = 1e-14;
     IntegrationCallbacks cb;
     cb.observe = [&](const State& st, double t) {
-      dyn.bbd_state(st, t, bs);
+      bbd_state_of(dyn, landscape, st, t, bs);
       flow.evaluate(bs.kinematics, bs.W.data(), bs.Wd.data(), bs.Wdd.data(), bs.Y.data(), bs.Yd.data(),
                     bs.I.data(), gamma);
       if (times.empty()) C0 = flow.time_integral_constant(bs.kinematics);
@@ -217,11 +219,11 @@ TEST_CASE("integrating in (W, z) reproduces the (W, b) trajectory mapped through
       cb.observe = [&](const State& st, double t) {
         std::vector<double> q, v;
         dyn->parameters(st, t, q, v);
-        dyn->bbd_state(st, t, bs);
+        bbd_state_of(*dyn, landscape, st, t, bs);
         q.insert(q.end(), v.begin(), v.end());
         q.insert(q.end(), bs.kinematics.z.begin(), bs.kinematics.z.end());
         q.insert(q.end(), bs.I.begin(), bs.I.end());
-        const EnergyParts e = dyn->energy(st, t);
+        const Energy e = dyn->energy(st, t);
         q.push_back(e.total());
         q.push_back(e.data_work);
         rows.push_back(q);

@@ -14,6 +14,7 @@
 #include "nnfield/data/initial_state.hpp"
 #include "nnfield/core/network.hpp"
 #include "nnfield/run/run.hpp"
+#include "nnfield/dynamics/loss_landscape.hpp"
 #include "nnfield/dynamics/training_dynamics.hpp"
 #include "support.hpp"
 

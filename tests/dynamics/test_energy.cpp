@@ -9,7 +9,9 @@
 #include "nnfield/data/initial_state.hpp"
 #include "nnfield/dynamics/integrator.hpp"
 #include "nnfield/core/network.hpp"
+#include "nnfield/dynamics/loss_landscape.hpp"
 #include "nnfield/dynamics/training_dynamics.hpp"
+#include "nnfield/run/make_dynamics.hpp"
 #include "support.hpp"
 
 using namespace nnfield;
@@ -21,7 +23,7 @@ namespace {
 struct EnergyRun {
   ModelConfig config;
   std::vector<double> times;
-  std::vector<EnergyParts> energies;
+  std::vector<Energy> energies;
 
   void run() {
     const NetworkShape& s = config.network.shape;
@@ -110,7 +112,7 @@ TEST_CASE("gamma > 0, moving data: E(t) - E(0) = data work - dissipation to 1e-8
       c.integrator.atol = 1e-14;
       EnergyRun r{c, {}, {}};
       r.run();
-      const EnergyParts& e0 = r.energies.front();
+      const Energy& e0 = r.energies.front();
       double worst = 0.0, scale = std::fabs(e0.total());
       for (const auto& e : r.energies) scale = std::max({scale, e.dissipated, std::fabs(e.data_work)});
       for (const auto& e : r.energies)

@@ -8,6 +8,7 @@
 #include "nnfield/data/initial_state.hpp"
 #include "nnfield/dynamics/integrator.hpp"
 #include "nnfield/core/network.hpp"
+#include "nnfield/dynamics/loss_landscape.hpp"
 #include "nnfield/dynamics/training_dynamics.hpp"
 #include "support.hpp"
 

@@ -7,7 +7,8 @@
 #include <cmath>
 
 #include "field_support.hpp"
-#include "nnfield/field/field_dynamics.hpp"
+#include "nnfield/dynamics/training_dynamics.hpp"
+#include "nnfield/field/field_potential.hpp"
 #include "nnfield/bbd/field_energy_flow.hpp"
 #include "nnfield/field/field_init.hpp"
 #include "nnfield/dynamics/integrator.hpp"
@@ -115,9 +116,10 @@ TEST_CASE("field energy flow: every site and every depth interval balances; the 
     }
     for (std::size_t a = 0; a < flow.interval_residual().size(); ++a)
       interval = std::max(interval, std::fabs(flow.interval_residual()[a]) / flow.interval_scale()[a]);
-    FieldDamped dyn(th, X, Y, gamma);
+    FieldPotential potential(th, X, Y);
+    Damped dyn(potential, gamma);
     const State x = dyn.initial_state(q, v);
-    const double E = dyn.energy(x).total();
+    const double E = dyn.energy(x, 0.0).total();
     INFO(s.name << ": site residual " << site << ", interval residual " << interval << ", sum e - E = " << sum_e - E);
     CHECK(site < 1e-11);
     CHECK(interval < 1e-11);
@@ -161,7 +163,8 @@ TEST_CASE("field energy flow: e' is the time derivative of e along damped motion
     auto& [th, X, q] = c;
     const std::vector<double> Y = target(th, q, X);
     const double gamma = 0.5, dt = 2e-4;  // random velocities excite rates ~50
-    FieldDamped dyn(th, X, Y, gamma);
+    FieldPotential potential(th, X, Y);
+    Damped dyn(potential, gamma);
     std::vector<double> v = random_vector(q.size(), 8, 0.2);
     for (std::size_t j = 0; j < v.size(); ++j)
       if (th.mass()[j] <= 0) v[j] = 0.0;

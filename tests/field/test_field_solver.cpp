@@ -6,7 +6,8 @@
 #include <cmath>
 
 #include "field_support.hpp"
-#include "nnfield/field/field_dynamics.hpp"
+#include "nnfield/dynamics/training_dynamics.hpp"
+#include "nnfield/field/field_potential.hpp"
 #include "nnfield/field/field_init.hpp"
 #include "nnfield/field/field_problem.hpp"
 #include "nnfield/field/field_stability.hpp"
@@ -206,19 +207,20 @@ TEST_CASE("field solver: damped dynamics conserve the field theory's energy at g
     FieldTheory theory(lattice, Activation::tanh, Loss::mse, with_recommended_substeps(lattice, fs, data));
     const std::vector<double> X = sample_width(data.X, 0.0, theory);
     const std::vector<double> q = field_params_from_continuum(theory, data, X);
-    FieldDamped dyn(theory, X, target_near_output(theory, q, X, 0.1, 4), 0.0);
+    FieldPotential potential(theory, X, target_near_output(theory, q, X, 0.1, 4));
+    Damped dyn(potential, 0.0);
     State x = dyn.initial_state(q, {});
-    const double E0 = dyn.energy(x).total();
+    const double E0 = dyn.energy(x, 0.0).total();
     IntegratorConfig ic;
     ic.stepper = "dopri5";
     ic.rtol = 1e-12;
     ic.atol = 1e-14;
     double worst = 0.0;
     integrate(dyn, x, 0.0, {0.5, 1.0, 1.5, 2.0}, {}, ic,
-              {[&](const State& s, double) { worst = std::max(worst, std::fabs(dyn.energy(s).total() - E0)); }, {}, {}});
+              {[&](const State& s, double) { worst = std::max(worst, std::fabs(dyn.energy(s, 0.0).total() - E0)); }, {}, {}});
     INFO("p = " << p << ": E0 = " << E0 << ", max |E - E0| = " << worst);
     CHECK(worst < 1e-9 * E0);
-    CHECK(dyn.energy(x).kinetic > 1e-3 * E0);  // it moved
+    CHECK(dyn.energy(x, 0.0).kinetic > 1e-3 * E0);  // it moved
   }
 }
 
@@ -231,14 +233,15 @@ TEST_CASE("field solver: damped dynamics balance energy with friction", "[field]
   FieldTheory theory(lattice, Activation::tanh, Loss::mse, fs);
   const std::vector<double> X = sample_width(data.X, 0.0, theory);
   const std::vector<double> q = field_params_from_continuum(theory, data, X);
-  FieldDamped dyn(theory, X, target_near_output(theory, q, X, 0.1, 4), 0.7);
+  FieldPotential potential(theory, X, target_near_output(theory, q, X, 0.1, 4));
+    Damped dyn(potential, 0.7);
   State x = dyn.initial_state(q, {});
-  const double E0 = dyn.energy(x).total();
+  const double E0 = dyn.energy(x, 0.0).total();
   IntegratorConfig ic;
   ic.rtol = 1e-12;
   ic.atol = 1e-14;
   integrate(dyn, x, 0.0, {3.0}, {}, ic, {});
-  const FieldEnergy e = dyn.energy(x);
+  const Energy e = dyn.energy(x, 0.0);
   CHECK(e.dissipated > 0.1 * E0);
   CHECK(std::fabs(e.total() + e.dissipated - E0) < 1e-9 * E0);
 }
@@ -251,7 +254,8 @@ TEST_CASE("field solver: lattice-exact gradient flow reproduces the network's tr
   FieldSettings fs;
   fs.form = FieldForm::exact;
   FieldTheory theory(net.lattice, Activation::tanh, Loss::mse, fs);
-  FieldGradientFlow field(theory, net.X, Y, 0.05);
+  FieldPotential field_potential(theory, net.X, Y);
+  GradientFlow field(field_potential, 0.05);
   NetworkFlow network(s, net.X, Y, 0.05);
   State xf = field.initial_state(field_params_from_network(theory, net.W.data(), net.b.data()), {});
   State xn(network.state_size());

@@ -49,6 +49,18 @@ SKIP_ATTRS = {"git_hash", "build_type", "command_line", "created", "wall_time", 
               "version", "build_flags", "hostname", "threads", "started", "finished", "compiler",
               "model_path", "source_run", "boost_version", "eigen_version", "hdf5_version", "nnfield_version", "cxx_standard"}
 SAMPLES = 48
+# Differences of nearly equal numbers are compared on the scale of what they difference,
+# not on their own: a residual is roundoff by construction, and reordering one sum (the
+# field runs' dissipation, now written once for both lattices) changes it completely
+# while changing E by one ulp. name suffix -> dataset whose scale applies.
+RESIDUAL_SCALE = {"balance_residual": "/energy/total", "continuity_residual": "/energy/total",
+                  "interval_residual": "/energy/total"}
+# Whole cases whose outputs are ill-conditioned functions of trajectories checked elsewhere
+# at the default tolerance: `compare` reports errors |field - network| ~ 1e-5 of the
+# solutions and fits through three of them, so 1e-16 changes of the trajectories (adaptive
+# step sizes following the energy quadrature's roundoff) reach 1e-12 in the errors and
+# 1e-10 in the fitted constants.
+CASE_RTOL = {"compare_small": 1e-9}
 
 
 def weights(name, n, j):
@@ -117,7 +129,16 @@ def close(a, b, tol):
     return abs(a - b) <= tol
 
 
+def residual_scale(key, fingerprints):
+    for suffix, reference in RESIDUAL_SCALE.items():
+        if key.endswith(suffix) and reference in fingerprints and "max" in fingerprints[reference]:
+            ref = fingerprints[reference]
+            return max(abs(ref["min"]), abs(ref["max"]))
+    return None
+
+
 def compare(case, old, new, rtol):
+    rtol = max(rtol, CASE_RTOL.get(case, 0.0))
     errors = []
     for part in sorted(set(old) | set(new)):
         o, n = old.get(part, {}), new.get(part, {})
@@ -139,12 +160,20 @@ def compare(case, old, new, rtol):
             if fo["nonfinite"] != fn["nonfinite"]:
                 errors.append(f"{where}: non-finite entries moved")
             scale = max(abs(fo["min"]), abs(fo["max"]), 1e-300)
+            size = max(1, int(np.prod(fo["shape"])))
+            sum_scale = max(fo["abs_sum"], 1e-300)
+            reference = residual_scale(key, o)
+            if reference is not None:
+                scale = max(scale, reference)
+                sum_scale = max(sum_scale, reference * size)
             worst = max(abs(x - y) for x, y in zip(fo["sample"] + [fo["min"], fo["max"]],
                                                    fn["sample"] + [fn["min"], fn["max"]])) / scale
             pworst = max(abs(x - y) for x, y in zip(fo["proj"] + [fo["abs_sum"]], fn["proj"] + [fn["abs_sum"]]))
-            pworst /= max(fo["abs_sum"], 1e-300)
+            pworst /= sum_scale
             if worst > rtol or pworst > rtol:
-                errors.append(f"{where}: relative difference {max(worst, pworst):.3g} > {rtol:g}")
+                scaled = " (on the scale of " + [r for s_, r in RESIDUAL_SCALE.items() if key.endswith(s_)][0] + ")" \
+                    if reference is not None else ""
+                errors.append(f"{where}: relative difference {max(worst, pworst):.3g} > {rtol:g}{scaled}")
     return errors
 
 
@@ -178,7 +207,7 @@ def main():
                 print("FAIL " + e)
             failures += bool(errors)
             if not errors:
-                print(f"ok: {case} agrees with the recorded outputs to {rtol:g}")
+                print(f"ok: {case} agrees with the recorded outputs to {max(rtol, CASE_RTOL.get(case, 0.0)):g}")
         sys.exit(1 if failures else 0)
     elif mode == "list":
         print("\n".join(sorted(CASES)))

@@ -8,7 +8,6 @@
 
 #include "nnfield/config/config.hpp"
 #include "nnfield/data/continuum_data.hpp"
-#include "nnfield/field/field_dynamics.hpp"
 #include "nnfield/field/field_stability.hpp"
 #include "nnfield/field/field_theory.hpp"
 
@@ -44,8 +43,5 @@ std::unique_ptr<FieldTheory> theory_with_automatic_settings(const LatticeGeometr
 // check refuses it (max Re lambda above stability_threshold), and when the grid is too coarse
 // for M (the field's phi at t = 0 misses the data's by more than ax), unless field.allow_unstable.
 FieldProblem make_field_problem(const ModelConfig& config);
-
-// The dynamics of [dynamics] (gradient_flow or damped; eta with its depth scaling).
-std::unique_ptr<FieldDynamics> make_field_dynamics(const ModelConfig& config, FieldProblem& problem);
 
 }  // namespace nnfield

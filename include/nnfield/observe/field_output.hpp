@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "nnfield/field/field_dynamics.hpp"
+#include "nnfield/dynamics/training_dynamics.hpp"
 #include "nnfield/bbd/field_energy_flow.hpp"
 #include "nnfield/field/field_problem.hpp"
 #include "nnfield/io/series_sink.hpp"
@@ -15,7 +15,7 @@ namespace nnfield {
 class FieldRecorder {
  public:
   // With `energy_flow` (damped dynamics only) every row adds the per-site energy flow.
-  FieldRecorder(SeriesSink& sink, FieldProblem& problem, FieldDynamics& dynamics, bool energy_flow = false,
+  FieldRecorder(SeriesSink& sink, FieldProblem& problem, TrainingDynamics& dynamics, bool energy_flow = false,
                 double gamma = 0.0);
   void write_static(const ModelConfig& config);
   // One output row at time t for state x; returns the loss.
@@ -27,7 +27,7 @@ class FieldRecorder {
  private:
   SeriesSink& m_sink;
   FieldProblem& m_problem;
-  FieldDynamics& m_dynamics;
+  TrainingDynamics& m_dynamics;
   int m_time, m_step, m_loss, m_Z, m_response, m_phi, m_w, m_beta, m_w_in, m_b_in, m_gain, m_adjoint, m_total,
       m_kinetic, m_potential, m_dissipated, m_balance, m_max_gain;
   void record_energy_flow(const State& x);

@@ -10,6 +10,7 @@
 #include "nnfield/io/h5io.hpp"
 #include "nnfield/core/loss.hpp"
 #include "nnfield/core/shape.hpp"
+#include "nnfield/dynamics/loss_landscape.hpp"
 #include "nnfield/dynamics/training_dynamics.hpp"
 
 namespace nnfield {
@@ -22,11 +23,12 @@ struct Snapshot {
   const double* v = nullptr;  // [W', b'] or null (first-order dynamics)
   const double* z = nullptr;  // (M,N): z^(1..M) of the first presented sample
   double loss = 0.0;
-  EnergyParts energy;
+  Energy energy;
   // Continuous dynamics only (null for SGD): the system and its full state, for
   // observers that need more physics than the parameters (BBD kinematics).
   TrainingDynamics* dynamics = nullptr;
   const State* state = nullptr;
+  LossLandscape* landscape = nullptr;  // the network's potential, for the BBD observers
 };
 
 class Observer {

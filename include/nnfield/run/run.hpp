@@ -28,7 +28,7 @@ struct RunResult {
   long rows = 0;
   long steps = 0;          // integrator or SGD steps
   double final_loss = 0.0;
-  EnergyParts final_energy;
+  Energy final_energy;
   std::shared_ptr<MemoryRun> memory;  // the run's datasets when output_path was empty
 };
 
