@@ -154,11 +154,12 @@ void check_bbd_observers(std::vector<Violation>& out, const ModelConfig& c) {
                      std::string(key) + " = true needs one presented sample at a time, not data.presentation = "
                                         "\"full_batch\""});
   }
-  // A field run measures its energy and energy flow, not the network's Lagrangian split or correlators.
-  if (c.field.present && (c.observe.lagrangian || !c.observe.correlators.empty())) {
-    out.push_back({c.observe.lagrangian ? "observe.lagrangian" : "observe.correlators", {"field"},
-                   "observe: lagrangian and correlators are measured on network runs; a field run writes its energy "
-                   "balance and, with observe.energy_flow, the per-site energy flow"});
+  // The BBD Lagrangian split is the network's (its neurons are degrees of freedom); a field
+  // run measures its energy balance, energy flow and correlators on its own grid.
+  if (c.field.present && c.observe.lagrangian) {
+    out.push_back({"observe.lagrangian", {"field"},
+                   "observe: lagrangian is measured on network runs; a field run writes its energy balance, "
+                   "with observe.energy_flow the per-site energy flow, and with observe.correlators its correlators"});
   }
   if (c.dynamics.variables == "bbd" && c.dynamics.kind == "sgd") {
     out.push_back({"dynamics.variables", {"dynamics.kind"},

@@ -31,7 +31,7 @@ class TrajectoryObserver final : public Observer {
     w.append(m_step, &step);
     if (m_W >= 0) w.append(m_W, s.W);
     if (m_b >= 0) w.append(m_b, s.b);
-    if (m_z >= 0) w.append(m_z, s.z);
+    if (m_z >= 0) w.append(m_z, s.neurons);
     if (m_loss >= 0) w.append(m_loss, &s.loss);
   }
 
@@ -68,25 +68,36 @@ class TrainLossObserver final : public Observer {
 
 class EnergyObserver final : public Observer {
  public:
+  explicit EnergyObserver(bool balance) : m_with_balance(balance) {}
   void declare(SeriesSink& w) override {
     m_total = w.add_series("/energy/total", {}, "T", "E = kinetic + potential");
-    m_kinetic = w.add_series("/energy/kinetic", {}, "T", "1/2 |W'|^2 + 1/2 |b'|^2 (0 for first-order dynamics)");
-    m_potential = w.add_series("/energy/potential", {}, "T", "the loss l");
+    m_kinetic = w.add_series("/energy/kinetic", {}, "T",
+                             "sum_j m_j q_j'^2 / 2: m = 1 on the network, the quadrature weights on a field grid "
+                             "(0 for first-order dynamics)");
+    m_potential = w.add_series("/energy/potential", {}, "T", "the loss");
     m_dissipated = w.add_series("/energy/dissipated", {}, "T",
-                                "integral of the dissipation rate (gamma |q'|^2, or eta |dl/dq|^2)");
+                                "integral of the dissipation rate (gamma sum m q'^2, or eta sum |dl/dq|^2/m)");
     m_work = w.add_series("/energy/data_work", {}, "T", "integral of dl/dt at fixed parameters (moving data)");
+    if (m_with_balance)
+      m_balance = w.add_series("/energy/balance_residual", {}, "T",
+                               "E(t) + dissipated(t) - data_work(t) - E(0): zero to integrator accuracy");
   }
   void observe(const Snapshot& s, SeriesSink& w) override {
     const double total = s.energy.total();
+    if (w.rows(m_total) == 0) m_E0 = total;
+    const double balance = total + s.energy.dissipated - s.energy.data_work - m_E0;
     w.append(m_total, &total);
     w.append(m_kinetic, &s.energy.kinetic);
     w.append(m_potential, &s.energy.potential);
     w.append(m_dissipated, &s.energy.dissipated);
     w.append(m_work, &s.energy.data_work);
+    if (m_with_balance) w.append(m_balance, &balance);
   }
 
  private:
-  int m_total = -1, m_kinetic = -1, m_potential = -1, m_dissipated = -1, m_work = -1;
+  bool m_with_balance;
+  int m_total = -1, m_kinetic = -1, m_potential = -1, m_dissipated = -1, m_work = -1, m_balance = -1;
+  double m_E0 = 0.0;
 };
 
 }  // namespace
@@ -100,6 +111,6 @@ std::unique_ptr<Observer> make_train_loss_observer(const NetworkShape& shape, Ac
   return std::make_unique<TrainLossObserver>(shape, activation, loss, X, Y, S);
 }
 
-std::unique_ptr<Observer> make_energy_observer() { return std::make_unique<EnergyObserver>(); }
+std::unique_ptr<Observer> make_energy_observer(bool balance) { return std::make_unique<EnergyObserver>(balance); }
 
 }  // namespace nnfield

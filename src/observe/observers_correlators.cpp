@@ -17,12 +17,14 @@ namespace {
 
 class CorrelatorObserver final : public Observer {
  public:
-  CorrelatorObserver(const ModelConfig& config, const std::vector<double>& input)
-      : m_shape(config.network.shape),
+  CorrelatorObserver(const ModelConfig& config, int lines, int width, int K, const std::vector<double>& input)
+      : m_lines(std::size_t(lines)),
+        m_width(std::size_t(width)),
+        m_K(std::size_t(K)),
         m_field(config.observe.field),
         m_every(config.observe.every),
-        m_set(config.observe.correlators, m_field == "w" ? std::size_t(m_shape.K()) : 1, std::size_t(m_shape.M),
-              std::size_t(m_shape.N), MeanSubtraction::none, input.empty() ? nullptr : input.data()),
+        m_set(config.observe.correlators, m_field == "w" ? m_K : 1, m_lines, m_width, MeanSubtraction::none,
+              input.empty() ? nullptr : input.data()),
         m_values(m_set.outputs().size()) {}
 
   void declare(SeriesSink& w) override {
@@ -36,8 +38,8 @@ class CorrelatorObserver final : public Observer {
 
   void observe(const Snapshot& s, SeriesSink& w) override {
     if (!due(s.t)) return;
-    const std::size_t M = std::size_t(m_shape.M), N = std::size_t(m_shape.N), K = std::size_t(m_shape.K());
-    const double* field = m_field == "phi" ? s.z : s.b;
+    const std::size_t M = m_lines, N = m_width, K = m_K;
+    const double* field = m_field == "phi" ? s.neurons : s.b;
     if (m_field == "w") {
       // W[m, i, k] -> w_k[m, i]: one (M, N) field per weight index k.
       m_components.resize(K * M * N);
@@ -58,7 +60,7 @@ class CorrelatorObserver final : public Observer {
     return std::fabs(k - std::round(k)) < 1e-6;
   }
 
-  NetworkShape m_shape;
+  std::size_t m_lines, m_width, m_K;  // the lattice's lines, width and fan-in
   std::string m_field;
   double m_every;
   CorrelatorSet m_set;
@@ -70,20 +72,22 @@ class CorrelatorObserver final : public Observer {
 
 }  // namespace
 
-std::unique_ptr<Observer> make_correlator_observer(const ModelConfig& config) {
+std::vector<double> correlator_input(const ModelConfig& config) {
   const std::vector<std::string>& names = config.observe.correlators;
-  if (names.empty()) return nullptr;
-  std::vector<double> input;
-  if (std::find(names.begin(), names.end(), "input") != names.end()) {
-    const Samples samples = make_samples(config);
-    std::string why;
-    const int s = recorded_input_sample(config, samples.S, &why);
-    if (s < 0)
-      throw ConfigError(config.source_path + ": observe.correlators = \"input\" needs the input of the recorded "
-                        "neurons, but " + why + "; use data.presentation = \"fixed\" or \"full_batch\"");
-    input.assign(samples.x(s), samples.x(s) + samples.N);
-  }
-  return std::make_unique<CorrelatorObserver>(config, input);
+  if (std::find(names.begin(), names.end(), "input") == names.end()) return {};
+  const Samples samples = make_samples(config);
+  std::string why;
+  const int s = recorded_input_sample(config, samples.S, &why);
+  if (s < 0)
+    throw ConfigError(config.source_path + ": observe.correlators = \"input\" needs the input of the recorded "
+                      "neurons, but " + why + "; use data.presentation = \"fixed\" or \"full_batch\"");
+  return std::vector<double>(samples.x(s), samples.x(s) + samples.N);
+}
+
+std::unique_ptr<Observer> make_correlator_observer(const ModelConfig& config, int lines, int width, int K,
+                                                   const std::vector<double>& input) {
+  if (config.observe.correlators.empty()) return nullptr;
+  return std::make_unique<CorrelatorObserver>(config, lines, width, K, input);
 }
 
 }  // namespace nnfield

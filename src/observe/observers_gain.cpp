@@ -4,18 +4,16 @@
 
 #include "nnfield/data/continuum_data.hpp"
 #include "nnfield/observe/observer.hpp"
+#include "nnfield/observe/regime_monitor.hpp"
 
 namespace nnfield {
 
 namespace {
 
-// A run "leaves the critical regime" when max|g - 1| grows past this multiple of its
-// initial value (SPEC 4.2: with an O(1) misfit the gains drift to ~0.1 whatever M).
-constexpr double kRegimeFactor = 5.0;
-
 class GainObserver final : public Observer {
  public:
-  GainObserver(const NetworkShape& shape, Activation activation) : m_shape(shape), m_activation(activation) {}
+  GainObserver(const NetworkShape& shape, Activation activation, RegimeMonitor& regime)
+      : m_shape(shape), m_activation(activation), m_regime(regime) {}
 
   void declare(SeriesSink& w) override {
     m_gain = w.add_series("/trajectory/gain", {std::size_t(std::max(m_shape.M - 1, 0)), std::size_t(m_shape.N)},
@@ -24,34 +22,27 @@ class GainObserver final : public Observer {
   }
 
   void observe(const Snapshot& s, SeriesSink& w) override {
-    std::vector<double> g = link_gain(m_shape, m_activation, s.W, s.z);
+    std::vector<double> g = link_gain(m_shape, m_activation, s.W, s.neurons);
     double deviation = 0.0;
     for (double& v : g) {
       v -= 1.0;
       deviation = std::max(deviation, std::fabs(v));
     }
     w.append(m_gain, g.data());
-    if (w.rows(m_gain) == 1) {
-      m_initial = deviation;
-      w.set_root_attribute("gain_deviation_initial", deviation);
-    } else if (!m_left && m_initial > 0.0 && deviation > kRegimeFactor * m_initial) {
-      m_left = true;
-      w.set_root_attribute("left_critical_regime_at", s.t);
-    }
+    m_regime.update(deviation, s.t, w);
   }
 
  private:
   NetworkShape m_shape;
   Activation m_activation;
   int m_gain = -1;
-  double m_initial = 0.0;
-  bool m_left = false;
+  RegimeMonitor& m_regime;
 };
 
 }  // namespace
 
-std::unique_ptr<Observer> make_gain_observer(const NetworkShape& shape, Activation activation) {
-  return std::make_unique<GainObserver>(shape, activation);
+std::unique_ptr<Observer> make_gain_observer(const NetworkShape& shape, Activation activation, RegimeMonitor& regime) {
+  return std::make_unique<GainObserver>(shape, activation, regime);
 }
 
 }  // namespace nnfield

@@ -1,58 +1,67 @@
+// `nnfield run` on a field model: the same main loop as the network's (run_loop.hpp) on
+// the field grid, with the field theory's potential and observers.
 #include "nnfield/run/field_run.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
-#include "nnfield/observe/field_output.hpp"
-#include "nnfield/field/field_problem.hpp"
-#include "nnfield/dynamics/integrator.hpp"
-#include "nnfield/observe/progress.hpp"
-#include "nnfield/run/make_dynamics.hpp"
-#include "dynamics/output_schedule.hpp"
 #include "io/run_sink.hpp"
+#include "nnfield/field/field_potential.hpp"
+#include "nnfield/field/field_problem.hpp"
+#include "nnfield/observe/field_output.hpp"
+#include "nnfield/run/make_dynamics.hpp"
+#include "run/run_loop.hpp"
 
 namespace nnfield {
 
+namespace {
+
+// The measurements of a field run (make_observers for the field lattice).
+void add_field_observers(const ModelConfig& config, FieldProblem& problem, Recorder& rec) {
+  FieldTheory& theory = *problem.theory;
+  rec.add(make_field_trajectory_observer(problem));
+  rec.add(make_field_gain_observer(theory, rec.regime));
+  rec.add(make_energy_observer());
+  if (config.observe.energy_flow) rec.add(make_field_energy_flow_observer(problem, config.dynamics.gamma));
+  rec.add(make_correlator_observer(config, theory.nx(), theory.ny(), theory.K(), problem.X));
+}
+
+}  // namespace
+
 RunResult run_field_model(const ModelConfig& config, const RunOptions& options) {
   FieldProblem problem = make_field_problem(config);  // ConfigError before any file is created
-  FieldPotential potential(*problem.theory, problem.X, problem.Y);
+  FieldTheory& theory = *problem.theory;
+  FieldPotential potential(theory, problem.X, problem.Y);
   std::unique_ptr<TrainingDynamics> dynamics = make_field_dynamics(config, potential);
+  if (config.observe.energy_flow && !dynamics->second_order())
+    throw std::invalid_argument("field energy flow needs damped dynamics");
   RunSink run_sink = open_run_sink(config, options);
   SeriesSink& writer = run_sink.get();
-  FieldRecorder recorder(writer, problem, *dynamics, config.observe.energy_flow, config.dynamics.gamma);
-  recorder.write_static(config);
+  Recorder rec{writer, std::max(1, config.output.flush_every), {}, {}, 0};
+  add_field_observers(config, problem, rec);
+  rec.declare();
+  write_field_static(writer, problem, config);
   writer.flush();
 
-  State x = dynamics->initial_state(problem.q0, problem.v0);
-  const double t_end = config.dynamics.t_end;
-  ProgressLine progress(options.progress, t_end);
-  RunResult result;
-  IntegrationStats stats;
-  IntegrationCallbacks cb;
-  const int flush_every = std::max(1, config.output.flush_every);
-  cb.observe = [&](const State& state, double t) {
-    result.final_loss = recorder.record(state, t, stats.accepted);
-    result.final_energy.potential = result.final_loss;
-    result.t_last = t;
-    if (++result.rows % flush_every == 0) writer.flush();
-    progress.update(t, result.final_loss, recorder.last_energy());
+  const std::size_t nx = std::size_t(theory.nx()), ny = std::size_t(theory.ny());
+  std::vector<double> phi(nx * ny), adjoint(nx * ny), grad(theory.num_params());
+  const auto snapshot_at = [&](const State& x, double t, Snapshot& s) {
+    const double* q = x.data();
+    s.loss = theory.gradient(q, problem.X.data(), problem.Y.data(), grad.data(), phi.data(), adjoint.data());
+    s.energy = dynamics->energy(x, t);
+    s.q = q;
+    s.W = q + theory.w_offset();
+    s.b = q + theory.beta_offset();
+    s.v = dynamics->second_order() ? q + theory.num_params() : nullptr;
+    s.neurons = phi.data();
+    s.adjoint = adjoint.data();
+    s.lines = theory.nx();
+    s.width = theory.ny();
   };
-  cb.progress = [&](double t) { progress.update(t, result.final_loss, recorder.last_energy()); };
-  if (options.stop) cb.should_stop = [&] { return options.stop->load(); };
-  integrate_on_schedule(*dynamics, x, OutputSchedule(t_end, config.output.every), t_end, {}, config.integrator, cb,
-                        stats, result);
-  if (result.status == RunStatus::complete)
-    result.message += ", " + std::to_string(potential.gradient_evaluations()) + " field gradients";
-  if (recorder.left_critical_regime_at() >= 0)
-    result.message += "; left the critical regime at t = " + std::to_string(recorder.left_critical_regime_at()) +
-                      " (max|g-1|/ax > 5x its initial value: no depth limit, SPEC 4.2)";
-  result.steps = stats.accepted;
-  progress.finish(result.message);
-  switch (result.status) {
-    case RunStatus::complete: writer.finish("complete"); break;
-    case RunStatus::interrupted: writer.finish("interrupted"); break;
-    case RunStatus::blew_up: writer.finish("failed: " + result.message); break;
-  }
-  result.memory = run_sink.memory;
+  const auto summary = [&] { return ", " + std::to_string(potential.gradient_evaluations()) + " field gradients"; };
+  RunResult result = run_continuous(*dynamics, dynamics->initial_state(problem.q0, problem.v0), config, options, {},
+                                    rec, snapshot_at, summary);
+  finish(writer, result, run_sink.memory);
   return result;
 }
 

@@ -18,6 +18,7 @@
 #include "nnfield/run/make_dynamics.hpp"
 #include "dynamics/output_schedule.hpp"
 #include "io/run_sink.hpp"
+#include "run/run_loop.hpp"
 #include "nnfield/run/field_run.hpp"
 
 namespace nnfield {
@@ -42,64 +43,30 @@ void write_static(SeriesSink& w, const ModelConfig& config, const Samples& sampl
   w.write_array("/data/Y", shape, samples.Y.data(), "S,N", "target samples Y");
 }
 
-struct Recorder {
-  SeriesSink& writer;
-  std::vector<std::unique_ptr<Observer>> observers;
-  int flush_every;
-  long rows = 0;
-  void record(const Snapshot& s) {
-    for (auto& o : observers) o->observe(s, writer);
-    if (++rows % flush_every == 0) writer.flush();
-  }
-};
-
-RunResult run_continuous(const ModelConfig& config, const RunOptions& options, Network& network,
-                         const DataStream& data, const ParameterState& init, Recorder& rec) {
+RunResult run_network_continuous(const ModelConfig& config, const RunOptions& options, Network& network,
+                                 const DataStream& data, const ParameterState& init, Recorder& rec) {
   const NetworkShape& shape = config.network.shape;
   LossLandscape landscape(network, data);
   DynamicsConfig dynamics_config = config.dynamics;
   dynamics_config.eta = effective_eta(config);  // eta_scaling (SPEC 4.2)
   std::unique_ptr<TrainingDynamics> dynamics =
       make_training_dynamics(dynamics_config, landscape, config.observe.energy_flow);
-  State x = dynamics->initial_state(init.q, init.v);
-
-  const double t_end = config.dynamics.t_end;
-  ProgressLine progress(options.progress, t_end);
   std::vector<double> z(shape.num_biases()), q, v;
-  RunResult result;
-  IntegrationStats stats;
-  IntegrationCallbacks cb;
-  cb.observe = [&](const State& state, double t) {
-    Snapshot s;
-    s.t = t;
-    s.step = stats.accepted;
+  const auto snapshot_at = [&](const State& state, double t, Snapshot& s) {
     dynamics->parameters(state, t, q, v);
     s.W = q.data();
     s.b = q.data() + shape.num_weights();
     s.v = v.empty() ? nullptr : v.data();
     s.energy = dynamics->energy(state, t);  // runs the forward pass at (q, t)
-    s.dynamics = dynamics.get();
-    s.state = &state;
-    s.landscape = &landscape;
     s.loss = s.energy.potential;
+    s.landscape = &landscape;
     network.neurons(0, z.data());
-    s.z = z.data();
-    rec.record(s);
-    result.t_last = t;
-    result.final_loss = s.loss;
-    result.final_energy = s.energy;
-    progress.update(t, s.loss, s.energy.total());
+    s.neurons = z.data();
+    s.lines = shape.M;
+    s.width = shape.N;
   };
-  cb.progress = [&](double t) { progress.update(t, result.final_loss, result.final_energy.total()); };
-  if (options.stop) cb.should_stop = [&] { return options.stop->load(); };
-
-  integrate_on_schedule(*dynamics, x, OutputSchedule(t_end, config.output.every), t_end,
-                        [&data](double t0, double t1) { return data.breakpoints(t0, t1); }, config.integrator, cb,
-                        stats, result);
-  result.steps = stats.accepted;
-  result.rows = rec.rows;
-  progress.finish(result.message);
-  return result;
+  return run_continuous(*dynamics, dynamics->initial_state(init.q, init.v), config, options,
+                        [&data](double t0, double t1) { return data.breakpoints(t0, t1); }, rec, snapshot_at);
 }
 
 bool all_finite(const std::vector<double>& v) {
@@ -144,7 +111,9 @@ RunResult run_sgd(const ModelConfig& config, const RunOptions& options, Network&
       s.loss = loss;
       s.energy.potential = loss;
       network.neurons(0, z.data());
-      s.z = z.data();
+      s.neurons = z.data();
+      s.lines = shape.M;
+      s.width = shape.N;
       rec.record(s);
       result.t_last = s.t;
       result.final_loss = loss;
@@ -167,10 +136,27 @@ RunResult run_sgd(const ModelConfig& config, const RunOptions& options, Network&
       result.message = "completed " + std::to_string(steps) + " SGD steps";
     }
   }
+  append_regime_note(rec, result);
   result.steps = k;
   result.rows = rec.rows;
   progress.finish(result.message);
   return result;
+}
+
+// The measurements of a network run (make_observers for the network lattice).
+void add_network_observers(const ModelConfig& config, const Samples& samples, Recorder& rec) {
+  const NetworkShape& shape = config.network.shape;
+  rec.add(make_trajectory_observer(shape, config.output.trajectory));
+  rec.add(make_train_loss_observer(shape, config.network.activation, config.network.loss, samples.X, samples.Y,
+                                   samples.S));
+  rec.add(make_energy_observer(/*balance=*/config.dynamics.kind != "sgd"));
+  const auto& wanted = config.output.trajectory;
+  // A single weight layer has no bulk link, hence no gain.
+  if (shape.M >= 2 && std::find(wanted.begin(), wanted.end(), "gain") != wanted.end())
+    rec.add(make_gain_observer(shape, config.network.activation, rec.regime));
+  if (config.observe.energy_flow) rec.add(make_energy_flow_observer(shape, config.network.loss, config.dynamics.gamma));
+  if (config.observe.lagrangian) rec.add(make_lagrangian_observer());
+  rec.add(make_correlator_observer(config, shape.M, shape.N, shape.K(), correlator_input(config)));
 }
 
 }  // namespace
@@ -201,33 +187,15 @@ RunResult run_model(const ModelConfig& config, const RunOptions& options) {
 
   RunSink run_sink = open_run_sink(config, options);
   SeriesSink& writer = run_sink.get();
-  std::shared_ptr<MemoryRun> memory = run_sink.memory;
-  Recorder rec{writer, {}, std::max(1, config.output.flush_every)};
-  rec.observers.push_back(make_trajectory_observer(shape, config.output.trajectory));
-  rec.observers.push_back(make_train_loss_observer(shape, config.network.activation, config.network.loss, samples.X,
-                                                   samples.Y, samples.S));
-  rec.observers.push_back(make_energy_observer());
-  const auto& wanted = config.output.trajectory;
-  // A single weight layer has no bulk link, hence no gain.
-  if (shape.M >= 2 && std::find(wanted.begin(), wanted.end(), "gain") != wanted.end())
-    rec.observers.push_back(make_gain_observer(shape, config.network.activation));
-  if (config.observe.energy_flow)
-    rec.observers.push_back(
-        make_energy_flow_observer(shape, config.network.loss, config.dynamics.gamma));
-  if (config.observe.lagrangian) rec.observers.push_back(make_lagrangian_observer());
-  if (auto o = make_correlator_observer(config)) rec.observers.push_back(std::move(o));
-  for (auto& o : rec.observers) o->declare(writer);
+  Recorder rec{writer, std::max(1, config.output.flush_every), {}, {}, 0};
+  add_network_observers(config, samples, rec);
+  rec.declare();
   write_static(writer, config, samples);
   writer.flush();
 
   RunResult result = config.dynamics.kind == "sgd" ? run_sgd(config, options, network, samples, std::move(init), rec)
-                                                   : run_continuous(config, options, network, data, init, rec);
-  switch (result.status) {
-    case RunStatus::complete: writer.finish("complete"); break;
-    case RunStatus::interrupted: writer.finish("interrupted"); break;
-    case RunStatus::blew_up: writer.finish("failed: " + result.message); break;
-  }
-  result.memory = memory;
+                                                   : run_network_continuous(config, options, network, data, init, rec);
+  finish(writer, result, run_sink.memory);
   return result;
 }
 

@@ -22,5 +22,13 @@ with h5py.File(sys.argv[1], "r") as f:
     assert T >= 2, T
     for key in ["model_text", "resolved_config", "git_hash", "build_type", "seed"]:
         assert key in f.attrs, key
+    # Continuous dynamics on either lattice balance their energy to integrator accuracy
+    # (the models' tolerances give <= 1e-5 of the energy scale; SGD books no dissipation).
+    if "energy/balance_residual" in f:
+        scale = max(1e-300, np.max(np.abs(f["energy/total"][...])))
+        worst = np.max(np.abs(f["energy/balance_residual"][...])) / scale
+        assert worst < 1e-4, f"energy balance residual {worst:.3g} of the energy scale"
+    else:
+        assert f.attrs["dynamics"] == "sgd", "continuous run without /energy/balance_residual"
     print(f"ok: {T} rows, loss {f['trajectory/loss'][0]:.4g} -> {f['trajectory/loss'][-1]:.4g}")
 PY

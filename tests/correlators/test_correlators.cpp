@@ -437,6 +437,10 @@ TEST_CASE("the correlator observer: weights have one field per offset; none aske
   }
 
   ModelConfig config = test::small_model();
+  auto make_correlator_observer = [](const ModelConfig& c) {
+    const NetworkShape& s = c.network.shape;
+    return nnfield::make_correlator_observer(c, s.M, s.N, s.K(), correlator_input(c));
+  };
   CHECK(make_correlator_observer(config) == nullptr);
   // The input boundary of the recorded neurons changes under "switch": refused.
   config.observe.correlators = {"input"};

@@ -7,28 +7,40 @@
 #include <vector>
 
 #include "nnfield/core/activation.hpp"
+#include "nnfield/dynamics/potential.hpp"
 #include "nnfield/io/h5io.hpp"
 #include "nnfield/core/loss.hpp"
 #include "nnfield/core/shape.hpp"
 #include "nnfield/dynamics/loss_landscape.hpp"
 #include "nnfield/dynamics/training_dynamics.hpp"
+#include "nnfield/observe/regime_monitor.hpp"
 
 namespace nnfield {
 
+// One output row of a run on either lattice. The generic part (time, step, loss,
+// energy, the neurons on the lattice's lines, the link fields) is what an observer that
+// works on both lattices reads; the lattice-specific pointers are null on the other one.
 struct Snapshot {
   double t = 0.0;
   long step = 0;              // accepted integrator steps, or SGD steps
-  const double* W = nullptr;  // (M,N,K)
-  const double* b = nullptr;  // (M,N)
-  const double* v = nullptr;  // [W', b'] or null (first-order dynamics)
-  const double* z = nullptr;  // (M,N): z^(1..M) of the first presented sample
   double loss = 0.0;
   Energy energy;
+  // The neurons on the lattice's lines (lines, width): the network's z^(1..M) of the first
+  // presented sample (M, N); the field theory's phi(x_a, y_b) (nx, ny).
+  const double* neurons = nullptr;
+  int lines = 0, width = 0;
+  // The link fields: weights (lines, width, K) and biases (lines, width) of the links
+  // leaving... the network's W[m,i,k], b[m,i]; the field's w(x_a, y_b), beta(x_a, y_b).
+  const double* W = nullptr;
+  const double* b = nullptr;
+  const double* v = nullptr;  // parameter velocities or null (first-order dynamics)
   // Continuous dynamics only (null for SGD): the system and its full state, for
   // observers that need more physics than the parameters (BBD kinematics).
   TrainingDynamics* dynamics = nullptr;
   const State* state = nullptr;
-  LossLandscape* landscape = nullptr;  // the network's potential, for the BBD observers
+  LossLandscape* landscape = nullptr;  // network runs: the potential, for the BBD observers
+  const double* q = nullptr;           // field runs: all parameters (FieldTheory layout)
+  const double* adjoint = nullptr;     // field runs: dl/dphi per lattice neuron (nx, ny)
 };
 
 class Observer {
@@ -52,13 +64,20 @@ std::unique_ptr<Observer> make_energy_flow_observer(const NetworkShape& shape, L
 // /lagrangian/bulk, boundary, total (bbd_lagrangian.hpp).
 std::unique_ptr<Observer> make_lagrangian_observer();
 // /trajectory/gain (T, M-1, N): g - 1 of every bulk link, g[m,i] = sum_k W[m,i,k]
-// sigma'(z^(m)_{i+k-r}) (SPEC 4.1: report g of every run), and the regime check: the
-// root attribute `left_critical_regime_at` marks the first time max|g - 1| exceeded
-// 5x its initial value (`gain_deviation_initial`).
-std::unique_ptr<Observer> make_gain_observer(const NetworkShape& shape, Activation activation);
-// /energy/total, kinetic, potential, dissipated, data_work.
-std::unique_ptr<Observer> make_energy_observer();
-// /correlators/*: the observe.correlators of observe.field every observe.every (docs/correlators.md); nullptr if none.
-std::unique_ptr<Observer> make_correlator_observer(const ModelConfig& config);
+// sigma'(z^(m)_{i+k-r}) (SPEC 4.1: report g of every run), and the regime check
+// (regime_monitor.hpp).
+std::unique_ptr<Observer> make_gain_observer(const NetworkShape& shape, Activation activation, RegimeMonitor& regime);
+// Both lattices: /energy/total, kinetic, potential, dissipated, data_work and, with
+// `balance` (continuous dynamics: SGD books no dissipation), the balance residual
+// E(t) + dissipated - data_work - E(0).
+std::unique_ptr<Observer> make_energy_observer(bool balance = true);
+// Both lattices: /correlators/*, the observe.correlators of observe.field every
+// observe.every (docs/correlators.md), on a lattice of `lines` x `width` with fan-in K;
+// `input` (width values) for the input correlator. nullptr if none are asked for.
+std::unique_ptr<Observer> make_correlator_observer(const ModelConfig& config, int lines, int width, int K,
+                                                   const std::vector<double>& input);
+// The input the network's recorded neurons see, for the input correlator (empty when no
+// correlator needs it); ConfigError when the presentation has no single such input.
+std::vector<double> correlator_input(const ModelConfig& config);
 
 }  // namespace nnfield

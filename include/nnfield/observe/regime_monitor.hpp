@@ -1,0 +1,24 @@
+#pragma once
+// The critical-regime check of every run, network or field (SPEC 4.1, 4.2): a run
+// "leaves the critical regime" when the largest gain deviation max|g - 1| over the bulk
+// links grows past 5x its initial value (with an O(1) misfit the gains drift to ~0.1
+// whatever M: no depth limit). Writes the root attributes `gain_deviation_initial` (first
+// row) and `left_critical_regime_at` (the first time past the threshold).
+#include "nnfield/io/series_sink.hpp"
+
+namespace nnfield {
+
+class RegimeMonitor {
+ public:
+  static constexpr double kFactor = 5.0;  // SPEC 4.2: "exceeds ~5x its initial value"
+  // The deviation max|g - 1| of the row at time t.
+  void update(double deviation, double t, SeriesSink& sink);
+  // The first time the run left the regime, or < 0.
+  double left_at() const { return m_left_at; }
+
+ private:
+  bool m_started = false;
+  double m_initial = 0.0, m_left_at = -1.0;
+};
+
+}  // namespace nnfield

@@ -1,0 +1,18 @@
+#include "nnfield/observe/regime_monitor.hpp"
+
+namespace nnfield {
+
+void RegimeMonitor::update(double deviation, double t, SeriesSink& sink) {
+  if (!m_started) {
+    m_started = true;
+    m_initial = deviation;
+    sink.set_root_attribute("gain_deviation_initial", deviation);
+    return;
+  }
+  if (m_left_at < 0 && m_initial > 0.0 && deviation > kFactor * m_initial) {
+    m_left_at = t;
+    sink.set_root_attribute("left_critical_regime_at", t);
+  }
+}
+
+}  // namespace nnfield

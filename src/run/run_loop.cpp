@@ -1,0 +1,65 @@
+// The one main loop (src/run/run_loop.hpp).
+#include "run/run_loop.hpp"
+
+#include "nnfield/observe/progress.hpp"
+
+namespace nnfield {
+
+void Recorder::declare() {
+  for (auto& o : observers) o->declare(writer);
+}
+
+void Recorder::record(const Snapshot& s) {
+  for (auto& o : observers) o->observe(s, writer);
+  if (++rows % flush_every == 0) writer.flush();
+}
+
+void append_regime_note(const Recorder& recorder, RunResult& result) {
+  if (recorder.regime.left_at() < 0) return;
+  result.message += "; left the critical regime at t = " + std::to_string(recorder.regime.left_at()) +
+                    " (max|g-1| > 5x its initial value: no depth limit, SPEC 4.2)";
+}
+
+RunResult run_continuous(TrainingDynamics& dynamics, State x, const ModelConfig& config, const RunOptions& options,
+                         const BreakpointsIn& breakpoints, Recorder& recorder, const SnapshotAt& snapshot_at,
+                         const std::function<std::string()>& summary) {
+  const double t_end = config.dynamics.t_end;
+  ProgressLine progress(options.progress, t_end);
+  RunResult result;
+  IntegrationStats stats;
+  IntegrationCallbacks cb;
+  cb.observe = [&](const State& state, double t) {
+    Snapshot s;
+    s.t = t;
+    s.step = stats.accepted;
+    s.dynamics = &dynamics;
+    s.state = &state;
+    snapshot_at(state, t, s);
+    recorder.record(s);
+    result.t_last = t;
+    result.final_loss = s.loss;
+    result.final_energy = s.energy;
+    progress.update(t, s.loss, s.energy.total());
+  };
+  cb.progress = [&](double t) { progress.update(t, result.final_loss, result.final_energy.total()); };
+  if (options.stop) cb.should_stop = [&] { return options.stop->load(); };
+  integrate_on_schedule(dynamics, x, OutputSchedule(t_end, config.output.every), t_end, breakpoints,
+                        config.integrator, cb, stats, result);
+  if (result.status == RunStatus::complete && summary) result.message += summary();
+  append_regime_note(recorder, result);
+  result.steps = stats.accepted;
+  result.rows = recorder.rows;
+  progress.finish(result.message);
+  return result;
+}
+
+void finish(SeriesSink& writer, RunResult& result, std::shared_ptr<MemoryRun> memory) {
+  switch (result.status) {
+    case RunStatus::complete: writer.finish("complete"); break;
+    case RunStatus::interrupted: writer.finish("interrupted"); break;
+    case RunStatus::blew_up: writer.finish("failed: " + result.message); break;
+  }
+  result.memory = std::move(memory);
+}
+
+}  // namespace nnfield

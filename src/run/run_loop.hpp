@@ -1,0 +1,49 @@
+#pragma once
+// The one main loop of every run (run.cpp on the network, field_run.cpp on a field grid):
+// integrate the dynamics through the output schedule; at every output time the lattice
+// fills a Snapshot and the observers measure it; the run's end becomes its status.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dynamics/output_schedule.hpp"
+#include "nnfield/dynamics/training_dynamics.hpp"
+#include "nnfield/observe/observer.hpp"
+#include "nnfield/observe/regime_monitor.hpp"
+#include "nnfield/run/run.hpp"
+
+namespace nnfield {
+
+// The observers of a run and where they write; the gain observers report to `regime`.
+struct Recorder {
+  SeriesSink& writer;
+  int flush_every = 1;
+  std::vector<std::unique_ptr<Observer>> observers;
+  RegimeMonitor regime;
+  long rows = 0;
+
+  void add(std::unique_ptr<Observer> observer) {
+    if (observer) observers.push_back(std::move(observer));
+  }
+  void declare();                    // create every observer's datasets
+  void record(const Snapshot& s);    // one output row
+};
+
+// Fills the lattice's part of a snapshot (loss, energy, neurons, link fields) for state x at t.
+using SnapshotAt = std::function<void(const State& x, double t, Snapshot& s)>;
+
+// Integrates `dynamics` from x over [0, config.dynamics.t_end] with output rows every
+// config.output.every. `summary`, if given, is appended to the message of a completed run.
+RunResult run_continuous(TrainingDynamics& dynamics, State x, const ModelConfig& config, const RunOptions& options,
+                         const BreakpointsIn& breakpoints, Recorder& recorder, const SnapshotAt& snapshot_at,
+                         const std::function<std::string()>& summary = {});
+
+// The regime note of the run's message (when it left the critical regime).
+void append_regime_note(const Recorder& recorder, RunResult& result);
+
+// Writes the final status ("complete", "interrupted", "failed: ...") and hands over the
+// in-memory run, if any.
+void finish(SeriesSink& writer, RunResult& result, std::shared_ptr<MemoryRun> memory);
+
+}  // namespace nnfield
