@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "nnfield/config/config.hpp"
+#include "nnfield/config/toml_quote.hpp"
 #include "nnfield/io/provenance.hpp"
 #include "nnfield/run/run.hpp"
 #include "run_data.hpp"
@@ -17,30 +18,6 @@ namespace nnfield::python {
 namespace {
 
 // ---- overrides: Python values -> TOML text --------------------------------------
-
-std::string toml_string(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\f': out += "\\f"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += char(c);
-        }
-    }
-  }
-  return out + "\"";
-}
 
 std::string toml_value(const py::handle& v, const std::string& key) {
   if (py::isinstance<py::bool_>(v)) return v.cast<bool>() ? "true" : "false";
@@ -52,7 +29,7 @@ std::string toml_value(const py::handle& v, const std::string& key) {
     std::string text = py::repr(py::float_(x));  // shortest round-trip text: "0.5", "1e-08"
     return text;
   }
-  if (py::isinstance<py::str>(v)) return toml_string(v.cast<std::string>());
+  if (py::isinstance<py::str>(v)) return toml_quote(v.cast<std::string>());
   if (py::isinstance<py::dict>(v)) {  // an inline table, e.g. one entry of init.smooth.modes
     std::string out = "{";
     bool first = true;

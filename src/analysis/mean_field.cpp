@@ -24,6 +24,17 @@ double bisect(F&& f, double lo, double hi, double f_lo, int iterations = 200) {
   return 0.5 * (lo + hi);
 }
 
+// E[f(u)^2] over the nodes of a normal rule, u ~ N(0, q).
+template <class F>
+double mean_square(const NormalRule& r, F&& f) {
+  double e = 0.0;
+  for (std::size_t i = 0; i < r.x.size(); ++i) {
+    const double h = f(r.x[i]);
+    e += r.w[i] * h * h;
+  }
+  return e;
+}
+
 }  // namespace
 
 double depth_scale_of(double chi) {
@@ -34,22 +45,12 @@ MeanField::MeanField(Activation activation, double sigma_w, double sigma_b, int 
     : m_activation(activation), m_sigma_w(sigma_w), m_sigma_b(sigma_b), m_rule(gauss_hermite_rule(order)) {}
 
 double MeanField::q_map(double q) const {
-  const NormalRule r = normal_rule(m_rule, q);
-  double e = 0.0;
-  for (std::size_t i = 0; i < r.x.size(); ++i) {
-    const double h = sigma(m_activation, r.x[i]);
-    e += r.w[i] * h * h;
-  }
+  const double e = mean_square(normal_rule(m_rule, q), [this](double u) { return sigma(m_activation, u); });
   return m_sigma_w * m_sigma_w * e + m_sigma_b * m_sigma_b;
 }
 
 double MeanField::chi_1(double q) const {
-  const NormalRule r = normal_rule(m_rule, q);
-  double e = 0.0;
-  for (std::size_t i = 0; i < r.x.size(); ++i) {
-    const double d = sigma_d1(m_activation, r.x[i]);
-    e += r.w[i] * d * d;
-  }
+  const double e = mean_square(normal_rule(m_rule, q), [this](double u) { return sigma_d1(m_activation, u); });
   return m_sigma_w * m_sigma_w * e;
 }
 

@@ -151,135 +151,186 @@ PlateauFit plateau_of(const Layers& L, const std::vector<Estimate>& c_err, int f
   return exponential_plateau_fit(x, y, w);
 }
 
-}  // namespace
+// The per-network sums of one point, (n, p) row-major, and the jackknife blocking every
+// estimate from them shares.
+struct Samples {
+  const std::vector<double>& rows;
+  std::size_t n, p, blocks;
+  int M;
+  std::vector<Estimate> estimate(const Statistic& f) const { return jackknife(rows, n, p, f, blocks); }
+};
 
-PropagationResult analyse_propagation(const std::vector<double>& samples, int networks, int M, double sigma_w,
-                                      double sigma_b, Activation activation, const PropagationOptions& o) {
-  const std::size_t n = std::size_t(networks), p = std::size_t(kPropagationSums) * std::size_t(M);
-  const std::size_t blocks = blocks_for(o, networks);
-  PropagationResult r;
-  r.sigma_w = sigma_w;
-  r.sigma_b = sigma_b;
-  r.M = M;
-
-  // Per-layer means and errors.
-  std::vector<double> means(p, 0.0);
-  for (std::size_t s = 0; s < n; ++s)
-    for (std::size_t j = 0; j < p; ++j) means[j] += samples[s * p + j];
-  for (double& v : means) v /= double(n);
-  const Layers L = layers_from_means(means, M);
+// The per-layer ensemble means with their errors into r; returns the layers of the means.
+Layers estimate_layers(const Samples& s, PropagationResult& r) {
+  std::vector<double> means(s.p, 0.0);
+  for (std::size_t k = 0; k < s.n; ++k)
+    for (std::size_t j = 0; j < s.p; ++j) means[j] += s.rows[k * s.p + j];
+  for (double& v : means) v /= double(s.n);
+  const int M = s.M;
   const auto per_layer = [M](const std::vector<double>& mv) {
     const Layers l = layers_from_means(mv, M);
     return concat({&l.q11, &l.q22, &l.q12, &l.q, &l.c, &l.one_minus_c, &l.g});
   };
-  const std::vector<Estimate> E = jackknife(samples, n, p, per_layer, blocks);
+  const std::vector<Estimate> E = s.estimate(per_layer);
   r.q11 = slice(E, 0, M);
   r.q22 = slice(E, 1, M);
   r.q12 = slice(E, 2, M);
   r.q = slice(E, 3, M);
   r.c = slice(E, 4, M);
   r.tangent = slice(E, 6, M);
+  return layers_from_means(means, M);
+}
 
-  // Tangent growth: ln g^(m) = const + m ln chi_1 once q has converged.
-  const Window tw = tangent_window(L, r.tangent, o);
-  if (tw.size() < 3) {
-    r.fit_tangent = failed_fit("q has not converged 3 layers before the output");
-  } else {
-    const auto f = [&](const std::vector<double>& mv) {
-      const LineFit lf = fit_log(layers_from_means(mv, M).g, tw);
-      return std::vector<double>{lf.slope, lf.intercept};
-    };
-    const std::vector<Estimate> e = jackknife(samples, n, p, f, blocks);
-    r.fit_tangent = make_depth_fit(e[0], e[1], tw, "");
-  }
+// Tangent growth: ln g^(m) = const + m ln chi_1 once q has converged.
+DepthFit fit_tangent_growth(const Samples& s, const Layers& L, const std::vector<Estimate>& tangent,
+                            const PropagationOptions& o) {
+  const Window tw = tangent_window(L, tangent, o);
+  if (tw.size() < 3) return failed_fit("q has not converged 3 layers before the output");
+  const int M = s.M;
+  const auto f = [&tw, M](const std::vector<double>& mv) {
+    const LineFit lf = fit_log(layers_from_means(mv, M).g, tw);
+    return std::vector<double>{lf.slope, lf.intercept};
+  };
+  const std::vector<Estimate> e = s.estimate(f);
+  return make_depth_fit(e[0], e[1], tw, "");
+}
 
-  // c*.
-  FixedPointMethod method = o.fixed_point;
-  if (method == FixedPointMethod::automatic)
-    method = r.fit_tangent.ok && r.fit_tangent.chi.value < 1.0 ? FixedPointMethod::one : FixedPointMethod::fitted;
-  r.c_star_method = method;
+// automatic: c* = 1 in the ordered phase (measured chi_1 < 1), else fitted.
+FixedPointMethod fixed_point_method(FixedPointMethod asked, const DepthFit& tangent) {
+  if (asked != FixedPointMethod::automatic) return asked;
+  return tangent.ok && tangent.chi.value < 1.0 ? FixedPointMethod::one : FixedPointMethod::fitted;
+}
 
+// The mean-field prediction for the same activation, sigma_w, sigma_b, q0, c0; NaN where
+// the theory has none.
+void add_mean_field(PropagationResult& r, Activation activation, const PropagationOptions& o) {
   try {
-    const MeanField mf(activation, sigma_w, sigma_b);
+    const MeanField mf(activation, r.sigma_w, r.sigma_b);
     r.mean_field = mf.depth_scale(o.q0, o.c0);
-    mf.trajectory(o.q0, o.c0, M, r.q_mean_field, r.c_mean_field);
+    mf.trajectory(o.q0, o.c0, r.M, r.q_mean_field, r.c_mean_field);
   } catch (const std::domain_error&) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     r.mean_field = MeanFieldPoint{nan, nan, nan, nan, nan, nan, nan};
-    r.q_mean_field.assign(std::size_t(M), nan);
-    r.c_mean_field.assign(std::size_t(M), nan);
+    r.q_mean_field.assign(std::size_t(r.M), nan);
+    r.c_mean_field.assign(std::size_t(r.M), nan);
   }
+}
 
-  const int q_start = std::max(1, q_converged_layer(L.q, o.q_tolerance));
-  int plateau_first = q_start;
-  std::string note;
-  // dc(means) for the chosen method; the fitted c* is refitted in every jackknife replica.
-  std::function<std::vector<double>(const std::vector<double>&)> distances;
-  if (method == FixedPointMethod::fitted) {
-    PlateauFit first_pass = plateau_of(L, r.c, q_start);
-    if (first_pass.ok) {
-      // Refit over the linear regime of the c map only.
-      const std::vector<double> d = distance_to_fixed_point(L, first_pass.plateau, false);
-      while (plateau_first < M - 3 && d[std::size_t(plateau_first - 1)] > o.linear_cut) ++plateau_first;
-    }
-    const PlateauFit full = plateau_of(L, r.c, plateau_first);
-    if (!full.ok) {
-      r.c_star = {std::numeric_limits<double>::quiet_NaN(), 0.0};
-      r.fit_c = failed_fit("c* not determined: no decay of c visible over layers " + std::to_string(plateau_first) +
-                           ".." + std::to_string(M));
-      r.dc.assign(std::size_t(M), Estimate{std::numeric_limits<double>::quiet_NaN(), 0.0});
-      return r;
-    }
-    const std::vector<Estimate> c_err = r.c;
-    distances = [M, c_err, plateau_first](const std::vector<double>& mv) {
-      const Layers l = layers_from_means(mv, M);
-      const PlateauFit pf = plateau_of(l, c_err, plateau_first);
-      std::vector<double> out{pf.plateau};
-      const std::vector<double> d = distance_to_fixed_point(l, pf.plateau, false);
-      out.insert(out.end(), d.begin(), d.end());
-      return out;
-    };
-  } else {
-    const double c_star = method == FixedPointMethod::mean_field ? r.mean_field.c_star : 1.0;
-    const bool exact_one = method == FixedPointMethod::one;
-    distances = [M, c_star, exact_one](const std::vector<double>& mv) {
-      std::vector<double> out{c_star};
-      const std::vector<double> d = distance_to_fixed_point(layers_from_means(mv, M), c_star, exact_one);
-      out.insert(out.end(), d.begin(), d.end());
-      return out;
-    };
+// The first layer of the fitted plateau: from q_start, moved past the layers where a
+// first plateau fit puts c outside the linear regime of the c map.
+int linear_regime_start(const Layers& L, const std::vector<Estimate>& c_err, int q_start, double linear_cut) {
+  const int M = int(L.c.size());
+  int first = q_start;
+  const PlateauFit first_pass = plateau_of(L, c_err, q_start);
+  if (first_pass.ok) {
+    const std::vector<double> d = distance_to_fixed_point(L, first_pass.plateau, false);
+    while (first < M - 3 && d[std::size_t(first - 1)] > linear_cut) ++first;
   }
-  const std::vector<Estimate> D = jackknife(samples, n, p, distances, blocks);
-  r.c_star = D[0];
-  r.dc.assign(D.begin() + 1, D.end());
+  return first;
+}
 
-  // The c window: after q has converged, inside the linear regime, above the noise.
+// No fitted c*: c shows no decay over layers plateau_first..M.
+void mark_no_fixed_point(PropagationResult& r, int plateau_first) {
+  r.c_star = {std::numeric_limits<double>::quiet_NaN(), 0.0};
+  r.fit_c = failed_fit("c* not determined: no decay of c visible over layers " + std::to_string(plateau_first) +
+                       ".." + std::to_string(r.M));
+  r.dc.assign(std::size_t(r.M), Estimate{std::numeric_limits<double>::quiet_NaN(), 0.0});
+}
+
+// means -> {c*, |c^(m) - c*| per layer}, c* refitted as the plateau of c in every
+// jackknife replica (weights from the full ensemble's errors).
+Statistic fitted_distances(std::vector<Estimate> c_err, int plateau_first, int M) {
+  return [M, c_err = std::move(c_err), plateau_first](const std::vector<double>& mv) {
+    const Layers l = layers_from_means(mv, M);
+    const PlateauFit pf = plateau_of(l, c_err, plateau_first);
+    std::vector<double> out{pf.plateau};
+    const std::vector<double> d = distance_to_fixed_point(l, pf.plateau, false);
+    out.insert(out.end(), d.begin(), d.end());
+    return out;
+  };
+}
+
+// means -> {c*, |c^(m) - c*| per layer} for a given c*.
+Statistic fixed_distances(double c_star, bool exact_one, int M) {
+  return [M, c_star, exact_one](const std::vector<double>& mv) {
+    std::vector<double> out{c_star};
+    const std::vector<double> d = distance_to_fixed_point(layers_from_means(mv, M), c_star, exact_one);
+    out.insert(out.end(), d.begin(), d.end());
+    return out;
+  };
+}
+
+// The c window: from `first` (q converged), inside the linear regime, above the noise.
+Window c_window(const std::vector<Estimate>& dc, int first, const PropagationOptions& o) {
+  const int M = int(dc.size());
   Window cw;
-  cw.first = std::max(q_start, method == FixedPointMethod::fitted ? plateau_first : 1);
-  while (cw.first <= M && r.dc[std::size_t(cw.first - 1)].value > o.linear_cut) ++cw.first;
+  cw.first = first;
+  while (cw.first <= M && dc[std::size_t(cw.first - 1)].value > o.linear_cut) ++cw.first;
   cw.last = cw.first - 1;
   while (cw.last < M) {
-    const Estimate& d = r.dc[std::size_t(cw.last)];
+    const Estimate& d = dc[std::size_t(cw.last)];
     if (!(d.value > 0) || d.value < o.noise_factor * d.error) break;
     ++cw.last;
   }
-  if (cw.size() < 3) {
-    r.fit_c = failed_fit("fewer than 3 layers with |c - c*| between " + short_number(o.noise_factor) +
-                         " errors and " + short_number(o.linear_cut) + " after q converged (layer " +
-                         std::to_string(q_start) + ")");
-    return r;
-  }
-  std::vector<double> dc_values(static_cast<std::size_t>(M));
-  for (int m = 0; m < M; ++m) dc_values[std::size_t(m)] = r.dc[std::size_t(m)].value;
-  cw.weights = log_weights(dc_values, r.dc, cw);
-  if (cw.last == M) note = "window reaches the last layer: a deeper network would extend it";
+  return cw;
+}
+
+// ln|c - c*| = const + m ln lambda over the window, refitted with dc in every replica.
+DepthFit fit_c_decay(const Samples& s, const Statistic& distances, const std::vector<Estimate>& dc, Window cw,
+                     int q_start, const PropagationOptions& o) {
+  if (cw.size() < 3)
+    return failed_fit("fewer than 3 layers with |c - c*| between " + short_number(o.noise_factor) + " errors and " +
+                      short_number(o.linear_cut) + " after q converged (layer " + std::to_string(q_start) + ")");
+  std::vector<double> dc_values(dc.size());
+  for (std::size_t k = 0; k < dc.size(); ++k) dc_values[k] = dc[k].value;
+  cw.weights = log_weights(dc_values, dc, cw);
+  const std::string note = cw.last == s.M ? "window reaches the last layer: a deeper network would extend it" : "";
   const auto fit_c = [&](const std::vector<double>& mv) {
     const std::vector<double> d = distances(mv);
     const LineFit lf = fit_log(std::vector<double>(d.begin() + 1, d.end()), cw);
     return std::vector<double>{lf.slope, lf.intercept};
   };
-  const std::vector<Estimate> e = jackknife(samples, n, p, fit_c, blocks);
-  r.fit_c = make_depth_fit(e[0], e[1], cw, note);
+  const std::vector<Estimate> e = s.estimate(fit_c);
+  return make_depth_fit(e[0], e[1], cw, note);
+}
+
+}  // namespace
+
+PropagationResult analyse_propagation(const std::vector<double>& samples, int networks, int M, double sigma_w,
+                                      double sigma_b, Activation activation, const PropagationOptions& o) {
+  const Samples s{samples, std::size_t(networks), std::size_t(kPropagationSums) * std::size_t(M),
+                  blocks_for(o, networks), M};
+  PropagationResult r;
+  r.sigma_w = sigma_w;
+  r.sigma_b = sigma_b;
+  r.M = M;
+  const Layers L = estimate_layers(s, r);
+  r.fit_tangent = fit_tangent_growth(s, L, r.tangent, o);
+  const FixedPointMethod method = fixed_point_method(o.fixed_point, r.fit_tangent);
+  r.c_star_method = method;
+  add_mean_field(r, activation, o);
+
+  // c* and dc(means) for the chosen method; the fitted c* is refitted in every jackknife replica.
+  const int q_start = std::max(1, q_converged_layer(L.q, o.q_tolerance));
+  const bool fitted = method == FixedPointMethod::fitted;
+  const int plateau_first = fitted ? linear_regime_start(L, r.c, q_start, o.linear_cut) : q_start;
+  Statistic distances;
+  if (fitted) {
+    if (!plateau_of(L, r.c, plateau_first).ok) {
+      mark_no_fixed_point(r, plateau_first);
+      return r;
+    }
+    distances = fitted_distances(r.c, plateau_first, M);
+  } else {
+    const double c_star = method == FixedPointMethod::mean_field ? r.mean_field.c_star : 1.0;
+    distances = fixed_distances(c_star, method == FixedPointMethod::one, M);
+  }
+  const std::vector<Estimate> D = s.estimate(distances);
+  r.c_star = D[0];
+  r.dc.assign(D.begin() + 1, D.end());
+
+  const Window cw = c_window(r.dc, std::max(q_start, fitted ? plateau_first : 1), o);
+  r.fit_c = fit_c_decay(s, distances, r.dc, cw, q_start, o);
   return r;
 }
 

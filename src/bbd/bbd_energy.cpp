@@ -11,6 +11,94 @@ namespace {
 // Shares of a link layer's energy for its receiving and sending sites.
 double receiving_share(int link_layer) { return link_layer == 0 ? 1.0 : 0.5; }
 double sending_share(int link_layer) { return link_layer == 0 ? 0.0 : 0.5; }
+
+// Link currents into every site: J (Eq. 22) for m >= 2, K_in (Eq. 27) for m = 1.
+void link_currents(const NetworkShape& s, const LinkStencil& links, const BbdKinematics& k, const double* W,
+                   std::vector<double>& current) {
+  const int K = s.K();
+  for (int m = 1; m <= s.M; ++m) {
+    const int ml = m - 1;  // link layer feeding site layer m
+    for (int i = 0; i < s.N; ++i) {
+      const double zd = k.layer(k.zd, m, i), zdd = k.layer(k.zdd, m, i);
+      const double Udd = k.Udd[s.b_index(ml, i)];
+      for (int kk = 0; kk < K; ++kk) {
+        const std::size_t w = s.w_index(ml, i, kk);
+        const double hd_j = k.layer(k.hd, ml, links.sender(i, kk));
+        current[w] = ml == 0 ? -(zdd - Udd) * W[w] * hd_j
+                             : 0.5 * (zd * k.ud[w] - (zdd - Udd) * W[w] * hd_j);
+      }
+    }
+  }
+}
+
+// What a site's balance reads besides its own velocity: the network, its kinematics,
+// the weights and their derivatives, the time integrals (or null) and the link currents.
+struct SiteInputs {
+  const NetworkShape& s;
+  const LinkStencil& links;
+  const BbdKinematics& k;
+  const double *W, *Wd, *Wdd, *I;
+  const std::vector<double>& current;
+};
+
+// One site's energy balance, its terms summed in the order of the equations
+// (bbd_energy.hpp): density e, its rate e', decay D, the momentum p_z, the currents, and
+// the largest magnitude among the terms.
+struct SiteBalance {
+  double e = 0.0, rate = 0.0, D = 0.0, pz = 0.0;
+  double j_in = 0.0, j_out = 0.0, k_out = 0.0;
+  double balance_terms = 0.0;
+};
+
+// In-links (receiving side): 1/2 W'^2 - z' U' + 1/2 U'^2, share s_r; p_z starts at b'.
+void add_in_links(const SiteInputs& in, int m, int i, double zd, double zdd, SiteBalance& b) {
+  const NetworkShape& s = in.s;
+  const BbdKinematics& k = in.k;
+  const int K = s.K(), link = m - 1;  // link layer into site layer m
+  const double sr = receiving_share(link);
+  const std::size_t bi = s.b_index(link, i);
+  const double Ud = k.Ud[bi], Udd = k.Udd[bi], bd_in = k.bd[bi];
+  double wd2 = 0.0, wdwdd = 0.0, pw_in = 0.0;
+  for (int kk = 0; kk < K; ++kk) {
+    const std::size_t w = s.w_index(link, i, kk);
+    const double h_j = k.layer(k.h, link, in.links.sender(i, kk));
+    wd2 += in.Wd[w] * in.Wd[w];
+    wdwdd += in.Wd[w] * in.Wdd[w];
+    pw_in += (in.Wd[w] - bd_in * h_j) * in.Wd[w];
+    b.j_in += in.current[w];
+    b.balance_terms = std::max(b.balance_terms, std::fabs(in.current[w]));
+  }
+  b.e += sr * (0.5 * wd2 - zd * Ud + 0.5 * Ud * Ud);
+  b.rate += sr * (wdwdd - zdd * Ud - zd * Udd + Ud * Udd);
+  b.D = sr * pw_in;
+  b.pz = bd_in;
+}
+
+// Out-links (sending side, m < M): 1/2 W'^2 - z'^(m+1)_a u_{a,k}, share s_s, plus I.
+void add_out_links(const SiteInputs& in, int m, int i, SiteBalance& b) {
+  const NetworkShape& s = in.s;
+  const BbdKinematics& k = in.k;
+  const int N = s.N, K = s.K(), link = m;  // link layer out of site layer m
+  const double ss = sending_share(link);
+  double pw_out = 0.0, e_out = 0.0, rate_out = 0.0, dI = 0.0;
+  const double dsig = k.layer(k.dsigma, m, i);
+  for (int kk = 0; kk < K; ++kk) {
+    const int a = in.links.receiver(i, kk);
+    const std::size_t w = s.w_index(link, a, kk), ba = s.b_index(link, a);
+    const double zd_a = k.layer(k.zd, m + 1, a), zdd_a = k.layer(k.zdd, m + 1, a);
+    e_out += 0.5 * in.Wd[w] * in.Wd[w] - zd_a * k.u[w];
+    rate_out += in.Wd[w] * in.Wdd[w] - zdd_a * k.u[w] - zd_a * k.ud[w];
+    pw_out += (in.Wd[w] - k.bd[ba] * k.h[std::size_t(m) * N + i]) * in.Wd[w];
+    b.pz -= k.bd[ba] * in.W[w] * dsig;
+    dI += k.u[w] * k.Udd[ba];
+    b.j_out += in.current[w];
+    b.balance_terms = std::max(b.balance_terms, std::fabs(in.current[w]));
+  }
+  b.e += ss * e_out + (in.I ? in.I[std::size_t(m - 1) * N + i] : 0.0);
+  b.rate += ss * rate_out + ss * dI;
+  b.D += ss * pw_out;
+}
+
 }  // namespace
 
 EnergyFlow::EnergyFlow(NetworkShape shape, Loss loss) : m_shape(shape), m_loss(loss) {
@@ -66,92 +154,38 @@ void EnergyFlow::evaluate(const BbdKinematics& k, const double* W, const double*
                           const double* Y, const double* Yd, const double* I, double gamma) {
   const NetworkShape& s = m_shape;
   const LinkStencil links(s);
-  const int M = s.M, N = s.N, K = s.K();
-
-  // Link currents into every site: J (Eq. 22) for m >= 2, K_in (Eq. 27) for m = 1.
-  for (int m = 1; m <= M; ++m) {
-    const int ml = m - 1;  // link layer feeding site layer m
-    for (int i = 0; i < N; ++i) {
-      const double zd = k.layer(k.zd, m, i), zdd = k.layer(k.zdd, m, i);
-      const double Udd = k.Udd[s.b_index(ml, i)];
-      for (int kk = 0; kk < K; ++kk) {
-        const std::size_t w = s.w_index(ml, i, kk);
-        const double hd_j = k.layer(k.hd, ml, links.sender(i, kk));
-        m_current[w] = ml == 0 ? -(zdd - Udd) * W[w] * hd_j
-                               : 0.5 * (zd * k.ud[w] - (zdd - Udd) * W[w] * hd_j);
-      }
-    }
-  }
+  const int M = s.M, N = s.N;
+  link_currents(s, links, k, W, m_current);
+  const SiteInputs in{s, links, k, W, Wd, Wdd, I, m_current};
 
   std::fill(m_layer.begin(), m_layer.end(), 0.0);
-  for (int m = 1; m <= M; ++m) {
-    const int in = m - 1, out = m;  // link layers into and out of site layer m
-    const double sr = receiving_share(in), ss = sending_share(out);
+  for (int m = 1; m <= M; ++m)
     for (int i = 0; i < N; ++i) {
       const std::size_t site = s.b_index(m - 1, i);
       const double zd = k.layer(k.zd, m, i), zdd = k.layer(k.zdd, m, i);
-      double e = 0.5 * zd * zd, rate = zd * zdd;
-      double balance_terms = std::fabs(rate);
-
-      // In-links (receiving side): 1/2 W'^2 - z' U' + 1/2 U'^2, share s_r.
-      const std::size_t bi = s.b_index(in, i);
-      const double Ud = k.Ud[bi], Udd = k.Udd[bi], bd_in = k.bd[bi];
-      double wd2 = 0.0, wdwdd = 0.0, pw_in = 0.0, j_in = 0.0;
-      for (int kk = 0; kk < K; ++kk) {
-        const std::size_t w = s.w_index(in, i, kk);
-        const double h_j = k.layer(k.h, in, links.sender(i, kk));
-        wd2 += Wd[w] * Wd[w];
-        wdwdd += Wd[w] * Wdd[w];
-        pw_in += (Wd[w] - bd_in * h_j) * Wd[w];
-        j_in += m_current[w];
-        balance_terms = std::max(balance_terms, std::fabs(m_current[w]));
-      }
-      e += sr * (0.5 * wd2 - zd * Ud + 0.5 * Ud * Ud);
-      rate += sr * (wdwdd - zdd * Ud - zd * Udd + Ud * Udd);
-      double D = sr * pw_in;
-      double pz = bd_in;
-
-      // Out-links (sending side): 1/2 W'^2 - z'^(m+1)_a u_{a,k}, share s_s, plus I.
-      double j_out = 0.0;
-      if (m < M) {
-        double pw_out = 0.0, e_out = 0.0, rate_out = 0.0, dI = 0.0;
-        const double dsig = k.layer(k.dsigma, m, i);
-        for (int kk = 0; kk < K; ++kk) {
-          const int a = links.receiver(i, kk);
-          const std::size_t w = s.w_index(out, a, kk), ba = s.b_index(out, a);
-          const double zd_a = k.layer(k.zd, m + 1, a), zdd_a = k.layer(k.zdd, m + 1, a);
-          e_out += 0.5 * Wd[w] * Wd[w] - zd_a * k.u[w];
-          rate_out += Wd[w] * Wdd[w] - zdd_a * k.u[w] - zd_a * k.ud[w];
-          pw_out += (Wd[w] - k.bd[ba] * k.h[std::size_t(m) * N + i]) * Wd[w];
-          pz -= k.bd[ba] * W[w] * dsig;
-          dI += k.u[w] * k.Udd[ba];
-          j_out += m_current[w];
-          balance_terms = std::max(balance_terms, std::fabs(m_current[w]));
-        }
-        e += ss * e_out + (I ? I[std::size_t(m - 1) * N + i] : 0.0);
-        rate += ss * rate_out + ss * dI;
-        D += ss * pw_out;
-      }
-      D += pz * zd;
-
-      // Output sites: the loss and the boundary current K_out = -(dl/dY) Y'.
-      double k_out = 0.0;
+      SiteBalance b;
+      b.e = 0.5 * zd * zd;
+      b.rate = zd * zdd;
+      b.balance_terms = std::fabs(b.rate);
+      add_in_links(in, m, i, zd, zdd, b);
+      if (m < M) add_out_links(in, m, i, b);
+      b.D += b.pz * zd;
+      // Output sites: the loss and the boundary current K_out = -(dl/dY) Y'. Written out
+      // here: as a helper, the compiler fused e' differently and its last bit changed.
       if (m == M) {
         const double Z = k.layer(k.z, M, i);
-        e += loss_value(m_loss, Z, Y[i]);
-        rate += loss_dZ(m_loss, Z, Y[i]) * zd + (Yd ? loss_dY(m_loss, Z, Y[i]) * Yd[i] : 0.0);
-        k_out = Yd ? -loss_dY(m_loss, Z, Y[i]) * Yd[i] : 0.0;
-        m_boundary_out[std::size_t(i)] = k_out;
+        b.e += loss_value(m_loss, Z, Y[i]);
+        b.rate += loss_dZ(m_loss, Z, Y[i]) * zd + (Yd ? loss_dY(m_loss, Z, Y[i]) * Yd[i] : 0.0);
+        b.k_out = Yd ? -loss_dY(m_loss, Z, Y[i]) * Yd[i] : 0.0;
+        m_boundary_out[std::size_t(i)] = b.k_out;
       }
-
-      m_density[site] = e;
-      m_decay[site] = D;
-      m_rate[site] = rate;
-      m_residual[site] = rate - (-gamma * D + j_in - j_out - k_out);
-      m_scale[site] = std::max({balance_terms, std::fabs(gamma * D), std::fabs(k_out)});
-      m_layer[std::size_t(m - 1)] += e;
+      m_density[site] = b.e;
+      m_decay[site] = b.D;
+      m_rate[site] = b.rate;
+      m_residual[site] = b.rate - (-gamma * b.D + b.j_in - b.j_out - b.k_out);
+      m_scale[site] = std::max({b.balance_terms, std::fabs(gamma * b.D), std::fabs(b.k_out)});
+      m_layer[std::size_t(m - 1)] += b.e;
     }
-  }
 }
 
 }  // namespace nnfield

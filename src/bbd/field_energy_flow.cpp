@@ -29,13 +29,21 @@ std::vector<double> FieldEnergyFlow::exchange_nodes() const {
 
 void FieldEnergyFlow::evaluate(const double* q, const double* v, const double* X, const double* Y, double gamma) {
   FieldTheory& th = m_theory;
-  const std::size_t nx = std::size_t(th.nx()), ny = std::size_t(th.ny()), K = std::size_t(th.K());
-  const std::size_t S = std::size_t(m_slots), last = nx - 1;
-  const std::vector<double>& mass = th.mass();
+  const std::size_t nx = std::size_t(th.nx()), ny = std::size_t(th.ny());
   th.gradient_with_exchange(q, v, X, Y, m_grad.data(), m_phi.data(), m_adjoint.data(), m_exchange.data());
   th.tangent(q, v, X, m_phi_dot.data());
   for (std::size_t i = 0; i < nx * ny; ++i) m_flux[i] = m_adjoint[i] * m_phi_dot[i];
+  add_site_energies(v, Y, gamma);
+  balance_sites(gamma);
+  balance_intervals();
+  sum_layers();
+}
 
+void FieldEnergyFlow::add_site_energies(const double* v, const double* Y, double gamma) {
+  const FieldTheory& th = m_theory;
+  const std::size_t nx = std::size_t(th.nx()), ny = std::size_t(th.ny()), K = std::size_t(th.K());
+  const std::size_t last = nx - 1;
+  const std::vector<double>& mass = th.mass();
   // Kinetic terms of one parameter: e += m v^2/2, D += m v^2, e' += m v q'' with the equation of motion.
   auto add_parameter = [&](std::size_t j, std::size_t site) {
     const double m = mass[j];
@@ -65,8 +73,13 @@ void FieldEnergyFlow::evaluate(const double* q, const double* v, const double* X
         m_rate[site] += ry * loss_dZ(loss, Z, Y[b]) * m_phi_dot[site];
       }
     }
+}
 
-  // Site balances: the exchange each node gives to the intervals that read it.
+// Site balances: the exchange each node gives to the intervals that read it.
+void FieldEnergyFlow::balance_sites(double gamma) {
+  const FieldTheory& th = m_theory;
+  const std::size_t nx = std::size_t(th.nx()), ny = std::size_t(th.ny());
+  const std::size_t S = std::size_t(m_slots), last = nx - 1;
   std::vector<double> given(nx * ny, 0.0);
   std::vector<double> given_abs(nx * ny, 0.0);
   for (std::size_t a = 0; a + 1 < nx; ++a) {
@@ -88,8 +101,11 @@ void FieldEnergyFlow::evaluate(const double* q, const double* v, const double* X
       m_site_residual[i] = m_rate[i] - rhs;
       m_site_scale[i] = scale;
     }
+}
 
-  // Interval balances: the current grows across an interval by the power its nodes give up.
+// Interval balances: the current grows across an interval by the power its nodes give up.
+void FieldEnergyFlow::balance_intervals() {
+  const std::size_t nx = std::size_t(m_theory.nx()), ny = std::size_t(m_theory.ny()), S = std::size_t(m_slots);
   for (std::size_t a = 0; a + 1 < nx; ++a) {
     double in = 0.0, out = 0.0, power = 0.0, scale = 0.0;
     for (std::size_t b = 0; b < ny; ++b) {
@@ -106,6 +122,10 @@ void FieldEnergyFlow::evaluate(const double* q, const double* v, const double* X
     m_interval_residual[a] = out - in - power;
     m_interval_scale[a] = scale;
   }
+}
+
+void FieldEnergyFlow::sum_layers() {
+  const std::size_t nx = std::size_t(m_theory.nx()), ny = std::size_t(m_theory.ny());
   for (std::size_t a = 0; a < nx; ++a) {
     double sum = 0.0;
     for (std::size_t b = 0; b < ny; ++b) sum += m_density[a * ny + b];

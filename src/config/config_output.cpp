@@ -2,7 +2,6 @@
 // Markdown reference in docs/model-files.md.
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <sstream>
 
 #include "config/config_schema.hpp"
@@ -42,30 +41,6 @@ std::string array_literal(const std::vector<T>& v, F item) {
 }
 
 }  // namespace
-
-std::string toml_quote(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char ch : s) {
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\f': out += "\\f"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (ch < 0x20 || ch == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04X", unsigned(ch));
-          out += buf;
-        } else {
-          out += char(ch);
-        }
-    }
-  }
-  return out + "\"";
-}
 
 std::string toml_literal(const Value& v) {
   struct Visitor {
@@ -134,7 +109,7 @@ std::string allowed_text(const KeySpec<Root>& k) {
   if (!k.choices.empty()) {
     std::string c = k.kind == detail::ValueKind::string_array ? "each one of " : "";
     for (std::size_t i = 0; i < k.choices.size(); ++i) {
-      c += (i ? ", " : "") + code(detail::toml_quote(k.choices[i]));
+      c += (i ? ", " : "") + code(toml_quote(k.choices[i]));
     }
     parts.push_back(c);
   }

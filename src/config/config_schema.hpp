@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "nnfield/config/config.hpp"
+#include "nnfield/config/toml_quote.hpp"
 
 namespace nnfield::detail {
 
@@ -86,8 +87,8 @@ bool is_model_section(std::string_view name);
 std::string section_of(std::string_view key);  // "data.teacher.r" -> "data.teacher"
 std::string leaf_of(std::string_view key);     // "data.teacher.r" -> "r"
 
-// TOML literals, used for the resolved file, the docs' default column and messages.
-std::string toml_quote(std::string_view s);
+// TOML literals, used for the resolved file, the docs' default column and messages
+// (strings: toml_quote, nnfield/config/toml_quote.hpp).
 std::string toml_literal(const Value& v);
 std::string quoted_list(const std::vector<std::string>& items);  // "a", "b", "c"
 std::string number_text(double v);  // a bound in words: "0", "0.5" (no forced ".0")

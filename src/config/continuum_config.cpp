@@ -8,6 +8,7 @@
 #include <utility>
 #include <stdexcept>
 
+#include "nnfield/config/toml_quote.hpp"
 #include "nnfield/numerics/rng.hpp"
 
 namespace nnfield {
@@ -21,8 +22,6 @@ std::string default_w_in(int K) {
   std::snprintf(mean, sizeof mean, "%.17g", 1.0 / K);
   return std::string("random(0.05, ") + mean + ")";
 }
-
-std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
 const std::string& entry(const std::vector<std::string>& given, int k, const std::string& fallback) {
   return given.empty() ? fallback : given[std::size_t(k)];
@@ -119,7 +118,7 @@ std::optional<ContinuumProblem> continuum_problem(const ContinuumConfig& c, int 
     try {
       parse_continuum_spec(text);
     } catch (const ExpressionError& e) {
-      return ContinuumProblem{key, key + " = " + quoted(text) + ": " + e.what()};
+      return ContinuumProblem{key, key + " = " + toml_quote(text) + ": " + e.what()};
     }
     return std::nullopt;
   };
@@ -144,7 +143,7 @@ std::optional<ContinuumProblem> continuum_problem(const ContinuumConfig& c, int 
     const std::string key = "continuum.w[" + std::to_string(k) + "]";
     if (int(k) == r) {
       if (!blank(c.w[k]))
-        return ContinuumProblem{key, key + " = " + quoted(c.w[k]) +
+        return ContinuumProblem{key, key + " = " + toml_quote(c.w[k]) +
                                          ": the offset-0 weight w_0 is derived from the critical gain "
                                          "g = 1 + ax c (SPEC 4.1); give \"\""};
     } else if (auto p = check(key, c.w[k])) {

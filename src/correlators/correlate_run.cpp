@@ -7,7 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
-#include <memory>
+#include <tuple>
 
 #include "nnfield/config/config.hpp"
 #include "nnfield/correlators/correlator_set.hpp"
@@ -150,124 +150,170 @@ void add_autocorrelation(CorrelateResult& result, const std::string& name, const
                            "1 if a window W < T met W >= c tau_int(W), else 0 (series too short)"});
 }
 
-CorrelateResult correlate(const std::string& file, const CorrelateOptions& options) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) throw CorrelateInputError(file + ": no such file");
-  CorrelateResult result;
-  const Array time_array = h5_read(file, "/trajectory/time");
+// The run's series, cut to the length T they share: a run killed between two appends
+// can leave them one row apart.
+struct RunSeries {
+  std::vector<double> time;
+  Array field;          // (T', M, N) or (T', M, N, K), T' >= T
+  std::string dataset;  // where the field came from
+  std::vector<double> loss;  // empty: the run has no /trajectory/loss
+  std::size_t T = 0;
+};
+
+RunSeries read_series(const std::string& file, const std::string& field_name) {
+  RunSeries s;
+  Array time_array = h5_read(file, "/trajectory/time");
   if (time_array.shape.size() != 1 || time_array.size() == 0)
     throw CorrelateInputError(file + ": /trajectory/time has shape " + shape_text(time_array.shape) +
                               ", expected (T) with T >= 1");
-  auto [field, dataset] = read_field(file, options.field);
-  // A run killed between two appends can leave series one row apart: use the shortest.
-  std::size_t T = std::min(time_array.size(), field.shape[0]);
-  std::vector<double> loss;
+  std::tie(s.field, s.dataset) = read_field(file, field_name);
+  s.T = std::min(time_array.size(), s.field.shape[0]);
+  s.time = std::move(time_array.data);
   if (h5_has(file, "/trajectory/loss")) {
     Array l = h5_read(file, "/trajectory/loss");
     if (l.shape.size() == 1) {
-      T = std::min(T, l.size());
-      loss = std::move(l.data);
+      s.T = std::min(s.T, l.size());
+      s.loss = std::move(l.data);
     }
   }
-  const std::size_t M = field.shape[1], N = field.shape[2], C = options.field == "w" ? field.shape[3] : 1;
-  const std::vector<std::size_t> rows = select_rows(file, time_array.data, T, options);
-  const std::size_t R = rows.size();
+  return s;
+}
 
-  // The selected rows as (C, R, M, N): each component's samples contiguous.
+// Components C (1, or K for the weights), selected rows R, layers M, width N.
+struct Extents {
+  std::size_t C, R, M, N;
+};
+
+// The selected rows as (C, R, M, N): each component's samples contiguous.
+std::vector<double> components_by_row(const Array& field, const std::vector<std::size_t>& rows, const Extents& e) {
+  const std::size_t C = e.C, R = e.R, M = e.M, N = e.N;
   std::vector<double> phi(C * R * M * N);
   for (std::size_t r = 0; r < R; ++r)
     for (std::size_t j = 0; j < M * N; ++j)
       for (std::size_t c = 0; c < C; ++c)
         phi[(c * R + r) * M * N + j] = field.data[(rows[r] * M * N + j) * C + c];
+  return phi;
+}
 
-  std::vector<std::string> names = options.correlators;
-  std::vector<double> X;
-  if (std::find(names.begin(), names.end(), "input") != names.end()) {
-    X = input_boundary(file, N, result);
-    if (X.empty()) names.erase(std::find(names.begin(), names.end(), "input"));
-  }
-  const MeanSubtraction subtraction = options.connected ? MeanSubtraction::configuration : MeanSubtraction::none;
-  std::unique_ptr<CorrelatorSet> set;
+// The input boundary X when "input" is asked for; where the run cannot say which
+// sample it saw, "input" leaves `names` (result.notes says why) and X is empty.
+std::vector<double> input_for(std::vector<std::string>& names, const std::string& file, std::size_t N,
+                              CorrelateResult& result) {
+  const auto input = std::find(names.begin(), names.end(), "input");
+  if (input == names.end()) return {};
+  std::vector<double> X = input_boundary(file, N, result);
+  if (X.empty()) names.erase(input);
+  return X;
+}
+
+CorrelatorSet make_correlator_set(const std::vector<std::string>& names, const Extents& e,
+                                  MeanSubtraction subtraction, const std::vector<double>& X) {
   try {
-    set = std::make_unique<CorrelatorSet>(names, C, M, N, subtraction, X.empty() ? nullptr : X.data());
-  } catch (const std::invalid_argument& e) {
-    throw CorrelateInputError(e.what());
+    return CorrelatorSet(names, e.C, e.M, e.N, subtraction, X.empty() ? nullptr : X.data());
+  } catch (const std::invalid_argument& err) {
+    throw CorrelateInputError(err.what());
   }
+}
 
+// Refuses an output larger than options.max_output_bytes before computing it.
+void check_output_size(const std::string& file, const CorrelatorSet& set, const Extents& e,
+                       const CorrelateOptions& options) {
   std::size_t row_doubles = 0;
-  for (const CorrelatorOutput& o : set->outputs()) {
+  for (const CorrelatorOutput& o : set.outputs()) {
     std::size_t n = 1;
     for (std::size_t d : o.row_shape) n *= d;
     row_doubles += n;
   }
-  const double bytes = 8.0 * double(row_doubles) * double(R + 1) + 16.0 * double(R) * double(C * M + 1);
+  const double bytes = 8.0 * double(row_doubles) * double(e.R + 1) + 16.0 * double(e.R) * double(e.C * e.M + 1);
   if (bytes > double(options.max_output_bytes))
-    throw CorrelateInputError(file + ": the correlators of " + std::to_string(R) + " rows would take " +
+    throw CorrelateInputError(file + ": the correlators of " + std::to_string(e.R) + " rows would take " +
                               std::to_string(long(bytes / 1048576.0)) + " MiB; select fewer rows (--every, --times) "
                               "or correlators (--correlators)");
+}
 
-  // Per selected row: each row is one configuration (S = 1).
-  std::vector<std::vector<double>> values;
+// /correlators/<name> (R, ...): each selected row is one configuration (S = 1).
+std::vector<NamedArray> per_row_correlators(const CorrelatorSet& set, const std::vector<double>& phi,
+                                            const Extents& e) {
+  const std::size_t R = e.R, M = e.M, N = e.N;
   std::vector<NamedArray> per_row;
-  for (const CorrelatorOutput& o : set->outputs()) {
+  for (const CorrelatorOutput& o : set.outputs()) {
     NamedArray a{"/correlators/" + o.name, {R}, {}, "T," + o.index_order, o.description};
     a.shape.insert(a.shape.end(), o.row_shape.begin(), o.row_shape.end());
     per_row.push_back(std::move(a));
   }
+  std::vector<std::vector<double>> values;
   for (std::size_t r = 0; r < R; ++r) {
-    set->evaluate(phi.data() + r * M * N, 1, R * M * N, values);
+    set.evaluate(phi.data() + r * M * N, 1, R * M * N, values);
     for (std::size_t j = 0; j < values.size(); ++j)
       per_row[j].data.insert(per_row[j].data.end(), values[j].begin(), values[j].end());
   }
-  std::vector<double> selected_time(R), selected_row(R), selected_loss(loss.empty() ? 0 : R);
+  return per_row;
+}
+
+// The axes of the per-row arrays: time and run-file row of each selected row (T), k (Q).
+void add_row_axes(CorrelateResult& result, const std::vector<double>& time, const std::vector<std::size_t>& rows,
+                  std::size_t N) {
+  const std::size_t R = rows.size();
+  std::vector<double> selected_time(R), selected_row(R);
   for (std::size_t r = 0; r < R; ++r) {
-    selected_time[r] = time_array.data[rows[r]];
+    selected_time[r] = time[rows[r]];
     selected_row[r] = double(rows[r]);
-    if (!loss.empty()) selected_loss[r] = loss[rows[r]];
   }
   result.arrays.push_back({"/correlators/time", {R}, selected_time, "T", "time t of each selected row"});
   result.arrays.push_back({"/correlators/row", {R}, selected_row, "T", "index of the selected row in the run file"});
   std::vector<double> k(N / 2 + 1);
   for (std::size_t q = 0; q < k.size(); ++q) k[q] = half_spectrum_wavenumber(q, N);
   result.arrays.push_back({"/correlators/k", {k.size()}, k, "Q", "wavenumbers k_q = 2 pi q / N of the Q axis"});
-  // Layer means before the per-row arrays are moved: the autocorrelation needs them.
-  std::vector<double> layer_means;
-  for (const NamedArray& a : per_row)
-    if (a.name == "/correlators/layer_mean") layer_means = a.data;  // (R, C, M)
-  for (NamedArray& a : per_row) result.arrays.push_back(std::move(a));
+}
 
-  // Over all selected rows at once: the rows are the samples of <.>.
-  set->evaluate(phi.data(), R, R * M * N, values);
+// /time_average/<name>: all selected rows at once, the rows being the samples of <.>.
+void add_time_averages(CorrelateResult& result, const CorrelatorSet& set, const std::vector<double>& phi,
+                       const Extents& e) {
+  std::vector<std::vector<double>> values;
+  set.evaluate(phi.data(), e.R, e.R * e.M * e.N, values);
   for (std::size_t j = 0; j < values.size(); ++j) {
-    const CorrelatorOutput& o = set->outputs()[j];
+    const CorrelatorOutput& o = set.outputs()[j];
     result.arrays.push_back({"/time_average/" + o.name, o.row_shape, std::move(values[j]), o.index_order,
-                             o.description + "; <.> over the " + std::to_string(R) + " selected rows"});
+                             o.description + "; <.> over the " + std::to_string(e.R) + " selected rows"});
   }
+}
 
-  // Along training time. Meaningful for (nearly) stationary stretches of a run.
-  std::vector<std::size_t> series_shape{M};
+// Along training time, of the layer means (R, C, M) and the loss. Meaningful for
+// (nearly) stationary stretches of a run.
+void add_autocorrelations(CorrelateResult& result, const std::string& file, const std::vector<double>& layer_means,
+                          const std::vector<double>& loss, const std::vector<std::size_t>& rows, const Extents& e) {
+  std::vector<std::size_t> series_shape{e.M};
   std::string series_order = "M";
-  if (C > 1) {
-    series_shape.insert(series_shape.begin(), C);
+  if (e.C > 1) {
+    series_shape.insert(series_shape.begin(), e.C);
     series_order = "K,M";
   }
-  add_autocorrelation(result, "layer_mean", layer_means, R, series_shape, series_order,
+  add_autocorrelation(result, "layer_mean", layer_means, e.R, series_shape, series_order,
                       "the layer width mean (1/N) sum_i phi^(m)_i");
-  if (!loss.empty())
-    add_autocorrelation(result, "loss", selected_loss, R, {}, "", "the loss /trajectory/loss");
-  else
+  if (loss.empty()) {
     result.notes.push_back("loss autocorrelation not computed: " + file + " has no /trajectory/loss");
+    return;
+  }
+  std::vector<double> selected_loss(e.R);
+  for (std::size_t r = 0; r < e.R; ++r) selected_loss[r] = loss[rows[r]];
+  add_autocorrelation(result, "loss", selected_loss, e.R, {}, "", "the loss /trajectory/loss");
+}
 
+void add_run_attributes(CorrelateResult& result, const std::string& file, const CorrelateOptions& options,
+                        const std::string& dataset, MeanSubtraction subtraction, const Extents& e) {
   result.attributes.emplace_back("source_run", file);
   result.attributes.emplace_back("field", options.field);
   result.attributes.emplace_back("field_dataset", dataset);
   result.attributes.emplace_back("mean_subtracted", mean_subtraction_name(subtraction));
   result.attributes.emplace_back("mean_subtracted_description", mean_subtraction_description(subtraction));
   result.attributes.emplace_back("sokal_window_constant", number(kSokalWindowConstant));
-  result.attributes.emplace_back("shape", "M = " + std::to_string(M) + ", N = " + std::to_string(N) +
-                                              (C > 1 ? ", K = " + std::to_string(C) : ""));
+  result.attributes.emplace_back("shape", "M = " + std::to_string(e.M) + ", N = " + std::to_string(e.N) +
+                                              (e.C > 1 ? ", K = " + std::to_string(e.C) : ""));
   result.attributes.emplace_back("source_status", attribute_or_empty(file, "status"));
+}
 
+// The model and seed of the run, carried into the output's provenance.
+void read_source(CorrelateResult& result, const std::string& file) {
   result.source.model_text = attribute_or_empty(file, "model_text");
   result.source.model_path = attribute_or_empty(file, "model_path");
   result.source.resolved_toml = attribute_or_empty(file, "resolved_config");
@@ -277,6 +323,36 @@ CorrelateResult correlate(const std::string& file, const CorrelateOptions& optio
   } catch (const std::exception&) {
     result.notes.push_back("the run's seed_string '" + seed + "' is not a number; seed recorded as 0");
   }
+}
+
+CorrelateResult correlate(const std::string& file, const CorrelateOptions& options) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) throw CorrelateInputError(file + ": no such file");
+  CorrelateResult result;
+  const RunSeries series = read_series(file, options.field);
+  const std::vector<std::size_t> rows = select_rows(file, series.time, series.T, options);
+  const std::vector<std::size_t>& shape = series.field.shape;
+  const Extents e{options.field == "w" ? shape[3] : 1, rows.size(), shape[1], shape[2]};
+  const std::vector<double> phi = components_by_row(series.field, rows, e);
+
+  std::vector<std::string> names = options.correlators;
+  const std::vector<double> X = input_for(names, file, e.N, result);
+  const MeanSubtraction subtraction = options.connected ? MeanSubtraction::configuration : MeanSubtraction::none;
+  const CorrelatorSet set = make_correlator_set(names, e, subtraction, X);
+  check_output_size(file, set, e, options);
+
+  std::vector<NamedArray> per_row = per_row_correlators(set, phi, e);
+  add_row_axes(result, series.time, rows, e.N);
+  // Layer means before the per-row arrays are moved: the autocorrelation needs them.
+  std::vector<double> layer_means;
+  for (const NamedArray& a : per_row)
+    if (a.name == "/correlators/layer_mean") layer_means = a.data;  // (R, C, M)
+  for (NamedArray& a : per_row) result.arrays.push_back(std::move(a));
+  add_time_averages(result, set, phi, e);
+  add_autocorrelations(result, file, layer_means, series.loss, rows, e);
+
+  add_run_attributes(result, file, options, series.dataset, subtraction, e);
+  read_source(result, file);
   return result;
 }
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "nnfield/config/toml_quote.hpp"
+
 namespace nnfield {
 
 namespace {
@@ -120,7 +122,8 @@ int recorded_input_sample(const ModelConfig& config, int samples, std::string* w
     return -1;
   }
   if (presentation == "fixed" || presentation == "full_batch") return 0;
-  if (why) *why = "data.presentation = \"" + presentation + "\" changes the presented sample along the run";
+  if (why)
+    *why = "data.presentation = " + toml_quote(presentation) + " changes the presented sample along the run";
   return -1;
 }
 

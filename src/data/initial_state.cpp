@@ -5,6 +5,7 @@
 
 #include "nnfield/bbd/bbd_variables.hpp"
 #include "nnfield/config/continuum_config.hpp"
+#include "nnfield/config/toml_quote.hpp"
 #include "nnfield/data/continuum_data.hpp"
 #include "nnfield/io/h5io.hpp"
 #include "nnfield/numerics/rng.hpp"
@@ -57,7 +58,7 @@ void take_sampled_network(const ContinuumData& data, const ModelConfig& config, 
   try {
     net = sample_network(data, s.M, s.N, X);
   } catch (const std::domain_error& e) {
-    throw ConfigError(config.source_path + ": init.kind = \"" + config.init.kind + "\": " + e.what());
+    throw ConfigError(config.source_path + ": init.kind = " + toml_quote(config.init.kind) + ": " + e.what());
   }
   std::copy(net.W.begin(), net.W.end(), W);
   std::copy(net.b.begin(), net.b.end(), b);

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "nnfield/config/continuum_config.hpp"
+#include "nnfield/config/toml_quote.hpp"
 #include "nnfield/field/field_init.hpp"
 #include "nnfield/dynamics/training_dynamics.hpp"
 
@@ -107,8 +108,8 @@ FieldProblem make_field_problem(const ModelConfig& config) {
   const StabilityReport& st = pr.stability.symbol;
   if (!st.stable() && !config.field.allow_unstable) {
     std::ostringstream m;
-    m << where << "field: the stability check refuses form \"" << config.field.form << "\" at p = " << config.field.p
-      << ": max Re lambda = " << st.worst << " per layer at depth x = " << pr.theory->x(st.worst_layer)
+    m << where << "field: the stability check refuses form " << toml_quote(config.field.form)
+      << " at p = " << config.field.p << ": max Re lambda = " << st.worst << " per layer at depth x = " << pr.theory->x(st.worst_layer)
       << " (threshold " << stability_threshold << "); pass --allow-unstable to integrate anyway";
     throw ConfigError(m.str());
   }

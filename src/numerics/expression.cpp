@@ -72,25 +72,18 @@ class Parser {
     return m_s.substr(at, end - at);
   }
 
-  NodePtr sum() {
-    NodePtr n = product();
-    for (;;) {
-      if (accept('+'))
-        n = make_binary(Op::add, n, product());
-      else if (accept('-'))
-        n = make_binary(Op::sub, n, product());
-      else
-        return n;
-    }
-  }
+  NodePtr sum() { return left_associative(&Parser::product, '+', Op::add, '-', Op::sub); }
+  NodePtr product() { return left_associative(&Parser::unary, '*', Op::mul, '/', Op::div); }
 
-  NodePtr product() {
-    NodePtr n = unary();
+  // One precedence level of two left-associative operators: operand (op operand)*,
+  // so 1 - 2 - 3 = (1 - 2) - 3 and 8 / 4 / 2 = (8 / 4) / 2.
+  NodePtr left_associative(NodePtr (Parser::*operand)(), char c1, Op op1, char c2, Op op2) {
+    NodePtr n = (this->*operand)();
     for (;;) {
-      if (accept('*'))
-        n = make_binary(Op::mul, n, unary());
-      else if (accept('/'))
-        n = make_binary(Op::div, n, unary());
+      if (accept(c1))
+        n = make_binary(op1, n, (this->*operand)());
+      else if (accept(c2))
+        n = make_binary(op2, n, (this->*operand)());
       else
         return n;
     }

@@ -16,19 +16,20 @@
 namespace nnfield::detail {
 
 #ifdef NNFIELD_LIBMVEC
+// The register width picks the intrinsics' prefix and libmvec's vector-ABI name.
 #ifdef __AVX512F__
 using VecD = __m512d;
-constexpr std::size_t kLanes = 8;
-inline VecD vload(const double* p) { return _mm512_loadu_pd(p); }
-inline void vstore(double* p, VecD v) { _mm512_storeu_pd(p, v); }
+#define NNFIELD_MM(op) _mm512_##op
 #define NNFIELD_MVEC(name) _ZGVeN8v_##name
 #else
 using VecD = __m256d;
-constexpr std::size_t kLanes = 4;
-inline VecD vload(const double* p) { return _mm256_loadu_pd(p); }
-inline void vstore(double* p, VecD v) { _mm256_storeu_pd(p, v); }
+#define NNFIELD_MM(op) _mm256_##op
 #define NNFIELD_MVEC(name) _ZGVdN4v_##name
 #endif
+constexpr std::size_t kLanes = sizeof(VecD) / sizeof(double);
+inline VecD vload(const double* p) { return NNFIELD_MM(loadu_pd)(p); }
+inline void vstore(double* p, VecD v) { NNFIELD_MM(storeu_pd)(p, v); }
+#undef NNFIELD_MM
 extern "C" {
 VecD NNFIELD_MVEC(tanh)(VecD);
 VecD NNFIELD_MVEC(exp)(VecD);

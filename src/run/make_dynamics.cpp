@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "nnfield/bbd/bbd_coordinates.hpp"
+#include "nnfield/config/toml_quote.hpp"
 
 namespace nnfield {
 
@@ -28,8 +29,8 @@ std::unique_ptr<TrainingDynamics> make_training_dynamics(const DynamicsConfig& c
 std::unique_ptr<TrainingDynamics> make_field_dynamics(const ModelConfig& config, FieldPotential& potential) {
   if (config.dynamics.kind == "gradient_flow") return std::make_unique<GradientFlow>(potential, effective_eta(config));
   if (config.dynamics.kind == "damped") return std::make_unique<Damped>(potential, config.dynamics.gamma);
-  throw ConfigError(config.source_path + ": dynamics.kind = \"" + config.dynamics.kind +
-                    "\": the field solver integrates continuous time (gradient_flow or damped)");
+  throw ConfigError(config.source_path + ": dynamics.kind = " + toml_quote(config.dynamics.kind) +
+                    ": the field solver integrates continuous time (gradient_flow or damped)");
 }
 
 }  // namespace nnfield

@@ -50,6 +50,13 @@ class FieldEnergyFlow {
   std::vector<double> exchange_nodes() const;
 
  private:
+  // The steps of evaluate() after the sweeps, in order: e, D and e' per site (kinetic
+  // terms and the loss); the site balances; the interval balances; sum_b e per line.
+  void add_site_energies(const double* v, const double* Y, double gamma);
+  void balance_sites(double gamma);
+  void balance_intervals();
+  void sum_layers();
+
   FieldTheory& m_theory;
   int m_slots = 0;
   std::vector<double> m_grad, m_phi, m_phi_dot, m_adjoint;
