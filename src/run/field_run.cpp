@@ -35,13 +35,9 @@ RunResult run_field_model(const ModelConfig& config, const RunOptions& options) 
   std::unique_ptr<TrainingDynamics> dynamics = make_field_dynamics(config, potential);
   if (config.observe.energy_flow && !dynamics->second_order())
     throw std::invalid_argument("field energy flow needs damped dynamics");
-  RunSink run_sink = open_run_sink(config, options);
-  SeriesSink& writer = run_sink.get();
-  Recorder rec{writer, std::max(1, config.output.flush_every), {}, {}, 0};
-  add_field_observers(config, problem, rec);
-  rec.declare();
-  write_field_static(writer, problem, config);
-  writer.flush();
+  RunRecording recording(config, options);
+  add_field_observers(config, problem, recording.recorder());
+  recording.start([&](SeriesSink& writer) { write_field_static(writer, problem, config); });
 
   const std::size_t nx = std::size_t(theory.nx()), ny = std::size_t(theory.ny());
   std::vector<double> phi(nx * ny), adjoint(nx * ny), grad(theory.num_params());
@@ -60,8 +56,8 @@ RunResult run_field_model(const ModelConfig& config, const RunOptions& options) 
   };
   const auto summary = [&] { return ", " + std::to_string(potential.gradient_evaluations()) + " field gradients"; };
   RunResult result = run_continuous(*dynamics, dynamics->initial_state(problem.q0, problem.v0), config, options, {},
-                                    rec, snapshot_at, summary);
-  finish(writer, result, run_sink.memory);
+                                    recording.recorder(), snapshot_at, summary);
+  recording.finish(result);
   return result;
 }
 

@@ -161,22 +161,6 @@ void add_network_observers(const ModelConfig& config, const Samples& samples, Re
 
 }  // namespace
 
-RunSink open_run_sink(const ModelConfig& config, const RunOptions& options) {
-  RunSink out;
-  const Provenance provenance = provenance_of(config, options.command_line);
-  if (options.output_path.empty()) {
-    out.memory = std::make_shared<MemoryRun>();
-    out.memory->set_root_attribute("model_text", provenance.model_text);
-    out.memory->set_root_attribute("model_path", provenance.model_path);
-    out.memory->set_root_attribute("resolved_config", provenance.resolved_toml);
-    out.memory->set_root_attribute("seed", double(provenance.seed));
-    for (const auto& kv : provenance.build) out.memory->set_root_attribute(kv.first, kv.second);
-  } else {
-    out.file = std::make_unique<RunWriter>(options.output_path, options.force, provenance);
-  }
-  return out;
-}
-
 RunResult run_model(const ModelConfig& config, const RunOptions& options) {
   if (config.field.present) return run_field_model(config, options);  // [field]: the field solver
   const NetworkShape& shape = config.network.shape;
@@ -185,17 +169,14 @@ RunResult run_model(const ModelConfig& config, const RunOptions& options) {
   ParameterState init = make_initial_state(config, data);
   Network network(shape, config.network.activation, config.network.loss);
 
-  RunSink run_sink = open_run_sink(config, options);
-  SeriesSink& writer = run_sink.get();
-  Recorder rec{writer, std::max(1, config.output.flush_every), {}, {}, 0};
+  RunRecording recording(config, options);
+  Recorder& rec = recording.recorder();
   add_network_observers(config, samples, rec);
-  rec.declare();
-  write_static(writer, config, samples);
-  writer.flush();
+  recording.start([&](SeriesSink& writer) { write_static(writer, config, samples); });
 
   RunResult result = config.dynamics.kind == "sgd" ? run_sgd(config, options, network, samples, std::move(init), rec)
                                                    : run_network_continuous(config, options, network, data, init, rec);
-  finish(writer, result, run_sink.memory);
+  recording.finish(result);
   return result;
 }
 

@@ -1,6 +1,10 @@
 // The one main loop (src/run/run_loop.hpp).
 #include "run/run_loop.hpp"
 
+#include <algorithm>
+
+#include "nnfield/io/h5io.hpp"
+#include "nnfield/io/provenance.hpp"
 #include "nnfield/observe/progress.hpp"
 
 namespace nnfield {
@@ -53,13 +57,39 @@ RunResult run_continuous(TrainingDynamics& dynamics, State x, const ModelConfig&
   return result;
 }
 
-void finish(SeriesSink& writer, RunResult& result, std::shared_ptr<MemoryRun> memory) {
+RunSink open_run_sink(const ModelConfig& config, const RunOptions& options) {
+  RunSink out;
+  const Provenance provenance = provenance_of(config, options.command_line);
+  if (options.output_path.empty()) {
+    out.memory = std::make_shared<MemoryRun>();
+    out.memory->set_root_attribute("model_text", provenance.model_text);
+    out.memory->set_root_attribute("model_path", provenance.model_path);
+    out.memory->set_root_attribute("resolved_config", provenance.resolved_toml);
+    out.memory->set_root_attribute("seed", double(provenance.seed));
+    for (const auto& kv : provenance.build) out.memory->set_root_attribute(kv.first, kv.second);
+  } else {
+    out.file = std::make_unique<RunWriter>(options.output_path, options.force, provenance);
+  }
+  return out;
+}
+
+RunRecording::RunRecording(const ModelConfig& config, const RunOptions& options)
+    : m_sink(open_run_sink(config, options)), m_recorder{m_sink.get(), std::max(1, config.output.flush_every), {}, {}, 0} {}
+
+void RunRecording::start(const std::function<void(SeriesSink&)>& write_static) {
+  m_recorder.declare();
+  write_static(m_sink.get());
+  m_sink.get().flush();
+}
+
+void RunRecording::finish(RunResult& result) {
+  SeriesSink& writer = m_sink.get();
   switch (result.status) {
     case RunStatus::complete: writer.finish("complete"); break;
     case RunStatus::interrupted: writer.finish("interrupted"); break;
     case RunStatus::blew_up: writer.finish("failed: " + result.message); break;
   }
-  result.memory = std::move(memory);
+  result.memory = m_sink.memory;
 }
 
 }  // namespace nnfield

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dynamics/output_schedule.hpp"
+#include "io/run_sink.hpp"
 #include "nnfield/dynamics/training_dynamics.hpp"
 #include "nnfield/observe/observer.hpp"
 #include "nnfield/observe/regime_monitor.hpp"
@@ -42,8 +43,22 @@ RunResult run_continuous(TrainingDynamics& dynamics, State x, const ModelConfig&
 // The regime note of the run's message (when it left the critical regime).
 void append_regime_note(const Recorder& recorder, RunResult& result);
 
-// Writes the final status ("complete", "interrupted", "failed: ...") and hands over the
-// in-memory run, if any.
-void finish(SeriesSink& writer, RunResult& result, std::shared_ptr<MemoryRun> memory);
+// A run's output: where it writes (an HDF5 run file, or memory when the output path is
+// empty, with the provenance on the root either way) and its recorder.
+class RunRecording {
+ public:
+  RunRecording(const ModelConfig& config, const RunOptions& options);
+  Recorder& recorder() { return m_recorder; }
+  // Declares the observers' datasets, writes the run's static part, flushes: the file is
+  // readable from here on, whatever happens to the run.
+  void start(const std::function<void(SeriesSink&)>& write_static);
+  // Writes the final status ("complete", "interrupted", "failed: ...") and hands over the
+  // in-memory run, if any.
+  void finish(RunResult& result);
+
+ private:
+  RunSink m_sink;
+  Recorder m_recorder;
+};
 
 }  // namespace nnfield
