@@ -14,7 +14,7 @@ inline ModelConfig small_model(int M = 4, int N = 8, int r = 1) {
   c.network.shape = {M, N, r};
   c.source_path = "<test>";
   c.seed = 7;
-  c.data.source = "teacher";
+  c.data.source = DataSource::teacher;
   c.data.samples = 4;
   c.data.teacher.sigma_w = 1.5;
   return c;

@@ -60,10 +60,10 @@ ModelConfig network_config(const ModelConfig& base, int level, double every) {
   c.network.shape.M = base.network.shape.M << level;
   c.network.shape.N = base.network.shape.N << level;
   c.field.present = false;
-  c.init.kind = "continuum";
-  if (c.dynamics.kind == "damped") c.init.velocity = "continuum";
-  c.data.source = "continuum";
-  c.data.presentation = "fixed";
+  c.init.kind = InitKind::continuum;
+  if (c.dynamics.kind == "damped") c.init.velocity = InitVelocity::continuum;
+  c.data.source = DataSource::continuum;
+  c.data.presentation = Presentation::fixed;
   c.output.every = every;
   c.output.trajectory = {"W", "b", "z", "loss", "gain"};
   c.observe = ObserveConfig{};
@@ -87,7 +87,7 @@ ModelConfig field_config(const ModelConfig& base, int level, double every, const
 
 double misfit_scale(const ModelConfig& c) {
   const double ax = c.network.Lx / c.network.shape.M;
-  return (c.continuum.misfit_scaling == "depth" && c.continuum.Y.empty()) ? ax : 1.0;
+  return (c.continuum.misfit_scaling == MisfitScaling::depth && c.continuum.Y.empty()) ? ax : 1.0;
 }
 
 RunResult run_in_memory(const ModelConfig& c) {

@@ -76,6 +76,7 @@ std::optional<ValueProblem> value_problem_impl(const KeySpec<Root>& k, const std
 
 std::string str(double v) { return toml_literal(Value{v}); }
 std::string str(const std::string& s) { return toml_quote(s); }
+std::string str(Presentation p) { return toml_quote(name(p)); }
 
 // The width is periodic: a window of K = 2r+1 > N neighbours would wrap round and
 // take some neuron twice, so r < N/2 (K <= N) is the largest radius that makes sense.
@@ -133,7 +134,7 @@ void check_symplectic(std::vector<Violation>& out, const ModelConfig& c) {
                    sym + "dynamics.variables = \"wb\" (the kinetic energy in (W, z) is not separable), got " +
                        str(c.dynamics.variables)});
   }
-  if (c.data.presentation != "fixed" && c.data.presentation != "full_batch") {
+  if (varies_in_time(c.data.presentation)) {
     out.push_back({"data.presentation", {"integrator.stepper"},
                    sym + "data.presentation = \"fixed\" or \"full_batch\", got " +
                        str(c.data.presentation)});
@@ -149,7 +150,7 @@ void check_bbd_observers(std::vector<Violation>& out, const ModelConfig& c) {
   }
   for (const char* key : {"observe.energy_flow", "observe.lagrangian"}) {
     const bool on = std::string(key) == "observe.energy_flow" ? c.observe.energy_flow : c.observe.lagrangian;
-    if (on && c.data.presentation == "full_batch")
+    if (on && c.data.presentation == Presentation::full_batch)
       out.push_back({key, {"data.presentation"},
                      std::string(key) + " = true needs one presented sample at a time, not data.presentation = "
                                         "\"full_batch\""});
@@ -165,7 +166,7 @@ void check_bbd_observers(std::vector<Violation>& out, const ModelConfig& c) {
     out.push_back({"dynamics.variables", {"dynamics.kind"},
                    "dynamics.variables = \"bbd\" requires continuous dynamics (damped or gradient_flow)"});
   }
-  if (c.dynamics.variables == "bbd" && c.data.presentation == "full_batch") {
+  if (c.dynamics.variables == "bbd" && c.data.presentation == Presentation::full_batch) {
     out.push_back({"dynamics.variables", {"data.presentation"},
                    "dynamics.variables = \"bbd\" needs one presented sample at a time, not data.presentation = "
                    "\"full_batch\""});
@@ -181,13 +182,14 @@ void check_input_correlator(std::vector<Violation>& out, const ModelConfig& c) {
   // from: that input must be one known sample for the whole run.
   const auto& list = c.observe.correlators;
   if (std::find(list.begin(), list.end(), "input") == list.end()) return;
-  const bool one_sample = c.data.source == "pair" || c.data.source == "continuum" ||
-                          (c.data.source != "file" && c.data.samples == 1);
+  const DataSource source = c.data.source;
+  const bool one_sample = source == DataSource::pair || source == DataSource::continuum ||
+                          (source != DataSource::file && c.data.samples == 1);
   if (one_sample) return;
   if (c.dynamics.kind == "sgd") {
     out.push_back({"observe.correlators", {"dynamics.kind"},
                    "observe.correlators \"input\" needs a fixed presented sample; SGD changes it every step"});
-  } else if (c.data.presentation != "fixed" && c.data.presentation != "full_batch") {
+  } else if (varies_in_time(c.data.presentation)) {
     out.push_back({"observe.correlators", {"data.presentation"},
                    "observe.correlators \"input\" needs data.presentation = \"fixed\" or \"full_batch\", got " +
                        str(c.data.presentation)});
@@ -239,19 +241,19 @@ std::vector<Violation> cross_field_violations(const ModelConfig& c) {
   check_smooth(out, "init.smooth", c.init.smooth, r);
   check_smooth(out, "init.smooth_velocity", c.init.smooth_velocity, r);
 
-  if (c.init.kind == "file" && c.init.file.empty()) {
+  if (c.init.kind == InitKind::file && c.init.file.empty()) {
     out.push_back({"init.file", {"init.kind"}, "init.kind = \"file\" requires init.file"});
   }
-  if (c.init.velocity == "file" && c.init.file.empty()) {
+  if (c.init.velocity == InitVelocity::file && c.init.file.empty()) {
     out.push_back({"init.file", {"init.velocity"}, "init.velocity = \"file\" requires init.file"});
   }
-  if (c.data.source == "file" && c.data.file.empty()) {
+  if (c.data.source == DataSource::file && c.data.file.empty()) {
     out.push_back({"data.file", {"data.source"}, "data.source = \"file\" requires data.file"});
   }
   check_length(out, "data.x", c.data.x, N);
   check_length(out, "data.y", c.data.y, N);
 
-  if (c.dynamics.kind == "sgd" && c.data.source != "file" && c.dynamics.batch > c.data.samples) {
+  if (c.dynamics.kind == "sgd" && c.data.source != DataSource::file && c.dynamics.batch > c.data.samples) {
     out.push_back({"dynamics.batch", {"data.samples", "dynamics.kind"},
                    "dynamics.batch = " + std::to_string(c.dynamics.batch) +
                        " must be <= data.samples = " + std::to_string(c.data.samples) +

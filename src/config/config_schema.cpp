@@ -1,7 +1,9 @@
 // The model-file schema table: every key of every section, in documentation order.
 // To add a key: add a field (with its default) to config.hpp, one line here, and,
 // if it interacts with other keys, a rule in config_checks.cpp. Parsing, the
-// resolved TOML and docs/model-files.md follow automatically.
+// resolved TOML and docs/model-files.md follow automatically. A key with a fixed set
+// of choices is an enum field: its enum and name table go in config_choices.hpp, and
+// key() below takes the choices from the table.
 #include "config/config_schema.hpp"
 
 #include <algorithm>
@@ -12,9 +14,7 @@
 namespace nnfield::detail {
 namespace {
 
-// Binds a key to the struct field `acc` returns; `acc` is a generic lambda
-// `[](auto& c) -> auto& { return c.x.y; }` so one accessor serves both get and set.
-// The value kind and the representable integer range follow from the field's type.
+// The kind of a field stored as the value itself (no conversion).
 template <class T>
 constexpr ValueKind kind_of() {
   if constexpr (std::is_same_v<T, bool>) return ValueKind::boolean;
@@ -28,16 +28,39 @@ constexpr ValueKind kind_of() {
   }
 }
 
+// std::optional of a choice enum (data.teacher.activation: "" is none).
+template <class T>
+struct OptionalChoice : std::false_type {};
+template <class E>
+struct OptionalChoice<std::optional<E>> : std::is_enum<E> {};
+
 // Binds a key to the struct field `acc` returns; `acc` is a generic lambda
 // `[](auto& c) -> auto& { return c.x.y; }` so one accessor serves both get and set.
 // The value kind and the representable integer range follow from the field's type.
+// An enum field (config_choices.hpp) is a string key whose choices are the enum's
+// names, converted once here; an optional enum also accepts "" (none).
 template <class Root, class Acc>
 KeySpec<Root> key(std::string name, Acc acc, std::string doc) {
   using T = std::decay_t<decltype(acc(std::declval<Root&>()))>;
   KeySpec<Root> k;
   k.name = std::move(name);
   k.doc = std::move(doc);
-  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+  if constexpr (std::is_enum_v<T>) {
+    k.kind = ValueKind::string;
+    k.choices = choice_names<T>();
+    k.get = [acc](const Root& r) { return Value{nnfield::name(acc(r))}; };
+    k.set = [acc](Root& r, const Value& v) { acc(r) = choice_from_name<T>(std::get<std::string>(v)); };
+  } else if constexpr (OptionalChoice<T>::value) {
+    using E = typename T::value_type;
+    k.kind = ValueKind::string;
+    k.choices = {""};
+    for (const auto& c : choice_names<E>()) k.choices.push_back(c);
+    k.get = [acc](const Root& r) { return Value{acc(r) ? nnfield::name(*acc(r)) : std::string()}; };
+    k.set = [acc](Root& r, const Value& v) {
+      const auto& s = std::get<std::string>(v);
+      acc(r) = s.empty() ? T() : T(choice_from_name<E>(s));
+    };
+  } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
     // Values arrive as int64 (TOML's integers); the parser range-checks against
     // [int_lo, int_hi] before set() narrows.
     k.kind = ValueKind::integer;
@@ -52,22 +75,6 @@ KeySpec<Root> key(std::string name, Acc acc, std::string doc) {
     k.get = [acc](const Root& r) { return Value{acc(r)}; };
     k.set = [acc](Root& r, const Value& v) { acc(r) = std::get<T>(v); };
   }
-  return k;
-}
-
-// A string key stored as an enum: the schema sees names, the struct sees the enum.
-template <class E>
-ModelKey enum_key(std::string name, E NetworkConfig::*field, std::vector<std::string> names,
-                  std::string (*to_name)(E), E (*from_name)(std::string_view), std::string doc) {
-  ModelKey k;
-  k.name = std::move(name);
-  k.kind = ValueKind::string;
-  k.doc = std::move(doc);
-  k.choices = std::move(names);
-  k.get = [field, to_name](const ModelConfig& c) { return Value{to_name(c.network.*field)}; };
-  k.set = [field, from_name](ModelConfig& c, const Value& v) {
-    c.network.*field = from_name(std::get<std::string>(v));
-  };
   return k;
 }
 
@@ -123,8 +130,7 @@ void add_continuum_keys(std::vector<ModelKey>& k) {
              "Y empty: the misfit field, evaluated on x = Lx")).note(field);
   add(key<C>("continuum.misfit_scaling", [](auto& c) -> auto& { return c.continuum.misfit_scaling; },
              "depth: scale = ax (weakly nonlinear scaling, SPEC 4.2: a limit exists); none: scale = 1 "
-             "(O(1) misfit: no limit)"))
-      .one_of({"depth", "none"});
+             "(O(1) misfit: no limit)"));
   add(key<C>("continuum.phi_dot", [](auto& c) -> auto& { return c.continuum.phi_dot; },
              "init.velocity = \"continuum\": neuron velocities z'")).note(field);
   add(key<C>("continuum.w_dot", [](auto& c) -> auto& { return c.continuum.w_dot; },
@@ -178,10 +184,9 @@ std::vector<ModelKey> build_model_keys() {
              "width; neuron index i is periodic modulo N")).at_least(3);
   add(key<C>("network.r", [](auto& c) -> auto& { return c.network.shape.r; },
              "radius of the local connection; fan-in K = 2r+1")).at_least(0).note("r < N/2");
-  add(enum_key("network.activation", &NetworkConfig::activation, activation_names(),
-               activation_name, activation_from_name, "activation function sigma"));
-  add(enum_key("network.loss", &NetworkConfig::loss, loss_names(), loss_name, loss_from_name,
-               "per-site loss l_i(Z_i, Y_i)"));
+  add(key<C>("network.activation", [](auto& c) -> auto& { return c.network.activation; },
+             "activation function sigma"));
+  add(key<C>("network.loss", [](auto& c) -> auto& { return c.network.loss; }, "per-site loss l_i(Z_i, Y_i)"));
   add(key<C>("network.Lx", [](auto& c) -> auto& { return c.network.Lx; },
              "physical depth; lattice spacing ax = Lx / M")).above(0);
   add(key<C>("network.Ly", [](auto& c) -> auto& { return c.network.Ly; },
@@ -189,8 +194,7 @@ std::vector<ModelKey> build_model_keys() {
 
   add(key<C>("init.kind", [](auto& c) -> auto& { return c.init.kind; },
              "initial parameters: random (Gaussian), file (HDF5), smooth (smooth fields), critical "
-             "(continuum data with gain 1 + ax c, SPEC 4.1), continuum (the [continuum] fields, gain 1 + ax c)"))
-      .one_of({"random", "file", "smooth", "critical", "continuum"});
+             "(continuum data with gain 1 + ax c, SPEC 4.1), continuum (the [continuum] fields, gain 1 + ax c)"));
   add(key<C>("init.sigma_w", [](auto& c) -> auto& { return c.init.sigma_w; },
              "kind = \"random\": weights ~ N(0, sigma_w^2 / K)")).at_least(0);
   add(key<C>("init.sigma_b", [](auto& c) -> auto& { return c.init.sigma_b; },
@@ -200,8 +204,7 @@ std::vector<ModelKey> build_model_keys() {
       .note("required if kind or velocity is \"file\"");
   add(key<C>("init.velocity", [](auto& c) -> auto& { return c.init.velocity; },
              "initial velocities (damped dynamics only); continuum: W' from continuum.w_dot, z' from "
-             "continuum.phi_dot, b' from d/dt Eq. 6"))
-      .one_of({"zero", "random", "smooth", "file", "continuum"});
+             "continuum.phi_dot, b' from d/dt Eq. 6"));
   add(key<C>("init.sigma_v", [](auto& c) -> auto& { return c.init.sigma_v; },
              "velocity = \"random\": W', b' ~ N(0, sigma_v^2)")).at_least(0);
   add_smooth_keys(k, "init.smooth", [](auto& c) -> auto& { return c.init.smooth; });
@@ -209,8 +212,7 @@ std::vector<ModelKey> build_model_keys() {
 
   add(key<C>("data.source", [](auto& c) -> auto& { return c.data.source; },
              "pair (one pair), file (HDF5 /X, /Y (S,N)), teacher (Y = teacher(X)), random (i.i.d.), "
-             "continuum (one pair: continuum.X and the continuum target)"))
-      .one_of({"pair", "file", "teacher", "random", "continuum"});
+             "continuum (one pair: continuum.X and the continuum target)"));
   add(key<C>("data.file", [](auto& c) -> auto& { return c.data.file; },
              "source = \"file\": HDF5 file with /X (S,N), /Y (S,N)"))
       .note("required if source is \"file\"");
@@ -221,7 +223,7 @@ std::vector<ModelKey> build_model_keys() {
   add(key<C>("data.y", [](auto& c) -> auto& { return c.data.y; },
              "source = \"pair\": explicit target Y; empty: random")).note("N entries, or empty");
   add(key<C>("data.x_kind", [](auto& c) -> auto& { return c.data.x_kind; },
-             "generated X: random (i.i.d. N(0, x_scale^2)) or smooth")).one_of({"random", "smooth"});
+             "generated X: random (i.i.d. N(0, x_scale^2)) or smooth"));
   add(key<C>("data.x_scale", [](auto& c) -> auto& { return c.data.x_scale; },
              "scale of generated X")).at_least(0);
   add(key<C>("data.x_cutoff", [](auto& c) -> auto& { return c.data.x_cutoff; },
@@ -230,8 +232,7 @@ std::vector<ModelKey> build_model_keys() {
              "source = \"random\"/\"pair\": Y ~ N(0, y_scale^2)")).at_least(0);
   add(key<C>("data.presentation", [](auto& c) -> auto& { return c.data.presentation; },
              "fixed (sample 0), switch (next sample every tau), blend (C^2 blend over tau), "
-             "full_batch (mean over all samples)"))
-      .one_of({"fixed", "switch", "blend", "full_batch"});
+             "full_batch (mean over all samples)"));
   add(key<C>("data.tau", [](auto& c) -> auto& { return c.data.tau; },
              "time each sample is presented (switch, blend)")).above(0);
   add(key<C>("data.order", [](auto& c) -> auto& { return c.data.order; },
@@ -241,10 +242,8 @@ std::vector<ModelKey> build_model_keys() {
              "teacher depth; 0: the student's M")).at_least(0);
   add(key<C>("data.teacher.r", [](auto& c) -> auto& { return c.data.teacher.r; },
              "teacher radius; -1: the student's r")).at_least(-1).note("r < N/2");
-  std::vector<std::string> teacher_activations{""};
-  for (const auto& name : activation_names()) teacher_activations.push_back(name);
   add(key<C>("data.teacher.activation", [](auto& c) -> auto& { return c.data.teacher.activation; },
-             "teacher activation; empty: the student's")).one_of(teacher_activations);
+             "teacher activation; empty: the student's"));
   add(key<C>("data.teacher.sigma_w", [](auto& c) -> auto& { return c.data.teacher.sigma_w; },
              "teacher weights ~ N(0, sigma_w^2 / K)")).at_least(0);
   add(key<C>("data.teacher.sigma_b", [](auto& c) -> auto& { return c.data.teacher.sigma_b; },
@@ -323,7 +322,7 @@ std::vector<ModeKey> build_mode_keys() {
   using F = FieldMode;
   // clang-format off
   k.push_back(key<F>("field", [](auto& m) -> auto& { return m.field; },
-                     "w: weight field w_offset; phi: neuron field").one_of({"w", "phi"}).require());
+                     "w: weight field w_offset; phi: neuron field").require());
   k.push_back(key<F>("offset", [](auto& m) -> auto& { return m.offset; },
                      "weight offset k - r (field = \"w\")").note("|offset| <= r"));
   k.push_back(key<F>("kx", [](auto& m) -> auto& { return m.kx; },

@@ -195,7 +195,7 @@ ContinuumBoundary continuum_boundary_from_config(const ModelConfig& config) {
   b.target_given = !blank(c.Y);
   if (b.target_given) b.Y = field_of(config, "Y", c.Y);
   b.misfit = field_of(config, "misfit", c.misfit);
-  b.misfit_depth_scaled = c.misfit_scaling == "depth";
+  b.misfit_depth_scaled = c.misfit_scaling == MisfitScaling::depth;
   b.phi_dot = field_of(config, "phi_dot", c.phi_dot);
   for (int k = 0; k < K; ++k)
     b.w_dot.push_back(field_of(config, "w_dot[" + std::to_string(k) + "]", entry(c.w_dot, k, "0")));

@@ -116,14 +116,13 @@ void CorrelatorSet::evaluate(const double* field, std::size_t S, std::size_t com
 
 int recorded_input_sample(const ModelConfig& config, int samples, std::string* why) {
   if (samples == 1) return 0;
-  const std::string& presentation = config.data.presentation;
+  const Presentation presentation = config.data.presentation;
   if (config.dynamics.kind == "sgd") {
     if (why) *why = "SGD records the neurons of each step's first batch sample, which changes";
     return -1;
   }
-  if (presentation == "fixed" || presentation == "full_batch") return 0;
-  if (why)
-    *why = "data.presentation = " + toml_quote(presentation) + " changes the presented sample along the run";
+  if (!varies_in_time(presentation)) return 0;
+  if (why) *why = "data.presentation = " + toml_quote(name(presentation)) + " changes the presented sample along the run";
   return -1;
 }
 

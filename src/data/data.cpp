@@ -20,7 +20,7 @@ void generate_inputs(Samples& d, const DataConfig& cfg, double Ly, Rng& rng) {
   const int N = d.N;
   for (int s = 0; s < d.S; ++s) {
     double* x = d.X.data() + std::size_t(s) * N;
-    if (cfg.x_kind == "smooth") {
+    if (cfg.x_kind == InputKind::smooth) {
       const SmoothField f = SmoothField::random(1.0, Ly, 0, cfg.x_cutoff, cfg.x_scale, rng);
       for (int i = 0; i < N; ++i) x[i] = f(0.0, Ly * i / N);
     } else {
@@ -34,7 +34,7 @@ void teacher_targets(Samples& d, const ModelConfig& config) {
   const TeacherConfig& t = config.data.teacher;
   NetworkShape shape{t.M > 0 ? t.M : config.network.shape.M, d.N,
                      t.r >= 0 ? t.r : config.network.shape.r};
-  const Activation act = t.activation.empty() ? config.network.activation : activation_from_name(t.activation);
+  const Activation act = t.activation.value_or(config.network.activation);
   Rng rng(derive_seed(config.seed, "teacher"));
   std::vector<double> W(shape.num_weights()), b(shape.num_biases());
   const double sw = t.sigma_w / std::sqrt(double(shape.K()));
@@ -78,11 +78,11 @@ Samples make_samples(const ModelConfig& config) {
   const int N = config.network.shape.N;
   Samples d;
   d.N = N;
-  if (cfg.source == "continuum") {
+  if (cfg.source == DataSource::continuum) {
     continuum_pair(d, config);
     return d;
   }
-  if (cfg.source == "file") {
+  if (cfg.source == DataSource::file) {
     DataFile f;
     try {
       f = read_data_file(cfg.file, N);
@@ -95,16 +95,16 @@ Samples make_samples(const ModelConfig& config) {
     return d;
   }
   Rng rng(derive_seed(config.seed, "data"));
-  d.S = cfg.source == "pair" ? 1 : cfg.samples;
+  d.S = cfg.source == DataSource::pair ? 1 : cfg.samples;
   d.X.assign(std::size_t(d.S) * N, 0.0);
   d.Y.assign(std::size_t(d.S) * N, 0.0);
-  if (cfg.source == "pair" && !cfg.x.empty())
+  if (cfg.source == DataSource::pair && !cfg.x.empty())
     d.X = cfg.x;
   else
     generate_inputs(d, cfg, config.network.Ly, rng);
-  if (cfg.source == "teacher") {
+  if (cfg.source == DataSource::teacher) {
     teacher_targets(d, config);
-  } else if (cfg.source == "pair" && !cfg.y.empty()) {
+  } else if (cfg.source == DataSource::pair && !cfg.y.empty()) {
     d.Y = cfg.y;
   } else {
     for (auto& y : d.Y) y = cfg.y_scale * rng.normal();
@@ -148,7 +148,7 @@ DataStream::DataStream(Samples samples, const DataConfig& config, std::uint64_t 
     : m_samples(std::move(samples)),
       m_presentation(config.presentation),
       m_tau(config.tau),
-      m_batch(config.presentation == "full_batch" ? m_samples.S : 1),
+      m_batch(config.presentation == Presentation::full_batch ? m_samples.S : 1),
       m_order(m_samples.S, config.order, derive_seed(seed, "order")) {}
 
 DataStream::Segment DataStream::segment(double t, bool left_limit) const {
@@ -173,7 +173,7 @@ DataStream::Segment DataStream::segment(double t, bool left_limit) const {
 void DataStream::at(double t, double* X, double* Y, double* Xdot, double* Ydot, bool left_limit) const {
   const int N = m_samples.N;
   const std::size_t row = std::size_t(N) * sizeof(double);
-  if (m_presentation == "full_batch") {
+  if (m_presentation == Presentation::full_batch) {
     std::copy(m_samples.X.begin(), m_samples.X.end(), X);
     std::copy(m_samples.Y.begin(), m_samples.Y.end(), Y);
     if (Xdot) std::fill(Xdot, Xdot + m_samples.X.size(), 0.0);
@@ -181,8 +181,8 @@ void DataStream::at(double t, double* X, double* Y, double* Xdot, double* Ydot, 
     return;
   }
   const Segment seg = segment(t, left_limit);
-  const int a = m_presentation == "fixed" ? 0 : m_order[seg.j];
-  if (m_presentation != "blend") {
+  const int a = m_presentation == Presentation::fixed ? 0 : m_order[seg.j];
+  if (m_presentation != Presentation::blend) {
     std::memcpy(X, m_samples.x(a), row);
     std::memcpy(Y, m_samples.y(a), row);
     if (Xdot) std::fill(Xdot, Xdot + N, 0.0);
@@ -205,7 +205,7 @@ void DataStream::at(double t, double* X, double* Y, double* Xdot, double* Ydot, 
 
 void DataStream::second_derivatives(double t, double* Xddot, double* Yddot, bool left_limit) const {
   const std::size_t n = std::size_t(m_batch) * std::size_t(m_samples.N);
-  if (m_presentation != "blend") {
+  if (m_presentation != Presentation::blend) {
     if (Xddot) std::fill(Xddot, Xddot + n, 0.0);
     if (Yddot) std::fill(Yddot, Yddot + n, 0.0);
     return;

@@ -31,7 +31,7 @@ ContinuumFields make_fields(const SmoothFieldConfig& c, const NetworkConfig& net
   }
   f.phi = SmoothField::random(net.Lx, net.Ly, c.cutoff_x, c.cutoff_y, c.phi_amplitude, rng);
   for (const FieldMode& m : c.modes) {
-    if (m.field == "phi")
+    if (m.field == ModeField::phi)
       f.phi.add_mode(m.kx, m.ky, m.amplitude, m.phase);
     else
       f.w[std::size_t(m.offset + net.shape.r)].add_mode(m.kx, m.ky, m.amplitude, m.phase);
@@ -58,7 +58,7 @@ void take_sampled_network(const ContinuumData& data, const ModelConfig& config, 
   try {
     net = sample_network(data, s.M, s.N, X);
   } catch (const std::domain_error& e) {
-    throw ConfigError(config.source_path + ": init.kind = " + toml_quote(config.init.kind) + ": " + e.what());
+    throw ConfigError(config.source_path + ": init.kind = " + toml_quote(name(config.init.kind)) + ": " + e.what());
   }
   std::copy(net.W.begin(), net.W.end(), W);
   std::copy(net.b.begin(), net.b.end(), b);
@@ -82,7 +82,7 @@ ParameterState make_initial_state(const ModelConfig& config, const DataStream& d
   data.at(0.0, X.data(), Y.data(), Xdot.data(), nullptr);
 
   InitialState from_file;
-  if (init.kind == "file" || init.velocity == "file") {
+  if (init.kind == InitKind::file || init.velocity == InitVelocity::file) {
     try {
       from_file = read_initial_state(init.file, s);
     } catch (const std::exception& e) {
@@ -91,50 +91,59 @@ ParameterState make_initial_state(const ModelConfig& config, const DataStream& d
   }
 
   std::vector<double> z(s.num_biases());
-  if (init.kind == "random") {
-    const double sw = init.sigma_w / std::sqrt(double(s.K()));
-    for (std::size_t j = 0; j < nw; ++j) W[j] = sw * rng.normal();
-    for (std::size_t j = 0; j < s.num_biases(); ++j) b[j] = init.sigma_b * rng.normal();
-  } else if (init.kind == "file") {
-    std::copy(from_file.W.begin(), from_file.W.end(), W);
-    std::copy(from_file.b.begin(), from_file.b.end(), b);
-  } else if (init.kind == "critical") {
-    // SPEC 4.1: continuum data in BBD variables (phi, w_k for k != 0, the gain deviation
-    // c), w_0 from the critical gain g = 1 + ax c at this spacing, biases from Eq. 6
-    // with the input X(0) the run starts on. The input link takes the w fields on x = 0.
-    const ContinuumFields f = make_fields(init.smooth, config.network, rng, true);
-    ContinuumData critical(config.network.Lx, config.network.Ly, s.r, config.network.activation);
-    critical.phi = f.phi;
-    critical.w = f.w;
-    critical.w_in = f.w;
-    critical.c = SmoothField::random(config.network.Lx, config.network.Ly, init.smooth.cutoff_x, init.smooth.cutoff_y,
-                                 init.smooth.c_amplitude, rng);
-    take_sampled_network(critical, config, X.data(), W, b, z);
-  } else if (init.kind == "continuum") {
-    // The same construction from the [continuum] fields (continuum_config.hpp), which are
-    // seeded per field name: the same network function at every (M, N).
-    take_sampled_network(continuum_data_from_config(config), config, X.data(), W, b, z);
-  } else {  // smooth
-    const ContinuumFields f = make_fields(init.smooth, config.network, rng, true);
-    sample_fields(f, config.network, W, z.data());
-    from_bbd(s, config.network.activation, W, z.data(), X.data(), b);
+  switch (init.kind) {
+    case InitKind::random: {
+      const double sw = init.sigma_w / std::sqrt(double(s.K()));
+      for (std::size_t j = 0; j < nw; ++j) W[j] = sw * rng.normal();
+      for (std::size_t j = 0; j < s.num_biases(); ++j) b[j] = init.sigma_b * rng.normal();
+      break;
+    }
+    case InitKind::file:
+      std::copy(from_file.W.begin(), from_file.W.end(), W);
+      std::copy(from_file.b.begin(), from_file.b.end(), b);
+      break;
+    case InitKind::critical: {
+      // SPEC 4.1: continuum data in BBD variables (phi, w_k for k != 0, the gain deviation
+      // c), w_0 from the critical gain g = 1 + ax c at this spacing, biases from Eq. 6
+      // with the input X(0) the run starts on. The input link takes the w fields on x = 0.
+      const ContinuumFields f = make_fields(init.smooth, config.network, rng, true);
+      ContinuumData critical(config.network.Lx, config.network.Ly, s.r, config.network.activation);
+      critical.phi = f.phi;
+      critical.w = f.w;
+      critical.w_in = f.w;
+      critical.c = SmoothField::random(config.network.Lx, config.network.Ly, init.smooth.cutoff_x,
+                                       init.smooth.cutoff_y, init.smooth.c_amplitude, rng);
+      take_sampled_network(critical, config, X.data(), W, b, z);
+      break;
+    }
+    case InitKind::continuum:
+      // The same construction from the [continuum] fields (continuum_config.hpp), which are
+      // seeded per field name: the same network function at every (M, N).
+      take_sampled_network(continuum_data_from_config(config), config, X.data(), W, b, z);
+      break;
+    case InitKind::smooth: {
+      const ContinuumFields f = make_fields(init.smooth, config.network, rng, true);
+      sample_fields(f, config.network, W, z.data());
+      from_bbd(s, config.network.activation, W, z.data(), X.data(), b);
+      break;
+    }
   }
 
   double* Wdot = st.v.data();
   double* bdot = st.v.data() + nw;
-  if (init.velocity == "random") {
+  if (init.velocity == InitVelocity::random) {
     for (auto& v : st.v) v = init.sigma_v * rng.normal();
-  } else if (init.velocity == "file") {
+  } else if (init.velocity == InitVelocity::file) {
     if (from_file.Wdot.empty())
       throw ConfigError(config.source_path + ": init.velocity = \"file\" but " + init.file +
                         " has no /Wdot and /bdot");
     std::copy(from_file.Wdot.begin(), from_file.Wdot.end(), Wdot);
     std::copy(from_file.bdot.begin(), from_file.bdot.end(), bdot);
-  } else if (init.velocity == "smooth" || init.velocity == "continuum") {
+  } else if (init.velocity == InitVelocity::smooth || init.velocity == InitVelocity::continuum) {
     // Velocities in BBD variables: W' and z' from smooth fields, b' from d/dt of Eq. 6.
-    if (init.kind == "random" || init.kind == "file") to_bbd(s, config.network.activation, W, b, X.data(), z.data());
+    if (init.kind == InitKind::random || init.kind == InitKind::file) to_bbd(s, config.network.activation, W, b, X.data(), z.data());
     ContinuumFields fd{{}, SmoothField(config.network.Lx, config.network.Ly)};
-    if (init.velocity == "smooth") {
+    if (init.velocity == InitVelocity::smooth) {
       fd = make_fields(init.smooth_velocity, config.network, rng, false);
     } else {
       ContinuumBoundary cb = continuum_boundary_from_config(config);

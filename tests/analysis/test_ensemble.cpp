@@ -32,7 +32,7 @@ std::vector<std::vector<double>> normal_data_sets(int reps, int n, double mu, do
 
 ModelConfig ensemble_model() {
   ModelConfig c = test::small_model(4, 16, 1);
-  c.data.presentation = "full_batch";
+  c.data.presentation = Presentation::full_batch;
   c.dynamics.kind = "gradient_flow";
   c.dynamics.eta = 0.2;
   c.dynamics.t_end = 2.0;
@@ -239,7 +239,7 @@ TEST_CASE("ensemble seeds read their data file concurrently", "[ensemble]") {
   d.X = test::normal_vector(std::size_t(d.S * d.N), 1.0, 21);
   d.Y = test::normal_vector(std::size_t(d.S * d.N), 0.5, 22);
   write_data_file(path, d);
-  config.data.source = "file";
+  config.data.source = DataSource::file;
   config.data.file = path;
   EnsembleOptions options;
   options.seeds = parse_seed_list("0:6");

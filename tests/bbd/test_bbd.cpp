@@ -53,7 +53,7 @@ struct FlowRun {
   void run() {
     ModelConfig c = test::small_model(shape.M, shape.N, shape.r);
     c.network.activation = activation;
-    c.data.presentation = "blend";
+    c.data.presentation = Presentation::blend;
     c.data.tau = 1.0;
     c.data.order = "sequential";
     DataStream data(regime_samples(shape, moving), c.data, 1);
@@ -186,18 +186,19 @@ TEST_CASE("integrating in (W, z) reproduces the (W, b) trajectory mapped through
   struct Case {
     const char* kind;
     double gamma;
-    const char* presentation;
+    Presentation presentation;
   };
-  for (Case c : {Case{"damped", 0.0, "fixed"}, Case{"damped", 0.6, "fixed"}, Case{"damped", 0.6, "blend"},
-                 Case{"damped", 0.3, "switch"}, Case{"gradient_flow", 0.0, "blend"}}) {
-    INFO(c.kind << ", gamma = " << c.gamma << ", " << c.presentation << " data");
+  for (Case c : {Case{"damped", 0.0, Presentation::fixed}, Case{"damped", 0.6, Presentation::fixed},
+                 Case{"damped", 0.6, Presentation::blend}, Case{"damped", 0.3, Presentation::switched},
+                 Case{"gradient_flow", 0.0, Presentation::blend}}) {
+    INFO(c.kind << ", gamma = " << c.gamma << ", " << name(c.presentation) << " data");
     ModelConfig cfg = test::small_model(4, 7, 1);
     cfg.dynamics.kind = c.kind;
     cfg.dynamics.gamma = c.gamma;
     cfg.dynamics.eta = 0.3;
     cfg.data.presentation = c.presentation;
     cfg.data.tau = 0.7;
-    cfg.init.velocity = "random";
+    cfg.init.velocity = InitVelocity::random;
     cfg.integrator.rtol = 1e-12;
     cfg.integrator.atol = 1e-14;
     const double t_end = 3.0;

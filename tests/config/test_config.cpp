@@ -74,7 +74,7 @@ TEST_CASE("config: an empty model file gives the documented defaults", "[config]
   CHECK(c.network.loss == nnfield::Loss::mse);
   CHECK(c.init.kind == d.init.kind);
   CHECK(c.init.smooth.cutoff_y == d.init.smooth.cutoff_y);
-  CHECK(c.data.source == "teacher");
+  CHECK(c.data.source == nnfield::DataSource::teacher);
   CHECK(c.data.teacher.r == -1);
   CHECK(c.dynamics.kind == "damped");
   CHECK(c.dynamics.steps == 1000);
@@ -104,11 +104,11 @@ TEST_CASE("config: every section and key is read", "[config]") {
   CHECK(c.network.Lx == 2.5);
   CHECK(c.network.Ly == 3.0);
 
-  CHECK(c.init.kind == "smooth");
+  CHECK(c.init.kind == nnfield::InitKind::smooth);
   CHECK(c.init.sigma_w == 1.5);
   CHECK(c.init.sigma_b == 0.25);
   CHECK(c.init.file == "init.h5");
-  CHECK(c.init.velocity == "smooth");
+  CHECK(c.init.velocity == nnfield::InitVelocity::smooth);
   CHECK(c.init.sigma_v == 0.5);
   CHECK(c.init.smooth.cutoff_x == 3);
   CHECK(c.init.smooth.cutoff_y == 5);
@@ -117,14 +117,14 @@ TEST_CASE("config: every section and key is read", "[config]") {
   CHECK(c.init.smooth.phi_amplitude == 0.75);
   REQUIRE(c.init.smooth.modes.size() == 2);
   const nnfield::FieldMode& m0 = c.init.smooth.modes[0];
-  CHECK(m0.field == "w");
+  CHECK(m0.field == nnfield::ModeField::w);
   CHECK(m0.offset == -2);
   CHECK(m0.kx == 1);
   CHECK(m0.ky == 2);
   CHECK(m0.amplitude == 0.5);
   CHECK(m0.phase == 0.25);
   const nnfield::FieldMode& m1 = c.init.smooth.modes[1];  // unset mode fields keep defaults
-  CHECK(m1.field == "phi");
+  CHECK(m1.field == nnfield::ModeField::phi);
   CHECK(m1.offset == 0);
   CHECK(m1.kx == 3);
   CHECK(m1.amplitude == 0.0);
@@ -134,25 +134,25 @@ TEST_CASE("config: every section and key is read", "[config]") {
   CHECK(c.init.smooth_velocity.w_mean.empty());
   CHECK(c.init.smooth_velocity.phi_amplitude == 0.125);
   REQUIRE(c.init.smooth_velocity.modes.size() == 1);  // [[...]] array-of-tables syntax
-  CHECK(c.init.smooth_velocity.modes[0].field == "phi");
+  CHECK(c.init.smooth_velocity.modes[0].field == nnfield::ModeField::phi);
   CHECK(c.init.smooth_velocity.modes[0].ky == -1);
   CHECK(c.init.smooth_velocity.modes[0].amplitude == 2.0);
 
-  CHECK(c.data.source == "pair");
+  CHECK(c.data.source == nnfield::DataSource::pair);
   CHECK(c.data.file == "data.h5");
   CHECK(c.data.samples == 4);
   CHECK(c.data.x == std::vector<double>{1, 2, 3, 4, 5, 6});
   CHECK(c.data.y == std::vector<double>{0.5, -0.5, 0.5, -0.5, 0.5, -0.5});
-  CHECK(c.data.x_kind == "smooth");
+  CHECK(c.data.x_kind == nnfield::InputKind::smooth);
   CHECK(c.data.x_scale == 2.0);
   CHECK(c.data.x_cutoff == 2);
   CHECK(c.data.y_scale == 0.5);
-  CHECK(c.data.presentation == "blend");
+  CHECK(c.data.presentation == nnfield::Presentation::blend);
   CHECK(c.data.tau == 0.5);
   CHECK(c.data.order == "sequential");
   CHECK(c.data.teacher.M == 2);
   CHECK(c.data.teacher.r == 1);
-  CHECK(c.data.teacher.activation == "sin");
+  CHECK(c.data.teacher.activation == nnfield::Activation::sin);
   CHECK(c.data.teacher.sigma_w == 2.0);
   CHECK(c.data.teacher.sigma_b == 0.1);
   CHECK(c.data.teacher.noise == 0.01);

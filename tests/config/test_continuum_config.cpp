@@ -164,8 +164,8 @@ TEST_CASE("continuum: the target in both misfit scalings", "[continuum]") {
 }
 
 TEST_CASE("continuum: data.source = \"continuum\" is X(y) and a misfit of ax times the given field", "[continuum]") {
-  for (const std::string init : {"continuum", "random"}) {
-    INFO("init.kind = " << init);
+  for (const InitKind init : {InitKind::continuum, InitKind::random}) {
+    INFO("init.kind = " << name(init));
     ModelConfig c = continuum_model(16, 12, "X = \"sin(2*pi*y)\"\nmisfit = \"cos(2*pi*y)\"\n");
     c.init.kind = init;
     const Samples s = make_samples(c);
@@ -182,7 +182,7 @@ TEST_CASE("continuum: data.source = \"continuum\" is X(y) and a misfit of ax tim
       CHECK(s.Y[std::size_t(i)] - Z[std::size_t(i)] == Approx(std::cos(2 * M_PI * i / 12.0) / 16).margin(1e-13));
     }
     // With a continuum init, the initial output is phi(Lx, y_i).
-    if (init == "continuum") {
+    if (init == InitKind::continuum) {
       const ContinuumData d = continuum_data_from_config(c);
       for (int i = 0; i < 12; ++i) CHECK(Z[std::size_t(i)] == Approx(d.phi(1.0, i / 12.0)).margin(1e-12));
     }
@@ -194,7 +194,7 @@ TEST_CASE("continuum: init.velocity = \"continuum\" gives W', z' from w_dot, phi
                                   "phi_dot = \"0.2*cos(2*pi*y) + 0.1*x\"\n"
                                   "w_dot = [\"0.01*x\", \"-0.02\", \"0.03*sin(2*pi*y)\"]\n",
                                   "[dynamics]\nkind = \"damped\"\n");
-  c.init.velocity = "continuum";
+  c.init.velocity = InitVelocity::continuum;
   const NetworkShape& s = c.network.shape;
   DataStream data(make_samples(c), c.data, c.seed);
   const ParameterState st = make_initial_state(c, data);
@@ -282,7 +282,7 @@ TEST_CASE("continuum: [continuum] and [field] are recorded when present, and onl
   CHECK(full.field.allow_unstable);
   CHECK(full.continuum.w.size() == 5);
   CHECK(full.continuum.cutoff_y == 5);
-  CHECK(full.continuum.misfit_scaling == "none");
+  CHECK(full.continuum.misfit_scaling == MisfitScaling::none);
   CHECK(full.dynamics.eta_scaling == "depth");
   CHECK(load_model_string(full.resolved_toml, "b.toml").resolved_toml == full.resolved_toml);
 }

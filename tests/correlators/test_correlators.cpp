@@ -444,9 +444,9 @@ TEST_CASE("the correlator observer: weights have one field per offset; none aske
   CHECK(make_correlator_observer(config) == nullptr);
   // The input boundary of the recorded neurons changes under "switch": refused.
   config.observe.correlators = {"input"};
-  config.data.presentation = "switch";
+  config.data.presentation = Presentation::switched;
   CHECK_THROWS_AS(make_correlator_observer(config), ConfigError);
-  config.data.presentation = "full_batch";
+  config.data.presentation = Presentation::full_batch;
   CHECK(make_correlator_observer(config) != nullptr);
 }
 

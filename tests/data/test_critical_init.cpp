@@ -17,9 +17,9 @@ namespace {
 
 ModelConfig critical_model(int M, int N) {
   ModelConfig c = test::small_model(M, N, 1);
-  c.init.kind = "critical";
+  c.init.kind = InitKind::critical;
   c.init.smooth.c_amplitude = 1.5;
-  c.data.x_kind = "smooth";
+  c.data.x_kind = InputKind::smooth;
   return c;
 }
 

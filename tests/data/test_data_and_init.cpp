@@ -11,7 +11,7 @@ using namespace nnfield;
 
 TEST_CASE("blended data are C^1 in time with the stated derivative", "[data]") {
   ModelConfig c = test::small_model(3, 10, 1);
-  c.data.presentation = "blend";
+  c.data.presentation = Presentation::blend;
   c.data.tau = 0.7;
   DataStream data(make_samples(c), c.data, c.seed);
   const int N = 10;
@@ -33,7 +33,7 @@ TEST_CASE("blended data are C^1 in time with the stated derivative", "[data]") {
 
 TEST_CASE("switched data are piecewise constant with breakpoints at multiples of tau", "[data]") {
   ModelConfig c = test::small_model(3, 10, 1);
-  c.data.presentation = "switch";
+  c.data.presentation = Presentation::switched;
   c.data.tau = 0.5;
   c.data.order = "sequential";
   DataStream data(make_samples(c), c.data, c.seed);
@@ -101,11 +101,11 @@ TEST_CASE("Eq. 6 maps (W, b) <-> (W, z) both ways, with velocities", "[bbd]") {
 
 TEST_CASE("smooth initial states sample the continuum fields and honour Eq. 6", "[init]") {
   ModelConfig c = test::small_model(16, 32, 1);
-  c.init.kind = "smooth";
-  c.init.velocity = "smooth";
-  c.init.smooth.modes.push_back({"phi", 0, 1, 2, 0.3, 0.1});
-  c.data.presentation = "blend";
-  c.data.x_kind = "smooth";
+  c.init.kind = InitKind::smooth;
+  c.init.velocity = InitVelocity::smooth;
+  c.init.smooth.modes.push_back({ModeField::phi, 0, 1, 2, 0.3, 0.1});
+  c.data.presentation = Presentation::blend;
+  c.data.x_kind = InputKind::smooth;
   DataStream data(make_samples(c), c.data, c.seed);
   const ParameterState st = make_initial_state(c, data);
   const NetworkShape& s = c.network.shape;

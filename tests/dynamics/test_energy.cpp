@@ -46,11 +46,11 @@ struct EnergyRun {
 
 ModelConfig conservative_model() {
   ModelConfig c = test::small_model(4, 8, 1);
-  c.data.presentation = "fixed";
+  c.data.presentation = Presentation::fixed;
   c.dynamics.kind = "damped";
   c.dynamics.gamma = 0.0;
   c.dynamics.t_end = 10.0;
-  c.init.velocity = "random";
+  c.init.velocity = InitVelocity::random;
   c.init.sigma_v = 0.3;
   c.output.every = 0.5;
   return c;
@@ -99,9 +99,9 @@ TEST_CASE("gamma = 0: the symplectic stepper keeps the energy error bounded", "[
 }
 
 TEST_CASE("gamma > 0, moving data: E(t) - E(0) = data work - dissipation to 1e-8", "[energy]") {
-  for (const char* presentation : {"blend", "switch"})
+  for (const Presentation presentation : {Presentation::blend, Presentation::switched})
     for (const char* kind : {"damped", "gradient_flow"}) {
-      INFO(kind << " with " << presentation << " data");
+      INFO(kind << " with " << name(presentation) << " data");
       ModelConfig c = conservative_model();
       c.dynamics.kind = kind;
       c.dynamics.gamma = 0.7;
@@ -120,6 +120,6 @@ TEST_CASE("gamma > 0, moving data: E(t) - E(0) = data work - dissipation to 1e-8
       CHECK(worst < 1e-8);
       // Both terms of the balance are really exercised.
       CHECK(r.energies.back().dissipated > 1e-3 * scale);
-      if (std::string(presentation) == "blend") CHECK(std::fabs(r.energies.back().data_work) > 1e-3 * scale);
+      if (presentation == Presentation::blend) CHECK(std::fabs(r.energies.back().data_work) > 1e-3 * scale);
     }
 }

@@ -24,7 +24,7 @@ struct Problem {
   Damped dyn{landscape, 0.0};
   State x0;
   Problem() {
-    config.init.velocity = "random";
+    config.init.velocity = InitVelocity::random;
     ParameterState init = make_initial_state(config, data);
     x0 = dyn.initial_state(init.q, init.v);
   }

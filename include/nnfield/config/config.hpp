@@ -4,10 +4,12 @@
 // else sees these plain structs. Every field's default and meaning is documented
 // in docs/model-files.md (generated from the same schema: `nnfield keys`).
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "nnfield/config/config_choices.hpp"
 #include "nnfield/core/activation.hpp"
 #include "nnfield/core/loss.hpp"
 #include "nnfield/core/shape.hpp"
@@ -24,8 +26,8 @@ class ConfigError : public std::runtime_error {
 // One smooth-field mode added on top of (or instead of) the random smooth field:
 // f(x, y) += amplitude * cos(pi * kx * x / Lx + 2 pi * ky * y / Ly + phase).
 struct FieldMode {
-  std::string field;  // "w" (weights, offset `offset`) or "phi" (neurons)
-  int offset = 0;     // weight offset k - r in [-r, r]; ignored for "phi"
+  ModeField field = ModeField::w;  // w (weights, offset `offset`) or phi (neurons)
+  int offset = 0;                  // weight offset k - r in [-r, r]; ignored for phi
   int kx = 0;         // depth mode number (x in [0, Lx], not periodic: cosine series)
   int ky = 0;         // width mode number (periodic in y)
   double amplitude = 0.0;
@@ -54,14 +56,14 @@ struct NetworkConfig {
 };
 
 struct InitConfig {
-  // "random" | "file" | "smooth" | "critical" (SPEC 4.1) | "continuum" (the [continuum] data, SPEC 4.1)
-  std::string kind = "random";
+  // random | file | smooth | critical (SPEC 4.1) | continuum (the [continuum] data, SPEC 4.1)
+  InitKind kind = InitKind::random;
   double sigma_w = 1.0;         // weights ~ N(0, sigma_w^2 / K)
   double sigma_b = 0.0;         // biases  ~ N(0, sigma_b^2)
   std::string file;             // kind = "file": HDF5 with /W (M,N,K), /b (M,N), optional /Wdot, /bdot
   SmoothFieldConfig smooth;     // kind = "smooth"
-  // Initial velocities (damped dynamics only). "zero" | "random" | "smooth" | "file" | "continuum".
-  std::string velocity = "zero";
+  // Initial velocities (damped dynamics only). zero | random | smooth | file | continuum.
+  InitVelocity velocity = InitVelocity::zero;
   double sigma_v = 0.1;             // velocity = "random": W', b' ~ N(0, sigma_v^2)
   SmoothFieldConfig smooth_velocity;  // velocity = "smooth": W' and z' smooth, b' from d/dt Eq. 6
 };
@@ -69,7 +71,7 @@ struct InitConfig {
 struct TeacherConfig {
   int M = 0;                      // 0 -> student's M
   int r = -1;                     // -1 -> student's r
-  std::string activation;         // "" -> student's activation
+  std::optional<Activation> activation;  // none ("") -> student's activation
   double sigma_w = 1.0;
   double sigma_b = 0.0;
   double noise = 0.0;             // Gaussian label noise added to the teacher's output
@@ -79,12 +81,12 @@ struct DataConfig {
   // Where samples come from: "pair" (one given or random pair), "file"
   // (HDF5 /X (S,N), /Y (S,N)), "teacher" (Y = teacher network of X), "random" (X, Y i.i.d.),
   // "continuum" (one pair: X(y) and the target of the [continuum] section).
-  std::string source = "teacher";
+  DataSource source = DataSource::teacher;
   std::string file;
   int samples = 16;               // S for generated data
   std::vector<double> x;          // source = "pair": explicit X (length N); empty -> random
   std::vector<double> y;          // source = "pair": explicit Y (length N); empty -> random
-  std::string x_kind = "random";  // generated X: "random" (i.i.d. N(0, x_scale^2)) | "smooth"
+  InputKind x_kind = InputKind::random;  // generated X: random (i.i.d. N(0, x_scale^2)) | smooth
   double x_scale = 1.0;
   int x_cutoff = 4;               // x_kind = "smooth": largest width mode
   double y_scale = 1.0;           // source = "random"/"pair": Y ~ N(0, y_scale^2)
@@ -93,7 +95,7 @@ struct DataConfig {
   // "fixed" (sample 0 forever), "switch" (piecewise constant, next sample every tau),
   // "blend" (smooth C^2 blend to the next sample over each tau, so X' exists),
   // "full_batch" (loss averaged over all samples).
-  std::string presentation = "fixed";
+  Presentation presentation = Presentation::fixed;
   double tau = 1.0;
   std::string order = "shuffle";  // sample order: "sequential" | "shuffle" (per epoch) | "random"
 };
@@ -149,7 +151,7 @@ struct ContinuumConfig {
   std::string X = "random(0.5)";         // input X(y) on x = 0 (x is 0 there)
   std::string Y = "";                    // target Y(y) (evaluated at x = Lx); "" -> Z0(y) + scale*misfit(y)
   std::string misfit = "random(1.0)";    // used when Y == "": the misfit field
-  std::string misfit_scaling = "depth";  // "depth": scale = ax (SPEC 4.2 weakly nonlinear scaling, a limit exists) | "none": scale = 1 (O(1) misfit: no limit)
+  MisfitScaling misfit_scaling = MisfitScaling::depth;  // depth: scale = ax (SPEC 4.2 weakly nonlinear scaling, a limit exists) | none: scale = 1 (O(1) misfit: no limit)
   std::string phi_dot = "0";             // initial velocities (damped dynamics) in BBD variables
   std::vector<std::string> w_dot;        // K entries, default "0" (all offsets incl. 0)
   int cutoff_x = 2, cutoff_y = 3;        // spectral cutoffs of the random fields

@@ -55,7 +55,7 @@ class DataStream {
 
   int batch() const { return m_batch; }
   int width() const { return m_samples.N; }
-  bool time_dependent() const { return m_presentation == "switch" || m_presentation == "blend"; }
+  bool time_dependent() const { return varies_in_time(m_presentation); }
   const Samples& samples() const { return m_samples; }
 
   // X, Y, Xdot, Ydot are (batch, N); Xdot/Ydot may be null. With `left_limit`, the
@@ -76,7 +76,7 @@ class DataStream {
   Segment segment(double t, bool left_limit) const;
 
   Samples m_samples;
-  std::string m_presentation;
+  Presentation m_presentation;
   double m_tau;
   int m_batch;
   SampleOrder m_order;  // presented sample of each segment

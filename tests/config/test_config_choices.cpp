@@ -1,0 +1,158 @@
+// Model-file keys with a fixed set of choices (config_choices.hpp): every choice of a key
+// held as an enum round-trips name -> enum -> name, through the schema and through a
+// model file and its resolved TOML; the schema's choice list, the enum's name table and
+// the names written out here agree; and every key with choices is either such an enum
+// or on the list of keys still held as strings.
+#include <catch2/catch.hpp>
+
+#include <optional>
+#include <set>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "config/config_schema.hpp"
+#include "nnfield/config/config.hpp"
+
+using namespace nnfield;
+using Catch::Matchers::Contains;
+
+namespace {
+
+template <class E>
+std::string shown(E e) {
+  return name(e);
+}
+template <class E>
+std::string shown(const std::optional<E>& e) {
+  return e ? name(*e) : "";
+}
+
+template <class T>
+std::vector<std::string> expected_choices() {
+  if constexpr (std::is_enum_v<T>) {
+    return choice_names<T>();
+  } else {
+    std::vector<std::string> names{""};  // an optional choice: "" is none
+    for (const auto& n : choice_names<typename T::value_type>()) names.push_back(n);
+    return names;
+  }
+}
+
+// The value of the field `Get` reads, with the name each choice is written as.
+template <class Get>
+using Spellings = std::vector<std::pair<std::decay_t<std::invoke_result_t<Get, const ModelConfig&>>, std::string>>;
+
+// `key` holds the field `get` reads. `spellings` names every value again, apart from
+// Choices<E>: the schema's choice list must be exactly these names in this order and the
+// enum's name table, and each choice survives the schema (set, get), a model file (--set)
+// and the resolved TOML read back. A name added to a table without its enumerator, or to
+// the schema without the table, fails here.
+template <class Get>
+void check_choice_key(const std::string& key_name, Get get, const Spellings<Get>& spellings) {
+  using T = std::decay_t<std::invoke_result_t<Get, const ModelConfig&>>;
+  INFO("key " << key_name);
+  const detail::ModelKey* key = detail::find_model_key(key_name);
+  REQUIRE(key != nullptr);
+  CHECK(key->kind == detail::ValueKind::string);
+  CHECK(key->choices == expected_choices<T>());
+  std::vector<std::string> names;
+  for (const auto& s : spellings) names.push_back(s.second);
+  CHECK(key->choices == names);
+  for (const auto& [value, choice] : spellings) {
+    INFO("choice \"" << choice << "\"");
+    ModelConfig c;
+    key->set(c, detail::Value{choice});
+    CHECK(get(c) == value);
+    CHECK(shown(value) == choice);
+    CHECK(std::get<std::string>(key->get(c)) == choice);
+
+    // Files named by init.file and data.file are only opened by a run, not by the loader.
+    const ModelConfig m = load_model_string("[init]\nfile = \"i.h5\"\n[data]\nfile = \"d.h5\"\n", "m.toml",
+                                            {key_name + "=\"" + choice + "\""});
+    CHECK(get(m) == value);
+    CHECK_THAT(m.resolved_toml, Contains("\n" + detail::leaf_of(key_name) + " = \"" + choice + "\"\n"));
+    CHECK(get(load_model_string(m.resolved_toml, "resolved.toml")) == value);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("choice keys: every choice round-trips name -> enum -> name; schema lists are the name tables",
+          "[config][choices]") {
+  std::set<std::string> converted;
+  auto check = [&converted](const std::string& key, auto get, const Spellings<decltype(get)>& spellings) {
+    converted.insert(key);
+    check_choice_key(key, get, spellings);
+  };
+  using A = Activation;
+  check("network.activation", [](const ModelConfig& c) { return c.network.activation; },
+        {{A::tanh, "tanh"}, {A::sigmoid, "sigmoid"}, {A::softplus, "softplus"}, {A::erf, "erf"}, {A::sin, "sin"},
+         {A::gelu, "gelu"}});
+  check("network.loss", [](const ModelConfig& c) { return c.network.loss; },
+        {{Loss::mse, "mse"}, {Loss::logistic, "logistic"}});
+  check("init.kind", [](const ModelConfig& c) { return c.init.kind; },
+        {{InitKind::random, "random"}, {InitKind::file, "file"}, {InitKind::smooth, "smooth"},
+         {InitKind::critical, "critical"}, {InitKind::continuum, "continuum"}});
+  check("init.velocity", [](const ModelConfig& c) { return c.init.velocity; },
+        {{InitVelocity::zero, "zero"}, {InitVelocity::random, "random"}, {InitVelocity::smooth, "smooth"},
+         {InitVelocity::file, "file"}, {InitVelocity::continuum, "continuum"}});
+  check("data.source", [](const ModelConfig& c) { return c.data.source; },
+        {{DataSource::pair, "pair"}, {DataSource::file, "file"}, {DataSource::teacher, "teacher"},
+         {DataSource::random, "random"}, {DataSource::continuum, "continuum"}});
+  check("data.x_kind", [](const ModelConfig& c) { return c.data.x_kind; },
+        {{InputKind::random, "random"}, {InputKind::smooth, "smooth"}});
+  check("data.presentation", [](const ModelConfig& c) { return c.data.presentation; },
+        {{Presentation::fixed, "fixed"}, {Presentation::switched, "switch"}, {Presentation::blend, "blend"},
+         {Presentation::full_batch, "full_batch"}});
+  check("data.teacher.activation", [](const ModelConfig& c) { return c.data.teacher.activation; },
+        {{std::nullopt, ""}, {A::tanh, "tanh"}, {A::sigmoid, "sigmoid"}, {A::softplus, "softplus"}, {A::erf, "erf"},
+         {A::sin, "sin"}, {A::gelu, "gelu"}});
+  check("continuum.misfit_scaling", [](const ModelConfig& c) { return c.continuum.misfit_scaling; },
+        {{MisfitScaling::depth, "depth"}, {MisfitScaling::none, "none"}});
+
+  // Keys with choices still held as strings: their readers are being rewritten elsewhere.
+  const std::set<std::string> strings = {
+      "dynamics.kind",        "dynamics.variables", "dynamics.eta_scaling",  // src/dynamics, src/run
+      "integrator.stepper",                                                  // src/dynamics/integrator.cpp
+      "data.order",                                                          // src/run/run.cpp
+      "output.trajectory",                                                   // src/run/run.cpp
+      "observe.correlators",  "observe.field",                               // src/observe
+      "field.form",                                                          // src/field/field_problem.cpp
+  };
+  for (const detail::ModelKey& k : detail::model_keys()) {
+    if (k.choices.empty()) continue;
+    INFO("key " << k.name << " has choices");
+    CHECK(converted.count(k.name) + strings.count(k.name) == 1);
+  }
+}
+
+TEST_CASE("choice keys: the field of a smooth-field mode", "[config][choices]") {
+  const auto& keys = detail::mode_keys();
+  for (const detail::ModeKey& k : keys) CHECK(k.choices.empty() == (k.name != "field"));
+  const detail::ModeKey& field = keys.front();
+  REQUIRE(field.name == "field");
+  CHECK(field.choices == choice_names<ModeField>());
+  CHECK(field.choices == std::vector<std::string>{"w", "phi"});
+  for (const auto& [value, choice] : {std::pair{ModeField::w, "w"}, std::pair{ModeField::phi, "phi"}}) {
+    INFO("choice \"" << choice << "\"");
+    FieldMode m;
+    field.set(m, detail::Value{std::string(choice)});
+    CHECK(m.field == value);
+    CHECK(name(m.field) == choice);
+    CHECK(std::get<std::string>(field.get(m)) == choice);
+    const ModelConfig c =
+        load_model_string("[init.smooth]\nmodes = [{ field = \"" + std::string(choice) + "\", kx = 1 }]\n", "m.toml");
+    REQUIRE(c.init.smooth.modes.size() == 1);
+    CHECK(c.init.smooth.modes[0].field == value);
+    CHECK_THAT(c.resolved_toml, Contains("modes = [{ field = \"" + std::string(choice) + "\""));
+  }
+}
+
+TEST_CASE("choice keys: a name outside the table is refused with the valid ones", "[config][choices]") {
+  CHECK(choice_from_name<Presentation>("switch") == Presentation::switched);
+  CHECK_THROWS_WITH(choice_from_name<Presentation>("swtich"),
+                    "unknown choice 'swtich' (valid: fixed, switch, blend, full_batch)");
+  CHECK_THROWS_AS(choice_from_name<InitKind>(""), std::invalid_argument);
+}
