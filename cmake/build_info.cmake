@@ -1,5 +1,5 @@
 # Writes OUTPUT (a C++ file) with the git hash of SOURCE_DIR and the build's type,
-# version and flags; run at every build by the nnfield_build_info target. The file is
+# version, flags and the Eigen and Boost versions it was configured with; run at every build by the nnfield_build_info target. The file is
 # rewritten only when its text changes, so an unchanged tree recompiles nothing.
 execute_process(COMMAND git rev-parse --short=12 HEAD WORKING_DIRECTORY ${SOURCE_DIR}
                 OUTPUT_VARIABLE hash OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE rc)
@@ -12,7 +12,7 @@ else()
     set(hash "${hash}-dirty")
   endif()
 endif()
-foreach(v BUILD_TYPE VERSION FLAGS)
+foreach(v BUILD_TYPE VERSION FLAGS EIGEN_VERSION BOOST_VERSION)
   if("${${v}}" STREQUAL "")
     set(${v} "unknown")
   endif()
@@ -27,6 +27,8 @@ const char* build_git_hash() { return \"${hash}\"; }
 const char* build_type() { return \"${BUILD_TYPE}\"; }
 const char* build_version() { return \"${VERSION}\"; }
 const char* build_flags() { return \"${FLAGS}\"; }
+const char* build_eigen_version() { return \"${EIGEN_VERSION}\"; }
+const char* build_boost_version() { return \"${BOOST_VERSION}\"; }
 }  // namespace nnfield::detail
 ")
 if(EXISTS "${OUTPUT}")

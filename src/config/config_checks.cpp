@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "config/config_schema.hpp"
-#include "nnfield/config/continuum_config.hpp"
+#include "nnfield/config/continuum_spec.hpp"
 
 namespace nnfield::detail {
 namespace {

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <numeric>
 
-#include "nnfield/config/continuum_config.hpp"
+#include "nnfield/data/continuum_config.hpp"
 #include "nnfield/io/h5io.hpp"
 #include "nnfield/data/initial_state.hpp"
 #include "nnfield/core/network.hpp"

@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "nnfield/bbd/bbd_variables.hpp"
-#include "nnfield/config/continuum_config.hpp"
+#include "nnfield/data/continuum_config.hpp"
 #include "nnfield/config/toml_quote.hpp"
 #include "nnfield/data/continuum_data.hpp"
 #include "nnfield/io/h5io.hpp"
@@ -65,32 +65,13 @@ void take_sampled_network(const ContinuumData& data, const ModelConfig& config, 
   z = net.z;
 }
 
-}  // namespace
-
-ParameterState make_initial_state(const ModelConfig& config, const DataStream& data) {
+// q = [W, b] of init.kind; z receives the neurons where the kind builds them in BBD variables.
+void initial_parameters(const ModelConfig& config, const double* X0, const InitialState& from_file, Rng& rng,
+                        double* W, double* b, std::vector<double>& z) {
   const NetworkShape& s = config.network.shape;
-  const std::size_t nw = s.num_weights(), P = s.num_params();
-  ParameterState st{std::vector<double>(P, 0.0), std::vector<double>(P, 0.0)};
-  double* W = st.q.data();
-  double* b = st.q.data() + nw;
-  Rng rng(derive_seed(config.seed, "init"));
+  const std::size_t nw = s.num_weights();
   const InitConfig& init = config.init;
-
-  // X(0) and X'(0) of the first presented sample: Eq. 6 needs a single input.
-  const int N = s.N, B = data.batch();
-  std::vector<double> X(std::size_t(B) * N), Y(X.size()), Xdot(X.size());
-  data.at(0.0, X.data(), Y.data(), Xdot.data(), nullptr);
-
-  InitialState from_file;
-  if (init.kind == InitKind::file || init.velocity == InitVelocity::file) {
-    try {
-      from_file = read_initial_state(init.file, s);
-    } catch (const std::exception& e) {
-      throw ConfigError(config.source_path + ": init.file: " + e.what());
-    }
-  }
-
-  std::vector<double> z(s.num_biases());
+  const std::vector<double> X(X0, X0 + s.N);
   switch (init.kind) {
     case InitKind::random: {
       const double sw = init.sigma_w / std::sqrt(double(s.K()));
@@ -129,6 +110,17 @@ ParameterState make_initial_state(const ModelConfig& config, const DataStream& d
     }
   }
 
+}
+
+// v = [W', b'] of init.velocity (zero is left as it is); z: the neurons of the parameters.
+void initial_velocities(const ModelConfig& config, const double* X0, const double* Xdot0,
+                        const InitialState& from_file, Rng& rng, ParameterState& st, std::vector<double>& z) {
+  const NetworkShape& s = config.network.shape;
+  const std::size_t nw = s.num_weights();
+  const InitConfig& init = config.init;
+  const double* W = st.q.data();
+  const double* b = st.q.data() + nw;
+  const std::vector<double> X(X0, X0 + s.N), Xdot(Xdot0, Xdot0 + s.N);
   double* Wdot = st.v.data();
   double* bdot = st.v.data() + nw;
   if (init.velocity == InitVelocity::random) {
@@ -155,6 +147,36 @@ ParameterState make_initial_state(const ModelConfig& config, const DataStream& d
     from_bbd_velocity(s, config.network.activation, W, Wdot, z.data(), zdot.data(), X.data(), Xdot.data(),
                       bdot);
   }
+}
+
+}  // namespace
+
+ParameterState make_initial_state(const ModelConfig& config, const DataStream& data) {
+  const NetworkShape& s = config.network.shape;
+  const std::size_t nw = s.num_weights(), P = s.num_params();
+  ParameterState st{std::vector<double>(P, 0.0), std::vector<double>(P, 0.0)};
+  double* W = st.q.data();
+  double* b = st.q.data() + nw;
+  Rng rng(derive_seed(config.seed, "init"));
+  const InitConfig& init = config.init;
+
+  // X(0) and X'(0) of the first presented sample: Eq. 6 needs a single input.
+  const int N = s.N, B = data.batch();
+  std::vector<double> X(std::size_t(B) * N), Y(X.size()), Xdot(X.size());
+  data.at(0.0, X.data(), Y.data(), Xdot.data(), nullptr);
+
+  InitialState from_file;
+  if (init.kind == InitKind::file || init.velocity == InitVelocity::file) {
+    try {
+      from_file = read_initial_state(init.file, s);
+    } catch (const std::exception& e) {
+      throw ConfigError(config.source_path + ": init.file: " + e.what());
+    }
+  }
+
+  std::vector<double> z(s.num_biases());
+  initial_parameters(config, X.data(), from_file, rng, W, b, z);
+  initial_velocities(config, X.data(), Xdot.data(), from_file, rng, st, z);
   return st;
 }
 

@@ -232,10 +232,4 @@ IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::ve
   return {stats.accepted - start.accepted, stats.rejected - start.rejected};
 }
 
-std::string odeint_boost_version() {
-  // BOOST_LIB_VERSION is "1_74" (no patch level); BOOST_VERSION encodes all three.
-  return std::to_string(BOOST_VERSION / 100000) + "." + std::to_string(BOOST_VERSION / 100 % 1000) + "." +
-         std::to_string(BOOST_VERSION % 100);
-}
-
 }  // namespace nnfield

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "nnfield/config/continuum_config.hpp"
+#include "nnfield/data/continuum_config.hpp"
 #include "nnfield/config/toml_quote.hpp"
 #include "nnfield/field/field_init.hpp"
 #include "nnfield/dynamics/training_dynamics.hpp"

@@ -7,5 +7,7 @@ const char* build_git_hash();  // short hash, "-dirty" if tracked files differed
 const char* build_type();      // CMAKE_BUILD_TYPE
 const char* build_version();   // the project version
 const char* build_flags();     // the C++ compile flags, -march=native included when used
+const char* build_eigen_version();  // "3.4.0": the Eigen the library was configured with
+const char* build_boost_version();  // "1.74.0": the Boost (Odeint) it was configured with
 
 }  // namespace nnfield::detail

@@ -8,8 +8,6 @@
 #include <string>
 
 #include "io/build_info.hpp"
-#include "nnfield/dynamics/integrator.hpp"
-#include "nnfield/numerics/linalg.hpp"
 
 namespace nnfield {
 
@@ -39,8 +37,8 @@ std::map<std::string, std::string> collect_build_provenance() {
   build["nnfield_version"] = or_unknown(detail::build_version());
   build["build_flags"] = or_unknown(detail::build_flags());
   build["compiler"] = detail::compiler_description();
-  build["eigen_version"] = eigen_version();
-  build["boost_version"] = odeint_boost_version();
+  build["eigen_version"] = or_unknown(detail::build_eigen_version());
+  build["boost_version"] = or_unknown(detail::build_boost_version());
   build["cxx_standard"] = std::to_string(__cplusplus);
   return build;
 }

@@ -10,7 +10,6 @@
 #include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <stdexcept>
-#include <string>
 
 namespace nnfield {
 
@@ -41,11 +40,6 @@ std::vector<double> symmetric_tridiagonal_eigenvalues(const std::vector<double>&
   std::vector<double> out(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) out[std::size_t(i)] = solver.eigenvalues()[i];
   return out;
-}
-
-std::string eigen_version() {
-  return std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + "." +
-         std::to_string(EIGEN_MINOR_VERSION);
 }
 
 }  // namespace nnfield

@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "nnfield/bbd/field_energy_flow.hpp"
+#include "nnfield/field/field_energy_flow.hpp"
 
 namespace nnfield {
 

@@ -3,7 +3,7 @@
 // the state (kinematics with accelerations) and measure; they never integrate.
 #include <stdexcept>
 
-#include "nnfield/bbd/bbd_coordinates.hpp"
+#include "nnfield/dynamics/bbd_coordinates.hpp"
 #include "nnfield/bbd/bbd_energy.hpp"
 #include "nnfield/bbd/bbd_lagrangian.hpp"
 #include "nnfield/observe/observer.hpp"

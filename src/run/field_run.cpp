@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "io/run_sink.hpp"
+#include "run/run_sink.hpp"
 #include "nnfield/field/field_potential.hpp"
 #include "nnfield/field/field_problem.hpp"
 #include "nnfield/observe/field_output.hpp"

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "nnfield/bbd/bbd_coordinates.hpp"
+#include "nnfield/dynamics/bbd_coordinates.hpp"
 #include "nnfield/config/toml_quote.hpp"
 
 namespace nnfield {

@@ -16,8 +16,8 @@
 #include "nnfield/numerics/rng.hpp"
 #include "nnfield/dynamics/training_dynamics.hpp"
 #include "nnfield/run/make_dynamics.hpp"
-#include "dynamics/output_schedule.hpp"
-#include "io/run_sink.hpp"
+#include "run/output_schedule.hpp"
+#include "run/run_sink.hpp"
 #include "run/run_loop.hpp"
 #include "nnfield/run/field_run.hpp"
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "dynamics/output_schedule.hpp"
-#include "io/run_sink.hpp"
+#include "run/output_schedule.hpp"
+#include "run/run_sink.hpp"
 #include "nnfield/dynamics/training_dynamics.hpp"
 #include "nnfield/observe/observer.hpp"
 #include "nnfield/observe/regime_monitor.hpp"

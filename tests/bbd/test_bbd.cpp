@@ -10,7 +10,7 @@
 #include "nnfield/data/initial_state.hpp"
 #include "nnfield/dynamics/integrator.hpp"
 #include "nnfield/core/network.hpp"
-#include "nnfield/bbd/bbd_coordinates.hpp"
+#include "nnfield/dynamics/bbd_coordinates.hpp"
 #include "nnfield/dynamics/training_dynamics.hpp"
 #include "nnfield/run/make_dynamics.hpp"
 #include "support.hpp"

@@ -1,4 +1,4 @@
-// The field solver's per-site energy flow (include/nnfield/bbd/field_energy_flow.hpp): the
+// The field solver's per-site energy flow (include/nnfield/field/field_energy_flow.hpp): the
 // tangent sweep is the derivative of the forward sweep, every site and every depth
 // interval balances, the densities add up to the field energy, and e' is the time
 // derivative of e along the motion.
@@ -9,7 +9,7 @@
 #include "field_support.hpp"
 #include "nnfield/dynamics/training_dynamics.hpp"
 #include "nnfield/field/field_potential.hpp"
-#include "nnfield/bbd/field_energy_flow.hpp"
+#include "nnfield/field/field_energy_flow.hpp"
 #include "nnfield/field/field_init.hpp"
 #include "nnfield/dynamics/integrator.hpp"
 

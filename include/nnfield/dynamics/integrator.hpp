@@ -44,8 +44,6 @@ struct IntegrationCallbacks {
 
 // Orders of the steppers (used by the order tests and docs).
 int stepper_order(const std::string& stepper);
-// The Boost version Odeint comes from ("1.74.0"), for provenance.
-std::string odeint_boost_version();
 
 // Integrate from t0 to the last observation time. `observe_times` is sorted and
 // starts at or after t0 (t0 itself is observed if listed); `breakpoints` are times

@@ -13,7 +13,7 @@
 //   damped:        E = sum m v^2/2 + L,  dE/dt = -gamma sum m v^2 + dL/dt|_q
 //   gradient flow: E = L,                dE/dt = -eta sum |dL/dq|^2/m + dL/dt|_q
 // I are optional further integrals along the motion (MotionIntegrals: the time integrals
-// inside the network's BBD energy densities, bbd/bbd_coordinates.hpp).
+// inside the network's BBD energy densities, dynamics/bbd_coordinates.hpp).
 #include <memory>
 #include <vector>
 

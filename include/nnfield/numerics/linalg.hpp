@@ -2,7 +2,6 @@
 // Dense eigenvalue problems, the only linear algebra nnfield needs (src/numerics/linalg.cpp
 // is the only file that includes Eigen).
 #include <complex>
-#include <string>
 #include <vector>
 
 namespace nnfield {
@@ -14,8 +13,5 @@ std::vector<std::complex<double>> polynomial_roots(const std::vector<std::comple
 // off-diagonal (n - 1).
 std::vector<double> symmetric_tridiagonal_eigenvalues(const std::vector<double>& diagonal,
                                                       const std::vector<double>& off_diagonal);
-
-// The Eigen version this library was built against ("3.4.0"), for provenance.
-std::string eigen_version();
 
 }  // namespace nnfield

@@ -13,7 +13,7 @@ namespace nnfield {
 
 // The network: dynamics.kind "damped" or "gradient_flow" (config.eta as given: the caller
 // applies effective_eta), in (W, b), or with dynamics.variables = "bbd" in BBD coordinates
-// (bbd/bbd_coordinates.hpp). With `track_energy_flow` (damped only) the state also carries
+// (dynamics/bbd_coordinates.hpp). With `track_energy_flow` (damped only) the state also carries
 // the time integrals of the BBD energy densities.
 std::unique_ptr<TrainingDynamics> make_training_dynamics(const DynamicsConfig& config, LossLandscape& landscape,
                                                          bool track_energy_flow = false);

@@ -1,4 +1,4 @@
-#include "dynamics/output_schedule.hpp"
+#include "run/output_schedule.hpp"
 
 #include <string>
 

@@ -1,43 +1,17 @@
 #pragma once
-// The [continuum] section of a model file turned into fields: every string is an
-// expression of (x, y) (expression.hpp) or a seeded smooth random field
-// "random(RMS)" / "random(RMS, MEAN)" (SmoothField::random with cutoffs continuum.cutoff_x,
-// cutoff_y). A random field draws from its own sub-stream derive_seed(run.seed,
-// "continuum.<name>"), so the same file gives the same fields at every (M, N), and
-// changing one field's spec never changes another's numbers.
+// The continuum data and boundary of a model file, built from its [continuum] specs
+// (config/continuum_spec.hpp).
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "nnfield/config/config.hpp"
+#include "nnfield/config/continuum_spec.hpp"
 #include "nnfield/data/continuum_data.hpp"
-#include "nnfield/numerics/expression.hpp"
 #include "nnfield/numerics/smooth_field.hpp"
 
 namespace nnfield {
-
-// One parsed field spec.
-struct ContinuumSpec {
-  bool random = false;
-  double rms = 0.0, mean = 0.0;  // random(RMS[, MEAN]); RMS, MEAN constant expressions ("1/3")
-  Expression expression;         // otherwise
-};
-
-// Throws ExpressionError with the column in `text` ("random(-1)": "RMS must be >= 0 at column 8").
-ContinuumSpec parse_continuum_spec(const std::string& text);
-
-// The field of a spec on [0, Lx] x [0, Ly); `name` ("phi", "w[0]") selects the random sub-stream.
-SmoothField continuum_field(const ContinuumSpec& spec, const ModelConfig& config, const std::string& name);
-
-// The first problem with the [continuum] strings, for the load-time checks: the key
-// ("continuum.phi", "continuum.w[1]" for an array entry) and what is wrong, with the
-// column inside the string. The default texts of empty arrays are valid by construction.
-struct ContinuumProblem {
-  std::string key;
-  std::string what;
-};
-std::optional<ContinuumProblem> continuum_problem(const ContinuumConfig& continuum, int r);
 
 // Builds the continuum data (include/nnfield/data/continuum_data.hpp) of a model file: every spec parsed (Expression or random(...)), random fields seeded from config.seed with an independent sub-stream per field name (see include/nnfield/numerics/rng.hpp for how streams are derived elsewhere), so the same file gives the same fields at every (M, N).
 ContinuumData continuum_data_from_config(const ModelConfig& config);   // throws ConfigError naming the file and key, e.g. "model.toml: continuum.phi: unknown function 'sinn' at column 5"

@@ -1,5 +1,5 @@
-// BBD coordinates and the BBD energy-flow integrals (include/nnfield/bbd/bbd_coordinates.hpp).
-#include "nnfield/bbd/bbd_coordinates.hpp"
+// BBD coordinates and the BBD energy-flow integrals (include/nnfield/dynamics/bbd_coordinates.hpp).
+#include "nnfield/dynamics/bbd_coordinates.hpp"
 
 #include <algorithm>
 #include <stdexcept>

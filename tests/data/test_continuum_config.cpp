@@ -9,7 +9,7 @@
 
 #include "nnfield/bbd/bbd_variables.hpp"
 #include "nnfield/config/config.hpp"
-#include "nnfield/config/continuum_config.hpp"
+#include "nnfield/data/continuum_config.hpp"
 #include "nnfield/data/data.hpp"
 #include "nnfield/data/initial_state.hpp"
 #include "nnfield/core/network.hpp"

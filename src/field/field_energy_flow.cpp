@@ -1,4 +1,4 @@
-#include "nnfield/bbd/field_energy_flow.hpp"
+#include "nnfield/field/field_energy_flow.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,7 @@
-// [continuum] strings -> fields (include/nnfield/config/continuum_config.hpp). Not a TOML user:
-// it sees the resolved ModelConfig only.
-#include "nnfield/config/continuum_config.hpp"
+// [continuum] strings as specs (include/nnfield/config/continuum_spec.hpp): parsing,
+// the load-time checks and the fields they describe. Not a TOML user: it sees the
+// resolved ModelConfig only.
+#include "nnfield/config/continuum_spec.hpp"
 
 #include <cctype>
 #include <cmath>
@@ -12,26 +13,27 @@
 #include "nnfield/numerics/rng.hpp"
 
 namespace nnfield {
-namespace {
 
 // The text every field of an array gets when the array is left empty.
-std::string default_w(int k, int r) { return k == r ? "" : "random(0.05, 0.3)"; }
-std::string default_w_in(int K) {
+std::string continuum_default_w(int k, int r) { return k == r ? "" : "random(0.05, 0.3)"; }
+std::string continuum_default_w_in(int K) {
   // 1/K: the input link starts as a local average of X.
   char mean[32];
   std::snprintf(mean, sizeof mean, "%.17g", 1.0 / K);
   return std::string("random(0.05, ") + mean + ")";
 }
 
-const std::string& entry(const std::vector<std::string>& given, int k, const std::string& fallback) {
+const std::string& continuum_entry(const std::vector<std::string>& given, int k, const std::string& fallback) {
   return given.empty() ? fallback : given[std::size_t(k)];
 }
 
-bool blank(const std::string& s) {
+bool is_blank(const std::string& s) {
   for (char ch : s)
     if (!std::isspace(static_cast<unsigned char>(ch))) return false;
   return true;
 }
+
+namespace {
 
 // A constant argument of random(...): an expression without x or y, parsed with its
 // columns shifted to where it sits in the whole text.
@@ -114,7 +116,7 @@ SmoothField continuum_field(const ContinuumSpec& spec, const ModelConfig& config
 std::optional<ContinuumProblem> continuum_problem(const ContinuumConfig& c, int r) {
   const int K = 2 * r + 1;
   auto check = [](const std::string& key, const std::string& text) -> std::optional<ContinuumProblem> {
-    if (blank(text)) return ContinuumProblem{key, key + " is empty: give an expression of x, y or random(RMS[, MEAN])"};
+    if (is_blank(text)) return ContinuumProblem{key, key + " is empty: give an expression of x, y or random(RMS[, MEAN])"};
     try {
       parse_continuum_spec(text);
     } catch (const ExpressionError& e) {
@@ -136,13 +138,13 @@ std::optional<ContinuumProblem> continuum_problem(const ContinuumConfig& c, int 
                             {"continuum.phi_dot", &c.phi_dot}};
   for (const auto& [key, text] : scalars)
     if (auto p = check(key, *text)) return p;
-  if (!blank(c.Y))
+  if (!is_blank(c.Y))
     if (auto p = check("continuum.Y", c.Y)) return p;
   if (auto p = length("continuum.w", c.w)) return p;
   for (std::size_t k = 0; k < c.w.size(); ++k) {
     const std::string key = "continuum.w[" + std::to_string(k) + "]";
     if (int(k) == r) {
-      if (!blank(c.w[k]))
+      if (!is_blank(c.w[k]))
         return ContinuumProblem{key, key + " = " + toml_quote(c.w[k]) +
                                          ": the offset-0 weight w_0 is derived from the critical gain "
                                          "g = 1 + ax c (SPEC 4.1); give \"\""};
@@ -158,59 +160,6 @@ std::optional<ContinuumProblem> continuum_problem(const ContinuumConfig& c, int 
       if (auto p = check(std::string(name) + "[" + std::to_string(k) + "]", (*v)[k])) return p;
   }
   return std::nullopt;
-}
-
-namespace {
-
-// The spec of `key`, or a ConfigError naming the file and the key.
-SmoothField field_of(const ModelConfig& config, const std::string& name, const std::string& text) {
-  try {
-    return continuum_field(parse_continuum_spec(text), config, name);
-  } catch (const ExpressionError& e) {
-    throw ConfigError(config.source_path + ": continuum." + name + ": " + e.what());
-  }
-}
-
-}  // namespace
-
-ContinuumData continuum_data_from_config(const ModelConfig& config) {
-  const ContinuumConfig& c = config.continuum;
-  const int r = config.network.shape.r, K = 2 * r + 1;
-  ContinuumData d(config.network.Lx, config.network.Ly, r, config.network.activation);
-  d.phi = field_of(config, "phi", c.phi);
-  d.c = field_of(config, "c", c.c);
-  d.X = field_of(config, "X", c.X);
-  for (int k = 0; k < K; ++k) {
-    const std::string idx = "[" + std::to_string(k) + "]";
-    if (k != r) d.w[std::size_t(k)] = field_of(config, "w" + idx, entry(c.w, k, default_w(k, r)));
-    d.w_in[std::size_t(k)] = field_of(config, "w_in" + idx, entry(c.w_in, k, default_w_in(K)));
-  }
-  return d;
-}
-
-ContinuumBoundary continuum_boundary_from_config(const ModelConfig& config) {
-  const ContinuumConfig& c = config.continuum;
-  const int K = config.network.shape.K();
-  ContinuumBoundary b;
-  b.target_given = !blank(c.Y);
-  if (b.target_given) b.Y = field_of(config, "Y", c.Y);
-  b.misfit = field_of(config, "misfit", c.misfit);
-  b.misfit_depth_scaled = c.misfit_scaling == MisfitScaling::depth;
-  b.phi_dot = field_of(config, "phi_dot", c.phi_dot);
-  for (int k = 0; k < K; ++k)
-    b.w_dot.push_back(field_of(config, "w_dot[" + std::to_string(k) + "]", entry(c.w_dot, k, "0")));
-  return b;
-}
-
-std::vector<double> continuum_target(const ContinuumBoundary& b, const double* Z0, int n, double Lx, double Ly,
-                                     double ax) {
-  std::vector<double> Y(static_cast<std::size_t>(n));
-  const double scale = b.misfit_depth_scaled ? ax : 1.0;
-  for (int i = 0; i < n; ++i) {
-    const double y = i * Ly / n;
-    Y[std::size_t(i)] = b.target_given ? b.Y(Lx, y) : Z0[i] + scale * b.misfit(Lx, y);
-  }
-  return Y;
 }
 
 }  // namespace nnfield
