@@ -29,8 +29,9 @@ struct Snapshot {
   // presented sample (M, N); the field theory's phi(x_a, y_b) (nx, ny).
   const double* neurons = nullptr;
   int lines = 0, width = 0;
-  // The link fields: weights (lines, width, K) and biases (lines, width) of the links
-  // leaving... the network's W[m,i,k], b[m,i]; the field's w(x_a, y_b), beta(x_a, y_b).
+  // The link fields, weights (lines, width, K) and biases (lines, width): the network's
+  // W[m,i,k], b[m,i] (link layer m feeds z^(m+1)); the field's w(x_a, y_b), beta(x_a, y_b)
+  // of the link leaving line a.
   const double* W = nullptr;
   const double* b = nullptr;
   const double* v = nullptr;  // parameter velocities or null (first-order dynamics)
