@@ -43,7 +43,7 @@ struct IntegrationCallbacks {
 };
 
 // Orders of the steppers (used by the order tests and docs).
-int stepper_order(const std::string& stepper);
+int stepper_order(StepperKind stepper);
 // The Boost version Odeint comes from ("1.74.0"), for provenance.
 std::string odeint_boost_version();
 
