@@ -133,7 +133,7 @@ struct Options {
 
 IntegratorConfig integrator(const Options& o) {
   IntegratorConfig ic;
-  ic.stepper = "dopri5";
+  ic.stepper = StepperKind::dopri5;
   ic.rtol = o.rtol;
   ic.atol = o.atol;
   ic.dt = 1e-3;
@@ -145,7 +145,7 @@ IntegratorConfig integrator(const Options& o) {
 
 FieldSettings grid_settings(int p, int r, int q) {
   FieldSettings fs;
-  fs.form = FieldForm::midpoint;
+  fs.form = DepthForm::midpoint;
   fs.p = p;
   fs.rx = fs.ry = r;
   fs.q = q;

@@ -202,7 +202,7 @@ Bad files raise ConfigError (a ValueError); unknown keys UnknownKeyError (also a
                              "(M, N, r): depth, width, radius (fan-in K = 2r+1).")
       .def_property_readonly("activation", [](const Model& model) { return activation_name(model.config.network.activation); })
       .def_property_readonly("loss", [](const Model& model) { return loss_name(model.config.network.loss); })
-      .def_property_readonly("dynamics", [](const Model& model) { return model.config.dynamics.kind; })
+      .def_property_readonly("dynamics", [](const Model& model) { return name(model.config.dynamics.kind); })
       .def("run", &run, py::arg("output") = py::none(), py::arg("progress") = true, py::arg("force") = false,
            R"doc(Run the model. output=None keeps the run in memory (arrays are views, no copy);
 a path writes an HDF5 run file (refused if it exists unless force=True) and returns it
@@ -214,7 +214,7 @@ KeyboardInterrupt with the rows so far in the exception's `run` attribute.)doc")
         const NetworkShape& s = model.config.network.shape;
         std::ostringstream out;
         out << "<nnfield.Model '" << model.config.source_path << "' M=" << s.M << " N=" << s.N << " r=" << s.r << " "
-            << activation_name(model.config.network.activation) << ", " << model.config.dynamics.kind << ">";
+            << activation_name(model.config.network.activation) << ", " << name(model.config.dynamics.kind) << ">";
         return out.str();
       });
 }

@@ -101,7 +101,7 @@ detail::ComparePlan plan_compare(const ModelConfig& config, const CompareOptions
   const std::string where = config.source_path.empty() ? "model" : config.source_path;
   if (!config.continuum.present)
     throw ConfigError(where + ": compare needs a [continuum] section (the data every level samples)");
-  if (config.dynamics.kind == "sgd")
+  if (config.dynamics.kind == DynamicsKind::sgd)
     throw ConfigError(where + ": dynamics.kind = \"sgd\": compare needs gradient_flow or damped dynamics");
   if (options.levels < 2 || options.levels > 8) throw ConfigError(where + ": --levels must be in 2..8");
   const double t_end = config.dynamics.t_end;

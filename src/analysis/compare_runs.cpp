@@ -61,16 +61,16 @@ ModelConfig network_config(const ModelConfig& base, int level, double every) {
   c.network.shape.N = base.network.shape.N << level;
   c.field.present = false;
   c.init.kind = InitKind::continuum;
-  if (c.dynamics.kind == "damped") c.init.velocity = InitVelocity::continuum;
+  if (c.dynamics.kind == DynamicsKind::damped) c.init.velocity = InitVelocity::continuum;
   c.data.source = DataSource::continuum;
   c.data.presentation = Presentation::fixed;
   c.output.every = every;
-  c.output.trajectory = {"W", "b", "z", "loss", "gain"};
+  c.output.trajectory = all_choices<TrajectoryDataset>();
   c.observe = ObserveConfig{};
   return c;
 }
 
-ModelConfig field_config(const ModelConfig& base, int level, double every, const std::string& form, int p, int r,
+ModelConfig field_config(const ModelConfig& base, int level, double every, DepthForm form, int p, int r,
                          bool allow_unstable) {
   ModelConfig c = base;
   c.network.shape.M = base.network.shape.M << level;
@@ -144,8 +144,8 @@ FieldData field_data(const ModelConfig& c, const std::vector<double>& times) {
   try {
     result = run_in_memory(c);
   } catch (const std::exception& e) {  // refused (ConfigError) or failed: the study reports it, the others go on
-    d.note = "M = " + std::to_string(c.network.shape.M) + ", " + c.field.form + " p = " + std::to_string(c.field.p) +
-             ", r = " + std::to_string(c.field.rx) + ": " + e.what();
+    d.note = "M = " + std::to_string(c.network.shape.M) + ", " + name(c.field.form) + " p = " +
+             std::to_string(c.field.p) + ", r = " + std::to_string(c.field.rx) + ": " + e.what();
     return d;
   }
   if (result.status != RunStatus::complete) {
@@ -222,7 +222,8 @@ void add_field_jobs(const ModelConfig& config, const CompareOptions& options, co
                     CompareRuns& runs, CompareLog& log, std::vector<CostedJob>& jobs) {
   for (StudyRuns& s : runs.studies)
     for (std::size_t l = 0; l < s.levels.size(); ++l) {
-      const ModelConfig c = field_config(config, int(l), plan.every, "midpoint", s.p, s.r, options.allow_unstable);
+      const ModelConfig c =
+          field_config(config, int(l), plan.every, DepthForm::midpoint, s.p, s.r, options.allow_unstable);
       FieldData& slot = s.levels[l];
       if (c.network.shape.N % s.r != 0 || c.network.shape.M < 2 * s.r) {
         slot.note = "M = " + std::to_string(c.network.shape.M) + ", N = " + std::to_string(c.network.shape.N) +
@@ -244,9 +245,9 @@ void add_field_jobs(const ModelConfig& config, const CompareOptions& options, co
 void add_exact_jobs(const ModelConfig& config, const CompareOptions& options, const ComparePlan& plan,
                     CompareRuns& runs, CompareLog& log, std::vector<CostedJob>& jobs) {
   ModelConfig cn = network_config(config, 0, plan.every);
-  ModelConfig cf = field_config(config, 0, plan.every, "exact", 1, 1, options.allow_unstable);
+  ModelConfig cf = field_config(config, 0, plan.every, DepthForm::exact, 1, 1, options.allow_unstable);
   for (ModelConfig* c : {&cn, &cf}) {
-    c->integrator.stepper = "rk4";
+    c->integrator.stepper = StepperKind::rk4;
     c->integrator.adaptive = false;
     c->integrator.dt = std::min(config.integrator.dt, plan.every / 4);
   }

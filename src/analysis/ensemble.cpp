@@ -75,7 +75,7 @@ SeedData run_seed(const ModelConfig& base, std::uint64_t seed, const std::atomic
   config.seed = seed;
   // The ensemble averages scalar series and correlators; of the trajectory it needs only
   // the loss and the neurons (for the per-seed xi_y), not W and b.
-  config.output.trajectory = {"loss", "z"};
+  config.output.trajectory = {TrajectoryDataset::loss, TrajectoryDataset::z};
   RunOptions options;
   options.progress = "off";
   options.stop = stop;

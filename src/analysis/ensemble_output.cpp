@@ -37,7 +37,7 @@ void write_ensemble(const EnsembleResult& r, const ModelConfig& config, SeriesSi
   sink.set_root_attribute("r", double(shape.r));
   sink.set_root_attribute("K", double(shape.K()));
   sink.set_root_attribute("activation", activation_name(config.network.activation));
-  sink.set_root_attribute("dynamics", config.dynamics.kind);
+  sink.set_root_attribute("dynamics", name(config.dynamics.kind));
   sink.set_root_attribute("seeds_run", double(r.seeds.size()));
   sink.set_root_attribute("seeds_averaged", double(r.included.size()));
   sink.set_root_attribute("error_method", error_method_name(r.errors.method));

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "config/config_schema.hpp"
@@ -75,8 +76,10 @@ std::optional<ValueProblem> value_problem_impl(const KeySpec<Root>& k, const std
 // --- rules across keys -----------------------------------------------------------
 
 std::string str(double v) { return toml_literal(Value{v}); }
-std::string str(const std::string& s) { return toml_quote(s); }
-std::string str(Presentation p) { return toml_quote(name(p)); }
+template <class E, class = std::enable_if_t<std::is_enum_v<E>>>
+std::string str(E e) {
+  return toml_quote(name(e));
+}
 
 // The width is periodic: a window of K = 2r+1 > N neighbours would wrap round and
 // take some neuron twice, so r < N/2 (K <= N) is the largest radius that makes sense.
@@ -119,9 +122,9 @@ void check_length(std::vector<Violation>& out, const std::string& key,
 void check_symplectic(std::vector<Violation>& out, const ModelConfig& c) {
   // A symplectic scheme needs a time-independent Hamiltonian: no friction and no
   // data that changes along the run.
-  if (c.integrator.stepper != "symplectic") return;
+  if (c.integrator.stepper != StepperKind::symplectic) return;
   const std::string sym = "integrator.stepper = \"symplectic\" requires ";
-  if (c.dynamics.kind != "damped") {
+  if (c.dynamics.kind != DynamicsKind::damped) {
     out.push_back({"dynamics.kind", {"integrator.stepper"},
                    sym + "dynamics.kind = \"damped\", got " + str(c.dynamics.kind)});
   }
@@ -129,7 +132,7 @@ void check_symplectic(std::vector<Violation>& out, const ModelConfig& c) {
     out.push_back({"dynamics.gamma", {"integrator.stepper"},
                    sym + "dynamics.gamma = 0, got " + str(c.dynamics.gamma)});
   }
-  if (c.dynamics.variables != "wb") {
+  if (c.dynamics.variables != DynamicsVariables::wb) {
     out.push_back({"dynamics.variables", {"integrator.stepper"},
                    sym + "dynamics.variables = \"wb\" (the kinetic energy in (W, z) is not separable), got " +
                        str(c.dynamics.variables)});
@@ -144,7 +147,7 @@ void check_symplectic(std::vector<Violation>& out, const ModelConfig& c) {
 void check_bbd_observers(std::vector<Violation>& out, const ModelConfig& c) {
   // The BBD picture is of one sample flowing through the network, and the energy
   // densities need accelerations: second-order (damped) dynamics.
-  if (c.observe.energy_flow && c.dynamics.kind != "damped") {
+  if (c.observe.energy_flow && c.dynamics.kind != DynamicsKind::damped) {
     out.push_back({"observe.energy_flow", {"dynamics.kind"},
                    "observe.energy_flow = true requires dynamics.kind = \"damped\", got " + str(c.dynamics.kind)});
   }
@@ -162,16 +165,16 @@ void check_bbd_observers(std::vector<Violation>& out, const ModelConfig& c) {
                    "observe: lagrangian is measured on network runs; a field run writes its energy balance, "
                    "with observe.energy_flow the per-site energy flow, and with observe.correlators its correlators"});
   }
-  if (c.dynamics.variables == "bbd" && c.dynamics.kind == "sgd") {
+  if (c.dynamics.variables == DynamicsVariables::bbd && c.dynamics.kind == DynamicsKind::sgd) {
     out.push_back({"dynamics.variables", {"dynamics.kind"},
                    "dynamics.variables = \"bbd\" requires continuous dynamics (damped or gradient_flow)"});
   }
-  if (c.dynamics.variables == "bbd" && c.data.presentation == Presentation::full_batch) {
+  if (c.dynamics.variables == DynamicsVariables::bbd && c.data.presentation == Presentation::full_batch) {
     out.push_back({"dynamics.variables", {"data.presentation"},
                    "dynamics.variables = \"bbd\" needs one presented sample at a time, not data.presentation = "
                    "\"full_batch\""});
   }
-  if (c.observe.lagrangian && c.dynamics.kind == "sgd") {
+  if (c.observe.lagrangian && c.dynamics.kind == DynamicsKind::sgd) {
     out.push_back({"observe.lagrangian", {"dynamics.kind"},
                    "observe.lagrangian = true requires continuous dynamics (damped or gradient_flow)"});
   }
@@ -181,12 +184,12 @@ void check_input_correlator(std::vector<Violation>& out, const ModelConfig& c) {
   // The input cross-correlator pairs the recorded neurons with the input they came
   // from: that input must be one known sample for the whole run.
   const auto& list = c.observe.correlators;
-  if (std::find(list.begin(), list.end(), "input") == list.end()) return;
+  if (std::find(list.begin(), list.end(), Correlator::input) == list.end()) return;
   const DataSource source = c.data.source;
   const bool one_sample = source == DataSource::pair || source == DataSource::continuum ||
                           (source != DataSource::file && c.data.samples == 1);
   if (one_sample) return;
-  if (c.dynamics.kind == "sgd") {
+  if (c.dynamics.kind == DynamicsKind::sgd) {
     out.push_back({"observe.correlators", {"dynamics.kind"},
                    "observe.correlators \"input\" needs a fixed presented sample; SGD changes it every step"});
   } else if (varies_in_time(c.data.presentation)) {
@@ -206,7 +209,7 @@ void check_continuum(std::vector<Violation>& out, const ModelConfig& c) {
 void check_field(std::vector<Violation>& out, const ModelConfig& c) {
   const FieldConfig& f = c.field;
   const int N = c.network.shape.N, r = c.network.shape.r;
-  if (f.form == "exact" && (f.rx != 1 || f.ry != 1)) {
+  if (f.form == DepthForm::exact && (f.rx != 1 || f.ry != 1)) {
     out.push_back({f.rx != 1 ? "field.rx" : "field.ry", {"field.form"},
                    "field.form = \"exact\" (the lattice shift) requires rx = ry = 1, got rx = " +
                        std::to_string(f.rx) + ", ry = " + std::to_string(f.ry)});
@@ -253,7 +256,7 @@ std::vector<Violation> cross_field_violations(const ModelConfig& c) {
   check_length(out, "data.x", c.data.x, N);
   check_length(out, "data.y", c.data.y, N);
 
-  if (c.dynamics.kind == "sgd" && c.data.source != DataSource::file && c.dynamics.batch > c.data.samples) {
+  if (c.dynamics.kind == DynamicsKind::sgd && c.data.source != DataSource::file && c.dynamics.batch > c.data.samples) {
     out.push_back({"dynamics.batch", {"data.samples", "dynamics.kind"},
                    "dynamics.batch = " + std::to_string(c.dynamics.batch) +
                        " must be <= data.samples = " + std::to_string(c.data.samples) +

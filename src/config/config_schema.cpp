@@ -2,8 +2,8 @@
 // To add a key: add a field (with its default) to config.hpp, one line here, and,
 // if it interacts with other keys, a rule in config_checks.cpp. Parsing, the
 // resolved TOML and docs/model-files.md follow automatically. A key with a fixed set
-// of choices is an enum field: its enum and name table go in config_choices.hpp, and
-// key() below takes the choices from the table.
+// of choices is an enum field (a std::vector of the enum for a list of choices): its enum
+// and name table go in config_choices.hpp, and key() below takes the choices from the table.
 #include "config/config_schema.hpp"
 
 #include <algorithm>
@@ -34,11 +34,18 @@ struct OptionalChoice : std::false_type {};
 template <class E>
 struct OptionalChoice<std::optional<E>> : std::is_enum<E> {};
 
+// std::vector of a choice enum (output.trajectory: a list of choices).
+template <class T>
+struct ChoiceList : std::false_type {};
+template <class E>
+struct ChoiceList<std::vector<E>> : std::is_enum<E> {};
+
 // Binds a key to the struct field `acc` returns; `acc` is a generic lambda
 // `[](auto& c) -> auto& { return c.x.y; }` so one accessor serves both get and set.
 // The value kind and the representable integer range follow from the field's type.
 // An enum field (config_choices.hpp) is a string key whose choices are the enum's
-// names, converted once here; an optional enum also accepts "" (none).
+// names, converted once here; an optional enum also accepts "" (none); a vector of an
+// enum is an array of strings, each entry one of the names.
 template <class Root, class Acc>
 KeySpec<Root> key(std::string name, Acc acc, std::string doc) {
   using T = std::decay_t<decltype(acc(std::declval<Root&>()))>;
@@ -59,6 +66,20 @@ KeySpec<Root> key(std::string name, Acc acc, std::string doc) {
     k.set = [acc](Root& r, const Value& v) {
       const auto& s = std::get<std::string>(v);
       acc(r) = s.empty() ? T() : T(choice_from_name<E>(s));
+    };
+  } else if constexpr (ChoiceList<T>::value) {
+    using E = typename T::value_type;
+    k.kind = ValueKind::string_array;
+    k.choices = choice_names<E>();
+    k.get = [acc](const Root& r) {
+      std::vector<std::string> names;
+      for (E e : acc(r)) names.push_back(nnfield::name(e));
+      return Value{std::move(names)};
+    };
+    k.set = [acc](Root& r, const Value& v) {
+      T values;
+      for (const auto& s : std::get<std::vector<std::string>>(v)) values.push_back(choice_from_name<E>(s));
+      acc(r) = std::move(values);
     };
   } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
     // Values arrive as int64 (TOML's integers); the parser range-checks against
@@ -148,10 +169,11 @@ void add_field_keys(std::vector<ModelKey>& k) {
   auto add = [&k](ModelKey key) -> ModelKey& { return k.emplace_back(std::move(key)); };
   using C = ModelConfig;
   // clang-format off
+  // DepthForm also names the stability check's two expansions; a model file takes only these.
   add(key<C>("field.form", [](auto& c) -> auto& { return c.field.form; },
              "midpoint: modified-equation midpoint scheme of order p (well posed, SPEC 4.3 iii); exact: the "
              "lattice shift (the discrete network itself)"))
-      .one_of({"midpoint", "exact"}).note("exact: rx = ry = 1");
+      .one_of(names_of({DepthForm::midpoint, DepthForm::exact})).note("exact: rx = ry = 1");
   add(key<C>("field.p", [](auto& c) -> auto& { return c.field.p; },
              "order in (ax, ay) of the truncated theory (1 = transport); form = \"midpoint\"")).at_least(1).at_most(2);
   add(key<C>("field.rx", [](auto& c) -> auto& { return c.field.rx; },
@@ -236,8 +258,7 @@ std::vector<ModelKey> build_model_keys() {
   add(key<C>("data.tau", [](auto& c) -> auto& { return c.data.tau; },
              "time each sample is presented (switch, blend)")).above(0);
   add(key<C>("data.order", [](auto& c) -> auto& { return c.data.order; },
-             "sample order: sequential, shuffle (per epoch), random (with replacement)"))
-      .one_of({"sequential", "shuffle", "random"});
+             "sample order: sequential, shuffle (per epoch), random (with replacement)"));
   add(key<C>("data.teacher.M", [](auto& c) -> auto& { return c.data.teacher.M; },
              "teacher depth; 0: the student's M")).at_least(0);
   add(key<C>("data.teacher.r", [](auto& c) -> auto& { return c.data.teacher.r; },
@@ -252,11 +273,9 @@ std::vector<ModelKey> build_model_keys() {
              "standard deviation of Gaussian noise added to the teacher's output")).at_least(0);
 
   add(key<C>("dynamics.kind", [](auto& c) -> auto& { return c.dynamics.kind; },
-             "damped: q'' + gamma q' + dl/dq = 0; gradient_flow: q' = -eta dl/dq; sgd: discrete steps"))
-      .one_of({"damped", "gradient_flow", "sgd"});
+             "damped: q'' + gamma q' + dl/dq = 0; gradient_flow: q' = -eta dl/dq; sgd: discrete steps"));
   add(key<C>("dynamics.variables", [](auto& c) -> auto& { return c.dynamics.variables; },
-             "continuous dynamics in (W, b) or in BBD variables (W, z) (Eq. 6; same trajectories)"))
-      .one_of({"wb", "bbd"});
+             "continuous dynamics in (W, b) or in BBD variables (W, z) (Eq. 6; same trajectories)"));
   add(key<C>("dynamics.gamma", [](auto& c) -> auto& { return c.dynamics.gamma; },
              "damped: friction gamma")).at_least(0);
   add(key<C>("dynamics.eta", [](auto& c) -> auto& { return c.dynamics.eta; },
@@ -269,12 +288,10 @@ std::vector<ModelKey> build_model_keys() {
   add(key<C>("dynamics.steps", [](auto& c) -> auto& { return c.dynamics.steps; },
              "sgd: number of steps")).at_least(1);
   add(key<C>("dynamics.eta_scaling", [](auto& c) -> auto& { return c.dynamics.eta_scaling; },
-             "none: eta as given; depth: the rate is eta * ax (SPEC 4.2: a depth limit needs eta ~ ax)"))
-      .one_of({"none", "depth"});
+             "none: eta as given; depth: the rate is eta * ax (SPEC 4.2: a depth limit needs eta ~ ax)"));
 
   add(key<C>("integrator.stepper", [](auto& c) -> auto& { return c.integrator.stepper; },
              "rk4 (fixed step), dopri5 / rkf78 (embedded error control), symplectic"))
-      .one_of({"rk4", "dopri5", "rkf78", "symplectic"})
       .note("symplectic: dynamics.kind = \"damped\", gamma = 0, presentation fixed or full_batch");
   add(key<C>("integrator.adaptive", [](auto& c) -> auto& { return c.integrator.adaptive; },
              "dopri5/rkf78: error control; false: fixed dt"));
@@ -292,8 +309,7 @@ std::vector<ModelKey> build_model_keys() {
   add(key<C>("output.every_steps", [](auto& c) -> auto& { return c.output.every_steps; },
              "sgd: output cadence in steps")).at_least(1);
   add(key<C>("output.trajectory", [](auto& c) -> auto& { return c.output.trajectory; },
-             "datasets written under /trajectory (gain: g - 1 per bulk link, SPEC 4.1)"))
-      .one_of({"W", "b", "z", "loss", "gain"});
+             "datasets written under /trajectory (gain: g - 1 per bulk link, SPEC 4.1)"));
   add(key<C>("output.flush_every", [](auto& c) -> auto& { return c.output.flush_every; },
              "flush the output file every this many rows")).at_least(1);
 
@@ -303,11 +319,9 @@ std::vector<ModelKey> build_model_keys() {
   add(key<C>("observe.lagrangian", [](auto& c) -> auto& { return c.observe.lagrangian; },
              "the Lagrangian (Eq. 5) and its bulk and boundary parts (Eq. 7) along the run"));
   add(key<C>("observe.correlators", [](auto& c) -> auto& { return c.observe.correlators; },
-             "correlators measured during the run (docs/correlators.md)"))
-      .one_of({"width", "structure", "xi", "depth", "input", "2d"});
+             "correlators measured during the run (docs/correlators.md)"));
   add(key<C>("observe.field", [](auto& c) -> auto& { return c.observe.field; },
-             "the field correlators measure: phi (neurons z), w (weights), b (biases)"))
-      .one_of({"phi", "w", "b"});
+             "the field correlators measure: phi (neurons z), w (weights), b (biases)"));
   add(key<C>("observe.every", [](auto& c) -> auto& { return c.observe.every; },
              "correlator cadence in time (0: output.every)")).at_least(0);
 

@@ -39,18 +39,51 @@ std::string attribute_or_empty(const std::string& file, const std::string& name)
   }
 }
 
+// The choices of E as "a, b or c".
+template <class E>
+std::string either() {
+  const std::vector<std::string>& names = choice_names<E>();
+  std::string text;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    text += (i == 0 ? "" : i + 1 < names.size() ? ", " : " or ") + names[i];
+  return text;
+}
+
+// The --field and --correlators options (the observe.field and observe.correlators
+// choices); anything else is a CorrelateInputError naming the valid ones.
+ObservedField field_option(const std::string& field) {
+  try {
+    return choice_from_name<ObservedField>(field);
+  } catch (const std::invalid_argument&) {
+    throw CorrelateInputError("unknown field '" + field + "' (expected " + either<ObservedField>() + ")");
+  }
+}
+
+std::vector<Correlator> correlator_options(const std::vector<std::string>& names) {
+  std::vector<Correlator> correlators;
+  for (const std::string& n : names) {
+    try {
+      correlators.push_back(choice_from_name<Correlator>(n));
+    } catch (const std::invalid_argument&) {
+      throw CorrelateInputError("unknown correlator '" + n + "'; expected " + either<Correlator>());
+    }
+  }
+  return correlators;
+}
+
 // The field's array, (T, M, N) or (T, M, N, K) for the weights, and its dataset.
 // Field runs store phi and w; network runs z (= phi) and W.
-std::pair<Array, std::string> read_field(const std::string& file, const std::string& field) {
+std::pair<Array, std::string> read_field(const std::string& file, ObservedField field) {
   std::vector<std::string> candidates;
-  if (field == "phi") candidates = {"/trajectory/phi", "/trajectory/z"};
-  else if (field == "w") candidates = {"/trajectory/w", "/trajectory/W"};
-  else if (field == "b") candidates = {"/trajectory/b"};
-  else throw CorrelateInputError("unknown field '" + field + "' (expected phi, w or b)");
+  switch (field) {
+    case ObservedField::phi: candidates = {"/trajectory/phi", "/trajectory/z"}; break;
+    case ObservedField::w: candidates = {"/trajectory/w", "/trajectory/W"}; break;
+    case ObservedField::b: candidates = {"/trajectory/b"}; break;
+  }
   for (const std::string& name : candidates) {
     if (!h5_has(file, name)) continue;
     Array a = h5_read(file, name);
-    const std::size_t rank = field == "w" ? 4 : 3;
+    const std::size_t rank = field == ObservedField::w ? 4 : 3;
     if (a.shape.size() != rank || std::find(a.shape.begin(), a.shape.end(), 0) != a.shape.end())
       throw CorrelateInputError(file + ": dataset " + name + " has shape " + shape_text(a.shape) + ", expected " +
                                 (rank == 4 ? "(T, M, N, K)" : "(T, M, N)") + " with no empty axis");
@@ -61,7 +94,8 @@ std::pair<Array, std::string> read_field(const std::string& file, const std::str
   }
   std::string names;
   for (const std::string& n : candidates) names += (names.empty() ? "" : " nor ") + n;
-  throw CorrelateInputError(file + ": no field '" + field + "' to correlate: neither " + names + " is in the file");
+  throw CorrelateInputError(file + ": no field '" + nnfield::name(field) + "' to correlate: neither " + names +
+                            " is in the file");
 }
 
 std::vector<std::size_t> select_rows(const std::string& file, const std::vector<double>& time, std::size_t T,
@@ -154,6 +188,7 @@ void add_autocorrelation(CorrelateResult& result, const std::string& name, const
 // can leave them one row apart.
 struct RunSeries {
   std::vector<double> time;
+  ObservedField kind = ObservedField::phi;
   Array field;          // (T', M, N) or (T', M, N, K), T' >= T
   std::string dataset;  // where the field came from
   std::vector<double> loss;  // empty: the run has no /trajectory/loss
@@ -166,7 +201,8 @@ RunSeries read_series(const std::string& file, const std::string& field_name) {
   if (time_array.shape.size() != 1 || time_array.size() == 0)
     throw CorrelateInputError(file + ": /trajectory/time has shape " + shape_text(time_array.shape) +
                               ", expected (T) with T >= 1");
-  std::tie(s.field, s.dataset) = read_field(file, field_name);
+  s.kind = field_option(field_name);
+  std::tie(s.field, s.dataset) = read_field(file, s.kind);
   s.T = std::min(time_array.size(), s.field.shape[0]);
   s.time = std::move(time_array.data);
   if (h5_has(file, "/trajectory/loss")) {
@@ -196,20 +232,20 @@ std::vector<double> components_by_row(const Array& field, const std::vector<std:
 }
 
 // The input boundary X when "input" is asked for; where the run cannot say which
-// sample it saw, "input" leaves `names` (result.notes says why) and X is empty.
-std::vector<double> input_for(std::vector<std::string>& names, const std::string& file, std::size_t N,
+// sample it saw, "input" leaves `correlators` (result.notes says why) and X is empty.
+std::vector<double> input_for(std::vector<Correlator>& correlators, const std::string& file, std::size_t N,
                               CorrelateResult& result) {
-  const auto input = std::find(names.begin(), names.end(), "input");
-  if (input == names.end()) return {};
+  const auto input = std::find(correlators.begin(), correlators.end(), Correlator::input);
+  if (input == correlators.end()) return {};
   std::vector<double> X = input_boundary(file, N, result);
-  if (X.empty()) names.erase(input);
+  if (X.empty()) correlators.erase(input);
   return X;
 }
 
-CorrelatorSet make_correlator_set(const std::vector<std::string>& names, const Extents& e,
+CorrelatorSet make_correlator_set(const std::vector<Correlator>& correlators, const Extents& e,
                                   MeanSubtraction subtraction, const std::vector<double>& X) {
   try {
-    return CorrelatorSet(names, e.C, e.M, e.N, subtraction, X.empty() ? nullptr : X.data());
+    return CorrelatorSet(correlators, e.C, e.M, e.N, subtraction, X.empty() ? nullptr : X.data());
   } catch (const std::invalid_argument& err) {
     throw CorrelateInputError(err.what());
   }
@@ -332,13 +368,13 @@ CorrelateResult correlate(const std::string& file, const CorrelateOptions& optio
   const RunSeries series = read_series(file, options.field);
   const std::vector<std::size_t> rows = select_rows(file, series.time, series.T, options);
   const std::vector<std::size_t>& shape = series.field.shape;
-  const Extents e{options.field == "w" ? shape[3] : 1, rows.size(), shape[1], shape[2]};
+  const Extents e{series.kind == ObservedField::w ? shape[3] : 1, rows.size(), shape[1], shape[2]};
   const std::vector<double> phi = components_by_row(series.field, rows, e);
 
-  std::vector<std::string> names = options.correlators;
-  const std::vector<double> X = input_for(names, file, e.N, result);
+  std::vector<Correlator> correlators = correlator_options(options.correlators);
+  const std::vector<double> X = input_for(correlators, file, e.N, result);
   const MeanSubtraction subtraction = options.connected ? MeanSubtraction::configuration : MeanSubtraction::none;
-  const CorrelatorSet set = make_correlator_set(names, e, subtraction, X);
+  const CorrelatorSet set = make_correlator_set(correlators, e, subtraction, X);
   check_output_size(file, set, e, options);
 
   std::vector<NamedArray> per_row = per_row_correlators(set, phi, e);

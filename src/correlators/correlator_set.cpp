@@ -9,32 +9,16 @@
 
 namespace nnfield {
 
-namespace {
-
-const std::vector<std::string>& known_names() {
-  static const std::vector<std::string> names = {"width", "structure", "xi", "depth", "input", "2d"};
-  return names;
-}
-
-bool contains(const std::vector<std::string>& v, const std::string& s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
-
-}  // namespace
-
-CorrelatorSet::CorrelatorSet(const std::vector<std::string>& names, std::size_t components, std::size_t M,
+CorrelatorSet::CorrelatorSet(const std::vector<Correlator>& correlators, std::size_t components, std::size_t M,
                              std::size_t N, MeanSubtraction subtraction, const double* input)
-    : m_C(components), m_M(M), m_N(N), m_subtraction(subtraction) {
+    : m_slot(choice_names<Correlator>().size(), -1), m_C(components), m_M(M), m_N(N), m_subtraction(subtraction) {
   if (components == 0 || M == 0 || N < 2)
     throw std::invalid_argument("CorrelatorSet: need components >= 1, M >= 1 and N >= 2 (got " +
                                 std::to_string(components) + ", " + std::to_string(M) + ", " + std::to_string(N) +
                                 ")");
-  for (const std::string& n : names)
-    if (!contains(known_names(), n))
-      throw std::invalid_argument("unknown correlator '" + n +
-                                  "'; expected width, structure, xi, depth, input or 2d");
+  auto asked = [&](Correlator c) { return std::find(correlators.begin(), correlators.end(), c) != correlators.end(); };
   if (input) m_input.assign(input, input + N);
-  if (contains(names, "input") && !input)
+  if (asked(Correlator::input) && !input)
     throw std::invalid_argument("correlator 'input' needs the input boundary X");
 
   const std::string sub = std::string(" (") + mean_subtraction_description(subtraction) + ")";
@@ -51,20 +35,28 @@ CorrelatorSet::CorrelatorSet(const std::vector<std::string>& names, std::size_t 
     m_outputs.push_back({name, std::move(shape), std::move(order), std::move(what)});
   };
   // In the order of the choices, so files list them predictably.
-  for (const std::string& n : known_names()) {
-    if (!contains(names, n)) continue;
-    if (n == "width")
-      add(n, {M, N}, "M,D", "C_m(d) = (1/N) sum_i <dphi^(m)_i dphi^(m)_{i+d}>, d = 0..N-1" + sub);
-    else if (n == "structure")
-      add(n, {M, nq}, "M,Q", "S_m(k_q) = <|dphi~^(m)(k_q)|^2>/N, k_q = 2 pi q/N, q = 0..N/2" + sub);
-    else if (n == "xi")
-      add(n, {M}, "M", "xi_y = sqrt(S(0)/S(k_min) - 1)/(2 sin(pi/N)) per layer (lattice units) from " + xi_source);
-    else if (n == "depth")
-      add(n, {M, M}, "M,Mp", "C(m, m') = (1/N) sum_i <dphi^(m)_i dphi^(m')_i>" + sub);
-    else if (n == "input")
-      add(n, {M, N}, "M,D", "C_X(m, d) = (1/N) sum_i <dX_i dphi^(m)_{i+d}>, X the input boundary" + sub);
-    else if (n == "2d")
-      add(n, {M, M, N}, "M,Mp,D", "C(m, m', d) = (1/N) sum_i <dphi^(m)_i dphi^(m')_{i+d}>" + sub);
+  for (const Correlator c : all_choices<Correlator>()) {
+    if (!asked(c)) continue;
+    m_slot[std::size_t(c)] = int(m_outputs.size());
+    const std::string& n = name(c);
+    switch (c) {
+      case Correlator::width:
+        add(n, {M, N}, "M,D", "C_m(d) = (1/N) sum_i <dphi^(m)_i dphi^(m)_{i+d}>, d = 0..N-1" + sub);
+        break;
+      case Correlator::structure:
+        add(n, {M, nq}, "M,Q", "S_m(k_q) = <|dphi~^(m)(k_q)|^2>/N, k_q = 2 pi q/N, q = 0..N/2" + sub);
+        break;
+      case Correlator::xi:
+        add(n, {M}, "M", "xi_y = sqrt(S(0)/S(k_min) - 1)/(2 sin(pi/N)) per layer (lattice units) from " + xi_source);
+        break;
+      case Correlator::depth: add(n, {M, M}, "M,Mp", "C(m, m') = (1/N) sum_i <dphi^(m)_i dphi^(m')_i>" + sub); break;
+      case Correlator::input:
+        add(n, {M, N}, "M,D", "C_X(m, d) = (1/N) sum_i <dX_i dphi^(m)_{i+d}>, X the input boundary" + sub);
+        break;
+      case Correlator::two_d:
+        add(n, {M, M, N}, "M,Mp,D", "C(m, m', d) = (1/N) sum_i <dphi^(m)_i dphi^(m')_{i+d}>" + sub);
+        break;
+    }
   }
   add("layer_mean", {M}, "M", "width mean (1/N) sum_i <phi^(m)_i> of each layer (no mean subtracted)");
 }
@@ -79,17 +71,12 @@ void CorrelatorSet::evaluate(const double* field, std::size_t S, std::size_t com
     for (std::size_t d : m_outputs[j].row_shape) size *= d;
     rows[j].assign(size, 0.0);
   }
-  auto row_of = [&](const std::string& name, std::size_t c) -> double* {
-    for (std::size_t j = 0; j < m_outputs.size(); ++j)
-      if (m_outputs[j].name == name) return rows[j].data() + c * (rows[j].size() / m_C);
-    return nullptr;
-  };
   for (std::size_t c = 0; c < m_C; ++c) {
     const double* phi = field + c * component_stride;
     // Width, structure and xi share one pass of transforms.
-    double* width = row_of("width", c);
-    double* structure = row_of("structure", c);
-    double* xi = row_of("xi", c);
+    double* width = row_of(rows, Correlator::width, c);
+    double* structure = row_of(rows, Correlator::structure, c);
+    double* xi = row_of(rows, Correlator::xi, c);
     if (width || structure || xi) {
       const bool xi_from_this_s = xi && m_subtraction != MeanSubtraction::configuration;
       double* sk = structure ? structure : (xi_from_this_s ? xi_spectrum.data() : nullptr);
@@ -102,10 +89,12 @@ void CorrelatorSet::evaluate(const double* field, std::size_t S, std::size_t com
         second_moment_xi(xi_spectrum.data(), M, N, xi);
       }
     }
-    if (double* out = row_of("depth", c)) depth_correlator(phi, S, M, N, m_subtraction, out);
-    if (double* out = row_of("input", c)) input_cross_correlator(phi, m_input.data(), S, 1, M, N, m_subtraction, out);
-    if (double* out = row_of("2d", c)) correlator_2d(phi, S, M, N, m_subtraction, out);
-    if (double* out = row_of("layer_mean", c)) {
+    if (double* out = row_of(rows, Correlator::depth, c)) depth_correlator(phi, S, M, N, m_subtraction, out);
+    if (double* out = row_of(rows, Correlator::input, c))
+      input_cross_correlator(phi, m_input.data(), S, 1, M, N, m_subtraction, out);
+    if (double* out = row_of(rows, Correlator::two_d, c)) correlator_2d(phi, S, M, N, m_subtraction, out);
+    {
+      double* out = rows.back().data() + c * (rows.back().size() / m_C);  // layer_mean, always last
       for (std::size_t s = 0; s < S; ++s)
         for (std::size_t m = 0; m < M; ++m)
           for (std::size_t i = 0; i < N; ++i) out[m] += phi[(s * M + m) * N + i];
@@ -114,10 +103,15 @@ void CorrelatorSet::evaluate(const double* field, std::size_t S, std::size_t com
   }
 }
 
+double* CorrelatorSet::row_of(std::vector<std::vector<double>>& rows, Correlator kind, std::size_t c) const {
+  const int j = m_slot[std::size_t(kind)];
+  return j < 0 ? nullptr : rows[std::size_t(j)].data() + c * (rows[std::size_t(j)].size() / m_C);
+}
+
 int recorded_input_sample(const ModelConfig& config, int samples, std::string* why) {
   if (samples == 1) return 0;
   const Presentation presentation = config.data.presentation;
-  if (config.dynamics.kind == "sgd") {
+  if (config.dynamics.kind == DynamicsKind::sgd) {
     if (why) *why = "SGD records the neurons of each step's first batch sample, which changes";
     return -1;
   }

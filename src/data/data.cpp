@@ -112,10 +112,7 @@ Samples make_samples(const ModelConfig& config) {
   return d;
 }
 
-SampleOrder::SampleOrder(int S, const std::string& order, std::uint64_t seed)
-    : m_S(S),
-      m_kind(order == "sequential" ? Kind::sequential : order == "random" ? Kind::random : Kind::shuffle),
-      m_seed(seed) {
+SampleOrder::SampleOrder(int S, DataOrder order, std::uint64_t seed) : m_S(S), m_order(order), m_seed(seed) {
   for (auto& p : m_permutation) p.assign(std::size_t(S), 0);
 }
 
@@ -133,10 +130,10 @@ const std::vector<int>& SampleOrder::permutation(long epoch) const {
 }
 
 int SampleOrder::operator[](long j) const {
-  switch (m_kind) {
-    case Kind::sequential: return int(j % m_S);
-    case Kind::shuffle: return permutation(j / m_S)[std::size_t(j % m_S)];
-    case Kind::random: {
+  switch (m_order) {
+    case DataOrder::sequential: return int(j % m_S);
+    case DataOrder::shuffle: return permutation(j / m_S)[std::size_t(j % m_S)];
+    case DataOrder::random: {
       Rng rng(derive_seed(m_seed, std::uint64_t(j)));
       return int(rng.index(std::size_t(m_S)));
     }
@@ -230,7 +227,7 @@ std::vector<double> DataStream::breakpoints(double t0, double t1) const {
   return out;
 }
 
-BatchSampler::BatchSampler(int S, int batch, const std::string& order, std::uint64_t seed)
+BatchSampler::BatchSampler(int S, int batch, DataOrder order, std::uint64_t seed)
     : m_order(S, order, seed), m_batch(std::size_t(batch)) {}
 
 const std::vector<int>& BatchSampler::next() {

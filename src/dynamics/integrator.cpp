@@ -171,12 +171,14 @@ std::vector<double> stop_times(double t0, const std::vector<double>& observe, co
 
 }  // namespace
 
-int stepper_order(const std::string& stepper) {
-  if (stepper == "rk4") return 4;
-  if (stepper == "dopri5") return 5;
-  if (stepper == "rkf78") return 8;
-  if (stepper == "symplectic") return 4;  // McLachlan's SB3A RKN scheme
-  throw std::invalid_argument("unknown stepper '" + stepper + "'");
+int stepper_order(StepperKind stepper) {
+  switch (stepper) {
+    case StepperKind::rk4: return 4;
+    case StepperKind::dopri5: return 5;
+    case StepperKind::rkf78: return 8;
+    case StepperKind::symplectic: return 4;  // McLachlan's SB3A RKN scheme
+  }
+  throw std::invalid_argument("unknown stepper " + std::to_string(int(stepper)));
 }
 
 IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::vector<double>& observe_times,
@@ -187,8 +189,8 @@ IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::ve
   const IntegrationStats start = stats;
   StepGuard guard{callbacks, {}};
   const std::vector<double> stops = stop_times(t0, observe_times, breakpoints);
-  const std::string& kind = config.stepper;
-  if (kind == "symplectic" && system.num_coordinates() == 0)
+  const StepperKind kind = config.stepper;
+  if (kind == StepperKind::symplectic && system.num_coordinates() == 0)
     throw std::invalid_argument("the symplectic stepper needs a second-order (damped) system");
 
   odeint::runge_kutta4<State> rk4;
@@ -200,23 +202,24 @@ IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::ve
   Controlled<odeint::runge_kutta_fehlberg78<State>> rkf78_controlled(checker);
 
   double t = t0, dt = config.dt;
+  // An embedded pair: error control, or its higher-order stepper at fixed dt.
+  auto advance_embedded = [&](auto& fixed, auto& controlled, double target) {
+    if (config.adaptive)
+      advance_adaptive(controlled, system, x, t, target, dt, config.dt_min, guard, stats);
+    else
+      advance_fixed(fixed, system, x, t, target, config.dt, guard, stats);
+  };
   for (double target : stops) {
     if (target > t) {
       system.set_interval_end(target);
-      if (kind == "rk4")
-        advance_fixed(rk4, system, x, t, target, config.dt, guard, stats);
-      else if (kind == "symplectic")
-        advance_symplectic(symplectic, system, x, t, target, config.dt, guard, stats);
-      else if (kind == "dopri5" && config.adaptive)
-        advance_adaptive(dopri5_controlled, system, x, t, target, dt, config.dt_min, guard, stats);
-      else if (kind == "dopri5")
-        advance_fixed(dopri5, system, x, t, target, config.dt, guard, stats);
-      else if (kind == "rkf78" && config.adaptive)
-        advance_adaptive(rkf78_controlled, system, x, t, target, dt, config.dt_min, guard, stats);
-      else if (kind == "rkf78")
-        advance_fixed(rkf78, system, x, t, target, config.dt, guard, stats);
-      else
-        throw std::invalid_argument("unknown stepper '" + kind + "'");
+      switch (kind) {
+        case StepperKind::rk4: advance_fixed(rk4, system, x, t, target, config.dt, guard, stats); break;
+        case StepperKind::symplectic:
+          advance_symplectic(symplectic, system, x, t, target, config.dt, guard, stats);
+          break;
+        case StepperKind::dopri5: advance_embedded(dopri5, dopri5_controlled, target); break;
+        case StepperKind::rkf78: advance_embedded(rkf78, rkf78_controlled, target); break;
+      }
     }
     system.set_interval_end(1e300);  // observers and the next interval see the data at t
     if (t > t0 && std::binary_search(breakpoints.begin(), breakpoints.end(), t)) {

@@ -139,7 +139,7 @@ State Damped::initial_state(const std::vector<double>& q, const std::vector<doub
 
 double effective_eta(const ModelConfig& config) {
   const double ax = config.network.Lx / config.network.shape.M;
-  return config.dynamics.eta_scaling == "depth" ? config.dynamics.eta * ax : config.dynamics.eta;
+  return config.dynamics.eta_scaling == EtaScaling::depth ? config.dynamics.eta * ax : config.dynamics.eta;
 }
 
 }  // namespace nnfield

@@ -13,10 +13,10 @@ namespace nnfield {
 
 using C = std::complex<double>;
 
-std::vector<C> depth_symbol_roots(int p, TruncatedForm form, C G) {
+std::vector<C> depth_symbol_roots(int p, DepthForm form, C G) {
   if (p < 0) throw std::invalid_argument("depth_symbol_roots: negative order p");
-  if (form == TruncatedForm::exact) return {std::log(G)};  // e^lambda = G: the lattice map itself
-  if (form == TruncatedForm::midpoint) {
+  if (form == DepthForm::exact) return {std::log(G)};  // e^lambda = G: the lattice map itself
+  if (form == DepthForm::midpoint) {
     // The field solver's depth ODE (field_theory.hpp): linear symbol per ax u (transport,
     // p = 1) and u - u^2/2 + 3u^3/8 (midpoint p = 2: f(psi1, x - ax/2) with psi1 =
     // phi + (ax/4) f - (3ax/4) f(phi - (ax/2) f), i.e. (u/ax)(1 - u/2 + 3u^2/8) phi), the
@@ -36,12 +36,12 @@ std::vector<C> depth_symbol_roots(int p, TruncatedForm form, C G) {
   double inv_factorial = 1.0;
   for (int n = 0; n <= p; ++n) {
     if (n > 0) inv_factorial /= n;
-    if (form == TruncatedForm::implicit_forward)
+    if (form == DepthForm::implicit_forward)
       a[std::size_t(n)] = inv_factorial;                                // e_p(lambda) - G
     else
       a[std::size_t(n)] = G * ((n % 2) ? -inv_factorial : inv_factorial);  // G e_p(-lambda) - 1
   }
-  a[0] -= (form == TruncatedForm::implicit_forward) ? G : C(1.0);
+  a[0] -= (form == DepthForm::implicit_forward) ? G : C(1.0);
   // G = 0 in the backward form leaves no polynomial: no finite root (the symbol has no mode).
   if (std::abs(a[std::size_t(p)]) == 0.0) return {};
   return polynomial_roots(a);

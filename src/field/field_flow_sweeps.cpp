@@ -18,7 +18,7 @@ void FieldTheory::layer_f_tangent(const double* phi, const double* w, const doub
   m_shift.shift_all(m_sig.data(), m_shifted.data());
   for (int b = 0; b < n; ++b) m_tmp[std::size_t(b)] = m_dsig[std::size_t(b)] * phi_dot[b];
   m_shift.shift_all(m_tmp.data(), m_shifted_d.data());
-  const bool exact = m_settings.form == FieldForm::exact;
+  const bool exact = m_settings.form == DepthForm::exact;
   const double inv_ax = 1.0 / ax();
   for (int b = 0; b < n; ++b) {
     double S_dot = beta_dot[b];
@@ -35,7 +35,7 @@ void FieldTheory::depth_rhs_tangent(const double* q, const double* v, int stage,
   const Stage& st = m_stages[std::size_t(stage)];
   link_fields(q, st.at, m_w.data(), m_beta.data());
   link_fields(v, st.at, m_wd.data(), m_betad.data());  // the interpolation is linear: velocities alike
-  if (m_settings.form == FieldForm::exact || m_settings.p == 1) {
+  if (m_settings.form == DepthForm::exact || m_settings.p == 1) {
     layer_f(phi, m_w.data(), m_beta.data(), F);
     layer_f_tangent(phi, m_w.data(), phi_dot, m_wd.data(), m_betad.data(), F_dot);
     return;
@@ -70,7 +70,7 @@ void FieldTheory::tangent(const double* q, const double* v, const double* X, dou
     if (phi_nodes) std::copy_n(phi.data(), n, phi_nodes + std::size_t(a) * n);
   };
   store(0);
-  if (m_settings.form == FieldForm::exact) {
+  if (m_settings.form == DepthForm::exact) {
     for (int a = 0; a + 1 < m_nx; ++a) {
       depth_rhs_tangent(q, v, a, phi.data(), phi_dot.data(), F.data(), Fd.data());
       phi.swap(F);

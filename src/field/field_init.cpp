@@ -44,7 +44,7 @@ class Relation {
   // The bias field of the link leaving depth x.
   std::vector<double> beta(double x) {
     const double ax = m_t.ax();
-    if (m_t.settings().form == FieldForm::exact) {
+    if (m_t.settings().form == DepthForm::exact) {
       std::vector<double> v = row(0, x + ax), s = source(x, row(0, x));
       for (std::size_t b = 0; b < m_n; ++b) v[b] -= s[b];
       return v;
@@ -158,7 +158,7 @@ std::vector<double> field_velocity_from_continuum(FieldTheory& t, const Continuu
 }
 
 std::vector<double> field_params_from_network(const FieldTheory& t, const double* W, const double* b) {
-  if (t.settings().form != FieldForm::exact) throw std::invalid_argument("field_params_from_network: exact form only");
+  if (t.settings().form != DepthForm::exact) throw std::invalid_argument("field_params_from_network: exact form only");
   const NetworkShape& s = t.lattice().shape;
   std::vector<double> q(t.num_params(), 0.0);
   const std::size_t nk = std::size_t(s.N) * s.K();
@@ -170,7 +170,7 @@ std::vector<double> field_params_from_network(const FieldTheory& t, const double
 }
 
 void network_from_field_params(const FieldTheory& t, const double* q, double* W, double* b) {
-  if (t.settings().form != FieldForm::exact) throw std::invalid_argument("network_from_field_params: exact form only");
+  if (t.settings().form != DepthForm::exact) throw std::invalid_argument("network_from_field_params: exact form only");
   const NetworkShape& s = t.lattice().shape;
   const std::size_t nk = std::size_t(s.N) * s.K();
   std::copy_n(q + t.w_in_offset(), nk, W);

@@ -14,7 +14,7 @@ namespace nnfield {
 
 FieldSettings field_settings(const ModelConfig& config) {
   FieldSettings s;
-  s.form = field_form_from_name(config.field.form);
+  s.form = config.field.form;
   s.p = config.field.p;
   s.rx = config.field.rx;
   s.ry = config.field.ry;
@@ -108,7 +108,7 @@ FieldProblem make_field_problem(const ModelConfig& config) {
   const StabilityReport& st = pr.stability.symbol;
   if (!st.stable() && !config.field.allow_unstable) {
     std::ostringstream m;
-    m << where << "field: the stability check refuses form " << toml_quote(config.field.form)
+    m << where << "field: the stability check refuses form " << toml_quote(name(config.field.form))
       << " at p = " << config.field.p << ": max Re lambda = " << st.worst << " per layer at depth x = " << pr.theory->x(st.worst_layer)
       << " (threshold " << stability_threshold << "); pass --allow-unstable to integrate anyway";
     throw ConfigError(m.str());
@@ -133,7 +133,7 @@ FieldProblem make_field_problem(const ModelConfig& config) {
   }
   pr.Y = continuum_target(boundary, pr.Z0.data(), ny, lattice.Lx, lattice.Ly, lattice.ax());
   pr.misfit_scale = (!boundary.target_given && boundary.misfit_depth_scaled) ? lattice.ax() : 1.0;
-  if (config.dynamics.kind == "damped")
+  if (config.dynamics.kind == DynamicsKind::damped)
     pr.v0 = field_velocity_from_continuum(*pr.theory, data, pr.X, boundary.phi_dot, boundary.w_dot);
   return pr;
 }

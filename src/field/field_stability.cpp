@@ -16,11 +16,11 @@ FieldStability field_stability(FieldTheory& t, const double* q, const double* ph
   const std::vector<double> s = t.link_coefficients(q, phi);
   StabilitySettings settings;
   settings.p = t.settings().p;
-  settings.form = t.settings().form == FieldForm::exact ? TruncatedForm::exact : TruncatedForm::midpoint;
+  settings.form = t.settings().form;  // exact or midpoint: the field solver's own form
   settings.width = WidthShift::exact;
   FieldStability out;
   out.symbol = depth_stability(s, nx, ny, r, t.ay(), t.lattice().Ly, ny, settings);
-  if (t.settings().form == FieldForm::exact) return out;  // one layer map per step: no integrator
+  if (t.settings().form == DepthForm::exact) return out;  // one layer map per step: no integrator
   const double ratio = t.hx() / t.ax();
   for (int a = 0; a < nx; ++a)
     for (int b = 0; b < ny; ++b)

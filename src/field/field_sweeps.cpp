@@ -18,7 +18,7 @@ void FieldTheory::layer_f(const double* phi, const double* w, const double* beta
   for (int b = 0; b < n; ++b) {
     double S = beta[b];
     for (int k = 0; k < K_; ++k) S += w[std::size_t(b) * K_ + k] * m_shifted[std::size_t(k) * n + b];
-    f[b] = (m_settings.form == FieldForm::exact) ? S : (S - phi[b]) * inv_ax;
+    f[b] = (m_settings.form == DepthForm::exact) ? S : (S - phi[b]) * inv_ax;
   }
 }
 
@@ -26,7 +26,7 @@ void FieldTheory::layer_f(const double* phi, const double* w, const double* beta
 void FieldTheory::layer_f_transpose(const double* phi, const double* w, const double* f_bar, double* phi_bar,
                                     double* w_bar, double* beta_bar) {
   const int n = m_ny, K_ = K();
-  const bool exact = m_settings.form == FieldForm::exact;
+  const bool exact = m_settings.form == DepthForm::exact;
   const double inv_ax = exact ? 1.0 : 1.0 / ax();
   sigma_and_d1(m_activation, phi, m_sig.data(), m_dsig.data(), std::size_t(n));
   m_shift.shift_all(m_sig.data(), m_shifted.data());
@@ -89,7 +89,7 @@ void FieldTheory::midpoint_state(const double* phi) {
 void FieldTheory::depth_rhs(const double* q, int stage, const double* phi, double* F) {
   const Stage& st = m_stages[std::size_t(stage)];
   link_fields(q, st.at, m_w.data(), m_beta.data());
-  if (m_settings.form == FieldForm::exact || m_settings.p == 1) {
+  if (m_settings.form == DepthForm::exact || m_settings.p == 1) {
     layer_f(phi, m_w.data(), m_beta.data(), F);
     return;
   }
@@ -102,7 +102,7 @@ void FieldTheory::depth_rhs_transpose(const double* q, int stage, const double* 
                                       double* phi_bar, double* grad) {
   const Stage& st = m_stages[std::size_t(stage)];
   link_fields(q, st.at, m_w.data(), m_beta.data());
-  if (m_settings.form == FieldForm::exact || m_settings.p == 1) {
+  if (m_settings.form == DepthForm::exact || m_settings.p == 1) {
     layer_f_transpose(phi, m_w.data(), F_bar, phi_bar, m_wbar.data(), m_betabar.data());
     scatter_link_gradient(st.at, m_wbar.data(), m_betabar.data(), grad);
     return;
@@ -135,7 +135,7 @@ double FieldTheory::sweep(const double* q, const double* X, const double* Y, dou
   input_layer(q, X, phi);
   if (phi_nodes) std::copy_n(phi, n, phi_nodes);
   std::size_t stage = 0;
-  if (m_settings.form == FieldForm::exact) {
+  if (m_settings.form == DepthForm::exact) {
     for (int a = 0; a + 1 < m_nx; ++a, ++stage) {
       if (keep_stages) std::copy_n(phi, n, m_stage_state.data() + stage * n);
       depth_rhs(q, int(stage), phi, m_f.data());
@@ -177,7 +177,7 @@ double FieldTheory::gradient(const double* q, const double* X, const double* Y, 
   };
   record(m_nx - 1);
   std::size_t stage = m_stages.size();
-  if (m_settings.form == FieldForm::exact) {
+  if (m_settings.form == DepthForm::exact) {
     for (int a = m_nx - 2; a >= 0; --a) {
       --stage;
       if (m_exchange) exchange_snapshot(a, grad);

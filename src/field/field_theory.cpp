@@ -11,18 +11,10 @@
 
 namespace nnfield {
 
-FieldForm field_form_from_name(const std::string& name) {
-  if (name == "exact") return FieldForm::exact;
-  if (name == "midpoint") return FieldForm::midpoint;
-  throw std::invalid_argument("unknown field form '" + name + "' (expected exact or midpoint)");
-}
-
-std::string field_form_name(FieldForm form) { return form == FieldForm::exact ? "exact" : "midpoint"; }
-
 namespace {
 
 int depth_intervals(const LatticeGeometry& l, const FieldSettings& s) {
-  if (s.form == FieldForm::exact) return l.shape.M - 1;
+  if (s.form == DepthForm::exact) return l.shape.M - 1;
   return std::max(1, int(std::lround(double(l.shape.M - 1) / s.rx)));
 }
 
@@ -39,9 +31,11 @@ FieldTheory::FieldTheory(const LatticeGeometry& lattice, Activation activation, 
   if (settings.rx < 1 || settings.ry < 1 || s.N % settings.ry != 0)
     throw std::invalid_argument("field solver: need rx, ry >= 1 and N divisible by ry");
   if (m_ny < s.K()) throw std::invalid_argument("field solver: the width grid needs at least K = 2r+1 points");
-  if (settings.form == FieldForm::exact && (settings.rx != 1 || settings.ry != 1))
+  if (settings.form != DepthForm::exact && settings.form != DepthForm::midpoint)
+    throw std::invalid_argument("field solver: the form must be exact or midpoint, not " + name(settings.form));
+  if (settings.form == DepthForm::exact && (settings.rx != 1 || settings.ry != 1))
     throw std::invalid_argument("field solver: the exact (lattice) shift needs rx = ry = 1");
-  if (settings.form == FieldForm::midpoint && (settings.p < 1 || settings.p > 2))
+  if (settings.form == DepthForm::midpoint && (settings.p < 1 || settings.p > 2))
     throw std::invalid_argument("field solver: the midpoint form has orders p = 1, 2");
   if (settings.q < 1 || settings.depth_substeps < 1)
     throw std::invalid_argument("field solver: need q >= 1 and depth_substeps >= 1");
@@ -95,7 +89,7 @@ void FieldTheory::build_stages() {
       if (std::find(nodes.begin(), nodes.end(), c) == nodes.end()) nodes.push_back(c);
     std::sort(nodes.begin(), nodes.end());
   };
-  if (m_settings.form == FieldForm::exact) {
+  if (m_settings.form == DepthForm::exact) {
     for (int a = 0; a + 1 < m_nx; ++a) {
       Stage st;
       st.x = x(a);

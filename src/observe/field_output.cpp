@@ -24,7 +24,7 @@ void write_field_static(SeriesSink& w, const FieldProblem& problem, const ModelC
   w.set_root_attribute("ny", double(t.ny()));
   w.set_root_attribute("hx", t.hx());
   w.set_root_attribute("hy", t.hy());
-  w.set_root_attribute("form", field_form_name(t.settings().form));
+  w.set_root_attribute("form", name(t.settings().form));
   w.set_root_attribute("p", double(t.settings().p));
   w.set_root_attribute("q", double(t.settings().q));
   w.set_root_attribute("rx", double(t.settings().rx));
@@ -37,7 +37,7 @@ void write_field_static(SeriesSink& w, const FieldProblem& problem, const ModelC
   w.set_root_attribute("initial_phi_error", problem.initial_phi_error);
   w.set_root_attribute("activation", activation_name(config.network.activation));
   w.set_root_attribute("loss", loss_name(config.network.loss));
-  w.set_root_attribute("dynamics", config.dynamics.kind);
+  w.set_root_attribute("dynamics", name(config.dynamics.kind));
   std::vector<double> x(std::size_t(t.nx())), y(std::size_t(t.ny()));
   for (int a = 0; a < t.nx(); ++a) x[std::size_t(a)] = t.x(a);
   for (int b = 0; b < t.ny(); ++b) y[std::size_t(b)] = t.y(b);

@@ -10,19 +10,20 @@ namespace {
 
 class TrajectoryObserver final : public Observer {
  public:
-  TrajectoryObserver(const NetworkShape& shape, const std::vector<std::string>& datasets)
+  TrajectoryObserver(const NetworkShape& shape, const std::vector<TrajectoryDataset>& datasets)
       : m_shape(shape), m_datasets(datasets) {}
 
   void declare(SeriesSink& w) override {
     const std::size_t M = std::size_t(m_shape.M), N = std::size_t(m_shape.N), K = std::size_t(m_shape.K());
     m_time = w.add_series("/trajectory/time", {}, "T", "time t of each output row");
     m_step = w.add_series("/trajectory/step", {}, "T", "integrator steps (or SGD steps) taken so far");
-    if (wants("W")) m_W = w.add_series("/trajectory/W", {M, N, K}, "T,M,N,K", "weights W[m,i,k]");
-    if (wants("b")) m_b = w.add_series("/trajectory/b", {M, N}, "T,M,N", "biases b[m,i]");
-    if (wants("z"))
+    if (wants(TrajectoryDataset::W)) m_W = w.add_series("/trajectory/W", {M, N, K}, "T,M,N,K", "weights W[m,i,k]");
+    if (wants(TrajectoryDataset::b)) m_b = w.add_series("/trajectory/b", {M, N}, "T,M,N", "biases b[m,i]");
+    if (wants(TrajectoryDataset::z))
       m_z = w.add_series("/trajectory/z", {M, N}, "T,M,N",
                          "neurons z^(m)_i, m = 1..M (row m-1), of the first presented sample");
-    if (wants("loss")) m_loss = w.add_series("/trajectory/loss", {}, "T", "loss of the presented data");
+    if (wants(TrajectoryDataset::loss))
+      m_loss = w.add_series("/trajectory/loss", {}, "T", "loss of the presented data");
   }
 
   void observe(const Snapshot& s, SeriesSink& w) override {
@@ -36,11 +37,11 @@ class TrajectoryObserver final : public Observer {
   }
 
  private:
-  bool wants(const std::string& name) const {
-    return std::find(m_datasets.begin(), m_datasets.end(), name) != m_datasets.end();
+  bool wants(TrajectoryDataset d) const {
+    return std::find(m_datasets.begin(), m_datasets.end(), d) != m_datasets.end();
   }
   NetworkShape m_shape;
-  std::vector<std::string> m_datasets;
+  std::vector<TrajectoryDataset> m_datasets;
   int m_time = -1, m_step = -1, m_W = -1, m_b = -1, m_z = -1, m_loss = -1;
 };
 
@@ -102,7 +103,8 @@ class EnergyObserver final : public Observer {
 
 }  // namespace
 
-std::unique_ptr<Observer> make_trajectory_observer(const NetworkShape& shape, const std::vector<std::string>& datasets) {
+std::unique_ptr<Observer> make_trajectory_observer(const NetworkShape& shape,
+                                                   const std::vector<TrajectoryDataset>& datasets) {
   return std::make_unique<TrajectoryObserver>(shape, datasets);
 }
 

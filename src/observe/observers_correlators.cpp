@@ -23,24 +23,24 @@ class CorrelatorObserver final : public Observer {
         m_K(std::size_t(K)),
         m_field(config.observe.field),
         m_every(config.observe.every),
-        m_set(config.observe.correlators, m_field == "w" ? m_K : 1, m_lines, m_width, MeanSubtraction::none,
-              input.empty() ? nullptr : input.data()),
+        m_set(config.observe.correlators, m_field == ObservedField::w ? m_K : 1, m_lines, m_width,
+              MeanSubtraction::none, input.empty() ? nullptr : input.data()),
         m_values(m_set.outputs().size()) {}
 
   void declare(SeriesSink& w) override {
     m_time = w.add_series("/correlators/time", {}, "T", "time t of each correlator row (every observe.every)");
     for (const CorrelatorOutput& o : m_set.outputs())
       m_ids.push_back(w.add_series("/correlators/" + o.name, o.row_shape, "T," + o.index_order,
-                                   o.description + "; field " + m_field));
-    w.set_root_attribute("correlators_field", m_field);
+                                   o.description + "; field " + name(m_field)));
+    w.set_root_attribute("correlators_field", name(m_field));
     w.set_root_attribute("correlators_mean_subtracted", mean_subtraction_name(m_set.subtraction()));
   }
 
   void observe(const Snapshot& s, SeriesSink& w) override {
     if (!due(s.t)) return;
     const std::size_t M = m_lines, N = m_width, K = m_K;
-    const double* field = m_field == "phi" ? s.neurons : s.b;
-    if (m_field == "w") {
+    const double* field = m_field == ObservedField::phi ? s.neurons : s.b;
+    if (m_field == ObservedField::w) {
       // W[m, i, k] -> w_k[m, i]: one (M, N) field per weight index k.
       m_components.resize(K * M * N);
       for (std::size_t j = 0; j < M * N; ++j)
@@ -61,7 +61,7 @@ class CorrelatorObserver final : public Observer {
   }
 
   std::size_t m_lines, m_width, m_K;  // the lattice's lines, width and fan-in
-  std::string m_field;
+  ObservedField m_field;
   double m_every;
   CorrelatorSet m_set;
   std::vector<std::vector<double>> m_values;
@@ -73,8 +73,8 @@ class CorrelatorObserver final : public Observer {
 }  // namespace
 
 std::vector<double> correlator_input(const ModelConfig& config) {
-  const std::vector<std::string>& names = config.observe.correlators;
-  if (std::find(names.begin(), names.end(), "input") == names.end()) return {};
+  const std::vector<Correlator>& wanted = config.observe.correlators;
+  if (std::find(wanted.begin(), wanted.end(), Correlator::input) == wanted.end()) return {};
   const Samples samples = make_samples(config);
   std::string why;
   const int s = recorded_input_sample(config, samples.S, &why);

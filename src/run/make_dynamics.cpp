@@ -9,27 +9,30 @@ namespace nnfield {
 
 std::unique_ptr<TrainingDynamics> make_training_dynamics(const DynamicsConfig& config, LossLandscape& landscape,
                                                          bool track_energy_flow) {
-  const bool bbd = config.variables == "bbd";
+  const bool bbd = config.variables == DynamicsVariables::bbd;
   if (bbd && landscape.data().batch() != 1)
     throw std::invalid_argument("BBD variables need one presented sample at a time (not full_batch)");
   std::unique_ptr<TrainingDynamics> dynamics;
-  if (config.kind == "damped") {
-    std::unique_ptr<MotionIntegrals> integrals;
-    if (track_energy_flow) integrals = std::make_unique<BbdFlowIntegrals>(landscape);
-    dynamics = std::make_unique<Damped>(landscape, config.gamma, std::move(integrals));
-  } else if (config.kind == "gradient_flow") {
-    dynamics = std::make_unique<GradientFlow>(landscape, config.eta);
-  } else {
-    throw std::invalid_argument("dynamics '" + config.kind + "' is not a continuous-time system");
+  switch (config.kind) {
+    case DynamicsKind::damped: {
+      std::unique_ptr<MotionIntegrals> integrals;
+      if (track_energy_flow) integrals = std::make_unique<BbdFlowIntegrals>(landscape);
+      dynamics = std::make_unique<Damped>(landscape, config.gamma, std::move(integrals));
+      break;
+    }
+    case DynamicsKind::gradient_flow: dynamics = std::make_unique<GradientFlow>(landscape, config.eta); break;
+    case DynamicsKind::sgd:
+      throw std::invalid_argument("dynamics '" + name(config.kind) + "' is not a continuous-time system");
   }
   if (bbd) return std::make_unique<BbdCoordinates>(landscape, std::move(dynamics));
   return dynamics;
 }
 
 std::unique_ptr<TrainingDynamics> make_field_dynamics(const ModelConfig& config, FieldPotential& potential) {
-  if (config.dynamics.kind == "gradient_flow") return std::make_unique<GradientFlow>(potential, effective_eta(config));
-  if (config.dynamics.kind == "damped") return std::make_unique<Damped>(potential, config.dynamics.gamma);
-  throw ConfigError(config.source_path + ": dynamics.kind = " + toml_quote(config.dynamics.kind) +
+  if (config.dynamics.kind == DynamicsKind::gradient_flow)
+    return std::make_unique<GradientFlow>(potential, effective_eta(config));
+  if (config.dynamics.kind == DynamicsKind::damped) return std::make_unique<Damped>(potential, config.dynamics.gamma);
+  throw ConfigError(config.source_path + ": dynamics.kind = " + toml_quote(name(config.dynamics.kind)) +
                     ": the field solver integrates continuous time (gradient_flow or damped)");
 }
 

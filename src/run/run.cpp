@@ -37,7 +37,7 @@ void write_static(SeriesSink& w, const ModelConfig& config, const Samples& sampl
   w.set_root_attribute("ay", config.network.Ly / s.N);
   w.set_root_attribute("activation", activation_name(config.network.activation));
   w.set_root_attribute("loss", loss_name(config.network.loss));
-  w.set_root_attribute("dynamics", config.dynamics.kind);
+  w.set_root_attribute("dynamics", name(config.dynamics.kind));
   const std::vector<std::size_t> shape{std::size_t(samples.S), std::size_t(samples.N)};
   w.write_array("/data/X", shape, samples.X.data(), "S,N", "input samples X");
   w.write_array("/data/Y", shape, samples.Y.data(), "S,N", "target samples Y");
@@ -149,10 +149,10 @@ void add_network_observers(const ModelConfig& config, const Samples& samples, Re
   rec.add(make_trajectory_observer(shape, config.output.trajectory));
   rec.add(make_train_loss_observer(shape, config.network.activation, config.network.loss, samples.X, samples.Y,
                                    samples.S));
-  rec.add(make_energy_observer(/*balance=*/config.dynamics.kind != "sgd"));
+  rec.add(make_energy_observer(/*balance=*/config.dynamics.kind != DynamicsKind::sgd));
   const auto& wanted = config.output.trajectory;
   // A single weight layer has no bulk link, hence no gain.
-  if (shape.M >= 2 && std::find(wanted.begin(), wanted.end(), "gain") != wanted.end())
+  if (shape.M >= 2 && std::find(wanted.begin(), wanted.end(), TrajectoryDataset::gain) != wanted.end())
     rec.add(make_gain_observer(shape, config.network.activation, rec.regime));
   if (config.observe.energy_flow) rec.add(make_energy_flow_observer(shape, config.network.loss, config.dynamics.gamma));
   if (config.observe.lagrangian) rec.add(make_lagrangian_observer());
@@ -174,8 +174,9 @@ RunResult run_model(const ModelConfig& config, const RunOptions& options) {
   add_network_observers(config, samples, rec);
   recording.start([&](SeriesSink& writer) { write_static(writer, config, samples); });
 
-  RunResult result = config.dynamics.kind == "sgd" ? run_sgd(config, options, network, samples, std::move(init), rec)
-                                                   : run_network_continuous(config, options, network, data, init, rec);
+  RunResult result = config.dynamics.kind == DynamicsKind::sgd
+                         ? run_sgd(config, options, network, samples, std::move(init), rec)
+                         : run_network_continuous(config, options, network, data, init, rec);
   recording.finish(result);
   return result;
 }

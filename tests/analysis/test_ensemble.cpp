@@ -33,14 +33,14 @@ std::vector<std::vector<double>> normal_data_sets(int reps, int n, double mu, do
 ModelConfig ensemble_model() {
   ModelConfig c = test::small_model(4, 16, 1);
   c.data.presentation = Presentation::full_batch;
-  c.dynamics.kind = "gradient_flow";
+  c.dynamics.kind = DynamicsKind::gradient_flow;
   c.dynamics.eta = 0.2;
   c.dynamics.t_end = 2.0;
-  c.integrator.stepper = "rk4";
+  c.integrator.stepper = StepperKind::rk4;
   c.integrator.adaptive = false;
   c.integrator.dt = 0.05;
   c.output.every = 0.5;
-  c.observe.correlators = {"width", "structure"};
+  c.observe.correlators = {Correlator::width, Correlator::structure};
   return c;
 }
 
@@ -214,7 +214,7 @@ TEST_CASE("ensemble results do not depend on the number of threads", "[ensemble]
 
 TEST_CASE("seeds that blow up are reported and left out of the means", "[ensemble]") {
   ModelConfig config = ensemble_model();
-  config.dynamics.kind = "sgd";
+  config.dynamics.kind = DynamicsKind::sgd;
   config.dynamics.eta = 1e6;  // diverges within a few steps for any seed
   config.dynamics.steps = 50;
   config.output.every_steps = 5;

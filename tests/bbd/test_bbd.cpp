@@ -55,7 +55,7 @@ struct FlowRun {
     c.network.activation = activation;
     c.data.presentation = Presentation::blend;
     c.data.tau = 1.0;
-    c.data.order = "sequential";
+    c.data.order = DataOrder::sequential;
     DataStream data(regime_samples(shape, moving), c.data, 1);
     Network net(shape, activation, Loss::mse);
     LossLandscape landscape(net, data);
@@ -184,14 +184,15 @@ TEST_CASE("e' from the motion equals finite differences of e along the trajector
 
 TEST_CASE("integrating in (W, z) reproduces the (W, b) trajectory mapped through Eq. 6", "[bbd]") {
   struct Case {
-    const char* kind;
+    DynamicsKind kind;
     double gamma;
     Presentation presentation;
   };
-  for (Case c : {Case{"damped", 0.0, Presentation::fixed}, Case{"damped", 0.6, Presentation::fixed},
-                 Case{"damped", 0.6, Presentation::blend}, Case{"damped", 0.3, Presentation::switched},
-                 Case{"gradient_flow", 0.0, Presentation::blend}}) {
-    INFO(c.kind << ", gamma = " << c.gamma << ", " << name(c.presentation) << " data");
+  using D = DynamicsKind;
+  for (Case c : {Case{D::damped, 0.0, Presentation::fixed}, Case{D::damped, 0.6, Presentation::fixed},
+                 Case{D::damped, 0.6, Presentation::blend}, Case{D::damped, 0.3, Presentation::switched},
+                 Case{D::gradient_flow, 0.0, Presentation::blend}}) {
+    INFO(name(c.kind) << ", gamma = " << c.gamma << ", " << name(c.presentation) << " data");
     ModelConfig cfg = test::small_model(4, 7, 1);
     cfg.dynamics.kind = c.kind;
     cfg.dynamics.gamma = c.gamma;
@@ -208,11 +209,12 @@ TEST_CASE("integrating in (W, z) reproduces the (W, b) trajectory mapped through
     for (double t = 0; t <= t_end + 1e-12; t += 0.5) obs.push_back(t);
 
     // Trajectory of (W, b, W', b') and the neurons, from either system.
-    auto trajectory = [&](const std::string& variables) {
+    auto trajectory = [&](DynamicsVariables variables) {
       cfg.dynamics.variables = variables;
       Network net(cfg.network.shape, cfg.network.activation, cfg.network.loss);
       LossLandscape landscape(net, data);
-      auto dyn = make_training_dynamics(cfg.dynamics, landscape, /*track_energy_flow=*/cfg.dynamics.kind == "damped");
+      auto dyn =
+          make_training_dynamics(cfg.dynamics, landscape, /*track_energy_flow=*/cfg.dynamics.kind == D::damped);
       State x = dyn->initial_state(init.q, init.v);
       std::vector<std::vector<double>> rows;
       BbdState bs;
@@ -232,8 +234,8 @@ TEST_CASE("integrating in (W, z) reproduces the (W, b) trajectory mapped through
       integrate(*dyn, x, 0.0, obs, data.breakpoints(0.0, t_end), cfg.integrator, cb);
       return rows;
     };
-    const auto wb = trajectory("wb");
-    const auto bbd = trajectory("bbd");
+    const auto wb = trajectory(DynamicsVariables::wb);
+    const auto bbd = trajectory(DynamicsVariables::bbd);
     REQUIRE(wb.size() == bbd.size());
     double worst = 0.0, scale = 0.0;
     for (std::size_t j = 0; j < wb.size(); ++j) {

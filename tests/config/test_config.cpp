@@ -11,9 +11,13 @@
 #include "nnfield/config/config.hpp"
 
 using nnfield::ConfigError;
+using nnfield::DataOrder;
+using nnfield::DynamicsKind;
 using nnfield::load_model_file;
 using nnfield::load_model_string;
 using nnfield::ModelConfig;
+using nnfield::StepperKind;
+using nnfield::TrajectoryDataset;
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
 
@@ -76,12 +80,13 @@ TEST_CASE("config: an empty model file gives the documented defaults", "[config]
   CHECK(c.init.smooth.cutoff_y == d.init.smooth.cutoff_y);
   CHECK(c.data.source == nnfield::DataSource::teacher);
   CHECK(c.data.teacher.r == -1);
-  CHECK(c.dynamics.kind == "damped");
+  CHECK(c.dynamics.kind == DynamicsKind::damped);
   CHECK(c.dynamics.steps == 1000);
-  CHECK(c.integrator.stepper == "dopri5");
+  CHECK(c.integrator.stepper == StepperKind::dopri5);
   CHECK(c.integrator.adaptive);
   CHECK(c.integrator.atol == 1e-10);
-  CHECK(c.output.trajectory == std::vector<std::string>{"W", "b", "z", "loss", "gain"});
+  using T = TrajectoryDataset;
+  CHECK(c.output.trajectory == std::vector<T>{T::W, T::b, T::z, T::loss, T::gain});
   CHECK(c.output.flush_every == 10);
   // The resolved text names every key, defaults included.
   CHECK_THAT(c.resolved_toml, Contains("[init.smooth_velocity]"));
@@ -149,7 +154,7 @@ TEST_CASE("config: every section and key is read", "[config]") {
   CHECK(c.data.y_scale == 0.5);
   CHECK(c.data.presentation == nnfield::Presentation::blend);
   CHECK(c.data.tau == 0.5);
-  CHECK(c.data.order == "sequential");
+  CHECK(c.data.order == DataOrder::sequential);
   CHECK(c.data.teacher.M == 2);
   CHECK(c.data.teacher.r == 1);
   CHECK(c.data.teacher.activation == nnfield::Activation::sin);
@@ -157,14 +162,14 @@ TEST_CASE("config: every section and key is read", "[config]") {
   CHECK(c.data.teacher.sigma_b == 0.1);
   CHECK(c.data.teacher.noise == 0.01);
 
-  CHECK(c.dynamics.kind == "sgd");
+  CHECK(c.dynamics.kind == DynamicsKind::sgd);
   CHECK(c.dynamics.gamma == 0.5);
   CHECK(c.dynamics.eta == 0.05);
   CHECK(c.dynamics.batch == 2);
   CHECK(c.dynamics.t_end == 20.0);
   CHECK(c.dynamics.steps == 5000);
 
-  CHECK(c.integrator.stepper == "rkf78");
+  CHECK(c.integrator.stepper == StepperKind::rkf78);
   CHECK_FALSE(c.integrator.adaptive);
   CHECK(c.integrator.dt == 0.001);
   CHECK(c.integrator.rtol == 1e-6);
@@ -173,7 +178,7 @@ TEST_CASE("config: every section and key is read", "[config]") {
 
   CHECK(c.output.every == 0.5);
   CHECK(c.output.every_steps == 100);
-  CHECK(c.output.trajectory == std::vector<std::string>{"W", "loss"});
+  CHECK(c.output.trajectory == std::vector<TrajectoryDataset>{TrajectoryDataset::W, TrajectoryDataset::loss});
   CHECK(c.output.flush_every == 5);
 }
 
@@ -189,7 +194,7 @@ TEST_CASE("config: --set overrides any key, nested ones too", "[config]") {
     CHECK(c.network.shape.M == 6);
     CHECK(c.network.shape.N == 8);
     CHECK(c.data.teacher.sigma_w == 2.0);
-    CHECK(c.output.trajectory == std::vector<std::string>{"loss"});
+    CHECK(c.output.trajectory == std::vector<TrajectoryDataset>{TrajectoryDataset::loss});
     CHECK(c.title == "quoted title");
     CHECK_FALSE(c.integrator.adaptive);
     CHECK(c.data.x.size() == 8);

@@ -337,7 +337,7 @@ TEST_CASE("tau_int of an AR(1) process matches (1 + rho)/(2 (1 - rho))", "[corre
 namespace {
 
 // A tiny damped run kept in memory, measuring `field` correlators every 0.2.
-std::shared_ptr<MemoryRun> correlator_run(const std::string& field, const std::vector<std::string>& correlators) {
+std::shared_ptr<MemoryRun> correlator_run(ObservedField field, const std::vector<Correlator>& correlators) {
   ModelConfig config = test::small_model(4, 8, 1);
   config.dynamics.t_end = 1.0;
   config.output.every = 0.1;
@@ -355,8 +355,9 @@ std::shared_ptr<MemoryRun> correlator_run(const std::string& field, const std::v
 }  // namespace
 
 TEST_CASE("the correlator observer writes /correlators/* with index orders at its cadence", "[correlators]") {
-  const std::vector<std::string> all = {"width", "structure", "xi", "depth", "input", "2d"};
-  const std::shared_ptr<MemoryRun> run = correlator_run("phi", all);
+  const std::vector<Correlator> all = {Correlator::width, Correlator::structure, Correlator::xi,
+                                       Correlator::depth, Correlator::input,     Correlator::two_d};
+  const std::shared_ptr<MemoryRun> run = correlator_run(ObservedField::phi, all);
   const std::size_t M = 4, N = 8, nq = N / 2 + 1;
   const std::map<std::string, std::pair<std::vector<std::size_t>, std::string>> expected = {
       {"/correlators/time", {{}, "T"}},
@@ -422,7 +423,7 @@ TEST_CASE("the correlator observer writes /correlators/* with index orders at it
 
 TEST_CASE("the correlator observer: weights have one field per offset; none asked, none written", "[correlators]") {
   const std::size_t M = 4, N = 8, K = 3;
-  const std::shared_ptr<MemoryRun> run = correlator_run("w", {"width"});
+  const std::shared_ptr<MemoryRun> run = correlator_run(ObservedField::w, {Correlator::width});
   const MemoryRun::Dataset& d = run->dataset("/correlators/width");
   CHECK(d.index_order == "T,K,M,D");
   REQUIRE(d.shape == std::vector<std::size_t>{6, K, M, N});
@@ -443,7 +444,7 @@ TEST_CASE("the correlator observer: weights have one field per offset; none aske
   };
   CHECK(make_correlator_observer(config) == nullptr);
   // The input boundary of the recorded neurons changes under "switch": refused.
-  config.observe.correlators = {"input"};
+  config.observe.correlators = {Correlator::input};
   config.data.presentation = Presentation::switched;
   CHECK_THROWS_AS(make_correlator_observer(config), ConfigError);
   config.data.presentation = Presentation::full_batch;

@@ -215,23 +215,23 @@ TEST_CASE("continuum: init.velocity = \"continuum\" gives W', z' from w_dot, phi
 }
 
 TEST_CASE("continuum: eta_scaling = \"depth\" halves the rate when M doubles", "[continuum]") {
-  auto model = [](int M, const std::string& scaling, double eta) {
+  auto model = [](int M, EtaScaling scaling, double eta) {
     ModelConfig c = continuum_model(M, 12, "", "[dynamics]\nkind = \"gradient_flow\"\nt_end = 0.2\n");
     c.dynamics.eta_scaling = scaling;
     c.dynamics.eta = eta;
     c.output.every = 0.1;
     return c;
   };
-  CHECK(effective_eta(model(16, "depth", 0.8)) == 0.8 / 16);
-  CHECK(effective_eta(model(32, "depth", 0.8)) == 0.8 / 32);
-  CHECK(effective_eta(model(32, "none", 0.8)) == 0.8);
+  CHECK(effective_eta(model(16, EtaScaling::depth, 0.8)) == 0.8 / 16);
+  CHECK(effective_eta(model(32, EtaScaling::depth, 0.8)) == 0.8 / 32);
+  CHECK(effective_eta(model(32, EtaScaling::none, 0.8)) == 0.8);
 
   // The run uses it: eta = 0.8 with depth scaling is the run with eta = 0.8 ax.
   RunOptions options;
   options.progress = "off";
   for (int M : {16, 32}) {
-    const RunResult a = run_model(model(M, "depth", 0.8), options);
-    const RunResult b = run_model(model(M, "none", 0.8 / M), options);
+    const RunResult a = run_model(model(M, EtaScaling::depth, 0.8), options);
+    const RunResult b = run_model(model(M, EtaScaling::none, 0.8 / M), options);
     const auto& la = a.memory->dataset("/trajectory/loss").data;
     const auto& lb = b.memory->dataset("/trajectory/loss").data;
     REQUIRE(la.size() == 3);
@@ -240,8 +240,8 @@ TEST_CASE("continuum: eta_scaling = \"depth\" halves the rate when M doubles", "
   }
 
   // SGD steps with eta_eff too, and its time axis is step * eta_eff.
-  ModelConfig sgd = model(16, "depth", 0.8);
-  sgd.dynamics.kind = "sgd";
+  ModelConfig sgd = model(16, EtaScaling::depth, 0.8);
+  sgd.dynamics.kind = DynamicsKind::sgd;
   sgd.dynamics.steps = 1;
   sgd.output.every_steps = 1;
   const RunResult r = run_model(sgd, options);
@@ -276,14 +276,14 @@ TEST_CASE("continuum: [continuum] and [field] are recorded when present, and onl
       "[continuum]\nw = [\"0.1\", \"x\", \"\", \"y\", \"random(0.1, 1/5)\"]\ncutoff_x = 1\ncutoff_y = 5\n"
       "misfit_scaling = \"none\"\n[dynamics]\neta_scaling = \"depth\"\n",
       "m.toml");
-  CHECK(full.field.form == "exact");
+  CHECK(full.field.form == DepthForm::exact);
   CHECK(full.field.q == 5);
   CHECK(full.field.depth_substeps == 3);
   CHECK(full.field.allow_unstable);
   CHECK(full.continuum.w.size() == 5);
   CHECK(full.continuum.cutoff_y == 5);
   CHECK(full.continuum.misfit_scaling == MisfitScaling::none);
-  CHECK(full.dynamics.eta_scaling == "depth");
+  CHECK(full.dynamics.eta_scaling == EtaScaling::depth);
   CHECK(load_model_string(full.resolved_toml, "b.toml").resolved_toml == full.resolved_toml);
 }
 

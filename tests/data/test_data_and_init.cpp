@@ -35,7 +35,7 @@ TEST_CASE("switched data are piecewise constant with breakpoints at multiples of
   ModelConfig c = test::small_model(3, 10, 1);
   c.data.presentation = Presentation::switched;
   c.data.tau = 0.5;
-  c.data.order = "sequential";
+  c.data.order = DataOrder::sequential;
   DataStream data(make_samples(c), c.data, c.seed);
   const auto bp = data.breakpoints(0.0, 2.0);  // (t0, t1]: a switch at t1 is booked too
   REQUIRE(bp.size() == 4);
@@ -47,7 +47,7 @@ TEST_CASE("switched data are piecewise constant with breakpoints at multiples of
 }
 
 TEST_CASE("sample orders are reproducible permutations", "[data]") {
-  SampleOrder a(5, "shuffle", 42), b(5, "shuffle", 42);
+  SampleOrder a(5, DataOrder::shuffle, 42), b(5, DataOrder::shuffle, 42);
   std::vector<int> count(5, 0);
   for (long j = 0; j < 20; ++j) {
     CHECK(a[j] == b[j]);

@@ -47,7 +47,7 @@ struct EnergyRun {
 ModelConfig conservative_model() {
   ModelConfig c = test::small_model(4, 8, 1);
   c.data.presentation = Presentation::fixed;
-  c.dynamics.kind = "damped";
+  c.dynamics.kind = DynamicsKind::damped;
   c.dynamics.gamma = 0.0;
   c.dynamics.t_end = 10.0;
   c.init.velocity = InitVelocity::random;
@@ -63,7 +63,7 @@ TEST_CASE("gamma = 0, fixed data: dopri5 at rtol 1e-12 conserves E to 1e-9 over 
     INFO("activation " << act);
     EnergyRun r{conservative_model(), {}, {}};
     r.config.network.activation = activation_from_name(act);
-    r.config.integrator.stepper = "dopri5";
+    r.config.integrator.stepper = StepperKind::dopri5;
     r.config.integrator.rtol = 1e-12;
     r.config.integrator.atol = 1e-14;
     r.run();
@@ -81,7 +81,7 @@ TEST_CASE("gamma = 0, fixed data: dopri5 at rtol 1e-12 conserves E to 1e-9 over 
 
 TEST_CASE("gamma = 0: the symplectic stepper keeps the energy error bounded", "[energy]") {
   EnergyRun r{conservative_model(), {}, {}};
-  r.config.integrator.stepper = "symplectic";
+  r.config.integrator.stepper = StepperKind::symplectic;
   r.config.integrator.dt = 0.05;
   r.config.dynamics.t_end = 200.0;
   r.config.output.every = 1.0;
@@ -100,8 +100,8 @@ TEST_CASE("gamma = 0: the symplectic stepper keeps the energy error bounded", "[
 
 TEST_CASE("gamma > 0, moving data: E(t) - E(0) = data work - dissipation to 1e-8", "[energy]") {
   for (const Presentation presentation : {Presentation::blend, Presentation::switched})
-    for (const char* kind : {"damped", "gradient_flow"}) {
-      INFO(kind << " with " << name(presentation) << " data");
+    for (const DynamicsKind kind : {DynamicsKind::damped, DynamicsKind::gradient_flow}) {
+      INFO(name(kind) << " with " << name(presentation) << " data");
       ModelConfig c = conservative_model();
       c.dynamics.kind = kind;
       c.dynamics.gamma = 0.7;

@@ -49,7 +49,7 @@ struct Pendulum final : OdeSystem {
 // The order the error is seen to fall at. Odeint's Fehlberg 7(8) pair advances
 // with a solution that converges one order above its nominal 8 on smooth
 // problems: 2^9 per halving on both the training dynamics and the pendulum.
-double observed_order(const std::string& stepper) { return stepper == "rkf78" ? 9.0 : stepper_order(stepper); }
+double observed_order(StepperKind stepper) { return stepper == StepperKind::rkf78 ? 9.0 : stepper_order(stepper); }
 
 double distance(const State& a, const State& b, std::size_t n) {
   double s = 0.0;
@@ -63,17 +63,18 @@ TEST_CASE("steppers converge at their order", "[integrator]") {
   Problem p;
   const double t_end = 2.0;
   IntegratorConfig reference;
-  reference.stepper = "rkf78";
+  reference.stepper = StepperKind::rkf78;
   reference.rtol = 1e-14;
   reference.atol = 1e-16;
   const State exact = p.solve(reference, t_end);
   const std::size_t n = 2 * p.dyn.num_params();
 
   struct Case {
-    const char* stepper;
+    StepperKind stepper;
     double dt;
   };
-  for (Case c : {Case{"rk4", 0.1}, Case{"dopri5", 0.2}, Case{"rkf78", 0.25}, Case{"symplectic", 0.1}}) {
+  for (Case c : {Case{StepperKind::rk4, 0.1}, Case{StepperKind::dopri5, 0.2}, Case{StepperKind::rkf78, 0.25},
+                 Case{StepperKind::symplectic, 0.1}}) {
     IntegratorConfig ic;
     ic.stepper = c.stepper;
     ic.adaptive = false;
@@ -84,7 +85,7 @@ TEST_CASE("steppers converge at their order", "[integrator]") {
     }
     const double measured1 = std::log2(errors[0] / errors[1]);
     const double measured2 = std::log2(errors[1] / errors[2]);
-    INFO(c.stepper << ": errors " << errors[0] << " " << errors[1] << " " << errors[2] << ", measured orders "
+    INFO(name(c.stepper) << ": errors " << errors[0] << " " << errors[1] << " " << errors[2] << ", measured orders "
                    << measured1 << " " << measured2 << ", nominal " << stepper_order(c.stepper));
     CHECK(errors[2] > 1e-13);  // still above round-off: the measurement means something
     CHECK(measured2 > stepper_order(c.stepper) - 0.3);
@@ -95,16 +96,17 @@ TEST_CASE("steppers converge at their order", "[integrator]") {
 TEST_CASE("steppers converge at their order on the nonlinear pendulum", "[integrator]") {
   Pendulum p;
   IntegratorConfig reference;
-  reference.stepper = "rkf78";
+  reference.stepper = StepperKind::rkf78;
   reference.rtol = 1e-15;
   reference.atol = 1e-17;
   State exact{2.5, 0.0};
   integrate(p, exact, 0.0, {10.0}, {}, reference, {});
   struct Case {
-    const char* stepper;
+    StepperKind stepper;
     double dt;
   };
-  for (Case c : {Case{"rk4", 0.05}, Case{"dopri5", 0.1}, Case{"rkf78", 0.4}, Case{"symplectic", 0.1}}) {
+  for (Case c : {Case{StepperKind::rk4, 0.05}, Case{StepperKind::dopri5, 0.1}, Case{StepperKind::rkf78, 0.4},
+                 Case{StepperKind::symplectic, 0.1}}) {
     IntegratorConfig ic;
     ic.stepper = c.stepper;
     ic.adaptive = false;
@@ -116,7 +118,7 @@ TEST_CASE("steppers converge at their order on the nonlinear pendulum", "[integr
       errors.push_back(distance(x, exact, 2));
     }
     const double measured = std::log2(errors[0] / errors[1]);
-    INFO(c.stepper << ": errors " << errors[0] << " " << errors[1] << ", measured order " << measured);
+    INFO(name(c.stepper) << ": errors " << errors[0] << " " << errors[1] << ", measured order " << measured);
     CHECK(errors[1] > 1e-13);
     CHECK(std::fabs(measured - observed_order(c.stepper)) < 0.5);
   }
@@ -125,12 +127,12 @@ TEST_CASE("steppers converge at their order on the nonlinear pendulum", "[integr
 TEST_CASE("adaptive steppers meet their tolerance", "[integrator]") {
   Problem p;
   IntegratorConfig reference;
-  reference.stepper = "rkf78";
+  reference.stepper = StepperKind::rkf78;
   reference.rtol = 1e-14;
   reference.atol = 1e-16;
   const State exact = p.solve(reference, 3.0);
   const std::size_t n = 2 * p.dyn.num_params();
-  for (const char* stepper : {"dopri5", "rkf78"}) {
+  for (const StepperKind stepper : {StepperKind::dopri5, StepperKind::rkf78}) {
     std::vector<double> errs;
     for (double tol : {1e-6, 1e-9}) {
       IntegratorConfig ic;
@@ -139,7 +141,7 @@ TEST_CASE("adaptive steppers meet their tolerance", "[integrator]") {
       ic.atol = tol * 1e-2;
       errs.push_back(distance(p.solve(ic, 3.0), exact, n));
     }
-    INFO(stepper << ": errors at rtol 1e-6, 1e-9: " << errs[0] << ", " << errs[1]);
+    INFO(name(stepper) << ": errors at rtol 1e-6, 1e-9: " << errs[0] << ", " << errs[1]);
     CHECK(errs[0] < 1e-4);
     CHECK(errs[1] < 1e-7);
     CHECK(errs[1] < errs[0]);

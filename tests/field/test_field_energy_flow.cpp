@@ -26,7 +26,7 @@ struct Setup {
 std::vector<Setup> setups() {
   std::vector<Setup> out;
   FieldSettings exact;
-  exact.form = FieldForm::exact;
+  exact.form = DepthForm::exact;
   out.push_back({"exact", exact, NetworkShape{12, 8, 1}});
   for (int p : {1, 2}) {
     FieldSettings mid;
@@ -125,7 +125,7 @@ TEST_CASE("field energy flow: every site and every depth interval balances; the 
     CHECK(interval < 1e-11);
     CHECK(std::fabs(sum_e - E) < 1e-13 * E);
     CHECK(max_abs(flow.flux()) > 1e-3);
-    if (s.settings.form == FieldForm::exact) CHECK(flow.interval_slots() == 1);  // local like the lattice
+    if (s.settings.form == DepthForm::exact) CHECK(flow.interval_slots() == 1);  // local like the lattice
     else CHECK(flow.interval_slots() > 2);  // the interpolation stencil
   }
 }
@@ -170,7 +170,7 @@ TEST_CASE("field energy flow: e' is the time derivative of e along damped motion
       if (th.mass()[j] <= 0) v[j] = 0.0;
     State x = dyn.initial_state(q, v);
     IntegratorConfig ic;
-    ic.stepper = "dopri5";
+    ic.stepper = StepperKind::dopri5;
     ic.rtol = 1e-13;
     ic.atol = 1e-15;
     std::vector<State> snaps;

@@ -88,7 +88,7 @@ TEST_CASE("field solver: the exact shift is the network (loss, gradient, phi, ad
   network.neurons(0, z.data());
 
   FieldSettings fs;
-  fs.form = FieldForm::exact;
+  fs.form = DepthForm::exact;
   FieldTheory theory(net.lattice, Activation::tanh, Loss::mse, fs);
   REQUIRE(theory.nx() == s.M);
   const std::vector<double> q = field_params_from_network(theory, net.W.data(), net.b.data());
@@ -212,7 +212,7 @@ TEST_CASE("field solver: damped dynamics conserve the field theory's energy at g
     State x = dyn.initial_state(q, {});
     const double E0 = dyn.energy(x, 0.0).total();
     IntegratorConfig ic;
-    ic.stepper = "dopri5";
+    ic.stepper = StepperKind::dopri5;
     ic.rtol = 1e-12;
     ic.atol = 1e-14;
     double worst = 0.0;
@@ -252,7 +252,7 @@ TEST_CASE("field solver: lattice-exact gradient flow reproduces the network's tr
   const NetworkShape s = net.lattice.shape;
   const std::vector<double> Y = random_target(s.N, 1.0, 8);
   FieldSettings fs;
-  fs.form = FieldForm::exact;
+  fs.form = DepthForm::exact;
   FieldTheory theory(net.lattice, Activation::tanh, Loss::mse, fs);
   FieldPotential field_potential(theory, net.X, Y);
   GradientFlow field(field_potential, 0.05);
@@ -262,7 +262,7 @@ TEST_CASE("field solver: lattice-exact gradient flow reproduces the network's tr
   std::copy(net.W.begin(), net.W.end(), xn.begin());
   std::copy(net.b.begin(), net.b.end(), xn.begin() + std::ptrdiff_t(net.W.size()));
   IntegratorConfig ic;
-  ic.stepper = "rk4";
+  ic.stepper = StepperKind::rk4;
   ic.adaptive = false;
   ic.dt = 0.01;
   const std::vector<double> times = {0.5, 1.0, 2.0};

@@ -19,16 +19,16 @@ double max_real(const std::vector<std::complex<double>>& roots) {
 }  // namespace
 
 TEST_CASE("depth symbol roots: the exact layer map's root and the spurious ones", "[field]") {
-  using TF = TruncatedForm;
+  using DF = DepthForm;
   // G = 1 (critical gain, kappa = 0): e_2(l) = 1 -> l in {0, -2}; backward G e_2(-l) = 1 -> {0, +2},
   // the spurious exp(+2 x/ax) of SPEC 4.3.
-  auto r_impl = depth_symbol_roots(2, TF::implicit_forward, 1.0);
-  auto r_back = depth_symbol_roots(2, TF::backward_taylor, 1.0);
+  auto r_impl = depth_symbol_roots(2, DF::implicit_forward, 1.0);
+  auto r_back = depth_symbol_roots(2, DF::backward_taylor, 1.0);
   REQUIRE(r_impl.size() == 2);
   CHECK(max_real(r_impl) == Approx(0.0).margin(1e-14));
   CHECK(std::min(r_impl[0].real(), r_impl[1].real()) == Approx(-2.0));
   CHECK(max_real(r_back) == Approx(2.0));
-  CHECK(depth_symbol_roots(0, TF::implicit_forward, 1.0).empty());  // p = 0: no depth dynamics
+  CHECK(depth_symbol_roots(0, DF::implicit_forward, 1.0).empty());  // p = 0: no depth dynamics
   // One root approximates the exact map's exponent log G to the truncation order:
   // |lambda - log G| = O(eps^(p+1)) for G = 1 + eps.
   for (int p = 1; p <= 4; ++p) {
@@ -36,7 +36,7 @@ TEST_CASE("depth symbol roots: the exact layer map's root and the spurious ones"
     for (double e : eps) {
       const std::complex<double> G(1.0 + e, 0.5 * e);
       double best = 1e300;
-      for (const auto& l : depth_symbol_roots(p, TF::implicit_forward, G)) best = std::min(best, std::abs(l - std::log(G)));
+      for (const auto& l : depth_symbol_roots(p, DF::implicit_forward, G)) best = std::min(best, std::abs(l - std::log(G)));
       err.push_back(best);
     }
     const double order = test::loglog_slope(eps, err);
@@ -65,9 +65,9 @@ TEST_CASE("stability check: p = 1 and the implicit form to p = 4 pass, backward 
 
   for (int p = 2; p <= 6; ++p) {
     st.p = p;
-    st.form = TruncatedForm::implicit_forward;
+    st.form = DepthForm::implicit_forward;
     const StabilityReport impl = depth_stability(net, d.activation, N, st);
-    st.form = TruncatedForm::backward_taylor;
+    st.form = DepthForm::backward_taylor;
     const StabilityReport back = depth_stability(net, d.activation, N, st);
     std::cout << "[field] stability p=" << p << ": implicit " << impl.worst << ", backward " << back.worst << "\n";
     INFO("p=" << p << " implicit " << impl.worst << " backward " << back.worst);

@@ -97,22 +97,22 @@ struct DataConfig {
   // "full_batch" (loss averaged over all samples).
   Presentation presentation = Presentation::fixed;
   double tau = 1.0;
-  std::string order = "shuffle";  // sample order: "sequential" | "shuffle" (per epoch) | "random"
+  DataOrder order = DataOrder::shuffle;  // sample order: sequential | shuffle (per epoch) | random
 };
 
 struct DynamicsConfig {
-  std::string kind = "damped";  // "damped" | "gradient_flow" | "sgd"
-  std::string variables = "wb";  // damped, gradient_flow: integrate (W, b), or (W, z) ("bbd", Eq. 6)
+  DynamicsKind kind = DynamicsKind::damped;  // damped | gradient_flow | sgd
+  DynamicsVariables variables = DynamicsVariables::wb;  // damped, gradient_flow: (W, b), or (W, z) (bbd, Eq. 6)
   double gamma = 1.0;           // damped: q'' + gamma q' + dl/dq = 0
   double eta = 0.1;             // gradient_flow: q' = -eta dl/dq;  sgd: step size
   int batch = 1;                // sgd: mini-batch size (mean loss over the batch)
   double t_end = 10.0;          // damped, gradient_flow: final time
   long steps = 1000;            // sgd: number of steps
-  std::string eta_scaling = "none";  // "depth": eta -> eta * ax (SPEC 4.2: a depth limit needs eta ~ ax)
+  EtaScaling eta_scaling = EtaScaling::none;  // depth: eta -> eta * ax (SPEC 4.2: a depth limit needs eta ~ ax)
 };
 
 struct IntegratorConfig {
-  std::string stepper = "dopri5";  // "rk4" | "dopri5" | "rkf78" | "symplectic"
+  StepperKind stepper = StepperKind::dopri5;  // rk4 | dopri5 | rkf78 | symplectic
   bool adaptive = true;            // dopri5/rkf78: error control; false -> fixed dt
   double dt = 0.01;                // fixed step, or the first trial step when adaptive
   double rtol = 1e-8;
@@ -123,7 +123,9 @@ struct IntegratorConfig {
 struct OutputConfig {
   double every = 0.1;                            // continuous: output cadence in time
   long every_steps = 10;                         // sgd: output cadence in steps
-  std::vector<std::string> trajectory = {"W", "b", "z", "loss", "gain"};  // datasets under /trajectory
+  // datasets under /trajectory
+  std::vector<TrajectoryDataset> trajectory = {TrajectoryDataset::W, TrajectoryDataset::b, TrajectoryDataset::z,
+                                               TrajectoryDataset::loss, TrajectoryDataset::gain};
   int flush_every = 10;                          // flush the file every this many rows
 };
 
@@ -131,8 +133,8 @@ struct OutputConfig {
 struct ObserveConfig {
   bool energy_flow = false;               // BBD per-site energy density, decay, currents (/energy/*)
   bool lagrangian = false;                // /lagrangian/bulk, boundary, total (Eqs. 5, 7)
-  std::vector<std::string> correlators;   // correlators measured on the fly (/correlators/*)
-  std::string field = "phi";              // the field correlators measure: "phi" (neurons z), "w", "b"
+  std::vector<Correlator> correlators;    // correlators measured on the fly (/correlators/*)
+  ObservedField field = ObservedField::phi;  // the field correlators measure: phi (neurons z), w, b
   double every = 0.0;                     // cadence in time (0: output.every; sgd: output.every_steps)
 };
 
@@ -160,7 +162,7 @@ struct ContinuumConfig {
 // The [field] section: `nnfield run` integrates the field theory (SPEC 4.3, 4.4) instead of the network.
 struct FieldConfig {
   bool present = false;            // the model file has a [field] section: `nnfield run` runs the field solver
-  std::string form = "midpoint";   // "midpoint": modified-equation midpoint scheme of order p (1 = transport, 2); "exact": the lattice shift (the discrete network itself, needs rx = ry = 1)
+  DepthForm form = DepthForm::midpoint;  // midpoint: modified-equation midpoint scheme of order p (1 = transport, 2); exact: the lattice shift (the discrete network itself, needs rx = ry = 1)
   int p = 1;                       // order in (ax, ay) of the truncated theory, 1..2 (form = midpoint); docs/field-limit.md section 8 on p = 2's dynamics
   int rx = 1, ry = 1;              // coarse graining: depth steps hx ~ rx ax, width points ny = N/ry (N % ry == 0)
   int q = 0;                       // degree of the depth interpolation of the link fields (Lagrange on q+1 nodes), 1..8; 0 = automatic (5, or 7 where it cuts the initial phi error: field_problem.hpp)

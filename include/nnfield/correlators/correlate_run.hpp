@@ -20,6 +20,8 @@ class CorrelateInputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// field and correlators are the command line's words, names of the observe.field and
+// observe.correlators choices (config_choices.hpp), checked by correlate_run.
 struct CorrelateOptions {
   std::string field = "phi";       // "phi" (neurons), "w" (weights, one field per offset), "b" (biases)
   std::vector<double> times;       // rows at these times (nearest output time within 1e-9); empty: all

@@ -22,13 +22,12 @@ struct CorrelatorOutput {
 
 class CorrelatorSet {
  public:
-  // `names`: any of "width", "structure", "xi", "depth", "input", "2d" (the
-  // observe.correlators choices; std::invalid_argument otherwise). The field has
-  // `components` components (1 for phi and b, K for the weights w_k), each M x N.
+  // `correlators`: any of the observe.correlators choices, output under their names. The
+  // field has `components` components (1 for phi and b, K for the weights w_k), each M x N.
   // `input` (length N, or null) is the input boundary X every sample shares; "input"
   // needs it. "layer_mean" (the width mean of each layer) is always included: the
   // connected correlators follow from the full ones and it (docs/correlators.md).
-  CorrelatorSet(const std::vector<std::string>& names, std::size_t components, std::size_t M, std::size_t N,
+  CorrelatorSet(const std::vector<Correlator>& correlators, std::size_t components, std::size_t M, std::size_t N,
                 MeanSubtraction subtraction, const double* input = nullptr);
 
   const std::vector<CorrelatorOutput>& outputs() const { return m_outputs; }
@@ -41,7 +40,11 @@ class CorrelatorSet {
                 std::vector<std::vector<double>>& rows) const;
 
  private:
+  // The row of rows[] (= index in m_outputs) of a correlator and component c, or null.
+  double* row_of(std::vector<std::vector<double>>& rows, Correlator kind, std::size_t c) const;
+
   std::vector<CorrelatorOutput> m_outputs;
+  std::vector<int> m_slot;  // output index of each Correlator (by enumerator), -1 if not asked for
   std::size_t m_C, m_M, m_N;
   MeanSubtraction m_subtraction;
   std::vector<double> m_input;  // (N) or empty

@@ -21,22 +21,21 @@ struct Samples {
 // a seeded teacher network, or i.i.d. random data. Throws ConfigError on bad data files.
 Samples make_samples(const ModelConfig& config);
 
-// The sequence of sample indices presented one after another ("sequential",
-// "shuffle": a fresh permutation every epoch, "random": with replacement).
+// The sequence of sample indices presented one after another (sequential,
+// shuffle: a fresh permutation every epoch, random: with replacement).
 // O(1) memory however long the run: the j-th index is computed from (seed, j), with
 // the permutations of the last two epochs cached (a blend needs samples j and j+1).
 // Not thread-safe (the cache); one per run.
 class SampleOrder {
  public:
-  SampleOrder(int S, const std::string& order, std::uint64_t seed);
+  SampleOrder(int S, DataOrder order, std::uint64_t seed);
   int operator[](long j) const;
 
  private:
-  enum class Kind { sequential, shuffle, random };
   const std::vector<int>& permutation(long epoch) const;
 
   int m_S;
-  Kind m_kind;
+  DataOrder m_order;
   std::uint64_t m_seed;
   mutable long m_epoch[2] = {-1, -1};
   mutable std::vector<int> m_permutation[2];
@@ -85,7 +84,7 @@ class DataStream {
 // Mini-batches for SGD: batch indices drawn in the configured order.
 class BatchSampler {
  public:
-  BatchSampler(int S, int batch, const std::string& order, std::uint64_t seed);
+  BatchSampler(int S, int batch, DataOrder order, std::uint64_t seed);
   const std::vector<int>& next();
 
  private:

@@ -43,7 +43,7 @@ struct IntegrationCallbacks {
 };
 
 // Orders of the steppers (used by the order tests and docs).
-int stepper_order(const std::string& stepper);
+int stepper_order(StepperKind stepper);
 
 // Integrate from t0 to the last observation time. `observe_times` is sorted and
 // starts at or after t0 (t0 itself is observed if listed); `breakpoints` are times

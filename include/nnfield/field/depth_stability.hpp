@@ -20,14 +20,15 @@
 #include <complex>
 #include <vector>
 
+#include "nnfield/config/config_choices.hpp"
 #include "nnfield/data/continuum_data.hpp"
 
 namespace nnfield {
 
-// implicit_forward and backward_taylor: the two expansions above. midpoint: the field
-// solver's first-order depth ODE of order p (field_theory.hpp), one root, the log series
-// of G to order p. exact: the lattice map, lambda = log G.
-enum class TruncatedForm { implicit_forward, backward_taylor, midpoint, exact };
+// The forms (DepthForm, config_choices.hpp): implicit_forward and backward_taylor, the two
+// expansions above. midpoint: the field solver's first-order depth ODE of order p
+// (field_theory.hpp), one root, the log series of G to order p. exact: the lattice map,
+// lambda = log G.
 enum class WidthShift { exact, taylor };
 
 // Above this max Re lambda (per layer spacing) the form is refused (SPEC 4.3: "warn above
@@ -36,12 +37,12 @@ inline constexpr double stability_threshold = 0.05;
 
 struct StabilitySettings {
   int p = 1;  // order of the depth truncation; p = 0 has no depth dynamics (no roots)
-  TruncatedForm form = TruncatedForm::implicit_forward;
+  DepthForm form = DepthForm::implicit_forward;
   WidthShift width = WidthShift::exact;
 };
 
 // Roots lambda of the depth polynomial for a width symbol G (p roots; none for p = 0).
-std::vector<std::complex<double>> depth_symbol_roots(int p, TruncatedForm form, std::complex<double> G);
+std::vector<std::complex<double>> depth_symbol_roots(int p, DepthForm form, std::complex<double> G);
 
 // G(kappa) for the K coefficients s[0..2r] of one site.
 std::complex<double> width_symbol(const double* s, int r, double ay, double kappa, const StabilitySettings& settings);

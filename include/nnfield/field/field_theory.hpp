@@ -2,7 +2,7 @@
 // The field solver's mechanics (SPEC 4, 4.3, 4.4; docs/field-limit.md sections 6-8): a
 // discrete field theory on a depth x width grid whose parameters are the link fields,
 // with the loss computed by a forward depth sweep and its exact gradient by the
-// transposed (reverse) sweep. One mechanics core, three shift policies (FieldForm):
+// transposed (reverse) sweep. One mechanics core, two shift policies (DepthForm, config_choices.hpp):
 //
 //   exact     the lattice shift: one layer map per depth step, hx = ax, hy = ay.
 //             phi(x + ax) = S(phi, x) is Eq. 1, so this *is* the discrete network.
@@ -46,6 +46,7 @@
 #include <string>
 #include <vector>
 
+#include "nnfield/config/config_choices.hpp"
 #include "nnfield/core/activation.hpp"
 #include "nnfield/core/field_grid.hpp"
 #include "nnfield/core/loss.hpp"
@@ -54,12 +55,8 @@
 
 namespace nnfield {
 
-enum class FieldForm { exact, midpoint };
-FieldForm field_form_from_name(const std::string& name);  // throws std::invalid_argument
-std::string field_form_name(FieldForm form);
-
 struct FieldSettings {
-  FieldForm form = FieldForm::midpoint;
+  DepthForm form = DepthForm::midpoint;  // exact or midpoint (the solver integrates no other form)
   int p = 1;               // midpoint: 1 (transport) or 2
   int rx = 1, ry = 1;      // coarse graining: hx ~ rx ax, hy = ry ay
   int q = 5;               // degree of the depth interpolation of the link fields (Lagrange on q+1 nodes)

@@ -53,7 +53,7 @@ class Observer {
 
 // /trajectory/time, step and the requested subset of W, b, z, loss.
 std::unique_ptr<Observer> make_trajectory_observer(const NetworkShape& shape,
-                                                   const std::vector<std::string>& datasets);
+                                                   const std::vector<TrajectoryDataset>& datasets);
 // /trajectory/train_loss: the mean loss over the whole training set (what learning
 // lowers), whatever sample the dynamics are being shown.
 std::unique_ptr<Observer> make_train_loss_observer(const NetworkShape& shape, Activation activation, Loss loss,
