@@ -174,6 +174,12 @@ py::array_t<double> adopt(std::vector<double>&& data, const std::vector<std::siz
   return py::array_t<double>(dims, strides_of(shape), owned->data(), owner);
 }
 
+py::array_t<double> copy_array(const std::vector<double>& data, const std::vector<std::size_t>& shape) {
+  return adopt(std::vector<double>(data), shape);
+}
+
+py::array_t<double> copy_array(const std::vector<double>& data) { return copy_array(data, {data.size()}); }
+
 py::array_t<double> view(const double* data, const std::vector<std::size_t>& shape, const py::handle& owner) {
   const std::vector<py::ssize_t> dims(shape.begin(), shape.end());
   // pybind11 takes a mutable pointer; the array is made read-only straight away.

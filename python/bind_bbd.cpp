@@ -41,13 +41,38 @@ DoubleArray layers_argument(const py::object& value, const std::string& name, co
   return a;
 }
 
-// Xdot: None (zero) or shaped as X.
-std::optional<DoubleArray> rate_of_samples(const py::object& value, const std::string& name, const Samples& s) {
-  if (value.is_none()) return std::nullopt;
-  DoubleArray a = to_double_array(value, name);
-  require_shape(a, name, std::vector<py::ssize_t>(s.X.shape(), s.X.shape() + s.X.ndim()),
-                s.batched ? "(B, N) as X" : "(N,) as X");
-  return a;
+// Xdot: None (zero) or shaped as X (samples of width N).
+class SampleRates {
+ public:
+  SampleRates(const py::object& value, const std::string& name, const Samples& s, int N)
+      : m_zero(std::size_t(N), 0.0) {
+    if (value.is_none()) return;
+    m_rates = to_double_array(value, name);
+    require_shape(*m_rates, name, std::vector<py::ssize_t>(s.X.shape(), s.X.shape() + s.X.ndim()),
+                  s.batched ? "(B, N) as X" : "(N,) as X");
+  }
+  // The rates of the sample whose X starts at offset x (zero when none were given).
+  const double* at(std::size_t x) const { return m_rates ? m_rates->data() + x : m_zero.data(); }
+
+ private:
+  std::optional<DoubleArray> m_rates;
+  std::vector<double> m_zero;
+};
+
+// W and its velocity Wdot (shaped as W).
+struct WeightsWithRate {
+  DoubleArray W;
+  NetworkShape shape;
+  DoubleArray Wdot;
+};
+
+WeightsWithRate weights_with_rate(const py::object& W_, const py::object& Wdot_) {
+  WeightsWithRate w;
+  w.W = to_double_array(W_, "W");
+  w.shape = shape_from_weights(w.W);
+  w.Wdot = to_double_array(Wdot_, "Wdot");
+  require_shape(w.Wdot, "Wdot", {w.shape.M, w.shape.N, w.shape.K()}, "(M, N, K) as W");
+  return w;
 }
 
 std::vector<std::size_t> layers_shape(const NetworkShape& shape, const Samples& s) {
@@ -97,21 +122,18 @@ py::array_t<double> from_bbd(const py::object& W_, const py::object& z_, const p
 py::array_t<double> to_bbd_velocity(const py::object& W_, const py::object& Wdot_, const py::object& b_,
                                     const py::object& bdot_, const py::object& X_, const py::object& Xdot_,
                                     const std::string& activation) {
-  const DoubleArray W = to_double_array(W_, "W");
-  const NetworkShape shape = shape_from_weights(W);
-  const DoubleArray Wdot = to_double_array(Wdot_, "Wdot");
-  require_shape(Wdot, "Wdot", {shape.M, shape.N, shape.K()}, "(M, N, K) as W");
+  const WeightsWithRate w = weights_with_rate(W_, Wdot_);
+  const NetworkShape& shape = w.shape;
   const DoubleArray b = to_double_array(b_, "b");
   require_shape(b, "b", {shape.M, shape.N}, "(M, N)");
   const DoubleArray bdot = to_double_array(bdot_, "bdot");
   require_shape(bdot, "bdot", {shape.M, shape.N}, "(M, N)");
   const Samples s = samples_argument(X_, "X", shape.N);
-  const std::optional<DoubleArray> Xdot = rate_of_samples(Xdot_, "Xdot", s);
+  const SampleRates Xdot(Xdot_, "Xdot", s, shape.N);
   const Activation act = activation_argument(activation);
-  const std::vector<double> zero(std::size_t(shape.N), 0.0);
   std::vector<double> zdot = per_sample(shape, s, [&](int, std::size_t x, double* out) {
-    const double* xd = Xdot ? Xdot->data() + x : zero.data();
-    nnfield::to_bbd_velocity(shape, act, W.data(), Wdot.data(), b.data(), bdot.data(), s.X.data() + x, xd, out);
+    nnfield::to_bbd_velocity(shape, act, w.W.data(), w.Wdot.data(), b.data(), bdot.data(), s.X.data() + x, Xdot.at(x),
+                             out);
   });
   return adopt(std::move(zdot), layers_shape(shape, s));
 }
@@ -119,22 +141,18 @@ py::array_t<double> to_bbd_velocity(const py::object& W_, const py::object& Wdot
 py::array_t<double> from_bbd_velocity(const py::object& W_, const py::object& Wdot_, const py::object& z_,
                                       const py::object& zdot_, const py::object& X_, const py::object& Xdot_,
                                       const std::string& activation) {
-  const DoubleArray W = to_double_array(W_, "W");
-  const NetworkShape shape = shape_from_weights(W);
-  const DoubleArray Wdot = to_double_array(Wdot_, "Wdot");
-  require_shape(Wdot, "Wdot", {shape.M, shape.N, shape.K()}, "(M, N, K) as W");
+  const WeightsWithRate w = weights_with_rate(W_, Wdot_);
+  const NetworkShape& shape = w.shape;
   const Samples s = samples_argument(X_, "X", shape.N);
   const DoubleArray z = layers_argument(z_, "z", shape, s);
   const DoubleArray zdot = layers_argument(zdot_, "zdot", shape, s);
-  const std::optional<DoubleArray> Xdot = rate_of_samples(Xdot_, "Xdot", s);
+  const SampleRates Xdot(Xdot_, "Xdot", s, shape.N);
   const Activation act = activation_argument(activation);
-  const std::vector<double> zero(std::size_t(shape.N), 0.0);
   const std::size_t block = shape.num_biases();
   std::vector<double> bdot = per_sample(shape, s, [&](int j, std::size_t x, double* out) {
-    const double* xd = Xdot ? Xdot->data() + x : zero.data();
     const std::size_t at = std::size_t(j) * block;
-    nnfield::from_bbd_velocity(shape, act, W.data(), Wdot.data(), z.data() + at, zdot.data() + at, s.X.data() + x,
-                               xd, out);
+    nnfield::from_bbd_velocity(shape, act, w.W.data(), w.Wdot.data(), z.data() + at, zdot.data() + at,
+                               s.X.data() + x, Xdot.at(x), out);
   });
   return adopt(std::move(bdot), layers_shape(shape, s));
 }
@@ -274,20 +292,17 @@ py::dict energy_flow(const py::object& W, const py::object& b, const py::object&
     for (std::size_t j = 0; j < P - nw; ++j) kinetic += 0.5 * a.bd->data()[j] * a.bd->data()[j];
   }
   const std::size_t M = std::size_t(s.M), N = std::size_t(s.N), K = std::size_t(s.K());
-  auto copy = [](const std::vector<double>& v, const std::vector<std::size_t>& shape) {
-    return adopt(std::vector<double>(v), shape);
-  };
   py::dict out;
-  out["density"] = copy(flow.density(), {M, N});
-  out["decay"] = copy(flow.decay(), {M, N});
-  out["current"] = copy(flow.current(), {M, N, K});
-  out["boundary_in"] = copy(std::vector<double>(flow.current().begin(), flow.current().begin() + std::ptrdiff_t(N * K)),
-                            {N, K});
-  out["boundary_out"] = copy(flow.boundary_out(), {N});
-  out["rate"] = copy(flow.rate(), {M, N});
-  out["residual"] = copy(flow.residual(), {M, N});
-  out["layer"] = copy(flow.layer(), {M});
-  out["scale"] = copy(flow.scale(), {M, N});
+  out["density"] = copy_array(flow.density(), {M, N});
+  out["decay"] = copy_array(flow.decay(), {M, N});
+  out["current"] = copy_array(flow.current(), {M, N, K});
+  out["boundary_in"] =
+      adopt(std::vector<double>(flow.current().begin(), flow.current().begin() + std::ptrdiff_t(N * K)), {N, K});
+  out["boundary_out"] = copy_array(flow.boundary_out(), {N});
+  out["rate"] = copy_array(flow.rate(), {M, N});
+  out["residual"] = copy_array(flow.residual(), {M, N});
+  out["layer"] = copy_array(flow.layer(), {M});
+  out["scale"] = copy_array(flow.scale(), {M, N});
   out["integral_rate"] = adopt(std::move(integral_rate), {M - 1, N});
   out["C0"] = C0;
   out["kinetic"] = kinetic;

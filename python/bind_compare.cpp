@@ -12,11 +12,9 @@ namespace nnfield::python {
 
 namespace {
 
-py::array_t<double> array1(const std::vector<double>& v) { return adopt(std::vector<double>(v), {v.size()}); }
-
 py::dict fit_dict(const OrderFit& f) {
   py::dict d;
-  d["pair_order"] = array1(f.pair_order);
+  d["pair_order"] = copy_array(f.pair_order);
   d["fitted"] = f.fitted;
   d["order"] = f.order;
   d["uncertainty"] = f.uncertainty;
@@ -27,7 +25,7 @@ py::dict fit_dict(const OrderFit& f) {
 
 py::dict result_dict(const CompareResult& r) {
   py::dict out;
-  out["times"] = array1(r.times);
+  out["times"] = copy_array(r.times);
   std::vector<double> M, N, ax, gain;
   for (const auto& l : r.levels) {
     M.push_back(l.M);
@@ -35,14 +33,14 @@ py::dict result_dict(const CompareResult& r) {
     ax.push_back(l.ax);
     gain.push_back(l.max_gain_over_ax);
   }
-  out["M"] = array1(M);
-  out["N"] = array1(N);
-  out["ax"] = array1(ax);
-  out["network_max_gain_over_ax"] = array1(gain);
+  out["M"] = copy_array(M);
+  out["N"] = copy_array(N);
+  out["ax"] = copy_array(ax);
+  out["network_max_gain_over_ax"] = copy_array(gain);
   py::list self_error;
-  for (const auto& e : r.self_error) self_error.append(array1(e));
+  for (const auto& e : r.self_error) self_error.append(copy_array(e));
   out["self_error"] = self_error;  // [time] -> (L-1,)
-  out["self_order"] = array1(r.self_order);
+  out["self_order"] = copy_array(r.self_order);
   out["self_fit"] = fit_dict(r.self_fit);
   out["self_verdict"] = r.self_verdict;
   if (r.exact_checked) out["exact_max_rel_diff"] = r.exact_max_rel_diff;
@@ -69,8 +67,8 @@ py::dict result_dict(const CompareResult& r) {
     d["fits"] = fits;
     d["verdicts"] = verdicts;
     d["verdict"] = s.verdict;
-    d["max_gain_over_ax"] = array1(s.max_gain_over_ax);
-    d["left_critical_at"] = array1(s.left_critical_at);
+    d["max_gain_over_ax"] = copy_array(s.max_gain_over_ax);
+    d["left_critical_at"] = copy_array(s.left_critical_at);
     py::list notes;
     for (const auto& n : s.notes) notes.append(n);
     d["notes"] = notes;

@@ -37,8 +37,6 @@ std::vector<std::uint64_t> seeds_argument(const py::object& value) {
   return seeds;
 }
 
-py::array_t<double> vector_array(const std::vector<double>& v) { return adopt(std::vector<double>(v), {v.size()}); }
-
 py::dict ensemble_dict(const EnsembleResult& r) {
   py::dict d;
   py::list seeds;
@@ -53,7 +51,7 @@ py::dict ensemble_dict(const EnsembleResult& r) {
     e["final_loss"] = s.final_loss;
     e["final_train_loss"] = s.final_train_loss;
     e["final_energy"] = s.final_energy;
-    e["xi_y"] = vector_array(s.xi_y);
+    e["xi_y"] = copy_array(s.xi_y);
     seeds.append(e);
   }
   d["seeds"] = seeds;
@@ -61,12 +59,12 @@ py::dict ensemble_dict(const EnsembleResult& r) {
   for (std::size_t i : r.included) included.append(r.seeds[i].seed);
   d["included"] = included;
   d["error_method"] = error_method_name(r.errors.method);
-  d["time"] = vector_array(r.time);
-  d["correlator_time"] = vector_array(r.correlator_time);
+  d["time"] = copy_array(r.time);
+  d["correlator_time"] = copy_array(r.correlator_time);
   py::dict means, errors;
   for (const EnsembleDataset& ds : r.datasets) {
-    means[py::str(ds.name)] = adopt(std::vector<double>(ds.mean), ds.shape);
-    errors[py::str(ds.name)] = adopt(std::vector<double>(ds.error), ds.shape);
+    means[py::str(ds.name)] = copy_array(ds.mean, ds.shape);
+    errors[py::str(ds.name)] = copy_array(ds.error, ds.shape);
   }
   d["means"] = means;
   d["errors"] = errors;

@@ -59,7 +59,7 @@ py::dict scan_dict(const PropagationScan& scan) {
   for (const std::string& name : file.names()) {
     if (name.rfind("/transition/", 0) == 0) continue;  // numbers, below
     const MemoryRun::Dataset& ds = file.dataset(name);
-    py::array_t<double> a = adopt(std::vector<double>(ds.data), ds.shape);
+    py::array_t<double> a = copy_array(ds.data, ds.shape);
     const std::size_t slash = name.find('/', 1);
     if (slash == std::string::npos) {
       d[py::str(name.substr(1))] = a;

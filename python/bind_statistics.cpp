@@ -46,7 +46,7 @@ Statistic statistic_argument(const py::object& f, std::size_t p) {
   if (!PyCallable_Check(f.ptr())) throw py::type_error("f: expected a callable means -> values, or None");
   auto size = std::make_shared<std::size_t>(0);
   return [f, p, size](const std::vector<double>& means) {
-    py::array_t<double> arg = adopt(std::vector<double>(means), {p});
+    py::array_t<double> arg = copy_array(means, {p});
     const DoubleArray out = to_double_array(f(arg), "f(means)");
     if (out.ndim() > 1 || out.size() < 1)
       throw py::value_error("f(means): expected a number or a non-empty 1D array, got shape " + shape_text(out));

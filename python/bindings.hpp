@@ -96,6 +96,9 @@ Loss loss_argument(const std::string& name);
 
 // A new numpy array that owns `data` (moved, not copied).
 py::array_t<double> adopt(std::vector<double>&& data, const std::vector<std::size_t>& shape);
+// A new numpy array holding a copy of `data`: of `shape`, or 1-D.
+py::array_t<double> copy_array(const std::vector<double>& data, const std::vector<std::size_t>& shape);
+py::array_t<double> copy_array(const std::vector<double>& data);
 
 // A read-only view of memory owned by `owner` (kept alive as the array's base).
 py::array_t<double> view(const double* data, const std::vector<std::size_t>& shape, const py::handle& owner);

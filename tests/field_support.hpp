@@ -1,9 +1,14 @@
 #pragma once
-// Continuum data for the field-limit tests: smooth critical data (SPEC 4.1), tanh, r = 1.
+// Continuum data for the field-limit tests: smooth critical data (SPEC 4.1), tanh, r = 1;
+// the link gains of a model's initial network.
 #include <cmath>
 #include <vector>
 
+#include "nnfield/bbd/bbd_variables.hpp"
+#include "nnfield/config/config.hpp"
 #include "nnfield/data/continuum_data.hpp"
+#include "nnfield/data/data.hpp"
+#include "nnfield/data/initial_state.hpp"
 #include "nnfield/numerics/rng.hpp"
 
 namespace nnfield::test {
@@ -25,6 +30,18 @@ inline ContinuumData smooth_critical_data(std::uint64_t seed, double c_rms = 0.3
   }
   d.X = SmoothField::random(Lx, Ly, 0, 3, 0.5, rng);
   return d;
+}
+
+// The gain g of every bulk link (M-1, N) of the initial network of `c`, with its first
+// data sample presented (link_gain of continuum_data.hpp).
+inline std::vector<double> initial_link_gain(const ModelConfig& c) {
+  const NetworkShape& s = c.network.shape;
+  DataStream data(make_samples(c), c.data, c.seed);
+  const ParameterState st = make_initial_state(c, data);
+  std::vector<double> X(std::size_t(s.N)), Y(X.size()), z(s.num_biases());
+  data.at(0.0, X.data(), Y.data(), nullptr, nullptr);
+  to_bbd(s, c.network.activation, st.q.data(), st.q.data() + s.num_weights(), X.data(), z.data());
+  return link_gain(s, c.network.activation, st.q.data(), z.data());
 }
 
 // Least-squares slope of log(err) against log(h).

@@ -32,10 +32,7 @@ void per_seed(SeriesSink& sink, const EnsembleResult& r, const std::string& name
 void write_ensemble(const EnsembleResult& r, const ModelConfig& config, SeriesSink& sink) {
   const NetworkShape& shape = config.network.shape;
   sink.set_root_attribute("kind", "ensemble");
-  sink.set_root_attribute("M", double(shape.M));
-  sink.set_root_attribute("N", double(shape.N));
-  sink.set_root_attribute("r", double(shape.r));
-  sink.set_root_attribute("K", double(shape.K()));
+  set_shape_attributes(sink, shape);
   sink.set_root_attribute("activation", activation_name(config.network.activation));
   sink.set_root_attribute("dynamics", name(config.dynamics.kind));
   sink.set_root_attribute("seeds_run", double(r.seeds.size()));

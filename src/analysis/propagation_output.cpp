@@ -64,13 +64,9 @@ void write_fit(SeriesSink& w, const std::string& group, const std::vector<Propag
 // The settings and, per scan point, how c* was obtained and what limited the fits.
 void write_attributes(const PropagationScan& scan, const PropagationRecord& record, SeriesSink& w) {
   const std::vector<PropagationResult>& P = scan.points;
-  const NetworkShape& shape = scan.shape;
   w.set_root_attribute("kind", "propagation");
   w.set_root_attribute("activation", activation_name(scan.activation));
-  w.set_root_attribute("M", double(shape.M));
-  w.set_root_attribute("N", double(shape.N));
-  w.set_root_attribute("r", double(shape.r));
-  w.set_root_attribute("K", double(shape.K()));
+  set_shape_attributes(w, scan.shape);
   w.set_root_attribute("sigma_b", P.front().sigma_b);
   w.set_root_attribute("q0", scan.options.q0);
   w.set_root_attribute("c0", scan.options.c0);

@@ -16,11 +16,10 @@
 namespace nnfield::cli {
 namespace {
 
-struct CompareArgs {
-  std::string model, output, orders = "1,2", coarsen, times;
-  std::vector<std::string> overrides;
+struct CompareArgs : CommonArgs {
+  std::string orders = "1,2", coarsen, times;
   int levels = 3;
-  bool force = false, quiet = false, allow_unstable = false;
+  bool allow_unstable = false;
 };
 
 template <class T>
@@ -49,13 +48,13 @@ Command register_compare(CLI::App& app, const Context& context) {
   CLI::App* sub = app.add_subcommand(
       "compare", "field solver vs network and network self-convergence under refinement (orders, verdicts)");
   sub->add_option("model", args->model, "field model file (TOML with [continuum]; [field] optional)")->required();
-  sub->add_option("-o,--output", args->output, "output HDF5 file")->required();
+  using O = CommonOption;
+  add_common_options(*sub, *args, {O::output});
   sub->add_option("--levels", args->levels, "refinement levels: (M, N) 2^l, l = 0..L-1 (default 3)");
   sub->add_option("--orders", args->orders, "field orders p studied, comma-separated (default 1,2)");
   sub->add_option("--coarsen", args->coarsen, "coarse-graining factors rx = ry (default: the model's field.rx, or 1)");
   sub->add_option("--times", args->times, "times compared, comma-separated (default: t_end)");
-  sub->add_option("--set", args->overrides, "override a key: section.key=value (repeatable)");
-  sub->add_flag("--force", args->force, "overwrite an existing output file");
+  add_common_options(*sub, *args, {O::overrides, O::force});
   sub->add_flag("-q,--quiet", args->quiet, "no progress lines");
   sub->add_flag("--allow-unstable", args->allow_unstable, "field runs: integrate even when the stability check refuses");
   return {sub, [args, context]() {

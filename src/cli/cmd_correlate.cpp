@@ -13,11 +13,11 @@
 namespace nnfield::cli {
 namespace {
 
-struct CorrelateArgs {
-  std::string run, output, field = "phi";
+struct CorrelateArgs : CommonArgs {
+  std::string run, field = "phi";
   std::vector<double> times;
   std::size_t every = 1;
-  bool connected = false, force = false;
+  bool connected = false;
   std::vector<std::string> correlators;
 };
 
@@ -49,7 +49,7 @@ Command register_correlate(CLI::App& app, const Context& context) {
   auto args = std::make_shared<CorrelateArgs>();
   CLI::App* sub = app.add_subcommand("correlate", "correlators of a run file (docs/correlators.md)");
   sub->add_option("run", args->run, "run file (HDF5) written by nnfield run")->required();
-  sub->add_option("-o,--output", args->output, "output HDF5 file")->required();
+  add_common_options(*sub, *args, {CommonOption::output});
   sub->add_option("--field", args->field, "phi (neurons z, or a field run's phi), w (weights), b (biases)");
   auto* times = sub->add_option("--times", args->times, "output times to use, e.g. 0,0.5,1 (default: all rows)")
                     ->delimiter(',');
@@ -58,7 +58,7 @@ Command register_correlate(CLI::App& app, const Context& context) {
   sub->add_option("--correlators", args->correlators,
                   "subset of width,structure,xi,depth,input,2d (default: all)")
       ->delimiter(',');
-  sub->add_flag("--force", args->force, "overwrite an existing output file");
+  add_common_options(*sub, *args, {CommonOption::force});
   return {sub, [args, context]() {
             CorrelateOptions options;
             options.field = args->field;

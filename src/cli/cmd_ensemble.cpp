@@ -18,28 +18,23 @@
 namespace nnfield::cli {
 namespace {
 
-struct EnsembleArgs {
-  std::string model, output, seeds = "0:16", error = "jackknife", progress = "auto";
-  std::vector<std::string> overrides;
+struct EnsembleArgs : CommonArgs {
+  std::string seeds = "0:16", error = "jackknife";
   int threads = 0, resamples = 1000;
-  bool force = false, quiet = false;
 };
 
 Command register_ensemble(CLI::App& app, const Context& context) {
   auto args = std::make_shared<EnsembleArgs>();
   CLI::App* sub = app.add_subcommand("ensemble", "run a model once per seed and write ensemble means with errors");
-  sub->add_option("model", args->model, "model file (TOML)")->required();
-  sub->add_option("-o,--output", args->output, "output HDF5 file")->required();
+  using O = CommonOption;
+  add_common_options(*sub, *args, {O::model, O::output});
   sub->add_option("--seeds", args->seeds, "seeds: a:b (a..b-1), a,b,c or one number")->capture_default_str();
-  sub->add_option("--set", args->overrides, "override a key: section.key=value (repeatable)");
+  add_common_options(*sub, *args, {O::overrides});
   sub->add_option("--threads", args->threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
   sub->add_option("--error", args->error, "error estimate of the ensemble means")->capture_default_str()
       ->check(CLI::IsMember({"jackknife", "bootstrap"}));
   sub->add_option("--resamples", args->resamples, "bootstrap resamples")->capture_default_str()->check(CLI::Range(2, 1 << 24));
-  sub->add_flag("--force", args->force, "overwrite an existing output file");
-  sub->add_flag("-q,--quiet", args->quiet, "no progress output");
-  sub->add_option("--progress", args->progress, "progress display")
-      ->check(CLI::IsMember({"auto", "tty", "plain", "off"}));
+  add_common_options(*sub, *args, {O::force, O::quiet, O::progress});
   return {sub, [args, context]() {
             const ModelConfig config = load_model_file(args->model, args->overrides);
             EnsembleOptions options;
@@ -60,7 +55,7 @@ Command register_ensemble(CLI::App& app, const Context& context) {
             writer.set_root_attribute("seeds", args->seeds);
 
             const long total = long(options.seeds.size());
-            TaskProgress progress(args->quiet ? "off" : args->progress, total, "seeds");
+            TaskProgress progress(args->progress_mode(), total, "seeds");
             EnsembleResult result;
             try {
               result = run_ensemble(config, options, [&](int done) { progress.update(done); });

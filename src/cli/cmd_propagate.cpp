@@ -19,14 +19,12 @@
 namespace nnfield::cli {
 namespace {
 
-struct PropagateArgs {
-  std::string model, output, sigma_w, c_star = "auto", progress = "auto";
-  std::vector<std::string> overrides;
+struct PropagateArgs : CommonArgs {
+  std::string sigma_w, c_star = "auto";
   double c0 = 0.5, q0 = 1.0, linear_cut = 0.05, noise_factor = 3.0;
   double sigma_b = NAN;
   int networks = 64, pairs = 4, threads = 0, blocks = 32;
   long long seed = -1;
-  bool force = false, quiet = false;
 };
 
 // "1.5" | "1.0,1.2,1.4" | "a:b:n" (n values from a to b inclusive).
@@ -85,8 +83,8 @@ Command register_propagate(CLI::App& app, const Context& context) {
       "propagate", "send correlated input pairs through random networks of a model's shape: depth scale xi_c");
   sub->add_option("model", args->model, "model file (TOML): network shape, activation, init.sigma_w/sigma_b, seed")
       ->required();
-  sub->add_option("-o,--output", args->output, "output HDF5 file")->required();
-  sub->add_option("--set", args->overrides, "override a key: section.key=value (repeatable)");
+  using O = CommonOption;
+  add_common_options(*sub, *args, {O::output, O::overrides});
   sub->add_option("--c0", args->c0, "correlation of the input pair")->check(CLI::Range(-1.0, 1.0));
   sub->add_option("--q0", args->q0, "per-site variance of the inputs")->check(CLI::PositiveNumber);
   sub->add_option("--networks", args->networks, "random networks per sigma_w")->check(CLI::Range(2, 1 << 24));
@@ -102,10 +100,7 @@ Command register_propagate(CLI::App& app, const Context& context) {
   sub->add_option("--noise-factor", args->noise_factor, "fit only layers with |c - c*| above this many errors")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--blocks", args->blocks, "jackknife blocks over networks")->check(CLI::Range(2, 1 << 24));
-  sub->add_flag("--force", args->force, "overwrite an existing output file");
-  sub->add_flag("-q,--quiet", args->quiet, "no progress output");
-  sub->add_option("--progress", args->progress, "progress display")
-      ->check(CLI::IsMember({"auto", "tty", "plain", "off"}));
+  add_common_options(*sub, *args, {O::force, O::quiet, O::progress});
   return {sub, [args, context]() {
             const ModelConfig config = load_model_file(args->model, args->overrides);
             std::vector<double> sigma_w{config.init.sigma_w};
@@ -133,7 +128,7 @@ Command register_propagate(CLI::App& app, const Context& context) {
             // Open the output first: a bad path fails before the work, not after.
             RunWriter writer(args->output, args->force, provenance);
 
-            TaskProgress progress(args->quiet ? "off" : args->progress, o.networks, "networks");
+            TaskProgress progress(args->progress_mode(), o.networks, "networks");
             PropagationScan scan;
             try {
               scan = propagate(config.network.shape, config.network.activation, sigma_w, sigma_b, o,

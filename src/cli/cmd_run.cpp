@@ -6,31 +6,25 @@
 namespace nnfield::cli {
 namespace {
 
-struct RunArgs {
-  std::string model, output, progress = "auto";
-  std::vector<std::string> overrides;
-  bool force = false, quiet = false, allow_unstable = false;
+struct RunArgs : CommonArgs {
+  bool allow_unstable = false;
 };
 
 Command register_run(CLI::App& app, const Context& context) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* sub = app.add_subcommand("run", "run a model file and write an HDF5 run file");
-  sub->add_option("model", args->model, "model file (TOML)")->required();
-  sub->add_option("-o,--output", args->output, "output HDF5 file")->required();
-  sub->add_option("--set", args->overrides, "override a key: section.key=value (repeatable)");
-  sub->add_flag("--force", args->force, "overwrite an existing output file");
-  sub->add_flag("-q,--quiet", args->quiet, "no progress output");
+  using O = CommonOption;
+  add_common_options(*sub, *args, {O::model, O::output, O::overrides, O::force, O::quiet});
   sub->add_flag("--allow-unstable", args->allow_unstable,
                 "field models: integrate even when the stability check refuses the form (SPEC 4.3)");
-  sub->add_option("--progress", args->progress, "progress display")
-      ->check(CLI::IsMember({"auto", "tty", "plain", "off"}));
+  add_common_options(*sub, *args, {O::progress});
   return {sub, [args, context]() {
             ModelConfig config = load_model_file(args->model, args->overrides);
             if (args->allow_unstable) config.field.allow_unstable = true;
             RunOptions options;
             options.output_path = args->output;
             options.force = args->force;
-            options.progress = args->quiet ? "off" : args->progress;
+            options.progress = args->progress_mode();
             options.command_line = context.command_line;
             options.stop = context.stop;
             const RunResult result = run_model(config, options);

@@ -10,17 +10,14 @@
 namespace nnfield::cli {
 namespace {
 
-struct ValidateArgs {
-  std::string model;
-  std::vector<std::string> overrides;
+struct ValidateArgs : CommonArgs {
   bool print = false;
 };
 
 Command register_validate(CLI::App& app, const Context&) {
   auto args = std::make_shared<ValidateArgs>();
   CLI::App* sub = app.add_subcommand("validate", "check a model file without running it");
-  sub->add_option("model", args->model, "model file (TOML)")->required();
-  sub->add_option("--set", args->overrides, "override a key: section.key=value (repeatable)");
+  add_common_options(*sub, *args, {CommonOption::model, CommonOption::overrides});
   sub->add_flag("--print", args->print, "print the resolved configuration");
   return {sub, [args]() {
             const ModelConfig config = load_model_file(args->model, args->overrides);

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -34,5 +35,28 @@ std::vector<Registration>& registry();
 
 // Define one of these per command file: static const bool registered = add_command(...);
 bool add_command(Registration registration);
+
+// The options several commands share, with one name, help text and check each.
+// A command's argument struct derives from CommonArgs and adds the ones it takes.
+struct CommonArgs {
+  std::string model, output, progress = "auto";
+  std::vector<std::string> overrides;
+  bool force = false, quiet = false;
+
+  // The progress display to use: --quiet means --progress off.
+  std::string progress_mode() const { return quiet ? "off" : progress; }
+};
+
+enum class CommonOption {
+  model,      // positional: model file (TOML), required
+  output,     // -o,--output: output HDF5 file, required
+  overrides,  // --set section.key=value, repeatable
+  force,      // --force: overwrite an existing output file
+  quiet,      // -q,--quiet: no progress output
+  progress,   // --progress auto|tty|plain|off
+};
+
+// Adds `options` to `sub`, bound to `args`, in the order given: the order --help lists them.
+void add_common_options(CLI::App& sub, CommonArgs& args, std::initializer_list<CommonOption> options);
 
 }  // namespace nnfield::cli

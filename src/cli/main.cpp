@@ -3,30 +3,10 @@
 // status from the table in commands.hpp.
 #include <atomic>
 #include <csignal>
-#include <cstdio>
 
 #include "commands.hpp"
 #include "nnfield/config/config.hpp"
 #include "nnfield/io/h5io.hpp"
-
-namespace nnfield::cli {
-
-int fail(int code, const std::string& message) {
-  std::fprintf(stderr, "nnfield: %s\n", message.c_str());
-  return code;
-}
-
-std::vector<Registration>& registry() {
-  static std::vector<Registration> commands;
-  return commands;
-}
-
-bool add_command(Registration registration) {
-  registry().push_back(std::move(registration));
-  return true;
-}
-
-}  // namespace nnfield::cli
 
 namespace {
 

@@ -99,231 +99,217 @@ KeySpec<Root> key(std::string name, Acc acc, std::string doc) {
   return k;
 }
 
+// The part of a root that holds the members of type `Part`, found by that type: the
+// root itself, or the one ModelConfig section of that type.
+template <class Part, class Root>
+auto& part_of(Root& root) {
+  using R = std::remove_const_t<Root>;
+  if constexpr (std::is_same_v<Part, R>) return root;
+  else if constexpr (std::is_same_v<Part, NetworkConfig>) return root.network;
+  else if constexpr (std::is_same_v<Part, NetworkShape>) return root.network.shape;
+  else if constexpr (std::is_same_v<Part, InitConfig>) return root.init;
+  else if constexpr (std::is_same_v<Part, DataConfig>) return root.data;
+  else if constexpr (std::is_same_v<Part, TeacherConfig>) return root.data.teacher;
+  else if constexpr (std::is_same_v<Part, DynamicsConfig>) return root.dynamics;
+  else if constexpr (std::is_same_v<Part, IntegratorConfig>) return root.integrator;
+  else if constexpr (std::is_same_v<Part, OutputConfig>) return root.output;
+  else if constexpr (std::is_same_v<Part, ObserveConfig>) return root.observe;
+  else if constexpr (std::is_same_v<Part, ContinuumConfig>) return root.continuum;
+  else if constexpr (std::is_same_v<Part, FieldConfig>) return root.field;
+  else static_assert(sizeof(Part) == 0, "not a part of the root found by its type");
+}
+
+// The accessor (for key()) of a member of one part of the root.
+template <class T, class Part>
+auto member_accessor(T Part::*member) {
+  return [member](auto& root) -> auto& { return part_of<Part>(root).*member; };
+}
+
+// add(name, field, doc): appends key<Root>(name, ..., doc) to `keys` and returns it for
+// its bounds and notes, so each key of the tables below is one entry. `field` is a
+// pointer to the member (&DataConfig::tau: part_of() finds c.data) or an accessor.
+template <class Root>
+auto key_adder(std::vector<KeySpec<Root>>& keys) {
+  return [&keys](std::string name, auto field, std::string doc) -> KeySpec<Root>& {
+    if constexpr (std::is_member_object_pointer_v<decltype(field)>) {
+      return keys.emplace_back(key<Root>(std::move(name), member_accessor(field), std::move(doc)));
+    } else {
+      return keys.emplace_back(key<Root>(std::move(name), field, std::move(doc)));
+    }
+  };
+}
+
 // [init.smooth] and [init.smooth_velocity] share their keys.
 template <class Acc>
-void add_smooth_keys(std::vector<ModelKey>& keys, const std::string& prefix, Acc smooth) {
+void add_smooth_keys(std::vector<ModelKey>& k, const std::string& prefix, Acc smooth) {
+  auto add = key_adder(k);
   auto field = [smooth](auto member) {
     return [smooth, member](auto& c) -> auto& { return smooth(c).*member; };
   };
   using S = SmoothFieldConfig;
-  keys.push_back(key<ModelConfig>(prefix + ".cutoff_x", field(&S::cutoff_x),
-                                  "largest depth mode number in the random part").at_least(0));
-  keys.push_back(key<ModelConfig>(prefix + ".cutoff_y", field(&S::cutoff_y),
-                                  "largest |width mode number| in the random part").at_least(0));
-  keys.push_back(key<ModelConfig>(prefix + ".w_amplitude", field(&S::w_amplitude),
-                                  "RMS of the random part of each weight field w_k").at_least(0));
-  keys.push_back(key<ModelConfig>(prefix + ".w_mean", field(&S::w_mean),
-                                  "mean of w_k for k = 0..2r; empty: 1/K each")
-                     .note("K = 2r+1 entries, or empty"));
-  keys.push_back(key<ModelConfig>(prefix + ".phi_amplitude", field(&S::phi_amplitude),
-                                  "RMS of the random neuron field phi").at_least(0));
-  keys.push_back(key<ModelConfig>(prefix + ".c_amplitude", field(&S::c_amplitude),
-                                  "init.kind = \"critical\": RMS of the gain deviation c (g = 1 + ax c)")
-                     .at_least(0));
-  keys.push_back(key<ModelConfig>(prefix + ".modes", field(&S::modes),
-                                  "explicit modes added to the field (see the table below)"));
+  // clang-format off
+  add(prefix + ".cutoff_x", field(&S::cutoff_x), "largest depth mode number in the random part").at_least(0);
+  add(prefix + ".cutoff_y", field(&S::cutoff_y), "largest |width mode number| in the random part").at_least(0);
+  add(prefix + ".w_amplitude", field(&S::w_amplitude), "RMS of the random part of each weight field w_k").at_least(0);
+  add(prefix + ".w_mean", field(&S::w_mean), "mean of w_k for k = 0..2r; empty: 1/K each")
+      .note("K = 2r+1 entries, or empty");
+  add(prefix + ".phi_amplitude", field(&S::phi_amplitude), "RMS of the random neuron field phi").at_least(0);
+  add(prefix + ".c_amplitude", field(&S::c_amplitude),
+      "init.kind = \"critical\": RMS of the gain deviation c (g = 1 + ax c)").at_least(0);
+  add(prefix + ".modes", field(&S::modes), "explicit modes added to the field (see the table below)");
+  // clang-format on
 }
 
 // [continuum]: every field is a string, an expression of (x, y) or "random(RMS[, MEAN])"
 // (parsed and checked at load time by config_checks.cpp through continuum_config.hpp).
 void add_continuum_keys(std::vector<ModelKey>& k) {
-  auto add = [&k](ModelKey key) -> ModelKey& { return k.emplace_back(std::move(key)); };
-  using C = ModelConfig;
+  auto add = key_adder(k);
   const std::string field = "expression of x, y or \"random(RMS[, MEAN])\"";
   // clang-format off
-  add(key<C>("continuum.phi", [](auto& c) -> auto& { return c.continuum.phi; },
-             "neurons phi(x, y) in BBD variables (SPEC 4.1): z^(m)_i = phi(m ax, i ay)")).note(field);
-  add(key<C>("continuum.c", [](auto& c) -> auto& { return c.continuum.c; },
-             "gain deviation c(x, y): every bulk link has gain g = 1 + ax c, which fixes w_0")).note(field);
-  add(key<C>("continuum.w", [](auto& c) -> auto& { return c.continuum.w; },
-             "weight fields w_k(x, y), offsets k = -r..r; the offset-0 entry is \"\" (derived from the gain); "
-             "empty: \"random(0.05, 0.3)\" for k != 0"))
-      .note("K = 2r+1 entries (offset 0: \"\"), or empty");
-  add(key<C>("continuum.w_in", [](auto& c) -> auto& { return c.continuum.w_in; },
-             "the input link's weights v_k(y) on x = 0, offsets -r..r; empty: \"random(0.05, 1/K)\" each"))
+  add("continuum.phi", &ContinuumConfig::phi,
+      "neurons phi(x, y) in BBD variables (SPEC 4.1): z^(m)_i = phi(m ax, i ay)").note(field);
+  add("continuum.c", &ContinuumConfig::c,
+      "gain deviation c(x, y): every bulk link has gain g = 1 + ax c, which fixes w_0").note(field);
+  add("continuum.w", &ContinuumConfig::w,
+      "weight fields w_k(x, y), offsets k = -r..r; the offset-0 entry is \"\" (derived from the gain); "
+      "empty: \"random(0.05, 0.3)\" for k != 0").note("K = 2r+1 entries (offset 0: \"\"), or empty");
+  add("continuum.w_in", &ContinuumConfig::w_in,
+      "the input link's weights v_k(y) on x = 0, offsets -r..r; empty: \"random(0.05, 1/K)\" each")
       .note("K = 2r+1 entries, or empty");
-  add(key<C>("continuum.X", [](auto& c) -> auto& { return c.continuum.X; },
-             "input X(y), evaluated on x = 0")).note(field);
-  add(key<C>("continuum.Y", [](auto& c) -> auto& { return c.continuum.Y; },
-             "target Y(y), evaluated on x = Lx; empty: Z0(y) + scale * misfit(y), Z0 the initial output"))
+  add("continuum.X", &ContinuumConfig::X, "input X(y), evaluated on x = 0").note(field);
+  add("continuum.Y", &ContinuumConfig::Y,
+      "target Y(y), evaluated on x = Lx; empty: Z0(y) + scale * misfit(y), Z0 the initial output")
       .note(field + ", or empty");
-  add(key<C>("continuum.misfit", [](auto& c) -> auto& { return c.continuum.misfit; },
-             "Y empty: the misfit field, evaluated on x = Lx")).note(field);
-  add(key<C>("continuum.misfit_scaling", [](auto& c) -> auto& { return c.continuum.misfit_scaling; },
-             "depth: scale = ax (weakly nonlinear scaling, SPEC 4.2: a limit exists); none: scale = 1 "
-             "(O(1) misfit: no limit)"));
-  add(key<C>("continuum.phi_dot", [](auto& c) -> auto& { return c.continuum.phi_dot; },
-             "init.velocity = \"continuum\": neuron velocities z'")).note(field);
-  add(key<C>("continuum.w_dot", [](auto& c) -> auto& { return c.continuum.w_dot; },
-             "init.velocity = \"continuum\": weight velocities W', offsets -r..r (offset 0 too); empty: \"0\" each"))
+  add("continuum.misfit", &ContinuumConfig::misfit, "Y empty: the misfit field, evaluated on x = Lx").note(field);
+  add("continuum.misfit_scaling", &ContinuumConfig::misfit_scaling,
+      "depth: scale = ax (weakly nonlinear scaling, SPEC 4.2: a limit exists); none: scale = 1 "
+      "(O(1) misfit: no limit)");
+  add("continuum.phi_dot", &ContinuumConfig::phi_dot, "init.velocity = \"continuum\": neuron velocities z'")
+      .note(field);
+  add("continuum.w_dot", &ContinuumConfig::w_dot,
+      "init.velocity = \"continuum\": weight velocities W', offsets -r..r (offset 0 too); empty: \"0\" each")
       .note("K = 2r+1 entries, or empty");
-  add(key<C>("continuum.cutoff_x", [](auto& c) -> auto& { return c.continuum.cutoff_x; },
-             "largest depth mode number of the random fields")).at_least(0);
-  add(key<C>("continuum.cutoff_y", [](auto& c) -> auto& { return c.continuum.cutoff_y; },
-             "largest |width mode number| of the random fields")).at_least(0);
+  add("continuum.cutoff_x", &ContinuumConfig::cutoff_x, "largest depth mode number of the random fields").at_least(0);
+  add("continuum.cutoff_y", &ContinuumConfig::cutoff_y, "largest |width mode number| of the random fields").at_least(0);
   // clang-format on
 }
 
 // [field]: the field solver (SPEC 4.3, 4.4); its presence makes `nnfield run` use it.
 void add_field_keys(std::vector<ModelKey>& k) {
-  auto add = [&k](ModelKey key) -> ModelKey& { return k.emplace_back(std::move(key)); };
-  using C = ModelConfig;
+  auto add = key_adder(k);
   // clang-format off
   // DepthForm also names the stability check's two expansions; a model file takes only these.
-  add(key<C>("field.form", [](auto& c) -> auto& { return c.field.form; },
-             "midpoint: modified-equation midpoint scheme of order p (well posed, SPEC 4.3 iii); exact: the "
-             "lattice shift (the discrete network itself)"))
-      .one_of(names_of({DepthForm::midpoint, DepthForm::exact})).note("exact: rx = ry = 1");
-  add(key<C>("field.p", [](auto& c) -> auto& { return c.field.p; },
-             "order in (ax, ay) of the truncated theory (1 = transport); form = \"midpoint\"")).at_least(1).at_most(2);
-  add(key<C>("field.rx", [](auto& c) -> auto& { return c.field.rx; },
-             "depth coarse graining: depth steps hx ~ rx ax (SPEC 4.4)")).at_least(1);
-  add(key<C>("field.ry", [](auto& c) -> auto& { return c.field.ry; },
-             "width coarse graining: N/ry width points")).at_least(1).note("N % ry = 0, N/ry >= 2r+1");
-  add(key<C>("field.q", [](auto& c) -> auto& { return c.field.q; },
-             "degree of the depth interpolation of the link fields (Lagrange on q+1 nodes); the usable "
-             "coarsening grows like M^(1-2/(q+1)) (SPEC 4.4); 0: automatic, 5 or, where it cuts the initial phi error, 7"))
+  add("field.form", &FieldConfig::form,
+      "midpoint: modified-equation midpoint scheme of order p (well posed, SPEC 4.3 iii); exact: the "
+      "lattice shift (the discrete network itself)").one_of(names_of({DepthForm::midpoint, DepthForm::exact})).note("exact: rx = ry = 1");
+  add("field.p", &FieldConfig::p, "order in (ax, ay) of the truncated theory (1 = transport); form = \"midpoint\"")
+      .at_least(1).at_most(2);
+  add("field.rx", &FieldConfig::rx, "depth coarse graining: depth steps hx ~ rx ax (SPEC 4.4)").at_least(1);
+  add("field.ry", &FieldConfig::ry, "width coarse graining: N/ry width points").at_least(1)
+      .note("N % ry = 0, N/ry >= 2r+1");
+  add("field.q", &FieldConfig::q,
+      "degree of the depth interpolation of the link fields (Lagrange on q+1 nodes); the usable "
+      "coarsening grows like M^(1-2/(q+1)) (SPEC 4.4); 0: automatic, 5 or, where it cuts the initial phi error, 7")
       .at_least(0).at_most(8);
-  add(key<C>("field.depth_substeps", [](auto& c) -> auto& { return c.field.depth_substeps; },
-             "RK4 substeps per depth interval; 0: automatic (depth-integrator stability)")).at_least(0);
-  add(key<C>("field.allow_unstable", [](auto& c) -> auto& { return c.field.allow_unstable; },
-             "integrate even when the stability check refuses the form (CLI --allow-unstable)"));
+  add("field.depth_substeps", &FieldConfig::depth_substeps,
+      "RK4 substeps per depth interval; 0: automatic (depth-integrator stability)").at_least(0);
+  add("field.allow_unstable", &FieldConfig::allow_unstable,
+      "integrate even when the stability check refuses the form (CLI --allow-unstable)");
   // clang-format on
 }
 
 std::vector<ModelKey> build_model_keys() {
   std::vector<ModelKey> k;
-  auto add = [&k](ModelKey key) -> ModelKey& { return k.emplace_back(std::move(key)); };
-  using C = ModelConfig;
+  auto add = key_adder(k);
   // clang-format off
-  add(key<C>("run.title", [](auto& c) -> auto& { return c.title; }, "free text, copied into outputs"));
-  add(key<C>("run.seed", [](auto& c) -> auto& { return c.seed; },
-             "master seed; components draw independent sub-streams")).at_least(0);
+  add("run.title", &ModelConfig::title, "free text, copied into outputs");
+  add("run.seed", &ModelConfig::seed, "master seed; components draw independent sub-streams").at_least(0);
 
-  add(key<C>("network.M", [](auto& c) -> auto& { return c.network.shape.M; },
-             "weight layers; neuron layers are m = 0..M (0 = input X, M = output Z)")).at_least(1);
-  add(key<C>("network.N", [](auto& c) -> auto& { return c.network.shape.N; },
-             "width; neuron index i is periodic modulo N")).at_least(3);
-  add(key<C>("network.r", [](auto& c) -> auto& { return c.network.shape.r; },
-             "radius of the local connection; fan-in K = 2r+1")).at_least(0).note("r < N/2");
-  add(key<C>("network.activation", [](auto& c) -> auto& { return c.network.activation; },
-             "activation function sigma"));
-  add(key<C>("network.loss", [](auto& c) -> auto& { return c.network.loss; }, "per-site loss l_i(Z_i, Y_i)"));
-  add(key<C>("network.Lx", [](auto& c) -> auto& { return c.network.Lx; },
-             "physical depth; lattice spacing ax = Lx / M")).above(0);
-  add(key<C>("network.Ly", [](auto& c) -> auto& { return c.network.Ly; },
-             "physical width (periodic); lattice spacing ay = Ly / N")).above(0);
+  add("network.M", &NetworkShape::M, "weight layers; neuron layers are m = 0..M (0 = input X, M = output Z)")
+      .at_least(1);
+  add("network.N", &NetworkShape::N, "width; neuron index i is periodic modulo N").at_least(3);
+  add("network.r", &NetworkShape::r, "radius of the local connection; fan-in K = 2r+1").at_least(0).note("r < N/2");
+  add("network.activation", &NetworkConfig::activation, "activation function sigma");
+  add("network.loss", &NetworkConfig::loss, "per-site loss l_i(Z_i, Y_i)");
+  add("network.Lx", &NetworkConfig::Lx, "physical depth; lattice spacing ax = Lx / M").above(0);
+  add("network.Ly", &NetworkConfig::Ly, "physical width (periodic); lattice spacing ay = Ly / N").above(0);
 
-  add(key<C>("init.kind", [](auto& c) -> auto& { return c.init.kind; },
-             "initial parameters: random (Gaussian), file (HDF5), smooth (smooth fields), critical "
-             "(continuum data with gain 1 + ax c, SPEC 4.1), continuum (the [continuum] fields, gain 1 + ax c)"));
-  add(key<C>("init.sigma_w", [](auto& c) -> auto& { return c.init.sigma_w; },
-             "kind = \"random\": weights ~ N(0, sigma_w^2 / K)")).at_least(0);
-  add(key<C>("init.sigma_b", [](auto& c) -> auto& { return c.init.sigma_b; },
-             "kind = \"random\": biases ~ N(0, sigma_b^2)")).at_least(0);
-  add(key<C>("init.file", [](auto& c) -> auto& { return c.init.file; },
-             "HDF5 file with /W (M,N,K), /b (M,N), optional /Wdot, /bdot"))
+  add("init.kind", &InitConfig::kind,
+      "initial parameters: random (Gaussian), file (HDF5), smooth (smooth fields), critical "
+      "(continuum data with gain 1 + ax c, SPEC 4.1), continuum (the [continuum] fields, gain 1 + ax c)");
+  add("init.sigma_w", &InitConfig::sigma_w, "kind = \"random\": weights ~ N(0, sigma_w^2 / K)").at_least(0);
+  add("init.sigma_b", &InitConfig::sigma_b, "kind = \"random\": biases ~ N(0, sigma_b^2)").at_least(0);
+  add("init.file", &InitConfig::file, "HDF5 file with /W (M,N,K), /b (M,N), optional /Wdot, /bdot")
       .note("required if kind or velocity is \"file\"");
-  add(key<C>("init.velocity", [](auto& c) -> auto& { return c.init.velocity; },
-             "initial velocities (damped dynamics only); continuum: W' from continuum.w_dot, z' from "
-             "continuum.phi_dot, b' from d/dt Eq. 6"));
-  add(key<C>("init.sigma_v", [](auto& c) -> auto& { return c.init.sigma_v; },
-             "velocity = \"random\": W', b' ~ N(0, sigma_v^2)")).at_least(0);
-  add_smooth_keys(k, "init.smooth", [](auto& c) -> auto& { return c.init.smooth; });
-  add_smooth_keys(k, "init.smooth_velocity", [](auto& c) -> auto& { return c.init.smooth_velocity; });
+  add("init.velocity", &InitConfig::velocity,
+      "initial velocities (damped dynamics only); continuum: W' from continuum.w_dot, z' from "
+      "continuum.phi_dot, b' from d/dt Eq. 6");
+  add("init.sigma_v", &InitConfig::sigma_v, "velocity = \"random\": W', b' ~ N(0, sigma_v^2)").at_least(0);
+  add_smooth_keys(k, "init.smooth", member_accessor(&InitConfig::smooth));
+  add_smooth_keys(k, "init.smooth_velocity", member_accessor(&InitConfig::smooth_velocity));
 
-  add(key<C>("data.source", [](auto& c) -> auto& { return c.data.source; },
-             "pair (one pair), file (HDF5 /X, /Y (S,N)), teacher (Y = teacher(X)), random (i.i.d.), "
-             "continuum (one pair: continuum.X and the continuum target)"));
-  add(key<C>("data.file", [](auto& c) -> auto& { return c.data.file; },
-             "source = \"file\": HDF5 file with /X (S,N), /Y (S,N)"))
+  add("data.source", &DataConfig::source,
+      "pair (one pair), file (HDF5 /X, /Y (S,N)), teacher (Y = teacher(X)), random (i.i.d.), "
+      "continuum (one pair: continuum.X and the continuum target)");
+  add("data.file", &DataConfig::file, "source = \"file\": HDF5 file with /X (S,N), /Y (S,N)")
       .note("required if source is \"file\"");
-  add(key<C>("data.samples", [](auto& c) -> auto& { return c.data.samples; },
-             "number S of generated samples")).at_least(1);
-  add(key<C>("data.x", [](auto& c) -> auto& { return c.data.x; },
-             "source = \"pair\": explicit input X; empty: random")).note("N entries, or empty");
-  add(key<C>("data.y", [](auto& c) -> auto& { return c.data.y; },
-             "source = \"pair\": explicit target Y; empty: random")).note("N entries, or empty");
-  add(key<C>("data.x_kind", [](auto& c) -> auto& { return c.data.x_kind; },
-             "generated X: random (i.i.d. N(0, x_scale^2)) or smooth"));
-  add(key<C>("data.x_scale", [](auto& c) -> auto& { return c.data.x_scale; },
-             "scale of generated X")).at_least(0);
-  add(key<C>("data.x_cutoff", [](auto& c) -> auto& { return c.data.x_cutoff; },
-             "x_kind = \"smooth\": largest width mode of X")).at_least(0);
-  add(key<C>("data.y_scale", [](auto& c) -> auto& { return c.data.y_scale; },
-             "source = \"random\"/\"pair\": Y ~ N(0, y_scale^2)")).at_least(0);
-  add(key<C>("data.presentation", [](auto& c) -> auto& { return c.data.presentation; },
-             "fixed (sample 0), switch (next sample every tau), blend (C^2 blend over tau), "
-             "full_batch (mean over all samples)"));
-  add(key<C>("data.tau", [](auto& c) -> auto& { return c.data.tau; },
-             "time each sample is presented (switch, blend)")).above(0);
-  add(key<C>("data.order", [](auto& c) -> auto& { return c.data.order; },
-             "sample order: sequential, shuffle (per epoch), random (with replacement)"));
-  add(key<C>("data.teacher.M", [](auto& c) -> auto& { return c.data.teacher.M; },
-             "teacher depth; 0: the student's M")).at_least(0);
-  add(key<C>("data.teacher.r", [](auto& c) -> auto& { return c.data.teacher.r; },
-             "teacher radius; -1: the student's r")).at_least(-1).note("r < N/2");
-  add(key<C>("data.teacher.activation", [](auto& c) -> auto& { return c.data.teacher.activation; },
-             "teacher activation; empty: the student's"));
-  add(key<C>("data.teacher.sigma_w", [](auto& c) -> auto& { return c.data.teacher.sigma_w; },
-             "teacher weights ~ N(0, sigma_w^2 / K)")).at_least(0);
-  add(key<C>("data.teacher.sigma_b", [](auto& c) -> auto& { return c.data.teacher.sigma_b; },
-             "teacher biases ~ N(0, sigma_b^2)")).at_least(0);
-  add(key<C>("data.teacher.noise", [](auto& c) -> auto& { return c.data.teacher.noise; },
-             "standard deviation of Gaussian noise added to the teacher's output")).at_least(0);
+  add("data.samples", &DataConfig::samples, "number S of generated samples").at_least(1);
+  add("data.x", &DataConfig::x, "source = \"pair\": explicit input X; empty: random").note("N entries, or empty");
+  add("data.y", &DataConfig::y, "source = \"pair\": explicit target Y; empty: random").note("N entries, or empty");
+  add("data.x_kind", &DataConfig::x_kind, "generated X: random (i.i.d. N(0, x_scale^2)) or smooth");
+  add("data.x_scale", &DataConfig::x_scale, "scale of generated X").at_least(0);
+  add("data.x_cutoff", &DataConfig::x_cutoff, "x_kind = \"smooth\": largest width mode of X").at_least(0);
+  add("data.y_scale", &DataConfig::y_scale, "source = \"random\"/\"pair\": Y ~ N(0, y_scale^2)").at_least(0);
+  add("data.presentation", &DataConfig::presentation,
+      "fixed (sample 0), switch (next sample every tau), blend (C^2 blend over tau), "
+      "full_batch (mean over all samples)");
+  add("data.tau", &DataConfig::tau, "time each sample is presented (switch, blend)").above(0);
+  add("data.order", &DataConfig::order, "sample order: sequential, shuffle (per epoch), random (with replacement)");
+  add("data.teacher.M", &TeacherConfig::M, "teacher depth; 0: the student's M").at_least(0);
+  add("data.teacher.r", &TeacherConfig::r, "teacher radius; -1: the student's r").at_least(-1).note("r < N/2");
+  add("data.teacher.activation", &TeacherConfig::activation, "teacher activation; empty: the student's");
+  add("data.teacher.sigma_w", &TeacherConfig::sigma_w, "teacher weights ~ N(0, sigma_w^2 / K)").at_least(0);
+  add("data.teacher.sigma_b", &TeacherConfig::sigma_b, "teacher biases ~ N(0, sigma_b^2)").at_least(0);
+  add("data.teacher.noise", &TeacherConfig::noise,
+      "standard deviation of Gaussian noise added to the teacher's output").at_least(0);
 
-  add(key<C>("dynamics.kind", [](auto& c) -> auto& { return c.dynamics.kind; },
-             "damped: q'' + gamma q' + dl/dq = 0; gradient_flow: q' = -eta dl/dq; sgd: discrete steps"));
-  add(key<C>("dynamics.variables", [](auto& c) -> auto& { return c.dynamics.variables; },
-             "continuous dynamics in (W, b) or in BBD variables (W, z) (Eq. 6; same trajectories)"));
-  add(key<C>("dynamics.gamma", [](auto& c) -> auto& { return c.dynamics.gamma; },
-             "damped: friction gamma")).at_least(0);
-  add(key<C>("dynamics.eta", [](auto& c) -> auto& { return c.dynamics.eta; },
-             "gradient_flow: rate eta; sgd: step size")).above(0);
-  add(key<C>("dynamics.batch", [](auto& c) -> auto& { return c.dynamics.batch; },
-             "sgd: mini-batch size (mean loss over the batch)")).at_least(1)
+  add("dynamics.kind", &DynamicsConfig::kind,
+      "damped: q'' + gamma q' + dl/dq = 0; gradient_flow: q' = -eta dl/dq; sgd: discrete steps");
+  add("dynamics.variables", &DynamicsConfig::variables,
+      "continuous dynamics in (W, b) or in BBD variables (W, z) (Eq. 6; same trajectories)");
+  add("dynamics.gamma", &DynamicsConfig::gamma, "damped: friction gamma").at_least(0);
+  add("dynamics.eta", &DynamicsConfig::eta, "gradient_flow: rate eta; sgd: step size").above(0);
+  add("dynamics.batch", &DynamicsConfig::batch, "sgd: mini-batch size (mean loss over the batch)").at_least(1)
       .note("<= data.samples for sgd on generated data");
-  add(key<C>("dynamics.t_end", [](auto& c) -> auto& { return c.dynamics.t_end; },
-             "damped, gradient_flow: final time")).above(0);
-  add(key<C>("dynamics.steps", [](auto& c) -> auto& { return c.dynamics.steps; },
-             "sgd: number of steps")).at_least(1);
-  add(key<C>("dynamics.eta_scaling", [](auto& c) -> auto& { return c.dynamics.eta_scaling; },
-             "none: eta as given; depth: the rate is eta * ax (SPEC 4.2: a depth limit needs eta ~ ax)"));
+  add("dynamics.t_end", &DynamicsConfig::t_end, "damped, gradient_flow: final time").above(0);
+  add("dynamics.steps", &DynamicsConfig::steps, "sgd: number of steps").at_least(1);
+  add("dynamics.eta_scaling", &DynamicsConfig::eta_scaling,
+      "none: eta as given; depth: the rate is eta * ax (SPEC 4.2: a depth limit needs eta ~ ax)");
 
-  add(key<C>("integrator.stepper", [](auto& c) -> auto& { return c.integrator.stepper; },
-             "rk4 (fixed step), dopri5 / rkf78 (embedded error control), symplectic"))
+  add("integrator.stepper", &IntegratorConfig::stepper,
+      "rk4 (fixed step), dopri5 / rkf78 (embedded error control), symplectic")
       .note("symplectic: dynamics.kind = \"damped\", gamma = 0, presentation fixed or full_batch");
-  add(key<C>("integrator.adaptive", [](auto& c) -> auto& { return c.integrator.adaptive; },
-             "dopri5/rkf78: error control; false: fixed dt"));
-  add(key<C>("integrator.dt", [](auto& c) -> auto& { return c.integrator.dt; },
-             "fixed step, or the first trial step when adaptive")).above(0);
-  add(key<C>("integrator.rtol", [](auto& c) -> auto& { return c.integrator.rtol; },
-             "adaptive: relative tolerance")).above(0);
-  add(key<C>("integrator.atol", [](auto& c) -> auto& { return c.integrator.atol; },
-             "adaptive: absolute tolerance")).above(0);
-  add(key<C>("integrator.dt_min", [](auto& c) -> auto& { return c.integrator.dt_min; },
-             "adaptive: give up (with a message) below this step")).above(0);
+  add("integrator.adaptive", &IntegratorConfig::adaptive, "dopri5/rkf78: error control; false: fixed dt");
+  add("integrator.dt", &IntegratorConfig::dt, "fixed step, or the first trial step when adaptive").above(0);
+  add("integrator.rtol", &IntegratorConfig::rtol, "adaptive: relative tolerance").above(0);
+  add("integrator.atol", &IntegratorConfig::atol, "adaptive: absolute tolerance").above(0);
+  add("integrator.dt_min", &IntegratorConfig::dt_min, "adaptive: give up (with a message) below this step").above(0);
 
-  add(key<C>("output.every", [](auto& c) -> auto& { return c.output.every; },
-             "damped, gradient_flow: output cadence in time")).above(0);
-  add(key<C>("output.every_steps", [](auto& c) -> auto& { return c.output.every_steps; },
-             "sgd: output cadence in steps")).at_least(1);
-  add(key<C>("output.trajectory", [](auto& c) -> auto& { return c.output.trajectory; },
-             "datasets written under /trajectory (gain: g - 1 per bulk link, SPEC 4.1)"));
-  add(key<C>("output.flush_every", [](auto& c) -> auto& { return c.output.flush_every; },
-             "flush the output file every this many rows")).at_least(1);
+  add("output.every", &OutputConfig::every, "damped, gradient_flow: output cadence in time").above(0);
+  add("output.every_steps", &OutputConfig::every_steps, "sgd: output cadence in steps").at_least(1);
+  add("output.trajectory", &OutputConfig::trajectory,
+      "datasets written under /trajectory (gain: g - 1 per bulk link, SPEC 4.1)");
+  add("output.flush_every", &OutputConfig::flush_every, "flush the output file every this many rows").at_least(1);
 
-  add(key<C>("observe.energy_flow", [](auto& c) -> auto& { return c.observe.energy_flow; },
-             "energy bookkeeping per site: density, decay, currents, continuity residuals (networks: BBD; field runs: "
-             "neuron-line currents, docs/field-limit.md)"));
-  add(key<C>("observe.lagrangian", [](auto& c) -> auto& { return c.observe.lagrangian; },
-             "the Lagrangian (Eq. 5) and its bulk and boundary parts (Eq. 7) along the run"));
-  add(key<C>("observe.correlators", [](auto& c) -> auto& { return c.observe.correlators; },
-             "correlators measured during the run (docs/correlators.md)"));
-  add(key<C>("observe.field", [](auto& c) -> auto& { return c.observe.field; },
-             "the field correlators measure: phi (neurons z), w (weights), b (biases)"));
-  add(key<C>("observe.every", [](auto& c) -> auto& { return c.observe.every; },
-             "correlator cadence in time (0: output.every)")).at_least(0);
+  add("observe.energy_flow", &ObserveConfig::energy_flow,
+      "energy bookkeeping per site: density, decay, currents, continuity residuals (networks: BBD; field runs: "
+      "neuron-line currents, docs/field-limit.md)");
+  add("observe.lagrangian", &ObserveConfig::lagrangian,
+      "the Lagrangian (Eq. 5) and its bulk and boundary parts (Eq. 7) along the run");
+  add("observe.correlators", &ObserveConfig::correlators, "correlators measured during the run (docs/correlators.md)");
+  add("observe.field", &ObserveConfig::field,
+      "the field correlators measure: phi (neurons z), w (weights), b (biases)");
+  add("observe.every", &ObserveConfig::every, "correlator cadence in time (0: output.every)").at_least(0);
 
   add_continuum_keys(k);
   add_field_keys(k);
@@ -333,18 +319,15 @@ std::vector<ModelKey> build_model_keys() {
 
 std::vector<ModeKey> build_mode_keys() {
   std::vector<ModeKey> k;
+  auto add = key_adder(k);
   using F = FieldMode;
   // clang-format off
-  k.push_back(key<F>("field", [](auto& m) -> auto& { return m.field; },
-                     "w: weight field w_offset; phi: neuron field").require());
-  k.push_back(key<F>("offset", [](auto& m) -> auto& { return m.offset; },
-                     "weight offset k - r (field = \"w\")").note("|offset| <= r"));
-  k.push_back(key<F>("kx", [](auto& m) -> auto& { return m.kx; },
-                     "depth mode number (cosine series on [0, Lx])").at_least(0));
-  k.push_back(key<F>("ky", [](auto& m) -> auto& { return m.ky; },
-                     "width mode number (periodic on [0, Ly))"));
-  k.push_back(key<F>("amplitude", [](auto& m) -> auto& { return m.amplitude; }, "coefficient of the cosine"));
-  k.push_back(key<F>("phase", [](auto& m) -> auto& { return m.phase; }, "phase in radians"));
+  add("field", &F::field, "w: weight field w_offset; phi: neuron field").require();
+  add("offset", &F::offset, "weight offset k - r (field = \"w\")").note("|offset| <= r");
+  add("kx", &F::kx, "depth mode number (cosine series on [0, Lx])").at_least(0);
+  add("ky", &F::ky, "width mode number (periodic on [0, Ly))");
+  add("amplitude", &F::amplitude, "coefficient of the cosine");
+  add("phase", &F::phase, "phase in radians");
   // clang-format on
   return k;
 }

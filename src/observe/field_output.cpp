@@ -12,12 +12,8 @@ namespace nnfield {
 
 void write_field_static(SeriesSink& w, const FieldProblem& problem, const ModelConfig& config) {
   const FieldTheory& t = *problem.theory;
-  const NetworkShape& s = config.network.shape;
   w.set_root_attribute("solver", "field");
-  w.set_root_attribute("M", double(s.M));
-  w.set_root_attribute("N", double(s.N));
-  w.set_root_attribute("r", double(s.r));
-  w.set_root_attribute("K", double(s.K()));
+  set_shape_attributes(w, config.network.shape);
   w.set_root_attribute("ax", t.ax());
   w.set_root_attribute("ay", t.ay());
   w.set_root_attribute("nx", double(t.nx()));

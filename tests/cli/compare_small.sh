@@ -7,10 +7,7 @@
 set -uo pipefail
 exe=$1 src=$2
 py=/usr/bin/python3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0 passed=0
-check() { if eval "$2"; then echo "ok: $1"; passed=$((passed+1)); else echo "FAIL: $1"; failures=$((failures+1)); fi; }
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 
 "$exe" compare "$src/models/compare_small.toml" -o "$work/conv.h5" --coarsen 1,2 --times 0.25,0.5 -q \
   > "$work/table.txt" 2> "$work/err.txt"
@@ -68,5 +65,4 @@ bad "bad --set key" "network.MM" "$src/models/compare_small.toml" --set network.
 $py "$src/scripts/plot_convergence.py" "$work/conv.h5" -o "$work/conv.png" > /dev/null
 check "plot_convergence.py writes a PNG" "[ -s '$work/conv.png' ]"
 
-echo "$passed passed, $failures failed"
-[ $failures -eq 0 ]
+summary

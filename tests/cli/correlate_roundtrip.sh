@@ -7,10 +7,7 @@
 set -uo pipefail
 exe=$1 src=$2
 py=/usr/bin/python3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0 passed=0
-check() { if eval "$2"; then echo "ok: $1"; passed=$((passed+1)); else echo "FAIL: $1"; failures=$((failures+1)); fi; }
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 
 cat > "$work/model.toml" <<'TOML'
 [run]
@@ -182,5 +179,4 @@ cp "$work/corr.h5" "$work/keep.h5"
 "$exe" correlate "$work/run.h5" -o "$work/keep.h5" 2> "$work/keep.err"; code=$?
 check "existing output: exit 4, file untouched" "[ $code -eq 4 ] && cmp -s '$work/corr.h5' '$work/keep.h5'"
 
-echo "$passed passed, $failures failed"
-[ $failures -eq 0 ]
+summary

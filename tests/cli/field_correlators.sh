@@ -6,11 +6,8 @@
 # Usage: field_correlators.sh NNFIELD_EXE SOURCE_DIR
 set -uo pipefail
 exe=$1 src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 cd "$src"
-failures=0 passed=0
-check() { if eval "$2"; then echo "ok: $1"; passed=$((passed+1)); else echo "FAIL: $1"; failures=$((failures+1)); fi; }
 
 "$exe" run models/field_coarse.toml -o "$work/run.h5" -q --set 'observe.correlators=["width","depth","xi"]'
 check "field run with correlators exits 0" "[ $? -eq 0 ]"
@@ -31,5 +28,4 @@ check "in-run correlators of a field run equal nnfield correlate's" "[ $? -eq 0 
 code=$?
 check "a field run refuses observe.lagrangian with exit 2 and one line" \
   "[ $code -eq 2 ] && [ \$(wc -l < '$work/lag.txt') -eq 1 ] && grep -q 'observe.lagrangian' '$work/lag.txt' && [ ! -e '$work/lag.h5' ]"
-echo "$passed passed, $failures failed"
-[ "$failures" -eq 0 ]
+summary

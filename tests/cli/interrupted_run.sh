@@ -6,12 +6,9 @@
 # Usage: interrupted_run.sh NNFIELD_EXE SOURCE_DIR
 set -uo pipefail
 exe=$1 src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 model="$src/models/teacher_tanh.toml"
 long=(--set dynamics.t_end=1e6 --set output.every=0.05 --set output.flush_every=1 --progress off)
-failures=0
-check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; failures=$((failures+1)); fi; }
 
 read_rows() {  # prints the number of readable rows, or fails
   /usr/bin/python3 - "$1" "$2" <<'PY'
@@ -64,5 +61,4 @@ check "NaN blow-up exits 3" "[ $code -eq 3 ]"
 check "NaN message is one line naming NaN" "[ \$(wc -l < '$work/nan.err') -eq 1 ] && grep -q 'NaN' '$work/nan.err'"
 check "NaN file keeps good rows" "read_rows '$work/nan.h5' failed > /dev/null"
 
-echo "$(( 9 - failures )) passed, $failures failed"
-[ $failures -eq 0 ]
+summary

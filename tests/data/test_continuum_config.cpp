@@ -16,6 +16,7 @@
 #include "nnfield/run/run.hpp"
 #include "nnfield/dynamics/loss_landscape.hpp"
 #include "nnfield/dynamics/training_dynamics.hpp"
+#include "field_support.hpp"
 #include "support.hpp"
 
 using namespace nnfield;
@@ -37,12 +38,7 @@ const double kXY[][2] = {{0.0, 0.0}, {0.13, 0.77}, {0.5, 0.31}, {0.92, 0.05}, {1
 // (g - 1)/ax - c at every bulk link of the initial network of `c`, and max |g - 1 - ax c|.
 double worst_gain_error(const ModelConfig& c) {
   const NetworkShape& s = c.network.shape;
-  DataStream data(make_samples(c), c.data, c.seed);
-  const ParameterState st = make_initial_state(c, data);
-  std::vector<double> X(std::size_t(s.N)), Y(X.size()), z(s.num_biases());
-  data.at(0.0, X.data(), Y.data(), nullptr, nullptr);
-  to_bbd(s, c.network.activation, st.q.data(), st.q.data() + s.num_weights(), X.data(), z.data());
-  const std::vector<double> g = link_gain(s, c.network.activation, st.q.data(), z.data());
+  const std::vector<double> g = test::initial_link_gain(c);
   const ContinuumData d = continuum_data_from_config(c);
   const double ax = c.network.Lx / s.M, ay = c.network.Ly / s.N;
   double worst = 0.0;

@@ -4,10 +4,7 @@
 
 #include <cmath>
 
-#include "nnfield/bbd/bbd_variables.hpp"
-#include "nnfield/data/continuum_data.hpp"
-#include "nnfield/data/data.hpp"
-#include "nnfield/data/initial_state.hpp"
+#include "field_support.hpp"
 #include "nnfield/run/run.hpp"
 #include "support.hpp"
 
@@ -25,14 +22,8 @@ ModelConfig critical_model(int M, int N) {
 
 // (g - 1) / ax per bulk link, (M-1, N).
 std::vector<double> gain_deviation_over_ax(const ModelConfig& c) {
-  const NetworkShape& s = c.network.shape;
-  DataStream data(make_samples(c), c.data, c.seed);
-  const ParameterState st = make_initial_state(c, data);
-  std::vector<double> X(std::size_t(s.N)), Y(X.size()), z(s.num_biases());
-  data.at(0.0, X.data(), Y.data(), nullptr, nullptr);
-  to_bbd(s, c.network.activation, st.q.data(), st.q.data() + s.num_weights(), X.data(), z.data());
-  std::vector<double> g = link_gain(s, c.network.activation, st.q.data(), z.data());
-  const double ax = c.network.Lx / s.M;
+  std::vector<double> g = test::initial_link_gain(c);
+  const double ax = c.network.Lx / c.network.shape.M;
   for (double& v : g) v = (v - 1.0) / ax;
   return g;
 }

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <vector>
 
+#include "field_support.hpp"
 #include "nnfield/numerics/fornberg.hpp"
 #include "nnfield/numerics/rng.hpp"
 
@@ -18,17 +19,6 @@ double monomial_derivative(int n, int d, double x) {
   double f = 1.0;
   for (int j = 0; j < d; ++j) f *= double(n - j);
   return f * std::pow(x, n - d);
-}
-
-// Least-squares slope of log(err) against log(h).
-double loglog_slope(const std::vector<double>& h, const std::vector<double>& err) {
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  const double n = double(h.size());
-  for (std::size_t i = 0; i < h.size(); ++i) {
-    const double lx = std::log(h[i]), ly = std::log(err[i]);
-    sx += lx, sy += ly, sxx += lx * lx, sxy += lx * ly;
-  }
-  return (n * sxy - sx * sy) / (n * sxx - sx * sx);
 }
 
 // Error of a uniform stencil applied to sin at x0 with spacing h.
@@ -103,7 +93,7 @@ TEST_CASE("Fornberg stencil error on a sine falls at the stencil's order", "[fie
     const Stencil s = c.biased ? biased_stencil(c.d, c.q, c.first) : uniform_stencil(c.d, c.q, c.kind);
     std::vector<double> err;
     for (double h : hs) err.push_back(sine_error(s, 0.7, h));
-    const double slope = loglog_slope(hs, err);
+    const double slope = test::loglog_slope(hs, err);
     std::cout << "[field] fornberg d=" << c.d << " q=" << c.q << " offsets " << s.offsets.front() << ".."
               << s.offsets.back() << ": measured order " << slope << "\n";
     INFO("d=" << c.d << " q=" << c.q << " kind=" << int(c.kind) << " biased=" << c.biased

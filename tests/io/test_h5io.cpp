@@ -137,6 +137,14 @@ int run_python(const std::string& code, const std::string& path) {
   return std::system(cmd.c_str());
 }
 
+// fork() with nothing buffered: what is buffered would be written twice, by parent and child.
+pid_t fork_unbuffered() {
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  return fork();
+}
+
 }  // namespace
 
 TEST_CASE("build provenance has the documented keys", "[h5io][provenance]") {
@@ -284,10 +292,7 @@ TEST_CASE("a run that exits without unwinding, or is killed, leaves a readable f
   INFO((killed ? "killed" : "exit()"));
   TempDir dir;
   const std::string path = dir.file("run.h5");
-  std::cout.flush();  // nothing buffered may be written twice, by parent and child
-  std::cerr.flush();
-  std::fflush(nullptr);
-  const pid_t child = fork();
+  const pid_t child = fork_unbuffered();
   REQUIRE(child >= 0);
   if (child == 0) {
     RunWriter w(path, false, test_provenance());
@@ -473,10 +478,7 @@ TEST_CASE("a full disk mid-run is an H5Error and leaves the last flushed state",
   fs::create_directories(mount_point);
   const std::string path = mount_point + "/run.h5";
   const std::string report = dir.file("report.txt");
-  std::cout.flush();  // nothing buffered may be written twice, by parent and child
-  std::cerr.flush();
-  std::fflush(nullptr);
-  const pid_t child = fork();
+  const pid_t child = fork_unbuffered();
   REQUIRE(child >= 0);
   if (child == 0) {
     const std::string why_not = mount_small_tmpfs(mount_point);

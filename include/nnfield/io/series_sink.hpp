@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "nnfield/core/shape.hpp"
+
 namespace nnfield {
 
 class SeriesSink {
@@ -29,6 +31,10 @@ class SeriesSink {
   // Final status: "complete", "interrupted", "failed: <reason>".
   virtual void finish(const std::string& status) = 0;
 };
+
+// The network-shape root attributes every output file carries: M, N, r and K = 2r+1
+// (as numbers, in that order).
+void set_shape_attributes(SeriesSink& sink, const NetworkShape& shape);
 
 // A run kept in memory. Arrays are contiguous row-major, in SPEC index order.
 class MemoryRun final : public SeriesSink {
