@@ -25,14 +25,10 @@ namespace nnfield {
 
 namespace {
 
-
 // Everything a run writes besides its time series: geometry and the data set.
 void write_static(SeriesSink& w, const ModelConfig& config, const Samples& samples) {
   const NetworkShape& s = config.network.shape;
-  w.set_root_attribute("M", double(s.M));
-  w.set_root_attribute("N", double(s.N));
-  w.set_root_attribute("r", double(s.r));
-  w.set_root_attribute("K", double(s.K()));
+  set_shape_attributes(w, s);
   w.set_root_attribute("ax", config.network.Lx / s.M);
   w.set_root_attribute("ay", config.network.Ly / s.N);
   w.set_root_attribute("activation", activation_name(config.network.activation));
