@@ -44,8 +44,8 @@ void FieldTheory::depth_rhs_tangent(const double* q, const double* v, int stage,
   // F0 = f(psi0; behind), psi1 = phi + (ax/4) f1 - (3ax/4) F0, F = f(psi1; behind); each with its tangent.
   link_fields(q, st.behind, m_w2.data(), m_beta2.data());
   link_fields(v, st.behind, m_wd2.data(), m_betad2.data());
-  std::vector<double>& F0_dot = m_acc;    // the transpose's scratch, free here
-  std::vector<double>& psi1_dot = m_acc2;
+  std::vector<double>& F0_dot = m_psi1_bar;    // the transpose's scratch, free here
+  std::vector<double>& psi1_dot = m_psi0_bar;
   midpoint_state(phi);
   layer_f_tangent(phi, m_w.data(), phi_dot, m_wd.data(), m_betad.data(), m_fd.data());
   const double half = 0.5 * ax(), quarter = 0.25 * ax(), three_quarters = 0.75 * ax();

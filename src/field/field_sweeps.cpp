@@ -30,8 +30,8 @@ void FieldTheory::layer_f_transpose(const double* phi, const double* w, const do
   const double inv_ax = exact ? 1.0 : 1.0 / ax();
   sigma_and_d1(m_activation, phi, m_sig.data(), m_dsig.data(), std::size_t(n));
   m_shift.shift_all(m_sig.data(), m_shifted.data());
-  // m_tmp2 (K, ny): w_k S_bar, to be shifted back.
-  std::vector<double>& wS = m_wbar2;  // (K, ny) scratch, reused below only after use
+  // (K, ny): w_k S_bar, to be shifted back.
+  std::vector<double>& wS = m_weighted_S_bar;  // (K, ny) scratch, reused below only after use
   for (int b = 0; b < n; ++b) {
     const double S_bar = f_bar[b] * inv_ax;
     beta_bar[b] = S_bar;
@@ -113,17 +113,17 @@ void FieldTheory::depth_rhs_transpose(const double* q, int stage, const double* 
   link_fields(q, st.behind, m_w2.data(), m_beta2.data());
   midpoint_state(phi);
   const double half = 0.5 * ax(), quarter = 0.25 * ax(), three_quarters = 0.75 * ax();
-  std::fill(m_acc.begin(), m_acc.end(), 0.0);  // psi1_bar
-  layer_f_transpose(m_psi1.data(), m_w2.data(), F_bar, m_acc.data(), m_wbar.data(), m_betabar.data());
+  std::fill(m_psi1_bar.begin(), m_psi1_bar.end(), 0.0);  // psi1_bar
+  layer_f_transpose(m_psi1.data(), m_w2.data(), F_bar, m_psi1_bar.data(), m_wbar.data(), m_betabar.data());
   scatter_link_gradient(st.behind, m_wbar.data(), m_betabar.data(), grad);
-  for (int b = 0; b < m_ny; ++b) m_f0[std::size_t(b)] = -three_quarters * m_acc[std::size_t(b)];  // F0_bar
-  std::fill(m_acc2.begin(), m_acc2.end(), 0.0);  // psi0_bar
-  layer_f_transpose(m_psi.data(), m_w2.data(), m_f0.data(), m_acc2.data(), m_wbar.data(), m_betabar.data());
+  for (int b = 0; b < m_ny; ++b) m_f0[std::size_t(b)] = -three_quarters * m_psi1_bar[std::size_t(b)];  // F0_bar
+  std::fill(m_psi0_bar.begin(), m_psi0_bar.end(), 0.0);  // psi0_bar
+  layer_f_transpose(m_psi.data(), m_w2.data(), m_f0.data(), m_psi0_bar.data(), m_wbar.data(), m_betabar.data());
   scatter_link_gradient(st.behind, m_wbar.data(), m_betabar.data(), grad);
   for (int b = 0; b < m_ny; ++b) {
     const std::size_t i = std::size_t(b);
-    phi_bar[b] += m_acc[i] + m_acc2[i];
-    m_f[i] = quarter * m_acc[i] - half * m_acc2[i];  // f1_bar
+    phi_bar[b] += m_psi1_bar[i] + m_psi0_bar[i];
+    m_f[i] = quarter * m_psi1_bar[i] - half * m_psi0_bar[i];  // f1_bar
   }
   layer_f_transpose(phi, m_w.data(), m_f.data(), phi_bar, m_wbar.data(), m_betabar.data());
   scatter_link_gradient(st.at, m_wbar.data(), m_betabar.data(), grad);
@@ -131,7 +131,7 @@ void FieldTheory::depth_rhs_transpose(const double* q, int stage, const double* 
 
 double FieldTheory::sweep(const double* q, const double* X, const double* Y, double* phi_nodes, bool keep_stages) {
   const std::size_t n = std::size_t(m_ny);
-  double* phi = m_y.data();
+  double* phi = m_phi_line.data();
   input_layer(q, X, phi);
   if (phi_nodes) std::copy_n(phi, n, phi_nodes);
   std::size_t stage = 0;
@@ -148,7 +148,7 @@ double FieldTheory::sweep(const double* q, const double* X, const double* Y, dou
     const std::size_t S = std::size_t(rk.stages());
     for (int a = 0; a + 1 < m_nx; ++a) {
       for (int j = 0; j < m_settings.depth_substeps; ++j, stage += S) {
-        rk_step(rk, h, n, phi, m_k.data(), m_tmp2.data(), [&](int s, const double* y_stage, double* k_s) {
+        rk_step(rk, h, n, phi, m_k.data(), m_stage_row.data(), [&](int s, const double* y_stage, double* k_s) {
           if (keep_stages) std::copy_n(y_stage, n, m_stage_state.data() + (stage + std::size_t(s)) * n);
           depth_rhs(q, int(stage) + s, y_stage, k_s);
         });
@@ -168,8 +168,8 @@ double FieldTheory::gradient(const double* q, const double* X, const double* Y, 
   const std::size_t n = std::size_t(m_ny);
   const double L = sweep(q, X, Y, phi, true);
   std::fill_n(grad, num_params(), 0.0);
-  double* ybar = m_phibar.data();
-  output_loss(m_y.data(), Y, ybar);
+  double* ybar = m_phi_line_bar.data();
+  output_loss(m_phi_line.data(), Y, ybar);
   const double inv_ry = 1.0 / m_settings.ry;
   auto record = [&](int a) {
     if (adjoint)
@@ -181,9 +181,9 @@ double FieldTheory::gradient(const double* q, const double* X, const double* Y, 
     for (int a = m_nx - 2; a >= 0; --a) {
       --stage;
       if (m_exchange) exchange_snapshot(a, grad);
-      std::copy_n(ybar, n, m_tmp2.data());  // S_bar
+      std::copy_n(ybar, n, m_stage_row.data());  // S_bar
       std::fill_n(ybar, n, 0.0);
-      depth_rhs_transpose(q, int(stage), m_stage_state.data() + stage * n, m_tmp2.data(), ybar, grad);
+      depth_rhs_transpose(q, int(stage), m_stage_state.data() + stage * n, m_stage_row.data(), ybar, grad);
       if (m_exchange) exchange_collect(a, grad);
       record(a);
     }
@@ -195,7 +195,7 @@ double FieldTheory::gradient(const double* q, const double* X, const double* Y, 
       if (m_exchange) exchange_snapshot(a, grad);
       for (int j = m_settings.depth_substeps - 1; j >= 0; --j) {
         stage -= S;
-        rk_step_transpose(rk, h, n, ybar, m_kbar.data(), m_tmp2.data(), [&](int s, const double* k_bar_s, double* ys) {
+        rk_step_transpose(rk, h, n, ybar, m_kbar.data(), m_stage_row.data(), [&](int s, const double* k_bar_s, double* ys) {
           std::fill_n(ys, n, 0.0);
           depth_rhs_transpose(q, int(stage) + s, m_stage_state.data() + (stage + std::size_t(s)) * n, k_bar_s, ys,
                               grad);

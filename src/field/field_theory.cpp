@@ -43,10 +43,10 @@ FieldTheory::FieldTheory(const LatticeGeometry& lattice, Activation activation, 
   m_beta_offset = w_offset() + std::size_t(m_nx) * m_ny * K();
 
   const std::size_t n = std::size_t(m_ny), nk = n * std::size_t(K());
-  for (auto* v : {&m_beta, &m_beta2, &m_sig, &m_dsig, &m_tmp, &m_tmp2, &m_psi, &m_f, &m_y, &m_betabar, &m_betabar2,
-                  &m_phibar, &m_acc, &m_psi1, &m_f0, &m_acc2})
+  for (auto* v : {&m_beta, &m_beta2, &m_sig, &m_dsig, &m_tmp, &m_stage_row, &m_psi, &m_f, &m_phi_line, &m_betabar, &m_betabar2,
+                  &m_phi_line_bar, &m_psi1_bar, &m_psi1, &m_f0, &m_psi0_bar})
     v->assign(n, 0.0);
-  for (auto* v : {&m_w, &m_w2, &m_shifted, &m_wbar, &m_wbar2}) v->assign(nk, 0.0);
+  for (auto* v : {&m_w, &m_w2, &m_shifted, &m_wbar, &m_weighted_S_bar}) v->assign(nk, 0.0);
   for (auto* v : {&m_betad, &m_betad2, &m_fd, &m_psid}) v->assign(n, 0.0);
   for (auto* v : {&m_wd, &m_wd2, &m_shifted_d}) v->assign(nk, 0.0);
   m_k.assign(std::size_t(depth_method().stages()) * n, 0.0);

@@ -177,9 +177,13 @@ class FieldTheory {
   void exchange_snapshot(int interval, const double* grad);
   void exchange_collect(int interval, const double* grad);
   std::vector<double> m_stage_state;  // (stages, ny): the state each stage's F is evaluated at
-  // Workspace (ny or (K, ny)).
-  std::vector<double> m_w, m_beta, m_w2, m_beta2, m_sig, m_dsig, m_shifted, m_tmp, m_tmp2, m_psi, m_f, m_k, m_y,
-      m_wbar, m_betabar, m_wbar2, m_betabar2, m_phibar, m_acc, m_kbar, m_psi1, m_f0, m_acc2;
+  // Workspace (ny or (K, ny)): the neurons on the line being swept and their adjoint, the
+  // RK stage state, the RK rates and their adjoints, the link fields at a stage (w, beta)
+  // and half a lattice step behind it (w2, beta2), sigma and sigma' of the row, the shifted
+  // rows, the midpoint states (f = f1, psi = psi0, f0 = F0, psi1) and their adjoints.
+  std::vector<double> m_phi_line, m_phi_line_bar, m_stage_row, m_k, m_kbar, m_w, m_beta, m_w2, m_beta2, m_sig, m_dsig,
+      m_shifted, m_tmp, m_psi, m_f, m_psi1, m_f0, m_wbar, m_betabar, m_weighted_S_bar, m_betabar2, m_psi1_bar,
+      m_psi0_bar;
   std::vector<double> m_wd, m_wd2, m_betad, m_betad2, m_fd, m_psid, m_shifted_d, m_snapshot;  // tangent, exchange
   long m_layer_evaluations = 0;
 };
