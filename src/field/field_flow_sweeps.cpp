@@ -10,90 +10,45 @@
 
 namespace nnfield {
 
-// S_dot = beta_dot + sum_k [w_dot_k T_k sigma(phi) + w_k T_k (sigma'(phi) phi_dot)], f_dot = (S_dot - phi_dot)/ax.
-void FieldTheory::layer_f_tangent(const double* phi, const double* w, const double* phi_dot, const double* w_dot,
-                                  const double* beta_dot, double* f_dot) {
+// S_dot = beta_dot + sum_k [w_dot_k T_k sigma(y) + w_k T_k (sigma'(y) y_dot)].
+void FieldTheory::map_tangent(LinkSide side, const double* y, const double* y_dot, double* S_dot) {
   const int n = m_ny, K_ = K();
-  sigma_and_d1(m_activation, phi, m_sig.data(), m_dsig.data(), std::size_t(n));
+  const bool at = side == LinkSide::at;
+  const double* w = at ? m_w.data() : m_w2.data();
+  const double* w_dot = at ? m_wd.data() : m_wd2.data();
+  const double* beta_dot = at ? m_betad.data() : m_betad2.data();
+  sigma_and_d1(m_activation, y, m_sig.data(), m_dsig.data(), std::size_t(n));
   m_shift.shift_all(m_sig.data(), m_shifted.data());
-  for (int b = 0; b < n; ++b) m_tmp[std::size_t(b)] = m_dsig[std::size_t(b)] * phi_dot[b];
-  m_shift.shift_all(m_tmp.data(), m_shifted_d.data());
-  const bool exact = m_settings.form == DepthForm::exact;
-  const double inv_ax = 1.0 / ax();
+  for (int b = 0; b < n; ++b) m_sigma_dot[std::size_t(b)] = m_dsig[std::size_t(b)] * y_dot[b];
+  m_shift.shift_all(m_sigma_dot.data(), m_shifted_d.data());
   for (int b = 0; b < n; ++b) {
-    double S_dot = beta_dot[b];
+    double acc = beta_dot[b];
     for (int k = 0; k < K_; ++k) {
       const std::size_t i = std::size_t(b) * K_ + k, s = std::size_t(k) * n + b;
-      S_dot += w_dot[i] * m_shifted[s] + w[i] * m_shifted_d[s];
+      acc += w_dot[i] * m_shifted[s] + w[i] * m_shifted_d[s];
     }
-    f_dot[b] = exact ? S_dot : (S_dot - phi_dot[b]) * inv_ax;
+    S_dot[b] = acc;
   }
-}
-
-void FieldTheory::depth_rhs_tangent(const double* q, const double* v, int stage, const double* phi,
-                                    const double* phi_dot, double* F, double* F_dot) {
-  const Stage& st = m_stages[std::size_t(stage)];
-  link_fields(q, st.at, m_w.data(), m_beta.data());
-  link_fields(v, st.at, m_wd.data(), m_betad.data());  // the interpolation is linear: velocities alike
-  if (m_settings.form == DepthForm::exact || m_settings.p == 1) {
-    layer_f(phi, m_w.data(), m_beta.data(), F);
-    layer_f_tangent(phi, m_w.data(), phi_dot, m_wd.data(), m_betad.data(), F_dot);
-    return;
-  }
-  // p = 2 (field_sweeps.cpp, midpoint_state): f1 = f(phi; at), psi0 = phi - (ax/2) f1,
-  // F0 = f(psi0; behind), psi1 = phi + (ax/4) f1 - (3ax/4) F0, F = f(psi1; behind); each with its tangent.
-  link_fields(q, st.behind, m_w2.data(), m_beta2.data());
-  link_fields(v, st.behind, m_wd2.data(), m_betad2.data());
-  std::vector<double>& F0_dot = m_psi1_bar;    // the transpose's scratch, free here
-  std::vector<double>& psi1_dot = m_psi0_bar;
-  midpoint_state(phi);
-  layer_f_tangent(phi, m_w.data(), phi_dot, m_wd.data(), m_betad.data(), m_fd.data());
-  const double half = 0.5 * ax(), quarter = 0.25 * ax(), three_quarters = 0.75 * ax();
-  for (int b = 0; b < m_ny; ++b) m_psid[std::size_t(b)] = phi_dot[b] - half * m_fd[std::size_t(b)];
-  layer_f_tangent(m_psi.data(), m_w2.data(), m_psid.data(), m_wd2.data(), m_betad2.data(), F0_dot.data());
-  for (int b = 0; b < m_ny; ++b) {
-    const std::size_t i = std::size_t(b);
-    psi1_dot[i] = phi_dot[b] + quarter * m_fd[i] - three_quarters * F0_dot[i];
-  }
-  layer_f(m_psi1.data(), m_w2.data(), m_beta2.data(), F);
-  layer_f_tangent(m_psi1.data(), m_w2.data(), psi1_dot.data(), m_wd2.data(), m_betad2.data(), F_dot);
 }
 
 void FieldTheory::tangent(const double* q, const double* v, const double* X, double* phi_dot_nodes,
                           double* phi_nodes) {
   const std::size_t n = std::size_t(m_ny);
-  std::vector<double> phi(n), phi_dot(n), F(n), Fd(n);
-  input_layer(q, X, phi.data());
-  input_layer(v, X, phi_dot.data());  // linear in (w_in, b_in); X is fixed
+  // The tangent step is the forward step on the pair (phi, phi'): one state of 2 ny values.
+  std::vector<double> pair(2 * n);
+  input_layer(q, X, pair.data());
+  input_layer(v, X, pair.data() + n);  // linear in (w_in, b_in); X is fixed
   auto store = [&](int a) {
-    std::copy_n(phi_dot.data(), n, phi_dot_nodes + std::size_t(a) * n);
-    if (phi_nodes) std::copy_n(phi.data(), n, phi_nodes + std::size_t(a) * n);
+    std::copy_n(pair.data() + n, n, phi_dot_nodes + std::size_t(a) * n);
+    if (phi_nodes) std::copy_n(pair.data(), n, phi_nodes + std::size_t(a) * n);
   };
   store(0);
-  if (m_settings.form == DepthForm::exact) {
-    for (int a = 0; a + 1 < m_nx; ++a) {
-      depth_rhs_tangent(q, v, a, phi.data(), phi_dot.data(), F.data(), Fd.data());
-      phi.swap(F);
-      phi_dot.swap(Fd);
-      store(a + 1);
-    }
-    return;
-  }
-  // The tangent step is the forward step on the pair (phi, phi'): one state of 2 ny values.
-  const ExplicitRungeKutta& rk = depth_method();
-  const double h = m_hx / m_settings.depth_substeps;
-  const std::size_t S = std::size_t(rk.stages());
-  std::vector<double> pair(2 * n), k(S * 2 * n), ys(2 * n);
-  std::size_t stage = 0;
+  const int S = m_scheme->stages();
   for (int a = 0; a + 1 < m_nx; ++a) {
-    std::copy_n(phi.data(), n, pair.data());
-    std::copy_n(phi_dot.data(), n, pair.data() + n);
-    for (int j = 0; j < m_settings.depth_substeps; ++j, stage += S)
-      rk_step(rk, h, 2 * n, pair.data(), k.data(), ys.data(), [&](int s, const double* y_stage, double* k_s) {
-        depth_rhs_tangent(q, v, int(stage) + s, y_stage, y_stage + n, k_s, k_s + n);
-      });
-    std::copy_n(pair.data(), n, phi.data());
-    std::copy_n(pair.data() + n, n, phi_dot.data());
+    m_scheme->advance(m_hx, 2 * n, pair.data(), [&](int s, const double* y, double* k) {
+      enter_stage(q, a * S + s, v);
+      m_scheme->rhs_tangent(*this, y, y + n, k, k + n);
+    });
     store(a + 1);
   }
 }

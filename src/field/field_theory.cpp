@@ -13,9 +13,18 @@ namespace nnfield {
 
 namespace {
 
-int depth_intervals(const LatticeGeometry& l, const FieldSettings& s) {
-  if (s.form == DepthForm::exact) return l.shape.M - 1;
-  return std::max(1, int(std::lround(double(l.shape.M - 1) / s.rx)));
+// The settings' scheme, after the checks that make it well defined.
+std::unique_ptr<DepthScheme> checked_scheme(const LatticeGeometry& lattice, const FieldSettings& settings) {
+  const NetworkShape& s = lattice.shape;
+  if (s.M < 2) throw std::invalid_argument("field solver: needs M >= 2 (a bulk link)");
+  if (settings.rx < 1 || settings.ry < 1 || s.N % settings.ry != 0)
+    throw std::invalid_argument("field solver: need rx, ry >= 1 and N divisible by ry");
+  if (s.N / settings.ry < s.K()) throw std::invalid_argument("field solver: the width grid needs at least K = 2r+1 points");
+  if (settings.form == DepthForm::exact && (settings.rx != 1 || settings.ry != 1))
+    throw std::invalid_argument("field solver: the exact (lattice) shift needs rx = ry = 1");
+  if (settings.q < 1 || settings.depth_substeps < 1)
+    throw std::invalid_argument("field solver: need q >= 1 and depth_substeps >= 1");
+  return make_depth_scheme(settings, lattice.ax(), std::size_t(s.N / settings.ry));
 }
 
 }  // namespace
@@ -23,34 +32,18 @@ int depth_intervals(const LatticeGeometry& l, const FieldSettings& s) {
 FieldTheory::FieldTheory(const LatticeGeometry& lattice, Activation activation, Loss loss,
                          const FieldSettings& settings)
     : m_lattice(lattice), m_activation(activation), m_loss(loss), m_settings(settings),
-      m_nx(depth_intervals(lattice, settings) + 1),
-      m_ny(settings.ry >= 1 && lattice.shape.N % settings.ry == 0 ? lattice.shape.N / settings.ry : 0),
-      m_shift(std::max(m_ny, 1), lattice.shape.r, lattice.ay(), lattice.Ly) {
-  const NetworkShape& s = lattice.shape;
-  if (s.M < 2) throw std::invalid_argument("field solver: needs M >= 2 (a bulk link)");
-  if (settings.rx < 1 || settings.ry < 1 || s.N % settings.ry != 0)
-    throw std::invalid_argument("field solver: need rx, ry >= 1 and N divisible by ry");
-  if (m_ny < s.K()) throw std::invalid_argument("field solver: the width grid needs at least K = 2r+1 points");
-  if (settings.form != DepthForm::exact && settings.form != DepthForm::midpoint)
-    throw std::invalid_argument("field solver: the form must be exact or midpoint, not " + name(settings.form));
-  if (settings.form == DepthForm::exact && (settings.rx != 1 || settings.ry != 1))
-    throw std::invalid_argument("field solver: the exact (lattice) shift needs rx = ry = 1");
-  if (settings.form == DepthForm::midpoint && (settings.p < 1 || settings.p > 2))
-    throw std::invalid_argument("field solver: the midpoint form has orders p = 1, 2");
-  if (settings.q < 1 || settings.depth_substeps < 1)
-    throw std::invalid_argument("field solver: need q >= 1 and depth_substeps >= 1");
+      m_scheme(checked_scheme(lattice, settings)),
+      m_nx(m_scheme->intervals(lattice.shape.M, settings.rx) + 1),
+      m_ny(lattice.shape.N / settings.ry),
+      m_shift(m_ny, lattice.shape.r, lattice.ay(), lattice.Ly) {
   m_hx = (lattice.Lx - lattice.ax()) / (m_nx - 1);
   m_beta_offset = w_offset() + std::size_t(m_nx) * m_ny * K();
 
   const std::size_t n = std::size_t(m_ny), nk = n * std::size_t(K());
-  for (auto* v : {&m_beta, &m_beta2, &m_sig, &m_dsig, &m_tmp, &m_stage_row, &m_psi, &m_f, &m_phi_line, &m_betabar, &m_betabar2,
-                  &m_phi_line_bar, &m_psi1_bar, &m_psi1, &m_f0, &m_psi0_bar})
+  for (auto* v : {&m_phi_line, &m_phi_line_bar, &m_beta, &m_beta2, &m_betad, &m_betad2, &m_sig, &m_dsig, &m_sigma_dot,
+                  &m_shifted_back, &m_betabar})
     v->assign(n, 0.0);
-  for (auto* v : {&m_w, &m_w2, &m_shifted, &m_wbar, &m_weighted_S_bar}) v->assign(nk, 0.0);
-  for (auto* v : {&m_betad, &m_betad2, &m_fd, &m_psid}) v->assign(n, 0.0);
-  for (auto* v : {&m_wd, &m_wd2, &m_shifted_d}) v->assign(nk, 0.0);
-  m_k.assign(std::size_t(depth_method().stages()) * n, 0.0);
-  m_kbar.assign(std::size_t(depth_method().stages()) * n, 0.0);
+  for (auto* v : {&m_w, &m_w2, &m_wd, &m_wd2, &m_shifted, &m_shifted_d, &m_weighted_S_bar, &m_wbar}) v->assign(nk, 0.0);
   build_stages();
   m_stage_state.assign(m_stages.size() * n, 0.0);
 }
@@ -89,32 +82,20 @@ void FieldTheory::build_stages() {
       if (std::find(nodes.begin(), nodes.end(), c) == nodes.end()) nodes.push_back(c);
     std::sort(nodes.begin(), nodes.end());
   };
-  if (m_settings.form == DepthForm::exact) {
-    for (int a = 0; a + 1 < m_nx; ++a) {
+  const DepthScheme& scheme = *m_scheme;
+  for (int a = 0; a + 1 < m_nx; ++a)
+    for (int j = 0; j < scheme.stages(); ++j) {
       Stage st;
-      st.x = x(a);
+      st.x = x(a) + scheme.stage_depth(j, m_hx);
       st.at = interpolation(st.x);
-      credit(st.at, 1.0);
       reads(a, st.at);
+      if (scheme.reads_behind()) {
+        st.behind = interpolation(st.x - 0.5 * ax());
+        reads(a, st.behind);
+      }
+      credit(scheme.weighted_side() == LinkSide::behind ? st.behind : st.at, scheme.stage_share(j));
       m_stages.push_back(st);
     }
-  } else {
-    const int nsub = m_settings.depth_substeps;
-    const double h = m_hx / nsub;
-    const ExplicitRungeKutta& rk = depth_method();
-    for (int a = 0; a + 1 < m_nx; ++a)
-      for (int j = 0; j < nsub; ++j)
-        for (int st_i = 0; st_i < rk.stages(); ++st_i) {
-          Stage st;
-          st.x = x(a) + (j + rk.c[std::size_t(st_i)]) * h;
-          st.at = interpolation(st.x);
-          if (m_settings.p == 2) st.behind = interpolation(st.x - 0.5 * ax());
-          credit(m_settings.p == 2 ? st.behind : st.at, rk.weight(st_i) / nsub);
-          reads(a, st.at);
-          if (m_settings.p == 2) reads(a, st.behind);
-          m_stages.push_back(st);
-        }
-  }
   const std::size_t n = std::size_t(m_ny), K_ = std::size_t(K());
   m_mass.assign(num_params(), 0.0);
   const double ry = m_settings.ry, rx = m_hx / ax();

@@ -2,7 +2,7 @@
 // The field solver's mechanics (SPEC 4, 4.3, 4.4; docs/field-limit.md sections 6-8): a
 // discrete field theory on a depth x width grid whose parameters are the link fields,
 // with the loss computed by a forward depth sweep and its exact gradient by the
-// transposed (reverse) sweep. One mechanics core, two shift policies (DepthForm, config_choices.hpp):
+// transposed (reverse) sweep. Two depth schemes (field/depth_scheme.hpp, chosen by field.form):
 //
 //   exact     the lattice shift: one layer map per depth step, hx = ax, hy = ay.
 //             phi(x + ax) = S(phi, x) is Eq. 1, so this *is* the discrete network.
@@ -43,6 +43,7 @@
 //
 // Not thread-safe: a FieldTheory owns its sweep workspace. Use one per thread.
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -51,7 +52,7 @@
 #include "nnfield/core/field_grid.hpp"
 #include "nnfield/core/loss.hpp"
 #include "nnfield/core/width_shift.hpp"
-#include "nnfield/numerics/runge_kutta.hpp"
+#include "nnfield/field/depth_scheme.hpp"
 
 namespace nnfield {
 
@@ -63,7 +64,7 @@ struct FieldSettings {
   int depth_substeps = 1;  // RK4 steps per depth interval
 };
 
-class FieldTheory {
+class FieldTheory : private DepthLayer {
  public:
   FieldTheory(const LatticeGeometry& lattice, Activation activation, Loss loss, const FieldSettings& settings);
 
@@ -129,62 +130,56 @@ class FieldTheory {
     std::vector<int> nodes;
     std::vector<double> weights;
   };
+  // One right-hand-side evaluation of the sweep: where it samples the link fields.
   struct Stage {
-    DepthSample at;      // the link fields S is evaluated with
-    DepthSample behind;  // midpoint p = 2: at x - ax/2 (the outer evaluation)
+    DepthSample at;      // at its depth x
+    DepthSample behind;  // at x - ax/2 (schemes that read behind: midpoint p = 2)
     double x = 0.0;
   };
-  // The depth integrator of the midpoint form (classical RK4, order 4 in hx).
-  static const ExplicitRungeKutta& depth_method() { return classical_rk4(); }
   void build_stages();
   DepthSample interpolation(double x) const;
   void link_fields(const double* q, const DepthSample& s, double* w, double* beta) const;
   void scatter_link_gradient(const DepthSample& s, const double* w_bar, const double* beta_bar, double* grad) const;
-  // f(phi) = (S - phi)/ax with the link fields (w, beta); keeps sigma(phi) shifted in m_shifted.
-  void layer_f(const double* phi, const double* w, const double* beta, double* f);
-  // Transpose of layer_f at phi: phi_bar += J^T f_bar, w_bar, beta_bar += (overwritten).
-  void layer_f_transpose(const double* phi, const double* w, const double* f_bar, double* phi_bar, double* w_bar,
-                         double* beta_bar);
-  // Tangent of layer_f: f_dot for phi_dot and link-field velocities (w_dot, beta_dot).
-  void layer_f_tangent(const double* phi, const double* w, const double* phi_dot, const double* w_dot,
-                       const double* beta_dot, double* f_dot);
-  void depth_rhs_tangent(const double* q, const double* v, int stage, const double* phi, const double* phi_dot,
-                         double* F, double* F_dot);
+  // The layer map of the current stage (DepthLayer, depth_scheme.hpp), exact or spectral
+  // width shifts through m_shift; map_transpose scatters the link-field gradient into m_grad.
+  void map(LinkSide side, const double* y, double* S) override;
+  void map_transpose(LinkSide side, const double* y, const double* S_bar, double* y_bar) override;
+  void map_tangent(LinkSide side, const double* y, const double* y_dot, double* S_dot) override;
+  // Load the link fields (and, for the tangent, their velocities v) of stage j.
+  void enter_stage(const double* q, int stage, const double* v = nullptr);
   void input_layer(const double* q, const double* X, double* phi0);
   double output_loss(const double* Z, const double* Y, double* Z_bar) const;
-  // The depth-ODE right-hand side F(phi) at stage j; stores what the transpose needs.
-  void depth_rhs(const double* q, int stage, const double* phi, double* F);
-  // p = 2: f1, psi0, F0, psi1 of the stage (link fields already in m_w/m_beta, m_w2/m_beta2).
-  void midpoint_state(const double* phi);
-  void depth_rhs_transpose(const double* q, int stage, const double* phi, const double* F_bar, double* phi_bar,
-                           double* grad);
   double sweep(const double* q, const double* X, const double* Y, double* phi_nodes, bool keep_stages);
 
   LatticeGeometry m_lattice;
   Activation m_activation;
   Loss m_loss;
   FieldSettings m_settings;
+  std::unique_ptr<DepthScheme> m_scheme;
   int m_nx = 0, m_ny = 0;
   double m_hx = 0.0;
   std::size_t m_beta_offset = 0;
   std::vector<double> m_mass;
   WidthShiftOperator m_shift;
-  std::vector<Stage> m_stages;  // every RK4 stage of the sweep, in order (4 per substep)
+  std::vector<Stage> m_stages;  // every right-hand-side evaluation of the sweep, in order
   std::vector<std::vector<int>> m_interval_nodes;  // per depth interval: the nodes its stages read
+  // The stage being evaluated, and where its transpose puts the link-field gradient.
+  const Stage* m_stage = nullptr;
+  double* m_grad = nullptr;
   // gradient_with_exchange: the velocities to split the power with, and where to put it.
   const double* m_exchange_v = nullptr;
   double* m_exchange = nullptr;
   void exchange_snapshot(int interval, const double* grad);
   void exchange_collect(int interval, const double* grad);
   std::vector<double> m_stage_state;  // (stages, ny): the state each stage's F is evaluated at
-  // Workspace (ny or (K, ny)): the neurons on the line being swept and their adjoint, the
-  // RK stage state, the RK rates and their adjoints, the link fields at a stage (w, beta)
-  // and half a lattice step behind it (w2, beta2), sigma and sigma' of the row, the shifted
-  // rows, the midpoint states (f = f1, psi = psi0, f0 = F0, psi1) and their adjoints.
-  std::vector<double> m_phi_line, m_phi_line_bar, m_stage_row, m_k, m_kbar, m_w, m_beta, m_w2, m_beta2, m_sig, m_dsig,
-      m_shifted, m_tmp, m_psi, m_f, m_psi1, m_f0, m_wbar, m_betabar, m_weighted_S_bar, m_betabar2, m_psi1_bar,
-      m_psi0_bar;
-  std::vector<double> m_wd, m_wd2, m_betad, m_betad2, m_fd, m_psid, m_shifted_d, m_snapshot;  // tangent, exchange
+  // Workspace (ny or (K, ny)): the neurons on the line being swept and their adjoint; the
+  // link fields of the stage (w, beta) and half a lattice step behind it (w2, beta2), and
+  // their velocities (wd, betad, wd2, betad2); sigma and sigma' of the row, the shifted rows
+  // (sigma, and sigma' y_dot); w_k S_bar per shift and its sum shifted back; the link-field
+  // adjoints; the exchange's gradient snapshot.
+  std::vector<double> m_phi_line, m_phi_line_bar, m_w, m_beta, m_w2, m_beta2, m_wd, m_betad, m_wd2, m_betad2;
+  std::vector<double> m_sig, m_dsig, m_sigma_dot, m_shifted, m_shifted_d, m_weighted_S_bar, m_shifted_back;
+  std::vector<double> m_wbar, m_betabar, m_snapshot;
   long m_layer_evaluations = 0;
 };
 

@@ -1,0 +1,95 @@
+#pragma once
+// How the field solver steps through depth: the depth scheme, the policy that replaces
+// every `form == exact` / `p == 2` branch of the sweeps. A scheme knows
+//
+//   * the rate it integrates, given the layer map S(y) = sum_k w_k T_k sigma(y) + beta
+//     (Eq. 1 with exact or spectral width shifts T_k, provided by a DepthLayer):
+//       exact     f = S             (one lattice layer per step: phi_next = S(phi))
+//       midpoint  f = (S - y)/ax    (Eq. 1 read as a depth ODE, phi_x = f)
+//   * how a depth interval advances: the exact form applies the map once; the midpoint
+//     form takes `depth_substeps` classical RK4 steps (numerics/runge_kutta.hpp) of hx;
+//   * the right-hand side F(y) at a stage: F = f(y) (exact, p = 1), or p = 2's
+//     derivative-free modified equation F = f(psi1; x - ax/2) with
+//       f1 = f(y; x), psi0 = y - (ax/2) f1, F0 = f(psi0; x - ax/2),
+//       psi1 = y + (ax/4) f1 - (3ax/4) F0,
+//     which matches the exact layer map's ax-flow to O(ax^3) (docs/field-limit.md 6-8);
+//   * where each stage samples the link fields and what share of depth it stands for
+//     (the quadrature behind the kinetic-energy weights).
+//
+// Forward, transpose (the discrete adjoint) and tangent (forward mode) of each piece
+// live side by side, so the reverse sweep is the exact transpose of the forward sweep.
+// A scheme owns scratch rows: one per FieldTheory, not shared across threads.
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace nnfield {
+
+struct FieldSettings;
+
+// Which link fields a layer evaluation uses: those at the stage's depth x, or (p = 2)
+// those half a lattice step behind it, at x - ax/2.
+enum class LinkSide { at, behind };
+
+// The layer map of one stage, with the link fields of both sides already loaded
+// (implemented by FieldTheory). Rows are the ny width nodes of one depth line.
+class DepthLayer {
+ public:
+  // S = sum_k w_k T_k sigma(y) + beta.
+  virtual void map(LinkSide side, const double* y, double* S) = 0;
+  // y_bar += (dS/dy)^T S_bar; the link fields' gradient is collected by the layer.
+  virtual void map_transpose(LinkSide side, const double* y, const double* S_bar, double* y_bar) = 0;
+  // S_dot for the neurons' velocity y_dot and the link-field velocities the layer holds.
+  virtual void map_tangent(LinkSide side, const double* y, const double* y_dot, double* S_dot) = 0;
+
+ protected:
+  ~DepthLayer() = default;
+};
+
+class DepthScheme {
+ public:
+  // rhs(s, y_s, k_s): the right-hand side of stage s of the interval at state y_s, into k_s.
+  using StageRhs = std::function<void(int stage, const double* y, double* k)>;
+  // rhs_transpose(s, k_bar_s, y_bar_s): overwrite y_bar_s with J_s^T k_bar_s at the state
+  // stage s was evaluated at (the caller keeps those states).
+  using StageRhsTranspose = std::function<void(int stage, const double* k_bar, double* y_bar)>;
+
+  virtual ~DepthScheme() = default;
+
+  // Depth intervals of a grid for a lattice of M layers coarse-grained by rx.
+  virtual int intervals(int M, int rx) const = 0;
+  // Right-hand-side evaluations per depth interval, their depth from the interval's first
+  // line (for an interval of length hx), and the share of the interval each stands for.
+  virtual int stages() const = 0;
+  virtual double stage_depth(int stage, double hx) const = 0;
+  virtual double stage_share(int stage) const = 0;
+  // Whether F reads the link fields half a lattice step behind the stage (p = 2), and
+  // which side's link fields carry the stage's depth share.
+  virtual bool reads_behind() const { return false; }
+  LinkSide weighted_side() const { return reads_behind() ? LinkSide::behind : LinkSide::at; }
+
+  // One depth interval of length hx on n values: y <- step(y).
+  virtual void advance(double hx, std::size_t n, double* y, const StageRhs& rhs) = 0;
+  // Its transpose: y_bar (the adjoint after the interval) becomes the adjoint before it.
+  virtual void advance_transpose(double hx, std::size_t n, double* y_bar, const StageRhsTranspose& rhs_transpose) = 0;
+
+  // F(y) at one stage, its transpose (y_bar += J^T F_bar) and its tangent (F and F_dot).
+  virtual void rhs(DepthLayer& layer, const double* y, double* F);
+  virtual void rhs_transpose(DepthLayer& layer, const double* y, const double* F_bar, double* y_bar);
+  virtual void rhs_tangent(DepthLayer& layer, const double* y, const double* y_dot, double* F, double* F_dot);
+
+ protected:
+  // The rate f of one layer evaluation, from the map S (exact: f = S; midpoint: (S - y)/ax).
+  virtual void rate(DepthLayer& layer, LinkSide side, const double* y, double* f) = 0;
+  virtual void rate_transpose(DepthLayer& layer, LinkSide side, const double* y, const double* f_bar,
+                              double* y_bar) = 0;
+  virtual void rate_tangent(DepthLayer& layer, LinkSide side, const double* y, const double* y_dot,
+                            double* f_dot) = 0;
+};
+
+// The scheme of the settings (form exact, or midpoint of order p with depth_substeps)
+// for lattice spacing ax and ny width nodes.
+std::unique_ptr<DepthScheme> make_depth_scheme(const FieldSettings& settings, double ax, std::size_t ny);
+
+}  // namespace nnfield
