@@ -46,30 +46,15 @@
 #include "nnfield/dynamics/integrator.hpp"
 #include "nnfield/core/network.hpp"
 #include "nnfield/numerics/rng.hpp"
+#include "field_support.hpp"  // tests/: the smooth critical data and the network flow the tests use
 
 using namespace nnfield;
+using nnfield::test::loglog_slope;
+using nnfield::test::NetworkFlow;
+using nnfield::test::smooth_critical_data;
 
 namespace {
 
-// Smooth critical continuum data (as tests/field_support.hpp): tanh, r = 1, Lx = Ly = 1.
-ContinuumData smooth_critical_data(std::uint64_t seed, double c_rms = 0.3) {
-  Rng rng(seed);
-  const double Lx = 1.0, Ly = 1.0;
-  ContinuumData d(Lx, Ly, 1, Activation::tanh);
-  d.phi = SmoothField::random(Lx, Ly, 2, 3, 0.5, rng);
-  d.phi.set_mean(0.2);
-  d.c = SmoothField::random(Lx, Ly, 2, 3, c_rms, rng);
-  for (int k : {0, 2}) {  // offsets -1 and +1; w[1] (offset 0) is derived from the gain
-    d.w[std::size_t(k)] = SmoothField::random(Lx, Ly, 2, 3, 0.05, rng);
-    d.w[std::size_t(k)].set_mean(0.3);
-  }
-  for (auto& v : d.w_in) {
-    v = SmoothField::random(Lx, Ly, 0, 3, 0.05, rng);
-    v.set_mean(1.0 / 3.0);
-  }
-  d.X = SmoothField::random(Lx, Ly, 0, 3, 0.5, rng);
-  return d;
-}
 
 // The fixed smooth misfit m(y), O(1) (rms ~0.5): Y = Z0 + ax m(y).
 double misfit(double y) {
@@ -103,17 +88,6 @@ double time_per_call(const std::function<void()>& f, int samples = 7, double min
     per_call.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / calls);
   }
   return median(per_call);
-}
-
-// Least-squares slope of log(y) against log(x).
-double loglog_slope(const std::vector<double>& x, const std::vector<double>& y) {
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  const double n = double(x.size());
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double lx = std::log(x[i]), ly = std::log(y[i]);
-    sx += lx, sy += ly, sxx += lx * lx, sxy += lx * ly;
-  }
-  return (n * sxy - sx * sy) / (n * sxx - sx * sx);
 }
 
 struct Config {
@@ -220,25 +194,6 @@ void part_rhs(const Options& o, const ContinuumData& data) {
 // ---------------------------------------------------------------------------------------
 // Part 2: the coarse-graining payoff.
 
-// Gradient flow of the network, state [W, b] (as NetworkFlow in tests/field/test_field_solver.cpp).
-class NetworkFlow : public OdeSystem {
- public:
-  NetworkFlow(const NetworkShape& s, std::vector<double> X, std::vector<double> Y, double eta)
-      : m_s(s), m_net(s, Activation::tanh, Loss::mse), m_X(std::move(X)), m_Y(std::move(Y)), m_eta(eta) {}
-  std::size_t state_size() const override { return m_s.num_weights() + m_s.num_biases(); }
-  void rhs(const State& x, State& dxdt, double) override {
-    const std::size_t nw = m_s.num_weights();
-    m_net.value_and_gradient(x.data(), x.data() + nw, m_X.data(), m_Y.data(), 1, dxdt.data(), dxdt.data() + nw);
-    for (double& v : dxdt) v *= -m_eta;
-  }
-
- private:
-  NetworkShape m_s;
-  Network m_net;
-  std::vector<double> m_X, m_Y;
-  double m_eta;
-};
-
 // Any system with its right-hand sides timed (the rest of the CPU time is the integrator's).
 class TimedSystem : public OdeSystem {
  public:
@@ -266,6 +221,25 @@ struct RunResult {
   double gain0 = 0.0, gain1 = 0.0;  // max|g - 1|/ax at t = 0 and t_end (network)
 };
 
+// Integrates `system` to t_end o.repeat times from the state reset() puts in x, keeping
+// the least disturbed run's CPU times (the runs are identical: only the machine differs).
+template <class Reset>
+void timed_runs(const Options& o, OdeSystem& system, State& x, RunResult& r, Reset reset) {
+  IntegrationStats st;
+  r.cpu = 1e300;
+  for (int rep = 0; rep < o.repeat; ++rep) {
+    reset();
+    TimedSystem timed(system);
+    const double c0 = cpu_seconds();
+    st = integrate(timed, x, 0.0, {o.t_end}, {}, integrator(o), {});
+    const double c = cpu_seconds() - c0;
+    if (c < r.cpu) r.cpu = c, r.rhs_cpu = timed.seconds;
+    r.evaluations = timed.evaluations;
+  }
+  r.steps = st.accepted;
+  r.rejected = st.rejected;
+}
+
 RunResult run_network(const Options& o, const ContinuumData& data, int M) {
   const SampledNetwork net = sample_network(data, M, M);
   const NetworkShape s = net.lattice.shape;
@@ -280,20 +254,10 @@ RunResult run_network(const Options& o, const ContinuumData& data, int M) {
   r.gain0 = net.max_gain_deviation() / ax;
   NetworkFlow flow(s, net.X, Y, o.eta0 * ax);
   State x(flow.state_size());
-  IntegrationStats st;
-  r.cpu = 1e300;
-  for (int rep = 0; rep < o.repeat; ++rep) {  // least disturbed of R identical runs
+  timed_runs(o, flow, x, r, [&] {
     std::copy(net.W.begin(), net.W.end(), x.begin());
     std::copy(net.b.begin(), net.b.end(), x.begin() + std::ptrdiff_t(net.W.size()));
-    TimedSystem timed(flow);
-    const double c0 = cpu_seconds();
-    st = integrate(timed, x, 0.0, {o.t_end}, {}, integrator(o), {});
-    const double c = cpu_seconds() - c0;
-    if (c < r.cpu) r.cpu = c, r.rhs_cpu = timed.seconds;
-    r.evaluations = timed.evaluations;
-  }
-  r.steps = st.accepted;
-  r.rejected = st.rejected;
+  });
   network.forward(x.data(), x.data() + s.num_weights(), net.X.data(), 1);
   network.output(Z.data());
   r.L1 = network.loss(Y.data());
@@ -327,23 +291,11 @@ RunResult run_field(const Options& o, const ContinuumData& data, int M, int fact
   theory.loss(q.data(), X.data(), Y.data(), phi.data());
   std::copy_n(phi.data() + std::size_t(nx - 1) * ny, ny, Z0.data());
   for (int b = 0; b < ny; ++b) Y[std::size_t(b)] = Z0[std::size_t(b)] + ax * misfit(theory.y(b));
+  FieldPotential potential(theory, X, Y);
+  GradientFlow flow(potential, o.eta0 * ax);
   State x;
-  IntegrationStats st;
-  r.cpu = 1e300;
-  for (int rep = 0; rep < o.repeat; ++rep) {  // least disturbed of R identical runs
-    FieldPotential potential(theory, X, Y);
-    GradientFlow flow(potential, o.eta0 * ax);
-    x = flow.initial_state(q, {});
-    r.L0 = theory.loss(x.data(), X.data(), Y.data());
-    TimedSystem timed(flow);
-    const double c0 = cpu_seconds();
-    st = integrate(timed, x, 0.0, {o.t_end}, {}, integrator(o), {});
-    const double c = cpu_seconds() - c0;
-    if (c < r.cpu) r.cpu = c, r.rhs_cpu = timed.seconds;
-    r.evaluations = timed.evaluations;
-  }
-  r.steps = st.accepted;
-  r.rejected = st.rejected;
+  r.L0 = theory.loss(q.data(), X.data(), Y.data());
+  timed_runs(o, flow, x, r, [&] { x = flow.initial_state(q, {}); });
   r.L1 = theory.loss(x.data(), X.data(), Y.data(), phi.data());
   r.response.resize(std::size_t(ny));
   for (int b = 0; b < ny; ++b)

@@ -6,9 +6,11 @@
 
 #include "nnfield/bbd/bbd_variables.hpp"
 #include "nnfield/config/config.hpp"
+#include "nnfield/core/network.hpp"
 #include "nnfield/data/continuum_data.hpp"
 #include "nnfield/data/data.hpp"
 #include "nnfield/data/initial_state.hpp"
+#include "nnfield/dynamics/ode_system.hpp"
 #include "nnfield/numerics/rng.hpp"
 
 namespace nnfield::test {
@@ -43,6 +45,26 @@ inline std::vector<double> initial_link_gain(const ModelConfig& c) {
   to_bbd(s, c.network.activation, st.q.data(), st.q.data() + s.num_weights(), X.data(), z.data());
   return link_gain(s, c.network.activation, st.q.data(), z.data());
 }
+
+// Gradient flow of the network itself, q = [W, b], on one pair (the lattice-exact comparison
+// of the field solver, and the network side of bench/bench_field.cpp).
+class NetworkFlow : public OdeSystem {
+ public:
+  NetworkFlow(const NetworkShape& s, std::vector<double> X, std::vector<double> Y, double eta)
+      : m_s(s), m_net(s, Activation::tanh, Loss::mse), m_X(std::move(X)), m_Y(std::move(Y)), m_eta(eta) {}
+  std::size_t state_size() const override { return m_s.num_weights() + m_s.num_biases(); }
+  void rhs(const State& x, State& dxdt, double) override {
+    const std::size_t nw = m_s.num_weights();
+    m_net.value_and_gradient(x.data(), x.data() + nw, m_X.data(), m_Y.data(), 1, dxdt.data(), dxdt.data() + nw);
+    for (double& v : dxdt) v *= -m_eta;
+  }
+
+ private:
+  NetworkShape m_s;
+  Network m_net;
+  std::vector<double> m_X, m_Y;
+  double m_eta;
+};
 
 // Least-squares slope of log(err) against log(h).
 inline double loglog_slope(const std::vector<double>& h, const std::vector<double>& err) {

@@ -63,12 +63,16 @@ double MidpointScheme::stage_depth(int stage, double hx) const {
 
 double MidpointScheme::stage_share(int stage) const { return method().weight(stage % method().stages()) / m_substeps; }
 
+double MidpointScheme::substep(double hx, std::size_t n) {
+  m_rates.resize(std::size_t(method().stages()) * n);
+  m_stage_state.resize(n);
+  return hx / m_substeps;
+}
+
 void MidpointScheme::advance(double hx, std::size_t n, double* y, const StageRhs& rhs) {
   const ExplicitRungeKutta& rk = method();
   const int S = rk.stages();
-  m_rates.resize(std::size_t(S) * n);
-  m_stage_state.resize(n);
-  const double h = hx / m_substeps;
+  const double h = substep(hx, n);
   for (int j = 0; j < m_substeps; ++j)
     rk_step(rk, h, n, y, m_rates.data(), m_stage_state.data(),
             [&](int s, const double* ys, double* ks) { rhs(j * S + s, ys, ks); });
@@ -77,9 +81,7 @@ void MidpointScheme::advance(double hx, std::size_t n, double* y, const StageRhs
 void MidpointScheme::advance_transpose(double hx, std::size_t n, double* y_bar, const StageRhsTranspose& rhs_transpose) {
   const ExplicitRungeKutta& rk = method();
   const int S = rk.stages();
-  m_rates.resize(std::size_t(S) * n);
-  m_stage_state.resize(n);
-  const double h = hx / m_substeps;
+  const double h = substep(hx, n);
   for (int j = m_substeps - 1; j >= 0; --j)
     rk_step_transpose(rk, h, n, y_bar, m_rates.data(), m_stage_state.data(),
                       [&](int s, const double* k_bar, double* ys_bar) { rhs_transpose(j * S + s, k_bar, ys_bar); });

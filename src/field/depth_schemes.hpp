@@ -50,6 +50,8 @@ class MidpointScheme : public DepthScheme {
   double ax() const { return m_ax; }
 
  private:
+  // The RK substep h = hx / substeps, with the workspace sized for n values.
+  double substep(double hx, std::size_t n);
   double m_ax;
   int m_substeps;
   // RK workspace (resized to the state: ny, or 2 ny for the tangent's pair) and the map's adjoint.

@@ -43,24 +43,6 @@ double max_abs_diff(const std::vector<double>& a, const std::vector<double>& b) 
   return d;
 }
 
-// Gradient flow of the network itself, q = [W, b], for the lattice-exact comparison.
-class NetworkFlow : public OdeSystem {
- public:
-  NetworkFlow(const NetworkShape& s, std::vector<double> X, std::vector<double> Y, double eta)
-      : m_s(s), m_net(s, Activation::tanh, Loss::mse), m_X(std::move(X)), m_Y(std::move(Y)), m_eta(eta) {}
-  std::size_t state_size() const override { return m_s.num_weights() + m_s.num_biases(); }
-  void rhs(const State& x, State& dxdt, double) override {
-    const std::size_t nw = m_s.num_weights();
-    m_net.value_and_gradient(x.data(), x.data() + nw, m_X.data(), m_Y.data(), 1, dxdt.data(), dxdt.data() + nw);
-    for (double& v : dxdt) v *= -m_eta;
-  }
-
- private:
-  NetworkShape m_s;
-  Network m_net;
-  std::vector<double> m_X, m_Y;
-  double m_eta;
-};
 
 // The depth substeps the stability check recommends for these settings on the data (what
 // `nnfield run` does with depth_substeps = 0): RK4 stays inside its stability region on the
@@ -256,7 +238,7 @@ TEST_CASE("field solver: lattice-exact gradient flow reproduces the network's tr
   FieldTheory theory(net.lattice, Activation::tanh, Loss::mse, fs);
   FieldPotential field_potential(theory, net.X, Y);
   GradientFlow field(field_potential, 0.05);
-  NetworkFlow network(s, net.X, Y, 0.05);
+  test::NetworkFlow network(s, net.X, Y, 0.05);
   State xf = field.initial_state(field_params_from_network(theory, net.W.data(), net.b.data()), {});
   State xn(network.state_size());
   std::copy(net.W.begin(), net.W.end(), xn.begin());
