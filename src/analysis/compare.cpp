@@ -92,6 +92,18 @@ std::array<double, kCompareQuantities> study_errors(const FieldData& f, const Ne
   return e;
 }
 
+// ||Z_field - Z_net|| / ||Z_net - Y|| at time index ti (0: t = 0) on the field's width nodes.
+double output_error(const FieldData& f, const NetData& n, std::size_t ti) {
+  double num2 = 0.0, den2 = 0.0;
+  for (int b = 0; b < f.ny; ++b) {
+    const std::size_t i = std::size_t(b * f.ry);
+    const double zn = n.Z[ti][i], d = f.Z[ti][std::size_t(b)] - zn, m = zn - n.Y[i];
+    num2 += d * d;
+    den2 += m * m;
+  }
+  return std::sqrt(num2 / den2);
+}
+
 std::string left_text(double t, int M) {
   return "left the critical regime at t = " + compare_number(t, 4) + " at M = " + std::to_string(M);
 }
@@ -160,7 +172,7 @@ std::string add_self_convergence(const std::vector<NetData>& nets, CompareResult
   else if (!self_decreasing)
     out.self_verdict = "no limit (the self-convergence errors do not decrease)";
   else
-    out.self_verdict = convergence_verdict(se, out.self_fit, 1.0);
+    out.self_verdict = convergence_verdict(se, out.self_fit, 1.0, nullptr);
   return network_left;
 }
 
@@ -169,6 +181,7 @@ std::string add_self_convergence(const std::vector<NetData>& nets, CompareResult
 std::string add_study_levels(const StudyRuns& s, const std::vector<NetData>& nets, std::size_t T, CompareStudy& st) {
   const std::size_t L = nets.size();
   st.errors.assign(T, std::vector<std::array<double, kCompareQuantities>>(L));
+  st.output_error.assign(T + 1, std::vector<double>(L, kNaN));
   std::string field_left;
   for (std::size_t l = 0; l < L; ++l) {
     const FieldData& f = s.levels[l];
@@ -177,6 +190,7 @@ std::string add_study_levels(const StudyRuns& s, const std::vector<NetData>& net
     st.left_critical_at.push_back(f.ran ? f.left : -1.0);
     if (!f.note.empty()) st.notes.push_back(f.note);
     if (f.ran && f.left >= 0 && field_left.empty()) field_left = left_text(f.left, nets[l].M);
+    for (std::size_t ti = 0; f.ran && ti <= T; ++ti) st.output_error[ti][l] = output_error(f, nets[l], ti);
     for (std::size_t ti = 0; ti < T; ++ti) {
       if (f.ran)
         st.errors[ti][l] = study_errors(f, nets[l], ti);

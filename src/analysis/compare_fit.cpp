@@ -12,6 +12,8 @@ namespace nnfield {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// How far an order may stray (from the finest pair, from theory, as fit uncertainty) and still count.
+constexpr double kOrderTolerance = 0.3;
 
 struct Fit3 {
   double lc = 0, p = 0, D = 0, ssr = 0;
@@ -158,7 +160,20 @@ OrderFit fit_orders(const std::vector<double>& a, const std::vector<double>& e) 
   return out;
 }
 
-std::string convergence_verdict(const std::vector<double>& e, const OrderFit& fit, double theoretical) {
+namespace {
+
+// The flags of an order against theory, appended to "converges at order ...".
+std::string order_flags(double order, double theoretical, const char* above_cause) {
+  if (order > theoretical + kOrderTolerance)
+    return " (above theory " + number(theoretical, "%.0f") + (above_cause ? std::string(": ") + above_cause : "") + ")";
+  if (order < theoretical - kOrderTolerance) return " (below the theoretical order " + number(theoretical, "%.0f") + ")";
+  return "";
+}
+
+}  // namespace
+
+std::string convergence_verdict(const std::vector<double>& e, const OrderFit& fit, double theoretical,
+                                const char* above_cause) {
   if (e.size() < 2) return "pre-asymptotic (one level: no order)";
   for (double v : e)
     if (!std::isfinite(v)) return "pre-asymptotic (missing levels)";
@@ -167,15 +182,17 @@ std::string convergence_verdict(const std::vector<double>& e, const OrderFit& fi
   const double finest = fit.pair_order.empty() ? std::numeric_limits<double>::quiet_NaN() : fit.pair_order.back();
   if (!monotone) return "pre-asymptotic (errors do not fall monotonically)";
   if (fit.fitted) {
-    if (std::fabs(finest - fit.order) <= 0.3)
-      return "converges at order " + number(fit.order) + " ± " + number(fit.uncertainty) +
-             (fit.order < theoretical - 0.3 ? " (below the theoretical order " + number(theoretical, "%.0f") + ")" : "");
+    const std::string fitted = number(fit.order) + " ± " + number(fit.uncertainty);
+    if (!(fit.uncertainty <= kOrderTolerance))
+      return "inconclusive (fit order " + fitted + ": uncertainty above " + number(kOrderTolerance, "%.1f") + ")";
+    if (std::fabs(finest - fit.order) <= kOrderTolerance)
+      return "converges at order " + fitted + order_flags(fit.order, theoretical, above_cause);
     return "pre-asymptotic (finest pair " + number(finest) + " vs fit " + number(fit.order) + ")";
   }
-  if (finest >= theoretical - 0.3)
+  if (finest >= theoretical - kOrderTolerance)
     return "converges at order " + number(finest) + " (finest pair; no 3-parameter fit" +
            (e.size() < 3 ? " with " + std::to_string(e.size()) + " errors)" : " possible)") +
-           (finest < theoretical - 0.3 ? " (below the theoretical order " + number(theoretical, "%.0f") + ")" : "");
+           order_flags(finest, theoretical, above_cause);
   return "pre-asymptotic (finest pair " + number(finest) + ", theory " + number(theoretical, "%.0f") + ")";
 }
 

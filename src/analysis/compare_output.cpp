@@ -10,6 +10,7 @@
 //   /studies/<name>/pair_order            (L-1, Q)
 //   /studies/<name>/{fit_order, fit_uncertainty, fit_C, fit_D}     (Q)
 //   /studies/<name>/{p, rx, ry, theoretical_order}                 scalars
+//   /studies/<name>/output_error          (1+T, L) ||Z_field - Z_net|| / ||Z_net - Y||, row 0 at t = 0
 //   /studies/<name>/max_gain_over_ax      (L) field runs
 //   /gain/max_over_ax                     (L) networks; /gain/left_critical_regime_at (L), -1 = never
 // SeriesSink writes attributes on "/" only: the verdicts are root attributes
@@ -61,14 +62,18 @@ std::string compare_table(const CompareResult& r) {
   for (const CompareStudy& s : r.studies) {
     o << "\nstudy " << s.name << " (midpoint p = " << s.p << ", rx = ry = " << s.r << ", theory order " << s.p
       << "): " << s.verdict << "\n";
-    o << "  l      M   response        phi          w    adjoint   max|g-1|/ax\n";
+    o << "  l      M   response        phi          w    adjoint   max|g-1|/ax   output(0)     output\n";
     for (std::size_t l = 0; l < L; ++l) {
       const auto& e = s.errors.back()[l];
-      char line[200];
-      std::snprintf(line, sizeof line, "  %zu %6d %10s %10s %10s %10s %13s\n", l, r.levels[l].M, fmt(e[0]).c_str(),
-                    fmt(e[1]).c_str(), fmt(e[2]).c_str(), fmt(e[3]).c_str(), fmt(s.max_gain_over_ax[l], "%.3f").c_str());
+      char line[240];
+      std::snprintf(line, sizeof line, "  %zu %6d %10s %10s %10s %10s %13s %11s %10s\n", l, r.levels[l].M,
+                    fmt(e[0]).c_str(), fmt(e[1]).c_str(), fmt(e[2]).c_str(), fmt(e[3]).c_str(),
+                    fmt(s.max_gain_over_ax[l], "%.3f").c_str(), fmt(s.output_error.front()[l]).c_str(),
+                    fmt(s.output_error.back()[l]).c_str());
       o << line;
     }
+    o << "  output(0), output: ||Z_field - Z_net|| / ||Z_net - Y|| at t = 0 and at the last time (the response\n"
+         "  columns measure Z - Z0 and leave the initial offset out)\n";
     for (int q = 0; q < kCompareQuantities; ++q) {
       const OrderFit& f = s.fits[std::size_t(q)];
       o << "  " << kCompareQuantityNames[std::size_t(q)] << ": pair orders";
@@ -138,6 +143,11 @@ void write_compare(const CompareResult& r, SeriesSink& s) {
                   "3 levels: spread of the pair orders; more: standard error of p" + qdesc);
     s.write_array(g + "fit_C", {Q}, fc.data(), "Q", "fit: C" + qdesc);
     s.write_array(g + "fit_D", {Q}, fd.data(), "Q", "fit: D" + qdesc);
+    std::vector<double> oe;
+    for (const auto& row : st.output_error) oe.insert(oe.end(), row.begin(), row.end());
+    s.write_array(g + "output_error", {T + 1, L}, oe.data(), "T,L",
+                  "||Z_field - Z_net|| / ||Z_net - Y|| on the field's width nodes; row 0 at t = 0 (the initial "
+                  "offset), then the chosen times (NaN: not run)");
     s.write_array(g + "max_gain_over_ax", {L}, st.max_gain_over_ax.data(), "L",
                   "field runs: max over time of max|g - 1|/ax (NaN: not run)");
     scalar(s, g + "p", st.p, "order of the truncated theory (midpoint form)");

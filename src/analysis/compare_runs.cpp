@@ -119,9 +119,12 @@ NetData network_data(const ModelConfig& c, const std::vector<double>& times, std
   const double scale = misfit_scale(c);
   Network net(s, c.network.activation, c.network.loss);
   std::vector<double> gW(W0.size()), gb(M * N);
+  d.Y.assign(Y.data.begin(), Y.data.begin() + std::ptrdiff_t(N));
+  d.Z.emplace_back(z0.begin() + std::ptrdiff_t((M - 1) * N), z0.end());
   for (double t : times) {
     const std::size_t k = row_of(run, t, c.dynamics.t_end);
     const std::vector<double> zt = row(z, k), Wt = row(W, k), bt = row(b, k);
+    d.Z.emplace_back(zt.begin() + std::ptrdiff_t((M - 1) * N), zt.end());
     std::vector<double> R(N);
     for (std::size_t i = 0; i < N; ++i) R[i] = (zt[(M - 1) * N + i] - z0[(M - 1) * N + i]) / scale;
     d.R.push_back(R);
@@ -164,9 +167,14 @@ FieldData field_data(const ModelConfig& c, const std::vector<double>& times) {
   const auto& w = need(run, "/trajectory/w");
   const auto& adj = need(run, "/trajectory/adjoint");
   const std::vector<double> phi0 = row(phi, 0), w0 = row(w, 0);
+  const auto output_line = [&](const std::vector<double>& p) {
+    return std::vector<double>(p.end() - std::ptrdiff_t(d.ny), p.end());
+  };
+  d.Z.push_back(output_line(phi0));
   for (double t : times) {
     const std::size_t k = row_of(run, t, c.dynamics.t_end);
     d.R.push_back(row(R, k));
+    d.Z.push_back(output_line(row(phi, k)));
     d.dphi.push_back(minus(row(phi, k), phi0));
     d.dw.push_back(minus(row(w, k), w0));
     d.adj.push_back(row(adj, k));

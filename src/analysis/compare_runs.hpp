@@ -14,6 +14,8 @@ struct NetData {
   int M = 0, N = 0, K = 0;
   double ax = 0.0;
   std::vector<std::vector<double>> R, dz, dW, adj;  // (N), (M,N) row m-1 = z^(m), (M,N,K), (M,N) row m-1 = dl/dz^(m)
+  std::vector<std::vector<double>> Z;               // the output Z (N) at t = 0, then at each time
+  std::vector<double> Y;                            // the target (N)
   double max_gain = 0.0, left = -1.0;
 };
 
@@ -24,6 +26,7 @@ struct FieldData {
   int nx = 0, ny = 0, ry = 1, K = 0;
   std::vector<double> x;                              // /grid/x
   std::vector<std::vector<double>> R, dphi, dw, adj;  // (ny), (nx,ny), (nx,ny,K), (nx,ny)
+  std::vector<std::vector<double>> Z;                 // the output line phi(Lx) (ny) at t = 0, then at each time
   double max_gain = 0.0, left = -1.0;
 };
 

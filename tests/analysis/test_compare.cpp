@@ -71,6 +71,44 @@ TEST_CASE("compare: the fit e = C a^p (1 + D a) recovers p", "[compare]") {
                  "pre-asymptotic"));
 }
 
+TEST_CASE("compare: verdicts weigh the fit's uncertainty and flag orders off theory", "[compare]") {
+  std::vector<double> a;
+  for (int l = 0; l < 5; ++l) a.push_back(1.0 / (32 << l));
+  auto table = [&](double p, const std::vector<double>& noise) {
+    std::vector<double> e;
+    for (std::size_t l = 0; l < a.size(); ++l) e.push_back(0.7 * std::pow(a[l], p) * (1.0 + 2.0 * a[l]) * noise[l]);
+    return e;
+  };
+  auto verdict = [&](const std::vector<double>& e, double theory) {
+    return convergence_verdict(e, fit_orders(a, e), theory);
+  };
+  // Order 2 with 1% noise: converges, no flag.
+  const std::vector<double> quiet = table(2.0, {1.0, 1.01, 0.99, 1.0, 1.01});
+  const OrderFit quiet_fit = fit_orders(a, quiet);
+  INFO("quiet: " << verdict(quiet, 2.0));
+  CHECK(quiet_fit.uncertainty < 0.3);
+  CHECK(quiet_fit.order == Approx(2.0).margin(0.05));
+  CHECK(contains(verdict(quiet, 2.0), "converges at order"));
+  CHECK(!contains(verdict(quiet, 2.0), "theor"));
+  // Order 2 with errors that zig-zag by a factor 2 (still falling): the fit cannot pin p.
+  const std::vector<double> noisy = table(2.0, {1.0, 1.6, 0.8, 1.6, 0.8});
+  const OrderFit noisy_fit = fit_orders(a, noisy);
+  INFO("noisy: " << verdict(noisy, 2.0) << ", u = " << noisy_fit.uncertainty);
+  CHECK(!(noisy_fit.uncertainty <= 0.3));
+  CHECK(contains(verdict(noisy, 2.0), "inconclusive"));
+  // Clean order 3 where theory says 2: converges, flagged above theory.
+  const std::vector<double> above = table(3.0, {1, 1, 1, 1, 1});
+  INFO("above: " << verdict(above, 2.0));
+  CHECK(contains(verdict(above, 2.0), "converges at order 3.0"));
+  CHECK(contains(verdict(above, 2.0), "above theory 2: a higher-order error dominates"));
+  // The same table judged against theory 3 carries no flag; order 1 against theory 2 is below.
+  CHECK(!contains(verdict(above, 3.0), "theor"));
+  CHECK(contains(verdict(table(1.0, {1, 1, 1, 1, 1}), 2.0), "below the theoretical order 2"));
+  // Two errors: the finest pair decides, with the same flag.
+  CHECK(contains(convergence_verdict({above[0], above[1]}, fit_orders({a[0], a[1]}, {above[0], above[1]}), 2.0),
+                 "above theory 2"));
+}
+
 TEST_CASE("compare: weakly nonlinear scaling converges, lattice-exact field is the network", "[compare]") {
   const ModelConfig config = load_model_string(kModel, "weak.toml");
   CompareOptions options;
@@ -99,7 +137,16 @@ TEST_CASE("compare: weakly nonlinear scaling converges, lattice-exact field is t
   CHECK(e[2][0] < 1e-2);  // the field tracks the network's response within 1% at M = 128
   for (int q = 0; q < kCompareQuantities; ++q) CHECK(std::isfinite(e[2][std::size_t(q)]));
   CHECK(!contains(s.verdict, "no limit"));
-  CHECK(!compare_table(r).empty());
+  // The absolute output error, t = 0 included (the initial offset that the response leaves
+  // out): measured on every level, and the offset shrinks as the lattice is refined.
+  REQUIRE(s.output_error.size() == r.times.size() + 1);
+  const std::vector<double>& offset = s.output_error.front();
+  INFO("output offsets at t = 0: " << offset[0] << " " << offset[1] << " " << offset[2]);
+  for (const auto& row : s.output_error)
+    for (double v : row) CHECK(std::isfinite(v));
+  CHECK(offset[1] < offset[0]);
+  CHECK(offset[2] < offset[1]);
+  CHECK(contains(compare_table(r), "output(0)"));
 }
 
 TEST_CASE("compare: the field dynamics converge to the network at order p (p = 1, 2)", "[compare][field]") {

@@ -44,9 +44,18 @@ struct OrderFit {
 };
 OrderFit fit_orders(const std::vector<double>& a, const std::vector<double>& e);
 
-// "converges at order X ± u" | "pre-asymptotic (...)" for errors that did not leave the
-// critical regime; theoretical: the expected order (used when no fit is possible).
-std::string convergence_verdict(const std::vector<double>& e, const OrderFit& fit, double theoretical);
+// The verdict on errors that did not leave the critical regime, theoretical: the expected order:
+//   "converges at order X ± u"  the fit agrees with the finest pair to 0.3 and u <= 0.3;
+//                               flagged "above theory" when X > theoretical + 0.3 (a higher-order
+//                               error, on the field grids typically the depth interpolation's,
+//                               dominates at these spacings) and
+//                               "below the theoretical order" when X < theoretical - 0.3;
+//   "inconclusive (...)"        a fit whose uncertainty u exceeds 0.3 (or is unknown);
+//   "pre-asymptotic (...)"      errors that do not fall, or a fit the finest pair disagrees with.
+// Without a fit (two errors) the finest pair order decides, with the same flags.
+// above_cause: why an order above theory happens (null: not said).
+std::string convergence_verdict(const std::vector<double>& e, const OrderFit& fit, double theoretical,
+                                const char* above_cause = "a higher-order error dominates at these spacings");
 
 struct CompareLevel {
   int M = 0, N = 0;
@@ -63,6 +72,10 @@ struct CompareStudy {
   std::vector<std::string> notes;  // skipped levels, failed runs
   // errors[time][level][quantity], NaN where not run
   std::vector<std::vector<std::array<double, kCompareQuantities>>> errors;
+  // output_error[time][level] = ||Z_field - Z_net|| / ||Z_net - Y|| on the field's width
+  // nodes, time 0 = t = 0 (the initial offset, which the response R = Z - Z0 leaves out),
+  // then the chosen times; NaN where not run.
+  std::vector<std::vector<double>> output_error;
   std::vector<double> max_gain_over_ax;  // per level (field runs)
   std::vector<double> left_critical_at;  // per level, < 0 if not
   std::array<OrderFit, kCompareQuantities> fits;          // at the last time
