@@ -67,6 +67,9 @@ py::dict result_dict(const CompareResult& r) {
     d["fits"] = fits;
     d["verdicts"] = verdicts;
     d["verdict"] = s.verdict;
+    std::vector<double> oe;  // (1 + T, L), row 0 at t = 0
+    for (const auto& per_time : s.output_error) oe.insert(oe.end(), per_time.begin(), per_time.end());
+    d["output_error"] = adopt(std::move(oe), {s.output_error.size(), L});
     d["max_gain_over_ax"] = copy_array(s.max_gain_over_ax);
     d["left_critical_at"] = copy_array(s.left_critical_at);
     py::list notes;

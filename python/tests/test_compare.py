@@ -19,6 +19,8 @@ def test_compare_matches_the_cli(models_dir, exe, tmp_path):
         for name, study in c["studies"].items():
             e = f[f"/studies/{name}/error"][:]
             np.testing.assert_allclose(study["error"][-1], e, rtol=0, atol=0, equal_nan=True)
+            oe = f[f"/studies/{name}/output_error"][:]
+            np.testing.assert_allclose(study["output_error"], oe, rtol=0, atol=0, equal_nan=True)
     assert c["exact_max_rel_diff"] < 1e-10  # the lattice-exact field theory is the network
     assert c["self_verdict"].startswith("converges")
     assert c["studies"]["p1_r2"]["verdict"].startswith("converges")
