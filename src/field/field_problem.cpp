@@ -62,6 +62,27 @@ std::unique_ptr<FieldTheory> refine_substeps(const LatticeGeometry& lattice, Act
   return theory;
 }
 
+// The response Z - Z0 leaves the field's initial offset from the network out; refuse a grid
+// on which that offset is a sizeable part of the misfit (compare shows it as output(0)).
+void check_output_offset(const ModelConfig& config, FieldProblem& pr, const std::vector<double>& phi_data) {
+  const std::size_t ny = pr.Z0.size(), last = phi_data.size() - ny;
+  double offset2 = 0.0, misfit2 = 0.0;
+  for (std::size_t b = 0; b < ny; ++b) {
+    const double d = pr.Z0[b] - phi_data[last + b], m = pr.Y[b] - pr.Z0[b];
+    offset2 += d * d;
+    misfit2 += m * m;
+  }
+  // No misfit (Y = Z0): nothing to train away, no scale to judge the offset by.
+  pr.initial_output_offset = misfit2 > 0.0 ? std::sqrt(offset2 / misfit2) : std::numeric_limits<double>::quiet_NaN();
+  if (!(pr.initial_output_offset > kMaxOutputOffset) || config.field.allow_unstable) return;
+  std::ostringstream m;
+  m << config.source_path << ": field: the grid is too coarse for M = " << config.network.shape.M
+    << ": the field's output at t = 0 is off the data's by " << pr.initial_output_offset
+    << " of the misfit (more than " << kMaxOutputOffset << "); lower field.rx/field.ry, raise field.q or "
+    << "field.depth_substeps, or pass --allow-unstable";
+  throw ConfigError(m.str());
+}
+
 }  // namespace
 
 std::unique_ptr<FieldTheory> theory_with_automatic_settings(const LatticeGeometry& lattice, Activation activation,
@@ -132,6 +153,7 @@ FieldProblem make_field_problem(const ModelConfig& config) {
     throw ConfigError(m.str());
   }
   pr.Y = continuum_target(boundary, pr.Z0.data(), ny, lattice.Lx, lattice.Ly, lattice.ax());
+  check_output_offset(config, pr, phi_data);
   pr.misfit_scale = (!boundary.target_given && boundary.misfit_depth_scaled) ? lattice.ax() : 1.0;
   if (config.dynamics.kind == DynamicsKind::damped)
     pr.v0 = field_velocity_from_continuum(*pr.theory, data, pr.X, boundary.phi_dot, boundary.w_dot);

@@ -31,6 +31,7 @@ void write_field_static(SeriesSink& w, const FieldProblem& problem, const ModelC
   w.set_root_attribute("stability_max_step", problem.stability.max_step);
   w.set_root_attribute("misfit_scale", problem.misfit_scale);
   w.set_root_attribute("initial_phi_error", problem.initial_phi_error);
+  w.set_root_attribute("initial_output_offset", problem.initial_output_offset);
   w.set_root_attribute("activation", activation_name(config.network.activation));
   w.set_root_attribute("loss", loss_name(config.network.loss));
   w.set_root_attribute("dynamics", name(config.dynamics.kind));

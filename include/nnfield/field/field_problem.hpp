@@ -13,6 +13,10 @@
 
 namespace nnfield {
 
+// The largest initial output offset a field run accepts, as a fraction of the misfit it is
+// to train away: beyond it the run would mostly be about the grid's initial error.
+constexpr double kMaxOutputOffset = 0.1;
+
 struct FieldProblem {
   std::unique_ptr<FieldTheory> theory;
   std::vector<double> X, Y, Z0;  // (ny) on the input line, the output line, and phi(Lx) at t = 0
@@ -20,6 +24,10 @@ struct FieldProblem {
   FieldStability stability;      // at t = 0 on the data's phi
   double misfit_scale = 1.0;     // ax in the weakly nonlinear scaling, else 1: response = (Z - Z0)/scale
   double initial_phi_error = 0.0;  // max |phi - phi_data| over the grid at t = 0 (refused above ax)
+  // ||Z0 - phi_data(Lx)|| / ||Y - Z0||: the field's initial output offset from the data's
+  // (the network's, which the BBD initialisation puts on the data) in units of the misfit
+  // (refused above kMaxOutputOffset; NaN when Y = Z0).
+  double initial_output_offset = 0.0;
 };
 
 // The theory's settings from [field] (depth_substeps = 0: from the stability check).
