@@ -1,4 +1,4 @@
-// The field solver's cost and its coarse-graining payoff (issue 6; SPEC 4.4;
+// The field solver's cost and its coarse-graining payoff (issue 6; docs/theory.md 4.4;
 // docs/performance.md "Field solver").
 //
 // Part "rhs": cost of one right-hand side (FieldTheory::gradient: a forward and a reverse
@@ -6,7 +6,7 @@
 // exponent of time vs grid points (expect ~1; the width FFTs add a log factor), ns per grid
 // point, and the network's ns per site per gradient (Network::value_and_gradient, M = N = 512).
 //
-// Part "payoff" / "curve": gradient flow in the weakly nonlinear regime (SPEC 4.2) of the
+// Part "payoff" / "curve": gradient flow in the weakly nonlinear regime (docs/theory.md 4.2) of the
 // network (M = N, sampled from smooth critical continuum data) and of the field theory on a
 // grid r times coarser per direction (rx = ry = r), same eta = eta0 * ax, same integrator
 // (dopri5, same rtol/atol). Target Y = Z0 + ax m(y), Z0 each model's own initial output, m a
@@ -186,7 +186,8 @@ void part_rhs(const Options& o, const ContinuumData& data) {
       lo = std::min(lo, c), hi = std::max(hi, c);
     }
     std::printf("exponent %.3f (p = %d; least squares of log time vs log points over 4 sizes; 1 = linear)\n", slope, p);
-    std::printf("ratio %.1f .. %.1f (p = %d; cost of a field point / a network site per gradient; SPEC 4.4: 30-60)\n\n",
+    std::printf("ratio %.1f .. %.1f (p = %d; cost of a field point / a network site per gradient; "
+                "docs/theory.md 4.4: 30-60)\n\n",
                 lo, hi, p);
   }
 }

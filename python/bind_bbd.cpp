@@ -1,4 +1,4 @@
-// Bulk-boundary decomposition (SPEC section 3) on numpy arrays: the point transformation
+// Bulk-boundary decomposition (docs/theory.md section 3) on numpy arrays: the point transformation
 // (W, b) <-> (W, z) of Eq. 6 and its velocities (one sample X (N,) gives (M, N) arrays; a
 // batch X (B, N) gives (B, M, N), one transformation per sample), and, for one state of
 // motion with one presented sample, the neurons' kinematics, the energy flow (density,
@@ -342,7 +342,7 @@ py::dict lagrangian(const py::object& W, const py::object& b, const py::object& 
 
 void add_bbd(py::module_& m) {
   m.def("to_bbd", &to_bbd, py::arg("W"), py::arg("b"), py::arg("X"), py::arg("activation") = "tanh",
-        R"doc(BBD variables: the neurons z of the network (W, b) on input X (SPEC section 3, Eq. 6).
+        R"doc(BBD variables: the neurons z of the network (W, b) on input X (docs/theory.md section 3, Eq. 6).
 X (N,) -> z (M, N), row m-1 holding z^(m); X (B, N) -> z (B, M, N).)doc");
   m.def("from_bbd", &from_bbd, py::arg("W"), py::arg("z"), py::arg("X"), py::arg("activation") = "tanh",
         R"doc(The biases from BBD variables (Eq. 6):
@@ -367,7 +367,7 @@ Derivatives left None are zero. Returns a dict of arrays:
         py::arg("bdot"), py::arg("Wddot") = py::none(), py::arg("bddot") = py::none(), py::arg("Xdot") = py::none(),
         py::arg("Xddot") = py::none(), py::arg("Ydot") = py::none(), py::arg("I") = py::none(),
         py::arg("gamma") = 0.0, py::arg("activation") = "tanh", py::arg("loss") = "mse",
-        R"doc(Energy flow of one state of damped motion in BBD variables (SPEC section 3; docs/bbd.md):
+        R"doc(Energy flow of one state of damped motion in BBD variables (docs/theory.md section 3; docs/bbd.md):
 per-site energy density, decay and link currents, and the continuity equation
   e' = -gamma D + sum J_in - sum J_out - K_out.
 W, b with velocities Wdot, bdot; one presented sample X, Y (N,) with optional rates

@@ -123,7 +123,7 @@ void add_compare(py::module_& m) {
   m.def("compare", &compare_py, py::arg("model"), py::arg("levels") = 3, py::arg("orders") = py::none(),
         py::arg("coarsen") = py::none(), py::arg("times") = py::none(), py::arg("overrides") = py::none(),
         py::arg("allow_unstable") = false, R"doc(
-The field solver against networks at refined spacings, as `nnfield compare` (SPEC 4.5):
+The field solver against networks at refined spacings, as `nnfield compare` (docs/theory.md 4.5):
 networks at (M 2^l, N 2^l), l < levels, from the model's [continuum] data; the field theory
 at each order p in `orders` (default [1, 2]) and coarse-graining r in `coarsen` (default the
 model's field.rx); relative L2 errors of the output response, phi, w and the adjoint at

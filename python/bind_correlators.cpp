@@ -1,4 +1,4 @@
-// Correlators (SPEC section 5; docs/correlators.md) on numpy arrays: the functions of
+// Correlators (docs/theory.md section 5; docs/correlators.md) on numpy arrays: the functions of
 // correlators.hpp, and their O(N^2) direct sums (correlators_direct.hpp) in the
 // submodule nnfield.direct, the reference the FFT versions are tested against.
 //

@@ -1,4 +1,4 @@
-// Mean-field theory of signal propagation (SPEC section 5; mean_field.hpp): MeanField and
+// Mean-field theory of signal propagation (docs/theory.md section 5; mean_field.hpp): MeanField and
 // critical_sigma_w on Python numbers.
 #include <cmath>
 #include <stdexcept>
@@ -69,7 +69,7 @@ void add_critical_sigma_w(py::module_& m) {
 
 void add_mean_field(py::module_& m) {
   py::class_<PyMeanField>(m, "MeanField", R"doc(
-Mean-field theory of signal propagation through random networks (SPEC section 5;
+Mean-field theory of signal propagation through random networks (docs/theory.md section 5;
 scripts/meanfield.py is its Python twin): W ~ N(0, sigma_w^2/K), b ~ N(0, sigma_b^2).
 
     mf = nnfield.MeanField("tanh", sigma_w=1.5, sigma_b=0.3)

@@ -1,4 +1,4 @@
-// The discrete network (SPEC section 1): forward pass and gradients on numpy arrays.
+// The discrete network (docs/theory.md section 1): forward pass and gradients on numpy arrays.
 #include "bindings.hpp"
 #include "nnfield/core/network.hpp"
 
@@ -77,7 +77,7 @@ py::dict gradient(const py::object& W, const py::object& b, const py::object& X,
 
 void add_network(py::module_& m) {
   m.def("forward", &forward, py::arg("W"), py::arg("b"), py::arg("X"), py::arg("activation") = "tanh",
-        R"doc(Forward pass of the locally connected network (SPEC section 1, Eq. 1).
+        R"doc(Forward pass of the locally connected network (docs/theory.md section 1, Eq. 1).
 
 W (M, N, K), b (M, N), X (N,) for one sample or (B, N) for a batch. Returns (Z, z):
 the output Z, (N,) or (B, N), and the neurons z^(1..M), (M, N) or (B, M, N), row m-1

@@ -1,4 +1,4 @@
-// Long-range order across depth (SPEC section 5; docs/long-range-order.md): propagate
+// Long-range order across depth (docs/theory.md section 5; docs/long-range-order.md): propagate
 // (propagation.hpp) on numpy arrays. Per-layer arrays are (S, M): S sigma_w scan points,
 // layer m = 1..M in row m-1, as in the file `nnfield propagate` writes (same names). It
 // runs on a worker thread with the GIL released; Ctrl-C stops it and raises

@@ -309,7 +309,8 @@ void add_properties(RunClass& run) {
 void add_run(py::module_& m) {
   add_run_group(m);
   RunClass run(m, "Run", R"doc(
-The datasets of a run: a read-only mapping  name -> numpy array  in SPEC index order.
+The datasets of a run: a read-only mapping  name -> numpy array  in the canonical index
+order (docs/theory.md section 1).
 
     run["/trajectory/W"]      # (T, M, N, K)
     run.trajectory.W          # the same array

@@ -4,8 +4,8 @@
 PYBIND11_MODULE(nnfield, m) {
   m.doc() = R"doc(nnfield: lattice field theory of neural-network training (docs/python.md).
 
-Arrays are float64 numpy arrays in SPEC index order: W (M, N, K), b (M, N), X (N,) or
-(B, N), neurons z (M, N) with row m-1 holding z^(m). Errors from the C++ library keep
+Arrays are float64 numpy arrays in the canonical index order (docs/theory.md section 1):
+W (M, N, K), b (M, N), X (N,) or (B, N), neurons z (M, N) with row m-1 holding z^(m). Errors from the C++ library keep
 their messages: ConfigError (ValueError), UnknownKeyError (KeyError), OSError for HDF5.)doc";
   nnfield::python::add_errors(m);
   nnfield::python::add_core(m);

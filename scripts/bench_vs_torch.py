@@ -5,7 +5,7 @@
                                                [--cases 16:256:2:1,16:256:2:64] [--check]
 
 For every case (M, N, r, batch) both sides run identical SGD training: the locally connected
-network of SPEC section 1 with activation tanh, loss mse, learning rate eta, random data.
+network of docs/theory.md section 1 with activation tanh, loss mse, learning rate eta, random data.
 
 * PyTorch: float64, torch.set_num_threads(2); forward as a vectorised gather
   (h[:, idx] * W[m]).sum(-1) + b[m] with idx[i, k] = (i + k - r) mod N (a Python loop over

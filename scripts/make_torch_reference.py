@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Generate tests/data/torch_reference.h5: an independent float64 PyTorch reference for
-the discrete locally connected network of SPEC section 1 and its SGD training (section 2).
+the discrete locally connected network of docs/theory.md section 1 and its SGD training (section 2).
 
 Run with the system interpreter (it needs numpy, h5py and torch):
 
@@ -314,7 +314,7 @@ def write(path, cases):
         f.attrs["cases"] = ",".join(cases)
         f.attrs["description"] = (
             "float64 PyTorch autograd reference for the locally connected network "
-            "(SPEC section 1) and plain SGD (section 2); batch loss = mean over samples "
+            "(docs/theory.md section 1) and plain SGD (section 2); batch loss = mean over samples "
             "of sum_i l_i(Z_i, Y_i); losses[t] is taken before update t")
         f.attrs["generator"] = "scripts/make_torch_reference.py"
         f.attrs["torch_version"] = str(torch.__version__)

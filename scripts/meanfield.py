@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Mean-field theory of signal propagation through random networks (SPEC section 5).
+"""Mean-field theory of signal propagation through random networks (docs/theory.md section 5).
 
     /usr/bin/python3 scripts/meanfield.py --activation tanh --sigma-w 1.5 --sigma-b 0.05 [--json]
     /usr/bin/python3 scripts/meanfield.py --activation tanh --sigma-b 0.3 --critical

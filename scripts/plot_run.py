@@ -4,7 +4,7 @@
     /usr/bin/python3 scripts/plot_run.py RUN.h5 [-o run.png]
 
 Reads /trajectory/time, /trajectory/loss, /energy/total and, when present, /energy/kinetic,
-/energy/potential, /energy/dissipated and /energy/data_work (SPEC section 6). Two panels:
+/energy/potential, /energy/dissipated and /energy/data_work (docs/theory.md section 6). Two panels:
 the loss against time (log scale when it is positive throughout), and the energy against time
 (total, kinetic, potential, plus the balance E(0) - dissipated + data_work as a dashed line
 when both of those series are present; it lies on the total when energy is accounted for).

@@ -1,5 +1,5 @@
 #pragma once
-// Continuum data for the field-limit tests: smooth critical data (SPEC 4.1), tanh, r = 1;
+// Continuum data for the field-limit tests: smooth critical data (docs/theory.md 4.1), tanh, r = 1;
 // the link gains of a model's initial network.
 #include <cmath>
 #include <vector>

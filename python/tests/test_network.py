@@ -27,7 +27,7 @@ def test_every_activation_and_loss_is_covered():
 
 
 def torch_network(W, b, X, activation):
-    """SPEC Eq. 1 with a gather: z^(m+1)_i = sum_k W[m,i,k] h^(m)_{(i+k-r) mod N} + b[m,i]."""
+    """docs/theory.md Eq. 1 with a gather: z^(m+1)_i = sum_k W[m,i,k] h^(m)_{(i+k-r) mod N} + b[m,i]."""
     M, N, K = W.shape
     r = (K - 1) // 2
     idx = (torch.arange(N)[:, None] + torch.arange(K)[None, :] - r) % N  # (N, K)

@@ -100,7 +100,7 @@ void write_compare(const CompareResult& r, SeriesSink& s) {
   s.write_array("/times", {T}, r.times.data(), "T", "the chosen times; error datasets without _by_time are at the last");
   s.write_array("/gain/max_over_ax", {L}, gain.data(), "L", "networks: max over time of max|g - 1|/ax");
   s.write_array("/gain/left_critical_regime_at", {L}, left.data(), "L",
-                "networks: time max|g-1|/ax first exceeded 5x its initial value (SPEC 4.2), -1 = never");
+                "networks: time max|g-1|/ax first exceeded 5x its initial value (docs/theory.md 4.2), -1 = never");
 
   std::vector<double> se_t;
   for (const auto& row : r.self_error) se_t.insert(se_t.end(), row.begin(), row.end());
@@ -153,7 +153,7 @@ void write_compare(const CompareResult& r, SeriesSink& s) {
     scalar(s, g + "p", st.p, "order of the truncated theory (midpoint form)");
     scalar(s, g + "rx", st.r, "depth coarse-graining factor");
     scalar(s, g + "ry", st.r, "width coarse-graining factor");
-    scalar(s, g + "theoretical_order", st.theoretical_order, "expected global order (SPEC 4.3: p)");
+    scalar(s, g + "theoretical_order", st.theoretical_order, "expected global order (docs/theory.md 4.3: p)");
     s.set_root_attribute("verdict." + st.name, st.verdict);
     for (std::size_t q = 0; q < Q; ++q)
       s.set_root_attribute("verdict." + st.name + "." + kCompareQuantityNames[q], st.verdicts[q]);

@@ -249,7 +249,7 @@ void add_field_jobs(const ModelConfig& config, const CompareOptions& options, co
     }
 }
 
-// Both with the same fixed-step RK4: the exact form is the network itself (SPEC 4.5).
+// Both with the same fixed-step RK4: the exact form is the network itself (docs/theory.md 4.5).
 void add_exact_jobs(const ModelConfig& config, const CompareOptions& options, const ComparePlan& plan,
                     CompareRuns& runs, CompareLog& log, std::vector<CostedJob>& jobs) {
   ModelConfig cn = network_config(config, 0, plan.every);

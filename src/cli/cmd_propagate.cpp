@@ -1,5 +1,5 @@
 // nnfield propagate MODEL [--set k=v ...] [--c0 0.5] [--networks 64] [--sigma-w a:b:n] -o PROP.h5
-// Long-range order across depth (SPEC section 5; docs/long-range-order.md): input pairs of
+// Long-range order across depth (docs/theory.md section 5; docs/long-range-order.md): input pairs of
 // correlation c0 through random networks of the model's shape, activation, sigma_w, sigma_b;
 // per layer q^(m), c^(m) and the tangent growth; the depth scale xi_c by a fit; the
 // mean-field predictions beside them.

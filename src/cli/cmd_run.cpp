@@ -16,7 +16,7 @@ Command register_run(CLI::App& app, const Context& context) {
   using O = CommonOption;
   add_common_options(*sub, *args, {O::model, O::output, O::overrides, O::force, O::quiet});
   sub->add_flag("--allow-unstable", args->allow_unstable,
-                "field models: integrate even when the stability check refuses the form (SPEC 4.3)");
+                "field models: integrate even when the stability check refuses the form (docs/theory.md 4.3)");
   add_common_options(*sub, *args, {O::progress});
   return {sub, [args, context]() {
             ModelConfig config = load_model_file(args->model, args->overrides);

@@ -22,7 +22,7 @@ Command register_validate(CLI::App& app, const Context&) {
   return {sub, [args]() {
             const ModelConfig config = load_model_file(args->model, args->overrides);
             // A field model is checked as far as running it would: continuum data, grid, and
-            // the stability check of SPEC 4.3 (cheap: one sweep's worth of work).
+            // the stability check of docs/theory.md 4.3 (cheap: one sweep's worth of work).
             if (config.field.present) make_field_problem(config);
             if (args->print)
               std::cout << config.resolved_toml;

@@ -205,7 +205,7 @@ void check_continuum(std::vector<Violation>& out, const ModelConfig& c) {
   if (auto p = continuum_problem(c.continuum, c.network.shape.r)) out.push_back({p->key, {"network.r"}, p->what});
 }
 
-// The field solver's grid (SPEC 4.4): N/ry width points, each link reaching 2r+1 of them.
+// The field solver's grid (docs/theory.md 4.4): N/ry width points, each link reaching 2r+1 of them.
 void check_field(std::vector<Violation>& out, const ModelConfig& c) {
   const FieldConfig& f = c.field;
   const int N = c.network.shape.N, r = c.network.shape.r;

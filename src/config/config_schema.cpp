@@ -167,7 +167,7 @@ void add_continuum_keys(std::vector<ModelKey>& k) {
   const std::string field = "expression of x, y or \"random(RMS[, MEAN])\"";
   // clang-format off
   add("continuum.phi", &ContinuumConfig::phi,
-      "neurons phi(x, y) in BBD variables (SPEC 4.1): z^(m)_i = phi(m ax, i ay)").note(field);
+      "neurons phi(x, y) in BBD variables (docs/theory.md 4.1): z^(m)_i = phi(m ax, i ay)").note(field);
   add("continuum.c", &ContinuumConfig::c,
       "gain deviation c(x, y): every bulk link has gain g = 1 + ax c, which fixes w_0").note(field);
   add("continuum.w", &ContinuumConfig::w,
@@ -182,7 +182,7 @@ void add_continuum_keys(std::vector<ModelKey>& k) {
       .note(field + ", or empty");
   add("continuum.misfit", &ContinuumConfig::misfit, "Y empty: the misfit field, evaluated on x = Lx").note(field);
   add("continuum.misfit_scaling", &ContinuumConfig::misfit_scaling,
-      "depth: scale = ax (weakly nonlinear scaling, SPEC 4.2: a limit exists); none: scale = 1 "
+      "depth: scale = ax (weakly nonlinear scaling, docs/theory.md 4.2: a limit exists); none: scale = 1 "
       "(O(1) misfit: no limit)");
   add("continuum.phi_dot", &ContinuumConfig::phi_dot, "init.velocity = \"continuum\": neuron velocities z'")
       .note(field);
@@ -194,22 +194,23 @@ void add_continuum_keys(std::vector<ModelKey>& k) {
   // clang-format on
 }
 
-// [field]: the field solver (SPEC 4.3, 4.4); its presence makes `nnfield run` use it.
+// [field]: the field solver (docs/theory.md 4.3, 4.4); its presence makes `nnfield run` use it.
 void add_field_keys(std::vector<ModelKey>& k) {
   auto add = key_adder(k);
   // clang-format off
   // DepthForm also names the stability check's two expansions; a model file takes only these.
   add("field.form", &FieldConfig::form,
-      "midpoint: modified-equation midpoint scheme of order p (well posed, SPEC 4.3 iii); exact: the "
+      "midpoint: modified-equation midpoint scheme of order p (well posed, docs/theory.md 4.3 iii); exact: the "
       "lattice shift (the discrete network itself)").one_of(names_of({DepthForm::midpoint, DepthForm::exact})).note("exact: rx = ry = 1");
   add("field.p", &FieldConfig::p, "order in (ax, ay) of the truncated theory (1 = transport); form = \"midpoint\"")
       .at_least(1).at_most(2);
-  add("field.rx", &FieldConfig::rx, "depth coarse graining: depth steps hx ~ rx ax (SPEC 4.4)").at_least(1);
+  add("field.rx", &FieldConfig::rx, "depth coarse graining: depth steps hx ~ rx ax (docs/theory.md 4.4)").at_least(1);
   add("field.ry", &FieldConfig::ry, "width coarse graining: N/ry width points").at_least(1)
       .note("N % ry = 0, N/ry >= 2r+1");
   add("field.q", &FieldConfig::q,
       "degree of the depth interpolation of the link fields (Lagrange on q+1 nodes); the usable "
-      "coarsening grows like M^(1-2/(q+1)) (SPEC 4.4); 0: automatic, 5 or, where it cuts the initial phi error, 7")
+      "coarsening grows like M^(1-2/(q+1)) (docs/theory.md 4.4); 0: automatic, 5 or, where it cuts the "
+      "initial phi error, 7")
       .at_least(0).at_most(8);
   add("field.depth_substeps", &FieldConfig::depth_substeps,
       "RK4 substeps per depth interval; 0: automatic (depth-integrator stability)").at_least(0);
@@ -236,7 +237,7 @@ std::vector<ModelKey> build_model_keys() {
 
   add("init.kind", &InitConfig::kind,
       "initial parameters: random (Gaussian), file (HDF5), smooth (smooth fields), critical "
-      "(continuum data with gain 1 + ax c, SPEC 4.1), continuum (the [continuum] fields, gain 1 + ax c)");
+      "(continuum data with gain 1 + ax c, docs/theory.md 4.1), continuum (the [continuum] fields, gain 1 + ax c)");
   add("init.sigma_w", &InitConfig::sigma_w, "kind = \"random\": weights ~ N(0, sigma_w^2 / K)").at_least(0);
   add("init.sigma_b", &InitConfig::sigma_b, "kind = \"random\": biases ~ N(0, sigma_b^2)").at_least(0);
   add("init.file", &InitConfig::file, "HDF5 file with /W (M,N,K), /b (M,N), optional /Wdot, /bdot")
@@ -284,7 +285,7 @@ std::vector<ModelKey> build_model_keys() {
   add("dynamics.t_end", &DynamicsConfig::t_end, "damped, gradient_flow: final time").above(0);
   add("dynamics.steps", &DynamicsConfig::steps, "sgd: number of steps").at_least(1);
   add("dynamics.eta_scaling", &DynamicsConfig::eta_scaling,
-      "none: eta as given; depth: the rate is eta * ax (SPEC 4.2: a depth limit needs eta ~ ax)");
+      "none: eta as given; depth: the rate is eta * ax (docs/theory.md 4.2: a depth limit needs eta ~ ax)");
 
   add("integrator.stepper", &IntegratorConfig::stepper,
       "rk4 (fixed step), dopri5 / rkf78 (embedded error control), symplectic")
@@ -298,7 +299,7 @@ std::vector<ModelKey> build_model_keys() {
   add("output.every", &OutputConfig::every, "damped, gradient_flow: output cadence in time").above(0);
   add("output.every_steps", &OutputConfig::every_steps, "sgd: output cadence in steps").at_least(1);
   add("output.trajectory", &OutputConfig::trajectory,
-      "datasets written under /trajectory (gain: g - 1 per bulk link, SPEC 4.1)");
+      "datasets written under /trajectory (gain: g - 1 per bulk link, docs/theory.md 4.1)");
   add("output.flush_every", &OutputConfig::flush_every, "flush the output file every this many rows").at_least(1);
 
   add("observe.energy_flow", &ObserveConfig::energy_flow,
@@ -375,14 +376,14 @@ const std::vector<SectionSpec>& model_sections() {
       {"output", "What is written to the output file, and how often."},
       {"observe", "Measurements during the run beyond the trajectory and the total energy."},
       presence_section("continuum",
-                       "Continuum fields (SPEC 4.1), each an expression of `x`, `y` (`0.3*sin(2*pi*y) - "
+                       "Continuum fields (docs/theory.md 4.1), each an expression of `x`, `y` (`0.3*sin(2*pi*y) - "
                        "tanh(x)`; functions sin cos tan exp log sqrt tanh sinh cosh abs sigmoid, constants "
                        "pi, e) or a seeded smooth random field `random(RMS)` / `random(RMS, MEAN)`. The same "
                        "file gives the same fields at every (M, N). Used by `init.kind = \"continuum\"`, "
                        "`init.velocity = \"continuum\"`, `data.source = \"continuum\"` and the field solver.",
                        [](auto& c) -> auto& { return c.continuum.present; }),
       presence_section("field",
-                       "The field solver (SPEC 4.3, 4.4): with this section, even empty, `nnfield run` "
+                       "The field solver (docs/theory.md 4.3, 4.4): with this section, even empty, `nnfield run` "
                        "integrates the field theory of the [continuum] data instead of the network.",
                        [](auto& c) -> auto& { return c.field.present; }),
   };

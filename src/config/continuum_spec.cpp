@@ -147,7 +147,7 @@ std::optional<ContinuumProblem> continuum_problem(const ContinuumConfig& c, int 
       if (!is_blank(c.w[k]))
         return ContinuumProblem{key, key + " = " + toml_quote(c.w[k]) +
                                          ": the offset-0 weight w_0 is derived from the critical gain "
-                                         "g = 1 + ax c (SPEC 4.1); give \"\""};
+                                         "g = 1 + ax c (docs/theory.md 4.1); give \"\""};
     } else if (auto p = check(key, c.w[k])) {
       return p;
     }

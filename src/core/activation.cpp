@@ -1,4 +1,4 @@
-// Activations sigma, sigma', sigma'' (SPEC section 1). The array kernel is the hot
+// Activations sigma, sigma', sigma'' (docs/theory.md section 1). The array kernel is the hot
 // path of every forward pass; the transcendental part goes through the vector math
 // library (vector_math.hpp), the derivatives are plain arithmetic.
 #include "nnfield/core/activation.hpp"

@@ -1,4 +1,4 @@
-// Per-site losses and their derivatives (SPEC section 1).
+// Per-site losses and their derivatives (docs/theory.md section 1).
 #include "nnfield/core/loss.hpp"
 
 #include <cmath>

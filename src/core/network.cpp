@@ -1,4 +1,4 @@
-// Forward pass and backpropagation of the locally connected network (SPEC section 1).
+// Forward pass and backpropagation of the locally connected network (docs/theory.md section 1).
 // Workspace layout is (site, sample) with the sample innermost, so every stencil
 // loop runs contiguously over the batch. h^(m) carries r ghost rows on each side
 // holding the periodic images, so the stencil never computes a modulo.

@@ -1,4 +1,4 @@
-// Depth correlator C(m, m') = (1/N) sum_i <dphi^(m)_i dphi^(m')_i> (SPEC section 5):
+// Depth correlator C(m, m') = (1/N) sum_i <dphi^(m)_i dphi^(m')_i> (docs/theory.md section 5):
 // depth is not periodic, so this is a direct sum over each pair of layers.
 #include <vector>
 

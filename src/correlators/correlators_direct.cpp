@@ -1,4 +1,4 @@
-// The correlator definitions of SPEC section 5 summed term by term, O(N^2) along
+// The correlator definitions of docs/theory.md section 5 summed term by term, O(N^2) along
 // width and O(T^2) along time: the reference the FFT versions are tested against.
 // Deliberately naive; nothing here is used outside tests and checks.
 #include "nnfield/correlators/correlators_direct.hpp"

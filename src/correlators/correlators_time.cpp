@@ -1,6 +1,6 @@
 // Correlations along training time: the autocovariance of a series by zero-padded
 // FFT (time is not periodic) and the integrated autocorrelation time with Sokal's
-// automatic window (SPEC section 5).
+// automatic window (docs/theory.md section 5).
 #include <algorithm>
 #include <cmath>
 #include <limits>

@@ -1,5 +1,5 @@
 // Width two-point functions, structure factors and the second-moment correlation
-// length per depth layer (SPEC section 5), by FFT along the periodic width.
+// length per depth layer (docs/theory.md section 5), by FFT along the periodic width.
 #include <algorithm>
 #include <cmath>
 #include <limits>

@@ -19,7 +19,7 @@ ContinuumData::ContinuumData(double Lx_, double Ly_, int r_, Activation act)
 
 double ContinuumData::weight(int k, double x, double y, double ax, double ay) const {
   if (k != r) return w[std::size_t(k)](x, y);
-  // Critical gain (SPEC 4.1) with sigma' at the sending neurons (x - ax, y + (k-r) ay).
+  // Critical gain (docs/theory.md 4.1) with sigma' at the sending neurons (x - ax, y + (k-r) ay).
   const double xs = x - ax;
   double others = 0.0;
   for (int j = 0; j < K(); ++j)

@@ -49,7 +49,7 @@ void teacher_targets(Samples& d, const ModelConfig& config) {
 // data.source = "continuum": one pair, X_i = X(0, i ay) and the continuum target. Without
 // a given Y the target is Z0 + scale * misfit, Z0 the output of the run's own initial
 // network on this X, so the misfit Y - Z0 is exactly the given field (times ax in the
-// weakly nonlinear scaling, SPEC 4.2).
+// weakly nonlinear scaling, docs/theory.md 4.2).
 void continuum_pair(Samples& d, const ModelConfig& config) {
   const NetworkShape& s = config.network.shape;
   const double Lx = config.network.Lx, Ly = config.network.Ly;

@@ -50,7 +50,7 @@ void sample_fields(const ContinuumFields& f, const NetworkConfig& net, double* W
     }
 }
 
-// W, b and z of a network sampled from continuum data with the critical gain (SPEC 4.1).
+// W, b and z of a network sampled from continuum data with the critical gain (docs/theory.md 4.1).
 void take_sampled_network(const ContinuumData& data, const ModelConfig& config, const double* X, double* W, double* b,
                           std::vector<double>& z) {
   const NetworkShape& s = config.network.shape;
@@ -84,7 +84,7 @@ void initial_parameters(const ModelConfig& config, const double* X0, const Initi
       std::copy(from_file.b.begin(), from_file.b.end(), b);
       break;
     case InitKind::critical: {
-      // SPEC 4.1: continuum data in BBD variables (phi, w_k for k != 0, the gain deviation
+      // docs/theory.md 4.1: continuum data in BBD variables (phi, w_k for k != 0, the gain deviation
       // c), w_0 from the critical gain g = 1 + ax c at this spacing, biases from Eq. 6
       // with the input X(0) the run starts on. The input link takes the w fields on x = 0.
       const ContinuumFields f = make_fields(init.smooth, config.network, rng, true);

@@ -78,7 +78,8 @@ void MidpointScheme::advance(double hx, std::size_t n, double* y, const StageRhs
             [&](int s, const double* ys, double* ks) { rhs(j * S + s, ys, ks); });
 }
 
-void MidpointScheme::advance_transpose(double hx, std::size_t n, double* y_bar, const StageRhsTranspose& rhs_transpose) {
+void MidpointScheme::advance_transpose(double hx, std::size_t n, double* y_bar,
+                                       const StageRhsTranspose& rhs_transpose) {
   const ExplicitRungeKutta& rk = method();
   const int S = rk.stages();
   const double h = substep(hx, n);

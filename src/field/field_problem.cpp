@@ -148,8 +148,8 @@ FieldProblem make_field_problem(const ModelConfig& config) {
     std::ostringstream m;
     m << where << "field: the grid is too coarse for M = " << lattice.shape.M << ": the field's phi at t = 0 misses the "
       << "data's by " << pr.initial_phi_error << " (more than ax = " << lattice.ax() << "); lower field.rx/field.ry, "
-      << "raise field.q or field.depth_substeps (the usable coarsening grows like M^(1-2/(q+1)), SPEC 4.4), or "
-      << "pass --allow-unstable";
+      << "raise field.q or field.depth_substeps (the usable coarsening grows like M^(1-2/(q+1)), "
+      << "docs/theory.md 4.4), or pass --allow-unstable";
     throw ConfigError(m.str());
   }
   pr.Y = continuum_target(boundary, pr.Z0.data(), ny, lattice.Lx, lattice.Ly, lattice.ax());

@@ -19,7 +19,8 @@ std::unique_ptr<DepthScheme> checked_scheme(const LatticeGeometry& lattice, cons
   if (s.M < 2) throw std::invalid_argument("field solver: needs M >= 2 (a bulk link)");
   if (settings.rx < 1 || settings.ry < 1 || s.N % settings.ry != 0)
     throw std::invalid_argument("field solver: need rx, ry >= 1 and N divisible by ry");
-  if (s.N / settings.ry < s.K()) throw std::invalid_argument("field solver: the width grid needs at least K = 2r+1 points");
+  if (s.N / settings.ry < s.K())
+    throw std::invalid_argument("field solver: the width grid needs at least K = 2r+1 points");
   if (settings.form == DepthForm::exact && (settings.rx != 1 || settings.ry != 1))
     throw std::invalid_argument("field solver: the exact (lattice) shift needs rx = ry = 1");
   if (settings.q < 1 || settings.depth_substeps < 1)

@@ -106,9 +106,11 @@ class FieldGainObserver final : public Observer {
   void declare(SeriesSink& w) override {
     const std::size_t nx = std::size_t(m_theory.nx()), ny = std::size_t(m_theory.ny());
     m_gain = w.add_series("/trajectory/gain", {nx, ny}, "T,nx,ny",
-                          "g - 1, g = sum_k w_k sigma'(phi(x_a, y_b + (k-r) ay)): the link leaving x_a (SPEC 4.1)");
+                          "g - 1, g = sum_k w_k sigma'(phi(x_a, y_b + (k-r) ay)): the link leaving x_a "
+                          "(docs/theory.md 4.1)");
     m_max_gain = w.add_series("/trajectory/max_gain_deviation_over_ax", {}, "T",
-                              "max |g - 1|/ax over the bulk lines a < nx-1 (the critical-regime check, SPEC 4.2)");
+                              "max |g - 1|/ax over the bulk lines a < nx-1 (the critical-regime check, "
+                              "docs/theory.md 4.2)");
     m_buf.resize(nx * ny);
   }
 

@@ -1,4 +1,4 @@
-// The core observers: the trajectory and the energy balance (SPEC section 6 names).
+// The core observers: the trajectory and the energy balance (docs/theory.md section 6 names).
 #include <algorithm>
 
 #include "nnfield/core/network.hpp"

@@ -1,4 +1,4 @@
-// The gain of every bulk link along a run, and the critical-regime check (SPEC 4.1, 4.2).
+// The gain of every bulk link along a run, and the critical-regime check (docs/theory.md 4.1, 4.2).
 #include <algorithm>
 #include <cmath>
 

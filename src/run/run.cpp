@@ -44,7 +44,7 @@ RunResult run_network_continuous(const ModelConfig& config, const RunOptions& op
   const NetworkShape& shape = config.network.shape;
   LossLandscape landscape(network, data);
   DynamicsConfig dynamics_config = config.dynamics;
-  dynamics_config.eta = effective_eta(config);  // eta_scaling (SPEC 4.2)
+  dynamics_config.eta = effective_eta(config);  // eta_scaling (docs/theory.md 4.2)
   std::unique_ptr<TrainingDynamics> dynamics =
       make_training_dynamics(dynamics_config, landscape, config.observe.energy_flow);
   std::vector<double> z(shape.num_biases()), q, v;
@@ -76,7 +76,7 @@ RunResult run_sgd(const ModelConfig& config, const RunOptions& options, Network&
   const NetworkShape& shape = config.network.shape;
   const int B = config.dynamics.batch, N = shape.N;
   const long steps = config.dynamics.steps, every = config.output.every_steps;
-  const double eta = effective_eta(config);  // eta_scaling (SPEC 4.2)
+  const double eta = effective_eta(config);  // eta_scaling (docs/theory.md 4.2)
   const std::size_t nw = shape.num_weights();
   BatchSampler sampler(samples.S, B, config.data.order, derive_seed(config.seed, "order"));
   std::vector<double>& q = init.q;

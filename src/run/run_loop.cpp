@@ -21,7 +21,7 @@ void Recorder::record(const Snapshot& s) {
 void append_regime_note(const Recorder& recorder, RunResult& result) {
   if (recorder.regime.left_at() < 0) return;
   result.message += "; left the critical regime at t = " + std::to_string(recorder.regime.left_at()) +
-                    " (max|g-1| > 5x its initial value: no depth limit, SPEC 4.2)";
+                    " (max|g-1| > 5x its initial value: no depth limit, docs/theory.md 4.2)";
 }
 
 RunResult run_continuous(TrainingDynamics& dynamics, State x, const ModelConfig& config, const RunOptions& options,

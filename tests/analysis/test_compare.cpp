@@ -1,6 +1,6 @@
 // nnfield compare (include/nnfield/analysis/compare.hpp): the order fit on synthetic errors, the
 // weakly nonlinear scaling (network self-convergence, field vs network, lattice-exact
-// check) and the O(1)-misfit "no limit" verdict (SPEC 4.2, 4.5).
+// check) and the O(1)-misfit "no limit" verdict (docs/theory.md 4.2, 4.5).
 #include <catch2/catch.hpp>
 
 #include <cmath>

@@ -1,4 +1,4 @@
-// Long-range order across depth (SPEC section 5): the mean-field theory against closed
+// Long-range order across depth (docs/theory.md section 5): the mean-field theory against closed
 // forms and against scripts/meanfield.py, the tangent propagation against the network,
 // and the measured depth scale and order-to-chaos transition against mean field.
 #include <catch2/catch.hpp>

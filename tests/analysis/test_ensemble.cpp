@@ -1,4 +1,4 @@
-// Ensemble statistics (SPEC section 5): jackknife and bootstrap errors against the known
+// Ensemble statistics (docs/theory.md section 5): jackknife and bootstrap errors against the known
 // sigma/sqrt(n) of i.i.d. samples, and ensembles of runs: means equal to separately run
 // seeds, errors equal to their standard error, results independent of the thread count.
 #include <catch2/catch.hpp>

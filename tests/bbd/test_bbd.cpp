@@ -114,7 +114,7 @@ TEST_CASE("L_(5) = L_bulk + L_boundary along a trajectory", "[bbd]") {
   }
 }
 
-TEST_CASE("the site energies sum to E + C0 (ERRATA 5)", "[bbd]") {
+TEST_CASE("the site energies sum to E + C0 (erratum 5)", "[bbd]") {
   for (Moving moving : {Moving::nothing, Moving::both})
     for (double gamma : {0.0, 0.7}) {
       INFO(regime_name(moving) << ", gamma = " << gamma);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A field model the stability check refuses (SPEC 4.3): `validate` and `run` exit 2 with
+# A field model the stability check refuses (docs/theory.md 4.3): `validate` and `run` exit 2 with
 # one line naming the file and the worst depth, and write no output; `run --allow-unstable`
 # integrates it anyway; and a grid too coarse for its M is refused the same way.
 # Usage: field_unstable.sh EXE MODEL

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Smoke test of an example model: it validates, runs to completion, and the run
-# file has the SPEC section 6 datasets and status "complete".
+# file has the docs/theory.md section 6 datasets and status "complete".
 # Usage: run_example.sh NNFIELD_EXE MODEL.toml SOURCE_DIR
 set -euo pipefail
 exe=$1 model=$2 src=$3

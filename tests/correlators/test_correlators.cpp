@@ -1,4 +1,4 @@
-// Correlators (SPEC section 5): the FFT versions equal the direct sums, and the
+// Correlators (docs/theory.md section 5): the FFT versions equal the direct sums, and the
 // oracles: the Gaussian free field's second-moment length, a constant field's
 // vanishing connected correlator, a plane wave's delta structure factor, the
 // integrated autocorrelation time of an AR(1) process; then the on-the-fly observer.
@@ -69,7 +69,8 @@ std::vector<double> gff_samples(std::size_t samples, std::size_t N, double mass,
 
 }  // namespace
 
-TEST_CASE("RowFFT follows the SPEC convention on aligned and unaligned buffers", "[correlators]") {
+// The Fourier convention of docs/theory.md section 5: FFTW's forward transform, unnormalised.
+TEST_CASE("RowFFT follows the forward, unnormalised convention on aligned and unaligned buffers", "[correlators]") {
   for (std::size_t N : {1, 2, 7, 16, 33}) {
     CAPTURE(N);
     const std::size_t rows = 3, nq = N / 2 + 1;

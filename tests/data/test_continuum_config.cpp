@@ -1,6 +1,6 @@
 // The [continuum] and [field] model-file sections: fields from strings (expressions and
 // seeded random fields), the networks, data and velocities they define at any (M, N),
-// the continuum target in both misfit scalings, and eta_scaling (SPEC 4.1, 4.2).
+// the continuum target in both misfit scalings, and eta_scaling (docs/theory.md 4.1, 4.2).
 #include <catch2/catch.hpp>
 
 #include <cmath>

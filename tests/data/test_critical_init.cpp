@@ -1,4 +1,4 @@
-// init.kind = "critical" (SPEC 4.1): a network sampled from continuum data has gain
+// init.kind = "critical" (docs/theory.md 4.1): a network sampled from continuum data has gain
 // g = 1 + ax c(x, y) at every bulk link, whatever its resolution, and runs report g.
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-// Energy conservation and the energy balance of SPEC section 2:
+// Energy conservation and the energy balance of docs/theory.md section 2:
 //   damped:        E = 1/2|q'|^2 + l,  dE/dt = -gamma |q'|^2 + dl/dt|_q
 //   gradient flow: E = l,              dE/dt = -eta |dl/dq|^2 + dl/dt|_q
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-// Local consistency of the truncated theory at order p (SPEC 4.3 first bullet, 4.5):
+// Local consistency of the truncated theory at order p (docs/theory.md 4.3 first bullet, 4.5):
 // max|b_lattice - beta_p| falls as ax^(p+1) for the implicit forward-expanded form (i).
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-// Global convergence of the static depth sweeps (SPEC 4.3 bullet 2, 4.5): the truncated
+// Global convergence of the static depth sweeps (docs/theory.md 4.3 bullet 2, 4.5): the truncated
 // theory at order p against the lattice network on the same sampled weights and biases,
 // the output Z and the adjoint dl/dphi measured separately. docs/field-limit-sweeps.md.
 #include <catch2/catch.hpp>
@@ -116,7 +116,7 @@ TEST_CASE("depth sweeps: output and adjoint of the truncated theory converge at 
   // adjoint is measured separately from Z: on the exact phi (the BBD-variables view, where phi
   // is data), with dl/dZ from the lattice's Z. At fixed (w, beta) instead, the forward error
   // O(ax^p) in phi shifts the adjoint's gain sum_k w_k sigma'(phi) by O(ax^p) per layer, which
-  // 1/ax near-identity layers accumulate to O(ax^(p-1)) (SPEC 4.1: a bias error eps moves the
+  // 1/ax near-identity layers accumulate to O(ax^(p-1)) (docs/theory.md 4.1: a bias error eps moves the
   // gradients by ~M^2 eps; here eps = ax^(p+1)): order p - 1, and no convergence at p = 1.
   const ContinuumData d = test::smooth_critical_data(17);
   const SmoothField Yf = [] { Rng rng(5); return SmoothField::random(1.0, 1.0, 0, 3, 0.5, rng); }();

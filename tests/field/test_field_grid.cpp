@@ -1,4 +1,4 @@
-// Field grid, lattice placement and continuum initial data with critical gain (SPEC 4, 4.1).
+// Field grid, lattice placement and continuum initial data with critical gain (docs/theory.md section 4, 4.1).
 #include <catch2/catch.hpp>
 
 #include <cmath>

@@ -26,7 +26,7 @@ std::vector<double> random_target(int n, double Ly, std::uint64_t seed, double s
   return Y;
 }
 
-// Y = Z0 + misfit: the weakly nonlinear regime (SPEC 4.2). With an O(1) misfit the gains
+// Y = Z0 + misfit: the weakly nonlinear regime (docs/theory.md 4.2). With an O(1) misfit the gains
 // leave criticality, the depth ODE turns stiff and then no limit exists anyway.
 std::vector<double> target_near_output(FieldTheory& theory, const std::vector<double>& q, const std::vector<double>& X,
                                        double misfit, std::uint64_t seed) {
@@ -122,7 +122,7 @@ TEST_CASE("field solver: the gradient is exact for the discrete theory", "[field
 }
 
 // Known link fields interpolated in depth (degree q) err by O(hx^(q+1)) in beta, which moves
-// phi_x by that over ax (SPEC 4.1: "an error eps in b moves Z by ~M eps"); measured with
+// phi_x by that over ax (docs/theory.md 4.1: "an error eps in b moves Z by ~M eps"); measured with
 // q = 5 at M = 257 (N = 256): max |phi - phi_data| = 1e-7 (r = 1), 3e-5 (4), 7e-4 (8).
 TEST_CASE("field solver: the BBD initialisation puts phi on the data on every grid", "[field][solver]") {
   const ContinuumData data = test::smooth_critical_data(17);
@@ -265,7 +265,7 @@ TEST_CASE("field solver: lattice-exact gradient flow reproduces the network's tr
   CHECK(worst < 1e-10);
 }
 
-// SPEC 4.3, 4.5: refining hx -> ax at fixed a converges for the implemented form (the
+// docs/theory.md 4.3, 4.5: refining hx -> ax at fixed a converges for the implemented form (the
 // ill-posed backward-Taylor form at p = 2 is refused by the stability check instead:
 // test_field_stability.cpp). Fixed lattice M = 129, N = 128, full width (ry = 1), depth
 // substeps from the symbol; the output Z at t = 0 against the data's phi(Lx), which the

@@ -1,4 +1,4 @@
-// Stability check of the truncated theory (SPEC 4.3, 4.5): the frozen-coefficient depth
+// Stability check of the truncated theory (docs/theory.md 4.3, 4.5): the frozen-coefficient depth
 // symbol's roots. Derivation: docs/field-limit.md section 4.
 #include <catch2/catch.hpp>
 
@@ -21,7 +21,7 @@ double max_real(const std::vector<std::complex<double>>& roots) {
 TEST_CASE("depth symbol roots: the exact layer map's root and the spurious ones", "[field]") {
   using DF = DepthForm;
   // G = 1 (critical gain, kappa = 0): e_2(l) = 1 -> l in {0, -2}; backward G e_2(-l) = 1 -> {0, +2},
-  // the spurious exp(+2 x/ax) of SPEC 4.3.
+  // the spurious exp(+2 x/ax) of docs/theory.md 4.3.
   auto r_impl = depth_symbol_roots(2, DF::implicit_forward, 1.0);
   auto r_back = depth_symbol_roots(2, DF::backward_taylor, 1.0);
   REQUIRE(r_impl.size() == 2);
@@ -80,7 +80,7 @@ TEST_CASE("stability check: p = 1 and the implicit form to p = 4 pass, backward 
 TEST_CASE("Taylor-expanded width shifts destabilise the implicit form at p >= 3 on sub-lattice modes", "[field]") {
   // A width grid 4x finer than the lattice carries modes beyond the lattice Nyquist pi/ay.
   // The exact shift is periodic in kappa (those modes alias onto lattice ones); the Taylor
-  // shift grows like (ay kappa)^p there (SPEC 4.3: 18x at p = 2).
+  // shift grows like (ay kappa)^p there (docs/theory.md 4.3: 18x at p = 2).
   const ContinuumData d = test::smooth_critical_data(23);
   const SampledNetwork net = sample_network(d, 32, 32);
   const int N = net.lattice.shape.N;

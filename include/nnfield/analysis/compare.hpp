@@ -1,6 +1,6 @@
 #pragma once
 // `nnfield compare`: the field solver against the network it coarse-grains, and the
-// network against itself under refinement (SPEC 4.2, 4.4, 4.5). From one field model
+// network against itself under refinement (docs/theory.md 4.2, 4.4, 4.5). From one field model
 // (a [continuum] section; [field] optional) it runs, in memory:
 //   - networks at levels l = 0..L-1, (M_l, N_l) = (M 2^l, N 2^l), the same continuum data;
 //   - per level, per order p and coarse-graining factor r, the midpoint field theory

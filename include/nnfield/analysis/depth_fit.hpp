@@ -1,5 +1,5 @@
 #pragma once
-// Least-squares fits used for depth scales (SPEC section 5): a weighted straight line
+// Least-squares fits used for depth scales (docs/theory.md section 5): a weighted straight line
 // (log-linear fits of |c^(m) - c*| ~ A exp(-m/xi)) and an exponential approach to an unknown
 // plateau, y_m = y_inf + A lambda^m (to find c* where the network has not reached it).
 #include <vector>

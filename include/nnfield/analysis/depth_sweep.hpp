@@ -1,5 +1,5 @@
 #pragma once
-// The static depth sweeps of the truncated field theory at order p (SPEC 4.3 bullet 2,
+// The static depth sweeps of the truncated field theory at order p (docs/theory.md 4.3 bullet 2,
 // 4.4, 4.5; docs/field-limit-sweeps.md): the forward sweep phi from the bias field, and
 // the adjoint sweep dl/dphi from the output line back to the input line. Weights fixed in
 // time; depth grid hx = ax, width grid = the lattice's width (exact width shifts: the
@@ -87,7 +87,7 @@ struct ForwardSweep {
   std::vector<double> output() const;  // Z_p(y_i) = phi(Lx, y_i): the last row
 };
 
-// The BBD-variables view (SPEC 3, 4.1): phi is given data, so the adjoint's coefficients
+// The BBD-variables view (docs/theory.md section 3, 4.1): phi is given data, so the adjoint's coefficients
 // sigma'(phi) are exact. phi and phi_x of the continuum at x = m ax, m = 1..M. The adjoint on
 // this state measures the adjoint sweep's own truncation, separately from the forward error
 // (which at fixed (w, beta) enters the adjoint amplified by 1/ax, docs/field-limit-sweeps.md).

@@ -1,5 +1,5 @@
 #pragma once
-// Ensembles of independent realisations (SPEC section 5, "Ensembles"): the same model run
+// Ensembles of independent realisations (docs/theory.md section 5, "Ensembles"): the same model run
 // with different master seeds (each seed changes the initialisation, the generated data and
 // the data order), in memory, on worker threads; then ensemble means with jackknife or
 // bootstrap errors of every time series and correlator the runs recorded, and per-seed

@@ -1,5 +1,5 @@
 #pragma once
-// Mean-field theory of signal propagation through random networks (SPEC section 5):
+// Mean-field theory of signal propagation through random networks (docs/theory.md section 5):
 // Poole et al. 2016, Schoenholz et al., "Deep Information Propagation" (ICLR 2017).
 // The C++ twin of scripts/meanfield.py (same formulas, same quadrature order; a test
 // checks they agree). z ~ N(0, 1); weights N(0, sigma_w^2/K) over K inputs, so the K

@@ -1,5 +1,5 @@
 #pragma once
-// Long-range order across depth (SPEC section 5): pairs of inputs with correlation c0 sent
+// Long-range order across depth (docs/theory.md section 5): pairs of inputs with correlation c0 sent
 // through random networks of a model's shape; per layer the length q^(m) and the
 // correlation c^(m), and the depth scale xi_c from |c^(m) - c*| ~ A exp(-m / xi_c).
 //
@@ -132,7 +132,7 @@ struct PropagationRecord {
 // /transition/... (layout in propagation_output.cpp).
 void write_propagation(const PropagationScan& scan, const PropagationRecord& record, SeriesSink& sink);
 
-// Exact forward-mode linearisation of the network (SPEC section 1) for one input X and
+// Exact forward-mode linearisation of the network (docs/theory.md section 1) for one input X and
 // direction U, both (N): z (M,N) as the forward pass, t (M,N) = dz/dX . U:
 //   t^(1) = W^(0) U,   t^(m+1)_i = sum_k W[m,i,k] sigma'(z^(m)_j) t^(m)_j,  j = i+k-r mod N.
 void tangent_forward(const NetworkShape& shape, Activation activation, const double* W, const double* b,

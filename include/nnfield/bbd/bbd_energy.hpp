@@ -1,6 +1,6 @@
 #pragma once
 // Energy flow through the network in BBD variables (BBD paper Eqs. 9-13, 18-32 with
-// the corrections of ERRATA.md; derivations in docs/bbd.md).
+// the errata of docs/theory.md section 3; derivations in docs/bbd.md).
 //
 // Every term of E = 1/2|W'|^2 + 1/2|b'|^2 + l is assigned to neuron sites (i, m),
 // m = 1..M. A link layer m' (from layer m' to m'+1) gives its receiving site the share
@@ -10,7 +10,7 @@
 //   1/2 |b'_a|^2 = 1/2 z'_a^2 - z'_a U'_a + 1/2 U'_a^2,
 // and the sending share of 1/2 U'_a^2 is the time integral (Eq. 18)
 //   I^(m)_i = 1/2 sum_{a <- i} int_0^t u^(m)_{a,k} U''^(m)_a dt,
-// which is why sum e = E + C0 with C0 = -1/4 sum_{m=1}^{M-1} |U'^(m)(0)|^2 (ERRATA 5).
+// which is why sum e = E + C0 with C0 = -1/4 sum_{m=1}^{M-1} |U'^(m)(0)|^2 (erratum 5).
 // Densities (Eqs. 18, 24, 29):
 //   e_i^(m) = 1/2 z'^2
 //     + s_r [ 1/2 sum_k W'^2 - z' U' + 1/2 U'^2 ]_{in-links}
@@ -21,7 +21,7 @@
 //   D      = s_r sum_in p_W W' + s_s sum_out p_W W' + p_z z'                 (Eqs. 12, 27)
 //   J      = 1/2 [ z'_i u'_{i,k} - (z''_i - U''_i) W_{i,k} h'_j ]          (Eqs. 13, 22)
 //   K_in   = -(z''_i - U''_i) W^(0)_{i,k} X'_j                              (Eq. 27)
-//   K_out  = Z' dl/dZ - dl/dt = -(dl/dY) Y'                                 (Eq. 32, ERRATA 4)
+//   K_out  = Z' dl/dZ - dl/dt = -(dl/dY) Y'                                 (Eq. 32, erratum 4)
 // with momenta p_W = W' - b' h and p_z^(m) = b'^(m-1) - sum_out b'^(m)_a W sigma'(z^(m)).
 #include <vector>
 
@@ -47,10 +47,10 @@ class EnergyFlow {
   //   dI_i += 1/2 sum_{a <- i} (u_before + u_after)/2 (U'_after - U'_before)_a,
   // which sums to 1/4 (|U'_after|^2 - |U'_before|^2): sum e = E + C0 survives the switch.
   void integral_jump(const BbdKinematics& before, const BbdKinematics& after, double* I) const;
-  // C0 = -1/4 sum_{m=1}^{M-1} |U'^(m)|^2 at the start of the time integrals (ERRATA 5).
+  // C0 = -1/4 sum_{m=1}^{M-1} |U'^(m)|^2 at the start of the time integrals (erratum 5).
   double time_integral_constant(const BbdKinematics& k) const;
 
-  // Results of evaluate(), SPEC index order (row m-1 holds site layer m):
+  // Results of evaluate(), canonical index order (docs/theory.md section 1; row m-1 holds site layer m):
   const std::vector<double>& density() const { return m_density; }        // (M,N)
   const std::vector<double>& decay() const { return m_decay; }            // (M,N)
   const std::vector<double>& current() const { return m_current; }        // (M,N,K): into (i,m) from in-link k

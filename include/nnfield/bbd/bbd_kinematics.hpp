@@ -1,5 +1,5 @@
 #pragma once
-// Kinematics of the neurons as degrees of freedom (BBD paper section 3, SPEC section 3):
+// Kinematics of the neurons as degrees of freedom (BBD paper section 3, docs/theory.md section 3):
 // from the parameters (W, b), their first and second time derivatives and the input
 // X, X', X'', one forward sweep gives every neuron's z, z', z'' and the link terms
 //   u^(m)_{i,k}  = d/dt   (W[m,i,k] h^(m)_j),   j = i+k-r

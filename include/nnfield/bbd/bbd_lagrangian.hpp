@@ -1,6 +1,6 @@
 #pragma once
 // The Lagrangian of Eq. 5 and its bulk-boundary decomposition (Eq. 7 corrected,
-// ERRATA 1), with U'^(m)_a = sum_k d/dt(W[m,a,k] h^(m)_{a+k-r}):
+// docs/theory.md erratum 1), with U'^(m)_a = sum_k d/dt(W[m,a,k] h^(m)_{a+k-r}):
 //   L_(5)      = 1/2 |W'|^2 + 1/2 |b'|^2 - l
 //   L_bulk     = 1/2 sum_{m=0}^{M-1} |W'^(m)|^2 + 1/2 sum_{m=1}^{M} |z'^(m)|^2
 //                - sum_{m=1}^{M-1} z'^(m+1) . U'^(m) + 1/2 sum_{m=1}^{M-1} |U'^(m)|^2

@@ -56,7 +56,7 @@ struct NetworkConfig {
 };
 
 struct InitConfig {
-  // random | file | smooth | critical (SPEC 4.1) | continuum (the [continuum] data, SPEC 4.1)
+  // random | file | smooth | critical (docs/theory.md 4.1) | continuum (the [continuum] data, docs/theory.md 4.1)
   InitKind kind = InitKind::random;
   double sigma_w = 1.0;         // weights ~ N(0, sigma_w^2 / K)
   double sigma_b = 0.0;         // biases  ~ N(0, sigma_b^2)
@@ -108,7 +108,8 @@ struct DynamicsConfig {
   int batch = 1;                // sgd: mini-batch size (mean loss over the batch)
   double t_end = 10.0;          // damped, gradient_flow: final time
   long steps = 1000;            // sgd: number of steps
-  EtaScaling eta_scaling = EtaScaling::none;  // depth: eta -> eta * ax (SPEC 4.2: a depth limit needs eta ~ ax)
+  // depth: eta -> eta * ax (docs/theory.md 4.2: a depth limit needs eta ~ ax)
+  EtaScaling eta_scaling = EtaScaling::none;
 };
 
 struct IntegratorConfig {
@@ -141,25 +142,27 @@ struct ObserveConfig {
 // One continuum field in a model file: an expression of x, y, or a seeded smooth random field "random(RMS)" / "random(RMS, MEAN)".
 struct ContinuumFieldSpec { std::string text; };   // keep the text; parse it with the helpers of continuum_config.hpp
 
-// The [continuum] section: continuum data in BBD variables (SPEC 4.1), boundary fields and
+// The [continuum] section: continuum data in BBD variables (docs/theory.md 4.1), boundary fields and
 // initial velocities, each a string parsed by continuum_config.hpp. The same file gives the
 // same fields at every (M, N): random fields are seeded per field name, not per lattice.
 struct ContinuumConfig {
   bool present = false;                 // the model file has a [continuum] section
-  std::string phi = "random(0.5, 0.2)";  // neurons phi(x, y) (SPEC 4.1, BBD variables)
+  std::string phi = "random(0.5, 0.2)";  // neurons phi(x, y) (docs/theory.md 4.1, BBD variables)
   std::string c = "random(0.3)";         // gain deviation c(x, y): g = 1 + ax c
   std::vector<std::string> w;            // K entries, offsets -r..r; the offset-0 entry must be "" (derived from the gain); empty: "random(0.05, 0.3)" for k != 0
   std::vector<std::string> w_in;         // K entries, the input link's weights v_k(y) on x = 0; empty: "random(0.05, 1/K)" each
   std::string X = "random(0.5)";         // input X(y) on x = 0 (x is 0 there)
   std::string Y = "";                    // target Y(y) (evaluated at x = Lx); "" -> Z0(y) + scale*misfit(y)
   std::string misfit = "random(1.0)";    // used when Y == "": the misfit field
-  MisfitScaling misfit_scaling = MisfitScaling::depth;  // depth: scale = ax (SPEC 4.2 weakly nonlinear scaling, a limit exists) | none: scale = 1 (O(1) misfit: no limit)
+  // depth: scale = ax (docs/theory.md 4.2 weakly nonlinear scaling, a limit exists) |
+  // none: scale = 1 (O(1) misfit: no limit)
+  MisfitScaling misfit_scaling = MisfitScaling::depth;
   std::string phi_dot = "0";             // initial velocities (damped dynamics) in BBD variables
   std::vector<std::string> w_dot;        // K entries, default "0" (all offsets incl. 0)
   int cutoff_x = 2, cutoff_y = 3;        // spectral cutoffs of the random fields
 };
 
-// The [field] section: `nnfield run` integrates the field theory (SPEC 4.3, 4.4) instead of the network.
+// The [field] section: `nnfield run` integrates the field theory (docs/theory.md 4.3, 4.4) instead of the network.
 struct FieldConfig {
   bool present = false;            // the model file has a [field] section: `nnfield run` runs the field solver
   DepthForm form = DepthForm::midpoint;  // midpoint: modified-equation midpoint scheme of order p (1 = transport, 2); exact: the lattice shift (the discrete network itself, needs rx = ry = 1)

@@ -35,7 +35,7 @@ enum class StepperKind { rk4, dopri5, rkf78, symplectic };                // int
 enum class TrajectoryDataset { W, b, z, loss, gain };                     // entries of output.trajectory
 enum class Correlator { width, structure, xi, depth, input, two_d };      // entries of observe.correlators ("2d")
 enum class ObservedField { phi, w, b };                                   // observe.field
-// The depth shift of the truncated theory (SPEC 4.3; field/depth_stability.hpp): the
+// The depth shift of the truncated theory (docs/theory.md 4.3; field/depth_stability.hpp): the
 // implicit forward and backward-Taylor expansions, the field solver's midpoint depth ODE,
 // and the exact lattice shift. The field solver (field.form) integrates midpoint or exact;
 // the stability check evaluates all four.

@@ -1,6 +1,6 @@
 #pragma once
-// Activation functions with their first and second derivatives (SPEC section 1).
-// The damped dynamics in BBD variables need sigma'' (SPEC section 3), so every
+// Activation functions with their first and second derivatives (docs/theory.md section 1).
+// The damped dynamics in BBD variables need sigma'' (docs/theory.md section 3), so every
 // activation provides all three.
 #include <cstddef>
 #include <string>

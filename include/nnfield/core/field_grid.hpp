@@ -1,10 +1,10 @@
 #pragma once
-// Where things sit in the field limit (SPEC section 4): the physical domain
+// Where things sit in the field limit (docs/theory.md section 4): the physical domain
 // x in [0, Lx] (depth, not periodic) x y in [0, Ly) (width, periodic), the network's
 // lattice on it, and the field solver's grid, whose spacings (hx, hy) are independent
 // of the lattice spacings (ax, ay).
 //
-// Lattice (SPEC 4): ax = Lx/M, ay = Ly/N; neuron z^(m)_i at (m ax, i ay), m = 1..M;
+// Lattice (docs/theory.md section 4): ax = Lx/M, ay = Ly/N; neuron z^(m)_i at (m ax, i ay), m = 1..M;
 // the input X on the line x = 0; weight W[m,i,k] and bias b[m,i] at the link's
 // receiving neuron ((m+1) ax, i ay).
 //
@@ -50,16 +50,16 @@ class FieldGrid {
   double x(int a) const { return a * hx(); }
   double y(int b) const { return b * hy(); }
 
-  // Row-major like the network's arrays (SPEC 1): (nx, ny) and (nx, ny, K).
+  // Row-major like the network's arrays (docs/theory.md section 1): (nx, ny) and (nx, ny, K).
   std::size_t index(int a, int b) const { return std::size_t(a) * std::size_t(m_ny) + std::size_t(b); }
   std::size_t w_index(int a, int b, int k) const { return index(a, b) * std::size_t(K()) + std::size_t(k); }
 
   // Bulk fields. w holds w_{k-r}(x_a, y_b) at k = 0..2r: one weight field per offset
-  // (SPEC 4: crossing links cannot share one scalar field).
+  // (docs/theory.md section 4: crossing links cannot share one scalar field).
   std::vector<double> phi;  // (nx, ny)
   std::vector<double> w;    // (nx, ny, K)
   // Boundary fields on their lines. The input link's weights multiply X, not sigma(phi):
-  // a separate 1D field on x = 0, never part of the bulk w (SPEC 4).
+  // a separate 1D field on x = 0, never part of the bulk w (docs/theory.md section 4).
   std::vector<double> w_in;  // (ny, K)
   std::vector<double> X;     // (ny), on x = 0
   std::vector<double> Y;     // (ny), on x = Lx

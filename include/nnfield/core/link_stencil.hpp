@@ -1,5 +1,5 @@
 #pragma once
-// The link stencil of the locally connected network (SPEC section 1, Eq. 1): receiver i of
+// The link stencil of the locally connected network (docs/theory.md section 1, Eq. 1): receiver i of
 // a layer reads the K = 2r+1 senders i + k - r, k = 0..2r, of the layer below, periodic in
 // width. This file and src/core/link_stencil.cpp are the only places where that index
 // arithmetic is written; everything that walks links (the network's forward and backward

@@ -1,6 +1,6 @@
 #pragma once
-// Per-site losses l = sum_i l_i(Z_i, Y_i) (SPEC section 1). Per-site so that the
-// output-boundary energy density of the BBD (SPEC section 3) is defined site by site.
+// Per-site losses l = sum_i l_i(Z_i, Y_i) (docs/theory.md section 1). Per-site so that the
+// output-boundary energy density of the BBD (docs/theory.md section 3) is defined site by site.
 #include <string>
 #include <string_view>
 #include <vector>

@@ -1,5 +1,5 @@
 #pragma once
-// The discrete locally connected network (SPEC section 1): forward pass and
+// The discrete locally connected network (docs/theory.md section 1): forward pass and
 // backpropagation for one sample or a mini-batch.
 //
 //   z^(m+1)_i = sum_{k=0}^{2r} W[m,i,k] h^(m)_{(i+k-r) mod N} + b[m,i]          (Eq. 1)

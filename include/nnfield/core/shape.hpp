@@ -1,5 +1,5 @@
 #pragma once
-// Geometry of the locally connected network, periodic in width (SPEC section 1).
+// Geometry of the locally connected network, periodic in width (docs/theory.md section 1).
 #include <cstddef>
 
 namespace nnfield {

@@ -1,5 +1,5 @@
 #pragma once
-// Width shifts of the field solver (SPEC 4.3 "Width", 4.4): every lattice neighbour
+// Width shifts of the field solver (docs/theory.md 4.3 "Width", 4.4): every lattice neighbour
 // access y + k ay becomes the shift operator T_{k ay} on a periodic width grid of ny
 // points (hy = Ly/ny). When k ay is a whole number of grid cells (hy = ay, the lattice
 // itself) T is an index shift, exact and free. Otherwise it is exact in Fourier space,

@@ -1,5 +1,5 @@
 #pragma once
-// Two-point functions of a field on the (depth x width) lattice (SPEC section 5;
+// Two-point functions of a field on the (depth x width) lattice (docs/theory.md section 5;
 // definitions, normalisations and file layout in docs/correlators.md).
 //
 // The field is given as `phi` of shape (S, M, N), row-major: S samples
@@ -93,7 +93,7 @@ void correlator_2d(const double* phi, std::size_t S, std::size_t M, std::size_t 
 
 // ---- along training time --------------------------------------------------------
 
-// P series of length T stored time-outermost, a (T, P) (a[t*P + p], SPEC order).
+// P series of length T stored time-outermost, a (T, P) (a[t*P + p], time first as in docs/theory.md section 1).
 // gamma (T, P): the non-periodic autocovariance estimator at lag tau = 0..T-1,
 //   Gamma_p(tau) = 1/(T - tau) sum_{t=0}^{T-1-tau} da_p(t) da_p(t+tau),   da_p = a_p - (1/T) sum_t a_p(t),
 // by FFT zero-padded to length >= 2T - 1 (so no lag wraps around). The normalised

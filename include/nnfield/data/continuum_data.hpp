@@ -1,5 +1,5 @@
 #pragma once
-// Continuum initial data in BBD variables with critical gain (SPEC 4.1), and the
+// Continuum initial data in BBD variables with critical gain (docs/theory.md 4.1), and the
 // discrete network it defines at any (M, N).
 //
 // Given: the neuron field phi(x,y), the neighbour weight fields w_k (k != 0), the gain
@@ -46,7 +46,7 @@ struct ContinuumData {
   double weight(int k, double x, double y, double ax, double ay) const;
 };
 
-// A network sampled from continuum data, with its gain report (SPEC 4.1: "report g").
+// A network sampled from continuum data, with its gain report (docs/theory.md 4.1: "report g").
 struct SampledNetwork {
   LatticeGeometry lattice;
   std::vector<double> W;     // (M, N, K)

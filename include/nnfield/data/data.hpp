@@ -1,5 +1,5 @@
 #pragma once
-// The data boundary (SPEC section 2): where samples come from, and how they are
+// The data boundary (docs/theory.md section 2): where samples come from, and how they are
 // presented to the dynamics in time.
 #include <cstdint>
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// The network's training dynamics seen in BBD variables (SPEC section 3, BBD paper).
+// The network's training dynamics seen in BBD variables (docs/theory.md section 3, BBD paper).
 //
 // BbdCoordinates runs the same GradientFlow or Damped system (training_dynamics.hpp) in
 // the coordinates (W, z) instead of (W, b). Eq. 6 is a point transformation, so these are

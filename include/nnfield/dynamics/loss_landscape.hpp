@@ -1,7 +1,7 @@
 #pragma once
 // The network's potential (potential.hpp): the loss l(q, t) of the network evaluated on
 // the data presented at time t, its gradient dl/dq by backpropagation, and the data power
-// dl/dt|_q = dl/dX . X' + dl/dY . Y' (SPEC section 2). Every parameter has unit mass.
+// dl/dt|_q = dl/dX . X' + dl/dY . Y' (docs/theory.md section 2). Every parameter has unit mass.
 #include <vector>
 
 #include "nnfield/core/network.hpp"

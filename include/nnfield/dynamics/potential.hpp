@@ -1,5 +1,5 @@
 #pragma once
-// The potential a training run moves in (SPEC section 2): the loss L(q, t) over the
+// The potential a training run moves in (docs/theory.md section 2): the loss L(q, t) over the
 // parameters q for the data presented at time t, its gradient dL/dq, the rate at which
 // moving data change it at fixed q (the data power dL/dt|_q), and the metric of the
 // kinetic energy T = sum_j m_j q_j'^2 / 2.

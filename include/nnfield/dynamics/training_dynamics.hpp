@@ -1,5 +1,5 @@
 #pragma once
-// Training as continuous-time dynamics (SPEC section 2, BBD paper Eqs. 2-5), written once
+// Training as continuous-time dynamics (docs/theory.md section 2, BBD paper Eqs. 2-5), written once
 // over any Potential (potential.hpp): the network's loss landscape and the field theory
 // run the same GradientFlow and Damped systems. With the potential's masses m (1 for the
 // network, quadrature weights for the field theory; m = 0 freezes a coordinate):
@@ -108,7 +108,7 @@ class Damped final : public TrainingDynamics {
 };
 
 // The rate gradient flow and SGD actually use: dynamics.eta, times ax = Lx/M with
-// dynamics.eta_scaling = "depth" (SPEC 4.2: at fixed eta dZ/dt grows like M, so a depth
+// dynamics.eta_scaling = "depth" (docs/theory.md 4.2: at fixed eta dZ/dt grows like M, so a depth
 // limit needs eta = eta0 ax).
 double effective_eta(const ModelConfig& config);
 

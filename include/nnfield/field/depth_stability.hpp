@@ -1,5 +1,5 @@
 #pragma once
-// The stability check of the truncated theory (SPEC 4.3, 4.5; derivation in
+// The stability check of the truncated theory (docs/theory.md 4.3, 4.5; derivation in
 // docs/field-limit.md section 4).
 //
 // Linearise the layer map about the current fields and freeze its coefficients at one
@@ -31,7 +31,7 @@ namespace nnfield {
 // lambda = log G.
 enum class WidthShift { exact, taylor };
 
-// Above this max Re lambda (per layer spacing) the form is refused (SPEC 4.3: "warn above
+// Above this max Re lambda (per layer spacing) the form is refused (docs/theory.md 4.3: "warn above
 // ~0.05"; the physical root is ax c, measured 0.009 at p = 1, spurious roots are O(1)).
 inline constexpr double stability_threshold = 0.05;
 

@@ -1,7 +1,7 @@
 #pragma once
 // Initial parameters of the field theory (include/nnfield/field/field_theory.hpp).
 //
-// From continuum data in BBD variables (SPEC 4.1): the link fields w_k at the lattice
+// From continuum data in BBD variables (docs/theory.md 4.1): the link fields w_k at the lattice
 // spacing with the critical gain g = 1 + ax c (ContinuumData::weight, the same function
 // the network samples), and the bias field beta from the form's *own* relation between
 // phi and beta, so that the field theory's phi at t = 0 is the data's phi (to the depth

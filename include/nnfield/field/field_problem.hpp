@@ -1,7 +1,7 @@
 #pragma once
 // A field-solver problem from a model file ([network], [continuum], [field], [dynamics]):
 // the theory on its grid, the 1D boundary data, the initial parameters in BBD variables,
-// and the stability verdict (SPEC 4.3, 4.4). Shared by `nnfield run` on field models and
+// and the stability verdict (docs/theory.md 4.3, 4.4). Shared by `nnfield run` on field models and
 // `nnfield compare`.
 #include <memory>
 #include <vector>

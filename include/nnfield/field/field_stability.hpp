@@ -1,5 +1,5 @@
 #pragma once
-// The stability check of the field solver (SPEC 4.3, 4.5; docs/field-limit.md section 4):
+// The stability check of the field solver (docs/theory.md 4.3, 4.5; docs/field-limit.md section 4):
 // the frozen-coefficient symbol of its depth ODE at the current fields, over the width
 // grid's wavenumbers, per depth line; and the RK4 step that symbol allows.
 //

@@ -1,5 +1,5 @@
 #pragma once
-// The field solver's mechanics (SPEC 4, 4.3, 4.4; docs/field-limit.md sections 6-8): a
+// The field solver's mechanics (docs/theory.md section 4, 4.3, 4.4; docs/field-limit.md sections 6-8): a
 // discrete field theory on a depth x width grid whose parameters are the link fields,
 // with the loss computed by a forward depth sweep and its exact gradient by the
 // transposed (reverse) sweep. Two depth schemes (field/depth_scheme.hpp, chosen by field.form):
@@ -12,7 +12,7 @@
 //               p = 2 (midpoint)   phi_x = f(psi1, x - ax/2),
 //                 psi1 = phi + (ax/4) f(phi, x) - (3ax/4) f(phi - (ax/2) f(phi, x), x - ax/2)
 //             p = 2 is the modified equation of the exact layer map, f - (ax/2)(f_phi f
-//             + f_x) + O(ax^2), written without derivatives (SPEC 4.3 (iii)): its ax-flow
+//             + f_x) + O(ax^2), written without derivatives (docs/theory.md 4.3 (iii)): its ax-flow
 //             matches the map to O(ax^3), so the local error is O(ax^(p+1)), the global
 //             error O(ax^p). psi1 is phi(x - ax/2) on the trajectory to O(ax^3): the
 //             shorter psi0 = phi - (ax/2) f(phi, x) misses it by (3/8) ax^2 phi_xx, and as
@@ -39,7 +39,7 @@
 // sweep gives node a (stage weights times interpolation weights; 1 in the bulk). Nodes
 // the sweep never reads have mass 0 and stay frozen (the exact form's last row).
 // With the loss gradient exact for this discrete theory, gradient flow and damped
-// dynamics of q conserve/balance the field theory's own energy exactly (SPEC 4).
+// dynamics of q conserve/balance the field theory's own energy exactly (docs/theory.md section 4).
 //
 // Not thread-safe: a FieldTheory owns its sweep workspace. Use one per thread.
 #include <cstddef>
@@ -101,7 +101,7 @@ class FieldTheory : private DepthLayer {
   double gradient(const double* q, const double* X, const double* Y, double* grad, double* phi = nullptr,
                   double* adjoint = nullptr);
   // The gain g = sum_k w_k sigma'(phi(x, y + (k-r) ay)) of the link leaving each line (nx, ny),
-  // given phi (nx, ny) from a sweep: the critical-regime report (SPEC 4.1, 4.2).
+  // given phi (nx, ny) from a sweep: the critical-regime report (docs/theory.md 4.1, 4.2).
   void gain(const double* q, const double* phi, double* g);
   // The frozen coefficients s_k = w_k sigma'(phi(y + (k-r) ay)) per line: (nx, ny, K) (depth_stability.hpp).
   std::vector<double> link_coefficients(const double* q, const double* phi);

@@ -1,7 +1,7 @@
 #pragma once
-// HDF5 input and output (SPEC section 6), implemented in src/io/ one job a file
+// HDF5 input and output (docs/theory.md section 6), implemented in src/io/ one job a file
 // (h5_read.cpp, input_files.cpp, run_writer.cpp); src/io/h5_handle.hpp is the only
-// header that includes HDF5. Arrays are row-major in SPEC index order.
+// header that includes HDF5. Arrays are row-major in the canonical index order (docs/theory.md section 1).
 #include <cstddef>
 #include <memory>
 #include <stdexcept>

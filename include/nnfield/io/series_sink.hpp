@@ -36,7 +36,7 @@ class SeriesSink {
 // (as numbers, in that order).
 void set_shape_attributes(SeriesSink& sink, const NetworkShape& shape);
 
-// A run kept in memory. Arrays are contiguous row-major, in SPEC index order.
+// A run kept in memory. Arrays are contiguous row-major, in the canonical index order (docs/theory.md section 1).
 class MemoryRun final : public SeriesSink {
  public:
   struct Dataset {

@@ -1,6 +1,6 @@
 #pragma once
 // Real <-> complex discrete Fourier transforms of rows, the one FFT layer of nnfield
-// (src/numerics/fft.cpp is the only file that includes FFTW). Convention of SPEC section 5:
+// (src/numerics/fft.cpp is the only file that includes FFTW). Convention of docs/theory.md section 5:
 //
 //   forward   f~(k_q) = sum_{y=0}^{n-1} f(y) e^{-i k_q y},   k_q = 2 pi q / n,  q = 0..n/2
 //   inverse   g(y)    = sum_{q=0}^{n-1} f~(k_q) e^{+i k_q y}  (unnormalised: inverse(forward(f)) = n f)

@@ -1,7 +1,7 @@
 #pragma once
 // Finite-difference weights on arbitrary nodes by Fornberg's recursion
 // (B. Fornberg, "Generation of finite difference formulas on arbitrarily spaced grids",
-// Math. Comp. 51 (1988) 699-706). The field solver's depth derivatives (SPEC 4.4,
+// Math. Comp. 51 (1988) 699-706). The field solver's depth derivatives (docs/theory.md 4.4,
 // issue 6 item 2) come from these stencils: centred in the bulk, one-sided or biased
 // near the boundaries x = 0 and x = Lx of the non-periodic depth axis.
 //

@@ -1,5 +1,5 @@
 #pragma once
-// Ensemble statistics: means with jackknife or bootstrap errors (SPEC section 5,
+// Ensemble statistics: means with jackknife or bootstrap errors (docs/theory.md section 5,
 // "Ensembles"). Samples are n independent measurements (seeds, networks) of p
 // observables, stored row-major (n, p). Errors of derived quantities (ratios, fits,
 // correlation lengths) come from re-evaluating the derivation on resampled means, so

@@ -65,7 +65,7 @@ std::unique_ptr<Observer> make_energy_flow_observer(const NetworkShape& shape, L
 // /lagrangian/bulk, boundary, total (bbd_lagrangian.hpp).
 std::unique_ptr<Observer> make_lagrangian_observer();
 // /trajectory/gain (T, M-1, N): g - 1 of every bulk link, g[m,i] = sum_k W[m,i,k]
-// sigma'(z^(m)_{i+k-r}) (SPEC 4.1: report g of every run), and the regime check
+// sigma'(z^(m)_{i+k-r}) (docs/theory.md 4.1: report g of every run), and the regime check
 // (regime_monitor.hpp).
 std::unique_ptr<Observer> make_gain_observer(const NetworkShape& shape, Activation activation, RegimeMonitor& regime);
 // Both lattices: /energy/total, kinetic, potential, dissipated, data_work and, with

@@ -1,5 +1,5 @@
 #pragma once
-// The critical-regime check of every run, network or field (SPEC 4.1, 4.2): a run
+// The critical-regime check of every run, network or field (docs/theory.md 4.1, 4.2): a run
 // "leaves the critical regime" when the largest gain deviation max|g - 1| over the bulk
 // links grows past 5x its initial value (with an O(1) misfit the gains drift to ~0.1
 // whatever M: no depth limit). Writes the root attributes `gain_deviation_initial` (first
@@ -10,7 +10,7 @@ namespace nnfield {
 
 class RegimeMonitor {
  public:
-  static constexpr double kFactor = 5.0;  // SPEC 4.2: "exceeds ~5x its initial value"
+  static constexpr double kFactor = 5.0;  // docs/theory.md 4.2: "exceeds ~5x its initial value"
   // The deviation max|g - 1| of the row at time t.
   void update(double deviation, double t, SeriesSink& sink);
   // The first time the run left the regime, or < 0.
