@@ -11,8 +11,9 @@
 // grid r times coarser per direction (rx = ry = r), same eta = eta0 * ax, same integrator
 // (dopri5, same rtol/atol). Target Y = Z0 + ax m(y), Z0 each model's own initial output, m a
 // fixed smooth misfit of O(1). Compared: the output response (Z(t_end) - Z0)/ax, field
-// width node b vs lattice neuron i = b r (relative L2), and the CPU time of the integration
-// (best of R). Cases ("payoff"): r = 16 at M = 512 and r = 8 at M = 256, p = 2 and 1;
+// width node b vs lattice neuron i = b r (relative L2); the absolute output Z against the
+// network's, in units of the network's remaining misfit |Z_net - Y|, at t_end and at t = 0;
+// and the CPU time of the integration (best of R). Cases ("payoff"): r = 16 at M = 512 and r = 8 at M = 256, p = 2 and 1;
 // ("curve") r = 4, 8, 16, 32 at M = 512. Each for two settings of the depth discretisation
 // (--configs q:substeps,...; substeps 0 = the stability check's recommendation; "default" =
 // what a model file gets: q automatic, substeps from the stability check then doubled for
@@ -21,9 +22,11 @@
 //
 // Usage: bench_field [--part all|rhs|payoff|curve] [--M 512] [--t-end 0.2] [--eta0 1]
 //                    [--rtol 1e-7] [--atol 1e-12] [--configs default,5:0,7:2] [--p 2,1]
-//                    [--factors 4,8,16,32] [--repeat 3] [--seed 17]
+//                    [--factors 4,8,16,32] [--repeat 3] [--seed 17] [--seeds 8]
 // Prints tables and "ratio" lines: "exponent"/"ratio" of the cost per right-hand side, and
-// per case "ratio <CPU network / CPU field> ..., response error <e>".
+// per case over the data seeds seed .. seed + seeds - 1 the median and worst of the response
+// error, of the absolute output error at t_end and at t = 0 (the offset the response leaves
+// out) and of the CPU ratio ("ratio <median CPU network / field> ..., output error ...").
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -102,7 +105,8 @@ struct Options {
   std::vector<Config> configs = {{0, -1}, {5, 0}, {7, 2}};  // the model-file default, the stability check's, q = 7
   std::vector<int> ps = {2, 1};
   std::vector<int> factors = {4, 8, 16, 32};
-  std::uint64_t seed = 17;
+  std::uint64_t seed = 17;  // the first data seed
+  int seeds = 8;             // payoff/curve: data seeds seed .. seed + seeds - 1
 };
 
 IntegratorConfig integrator(const Options& o) {
@@ -216,6 +220,7 @@ class TimedSystem : public OdeSystem {
 
 struct RunResult {
   std::vector<double> response;  // (Z(t_end) - Z0)/ax on the model's width points
+  std::vector<double> Z0, Z1, Y;  // the output at t = 0 and t_end, the target
   double cpu = 0.0, rhs_cpu = 0.0, L0 = 0.0, L1 = 0.0;  // integration, and its right-hand sides
   long steps = 0, rejected = 0, evaluations = 0;
   int substeps = 0, q = 0, nx = 0, ny = 0;
@@ -267,6 +272,7 @@ RunResult run_network(const Options& o, const ContinuumData& data, int M) {
   for (double v : g) r.gain1 = std::max(r.gain1, std::fabs(v - 1.0) / ax);
   r.response.resize(std::size_t(M));
   for (int i = 0; i < M; ++i) r.response[std::size_t(i)] = (Z[std::size_t(i)] - Z0[std::size_t(i)]) / ax;
+  r.Z0 = Z0, r.Z1 = Z, r.Y = Y;
   r.nx = M, r.ny = M;
   return r;
 }
@@ -301,6 +307,7 @@ RunResult run_field(const Options& o, const ContinuumData& data, int M, int fact
   r.response.resize(std::size_t(ny));
   for (int b = 0; b < ny; ++b)
     r.response[std::size_t(b)] = (phi[std::size_t(nx - 1) * ny + b] - Z0[std::size_t(b)]) / ax;
+  r.Z0 = Z0, r.Z1.assign(phi.end() - ny, phi.end()), r.Y = Y;
   r.nx = nx, r.ny = ny;
   return r;
 }
@@ -316,6 +323,20 @@ double response_error(const RunResult& field, const RunResult& net, int factor) 
   return std::sqrt(num / den);
 }
 
+// ||Z_field - Z_net|| / ||Z_net - Y_net|| on the field's width nodes, at t = 0 (at_end false:
+// the initial offset the response leaves out) or t_end.
+double output_error(const RunResult& field, const RunResult& net, int factor, bool at_end) {
+  const std::vector<double>& zf = at_end ? field.Z1 : field.Z0;
+  const std::vector<double>& zn = at_end ? net.Z1 : net.Z0;
+  double num = 0, den = 0;
+  for (std::size_t b = 0; b < zf.size(); ++b) {
+    const std::size_t i = b * std::size_t(factor);
+    num += (zf[b] - zn[i]) * (zf[b] - zn[i]);
+    den += (zn[i] - net.Y[i]) * (zn[i] - net.Y[i]);
+  }
+  return std::sqrt(num / den);
+}
+
 // ||response|| / ||misfit|| on the network: how far the output has moved toward the target.
 double moved(const RunResult& net, int M) {
   double num = 0, den = 0;
@@ -326,74 +347,112 @@ double moved(const RunResult& net, int M) {
   return std::sqrt(num / den);
 }
 
-void part_payoff(const Options& o, const ContinuumData& data) {
+struct Case {
+  int M, factor, p;
+};
+
+// The payoff cases: the (r = 16 at M, r = 8 at M/2) and the curve over factors at M.
+std::vector<Case> payoff_cases(const Options& o) {
+  std::vector<Case> cases;
+  if (o.part == "all" || o.part == "payoff") {
+    for (int p : o.ps) cases.push_back({o.M, 16, p});
+    for (int p : o.ps) cases.push_back({o.M / 2, 8, p});
+  }
+  if (o.part == "all" || o.part == "curve")
+    for (int p : o.ps)
+      for (int f : o.factors)
+        if (!(f == 16 && (o.part == "all" || o.part == "payoff"))) cases.push_back({o.M, f, p});
+  return cases;
+}
+
+// One (case, depth setting) over the data seeds: what each seed gave.
+struct Samples {
+  std::vector<double> response, output, offset, ratio;  // errors at t_end, offset at t = 0, CPU net/field
+  int failed = 0;
+  std::string grid;
+};
+
+double median_of(std::vector<double> v) { return v.empty() ? NAN : median(std::move(v)); }
+double worst_of(const std::vector<double>& v, bool largest) {
+  if (v.empty()) return NAN;
+  return largest ? *std::max_element(v.begin(), v.end()) : *std::min_element(v.begin(), v.end());
+}
+
+const RunResult& network_run(const Options& o, const ContinuumData& data, int M, std::map<int, RunResult>& nets) {
+  auto it = nets.find(M);
+  if (it != nets.end()) return it->second;
+  it = nets.emplace(M, run_network(o, data, M)).first;
+  const RunResult& n = it->second;
+  std::printf("  network M = N = %d: cpu %.3f s (right-hand sides %.3f s), %ld steps (%ld rejected), %ld gradients, "
+              "L %.4g -> %.4g (x%.3f), |response|/|misfit| %.3f, max|g-1|/ax %.3f -> %.3f\n",
+              M, n.cpu, n.rhs_cpu, n.steps, n.rejected, n.evaluations, n.L0, n.L1, n.L1 / n.L0, moved(n, M), n.gain0,
+              n.gain1);
+  std::fflush(stdout);
+  return n;
+}
+
+// Every case and depth setting on one data seed, into samples[config][case].
+void payoff_seed(const Options& o, std::uint64_t seed, const std::vector<Case>& cases,
+                 std::vector<std::vector<Samples>>& samples) {
+  const ContinuumData data = smooth_critical_data(seed);
+  std::map<int, RunResult> nets;
+  std::printf("-- data seed %llu\n", static_cast<unsigned long long>(seed));
+  for (std::size_t ci = 0; ci < o.configs.size(); ++ci)
+    for (std::size_t k = 0; k < cases.size(); ++k) {
+      const Case& c = cases[k];
+      const Config& cfg = o.configs[ci];
+      const RunResult& n = network_run(o, data, c.M, nets);
+      Samples& out = samples[ci][k];
+      RunResult f;
+      try {
+        f = run_field(o, data, c.M, c.factor, c.p, cfg.q, cfg.substeps);
+      } catch (const std::exception& e) {  // too coarse: the depth sweep or the time integration blew up
+        std::printf("  field M = %d, %dx, p = %d, q = %d: FAILED (%s)\n", c.M, c.factor, c.p, cfg.q, e.what());
+        ++out.failed;
+        continue;
+      }
+      out.grid = std::to_string(f.nx) + "x" + std::to_string(f.ny);
+      out.response.push_back(response_error(f, n, c.factor));
+      out.output.push_back(output_error(f, n, c.factor, true));
+      out.offset.push_back(output_error(f, n, c.factor, false));
+      out.ratio.push_back(n.cpu / f.cpu);
+      std::printf("  field M = %d, %dx, p = %d, q = %d, substeps %d: cpu %.4f s (rhs %.4f s), %ld steps; ratio %.2f, "
+                  "response error %.3e, output error %.3e, offset at t = 0 %.3e\n",
+                  c.M, c.factor, c.p, f.q, f.substeps, f.cpu, f.rhs_cpu, f.steps, out.ratio.back(),
+                  out.response.back(), out.output.back(), out.offset.back());
+      std::fflush(stdout);
+    }
+}
+
+void part_payoff(const Options& o) {
   std::printf("== coarse-graining payoff: gradient flow, weakly nonlinear (Y = Z0 + ax m(y)), eta = %g ax, t_end = %g\n",
               o.eta0, o.t_end);
   std::printf("dopri5 rtol %g atol %g for both; CPU seconds of the integration alone (single thread), best of %d\n",
               o.rtol, o.atol, o.repeat);
-  std::printf("error = |R_field - R_net| / |R_net| (L2 over the field's width nodes), R = (Z(t_end) - Z0)/ax\n");
-  std::map<int, RunResult> nets;
-  auto network = [&](int M) -> const RunResult& {
-    auto it = nets.find(M);
-    if (it == nets.end()) {
-      it = nets.emplace(M, run_network(o, data, M)).first;
-      const RunResult& n = it->second;
-      std::printf("network M = N = %d: cpu %.3f s (right-hand sides %.3f s), %ld steps (%ld rejected), %ld gradients, "
-                  "L %.4g -> %.4g (x%.3f), |response|/|misfit| %.3f, max|g-1|/ax %.3f -> %.3f\n",
-                  M, n.cpu, n.rhs_cpu, n.steps, n.rejected, n.evaluations, n.L0, n.L1, n.L1 / n.L0, moved(n, M), n.gain0,
-                  n.gain1);
-      std::fflush(stdout);
+  std::printf("response = |R_field - R_net| / |R_net|, R = (Z(t_end) - Z0)/ax (each model's own Z0);\n"
+              "output = |Z_field - Z_net| / |Z_net - Y| at t_end, offset = the same at t = 0 (L2 over the field's "
+              "width nodes)\n");
+  const std::vector<Case> cases = payoff_cases(o);
+  std::vector<std::vector<Samples>> samples(o.configs.size(), std::vector<Samples>(cases.size()));
+  for (int k = 0; k < o.seeds; ++k) payoff_seed(o, o.seed + std::uint64_t(k), cases, samples);
+  std::printf("\nover %d data seeds (%llu..%llu): median and worst\n", o.seeds, static_cast<unsigned long long>(o.seed),
+              static_cast<unsigned long long>(o.seed + std::uint64_t(o.seeds) - 1));
+  std::printf("%5s %6s %2s %4s %9s %19s %19s %19s %15s %6s\n", "M", "coarse", "p", "q", "grid", "response err",
+              "output err", "offset t=0", "speed-up", "failed");
+  for (std::size_t ci = 0; ci < o.configs.size(); ++ci)
+    for (std::size_t k = 0; k < cases.size(); ++k) {
+      const Samples& sm = samples[ci][k];
+      const Case& c = cases[k];
+      const std::string q = o.configs[ci].q > 0 ? std::to_string(o.configs[ci].q) : "auto";
+      std::printf("%5d %5dx %2d %4s %9s %9.2e %9.2e %9.2e %9.2e %9.2e %9.2e %7.2f %7.2f %6d\n", c.M, c.factor, c.p,
+                  q.c_str(), sm.grid.c_str(), median_of(sm.response), worst_of(sm.response, true),
+                  median_of(sm.output), worst_of(sm.output, true), median_of(sm.offset), worst_of(sm.offset, true),
+                  median_of(sm.ratio), worst_of(sm.ratio, false), sm.failed);
+      std::printf("ratio %.2f (M = %d, %dx, p = %d, q = %s; median CPU network / field over %d seeds), "
+                  "output error median %.3e worst %.3e\n",
+                  median_of(sm.ratio), c.M, c.factor, c.p, q.c_str(), o.seeds, median_of(sm.output),
+                  worst_of(sm.output, true));
     }
-    return it->second;
-  };
-  struct Case {
-    int M, factor, p;
-  };
-  std::vector<Case> cases;
-  if (o.part == "all" || o.part == "payoff") {  // the cases first
-    for (int p : o.ps) cases.push_back({o.M, 16, p});
-    for (int p : o.ps) cases.push_back({o.M / 2, 8, p});
-  }
-  if (o.part == "all" || o.part == "curve")  // the time/accuracy curve
-    for (int p : o.ps)
-      for (int f : o.factors)
-        if (!(f == 16 && (o.part == "all" || o.part == "payoff"))) cases.push_back({o.M, f, p});
-  std::vector<std::string> rows;
-  for (const Config& cfg : o.configs) {
-    const std::string sub = cfg.substeps > 0 ? std::to_string(cfg.substeps)
-                            : cfg.substeps == 0 ? "stability check" : "automatic (model-file default)";
-    const std::string qs = cfg.q > 0 ? std::to_string(cfg.q) : "automatic (model-file default)";
-    std::printf("-- depth interpolation q = %s, RK4 substeps: %s\n", qs.c_str(), sub.c_str());
-    for (const Case& c : cases) {
-      const RunResult& n = network(c.M);
-      RunResult f;
-      char line[400];
-      try {
-        f = run_field(o, data, c.M, c.factor, c.p, cfg.q, cfg.substeps);
-      } catch (const std::exception& e) {  // too coarse: the depth sweep or the time integration blew up
-        std::printf("field M = %d, %dx coarser, p = %d, q = %d: FAILED (%s)\n", c.M, c.factor, c.p, cfg.q, e.what());
-        std::snprintf(line, sizeof line, "%5d %5dx %2d %2d %9s %3s %9.4f %9s %6ld %6s %9s %8s %8s", c.M, c.factor, c.p,
-                      cfg.q, "-", "-", n.cpu, "-", n.steps, "-", "blew up", "-", "-");
-        rows.push_back(line);
-        continue;
-      }
-      const double err = response_error(f, n, c.factor);
-      const double ratio = n.cpu / f.cpu, rhs_ratio = n.rhs_cpu / f.rhs_cpu;
-      const std::string grid = std::to_string(f.nx) + "x" + std::to_string(f.ny);
-      std::snprintf(line, sizeof line, "%5d %5dx %2d %2d %9s %3d %9.4f %9.4f %6ld %6ld %9.2e %8.2f %8.2f", c.M, c.factor,
-                    c.p, f.q, grid.c_str(), f.substeps, n.cpu, f.cpu, n.steps, f.steps, err, ratio, rhs_ratio);
-      rows.push_back(line);
-      std::printf("field M = %d, %dx coarser, p = %d, q = %d, substeps %d: cpu %.4f s (right-hand sides %.4f s), %ld steps, "
-                  "%ld gradients, L %.4g -> %.4g\n",
-                  c.M, c.factor, c.p, f.q, f.substeps, f.cpu, f.rhs_cpu, f.steps, f.evaluations, f.L0, f.L1);
-      std::printf("ratio %.2f (M = %d, %dx, p = %d, q = %d, substeps %d; CPU network / field), response error %.3e\n",
-                  ratio, c.M, c.factor, c.p, f.q, f.substeps, err);
-      std::fflush(stdout);
-    }
-  }
-  std::printf("\n%5s %6s %2s %2s %9s %3s %9s %9s %6s %6s %9s %8s %8s\n", "M", "coarse", "p", "q", "grid", "sub",
-              "net cpu", "field cpu", "n stp", "f stp", "rel err", "speed-up", "rhs only");
-  for (const std::string& r : rows) std::printf("%s\n", r.c_str());
   std::printf("\n");
 }
 
@@ -442,15 +501,15 @@ int main(int argc, char** argv) {
     else if (key == "--p") o.ps = parse_list(v);
     else if (key == "--factors") o.factors = parse_list(v);
     else if (key == "--seed") o.seed = std::uint64_t(std::atoll(v));
+    else if (key == "--seeds") o.seeds = std::max(1, std::atoi(v));
     else {
       std::fprintf(stderr, "bench_field: unknown option %s\n", key.c_str());
       return 2;
     }
   }
   try {
-    const ContinuumData data = smooth_critical_data(o.seed);
-    if (o.part == "all" || o.part == "rhs") part_rhs(o, data);
-    if (o.part == "all" || o.part == "payoff" || o.part == "curve") part_payoff(o, data);
+    if (o.part == "all" || o.part == "rhs") part_rhs(o, smooth_critical_data(o.seed));
+    if (o.part == "all" || o.part == "payoff" || o.part == "curve") part_payoff(o);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_field: %s\n", e.what());
     return 2;
