@@ -107,17 +107,18 @@ def test_bad_override_values(models_dir):
 def test_overrides_become_toml_values(models_dir):
     title = 'a "quoted"\\ title\twith\nnewline and é'
     model = nnfield.Model.from_file(models_dir / "teacher_tanh.toml", overrides={
-        "network.M": np.int64(4), "dynamics.gamma": 0.5, "integrator.adaptive": False, "run.title": title,
+        "network.M": np.int64(4), "dynamics.gamma": 0.5, "observe.energy_flow": True, "run.title": title,
         "output.trajectory": ("W", "loss"), "integrator.rtol": 1e-9, "network.Lx": np.float32(2.5),
-        "init.smooth.modes": [{"field": "phi", "kx": 1, "ky": 2, "amplitude": 0.25}],
-        "init.smooth.w_mean": np.array([0.25, 0.5, 0.25])})
+        "init.velocity": "smooth",  # a damped model: it reads init.smooth_velocity
+        "init.smooth_velocity.modes": [{"field": "phi", "kx": 1, "ky": 2, "amplitude": 0.25}],
+        "init.smooth_velocity.w_mean": np.array([0.25, 0.5, 0.25])})
     config = tomllib.loads(model.config)
     assert model.shape == (4, 32, 1) and model.title == title
-    assert config["dynamics"]["gamma"] == 0.5 and config["integrator"]["adaptive"] is False
+    assert config["dynamics"]["gamma"] == 0.5 and config["observe"]["energy_flow"] is True
     assert config["integrator"]["rtol"] == 1e-9 and config["network"]["Lx"] == 2.5
     assert config["output"]["trajectory"] == ["W", "loss"]
-    assert config["init"]["smooth"]["w_mean"] == [0.25, 0.5, 0.25]
-    assert config["init"]["smooth"]["modes"][0]["amplitude"] == 0.25
+    assert config["init"]["smooth_velocity"]["w_mean"] == [0.25, 0.5, 0.25]
+    assert config["init"]["smooth_velocity"]["modes"][0]["amplitude"] == 0.25
     as_list = nnfield.Model.from_file(models_dir / "teacher_tanh.toml", overrides=["network.M=4", "dynamics.gamma=0.5"])
     assert tomllib.loads(as_list.config)["dynamics"]["gamma"] == 0.5 and as_list.shape[0] == 4
 

@@ -118,8 +118,8 @@ struct Problem {
 
 class Loader {
  public:
-  Loader(std::string name, std::vector<std::string> overrides)
-      : m_name(std::move(name)), m_overrides(std::move(overrides)) {}
+  Loader(std::string name, std::vector<std::string> overrides, UnreadKeys unread)
+      : m_name(std::move(name)), m_overrides(std::move(overrides)), m_unread(unread) {}
 
   ModelConfig load(const std::string& text) {
     try {
@@ -140,6 +140,7 @@ class Loader {
  private:
   std::string m_name;
   std::vector<std::string> m_overrides;
+  UnreadKeys m_unread;
   toml::table m_doc;
   std::deque<toml::table> m_override_docs;  // own the values parsed from --set
   std::map<std::string, Entry> m_entries;   // dotted key -> its value (last setting wins)
@@ -405,7 +406,12 @@ class Loader {
     for (const auto& s : model_sections())
       if (s.mark_present && m_sections_given.count(s.name)) s.mark_present(config);
     fail_if_problems();
-    const auto violations = cross_field_violations(config);
+    auto violations = cross_field_violations(config);
+    if (violations.empty() && m_unread == UnreadKeys::refuse) {
+      std::vector<std::string> given;
+      for (const auto& entry : m_entries) given.push_back(entry.first);
+      violations = unread_keys(config, given);
+    }
     if (violations.empty()) return config;
     const Violation& v = violations.front();
     std::optional<std::pair<Origin, toml::source_position>> at = where_set(v.key);
@@ -419,11 +425,11 @@ class Loader {
 }  // namespace detail
 
 ModelConfig load_model_string(const std::string& text, const std::string& name,
-                              const std::vector<std::string>& overrides) {
-  return detail::Loader(name, overrides).load(text);
+                              const std::vector<std::string>& overrides, UnreadKeys unread) {
+  return detail::Loader(name, overrides, unread).load(text);
 }
 
-ModelConfig load_model_file(const std::string& path, const std::vector<std::string>& overrides) {
+ModelConfig load_model_file(const std::string& path, const std::vector<std::string>& overrides, UnreadKeys unread) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw ConfigError(path + ": error: cannot open model file: " + std::strerror(errno));
@@ -431,7 +437,7 @@ ModelConfig load_model_file(const std::string& path, const std::vector<std::stri
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw ConfigError(path + ": error: cannot read model file");
-  return load_model_string(text.str(), path, overrides);
+  return load_model_string(text.str(), path, overrides, unread);
 }
 
 }  // namespace nnfield

@@ -170,6 +170,16 @@ makes `nnfield run` integrate the field theory instead of the network; `[continu
 recorded the same way.
 Integers are accepted where a float is expected, not the other way round.
 
+**Keys the run does not read.** A key given with a value other than its default that the run
+would not read is an error naming the key and why, never accepted and ignored: `dynamics.gamma`
+on gradient flow, `data.tau` with `data.presentation = "fixed"`, `integrator.rtol` with a
+fixed-step stepper, `init.sigma_w` unless `init.kind = "random"`, any `[data]` or `[init]` key
+but `init.velocity` on a field run (its data and initial state come from `[continuum]`), and so
+on; switching `dynamics.kind` with `--set` therefore needs the keys of the old kind removed.
+A key set to its default is accepted either way, so a resolved configuration loads back.
+`tests/config/test_key_coverage.cpp` sets every key on every run kind and checks that it is
+refused or changes the output.
+
 **Overrides.** `nnfield ... --set section.key=value` sets any key, including nested ones
 (`--set data.teacher.sigma_w=2`), on top of the file; it may be repeated and the last
 setting of a key wins. The value is read as a TOML value (`--set data.x=[1,2,3]`,

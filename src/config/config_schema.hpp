@@ -110,6 +110,9 @@ struct Violation {
   std::string what;
 };
 std::vector<Violation> cross_field_violations(const ModelConfig& config);
+// The given keys (set in the file or by --set) that this run would not read, with why
+// (config_applicability.cpp): refused, never accepted and ignored.
+std::vector<Violation> unread_keys(const ModelConfig& config, const std::vector<std::string>& given);
 
 // Every key with its resolved value, as TOML that loads back to the same config.
 std::string resolved_toml(const ModelConfig& config);

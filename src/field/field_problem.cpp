@@ -155,7 +155,8 @@ FieldProblem make_field_problem(const ModelConfig& config) {
   pr.Y = continuum_target(boundary, pr.Z0.data(), ny, lattice.Lx, lattice.Ly, lattice.ax());
   check_output_offset(config, pr, phi_data);
   pr.misfit_scale = (!boundary.target_given && boundary.misfit_depth_scaled) ? lattice.ax() : 1.0;
-  if (config.dynamics.kind == DynamicsKind::damped)
+  // Damped runs start at rest unless init.velocity = "continuum" (phi_dot, w_dot).
+  if (config.dynamics.kind == DynamicsKind::damped && config.init.velocity == InitVelocity::continuum)
     pr.v0 = field_velocity_from_continuum(*pr.theory, data, pr.X, boundary.phi_dot, boundary.w_dot);
   return pr;
 }

@@ -25,6 +25,7 @@ void write_provenance_attributes(hid_t file, const std::string& path,
   const std::pair<const char*, std::string> fixed[] = {
       {"model_text", provenance.model_text},
       {"model_path", provenance.model_path},
+      {"title", provenance.title},
       {"resolved_config", provenance.resolved_toml},
       {"seed_string", std::to_string(provenance.seed)},
       {"command_line", provenance.command_line},

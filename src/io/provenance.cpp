@@ -57,6 +57,7 @@ Provenance provenance_of(const ModelConfig& config, const std::string& command_l
   Provenance p;
   p.model_text = config.source_text;
   p.model_path = config.source_path;
+  p.title = config.title;
   p.resolved_toml = config.resolved_toml;
   p.seed = config.seed;
   p.command_line = command_line;

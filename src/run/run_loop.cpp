@@ -64,6 +64,7 @@ RunSink open_run_sink(const ModelConfig& config, const RunOptions& options) {
     out.memory = std::make_shared<MemoryRun>();
     out.memory->set_root_attribute("model_text", provenance.model_text);
     out.memory->set_root_attribute("model_path", provenance.model_path);
+    out.memory->set_root_attribute("title", provenance.title);
     out.memory->set_root_attribute("resolved_config", provenance.resolved_toml);
     out.memory->set_root_attribute("seed", double(provenance.seed));
     for (const auto& kv : provenance.build) out.memory->set_root_attribute(kv.first, kv.second);

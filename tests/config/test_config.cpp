@@ -97,7 +97,7 @@ TEST_CASE("config: an empty model file gives the documented defaults", "[config]
 
 TEST_CASE("config: every section and key is read", "[config]") {
   const std::string path = NNFIELD_TEST_DATA_DIR "/config_every_section.toml";
-  const ModelConfig c = load_model_file(path);
+  const ModelConfig c = load_model_file(path, {}, nnfield::UnreadKeys::accept);  // every key set: parse, do not judge
   CHECK(c.source_path == path);
   CHECK(c.source_text == read_text(path));
   CHECK(c.title == "every section");
@@ -190,7 +190,8 @@ TEST_CASE("config: --set overrides any key, nested ones too", "[config]") {
         text, "m.toml",
         {"network.M=6", "data.teacher.sigma_w=2", "output.trajectory=[\"loss\"]",
          "run.title=\"quoted title\"", "integrator.adaptive=false", "network.N=8",
-         "data.x=[1, 2, 3, 4, 5, 6, 7, 8]", "init.smooth.modes=[{field = \"phi\", kx = 2}]"});
+         "data.x=[1, 2, 3, 4, 5, 6, 7, 8]", "init.smooth.modes=[{field = \"phi\", kx = 2}]"},
+        nnfield::UnreadKeys::accept);
     CHECK(c.network.shape.M == 6);
     CHECK(c.network.shape.N == 8);
     CHECK(c.data.teacher.sigma_w == 2.0);
@@ -216,7 +217,7 @@ TEST_CASE("config: --set overrides any key, nested ones too", "[config]") {
     CHECK(c.network.shape.M == 3);
   }
   SECTION("the resolved TOML records the overridden value") {
-    const ModelConfig c = load_model_string(text, "m.toml", {"dynamics.gamma=0.25"});
+    const ModelConfig c = load_model_string(text, "m.toml", {"dynamics.gamma=0.25"}, nnfield::UnreadKeys::accept);
     CHECK_THAT(c.resolved_toml, Contains("gamma = 0.25\n"));
     CHECK(c.source_text == text);  // the file itself, verbatim
   }
@@ -228,8 +229,8 @@ TEST_CASE("config: the resolved TOML loads back to the same configuration", "[co
     require_same_config(a, load_model_string(a.resolved_toml, "b.toml"));
   }
   SECTION("every section set") {
-    const ModelConfig a = load_model_file(NNFIELD_TEST_DATA_DIR "/config_every_section.toml");
-    const ModelConfig b = load_model_string(a.resolved_toml, "b.toml");
+    const ModelConfig a = load_model_file(NNFIELD_TEST_DATA_DIR "/config_every_section.toml", {}, nnfield::UnreadKeys::accept);
+    const ModelConfig b = load_model_string(a.resolved_toml, "b.toml", {}, nnfield::UnreadKeys::accept);
     require_same_config(a, b);
     REQUIRE(b.init.smooth.modes.size() == 2);
     CHECK(b.init.smooth.modes[0].phase == a.init.smooth.modes[0].phase);

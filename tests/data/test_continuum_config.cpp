@@ -26,9 +26,12 @@ namespace {
 
 // A model with [continuum] fields at (M, N): the text is the same at every resolution.
 ModelConfig continuum_model(int M, int N, const std::string& continuum = "", const std::string& extra = "") {
+  // Velocities from [continuum] when it gives them (damped runs read them then).
+  const std::string velocity =
+      continuum.find("_dot") != std::string::npos ? "velocity = \"continuum\"\n" : std::string();
   const std::string text = "[run]\nseed = 11\n[network]\nM = " + std::to_string(M) + "\nN = " + std::to_string(N) +
-                           "\nr = 1\n[init]\nkind = \"continuum\"\n[data]\nsource = \"continuum\"\n" + extra +
-                           "[continuum]\n" + continuum;
+                           "\nr = 1\n[init]\nkind = \"continuum\"\n" + velocity + "[data]\nsource = \"continuum\"\n" +
+                           extra + "[continuum]\n" + continuum;
   return load_model_string(text, "model.toml");
 }
 
@@ -190,7 +193,6 @@ TEST_CASE("continuum: init.velocity = \"continuum\" gives W', z' from w_dot, phi
                                   "phi_dot = \"0.2*cos(2*pi*y) + 0.1*x\"\n"
                                   "w_dot = [\"0.01*x\", \"-0.02\", \"0.03*sin(2*pi*y)\"]\n",
                                   "[dynamics]\nkind = \"damped\"\n");
-  c.init.velocity = InitVelocity::continuum;
   const NetworkShape& s = c.network.shape;
   DataStream data(make_samples(c), c.data, c.seed);
   const ParameterState st = make_initial_state(c, data);
@@ -271,7 +273,7 @@ TEST_CASE("continuum: [continuum] and [field] are recorded when present, and onl
       "[network]\nN = 16\nr = 2\n[field]\nform = \"exact\"\nq = 5\ndepth_substeps = 3\nallow_unstable = true\n"
       "[continuum]\nw = [\"0.1\", \"x\", \"\", \"y\", \"random(0.1, 1/5)\"]\ncutoff_x = 1\ncutoff_y = 5\n"
       "misfit_scaling = \"none\"\n[dynamics]\neta_scaling = \"depth\"\n",
-      "m.toml");
+      "m.toml", {}, nnfield::UnreadKeys::accept);
   CHECK(full.field.form == DepthForm::exact);
   CHECK(full.field.q == 5);
   CHECK(full.field.depth_substeps == 3);
@@ -280,7 +282,7 @@ TEST_CASE("continuum: [continuum] and [field] are recorded when present, and onl
   CHECK(full.continuum.cutoff_y == 5);
   CHECK(full.continuum.misfit_scaling == MisfitScaling::none);
   CHECK(full.dynamics.eta_scaling == EtaScaling::depth);
-  CHECK(load_model_string(full.resolved_toml, "b.toml").resolved_toml == full.resolved_toml);
+  CHECK(load_model_string(full.resolved_toml, "b.toml", {}, nnfield::UnreadKeys::accept).resolved_toml == full.resolved_toml);
 }
 
 TEST_CASE("continuum: bad strings are reported with the key and the column", "[continuum][config]") {
@@ -303,7 +305,7 @@ TEST_CASE("continuum: bad strings are reported with the key and the column", "[c
   CHECK_THAT(error_of("[continuum]\nc = \"\"\n"), Contains("continuum.c is empty"));
   CHECK_THAT(error_of("[network]\nN = 12\nr = 2\n[field]\nry = 3\n"),
              Contains("field.ry = 3 leaves N/ry = 4 width points, fewer than K = 2r+1 = 5"));
-  CHECK(error_of("[continuum]\nY = \"\"\nw = [\"x\", \" \", \"y\"]\n") == "(no error)");
+  CHECK(error_of("[field]\n[continuum]\nY = \"\"\nw = [\"x\", \" \", \"y\"]\n") == "(no error)");
 
   // Building fields from an unchecked config names the file and the key.
   ModelConfig c = test::small_model(4, 8, 1);

@@ -191,11 +191,17 @@ struct ModelConfig {
   FieldConfig field;
 };
 
+// What the loader does with a key the run would not read (config_applicability.cpp):
+// refuse it unless it holds its default (so resolved configurations load back), or, for
+// tools that only parse (the parser's own tests), accept it.
+enum class UnreadKeys { refuse, accept };
+
 // Parse and validate a model file. `overrides` are "section.key=value" strings
 // (value in TOML syntax; bare words are taken as strings). Throws ConfigError.
-ModelConfig load_model_file(const std::string& path, const std::vector<std::string>& overrides = {});
+ModelConfig load_model_file(const std::string& path, const std::vector<std::string>& overrides = {},
+                            UnreadKeys unread = UnreadKeys::refuse);
 ModelConfig load_model_string(const std::string& text, const std::string& name,
-                              const std::vector<std::string>& overrides = {});
+                              const std::vector<std::string>& overrides = {}, UnreadKeys unread = UnreadKeys::refuse);
 
 // The schema as a Markdown reference (docs/model-files.md is this text).
 std::string model_file_reference_markdown();

@@ -9,6 +9,7 @@ namespace nnfield {
 struct Provenance {
   std::string model_text;      // the model file, verbatim
   std::string model_path;
+  std::string title;           // run.title
   std::string resolved_toml;   // every key after defaults and --set overrides
   std::uint64_t seed = 0;
   std::string command_line;
