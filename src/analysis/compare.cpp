@@ -279,6 +279,12 @@ CompareResult run_compare(const ModelConfig& config, const CompareOptions& optio
   CompareResult out;
   out.times = plan.times;
   const std::string network_left = add_self_convergence(runs.nets, out);
+  // Damped dynamics with unit masses have no depth limit: their output's stiffness grows like
+  // M (docs/field-limit.md, "Momentum with a limit"). Say why, not just "no limit".
+  if (out.self_verdict.rfind("no limit", 0) == 0 && config.dynamics.kind == DynamicsKind::damped &&
+      config.dynamics.eta_scaling != EtaScaling::depth)
+    out.self_verdict += "; damped dynamics have a depth limit only with masses 1/(eta ax): "
+                        "dynamics.eta_scaling = \"depth\"";
   for (const StudyRuns& s : runs.studies) out.studies.push_back(study_result(s, runs.nets, network_left, out));
   if (options.exact_check) add_exact_check(runs, out);
   return out;

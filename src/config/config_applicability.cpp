@@ -26,6 +26,12 @@ struct Applicability {
 bool sgd(const ModelConfig& c) { return c.dynamics.kind == DynamicsKind::sgd; }
 bool damped(const ModelConfig& c) { return c.dynamics.kind == DynamicsKind::damped; }
 bool field(const ModelConfig& c) { return c.field.present; }
+// Damped dynamics with masses 1/(eta ax) (dynamics.eta_scaling = "depth").
+bool scaled_damped(const ModelConfig& c) { return damped(c) && c.dynamics.eta_scaling == EtaScaling::depth; }
+std::string unit_mass_books(const ModelConfig&) {
+  return "the BBD energy books assume unit masses, and dynamics.eta_scaling = \"depth\" gives damped runs "
+         "masses 1/(eta ax)";
+}
 bool adaptive(const ModelConfig& c) {
   const StepperKind s = c.integrator.stepper;
   return (s == StepperKind::dopri5 || s == StepperKind::rkf78) && c.integrator.adaptive;
@@ -132,10 +138,10 @@ void data_rules(std::vector<Applicability>& t) {
 void dynamics_rules(std::vector<Applicability>& t) {
   t.insert(t.end(), {
       {"dynamics.gamma", damped, [](const ModelConfig&) { return std::string("it is the friction of damped dynamics"); }},
-      {"dynamics.eta", [](const ModelConfig& c) { return !damped(c); },
-       [](const ModelConfig&) { return std::string("damped dynamics have no rate (m q'' + gamma m q' = -dL/dq)"); }},
-      {"dynamics.eta_scaling", [](const ModelConfig& c) { return !damped(c); },
-       [](const ModelConfig&) { return std::string("damped dynamics have no rate to scale"); }},
+      {"dynamics.eta", [](const ModelConfig& c) { return !damped(c) || scaled_damped(c); },
+       [](const ModelConfig&) {
+         return std::string("damped dynamics read a rate only with dynamics.eta_scaling = \"depth\" (masses 1/(eta ax))");
+       }},
       {"dynamics.batch", sgd, [](const ModelConfig&) { return std::string("it is the mini-batch of sgd"); }},
       {"dynamics.steps", sgd, [](const ModelConfig&) { return std::string("continuous dynamics run to dynamics.t_end"); }},
       {"dynamics.t_end", [](const ModelConfig& c) { return !sgd(c); },
@@ -159,6 +165,9 @@ void output_rules(std::vector<Applicability>& t) {
       {"output.every", [](const ModelConfig& c) { return !sgd(c); },
        [](const ModelConfig&) { return std::string("sgd writes every output.every_steps steps"); }},
       {"output.every_steps", sgd, [](const ModelConfig&) { return std::string("continuous runs write every output.every"); }},
+      {"observe.energy_flow", [](const ModelConfig& c) { return !scaled_damped(c); }, unit_mass_books},
+      {"observe.lagrangian", [](const ModelConfig& c) { return !scaled_damped(c); }, unit_mass_books},
+      {"dynamics.variables", [](const ModelConfig& c) { return !scaled_damped(c); }, unit_mass_books},
       {"observe.field", [](const ModelConfig& c) { return !c.observe.correlators.empty(); },
        [](const ModelConfig&) { return std::string("observe.correlators is empty"); }},
       {"observe.every", [](const ModelConfig& c) { return !c.observe.correlators.empty(); },

@@ -279,13 +279,14 @@ std::vector<ModelKey> build_model_keys() {
   add("dynamics.variables", &DynamicsConfig::variables,
       "continuous dynamics in (W, b) or in BBD variables (W, z) (Eq. 6; same trajectories)");
   add("dynamics.gamma", &DynamicsConfig::gamma, "damped: friction gamma").at_least(0);
-  add("dynamics.eta", &DynamicsConfig::eta, "gradient_flow: rate eta; sgd: step size").above(0);
+  add("dynamics.eta", &DynamicsConfig::eta, "gradient_flow: rate eta; sgd: step size; damped with eta_scaling = depth: masses 1/(eta ax)").above(0);
   add("dynamics.batch", &DynamicsConfig::batch, "sgd: mini-batch size (mean loss over the batch)").at_least(1)
       .note("<= data.samples for sgd on generated data");
   add("dynamics.t_end", &DynamicsConfig::t_end, "damped, gradient_flow: final time").above(0);
   add("dynamics.steps", &DynamicsConfig::steps, "sgd: number of steps").at_least(1);
   add("dynamics.eta_scaling", &DynamicsConfig::eta_scaling,
-      "none: eta as given; depth: the rate is eta * ax (docs/theory.md 4.2: a depth limit needs eta ~ ax)");
+      "none: eta as given; depth: the rate is eta * ax, and damped runs get masses 1/(eta ax) (a depth limit "
+      "needs both, docs/field-limit.md section 8)");
 
   add("integrator.stepper", &IntegratorConfig::stepper,
       "rk4 (fixed step), dopri5 / rkf78 (embedded error control), symplectic")

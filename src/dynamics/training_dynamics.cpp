@@ -4,6 +4,7 @@
 #include "nnfield/dynamics/training_dynamics.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace nnfield {
@@ -72,8 +73,11 @@ State GradientFlow::initial_state(const std::vector<double>& q, const std::vecto
 
 // ---- damped: m q'' + gamma m q' + dL/dq = 0 -------------------------------------
 
-Damped::Damped(Potential& potential, double gamma, std::unique_ptr<MotionIntegrals> integrals)
-    : TrainingDynamics(potential), m_gamma(gamma), m_integrals(std::move(integrals)) {}
+Damped::Damped(Potential& potential, double gamma, std::unique_ptr<MotionIntegrals> integrals, double mass_scale)
+    : TrainingDynamics(potential), m_gamma(gamma), m_integrals(std::move(integrals)), m_mass_scale(mass_scale) {
+  if (!(mass_scale > 0.0) || !std::isfinite(mass_scale)) throw std::invalid_argument("damped: mass scale must be > 0");
+  for (double& w : m_inv_mass) w /= mass_scale;  // exact for the unit scale
+}
 
 void Damped::rhs(const State& x, State& dxdt, double t) {
   const std::size_t P = num_params();
@@ -88,7 +92,7 @@ void Damped::rhs(const State& x, State& dxdt, double t) {
     a[j] = -m_gamma * v[j] - a[j] * m_inv_mass[j];
     mv2 += m[j] * v[j] * v[j];
   }
-  dxdt[2 * P] = m_gamma * mv2;
+  dxdt[2 * P] = m_gamma * (mv2 * m_mass_scale);
   dxdt[2 * P + 1] = power;
   if (m_integrals) m_integrals->rate(x.data(), v, a, t, dxdt.data() + 2 * P + 2);
 }
@@ -125,7 +129,7 @@ Energy Damped::energy(const State& x, double t) {
   const std::vector<double>& m = m_potential.mass();
   double mv2 = 0.0;
   for (std::size_t j = 0; j < P; ++j) mv2 += m[j] * x[P + j] * x[P + j];
-  return {0.5 * mv2, m_potential.loss(x.data(), t), x[2 * P], x[2 * P + 1]};
+  return {0.5 * (mv2 * m_mass_scale), m_potential.loss(x.data(), t), x[2 * P], x[2 * P + 1]};
 }
 
 State Damped::initial_state(const std::vector<double>& q, const std::vector<double>& v) {
@@ -135,6 +139,10 @@ State Damped::initial_state(const std::vector<double>& q, const std::vector<doub
   if (!v.empty())
     for (std::size_t j = 0; j < P; ++j) x[P + j] = m_inv_mass[j] > 0 ? v[j] : 0.0;
   return x;
+}
+
+double damped_mass_scale(const ModelConfig& config) {
+  return config.dynamics.eta_scaling == EtaScaling::depth ? 1.0 / effective_eta(config) : 1.0;
 }
 
 double effective_eta(const ModelConfig& config) {

@@ -175,6 +175,41 @@ TEST_CASE("compare: the field dynamics converge to the network at order p (p = 1
   }
 }
 
+TEST_CASE("compare: damped dynamics converge with masses 1/(eta ax), and say why not without", "[compare][field]") {
+  // models/field_coarse.toml made damped at M = 32, 64, 128 (docs/field-limit.md, "Momentum
+  // with a limit"): with eta_scaling = "depth" (masses 1/(eta ax)) the network self-converges
+  // and the field dynamics converge at order p; with unit masses the output's stiffness grows
+  // like M and there is no limit, and the verdict says why.
+  const std::string model = std::string(NNFIELD_SOURCE_DIR) + "/models/field_coarse.toml";
+  CompareOptions options;
+  options.levels = 3;
+  options.orders = {1, 2};
+  options.coarsen = {1};
+  options.exact_check = false;
+  const CompareResult r = run_compare(
+      load_model_file(model, {"network.M=32", "network.N=32", "dynamics.kind=\"damped\"", "dynamics.gamma=1.0"}),
+      options);
+  INFO("self: " << r.self_verdict);
+  CHECK(contains(r.self_verdict, "converges"));
+  REQUIRE(r.studies.size() == 2);
+  for (const CompareStudy& s : r.studies) {
+    const OrderFit& fit = s.fits[0];  // the response
+    INFO(s.name << ": " << s.verdict << ", finest pair " << fit.pair_order.back());
+    CHECK(std::fabs(fit.pair_order.back() - s.p) < 0.3);
+    CHECK(!contains(s.verdict, "no limit"));
+  }
+  CHECK(contains(r.studies[1].verdict, "converges at order 2"));
+  options.orders = {2};
+  const CompareResult unit = run_compare(load_model_file(model, {"network.M=32", "network.N=32",
+                                                                 "dynamics.kind=\"damped\"", "dynamics.gamma=1.0",
+                                                                 "dynamics.eta_scaling=\"none\"", "dynamics.eta=0.1"}),
+                                         options);
+  INFO("unit masses: " << unit.self_verdict);
+  CHECK(contains(unit.self_verdict, "no limit"));
+  CHECK(contains(unit.self_verdict, "masses 1/(eta ax)"));
+  CHECK(contains(unit.studies[0].verdict, "no limit"));
+}
+
 TEST_CASE("compare: an O(1) misfit leaves the critical regime and is reported as no limit", "[compare]") {
   const ModelConfig config = load_model_string(kModel, "strong.toml",
                                                {"continuum.misfit_scaling=\"none\"", "dynamics.t_end=1.0",

@@ -84,12 +84,18 @@ class GradientFlow final : public TrainingDynamics {
 
 class Damped final : public TrainingDynamics {
  public:
-  Damped(Potential& potential, double gamma, std::unique_ptr<MotionIntegrals> integrals = nullptr);
+  // mass_scale mu multiplies every mass: mu m q'' + gamma mu m q' + dL/dq = 0, i.e.
+  // q'' + gamma q' = -(1/mu) dL/dq / m. With mu = 1/(eta ax) (dynamics.eta_scaling = "depth")
+  // the force scales like gradient flow's rate and the dynamics have a depth limit
+  // (docs/field-limit.md, "Momentum with a limit").
+  Damped(Potential& potential, double gamma, std::unique_ptr<MotionIntegrals> integrals = nullptr,
+         double mass_scale = 1.0);
   bool second_order() const override { return true; }
   std::size_t state_size() const override { return 2 * num_params() + 2 + num_integrals(); }
   std::size_t num_controlled() const override { return 2 * num_params(); }
   std::size_t num_integrals() const { return m_integrals ? m_integrals->size() : 0; }
   double gamma() const { return m_gamma; }
+  double mass_scale() const { return m_mass_scale; }
   void rhs(const State& x, State& dxdt, double t) override;
   // Symplectic split (x = [q, p = v]): the force -dL/dq / m; symplectic steppers need gamma = 0.
   std::size_t num_coordinates() const override { return num_params(); }
@@ -105,11 +111,14 @@ class Damped final : public TrainingDynamics {
  private:
   double m_gamma;
   std::unique_ptr<MotionIntegrals> m_integrals;
+  double m_mass_scale;
 };
 
 // The rate gradient flow and SGD actually use: dynamics.eta, times ax = Lx/M with
 // dynamics.eta_scaling = "depth" (docs/theory.md 4.2: at fixed eta dZ/dt grows like M, so a depth
 // limit needs eta = eta0 ax).
 double effective_eta(const ModelConfig& config);
+// The mass scale of damped dynamics: 1/effective_eta with eta_scaling = "depth", else 1.
+double damped_mass_scale(const ModelConfig& config);
 
 }  // namespace nnfield
