@@ -30,6 +30,12 @@ class Parser {
   explicit Parser(const std::string& text) : m_s(text) {}
 
   NodePtr parse() {
+    // Bounded before parsing: the parser and the tree's algebra recurse, so an unbounded
+    // text ("x+x+...", "((((...") would overflow the stack instead of failing.
+    if (m_s.size() > kMaxExpressionLength)
+      fail("expression is " + std::to_string(m_s.size()) + " characters long (at most " +
+               std::to_string(kMaxExpressionLength) + ")",
+           kMaxExpressionLength);
     skip_space();
     if (at_end()) fail("empty expression", m_pos);
     NodePtr n = sum();
@@ -44,6 +50,19 @@ class Parser {
  private:
   const std::string& m_s;
   std::size_t m_pos = 0;
+  int m_depth = 0;  // open parentheses, calls, signs and powers around m_pos
+
+  // Counts one level of nesting for its lifetime; fails beyond kMaxExpressionNesting.
+  struct Nest {
+    Nest(Parser& p, std::size_t at) : parser(p) {
+      if (++parser.m_depth > kMaxExpressionNesting)
+        parser.fail("nested deeper than " + std::to_string(kMaxExpressionNesting) + " levels", at);
+    }
+    ~Nest() { --parser.m_depth; }
+    Nest(const Nest&) = delete;
+    Nest& operator=(const Nest&) = delete;
+    Parser& parser;
+  };
 
   bool at_end() const { return m_pos >= m_s.size(); }
   void skip_space() {
@@ -91,15 +110,26 @@ class Parser {
 
   // Unary minus binds looser than ^: -2^2 = -(2^2) = -4, as in mathematics.
   NodePtr unary() {
-    if (accept('-')) return neg(unary());
-    if (accept('+')) return unary();
+    const std::size_t at = m_pos;
+    if (accept('-')) {
+      const Nest nest(*this, at);
+      return neg(unary());
+    }
+    if (accept('+')) {
+      const Nest nest(*this, at);
+      return unary();
+    }
     return power();
   }
 
   // Right associative: the exponent is a whole unary, so 2^3^2 = 2^(3^2) and 2^-1 work.
   NodePtr power() {
     NodePtr base = primary();
-    if (accept('^')) return make_binary(Op::pow, base, unary());
+    const std::size_t at = m_pos;
+    if (accept('^')) {
+      const Nest nest(*this, at);
+      return make_binary(Op::pow, base, unary());
+    }
     return base;
   }
 
@@ -121,6 +151,7 @@ class Parser {
     if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') return number();
     if (ident_start(c)) return identifier();
     if (c == '(') {
+      const Nest nest(*this, m_pos);
       const std::size_t open = m_pos++;
       NodePtr n = sum();
       close(open);
@@ -176,6 +207,7 @@ class Parser {
     Fn f;
     if (function_named(name, f)) {
       if (!call) fail("function '" + name + "' needs an argument in parentheses: " + name + "(...)", start);
+      const Nest nest(*this, m_pos);
       const std::size_t open = m_pos++;
       NodePtr arg = sum();
       close(open);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "nnfield/config/model_limits.hpp"
 #include "nnfield/io/provenance.hpp"
 #include "nnfield/io/series_sink.hpp"
 #include "nnfield/core/shape.hpp"
@@ -49,7 +50,10 @@ struct DataFile {
   int S = 0, N = 0;
   std::vector<double> X, Y;  // (S, N) each
 };
-DataFile read_data_file(const std::string& file, int expected_N);
+// Shapes are checked from the file's metadata before anything is read; more than
+// max_samples samples is refused the same way.
+DataFile read_data_file(const std::string& file, int expected_N,
+                        std::size_t max_samples = std::size_t(detail::kMaxSamples));
 void write_data_file(const std::string& file, const DataFile& d);
 
 // ---- run output -----------------------------------------------------------
