@@ -59,25 +59,51 @@ double row_doubles(const ModelConfig& c, double lines, double width) {
   return row;
 }
 
-std::vector<Part> memory_parts(const ModelConfig& c, const ResourceEstimate& e) {
+std::string shape_keys(const ModelConfig& c) {
+  const NetworkShape& s = c.network.shape;
+  return kv("network.M", s.M) + ", " + kv("network.N", s.N) + ", " + kv("network.r", s.r);
+}
+
+// A network run's data: its samples, the teacher that labels them, the switches.
+void add_data_parts(const ModelConfig& c, std::vector<Part>& parts) {
   const NetworkShape& s = c.network.shape;
   const double K = s.K(), N = s.N, M = s.M;
-  double lines = 0, width = 0;
-  lattice_of(c, lines, width);
-  const std::string shape = kv("network.M", M) + ", " + kv("network.N", N) + ", " + kv("network.r", s.r);
-  std::vector<Part> parts;
-  const double velocity = c.dynamics.kind == DynamicsKind::damped ? 2 : 1;
-  parts.push_back({8 * lines * width * (K + 1) * velocity * integrator_copies(c), shape});
   const bool generated = c.data.source == DataSource::teacher || c.data.source == DataSource::random;
   const double S = generated ? c.data.samples : 1;
   const bool full_batch = c.data.presentation == Presentation::full_batch;
   const double B = c.dynamics.kind == DynamicsKind::sgd ? c.dynamics.batch : full_batch ? S : 1;
-  parts.push_back({8 * 6 * (M + 1) * N * B + 8 * 6 * S * N, shape + (generated ? ", " + kv("data.samples", S) : "")});
+  parts.push_back({8 * 6 * (M + 1) * N * B + 8 * 6 * S * N,
+                   shape_keys(c) + (generated ? ", " + kv("data.samples", S) : "")});
   if (c.data.source == DataSource::teacher) {
     const double Mt = c.data.teacher.M > 0 ? c.data.teacher.M : M;
     const double Kt = c.data.teacher.r >= 0 ? 2 * c.data.teacher.r + 1 : K;
     parts.push_back({8 * (Mt * N * (Kt + 1) + 2 * (Mt + 1) * N * S),
                      kv("data.teacher.M", Mt) + ", " + kv("data.samples", S) + ", " + kv("network.N", N)});
+  }
+  if (varies_in_time(c.data.presentation) && c.dynamics.kind != DynamicsKind::sgd) {
+    // Breakpoints are generated one window of 4096 output times at a time.
+    const double window = std::min(c.dynamics.t_end, 4096 * c.output.every);
+    parts.push_back({8 * 2 * window / c.data.tau, kv("data.tau", c.data.tau) + ", " + kv("output.every", c.output.every)});
+  }
+}
+
+std::vector<Part> memory_parts(const ModelConfig& c, const ResourceEstimate& e) {
+  const NetworkShape& s = c.network.shape;
+  const double K = s.K(), N = s.N, M = s.M;
+  double lines = 0, width = 0;
+  lattice_of(c, lines, width);
+  std::vector<Part> parts;
+  const double velocity = c.dynamics.kind == DynamicsKind::damped ? 2 : 1;
+  parts.push_back({8 * lines * width * (K + 1) * velocity * integrator_copies(c), shape_keys(c)});
+  if (c.field.present) {
+    // Its data come from [continuum], sampled once at the network's resolution; its depth
+    // sweeps keep every RK4 stage of every substep.
+    parts.push_back({8 * 4 * (M + 1) * N * (K + 2), shape_keys(c)});
+    const double substeps = std::max(1, c.field.depth_substeps);
+    parts.push_back({8 * 16 * lines * substeps * width,
+                     kv("field.depth_substeps", substeps) + ", " + kv("field.rx", c.field.rx) + ", " + shape_keys(c)});
+  } else {
+    add_data_parts(c, parts);
   }
   const auto modes = [](int cx, int cy) { return 32.0 * (cx + 1) * (2.0 * cy + 1); };
   parts.push_back({modes(c.init.smooth.cutoff_x, c.init.smooth.cutoff_y) * (K + 2),
@@ -87,17 +113,7 @@ std::vector<Part> memory_parts(const ModelConfig& c, const ResourceEstimate& e) 
     parts.push_back({modes(c.continuum.cutoff_x, c.continuum.cutoff_y) * (3 * K + 6),
                      kv("continuum.cutoff_x", c.continuum.cutoff_x) + ", " +
                          kv("continuum.cutoff_y", c.continuum.cutoff_y)});
-  if (c.field.present) {
-    const double substeps = std::max(1, c.field.depth_substeps);
-    parts.push_back({8 * 12 * lines * substeps * width * (K + 1),
-                     kv("field.depth_substeps", substeps) + ", " + kv("field.rx", c.field.rx) + ", " + shape});
-  }
-  if (varies_in_time(c.data.presentation) && c.dynamics.kind != DynamicsKind::sgd) {
-    // Breakpoints are generated one window of 4096 output times at a time.
-    const double window = std::min(c.dynamics.t_end, 4096 * c.output.every);
-    parts.push_back({8 * 2 * window / c.data.tau, kv("data.tau", c.data.tau) + ", " + kv("output.every", c.output.every)});
-  }
-  parts.push_back({8 * 4 * e.row_bytes / 8, "output.trajectory, observe"});
+  parts.push_back({4 * e.row_bytes, "output.trajectory, observe"});
   return parts;
 }
 
@@ -159,7 +175,8 @@ void check_resources(const ModelConfig& config, const ResourceBudget& budget) {
     const bool rows_dominate = in_memory && e.output_bytes() > e.memory_bytes;
     const std::string cause =
         rows_dominate ? kv("output.every", config.output.every) + ", " + kv("dynamics.t_end", config.dynamics.t_end) +
-                            " (" + byte_text(e.output_bytes()) + " of rows)"
+                            ": " + std::to_string(std::int64_t(e.output_rows)) + " rows of " +
+                            byte_text(e.row_bytes) + " held in memory, with " + shape_keys(config)
                       : e.memory_cause;
     throw ResourceError("estimated memory " + byte_text(memory) + " exceeds the " + byte_text(allowed) +
                         (budget.max_memory > 0 ? " of --max-memory" : " available") + " (mostly " + cause +
