@@ -47,9 +47,11 @@ class NestingScan {
   bool m_in_header = false, m_in_key = true, m_statement_start = true;
   std::optional<NestingProblem> m_problem;
 
+  // A table header's and dotted keys' components, and arrays; an inline table counts
+  // through its keys (a = { b = 1 } is two levels, as [a] b = 1 is).
   int depth() const {
-    int d = m_table_depth + int(m_frames.size()) - 1;
-    for (const Frame& f : m_frames) d += f.key_parts;
+    int d = m_table_depth;
+    for (const Frame& f : m_frames) d += f.key_parts + (f.kind == '[' ? 1 : 0);
     return d;
   }
 
@@ -128,7 +130,7 @@ class NestingScan {
     if (c == '[' || c == '{') {
       m_frames.push_back({c, c == '{' ? 1 : 0});
       m_in_key = c == '{';
-      return check(depth());
+      return check(depth());  // '{': its first key's first component
     }
     if ((c == ']' || c == '}') && m_frames.size() > 1) {
       m_frames.pop_back();
