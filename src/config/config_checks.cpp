@@ -102,6 +102,10 @@ void check_smooth(std::vector<Violation>& out, const std::string& prefix,
                        " entries, expected K = 2r+1 = " + std::to_string(K) + " (r = " +
                        std::to_string(r) + ") or none"});
   }
+  if (s.modes.size() > kMaxModes)
+    out.push_back({prefix + ".modes", {},
+                   prefix + ".modes has " + std::to_string(s.modes.size()) + " entries (at most " +
+                       std::to_string(kMaxModes) + ")"});
   for (std::size_t i = 0; i < s.modes.size(); ++i) {
     const std::string key = prefix + ".modes[" + std::to_string(i) + "].offset";
     if (std::abs(s.modes[i].offset) > r) {

@@ -157,7 +157,8 @@ void add_smooth_keys(std::vector<ModelKey>& k, const std::string& prefix, Acc sm
   add(prefix + ".phi_amplitude", field(&S::phi_amplitude), "RMS of the random neuron field phi").at_least(0);
   add(prefix + ".c_amplitude", field(&S::c_amplitude),
       "init.kind = \"critical\": RMS of the gain deviation c (g = 1 + ax c)").at_least(0);
-  add(prefix + ".modes", field(&S::modes), "explicit modes added to the field (see the table below)");
+  add(prefix + ".modes", field(&S::modes), "explicit modes added to the field (see the table below)")
+      .note("at most " + std::to_string(kMaxModes) + " entries");
   // clang-format on
 }
 

@@ -38,6 +38,11 @@ parens=$($py -c "print('(' * 3000 + 'x' + ')' * 3000)")
 expect 2 "--set with 3 000 nested parentheses" "$exe" validate "$model" --set "continuum.phi=\"$parens\""
 check "nested parentheses: says how deep" "grep -q 'nested deeper than 64' '$work/err'"
 
+$py -c "print('[init.smooth]\nmodes = [' + ', '.join(['{ field = \"phi\", kx = 1, amplitude = 0.1 }'] * 5000) + ']')" \
+  > "$work/modes.toml"
+expect 2 "5 000 smooth-field modes" "$exe" validate "$work/modes.toml"
+check "modes: says how many" "grep -q 'init.smooth.modes has 5000 entries (at most 4096)' '$work/err'"
+
 # --- hangs: a huge unknown key, pipes -----------------------------------------------------
 $py -c "print('[network]\n' + 'a' * 1000000 + ' = 1')" > "$work/longkey.toml"
 expect 2 "1 MB unknown key" "$exe" validate "$work/longkey.toml"

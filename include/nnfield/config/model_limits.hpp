@@ -21,6 +21,7 @@ constexpr double kMaxSamples = 1e7;       // data.samples, dynamics.batch
 constexpr double kMaxCutoff = 1024;       // spectral cutoffs of random smooth fields
 constexpr double kMaxSubsteps = 4096;     // field.depth_substeps
 constexpr double kMaxSteps = 1e12;        // dynamics.steps
+constexpr std::size_t kMaxModes = 4096;   // entries of init.smooth.modes (each is summed at every site)
 
 // Rules across keys.
 constexpr double kMaxOutputRows = 1e8;     // rows of a run: t_end / output.every, steps / every_steps
