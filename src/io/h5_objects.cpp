@@ -87,6 +87,12 @@ std::size_t element_count(const std::vector<hsize_t>& dims) {
   return n;
 }
 
+std::vector<std::size_t> declared_shape(hid_t loc, const std::string& file, const std::string& path) {
+  const Handle dset = open_dataset(loc, file, path);
+  const std::vector<hsize_t> dims = dataset_shape(dset.get(), file, absolute(path));
+  return {dims.begin(), dims.end()};
+}
+
 Array read_array(hid_t loc, const std::string& file, const std::string& path) {
   const std::string abs = absolute(path);
   Handle dset = open_dataset(loc, file, abs);

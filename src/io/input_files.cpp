@@ -53,14 +53,6 @@ void require_shape(const Array& a, const std::vector<std::size_t>& expected,
                    names + " = " + shape_text(expected));
 }
 
-// The shape a dataset declares, from the file's metadata: checked before reading, so
-// that a dataset declared (1e9, 32, 3) fails on its shape instead of being allocated.
-std::vector<std::size_t> declared_shape(hid_t f, const std::string& file, const std::string& path) {
-  const Handle dset = open_dataset(f, file, path);
-  const std::vector<hsize_t> dims = dataset_shape(dset.get(), file, path);
-  return {dims.begin(), dims.end()};
-}
-
 void require_size(std::size_t got, std::size_t expected, const std::string& what,
                   const std::string& file) {
   if (got != expected)

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <vector>
 
+#include "nnfield/io/h5io.hpp"
+
 namespace nnfield {
 namespace {
 
@@ -69,11 +71,21 @@ void add_data_parts(const ModelConfig& c, std::vector<Part>& parts) {
   const NetworkShape& s = c.network.shape;
   const double K = s.K(), N = s.N, M = s.M;
   const bool generated = c.data.source == DataSource::teacher || c.data.source == DataSource::random;
-  const double S = generated ? c.data.samples : 1;
+  double S = generated ? c.data.samples : 1;
+  std::string samples_key = generated ? ", " + kv("data.samples", S) : "";
+  if (c.data.source == DataSource::file) {
+    try {  // as many samples as the file declares; a bad file is the input checks' to report
+      const std::vector<std::size_t> shape = h5_shape(c.data.file, "/X");
+      if (shape.size() == 2 && shape[1] == std::size_t(s.N) && shape[0] <= std::size_t(detail::kMaxSamples)) {
+        S = double(shape[0]);
+        samples_key = ", data.file with " + std::to_string(shape[0]) + " samples";
+      }
+    } catch (const H5Error&) {
+    }
+  }
   const bool full_batch = c.data.presentation == Presentation::full_batch;
   const double B = c.dynamics.kind == DynamicsKind::sgd ? c.dynamics.batch : full_batch ? S : 1;
-  parts.push_back({8 * 6 * (M + 1) * N * B + 8 * 6 * S * N,
-                   shape_keys(c) + (generated ? ", " + kv("data.samples", S) : "")});
+  parts.push_back({8 * 6 * (M + 1) * N * B + 8 * 6 * S * N, shape_keys(c) + samples_key});
   if (c.data.source == DataSource::teacher) {
     const double Mt = c.data.teacher.M > 0 ? c.data.teacher.M : M;
     const double Kt = c.data.teacher.r >= 0 ? 2 * c.data.teacher.r + 1 : K;

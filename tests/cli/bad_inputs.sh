@@ -79,6 +79,9 @@ with h5py.File(sys.argv[1] + "/narrow.h5", "w") as f:
 with h5py.File(sys.argv[1] + "/huge.h5", "w") as f:
     f.create_dataset("X", shape=(10**9, 32, 3), chunks=(1, 32, 3), dtype="f8")
     f.create_dataset("Y", shape=(10**9, 32, 3), chunks=(1, 32, 3), dtype="f8")
+with h5py.File(sys.argv[1] + "/many.h5", "w") as f:
+    f.create_dataset("X", shape=(5 * 10**6, 32), chunks=(1, 32), dtype="f8")
+    f.create_dataset("Y", shape=(5 * 10**6, 32), chunks=(1, 32), dtype="f8")
 with h5py.File(sys.argv[1] + "/nan.h5", "w") as f:
     x = np.zeros((4, 32)); x[2, 5] = np.nan
     f["X"] = x; f["Y"] = np.zeros((4, 32))
@@ -89,6 +92,9 @@ expect 2 "validate: data file of the wrong width" "$exe" validate "$model" "${fi
 expect 2 "validate: data file declared (1e9, 32, 3)" "$exe" validate "$model" "${file_data[@]}" \
   --set "data.file=\"$work/huge.h5\""
 check "declared shape named" "grep -q '(1000000000,32,3)' '$work/err'"
+expect 5 "validate: a data file too large for --max-memory" "$exe" validate "$model" "${file_data[@]}" \
+  --set "data.file=\"$work/many.h5\"" --max-memory 1G
+check "large data file: named with its samples" "grep -q 'data.file with 5000000 samples' '$work/err'"
 expect 2 "validate: data file with a NaN" "$exe" validate "$model" "${file_data[@]}" --set "data.file=\"$work/nan.h5\""
 
 # --- resources: refused up front, naming the keys (a fixed budget: not machine-dependent) --

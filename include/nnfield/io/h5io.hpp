@@ -30,6 +30,8 @@ struct Array {
 // ---- generic reading ------------------------------------------------------
 bool h5_has(const std::string& file, const std::string& dataset);
 Array h5_read(const std::string& file, const std::string& dataset);
+// The shape of a dataset, from the metadata alone (nothing is read).
+std::vector<std::size_t> h5_shape(const std::string& file, const std::string& dataset);
 std::vector<long long> h5_read_int(const std::string& file, const std::string& dataset);
 // Attribute of a group or dataset (`object` = "/" for the file root). Strings only.
 std::string h5_read_string_attribute(const std::string& file, const std::string& object,
