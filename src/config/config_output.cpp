@@ -204,7 +204,8 @@ std::string limits_text() {
      << "- tables, dotted keys, arrays and inline tables nested at most " << detail::kMaxTomlDepth
      << " levels deep; keys at most " << detail::kMaxKeyLength << " characters;\n"
      << "- expressions at most " << kMaxExpressionLength << " characters, with parentheses, function "
-     << "calls, signs and powers nested at most " << kMaxExpressionNesting << " levels;\n"
+     << "calls, signs and powers nested at most " << kMaxExpressionNesting << " levels, and a tree at most "
+     << kMaxExpressionDepth << " levels deep (a sum or product of at most that many terms);\n"
      << "- count-like keys: the upper bounds in the tables below (network.M, network.N, data.samples, "
      << "cutoffs, field.depth_substeps, dynamics.steps);\n"
      << "- at most " << detail::number_text(detail::kMaxOutputRows) << " output rows (dynamics.t_end / "

@@ -113,7 +113,7 @@ class Parser {
     const std::size_t at = m_pos;
     if (accept('-')) {
       const Nest nest(*this, at);
-      return neg(unary());
+      return bounded(neg(unary()));
     }
     if (accept('+')) {
       const Nest nest(*this, at);
@@ -134,14 +134,24 @@ class Parser {
   }
 
   // The parsed tree keeps the user's structure; only constants fold (pi*2 -> 6.28...).
-  static NodePtr make_binary(Op op, NodePtr a, NodePtr b) {
+  NodePtr make_binary(Op op, NodePtr a, NodePtr b) const {
     switch (op) {
-      case Op::add: return add(std::move(a), std::move(b));
-      case Op::sub: return sub(std::move(a), std::move(b));
-      case Op::mul: return mul(std::move(a), std::move(b));
-      case Op::div: return div(std::move(a), std::move(b));
-      default: return pow(std::move(a), std::move(b));
+      case Op::add: return bounded(add(std::move(a), std::move(b)));
+      case Op::sub: return bounded(sub(std::move(a), std::move(b)));
+      case Op::mul: return bounded(mul(std::move(a), std::move(b)));
+      case Op::div: return bounded(div(std::move(a), std::move(b)));
+      default: return bounded(pow(std::move(a), std::move(b)));
     }
+  }
+
+  // Fails as soon as the tree grows deeper than kMaxExpressionDepth, so that no deeper
+  // tree is ever built (or has to be destroyed, which recurses too).
+  NodePtr bounded(NodePtr n) const {
+    if (n->depth > kMaxExpressionDepth)
+      fail("more than " + std::to_string(kMaxExpressionDepth) + " operations in a chain (a tree deeper than " +
+               std::to_string(kMaxExpressionDepth) + " levels)",
+           m_pos);
+    return n;
   }
 
   NodePtr primary() {
@@ -211,7 +221,7 @@ class Parser {
       const std::size_t open = m_pos++;
       NodePtr arg = sum();
       close(open);
-      return fn(f, std::move(arg));
+      return bounded(fn(f, std::move(arg)));
     }
     NodePtr value;
     if (name == "x" || name == "y")

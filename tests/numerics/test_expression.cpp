@@ -228,12 +228,22 @@ TEST_CASE("expression: overlong and deeply nested texts fail cleanly instead of 
   std::string powers = "x";
   for (int i = 0; i < 100; ++i) powers += "^x";
   CHECK_THROWS_WITH(Expression::parse(powers), Catch::Contains("nested deeper than 64"));
-  // Within the limits: the longest sum allowed, and 64 levels, parse, differentiate and evaluate.
-  std::string longest = "x";
-  while (longest.size() + 2 <= nnfield::kMaxExpressionLength) longest += "+x";
-  const Expression e = Expression::parse(longest);
-  CHECK(e(1.0, 0.0) == Approx(double((longest.size() + 1) / 2)));
-  CHECK(e.derivative('x')(0.5, 0.0) == Approx(double((longest.size() + 1) / 2)));
+  // A chain of operations is a tree as deep as it is long: bounded by its own limit.
+  const int most = nnfield::kMaxExpressionDepth;
+  std::string chain = "x";
+  for (int i = 1; i < most + 1; ++i) chain += "*x";
+  CHECK_THROWS_WITH(Expression::parse(chain), Catch::Contains("more than 512 operations in a chain"));
+  // Within the limits: the longest chains allowed, and 64 levels, parse, differentiate
+  // (as the field solver does, to 6th order) and evaluate.
+  std::string terms = "x", product = "sin(x)";
+  for (int i = 1; i < most; ++i) terms += "+x";
+  for (int i = 1; i < most / 2; ++i) product += "*sin(x+" + std::to_string(i) + ")";
+  const Expression e = Expression::parse(terms);
+  CHECK(e(1.0, 0.0) == Approx(double(most)));
+  CHECK(e.derivative('x')(0.5, 0.0) == Approx(double(most)));
+  nnfield::SmoothField field(1.0, 1.0);
+  field.set_expression(Expression::parse(product));
+  CHECK(std::isfinite(field(0.3, 0.2)));
   const std::string ok = std::string(64, '(') + "x" + std::string(64, ')');
   CHECK(Expression::parse(ok)(2.0, 0.0) == 2.0);
 }
