@@ -10,6 +10,7 @@
 #include "nnfield/config/config.hpp"
 #include "nnfield/config/toml_quote.hpp"
 #include "nnfield/io/provenance.hpp"
+#include "nnfield/run/resources.hpp"
 #include "nnfield/run/run.hpp"
 #include "run_data.hpp"
 
@@ -124,6 +125,11 @@ py::object run(const Model& model, const py::object& output, const py::object& p
   options.force = force;
   options.progress = progress_mode(progress);
   options.command_line = python_command_line();
+  // As the command line does: refuse (MemoryError) what would not fit, before allocating.
+  ResourceBudget budget;
+  budget.output_path = options.output_path;
+  budget.rows_in_memory = options.output_path.empty();
+  check_resources(model.config, budget);
   RunResult result;
   std::exception_ptr error;
   std::optional<py::error_already_set> pending = run_answering_signals(

@@ -1,6 +1,7 @@
 // C++ exceptions -> Python exceptions, with the C++ message unchanged.
 //
 //   nnfield::ConfigError          -> nnfield.ConfigError (a ValueError)
+//   nnfield::ResourceError        -> MemoryError (a run that would not fit, refused up front)
 //     ... "unknown key/section"   -> nnfield.UnknownKeyError (a ConfigError and a KeyError)
 //     ... model file not found    -> FileNotFoundError
 //   nnfield::H5Error              -> OSError (FileNotFoundError for a missing file)
@@ -13,6 +14,7 @@
 #include "bindings.hpp"
 #include "nnfield/config/config.hpp"
 #include "nnfield/io/h5io.hpp"
+#include "nnfield/run/resources.hpp"
 
 namespace nnfield::python {
 
@@ -58,6 +60,8 @@ void add_errors(py::module_& m) {
       } else {
         PyErr_SetString(g_config_error, e.what());
       }
+    } catch (const ResourceError& e) {
+      PyErr_SetString(PyExc_MemoryError, e.what());
     } catch (const H5Error& e) {
       const std::string what = e.what();
       const bool missing = what.size() >= 14 && what.compare(what.size() - 14, 14, ": no such file") == 0;

@@ -174,3 +174,30 @@ print("ok")
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+
+
+def test_hostile_expressions_and_sizes_are_errors_not_crashes(models_dir):
+    """Issue 13: deeply nested or huge expressions once overflowed the stack and killed the
+    interpreter; a run too large for the machine was a bad_alloc midway. Now: ConfigError
+    and MemoryError, before anything is allocated."""
+    code = """
+import nnfield
+path = %r
+for text in ["(" * 20000 + "x" + ")" * 20000, "+".join(["x"] * 50000)]:
+    try:
+        nnfield.Model.from_file(path, overrides={"continuum.phi": text})
+    except nnfield.ConfigError as e:
+        assert "continuum.phi" in str(e), str(e)
+    else:
+        raise SystemExit("accepted")
+model = nnfield.Model.from_file(path, overrides={"network.M": 100000, "network.N": 100000})
+try:
+    model.run(progress=False)
+except MemoryError as e:
+    assert "network.M = 100000" in str(e), str(e)
+else:
+    raise SystemExit("ran")
+print("ok")
+""" % str(models_dir / "teacher_tanh.toml")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr

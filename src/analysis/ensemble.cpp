@@ -34,11 +34,18 @@ std::vector<std::uint64_t> parse_seed_list(const std::string& text) {
   if (colon != std::string::npos) {
     const std::uint64_t a = number(text.substr(0, colon)), b = number(text.substr(colon + 1));
     if (b <= a) throw std::invalid_argument("--seeds " + text + ": empty range (a:b means a, a+1, ..., b-1)");
+    if (b - a > kMaxSeeds)
+      throw std::invalid_argument("--seeds " + text + ": " + std::to_string(b - a) + " seeds (at most " +
+                                  std::to_string(kMaxSeeds) + ")");
     for (std::uint64_t s = a; s < b; ++s) seeds.push_back(s);
   } else {
     std::stringstream ss(text);
     std::string item;
-    while (std::getline(ss, item, ',')) seeds.push_back(number(item));
+    while (std::getline(ss, item, ',')) {
+      if (seeds.size() == kMaxSeeds)
+        throw std::invalid_argument("--seeds: more than " + std::to_string(kMaxSeeds) + " seeds");
+      seeds.push_back(number(item));
+    }
   }
   if (seeds.empty()) throw std::invalid_argument("--seeds: no seeds in '" + text + "'");
   return seeds;

@@ -50,15 +50,22 @@ Command register_compare(CLI::App& app, const Context& context) {
   sub->add_option("model", args->model, "field model file (TOML with [continuum]; [field] optional)")->required();
   using O = CommonOption;
   add_common_options(*sub, *args, {O::output});
-  sub->add_option("--levels", args->levels, "refinement levels: (M, N) 2^l, l = 0..L-1 (default 3)");
+  sub->add_option("--levels", args->levels, "refinement levels: (M, N) 2^l, l = 0..L-1 (default 3)")
+      ->check(CLI::Range(1, 12));
   sub->add_option("--orders", args->orders, "field orders p studied, comma-separated (default 1,2)");
   sub->add_option("--coarsen", args->coarsen, "coarse-graining factors rx = ry (default: the model's field.rx, or 1)");
   sub->add_option("--times", args->times, "times compared, comma-separated (default: t_end)");
-  add_common_options(*sub, *args, {O::overrides, O::force});
+  add_common_options(*sub, *args, {O::overrides, O::force, O::resources});
   sub->add_flag("-q,--quiet", args->quiet, "no progress lines");
   sub->add_flag("--allow-unstable", args->allow_unstable, "field runs: integrate even when the stability check refuses");
   return {sub, [args, context]() {
             ModelConfig config = load_model_file(args->model, args->overrides);
+            check_output_against_inputs(args->output, model_inputs(config));
+            // The finest level is the largest run held at once.
+            ModelConfig finest = config;
+            finest.network.shape.M <<= (args->levels - 1);
+            finest.network.shape.N <<= (args->levels - 1);
+            check_resources(finest, resource_budget(*args, ""));
             CompareOptions options;
             options.levels = args->levels;
             options.orders = parse_list<int>(args->orders, "--orders");

@@ -60,6 +60,7 @@ Command register_correlate(CLI::App& app, const Context& context) {
       ->delimiter(',');
   add_common_options(*sub, *args, {CommonOption::force});
   return {sub, [args, context]() {
+            check_output_against_inputs(args->output, {args->run});
             CorrelateOptions options;
             options.field = args->field;
             options.times = args->times;

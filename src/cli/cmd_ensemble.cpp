@@ -14,6 +14,7 @@
 #include "nnfield/numerics/parallel_for.hpp"
 #include "nnfield/numerics/rng.hpp"
 #include "nnfield/observe/task_progress.hpp"
+#include "nnfield/run/run.hpp"
 
 namespace nnfield::cli {
 namespace {
@@ -34,7 +35,7 @@ Command register_ensemble(CLI::App& app, const Context& context) {
   sub->add_option("--error", args->error, "error estimate of the ensemble means")->capture_default_str()
       ->check(CLI::IsMember({"jackknife", "bootstrap"}));
   sub->add_option("--resamples", args->resamples, "bootstrap resamples")->capture_default_str()->check(CLI::Range(2, 1 << 24));
-  add_common_options(*sub, *args, {O::force, O::quiet, O::progress});
+  add_common_options(*sub, *args, {O::force, O::quiet, O::progress, O::resources});
   return {sub, [args, context]() {
             const ModelConfig config = load_model_file(args->model, args->overrides);
             EnsembleOptions options;
@@ -48,6 +49,13 @@ Command register_ensemble(CLI::App& app, const Context& context) {
             options.errors.seed = derive_seed(config.seed, "ensemble/bootstrap");
             options.threads = args->threads;
             options.stop = context.stop;
+            check_output_against_inputs(args->output, model_inputs(config));
+            // Every thread holds one run, its rows in memory.
+            ResourceBudget budget = resource_budget(*args, "");
+            budget.rows_in_memory = true;
+            budget.copies = int(worker_count(options.seeds.size(), resolve_thread_count(options.threads)));
+            check_resources(config, budget);
+            stop_point(context.stop);
 
             Provenance provenance = provenance_of(config, context.command_line);
             // Open the output first: a bad path fails before the runs, not after.

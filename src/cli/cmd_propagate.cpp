@@ -103,6 +103,7 @@ Command register_propagate(CLI::App& app, const Context& context) {
   add_common_options(*sub, *args, {O::force, O::quiet, O::progress});
   return {sub, [args, context]() {
             const ModelConfig config = load_model_file(args->model, args->overrides);
+            check_output_against_inputs(args->output, model_inputs(config));
             std::vector<double> sigma_w{config.init.sigma_w};
             PropagationOptions o;
             try {

@@ -17,10 +17,13 @@ Command register_run(CLI::App& app, const Context& context) {
   add_common_options(*sub, *args, {O::model, O::output, O::overrides, O::force, O::quiet});
   sub->add_flag("--allow-unstable", args->allow_unstable,
                 "field models: integrate even when the stability check refuses the form (docs/theory.md 4.3)");
-  add_common_options(*sub, *args, {O::progress});
+  add_common_options(*sub, *args, {O::progress, O::resources});
   return {sub, [args, context]() {
             ModelConfig config = load_model_file(args->model, args->overrides);
             if (args->allow_unstable) config.field.allow_unstable = true;
+            check_output_against_inputs(args->output, model_inputs(config));
+            check_resources(config, resource_budget(*args, args->output));
+            stop_point(context.stop);
             RunOptions options;
             options.output_path = args->output;
             options.force = args->force;

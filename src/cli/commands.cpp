@@ -3,6 +3,8 @@
 #include "commands.hpp"
 
 #include <cstdio>
+#include <filesystem>
+#include <stdexcept>
 
 namespace nnfield::cli {
 
@@ -39,12 +41,45 @@ void add_common_options(CLI::App& sub, CommonArgs& args, std::initializer_list<C
       case CommonOption::quiet:
         sub.add_flag("-q,--quiet", args.quiet, "no progress output");
         break;
+      case CommonOption::resources:
+        sub.add_option("--max-memory", args.max_memory,
+                       "memory the run may use, e.g. 8G (default: what is available now)");
+        sub.add_flag("--no-resource-check", args.no_resource_check,
+                     "run even when the memory or disk estimate does not fit");
+        break;
       case CommonOption::progress:
         sub.add_option("--progress", args.progress, "progress display")
             ->check(CLI::IsMember({"auto", "tty", "plain", "off"}));
         break;
     }
   }
+}
+
+void check_output_against_inputs(const std::string& output, const std::vector<std::string>& inputs) {
+  if (output.empty()) throw ConfigError("-o: empty output path; give a file name");
+  std::error_code ec;
+  for (const std::string& input : inputs) {
+    if (input.empty() || !std::filesystem::equivalent(output, input, ec)) continue;
+    throw ConfigError(output + ": is the input " + input + "; refusing to write over an input, even with --force");
+  }
+}
+
+std::vector<std::string> model_inputs(const ModelConfig& config) {
+  return {config.source_path, config.init.file, config.data.file};
+}
+
+ResourceBudget resource_budget(const CommonArgs& args, const std::string& output) {
+  ResourceBudget budget;
+  budget.check = !args.no_resource_check;
+  budget.output_path = output;
+  if (!args.max_memory.empty()) {
+    try {
+      budget.max_memory = parse_byte_size(args.max_memory);
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError(e.what());
+    }
+  }
+  return budget;
 }
 
 }  // namespace nnfield::cli

@@ -1,12 +1,19 @@
 // nnfield command line. Subcommands register themselves (commands.hpp): run,
 // validate, keys, ... Errors of every kind end in one line on stderr and a
 // status from the table in commands.hpp.
+#include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <filesystem>
+#include <new>
+#include <stdexcept>
 
 #include "commands.hpp"
 #include "nnfield/config/config.hpp"
 #include "nnfield/io/h5io.hpp"
+#include "nnfield/numerics/expression.hpp"
+#include "nnfield/run/resources.hpp"
+#include "nnfield/run/run.hpp"
 
 namespace {
 
@@ -14,9 +21,48 @@ std::atomic<bool> g_stop{false};
 
 extern "C" void on_signal(int) {
   g_stop.store(true);
-  // A second Ctrl-C kills at once.
+  // A second signal kills at once.
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
+  std::signal(SIGHUP, SIG_DFL);
+}
+
+// Messages from libraries may span lines; the user gets one.
+std::string one_line(std::string s) {
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  std::replace(s.begin(), s.end(), '\r', ' ');
+  return s;
+}
+
+// Runs the chosen command and turns every exception into its exit status (commands.hpp).
+int run_reporting_errors(const std::vector<nnfield::cli::Command>& commands) {
+  using nnfield::cli::fail;
+  try {
+    for (const auto& c : commands)
+      if (c.subcommand->parsed()) return c.run();
+  } catch (const nnfield::ConfigError& e) {
+    return fail(2, one_line(e.what()));
+  } catch (const nnfield::ExpressionError& e) {
+    return fail(2, one_line(e.what()));
+  } catch (const nnfield::H5Error& e) {
+    return fail(4, one_line(e.what()));
+  } catch (const std::filesystem::filesystem_error& e) {
+    return fail(4, one_line(e.what()));
+  } catch (const nnfield::ResourceError& e) {
+    return fail(5, one_line(e.what()));
+  } catch (const std::bad_alloc&) {
+    return fail(5, "out of memory: the run needs more than this machine has; lower the counts of the model "
+                   "(network.M, network.N, data.samples, ...) or see --max-memory");
+  } catch (const std::length_error& e) {
+    return fail(5, "out of memory: a size beyond what can be allocated (" + one_line(e.what()) + ")");
+  } catch (const nnfield::SetupInterrupted& e) {
+    return fail(130, e.what());
+  } catch (const std::invalid_argument& e) {
+    return fail(2, one_line(e.what()));
+  } catch (const std::exception& e) {
+    return fail(1, "internal error (please report): " + one_line(e.what()));
+  }
+  return 0;
 }
 
 }  // namespace
@@ -37,17 +83,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
+  // A closed terminal (SIGHUP) stops a run as Ctrl-C does: the file keeps its rows and
+  // says "interrupted", instead of dying with status "running".
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
-  try {
-    for (const Command& c : commands)
-      if (c.subcommand->parsed()) return c.run();
-  } catch (const nnfield::ConfigError& e) {
-    return fail(2, e.what());
-  } catch (const nnfield::H5Error& e) {
-    return fail(4, e.what());
-  } catch (const std::exception& e) {
-    return fail(1, e.what());
-  }
-  return 0;
+  std::signal(SIGHUP, on_signal);
+  return run_reporting_errors(commands);
 }

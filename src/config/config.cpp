@@ -19,7 +19,10 @@
 #include <sstream>
 #include <tuple>
 
+#include <sys/stat.h>
+
 #include "config/config_schema.hpp"
+#include "nnfield/config/model_limits.hpp"
 #include "nnfield/config/config.hpp"
 
 namespace nnfield {
@@ -54,14 +57,21 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 std::optional<std::string> suggest(const std::string& wrong, const std::vector<std::string>& candidates) {
   std::optional<std::string> best;
   std::size_t best_d = 3;
+  // The distance is at least the difference in length: skipping those candidates keeps
+  // a huge unknown name from costing a table of size(wrong) x size(c) each.
+  const auto near_in_length = [](std::string_view a, std::string_view b) {
+    return (a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) < 3;
+  };
   for (const auto& c : candidates) {
+    if (!near_in_length(wrong, c)) continue;
     const std::size_t dist = edit_distance(wrong, c);
     if (dist < best_d) best_d = dist, best = c;
   }
   if (best) return best;
   std::vector<std::string> same_leaf;
   for (const auto& c : candidates) {
-    if (edit_distance(leaf_of(wrong), leaf_of(c)) == 0) same_leaf.push_back(c);
+    const std::string a = leaf_of(wrong), b = leaf_of(c);
+    if (a.size() == b.size() && edit_distance(a, b) == 0) same_leaf.push_back(c);
   }
   if (same_leaf.size() == 1) return same_leaf.front();
   return std::nullopt;
@@ -122,6 +132,11 @@ class Loader {
       : m_name(std::move(name)), m_overrides(std::move(overrides)), m_unread(unread) {}
 
   ModelConfig load(const std::string& text) {
+    // toml++ recurses into nested tables and arrays: bound the depth before it sees them.
+    if (auto deep = toml_nesting_problem(text))
+      throw ConfigError(m_name + ":" + std::to_string(deep->line) + ":" + std::to_string(deep->column) +
+                        ": error: tables, keys and arrays nested deeper than " + std::to_string(kMaxTomlDepth) +
+                        " levels");
     try {
       m_doc = toml::parse(std::string_view(text), std::string_view(m_name));
     } catch (const toml::parse_error& e) {
@@ -154,7 +169,7 @@ class Loader {
   }
 
   std::string location(Origin o, toml::source_position pos) const {
-    if (o.set_index >= 0) return "--set " + one_line(m_overrides[std::size_t(o.set_index)]);
+    if (o.set_index >= 0) return "--set " + one_line(shortened_name(m_overrides[std::size_t(o.set_index)]));
     if (!pos) pos = {1, 1};  // a rule between defaults: point at the file itself
     return m_name + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column);
   }
@@ -183,6 +198,11 @@ class Loader {
                            [&](const Problem& a, const Problem& b) { return order(a) < order(b); }));
   }
 
+  static std::string long_name_message(const std::string& name) {
+    return "key '" + shortened_name(name) + "' is longer than " + std::to_string(kMaxKeyLength) +
+           " characters; `nnfield keys` lists the keys";
+  }
+
   std::string unknown_name_message(const std::string& name, bool is_table) const {
     std::string what = std::string("unknown ") + (is_table ? "section" : "key") + " '" + name + "'";
     if (auto s = suggest(name, model_names())) return what + ", did you mean '" + *s + "'?";
@@ -205,6 +225,10 @@ class Loader {
   void collect(const toml::table& table, const std::string& path) {
     for (auto&& [k, v] : table) {
       const std::string name = path.empty() ? std::string(k.str()) : path + "." + std::string(k.str());
+      if (name.size() > kMaxKeyLength) {
+        problem(Origin{}, k.source().begin, long_name_message(name), shortened_name(name));
+        continue;
+      }
       if (is_reserved(name)) continue;
       if (find_model_key(name)) {
         m_entries[name] = Entry{&v, Origin{}};
@@ -233,7 +257,12 @@ class Loader {
     };
     const std::string name = eq == std::string::npos ? std::string() : trim(text.substr(0, eq));
     if (name.empty()) {
-      problem(origin, toml::source_position{}, "malformed override '" + text + "': expected section.key=value", "");
+      problem(origin, toml::source_position{}, "malformed override '" + shortened_name(text) +
+                                                   "': expected section.key=value", "");
+      return;
+    }
+    if (name.size() > kMaxKeyLength) {
+      problem(origin, toml::source_position{}, long_name_message(name), shortened_name(name));
       return;
     }
     if (is_reserved(name)) return;
@@ -430,6 +459,16 @@ ModelConfig load_model_string(const std::string& text, const std::string& name,
 }
 
 ModelConfig load_model_file(const std::string& path, const std::vector<std::string>& overrides, UnreadKeys unread) {
+  // Looked at before opening: opening a FIFO blocks, and a directory or device reads
+  // as something other than a model.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    throw ConfigError(path + ": error: cannot open model file: " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) throw ConfigError(path + ": error: is a directory, not a model file");
+  if (!S_ISREG(st.st_mode)) throw ConfigError(path + ": error: is not a regular file (a pipe or device?)");
+  if (std::size_t(st.st_size) > detail::kMaxModelFileBytes)
+    throw ConfigError(path + ": error: model file is " + std::to_string(st.st_size) + " bytes (at most " +
+                      std::to_string(detail::kMaxModelFileBytes) + ")");
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw ConfigError(path + ": error: cannot open model file: " + std::strerror(errno));
@@ -437,7 +476,12 @@ ModelConfig load_model_file(const std::string& path, const std::vector<std::stri
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw ConfigError(path + ": error: cannot read model file");
-  return load_model_string(text.str(), path, overrides, unread);
+  // An empty file is more likely a mistake (a truncated copy, the wrong path) than a
+  // request for every default; a file with only a comment still states intent.
+  const std::string body = text.str();
+  if (std::all_of(body.begin(), body.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }))
+    throw ConfigError(path + ": error: empty model file; `nnfield keys` lists the keys");
+  return load_model_string(body, path, overrides, unread);
 }
 
 }  // namespace nnfield

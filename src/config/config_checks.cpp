@@ -3,12 +3,14 @@
 // resolved configuration.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 #include "config/config_schema.hpp"
+#include "nnfield/config/model_limits.hpp"
 #include "nnfield/config/continuum_spec.hpp"
 
 namespace nnfield::detail {
@@ -100,6 +102,10 @@ void check_smooth(std::vector<Violation>& out, const std::string& prefix,
                        " entries, expected K = 2r+1 = " + std::to_string(K) + " (r = " +
                        std::to_string(r) + ") or none"});
   }
+  if (s.modes.size() > kMaxModes)
+    out.push_back({prefix + ".modes", {},
+                   prefix + ".modes has " + std::to_string(s.modes.size()) + " entries (at most " +
+                       std::to_string(kMaxModes) + ")"});
   for (std::size_t i = 0; i < s.modes.size(); ++i) {
     const std::string key = prefix + ".modes[" + std::to_string(i) + "].offset";
     if (std::abs(s.modes[i].offset) > r) {
@@ -224,6 +230,57 @@ void check_field(std::vector<Violation>& out, const ModelConfig& c) {
   }
 }
 
+// A count implied by two keys, in words: "1e+19".
+std::string count_text(double n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", n);
+  return buf;
+}
+
+// Steps, rows and switches a run implies: each must make progress in double-precision
+// time and stay a count a run can hold (model_limits.hpp), or the run would "complete"
+// without moving, loop for ever, or allocate without bound.
+void check_time_counts(std::vector<Violation>& out, const ModelConfig& c) {
+  const IntegratorConfig& in = c.integrator;
+  if (c.dynamics.kind == DynamicsKind::sgd) {
+    const double rows = double(c.dynamics.steps) / double(c.output.every_steps);
+    if (rows > kMaxOutputRows)
+      out.push_back({"output.every_steps", {"dynamics.steps"},
+                     "output.every_steps = " + std::to_string(c.output.every_steps) + " gives " + count_text(rows) +
+                         " output rows over dynamics.steps = " + std::to_string(c.dynamics.steps) + " (at most " +
+                         count_text(kMaxOutputRows) + ")"});
+    return;
+  }
+  const double t_end = c.dynamics.t_end;
+  const bool adaptive = in.adaptive && (in.stepper == StepperKind::dopri5 || in.stepper == StepperKind::rkf78);
+  if (adaptive && in.dt_min > in.dt)
+    out.push_back({"integrator.dt_min", {"integrator.dt"},
+                   "integrator.dt_min = " + str(in.dt_min) + " must be <= integrator.dt = " + str(in.dt)});
+  const double resolution = t_end * kTimeResolution;
+  if (!adaptive && in.dt < resolution)
+    out.push_back({"integrator.dt", {"dynamics.t_end"},
+                   "integrator.dt = " + str(in.dt) + " is too small for dynamics.t_end = " + str(t_end) + ": " +
+                       count_text(t_end / in.dt) + " fixed steps; dt must be >= t_end * " +
+                       count_text(kTimeResolution) + " = " + str(resolution)});
+  const std::pair<const char*, double> cadences[] = {{"output.every", c.output.every},
+                                                     {"observe.every", c.observe.every}};
+  for (const auto& [key, every] : cadences) {
+    if (every <= 0) continue;  // observe.every = 0: output.every's
+    const double rows = t_end / every;
+    if (rows > kMaxOutputRows || every < resolution)
+      out.push_back({key, {"dynamics.t_end"},
+                     std::string(key) + " = " + str(every) + " gives " + count_text(rows) +
+                         " output rows over dynamics.t_end = " + str(t_end) + " (at most " +
+                         count_text(kMaxOutputRows) + ")"});
+  }
+  const double switches = t_end / c.data.tau;
+  if (varies_in_time(c.data.presentation) && switches > kMaxDataSwitches)
+    out.push_back({"data.tau", {"dynamics.t_end", "data.presentation"},
+                   "data.tau = " + str(c.data.tau) + " gives " + count_text(switches) +
+                       " sample switches over dynamics.t_end = " + str(t_end) + " (at most " +
+                       count_text(kMaxDataSwitches) + ")"});
+}
+
 }  // namespace
 
 std::optional<ValueProblem> value_problem(const ModelKey& key, const std::string& name, const Value& v) {
@@ -267,6 +324,7 @@ std::vector<Violation> cross_field_violations(const ModelConfig& c) {
   check_input_correlator(out, c);
   check_continuum(out, c);
   check_field(out, c);
+  check_time_counts(out, c);
   return out;
 }
 

@@ -5,6 +5,8 @@
 #include <sstream>
 
 #include "config/config_schema.hpp"
+#include "nnfield/config/model_limits.hpp"
+#include "nnfield/numerics/expression.hpp"
 
 namespace nnfield::detail {
 namespace {
@@ -163,7 +165,8 @@ t_end = 20.0
 **Sections.** Keys live in the sections listed below (`[run]`, `[network]`, `[init]` with
 its subtables `[init.smooth]` and `[init.smooth_velocity]`, `[data]` with `[data.teacher]`,
 `[dynamics]`, `[integrator]`, `[output]`, `[observe]`, `[continuum]`, `[field]`). Every key has a
-default, so a file only names what differs from it; an empty file is a valid model. Unknown sections
+default, so a file only names what differs from it (an empty file is refused as a likely mistake:
+a comment is enough to ask for every default). Unknown sections
 and keys are errors, with a suggestion when a valid name is close (a typo never silently falls
 back to a default). A `[field]` section (even empty, or any `field.*` key given with `--set`)
 makes `nnfield run` integrate the field theory instead of the network; `[continuum]` is
@@ -201,9 +204,37 @@ configuration: every key below with its final value, as TOML that loads back to 
 
 }  // namespace
 
+// The limits of model_limits.hpp and expression.hpp, in words.
+std::string limits_text() {
+  std::ostringstream md;
+  md << "\n**Limits.** Checked before anything is parsed or allocated, each with a one-line error "
+        "(exit status 2):\n\n"
+     << "- a model file of at most " << (detail::kMaxModelFileBytes >> 20) << " MiB, a regular file "
+     << "(not a directory, pipe or device), not empty;\n"
+     << "- tables, dotted keys, arrays and inline tables nested at most " << detail::kMaxTomlDepth
+     << " levels deep; keys at most " << detail::kMaxKeyLength << " characters;\n"
+     << "- expressions at most " << kMaxExpressionLength << " characters, with parentheses, function "
+     << "calls, signs and powers nested at most " << kMaxExpressionNesting << " levels, and a tree at most "
+     << kMaxExpressionDepth << " levels deep (a sum or product of at most that many terms);\n"
+     << "- count-like keys: the upper bounds in the tables below (network.M, network.N, data.samples, "
+     << "cutoffs, field.depth_substeps, dynamics.steps);\n"
+     << "- at most " << detail::number_text(detail::kMaxOutputRows) << " output rows (dynamics.t_end / "
+     << "output.every, dynamics.steps / output.every_steps, and observe.every), at most "
+     << detail::number_text(detail::kMaxDataSwitches) << " sample switches (dynamics.t_end / data.tau), "
+     << "and a fixed step integrator.dt of at least dynamics.t_end * "
+     << detail::number_text(detail::kTimeResolution) << "; integrator.dt_min <= integrator.dt.\n\n"
+     << "Then the commands estimate the memory a run needs and the bytes it writes, and refuse (exit "
+     << "status 5, naming the keys) a run that does not fit the memory available (or `--max-memory`) "
+     << "or the output's disk; `--no-resource-check` runs it anyway. `nnfield validate` also opens "
+     << "init.file and data.file (shapes from the metadata first, then every value) and evaluates "
+     << "every [continuum] expression on the network's sites, refusing a non-finite value with the "
+     << "point.\n";
+  return md.str();
+}
+
 std::string model_file_reference_markdown() {
   std::ostringstream md;
-  md << intro;
+  md << intro << limits_text();
   for (const auto& section : detail::model_sections()) {
     md << "\n## [" << section.name << "]\n\n" << section.doc << "\n\n" << table_head;
     for (const auto& key : detail::model_keys()) {

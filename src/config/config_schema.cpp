@@ -5,6 +5,7 @@
 // of choices is an enum field (a std::vector of the enum for a list of choices): its enum
 // and name table go in config_choices.hpp, and key() below takes the choices from the table.
 #include "config/config_schema.hpp"
+#include "nnfield/config/model_limits.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -148,15 +149,16 @@ void add_smooth_keys(std::vector<ModelKey>& k, const std::string& prefix, Acc sm
   };
   using S = SmoothFieldConfig;
   // clang-format off
-  add(prefix + ".cutoff_x", field(&S::cutoff_x), "largest depth mode number in the random part").at_least(0);
-  add(prefix + ".cutoff_y", field(&S::cutoff_y), "largest |width mode number| in the random part").at_least(0);
+  add(prefix + ".cutoff_x", field(&S::cutoff_x), "largest depth mode number in the random part").at_least(0).at_most(kMaxCutoff);
+  add(prefix + ".cutoff_y", field(&S::cutoff_y), "largest |width mode number| in the random part").at_least(0).at_most(kMaxCutoff);
   add(prefix + ".w_amplitude", field(&S::w_amplitude), "RMS of the random part of each weight field w_k").at_least(0);
   add(prefix + ".w_mean", field(&S::w_mean), "mean of w_k for k = 0..2r; empty: 1/K each")
       .note("K = 2r+1 entries, or empty");
   add(prefix + ".phi_amplitude", field(&S::phi_amplitude), "RMS of the random neuron field phi").at_least(0);
   add(prefix + ".c_amplitude", field(&S::c_amplitude),
       "init.kind = \"critical\": RMS of the gain deviation c (g = 1 + ax c)").at_least(0);
-  add(prefix + ".modes", field(&S::modes), "explicit modes added to the field (see the table below)");
+  add(prefix + ".modes", field(&S::modes), "explicit modes added to the field (see the table below)")
+      .note("at most " + std::to_string(kMaxModes) + " entries");
   // clang-format on
 }
 
@@ -189,8 +191,8 @@ void add_continuum_keys(std::vector<ModelKey>& k) {
   add("continuum.w_dot", &ContinuumConfig::w_dot,
       "init.velocity = \"continuum\": weight velocities W', offsets -r..r (offset 0 too); empty: \"0\" each")
       .note("K = 2r+1 entries, or empty");
-  add("continuum.cutoff_x", &ContinuumConfig::cutoff_x, "largest depth mode number of the random fields").at_least(0);
-  add("continuum.cutoff_y", &ContinuumConfig::cutoff_y, "largest |width mode number| of the random fields").at_least(0);
+  add("continuum.cutoff_x", &ContinuumConfig::cutoff_x, "largest depth mode number of the random fields").at_least(0).at_most(kMaxCutoff);
+  add("continuum.cutoff_y", &ContinuumConfig::cutoff_y, "largest |width mode number| of the random fields").at_least(0).at_most(kMaxCutoff);
   // clang-format on
 }
 
@@ -204,7 +206,7 @@ void add_field_keys(std::vector<ModelKey>& k) {
       "lattice shift (the discrete network itself)").one_of(names_of({DepthForm::midpoint, DepthForm::exact})).note("exact: rx = ry = 1");
   add("field.p", &FieldConfig::p, "order in (ax, ay) of the truncated theory (1 = transport); form = \"midpoint\"")
       .at_least(1).at_most(2);
-  add("field.rx", &FieldConfig::rx, "depth coarse graining: depth steps hx ~ rx ax (docs/theory.md 4.4)").at_least(1);
+  add("field.rx", &FieldConfig::rx, "depth coarse graining: depth steps hx ~ rx ax (docs/theory.md 4.4)").at_least(1).at_most(kMaxLayers);
   add("field.ry", &FieldConfig::ry, "width coarse graining: N/ry width points").at_least(1)
       .note("N % ry = 0, N/ry >= 2r+1");
   add("field.q", &FieldConfig::q,
@@ -213,7 +215,7 @@ void add_field_keys(std::vector<ModelKey>& k) {
       "initial phi error, 7")
       .at_least(0).at_most(8);
   add("field.depth_substeps", &FieldConfig::depth_substeps,
-      "RK4 substeps per depth interval; 0: automatic (depth-integrator stability)").at_least(0);
+      "RK4 substeps per depth interval; 0: automatic (depth-integrator stability)").at_least(0).at_most(kMaxSubsteps);
   add("field.allow_unstable", &FieldConfig::allow_unstable,
       "integrate even when the stability check refuses the form (CLI --allow-unstable)");
   // clang-format on
@@ -227,8 +229,8 @@ std::vector<ModelKey> build_model_keys() {
   add("run.seed", &ModelConfig::seed, "master seed; components draw independent sub-streams").at_least(0);
 
   add("network.M", &NetworkShape::M, "weight layers; neuron layers are m = 0..M (0 = input X, M = output Z)")
-      .at_least(1);
-  add("network.N", &NetworkShape::N, "width; neuron index i is periodic modulo N").at_least(3);
+      .at_least(1).at_most(kMaxLayers);
+  add("network.N", &NetworkShape::N, "width; neuron index i is periodic modulo N").at_least(3).at_most(kMaxWidth);
   add("network.r", &NetworkShape::r, "radius of the local connection; fan-in K = 2r+1").at_least(0).note("r < N/2");
   add("network.activation", &NetworkConfig::activation, "activation function sigma");
   add("network.loss", &NetworkConfig::loss, "per-site loss l_i(Z_i, Y_i)");
@@ -254,19 +256,20 @@ std::vector<ModelKey> build_model_keys() {
       "continuum (one pair: continuum.X and the continuum target)");
   add("data.file", &DataConfig::file, "source = \"file\": HDF5 file with /X (S,N), /Y (S,N)")
       .note("required if source is \"file\"");
-  add("data.samples", &DataConfig::samples, "number S of generated samples").at_least(1);
+  add("data.samples", &DataConfig::samples, "number S of generated samples").at_least(1).at_most(kMaxSamples);
   add("data.x", &DataConfig::x, "source = \"pair\": explicit input X; empty: random").note("N entries, or empty");
   add("data.y", &DataConfig::y, "source = \"pair\": explicit target Y; empty: random").note("N entries, or empty");
   add("data.x_kind", &DataConfig::x_kind, "generated X: random (i.i.d. N(0, x_scale^2)) or smooth");
   add("data.x_scale", &DataConfig::x_scale, "scale of generated X").at_least(0);
-  add("data.x_cutoff", &DataConfig::x_cutoff, "x_kind = \"smooth\": largest width mode of X").at_least(0);
+  add("data.x_cutoff", &DataConfig::x_cutoff, "x_kind = \"smooth\": largest width mode of X").at_least(0).at_most(kMaxCutoff);
   add("data.y_scale", &DataConfig::y_scale, "source = \"random\"/\"pair\": Y ~ N(0, y_scale^2)").at_least(0);
   add("data.presentation", &DataConfig::presentation,
       "fixed (sample 0), switch (next sample every tau), blend (C^2 blend over tau), "
       "full_batch (mean over all samples)");
-  add("data.tau", &DataConfig::tau, "time each sample is presented (switch, blend)").above(0);
+  add("data.tau", &DataConfig::tau, "time each sample is presented (switch, blend)").above(0)
+      .note("<= " + number_text(kMaxDataSwitches) + " switches over t_end");
   add("data.order", &DataConfig::order, "sample order: sequential, shuffle (per epoch), random (with replacement)");
-  add("data.teacher.M", &TeacherConfig::M, "teacher depth; 0: the student's M").at_least(0);
+  add("data.teacher.M", &TeacherConfig::M, "teacher depth; 0: the student's M").at_least(0).at_most(kMaxLayers);
   add("data.teacher.r", &TeacherConfig::r, "teacher radius; -1: the student's r").at_least(-1).note("r < N/2");
   add("data.teacher.activation", &TeacherConfig::activation, "teacher activation; empty: the student's");
   add("data.teacher.sigma_w", &TeacherConfig::sigma_w, "teacher weights ~ N(0, sigma_w^2 / K)").at_least(0);
@@ -280,10 +283,10 @@ std::vector<ModelKey> build_model_keys() {
       "continuous dynamics in (W, b) or in BBD variables (W, z) (Eq. 6; same trajectories)");
   add("dynamics.gamma", &DynamicsConfig::gamma, "damped: friction gamma").at_least(0);
   add("dynamics.eta", &DynamicsConfig::eta, "gradient_flow: rate eta; sgd: step size; damped with eta_scaling = depth: masses 1/(eta ax)").above(0);
-  add("dynamics.batch", &DynamicsConfig::batch, "sgd: mini-batch size (mean loss over the batch)").at_least(1)
+  add("dynamics.batch", &DynamicsConfig::batch, "sgd: mini-batch size (mean loss over the batch)").at_least(1).at_most(kMaxSamples)
       .note("<= data.samples for sgd on generated data");
   add("dynamics.t_end", &DynamicsConfig::t_end, "damped, gradient_flow: final time").above(0);
-  add("dynamics.steps", &DynamicsConfig::steps, "sgd: number of steps").at_least(1);
+  add("dynamics.steps", &DynamicsConfig::steps, "sgd: number of steps").at_least(1).at_most(kMaxSteps);
   add("dynamics.eta_scaling", &DynamicsConfig::eta_scaling,
       "none: eta as given; depth: the rate is eta * ax, and damped runs get masses 1/(eta ax) (a depth limit "
       "needs both, docs/field-limit.md section 8)");
@@ -292,13 +295,16 @@ std::vector<ModelKey> build_model_keys() {
       "rk4 (fixed step), dopri5 / rkf78 (embedded error control), symplectic")
       .note("symplectic: dynamics.kind = \"damped\", gamma = 0, presentation fixed or full_batch");
   add("integrator.adaptive", &IntegratorConfig::adaptive, "dopri5/rkf78: error control; false: fixed dt");
-  add("integrator.dt", &IntegratorConfig::dt, "fixed step, or the first trial step when adaptive").above(0);
+  add("integrator.dt", &IntegratorConfig::dt, "fixed step, or the first trial step when adaptive").above(0)
+      .note(">= dynamics.t_end * " + number_text(kTimeResolution));
   add("integrator.rtol", &IntegratorConfig::rtol, "adaptive: relative tolerance").above(0);
   add("integrator.atol", &IntegratorConfig::atol, "adaptive: absolute tolerance").above(0);
-  add("integrator.dt_min", &IntegratorConfig::dt_min, "adaptive: give up (with a message) below this step").above(0);
+  add("integrator.dt_min", &IntegratorConfig::dt_min, "adaptive: give up (with a message) below this step").above(0)
+      .note("<= integrator.dt");
 
-  add("output.every", &OutputConfig::every, "damped, gradient_flow: output cadence in time").above(0);
-  add("output.every_steps", &OutputConfig::every_steps, "sgd: output cadence in steps").at_least(1);
+  add("output.every", &OutputConfig::every, "damped, gradient_flow: output cadence in time").above(0)
+      .note(">= dynamics.t_end * " + number_text(kTimeResolution) + "; <= " + number_text(kMaxOutputRows) + " rows");
+  add("output.every_steps", &OutputConfig::every_steps, "sgd: output cadence in steps").at_least(1).note("<= " + number_text(kMaxOutputRows) + " rows");
   add("output.trajectory", &OutputConfig::trajectory,
       "datasets written under /trajectory (gain: g - 1 per bulk link, docs/theory.md 4.1)");
   add("output.flush_every", &OutputConfig::flush_every, "flush the output file every this many rows").at_least(1);

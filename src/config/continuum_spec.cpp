@@ -9,6 +9,7 @@
 #include <utility>
 #include <stdexcept>
 
+#include "nnfield/config/model_limits.hpp"
 #include "nnfield/config/toml_quote.hpp"
 #include "nnfield/numerics/rng.hpp"
 
@@ -120,7 +121,7 @@ std::optional<ContinuumProblem> continuum_problem(const ContinuumConfig& c, int 
     try {
       parse_continuum_spec(text);
     } catch (const ExpressionError& e) {
-      return ContinuumProblem{key, key + " = " + toml_quote(text) + ": " + e.what()};
+      return ContinuumProblem{key, key + " = " + toml_quote(detail::shortened_name(text)) + ": " + e.what()};
     }
     return std::nullopt;
   };

@@ -117,6 +117,9 @@ H5I_type_t object_type(hid_t loc, const std::string& path);
 Handle open_dataset(hid_t loc, const std::string& file, const std::string& path);
 std::vector<hsize_t> dataset_shape(hid_t dset, const std::string& file, const std::string& path);
 H5T_class_t dataset_class(hid_t dset);
+// The shape a dataset declares, from the file's metadata alone: checked before reading,
+// so that a dataset declared (1e9, 32, 3) fails on its shape instead of being allocated.
+std::vector<std::size_t> declared_shape(hid_t loc, const std::string& file, const std::string& path);
 std::size_t element_count(const std::vector<hsize_t>& dims);
 // Reads any integer or floating-point dataset as float64 (HDF5 converts).
 Array read_array(hid_t loc, const std::string& file, const std::string& path);

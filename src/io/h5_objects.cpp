@@ -14,9 +14,12 @@ Handle unlocked_file_access() {
 }
 
 void require_file(const std::string& file) {
+  // Judged from the path alone: opening a FIFO would block until a writer comes.
   std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) fail(file, "no such file");
-  if (std::filesystem::is_directory(file, ec)) fail(file, "is a directory, not an HDF5 file");
+  const auto status = std::filesystem::status(file, ec);
+  if (!std::filesystem::exists(status)) fail(file, "no such file");
+  if (std::filesystem::is_directory(status)) fail(file, "is a directory, not an HDF5 file");
+  if (!std::filesystem::is_regular_file(status)) fail(file, "is not a regular file (a pipe or device?)");
 }
 
 Handle open_for_reading(const std::string& file) {
@@ -82,6 +85,12 @@ std::size_t element_count(const std::vector<hsize_t>& dims) {
   std::size_t n = 1;
   for (hsize_t d : dims) n *= static_cast<std::size_t>(d);
   return n;
+}
+
+std::vector<std::size_t> declared_shape(hid_t loc, const std::string& file, const std::string& path) {
+  const Handle dset = open_dataset(loc, file, path);
+  const std::vector<hsize_t> dims = dataset_shape(dset.get(), file, absolute(path));
+  return {dims.begin(), dims.end()};
 }
 
 Array read_array(hid_t loc, const std::string& file, const std::string& path) {

@@ -30,6 +30,12 @@ bool h5_has(const std::string& file, const std::string& dataset) {
          detail::object_type(f.get(), dataset) == H5I_DATASET;
 }
 
+std::vector<std::size_t> h5_shape(const std::string& file, const std::string& dataset) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
+  Handle f = detail::open_for_reading(file);
+  return detail::declared_shape(f.get(), file, dataset);
+}
+
 Array h5_read(const std::string& file, const std::string& dataset) {
   std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   Handle f = detail::open_for_reading(file);

@@ -76,6 +76,9 @@ InitialState read_initial_state(const std::string& file, const NetworkShape& sha
 
   auto read_checked = [&](const std::string& path, const std::vector<std::size_t>& expected,
                           const std::string& names) {
+    Array declared;
+    declared.shape = detail::declared_shape(f.get(), file, path);
+    detail::require_shape(declared, expected, names, file, path);
     Array a = detail::read_array(f.get(), file, path);
     detail::require_shape(a, expected, names, file, path);
     detail::require_finite(a, file, path);
@@ -127,24 +130,29 @@ void write_initial_state(const std::string& file, const NetworkShape& shape,
 
 // ---- data: /X (S,N), /Y (S,N) ---------------------------------------------------------
 
-DataFile read_data_file(const std::string& file, int expected_N) {
+DataFile read_data_file(const std::string& file, int expected_N, std::size_t max_samples) {
   std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   Handle f = detail::open_for_reading(file);
-  Array x = detail::read_array(f.get(), file, "/X");
-  Array y = detail::read_array(f.get(), file, "/Y");
-  auto check_shape = [&](const Array& a, const std::string& path) {
-    const bool ok = a.shape.size() == 2 && a.shape[0] >= 1 &&
-                    (expected_N <= 0 || a.shape[1] == static_cast<std::size_t>(expected_N));
+  auto check_shape = [&](const std::vector<std::size_t>& shape, const std::string& path) {
+    const bool ok = shape.size() == 2 && shape[0] >= 1 &&
+                    (expected_N <= 0 || shape[1] == static_cast<std::size_t>(expected_N));
     if (!ok)
       detail::fail(file, "dataset " + detail::quoted(path) + " has shape " +
-                             detail::shape_text(a.shape) + ", expected (S,N) with S >= 1" +
+                             detail::shape_text(shape) + ", expected (S,N) with S >= 1" +
                              (expected_N > 0 ? " and N = " + std::to_string(expected_N) : ""));
+    if (shape[0] > max_samples)
+      detail::fail(file, "dataset " + detail::quoted(path) + " has shape " + detail::shape_text(shape) +
+                             ": more than " + std::to_string(max_samples) + " samples");
   };
-  check_shape(x, "/X");
-  check_shape(y, "/Y");
-  if (x.shape != y.shape)
-    detail::fail(file, "datasets '/X' " + detail::shape_text(x.shape) + " and '/Y' " +
-                           detail::shape_text(y.shape) + " differ in shape (both must be (S,N))");
+  const std::vector<std::size_t> x_shape = detail::declared_shape(f.get(), file, "/X");
+  const std::vector<std::size_t> y_shape = detail::declared_shape(f.get(), file, "/Y");
+  check_shape(x_shape, "/X");
+  check_shape(y_shape, "/Y");
+  if (x_shape != y_shape)
+    detail::fail(file, "datasets '/X' " + detail::shape_text(x_shape) + " and '/Y' " +
+                           detail::shape_text(y_shape) + " differ in shape (both must be (S,N))");
+  Array x = detail::read_array(f.get(), file, "/X");
+  Array y = detail::read_array(f.get(), file, "/Y");
   detail::require_finite(x, file, "/X");
   detail::require_finite(y, file, "/Y");
   DataFile d;

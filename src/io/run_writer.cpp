@@ -3,6 +3,7 @@
 #include "io/h5_handle.hpp"
 #include "io/h5_provenance.hpp"
 #include "io/open_runs.hpp"
+#include "io/output_file.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -26,6 +27,7 @@ struct RunWriter::Impl final : detail::OpenRun {
   };
 
   std::string path;
+  std::unique_ptr<detail::OutputLock> lock;  // held until the file is closed
   Handle file;
   std::vector<Series> series;
   bool closed = false;
@@ -103,6 +105,7 @@ struct RunWriter::Impl final : detail::OpenRun {
     for (auto& s : series) ok = s.dset.close() && ok;
     ok = file.close() && ok;
     closed = true;
+    lock.reset();
     return ok;
   }
 
@@ -133,35 +136,40 @@ RunWriter::RunWriter(const std::string& path, bool force, const Provenance& prov
   std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   detail::quiet_hdf5();
   m_impl->path = path;
-  std::error_code ec;
-  if (!force && std::filesystem::exists(path, ec))
-    detail::fail(path, "exists (use --force to overwrite)");
-  if (std::filesystem::is_directory(path, ec)) detail::fail(path, "is a directory");
-  const auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
-    detail::fail(path, "cannot create: directory '" + parent.string() + "' does not exist");
+  detail::check_output_path(path, force);
+  m_impl->lock = std::make_unique<detail::OutputLock>(path);
+  detail::check_output_path(path, force);  // again, now that no other nnfield can write it
 
-  // EXCL also catches a file that appeared since the check above. The default
-  // ("earliest") file format is kept on purpose: a file written with libver
-  // latest or SWMR is left unopenable when the writer crashes.
-  // No file lock: analysis tools may read a run file while it is being written.
+  // Created under a temporary name in the same folder and renamed once the header is
+  // on disk: a failure while creating (a full disk) leaves nothing under the final name,
+  // and --force replaces an old file only by a complete new header. The default
+  // ("earliest") file format is kept on purpose: a file written with libver latest or
+  // SWMR is left unopenable when the writer crashes.
+  // No HDF5 file lock: analysis tools may read a run file while it is being written.
+  const std::string temporary = detail::temporary_name(path);
   const Handle access = detail::unlocked_file_access();
   if (!access.valid()) detail::fail(path, "cannot set up file access");
-  const hid_t id = H5Fcreate(path.c_str(), force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT,
-                             access.get());
+  const hid_t id = H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get());
   if (id < 0) {
-    if (!force && std::filesystem::exists(path, ec))
-      detail::fail(path, "exists (use --force to overwrite)");
+    std::error_code ec;
+    std::filesystem::remove(temporary, ec);
     detail::fail_with_reason(path, "cannot create");
   }
   m_impl->file = Handle(id, H5Fclose);
   detail::register_open_run(m_impl.get());
-
-  m_impl->writing([&] {
-    detail::write_provenance_attributes(id, path, provenance);
-    // A run killed from here on still leaves a file with its provenance.
-    m_impl->flush_checked();
-  });
+  try {
+    m_impl->writing([&] {
+      detail::write_provenance_attributes(id, path, provenance);
+      // A run killed from here on still leaves a file with its provenance.
+      m_impl->flush_checked();
+    });
+    detail::publish(temporary, path, force);
+  } catch (...) {
+    m_impl->close_all();
+    std::error_code ec;
+    std::filesystem::remove(temporary, ec);
+    throw;
+  }
 }
 
 RunWriter::~RunWriter() {

@@ -30,6 +30,12 @@ class Parser {
   explicit Parser(const std::string& text) : m_s(text) {}
 
   NodePtr parse() {
+    // Bounded before parsing: the parser and the tree's algebra recurse, so an unbounded
+    // text ("x+x+...", "((((...") would overflow the stack instead of failing.
+    if (m_s.size() > kMaxExpressionLength)
+      fail("expression is " + std::to_string(m_s.size()) + " characters long (at most " +
+               std::to_string(kMaxExpressionLength) + ")",
+           kMaxExpressionLength);
     skip_space();
     if (at_end()) fail("empty expression", m_pos);
     NodePtr n = sum();
@@ -44,6 +50,19 @@ class Parser {
  private:
   const std::string& m_s;
   std::size_t m_pos = 0;
+  int m_depth = 0;  // open parentheses, calls, signs and powers around m_pos
+
+  // Counts one level of nesting for its lifetime; fails beyond kMaxExpressionNesting.
+  struct Nest {
+    Nest(Parser& p, std::size_t at) : parser(p) {
+      if (++parser.m_depth > kMaxExpressionNesting)
+        parser.fail("nested deeper than " + std::to_string(kMaxExpressionNesting) + " levels", at);
+    }
+    ~Nest() { --parser.m_depth; }
+    Nest(const Nest&) = delete;
+    Nest& operator=(const Nest&) = delete;
+    Parser& parser;
+  };
 
   bool at_end() const { return m_pos >= m_s.size(); }
   void skip_space() {
@@ -91,27 +110,48 @@ class Parser {
 
   // Unary minus binds looser than ^: -2^2 = -(2^2) = -4, as in mathematics.
   NodePtr unary() {
-    if (accept('-')) return neg(unary());
-    if (accept('+')) return unary();
+    const std::size_t at = m_pos;
+    if (accept('-')) {
+      const Nest nest(*this, at);
+      return bounded(neg(unary()));
+    }
+    if (accept('+')) {
+      const Nest nest(*this, at);
+      return unary();
+    }
     return power();
   }
 
   // Right associative: the exponent is a whole unary, so 2^3^2 = 2^(3^2) and 2^-1 work.
   NodePtr power() {
     NodePtr base = primary();
-    if (accept('^')) return make_binary(Op::pow, base, unary());
+    const std::size_t at = m_pos;
+    if (accept('^')) {
+      const Nest nest(*this, at);
+      return make_binary(Op::pow, base, unary());
+    }
     return base;
   }
 
   // The parsed tree keeps the user's structure; only constants fold (pi*2 -> 6.28...).
-  static NodePtr make_binary(Op op, NodePtr a, NodePtr b) {
+  NodePtr make_binary(Op op, NodePtr a, NodePtr b) const {
     switch (op) {
-      case Op::add: return add(std::move(a), std::move(b));
-      case Op::sub: return sub(std::move(a), std::move(b));
-      case Op::mul: return mul(std::move(a), std::move(b));
-      case Op::div: return div(std::move(a), std::move(b));
-      default: return pow(std::move(a), std::move(b));
+      case Op::add: return bounded(add(std::move(a), std::move(b)));
+      case Op::sub: return bounded(sub(std::move(a), std::move(b)));
+      case Op::mul: return bounded(mul(std::move(a), std::move(b)));
+      case Op::div: return bounded(div(std::move(a), std::move(b)));
+      default: return bounded(pow(std::move(a), std::move(b)));
     }
+  }
+
+  // Fails as soon as the tree grows deeper than kMaxExpressionDepth, so that no deeper
+  // tree is ever built (or has to be destroyed, which recurses too).
+  NodePtr bounded(NodePtr n) const {
+    if (n->depth > kMaxExpressionDepth)
+      fail("more than " + std::to_string(kMaxExpressionDepth) + " operations in a chain (a tree deeper than " +
+               std::to_string(kMaxExpressionDepth) + " levels)",
+           m_pos);
+    return n;
   }
 
   NodePtr primary() {
@@ -121,6 +161,7 @@ class Parser {
     if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') return number();
     if (ident_start(c)) return identifier();
     if (c == '(') {
+      const Nest nest(*this, m_pos);
       const std::size_t open = m_pos++;
       NodePtr n = sum();
       close(open);
@@ -176,10 +217,11 @@ class Parser {
     Fn f;
     if (function_named(name, f)) {
       if (!call) fail("function '" + name + "' needs an argument in parentheses: " + name + "(...)", start);
+      const Nest nest(*this, m_pos);
       const std::size_t open = m_pos++;
       NodePtr arg = sum();
       close(open);
-      return fn(f, std::move(arg));
+      return bounded(fn(f, std::move(arg)));
     }
     NodePtr value;
     if (name == "x" || name == "y")

@@ -1,4 +1,5 @@
 // Expression trees: simplifying constructors, symbolic differentiation, printing.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -25,6 +26,7 @@ std::shared_ptr<Node> make(Op op, NodePtr a, NodePtr b = nullptr) {
   n->op = op;
   n->a = std::move(a);
   n->b = std::move(b);
+  n->depth = 1 + std::max(n->a ? n->a->depth : 0, n->b ? n->b->depth : 0);
   return n;
 }
 

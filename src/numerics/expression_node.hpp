@@ -17,6 +17,7 @@ struct Node {
   Fn fn = Fn::sin;     // op == fn
   double value = 0.0;  // op == num
   NodePtr a, b;        // operands (a only for neg and fn)
+  int depth = 1;       // of the tree below (an upper bound after merging): the recursions' depth
 };
 
 // The function called `name`, if there is one.

@@ -30,6 +30,7 @@ void add_field_observers(const ModelConfig& config, FieldProblem& problem, Recor
 
 RunResult run_field_model(const ModelConfig& config, const RunOptions& options) {
   FieldProblem problem = make_field_problem(config);  // ConfigError before any file is created
+  stop_point(options.stop);
   FieldTheory& theory = *problem.theory;
   FieldPotential potential(theory, problem.X, problem.Y);
   std::unique_ptr<TrainingDynamics> dynamics = make_field_dynamics(config, potential);

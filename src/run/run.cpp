@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "nnfield/data/data.hpp"
+#include "nnfield/data/input_checks.hpp"
 #include "nnfield/io/h5io.hpp"
 #include "nnfield/data/initial_state.hpp"
 #include "nnfield/dynamics/integrator.hpp"
@@ -157,12 +158,20 @@ void add_network_observers(const ModelConfig& config, const Samples& samples, Re
 
 }  // namespace
 
+void stop_point(const std::atomic<bool>* stop) {
+  if (stop && stop->load()) throw SetupInterrupted();
+}
+
 RunResult run_model(const ModelConfig& config, const RunOptions& options) {
+  check_continuum_values(config);  // before a non-finite field blows the run up at its first step
+  stop_point(options.stop);
   if (config.field.present) return run_field_model(config, options);  // [field]: the field solver
   const NetworkShape& shape = config.network.shape;
   Samples samples = make_samples(config);
+  stop_point(options.stop);
   DataStream data(samples, config.data, config.seed);
   ParameterState init = make_initial_state(config, data);
+  stop_point(options.stop);
   Network network(shape, config.network.activation, config.network.loss);
 
   RunRecording recording(config, options);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# An interrupted run leaves a readable file: SIGINT stops cleanly (exit 130,
+# An interrupted run leaves a readable file: SIGINT and SIGHUP stop cleanly (exit 130,
 # status "interrupted"); SIGKILL leaves every flushed row readable.
 # Also: a run refuses to overwrite its output without --force, and a blow-up
 # (NaN) stops with exit 3 keeping the rows written before.
@@ -8,7 +8,7 @@ set -uo pipefail
 exe=$1 src=$2
 source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 model="$src/models/teacher_tanh.toml"
-long=(--set dynamics.t_end=1e6 --set output.every=0.05 --set output.flush_every=1 --progress off)
+long=(--set dynamics.t_end=1e6 --set output.every=0.05 --set output.flush_every=1 --progress off --no-resource-check)
 
 read_rows() {  # prints the number of readable rows, or fails
   /usr/bin/python3 - "$1" "$2" <<'PY'
@@ -32,14 +32,21 @@ wait_for_rows() {
   return 1
 }
 
-# SIGINT: clean stop.
+# SIGINT, and SIGHUP (a closed terminal): clean stops, not status "running". The two
+# runs go side by side, so that the test waits once.
 "$exe" run "$model" -o "$work/int.h5" "${long[@]}" 2> "$work/int.err" &
-pid=$!
-wait_for_rows "$work/int.h5"; sleep 1
-kill -INT $pid; wait $pid; code=$?
+pid_int=$!
+"$exe" run "$model" -o "$work/hup.h5" "${long[@]}" 2> "$work/hup.err" &
+pid_hup=$!
+wait_for_rows "$work/int.h5"; wait_for_rows "$work/hup.h5"; sleep 1
+kill -INT $pid_int; kill -HUP $pid_hup
+wait $pid_int; code=$?
+wait $pid_hup; code_hup=$?
 check "SIGINT exits 130" "[ $code -eq 130 ]"
 check "SIGINT message names the file" "grep -q 'int.h5' '$work/int.err'"
 check "SIGINT file readable with status interrupted" "read_rows '$work/int.h5' interrupted > /dev/null"
+check "SIGHUP exits 130" "[ $code_hup -eq 130 ]"
+check "SIGHUP file readable with status interrupted" "read_rows '$work/hup.h5' interrupted > /dev/null"
 
 # SIGKILL: no chance to close; flushed rows must still be readable.
 "$exe" run "$model" -o "$work/kill.h5" "${long[@]}" &

@@ -239,7 +239,7 @@ TEST_CASE("config: the resolved TOML loads back to the same configuration", "[co
     const ModelConfig a = load_model_string(
         "[run]\ntitle = \"tab\\there \\\"quoted\\\" back\\\\slash \\u00e9 nl\\n\"\n"
         "[network]\nLx = 0.30000000000000004\nLy = 1e-300\n"
-        "[dynamics]\nt_end = 123456789.123456789\n",
+        "[dynamics]\nt_end = 123456789.123456789\n[output]\nevery = 1000.0\n",
         "a.toml");
     const ModelConfig b = load_model_string(a.resolved_toml, "b.toml");
     require_same_config(a, b);
@@ -307,7 +307,10 @@ TEST_CASE("config: errors name the file, line, column and key on one line", "[co
     CHECK_THAT(error_of("[integrator]\ndt = 0\n"), Contains("integrator.dt = 0.0 must be > 0"));
     CHECK_THAT(error_of("[output]\nevery = 0\n"), Contains("output.every = 0.0 must be > 0"));
     CHECK_THAT(error_of("[run]\nseed = -1\n"), Contains("run.seed = -1 must be >= 0"));
-    CHECK_THAT(error_of("[network]\nN = 3000000000\n"), Contains("network.N = 3000000000 is out of range"));
+    CHECK_THAT(error_of("[network]\nN = 3000000000\n"), Contains("network.N = 3000000000 must be <= 1000000"));
+    CHECK_THAT(error_of("[field]\nq = 3000000000\n"), Contains("field.q = 3000000000 must be <= 8"));
+    CHECK_THAT(error_of("[output]\nflush_every = 3000000000\n"),
+               Contains("output.flush_every = 3000000000 is out of range"));
     CHECK_THAT(error_of("[init]\nsigma_w = nan\n"), Contains("init.sigma_w = nan must be a finite number"));
   }
   SECTION("invalid choices list the valid ones") {

@@ -359,17 +359,44 @@ TEST_CASE("unwritable run file paths are one-line errors", "[h5io]") {
   fs::permissions(ro, fs::perms::owner_all);
 }
 
-TEST_CASE("a full disk at file creation is a one-line H5Error", "[h5io]") {
-  // /dev/full accepts open() and fails every write with ENOSPC; HDF5 writes the
-  // superblock while creating. It exists, so only `force` gets that far.
+TEST_CASE("a device or pipe is never replaced by a run file, even with force", "[h5io]") {
   if (!fs::exists("/dev/full")) {
     WARN("no /dev/full: skipped");
     return;
   }
   const std::string msg = error_of([] { RunWriter w("/dev/full", true, test_provenance()); });
-  CHECK(msg.rfind("/dev/full: cannot create", 0) == 0);
-  CHECK(msg.find("No space left on device") != std::string::npos);
-  CHECK(msg.find('\n') == std::string::npos);
+  CHECK(msg == "/dev/full: exists and is not a regular file (a pipe or device?); refusing to replace it");
+  CHECK(fs::is_character_file("/dev/full"));
+}
+
+TEST_CASE("a second writer of one path is refused while the first writes", "[h5io]") {
+  TempDir dir;
+  const std::string path = dir.file("run.h5");
+  {
+    RunWriter first(path, false, test_provenance());
+    // flock conflicts between two open files even in one process: this is what a second
+    // nnfield writing the same path meets.
+    CHECK(error_of([&] { RunWriter second(path, true, test_provenance()); }) ==
+          path + ": is being written by another process (lock " + dir.file(".run.h5.lock") + ")");
+    first.finish("complete");
+  }
+  CHECK(h5_read_string_attribute(path, "/", "status") == "complete");
+  CHECK_FALSE(fs::exists(dir.file(".run.h5.lock")));  // released and removed
+  RunWriter again(path, true, test_provenance());  // the lock is free again
+  again.finish("complete");
+}
+
+TEST_CASE("a run file appears under its name only with its header complete", "[h5io]") {
+  TempDir dir;
+  const std::string path = dir.file("run.h5");
+  {
+    RunWriter w(path, false, test_provenance());
+    CHECK(fs::exists(path));
+    for (const auto& entry : fs::directory_iterator(dir.file("")))
+      CHECK(entry.path().extension() != ".tmp");
+    w.finish("complete");
+  }
+  CHECK(h5_read_string_attribute(path, "/", "status") == "complete");
 }
 
 namespace {
@@ -520,6 +547,51 @@ TEST_CASE("a full disk mid-run is an H5Error and leaves the last flushed state",
   r.values_ok = line == "1";
   std::getline(in, r.read_error);
   check_full_disk_outcome(r, path);
+}
+
+TEST_CASE("a disk full at creation leaves nothing under the file's name", "[h5io]") {
+  // The 2 MiB tmpfs of the test above, filled before the writer starts: creating the
+  // file fails, and neither the run file nor its temporary is left behind (a 96-byte
+  // unreadable file was, before files were created under a temporary name).
+  TempDir dir;
+  const std::string mount_point = dir.file("tiny");
+  fs::create_directories(mount_point);
+  const std::string report = dir.file("report.txt");
+  const pid_t child = fork_unbuffered();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    const std::string why_not = mount_small_tmpfs(mount_point);
+    std::ofstream out(report);
+    if (!why_not.empty()) {
+      out << "skip: " << why_not << "\n";
+    } else {
+      {
+        std::ofstream filler(mount_point + "/filler", std::ios::binary);
+        const std::string block(4096, 'x');
+        while (filler.write(block.data(), std::streamsize(block.size())) && filler.flush()) {
+        }
+      }
+      const std::string path = mount_point + "/run.h5";
+      out << error_of([&] { RunWriter w(path, false, test_provenance()); }) << "\n";
+      int entries = 0;
+      for (const auto& e : fs::directory_iterator(mount_point)) entries += e.path().filename() != "filler";
+      out << entries << "\n";
+    }
+    out.close();
+    std::_Exit(0);
+  }
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  std::ifstream in(report);
+  std::string error, entries;
+  std::getline(in, error);
+  if (error.rfind("skip: ", 0) == 0) {
+    WARN("no small file system to fill (" << error << "): skipped");
+    return;
+  }
+  std::getline(in, entries);
+  CHECK(error.find("run.h5: cannot") != std::string::npos);
+  CHECK(entries == "0");  // no run.h5, no temporary, no lock file
 }
 
 TEST_CASE("a full disk given by NNFIELD_TEST_SMALL_FS", "[h5io]") {

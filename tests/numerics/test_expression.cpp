@@ -215,3 +215,35 @@ TEST_CASE("expression: SmoothField adds an expression and its analytic derivativ
           Approx(modes_only.derivative(8, 0, x, y) + 6561 * std::sin(3 * x) * std::cos(2 * M_PI * y)).epsilon(1e-11));
   }
 }
+
+TEST_CASE("expression: overlong and deeply nested texts fail cleanly instead of overflowing the stack", "[expression]") {
+  std::string sum = "x";
+  while (sum.size() < 100000) sum += "+x";
+  CHECK_THROWS_WITH(Expression::parse(sum), Catch::Contains("characters long (at most 10000)"));
+  const std::string nested = std::string(20000, '(') + "x" + std::string(20000, ')');
+  CHECK_THROWS_WITH(Expression::parse(nested), Catch::Contains("(at most 10000)"));
+  const std::string deep = std::string(65, '(') + "x" + std::string(65, ')');
+  CHECK_THROWS_WITH(Expression::parse(deep), Catch::Contains("nested deeper than 64 levels"));
+  CHECK_THROWS_WITH(Expression::parse(std::string(100, '-') + "x"), Catch::Contains("nested deeper than 64"));
+  std::string powers = "x";
+  for (int i = 0; i < 100; ++i) powers += "^x";
+  CHECK_THROWS_WITH(Expression::parse(powers), Catch::Contains("nested deeper than 64"));
+  // A chain of operations is a tree as deep as it is long: bounded by its own limit.
+  const int most = nnfield::kMaxExpressionDepth;
+  std::string chain = "x";
+  for (int i = 1; i < most + 1; ++i) chain += "*x";
+  CHECK_THROWS_WITH(Expression::parse(chain), Catch::Contains("more than 512 operations in a chain"));
+  // Within the limits: the longest chains allowed, and 64 levels, parse, differentiate
+  // (as the field solver does, to 6th order) and evaluate.
+  std::string terms = "x", product = "sin(x)";
+  for (int i = 1; i < most; ++i) terms += "+x";
+  for (int i = 1; i < most / 2; ++i) product += "*sin(x+" + std::to_string(i) + ")";
+  const Expression e = Expression::parse(terms);
+  CHECK(e(1.0, 0.0) == Approx(double(most)));
+  CHECK(e.derivative('x')(0.5, 0.0) == Approx(double(most)));
+  nnfield::SmoothField field(1.0, 1.0);
+  field.set_expression(Expression::parse(product));
+  CHECK(std::isfinite(field(0.3, 0.2)));
+  const std::string ok = std::string(64, '(') + "x" + std::string(64, ')');
+  CHECK(Expression::parse(ok)(2.0, 0.0) == 2.0);
+}

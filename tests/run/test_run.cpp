@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 
@@ -113,4 +114,31 @@ TEST_CASE("a field run with energy_flow writes a balanced per-site energy book",
   CHECK(site < 1e-12 * flux);
   CHECK(interval < 1e-12 * flux);
   CHECK(sum_gap < 1e-12 * total[0]);
+}
+
+TEST_CASE("a stop requested during set-up ends the run before any output exists", "[run]") {
+  // SIGINT/SIGTERM/SIGHUP during set-up (data, initial state, the field problem): the
+  // stop flag is honoured between its steps, not only once the integration runs.
+  const std::string src = NNFIELD_SOURCE_DIR;
+  for (const char* model : {"teacher_tanh", "field_coarse"}) {
+    INFO(model);
+    const ModelConfig config = load_model_file(src + "/models/" + model + ".toml");
+    std::atomic<bool> stop{true};
+    RunOptions options;
+    options.progress = "off";
+    options.output_path = temp_path(std::string("stopped_") + model);
+    options.stop = &stop;
+    CHECK_THROWS_AS(run_model(config, options), SetupInterrupted);
+    CHECK_FALSE(std::filesystem::exists(options.output_path));
+  }
+}
+
+TEST_CASE("a continuum field that is not finite on the sites is refused before the run", "[run]") {
+  const std::string src = NNFIELD_SOURCE_DIR;
+  const ModelConfig config =
+      load_model_file(src + "/models/continuum_network.toml", {"continuum.phi=\"1/(x - 0.5)\""});
+  RunOptions options;
+  options.progress = "off";
+  CHECK_THROWS_WITH(run_model(config, options),
+                    Catch::Contains("continuum.phi = \"1/(x - 0.5)\" is not finite: inf at x = 0.5"));
 }

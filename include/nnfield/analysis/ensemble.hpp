@@ -19,6 +19,8 @@
 namespace nnfield {
 
 // "a:b" (a, a+1, ..., b-1), "a,b,c", or one value. Throws std::invalid_argument.
+// At most kMaxSeeds seeds: a range is expanded into memory, and every seed is a run.
+constexpr std::uint64_t kMaxSeeds = 1000000;
 std::vector<std::uint64_t> parse_seed_list(const std::string& text);
 
 struct EnsembleOptions {

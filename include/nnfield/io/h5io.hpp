@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "nnfield/config/model_limits.hpp"
 #include "nnfield/io/provenance.hpp"
 #include "nnfield/io/series_sink.hpp"
 #include "nnfield/core/shape.hpp"
@@ -29,6 +30,8 @@ struct Array {
 // ---- generic reading ------------------------------------------------------
 bool h5_has(const std::string& file, const std::string& dataset);
 Array h5_read(const std::string& file, const std::string& dataset);
+// The shape of a dataset, from the metadata alone (nothing is read).
+std::vector<std::size_t> h5_shape(const std::string& file, const std::string& dataset);
 std::vector<long long> h5_read_int(const std::string& file, const std::string& dataset);
 // Attribute of a group or dataset (`object` = "/" for the file root). Strings only.
 std::string h5_read_string_attribute(const std::string& file, const std::string& object,
@@ -49,7 +52,10 @@ struct DataFile {
   int S = 0, N = 0;
   std::vector<double> X, Y;  // (S, N) each
 };
-DataFile read_data_file(const std::string& file, int expected_N);
+// Shapes are checked from the file's metadata before anything is read; more than
+// max_samples samples is refused the same way.
+DataFile read_data_file(const std::string& file, int expected_N,
+                        std::size_t max_samples = std::size_t(detail::kMaxSamples));
 void write_data_file(const std::string& file, const DataFile& d);
 
 // ---- run output -----------------------------------------------------------

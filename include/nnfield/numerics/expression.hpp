@@ -24,6 +24,14 @@
 
 namespace nnfield {
 
+// Limits on an expression's text, so that parsing and the tree algebra (which recurse)
+// stay within the stack, sanitizer builds and worker threads included: its length in
+// characters, how deeply parentheses, function calls, signs and powers nest, and the
+// depth of its tree (a sum of n terms is a tree of depth n).
+constexpr std::size_t kMaxExpressionLength = 10000;
+constexpr int kMaxExpressionNesting = 64;
+constexpr int kMaxExpressionDepth = 512;
+
 // A malformed expression: what() is "<what is wrong> at column <n>", column 1-based in the text.
 class ExpressionError : public std::runtime_error {
  public:

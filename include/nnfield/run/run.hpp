@@ -3,6 +3,7 @@
 // observers -> run file. The CLI's `nnfield run` and the Python module call this.
 #include <atomic>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "nnfield/config/config.hpp"
@@ -32,7 +33,17 @@ struct RunResult {
   std::shared_ptr<MemoryRun> memory;  // the run's datasets when output_path was empty
 };
 
-// Throws ConfigError (bad model inputs such as a data file) and H5Error (output).
+// Throws ConfigError (bad model inputs such as a data file), H5Error (output) and
+// SetupInterrupted (stopped before the first row).
 RunResult run_model(const ModelConfig& config, const RunOptions& options);
+
+// Stopped (SIGINT, SIGTERM, SIGHUP) while setting up, before any output exists: the
+// commands exit 130. The integration loops have their own, gentler stop (a clean file).
+class SetupInterrupted : public std::runtime_error {
+ public:
+  SetupInterrupted() : std::runtime_error("interrupted before the run started; nothing was written") {}
+};
+// Throws SetupInterrupted if `stop` is set: called between the steps of set-up and checks.
+void stop_point(const std::atomic<bool>* stop);
 
 }  // namespace nnfield
