@@ -16,9 +16,10 @@ void FieldTheory::map(LinkSide side, const double* y, double* S) {
   ++m_layer_evaluations;
   sigma_and_d1(m_activation, y, m_sig.data(), m_dsig.data(), std::size_t(n));  // the vectorised kernel
   m_shift.shift_all(m_sig.data(), m_shifted.data());
+  const double* shifted = m_shifted.data();
   for (int b = 0; b < n; ++b) {
     double acc = beta[b];
-    for (int k = 0; k < K_; ++k) acc += w[std::size_t(b) * K_ + k] * m_shifted[std::size_t(k) * n + b];
+    for (int k = 0; k < K_; ++k) acc += w[std::size_t(b) * K_ + k] * shifted[std::size_t(k) * n + b];
     S[b] = acc;
   }
 }
@@ -30,16 +31,24 @@ void FieldTheory::map_transpose(LinkSide side, const double* y, const double* S_
   const double* w = side == LinkSide::at ? m_w.data() : m_w2.data();
   sigma_and_d1(m_activation, y, m_sig.data(), m_dsig.data(), std::size_t(n));
   m_shift.shift_all(m_sig.data(), m_shifted.data());
-  std::vector<double>& wS = m_weighted_S_bar;  // (K, ny): w_k S_bar, to be shifted back
+  // Raw pointers and a local S_bar: the stores below could otherwise alias S_bar for the
+  // compiler, which would reload it and keep the loop from vectorising.
+  double* wS = m_weighted_S_bar.data();  // (K, ny): w_k S_bar, to be shifted back
+  double* w_bar = m_wbar.data();
+  double* beta_bar = m_betabar.data();
+  const double* shifted = m_shifted.data();
   for (int b = 0; b < n; ++b) {
-    m_betabar[std::size_t(b)] = S_bar[b];
+    const double sb = S_bar[b];
+    beta_bar[b] = sb;
     for (int k = 0; k < K_; ++k) {
-      m_wbar[std::size_t(b) * K_ + k] = S_bar[b] * m_shifted[std::size_t(k) * n + b];
-      wS[std::size_t(k) * n + b] = w[std::size_t(b) * K_ + k] * S_bar[b];
+      w_bar[std::size_t(b) * K_ + k] = sb * shifted[std::size_t(k) * n + b];
+      wS[std::size_t(k) * n + b] = w[std::size_t(b) * K_ + k] * sb;
     }
   }
-  m_shift.shift_all_transpose(wS.data(), m_shifted_back.data());
-  for (int b = 0; b < n; ++b) y_bar[b] += m_dsig[std::size_t(b)] * m_shifted_back[std::size_t(b)];
+  m_shift.shift_all_transpose(wS, m_shifted_back.data());
+  const double* dsig = m_dsig.data();
+  const double* back = m_shifted_back.data();
+  for (int b = 0; b < n; ++b) y_bar[b] += dsig[b] * back[b];
   scatter_link_gradient(side == LinkSide::at ? m_stage->at : m_stage->behind, m_wbar.data(), m_betabar.data(), m_grad);
 }
 

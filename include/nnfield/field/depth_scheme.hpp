@@ -20,9 +20,10 @@
 // live side by side, so the reverse sweep is the exact transpose of the forward sweep.
 // A scheme owns scratch rows: one per FieldTheory, not shared across threads.
 #include <cstddef>
-#include <functional>
 #include <memory>
 #include <vector>
+
+#include "nnfield/numerics/function_ref.hpp"
 
 namespace nnfield {
 
@@ -50,10 +51,10 @@ class DepthLayer {
 class DepthScheme {
  public:
   // rhs(s, y_s, k_s): the right-hand side of stage s of the interval at state y_s, into k_s.
-  using StageRhs = std::function<void(int stage, const double* y, double* k)>;
+  using StageRhs = FunctionRef<void(int stage, const double* y, double* k)>;
   // rhs_transpose(s, k_bar_s, y_bar_s): overwrite y_bar_s with J_s^T k_bar_s at the state
   // stage s was evaluated at (the caller keeps those states).
-  using StageRhsTranspose = std::function<void(int stage, const double* k_bar, double* y_bar)>;
+  using StageRhsTranspose = FunctionRef<void(int stage, const double* k_bar, double* y_bar)>;
 
   virtual ~DepthScheme() = default;
 
