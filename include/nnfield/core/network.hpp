@@ -5,9 +5,13 @@
 //   z^(m+1)_i = sum_{k=0}^{2r} W[m,i,k] h^(m)_{(i+k-r) mod N} + b[m,i]          (Eq. 1)
 //   h^(0) = X,  h^(m) = sigma(z^(m)) for 1 <= m <= M-1,  Z = z^(M)
 //
-// The loss of a batch is the mean over samples of the per-site sum l = sum_i l_i(Z_i, Y_i).
+// The loss of a batch is the mean over samples of the per-site sum l = sum_i l_i(Z_i, Y_i)
+// (each sample's sum over sites in site order, then the samples in order).
 // A Network owns its workspace: no allocation once it has seen the largest batch.
-// Not thread-safe; use one Network per thread.
+// Not thread-safe; use one Network per thread. It can itself use several threads
+// (set_threads): the samples are split between them for the forward and backward sweeps
+// and the layers for the weight gradients, so every number is computed by one thread in
+// one fixed order, and results are the same to the last bit for any thread count.
 #include <cstddef>
 #include <vector>
 
@@ -25,11 +29,17 @@ class Network {
   const NetworkShape& shape() const { return m_shape; }
   Activation activation() const { return m_activation; }
   Loss loss_kind() const { return m_loss; }
+  // Worker threads for forward and backward (parallel_for.hpp; 0: every core). Batches too
+  // small to pay for the threads run on the calling thread. Default 1.
+  void set_threads(unsigned threads) { m_threads = threads; }
+  unsigned threads() const { return m_threads; }
 
   // Forward pass for B samples; X is (B, N) row-major. W is (M,N,K), b is (M,N).
   void forward(const double* W, const double* b, const double* X, int B);
   // After forward(): z^(m)_i of sample s, 1 <= m <= M (z^(M) = Z).
-  double z(int m, int s, int i) const { return m_z[std::size_t(m)][std::size_t(i) * m_B + s]; }
+  double z(int m, int s, int i) const {
+    return m_z[std::size_t(m)][std::size_t(s) * m_stride + std::size_t(m_shape.r + i)];
+  }
   // After forward(): all z^(1..M) of sample s, written as (M, N).
   void neurons(int s, double* z_out) const;
   // After forward(): the output Z as (B, N).
@@ -51,20 +61,37 @@ class Network {
 
  private:
   void reserve(int B);
+  // The sample chunks the batch is cut into (1 unless threads pay off).
+  int chunks() const;
+  // Forward sweep of the samples s0..s1-1.
+  void forward_rows(const double* W, const double* b, const double* X, int s0, int s1);
+  // Backward sweep of the samples s0..s1-1: the deltas of every layer, dl/dX and dl/dY,
+  // each sample's loss; the weight gradients too when `gW` is not null (then s0..s1 must
+  // be the whole batch).
+  void backward_rows(const double* W, const double* Y, double* gX, double* gY, int s0, int s1, double* gW,
+                     double* gb);
+  // dl/dW and dl/db of link layer m over the whole batch (sums in sample order).
+  void layer_gradient(int m, double* gW, double* gb);
+  double* row(std::vector<double>& layer, int s) { return layer.data() + std::size_t(s) * m_stride; }
 
   NetworkShape m_shape;
   LinkStencil m_stencil;
   Activation m_activation;
   Loss m_loss;
-  int m_B = 0;         // current batch size
-  int m_capacity = 0;  // largest batch the workspace holds
-  // Layout inside the workspace is (site, sample): the batch index is innermost so
-  // that the stencil loops vectorise over samples.
-  std::vector<std::vector<double>> m_z;       // m = 0..M; z^(m) (N*B); [0] unused
-  std::vector<std::vector<double>> m_hpad;    // m = 0..M-1; h^(m) with r ghost rows each side
+  unsigned m_threads = 1;
+  std::size_t m_stride;  // doubles from one padded row to the next (LinkStencil::row_stride)
+  int m_B = 0;           // current batch size
+  int m_capacity = 0;    // largest batch the workspace holds
+  // Every layer is a batch of padded rows, sample-major (link_stencil.hpp): sample s's row
+  // starts at s * m_stride, site i at r + i.
+  std::vector<std::vector<double>> m_z;       // m = 0..M; z^(m); [0] unused
+  std::vector<std::vector<double>> m_h;       // m = 0..M-1; h^(m), ghosts filled
   std::vector<std::vector<double>> m_dsigma;  // m = 1..M-1; sigma'(z^(m))
-  std::vector<double> m_delta, m_delta_next;  // dl/dz of the current and next-lower layer
-  std::vector<double> m_gpad;                 // dl/dh with ghost rows (scatter target)
+  std::vector<std::vector<double>> m_delta;   // m = 0..M; dl/dz^(m) (dl/dX at m = 0)
+  std::vector<double> m_sample_loss;          // each sample's sum over sites
+  // Batches of more than one sample: the weights link-major for apply (sender side) and
+  // for the transpose (receiver side), and the weight gradient link-major, (M, K, N) each.
+  std::vector<double> m_wk, m_wr, m_gwk;
 };
 
 }  // namespace nnfield
