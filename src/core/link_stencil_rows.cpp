@@ -1,17 +1,21 @@
 // The network's hot kernels on batches of padded rows (include/nnfield/core/link_stencil.hpp).
 //
-// Every kernel vectorises over sites, as the one-sample kernels always did, and is
-// specialised on the fan-in K = 3, 5, 7 so its k loop unrolls. Batches go through the
-// rows kSampleBlock at a time: the weights a site loads serve that many samples, which
-// takes the loads per multiply-add from 2 to 1.25 (K values of W, K of h per sample).
-// The order of every sum is the one written in the loops below whatever the batch size,
-// so blocking the samples changes no result.
+// Every batched kernel runs over sites in vector registers (numerics/simd.hpp: 8 or 4
+// doubles, two registers per step for enough independent sums), with the sites left over
+// done one at a time by the same code; it is specialised on the fan-in K = 3, 5, 7 so its k
+// loop unrolls. apply and the transpose take kSampleBlock rows at a time, so the weights a
+// site loads serve that many samples; the weight gradient keeps its sums in registers
+// across the whole batch. The sites go kSiteBlock at a time, so a block's K weight rows stay
+// in L1 while the batch streams past them. The order of every sum is the one written in the
+// step functions below whatever the batch size, blocking or register width: every
+// multiply-add is fused (simd.hpp), every sum over samples runs in sample order.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <type_traits>
 
 #include "nnfield/core/link_stencil.hpp"
+#include "numerics/simd.hpp"
 
 namespace nnfield {
 
@@ -21,17 +25,11 @@ namespace {
 constexpr int kDynamic = 0;
 constexpr int kSampleBlock = 4;
 
-// a b + c, fused where the target has FMA, as the compiler fuses `acc += w * h` in a loop
-// it vectorises across sites. Written out so that the rounding does not depend on how a
-// loop is vectorised: a sum over k or s may otherwise become an in-order reduction with
-// its products rounded apart.
-inline double multiply_add(double a, double b, double c) {
-#ifdef __FMA__
-  return std::fma(a, b, c);
-#else
-  return a * b + c;
-#endif
-}
+using simd::Scalar;
+using simd::Vector;
+
+// a b + c, rounded once where the target has FMA, as every kernel's vector sums are.
+inline double multiply_add(double a, double b, double c) { return fma(Scalar{a}, Scalar{b}, Scalar{c}).v; }
 
 // Calls f(std::integral_constant<int, K>) for K in {3, 5, 7}, else with kDynamic.
 template <class F>
@@ -83,73 +81,106 @@ void gather_b1(const double* W, const double* delta, double* g, int r, int lo, i
   }
 }
 
-// ---- SB samples, link-major weights; h, delta and g rows P apart ------------------
+// ---- batches: link-major weights; h, delta and g rows P apart ---------------------
+// A step does VI registers of V::lanes sites starting at site i.
 
-// z (sites of SB rows) = bias + sum_k wk[k] h[i + k].
-template <int KC, int SB>
-void apply_block(const double* __restrict wk, const double* __restrict bias, const double* __restrict h,
-                 double* __restrict z, std::size_t P, int N, int Kr) {
-  const int K = KC == kDynamic ? Kr : KC;
-  for (int i = 0; i < N; ++i) {
-    double acc[SB];
-    for (int s = 0; s < SB; ++s) acc[s] = bias[i];
-    for (int k = 0; k < K; ++k) {
-      const double w = wk[std::size_t(k) * N + i];
-      for (int s = 0; s < SB; ++s) acc[s] = multiply_add(w, h[s * P + std::size_t(i + k)], acc[s]);
-    }
-    for (int s = 0; s < SB; ++s) z[s * P + std::size_t(i)] = acc[s];
+// z = bias + sum_k wk[k] h[i + k] for SB rows.
+template <int KC, int SB, int VI, class V>
+inline void apply_step(const double* __restrict wk, const double* __restrict bias, const double* __restrict h,
+                       double* __restrict z, std::size_t P, std::size_t N, std::size_t i, std::size_t K) {
+  constexpr std::size_t L = V::lanes;
+  V acc[VI][SB];
+  for (int v = 0; v < VI; ++v) {
+    const V b = V::load(bias + i + v * L);
+    for (int s = 0; s < SB; ++s) acc[v][s] = b;
   }
+  for (std::size_t k = 0; k < K; ++k)
+    for (int v = 0; v < VI; ++v) {
+      const V w = V::load(wk + k * N + i + v * L);
+      for (int s = 0; s < SB; ++s) acc[v][s] = fma(w, V::load(h + s * P + i + v * L + k), acc[v][s]);
+    }
+  for (int v = 0; v < VI; ++v)
+    for (int s = 0; s < SB; ++s) acc[v][s].store(z + s * P + i + v * L);
 }
 
-// gwk[k][i] += delta_{s,i} h_{s,i+k} and gb[i] += delta_{s,i} for s = 0..SB-1 in order.
-template <int KC, int SB>
-void weight_gradient_block(const double* __restrict delta, const double* __restrict h, double* __restrict gwk,
-                           double* __restrict gb, std::size_t P, int N) {
-  for (int i = 0; i < N; ++i) {
-    double sb = gb[i];
-    for (int s = 0; s < SB; ++s) sb += delta[s * P + std::size_t(i)];
-    gb[i] = sb;
-  }
-  for (int i = 0; i < N; ++i) {
-    double acc[KC];
-    for (int k = 0; k < KC; ++k) acc[k] = gwk[std::size_t(k) * N + i];
+// g = scale * sum_k wr[k] delta[j + r - k] (scale null: 1) for SB rows, k from K-1 down:
+// the terms in the order of increasing receiver.
+template <int KC, int SB, int VI, class V>
+inline void gather_step(const double* __restrict wr, const double* __restrict delta, const double* __restrict scale,
+                        double* __restrict g, std::size_t P, std::size_t N, std::size_t r, std::size_t j,
+                        std::size_t K) {
+  constexpr std::size_t L = V::lanes;
+  V acc[VI][SB];
+  for (int v = 0; v < VI; ++v)
+    for (int s = 0; s < SB; ++s) acc[v][s] = V::broadcast(0.0);
+  for (std::size_t k = K; k-- > 0;)
+    for (int v = 0; v < VI; ++v) {
+      const V w = V::load(wr + k * N + j + v * L);
+      for (int s = 0; s < SB; ++s) acc[v][s] = fma(w, V::load(delta + s * P + j + v * L + r - k), acc[v][s]);
+    }
+  for (int v = 0; v < VI; ++v)
     for (int s = 0; s < SB; ++s) {
-      const double d = delta[s * P + std::size_t(i)];
-      for (int k = 0; k < KC; ++k) acc[k] = multiply_add(d, h[s * P + std::size_t(i + k)], acc[k]);
+      const std::size_t at = s * P + j + v * L;
+      (scale ? V::load(scale + at) * acc[v][s] : acc[v][s]).store(g + at);
     }
-    for (int k = 0; k < KC; ++k) gwk[std::size_t(k) * N + i] = acc[k];
+}
+
+// gwk[k][i] += delta_{s,i} h_{s,i+k} and gb[i] += delta_{s,i} for s = 0..B-1 in order,
+// the sums held in registers across the batch.
+template <int KC, int VI, class V>
+inline void weight_gradient_step(const double* __restrict delta, const double* __restrict h, double* __restrict gwk,
+                                 double* __restrict gb, std::size_t P, std::size_t N, std::size_t i, int B) {
+  constexpr std::size_t L = V::lanes;
+  V acc[VI][KC], sb[VI];
+  for (int v = 0; v < VI; ++v) {
+    sb[v] = V::load(gb + i + v * L);
+    for (std::size_t k = 0; k < KC; ++k) acc[v][k] = V::load(gwk + k * N + i + v * L);
+  }
+  for (int s = 0; s < B; ++s)
+    for (int v = 0; v < VI; ++v) {
+      const std::size_t at = std::size_t(s) * P + i + v * L;
+      const V d = V::load(delta + at);
+      sb[v] = sb[v] + d;
+      for (std::size_t k = 0; k < KC; ++k) acc[v][k] = fma(d, V::load(h + at + k), acc[v][k]);
+    }
+  for (int v = 0; v < VI; ++v) {
+    sb[v].store(gb + i + v * L);
+    for (std::size_t k = 0; k < KC; ++k) acc[v][k].store(gwk + k * N + i + v * L);
   }
 }
 
-// Any K: the same sums, one link at a time.
+// Calls step(VI, V, i) over the sites i0..i1-1: two registers at a time, then one, then the
+// remaining sites one by one (the same code on Scalar).
+template <class Step>
+void over_sites(std::size_t i0, std::size_t i1, Step&& step) {
+  constexpr std::size_t L = Vector::lanes;
+  std::size_t i = i0;
+  for (; i + 2 * L <= i1; i += 2 * L) step(std::integral_constant<int, 2>{}, Vector{}, i);
+  for (; i + L <= i1; i += L) step(std::integral_constant<int, 1>{}, Vector{}, i);
+  for (; i < i1; ++i) step(std::integral_constant<int, 1>{}, Scalar{}, i);
+}
+
+// Any K: the weight gradient one link at a time (the same sums).
 void weight_gradient_any(const double* __restrict delta, const double* __restrict h, double* __restrict gwk,
-                         double* __restrict gb, std::size_t P, int N, int K, int B) {
+                         double* __restrict gb, std::size_t P, std::size_t N, std::size_t K, int B) {
   for (int s = 0; s < B; ++s) {
     const double* d = delta + s * P;
     const double* hs = h + s * P;
-    for (int i = 0; i < N; ++i) gb[i] += d[i];
-    for (int k = 0; k < K; ++k) {
-      double* g = gwk + std::size_t(k) * N;
-      for (int i = 0; i < N; ++i) g[i] = multiply_add(d[i], hs[i + k], g[i]);
+    for (std::size_t i = 0; i < N; ++i) gb[i] += d[i];
+    for (std::size_t k = 0; k < K; ++k) {
+      double* g = gwk + k * N;
+      for (std::size_t i = 0; i < N; ++i) g[i] = multiply_add(d[i], hs[i + k], g[i]);
     }
   }
 }
 
-// g_j = sum_k wr[k][j] delta_{j+r-k} for the sites lo..hi-1 whose receivers do not wrap,
-// in the order of increasing receiver (k from K-1 down).
-template <int KC, int SB>
-void gather_block(const double* __restrict wr, const double* __restrict delta, double* __restrict g, std::size_t P,
-                  int N, int r, int lo, int hi, int Kr) {
-  const int K = KC == kDynamic ? Kr : KC;
-  for (int j = lo; j < hi; ++j) {
-    double acc[SB];
-    for (int s = 0; s < SB; ++s) acc[s] = 0.0;
-    for (int k = K - 1; k >= 0; --k) {
-      const double w = wr[std::size_t(k) * N + j];
-      for (int s = 0; s < SB; ++s) acc[s] = multiply_add(w, delta[s * P + std::size_t(j + r - k)], acc[s]);
-    }
-    for (int s = 0; s < SB; ++s) g[s * P + std::size_t(j)] = acc[s];
-  }
+// Calls f(i0, i1) for the site blocks of [lo, hi): kSiteBlock sites at a time, so that the
+// block's K weight rows (7 x 256 doubles at most for the specialised K) stay in L1 while
+// the batch streams past them.
+constexpr std::size_t kSiteBlock = 256;
+template <class F>
+void over_site_blocks(std::size_t lo, std::size_t hi, F&& f) {
+  for (std::size_t i0 = lo; i0 < hi; i0 += kSiteBlock) f(i0, std::min(hi, i0 + kSiteBlock));
 }
 
 }  // namespace
@@ -202,7 +233,7 @@ void LinkStencil::weight_gradient_row(const double* delta, const double* h, doub
   with_fan_in(K_, [&](auto kc) { weight_gradient_b1<decltype(kc)::value>(delta + m_r, h, gw, m_N, K_); });
 }
 
-void LinkStencil::transpose_row(const double* w, const double* delta, double* grow) const {
+void LinkStencil::transpose_row(const double* w, const double* delta, const double* scale, double* grow) const {
   // A gather, g_j = sum_k W[j+r-k, k] delta_{j+r-k}, with no loop-carried dependency;
   // only the r sites at each edge wrap.
   const int N = m_N, r = m_r, K_ = K();
@@ -219,61 +250,94 @@ void LinkStencil::transpose_row(const double* w, const double* delta, double* gr
   for (int j = 0; j < std::min(r, N); ++j) gather_wrapped(j);
   with_fan_in(K_, [&](auto kc) { gather_b1<decltype(kc)::value>(w, d, g, r, r, N - r, K_); });
   for (int j = std::max(r, N - r); j < N; ++j) gather_wrapped(j);
+  if (scale)
+    for (int j = 0; j < N; ++j) g[j] = scale[r + j] * g[j];
 }
 
 // ---- batches -------------------------------------------------------------------------
 
 void LinkStencil::apply_rows(const double* wk, const double* bias, const double* h, double* z, int B) const {
-  const std::size_t P = row_stride();
-  const int K_ = K();
-  with_fan_in(K_, [&](auto kc) {
-    over_sample_blocks(B, [&](auto sb, int s) {
-      apply_block<decltype(kc)::value, decltype(sb)::value>(wk, bias, h + s * P, z + s * P + m_r, P, m_N, K_);
+  const std::size_t P = row_stride(), N = std::size_t(m_N), K_ = std::size_t(K());
+  with_fan_in(K(), [&](auto kc) {
+    constexpr int KC = decltype(kc)::value;
+    const std::size_t K = KC == kDynamic ? K_ : std::size_t(KC);
+    over_site_blocks(0, N, [&](std::size_t i0, std::size_t i1) {
+      over_sample_blocks(B, [&](auto sb, int s) {
+        constexpr int SB = decltype(sb)::value;
+        const double* hs = h + s * P;
+        double* zs = z + s * P + m_r;
+        over_sites(i0, i1, [&](auto vi, auto v, std::size_t i) {
+          apply_step<KC, SB, decltype(vi)::value, decltype(v)>(wk, bias, hs, zs, P, N, i, K);
+        });
+      });
     });
   });
 }
 
 void LinkStencil::weight_gradient_rows(const double* delta, const double* h, double* gwk, double* gb, int B) const {
-  const std::size_t P = row_stride();
+  const std::size_t P = row_stride(), N = std::size_t(m_N);
   const int K_ = K();
-  std::fill_n(gwk, std::size_t(K_) * m_N, 0.0);
-  std::fill_n(gb, m_N, 0.0);
+  std::fill_n(gwk, std::size_t(K_) * N, 0.0);
+  std::fill_n(gb, N, 0.0);
   with_fan_in(K_, [&](auto kc) {
     constexpr int KC = decltype(kc)::value;
     if constexpr (KC == kDynamic) {
-      weight_gradient_any(delta + m_r, h, gwk, gb, P, m_N, K_, B);
+      weight_gradient_any(delta + m_r, h, gwk, gb, P, N, std::size_t(K_), B);
     } else {
-      over_sample_blocks(B, [&](auto sb, int s) {
-        weight_gradient_block<KC, decltype(sb)::value>(delta + s * P + m_r, h + s * P, gwk, gb, P, m_N);
+      over_sites(0, N, [&](auto vi, auto v, std::size_t i) {
+        // KC + 1 sums per register: one register per step where two would not fit (AVX2).
+        constexpr int VI = (KC + 1) * decltype(vi)::value <= 8 || Vector::lanes >= 8 ? decltype(vi)::value : 1;
+        if constexpr (VI == decltype(vi)::value) {
+          weight_gradient_step<KC, VI, decltype(v)>(delta + m_r, h, gwk, gb, P, N, i, B);
+        } else {
+          for (int half = 0; half < 2; ++half)
+            weight_gradient_step<KC, 1, decltype(v)>(delta + m_r, h, gwk, gb, P, N, i + half * Vector::lanes, B);
+        }
       });
     }
   });
 }
 
-void LinkStencil::transpose_rows(const double* wr, const double* delta, double* g, int B) const {
+void LinkStencil::transpose_rows(const double* wr, const double* delta, const double* scale, double* g,
+                                 int B) const {
   const std::size_t P = row_stride();
   const int N = m_N, r = m_r, K_ = K();
   // Edge sites: receivers across the seam summed apart and added last (see the header).
-  // Receiver j + r - k is inside 0..N-1 for k_lo <= k <= k_hi; the others wrap.
-  auto edge_site = [&](const double* d, int j) {
+  // Receiver j + r - k is inside 0..N-1 for k_lo <= k <= k_hi; the others wrap by N. The
+  // sample loop is innermost: the split is the site's, the rows' sums are independent.
+  auto edge_site = [&](int j) {
     const int k_lo = std::max(0, j + r - N + 1), k_hi = std::min(K_ - 1, j + r);
-    double in = 0.0, seam = 0.0;
-    for (int k = k_hi; k >= k_lo; --k) in = multiply_add(wr[std::size_t(k) * N + j], d[j + r - k], in);
-    for (int k = K_ - 1; k > k_hi; --k) seam = multiply_add(wr[std::size_t(k) * N + j], d[j + r - k + N], seam);
-    for (int k = k_lo - 1; k >= 0; --k) seam = multiply_add(wr[std::size_t(k) * N + j], d[j + r - k - N], seam);
-    return (k_lo > 0 || k_hi < K_ - 1) ? in + seam : in;
+    const int wrap = k_lo > 0 ? -N : N;  // where the seam's receivers are
+    const bool crossed = k_lo > 0 || k_hi < K_ - 1;
+    for (int s = 0; s < B; ++s) {
+      const double* d = delta + s * P + r + j + r;  // d[-k]: receiver j + r - k
+      double in = 0.0, seam = 0.0;
+      for (int k = K_ - 1; k >= 0; --k) {
+        const double w = wr[std::size_t(k) * N + j];
+        if (k >= k_lo && k <= k_hi)
+          in = multiply_add(w, d[-k], in);
+        else
+          seam = multiply_add(w, d[wrap - k], seam);
+      }
+      const double gj = crossed ? in + seam : in;
+      g[s * P + r + j] = scale ? scale[s * P + r + j] * gj : gj;
+    }
   };
   const int lo = r, hi = std::max(r, N - r);
-  for (int s = 0; s < B; ++s) {
-    const double* d = delta + s * P + r;
-    double* gs = g + s * P + r;
-    for (int j = 0; j < lo; ++j) gs[j] = edge_site(d, j);
-    for (int j = hi; j < N; ++j) gs[j] = edge_site(d, j);
-  }
+  for (int j = 0; j < lo; ++j) edge_site(j);
+  for (int j = hi; j < N; ++j) edge_site(j);
   with_fan_in(K_, [&](auto kc) {
-    over_sample_blocks(B, [&](auto sb, int s) {
-      gather_block<decltype(kc)::value, decltype(sb)::value>(wr, delta + s * P + r, g + s * P + r, P, N, r, lo, hi,
-                                                             K_);
+    constexpr int KC = decltype(kc)::value;
+    const std::size_t K = KC == kDynamic ? std::size_t(K_) : std::size_t(KC);
+    over_site_blocks(std::size_t(lo), std::size_t(hi), [&](std::size_t j0, std::size_t j1) {
+      over_sample_blocks(B, [&](auto sb, int s) {
+        constexpr int SB = decltype(sb)::value;
+        const std::size_t at = s * P + std::size_t(r);
+        over_sites(j0, j1, [&](auto vi, auto v, std::size_t j) {
+          gather_step<KC, SB, decltype(vi)::value, decltype(v)>(wr, delta + at, scale ? scale + at : nullptr, g + at,
+                                                                P, std::size_t(N), std::size_t(r), j, K);
+        });
+      });
     });
   });
 }

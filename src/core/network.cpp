@@ -23,6 +23,10 @@ namespace {
 // Below this many link terms (M N K B) per sweep, a batch runs on the calling thread: the
 // threads' start-up would cost more than they save.
 constexpr double kMinTermsForThreads = 65536.0;
+// Threaded sweeps cut the batch into chunks of whole sample blocks (link_stencil_rows.cpp),
+// up to this many per thread.
+constexpr int kChunkRows = 4;
+constexpr int kChunksPerThread = 4;
 }  // namespace
 
 Network::Network(NetworkShape shape, Activation activation, Loss loss)
@@ -51,20 +55,24 @@ int Network::chunks() const {
   if (m_B < 2 || m_threads == 1) return 1;
   const double terms = double(m_shape.num_weights()) * double(m_B);
   if (terms < kMinTermsForThreads) return 1;
-  return int(worker_count(std::size_t(m_B), resolve_thread_count(int(m_threads))));
+  // A few chunks per thread, claimed as threads come free, so that one thread held up
+  // (by another job on a shared machine) delays the sweep by a small chunk only.
+  const int workers = int(worker_count(std::size_t(m_B), resolve_thread_count(int(m_threads))));
+  return std::min((m_B + kChunkRows - 1) / kChunkRows, kChunksPerThread * workers);
 }
 
 namespace {
-// f(s0, s1) for `chunks` contiguous ranges of the samples 0..B-1, on as many threads.
+// f(s0, s1) for `chunks` contiguous ranges of the samples 0..B-1 (starting on multiples of
+// kChunkRows, the kernels' sample blocks), on `threads` threads.
 template <class F>
 void over_chunks(int chunks, int B, unsigned threads, F&& f) {
   if (chunks == 1) {
     f(0, B);
     return;
   }
-  parallel_for(std::size_t(chunks), threads, [&](std::size_t c, unsigned) {
-    f(int(std::size_t(B) * c / std::size_t(chunks)), int(std::size_t(B) * (c + 1) / std::size_t(chunks)));
-  });
+  const std::size_t units = std::size_t(B + kChunkRows - 1) / kChunkRows;
+  const auto first_row = [&](std::size_t c) { return std::min(B, int(units * c / std::size_t(chunks)) * kChunkRows); };
+  parallel_for(std::size_t(chunks), threads, [&](std::size_t c, unsigned) { f(first_row(c), first_row(c + 1)); });
 }
 }  // namespace
 
@@ -139,24 +147,20 @@ void Network::backward_rows(const double* W, const double* Y, double* gX, double
   for (int m = M - 1; m >= 0; --m) {
     if (gW) layer_gradient(m, gW, gb);
     if (m == 0 && !gX) break;
-    // dl/dh^(m)_j = sum over out-links (i,k) with i+k-r = j of W[m,i,k] delta^(m+1)_i.
+    // dl/dh^(m)_j = sum over out-links (i,k) with i+k-r = j of W[m,i,k] delta^(m+1)_i, and
+    // delta^(m) = sigma'(z^(m)) * dl/dh^(m) (at m = 0 no activation: dl/dX).
     const double* d = row(m_delta[std::size_t(m) + 1], s0);
+    const double* ds = m == 0 ? nullptr : row(m_dsigma[std::size_t(m)], s0);
     double* g = row(m_delta[std::size_t(m)], s0);
     const std::size_t wm = m_shape.w_index(m, 0, 0);
     if (m_B == 1)
-      m_stencil.transpose_row(W + wm, d, g);
+      m_stencil.transpose_row(W + wm, d, ds, g);
     else
-      m_stencil.transpose_rows(m_wr.data() + wm, d, g, n);
-    if (m == 0) {
-      for (int s = s0; s < s1; ++s)
-        std::memcpy(gX + std::size_t(s) * N, row(m_delta[0], s) + r, std::size_t(N) * sizeof(double));
-      break;
-    }
-    // delta^(m) = sigma'(z^(m)) * dl/dh^(m), over whole rows (the slack holds zeros)
-    const double* ds = row(m_dsigma[std::size_t(m)], s0);
-    const std::size_t len = std::size_t(n) * m_stride;
-    for (std::size_t j = 0; j < len; ++j) g[j] = ds[j] * g[j];
+      m_stencil.transpose_rows(m_wr.data() + wm, d, ds, g, n);
   }
+  if (gX)
+    for (int s = s0; s < s1; ++s)
+      std::memcpy(gX + std::size_t(s) * N, row(m_delta[0], s) + r, std::size_t(N) * sizeof(double));
 }
 
 void Network::layer_gradient(int m, double* gW, double* gb) {

@@ -7,29 +7,25 @@
 #include <cmath>
 #include <cstddef>
 
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35)) && \
-    (defined(__AVX512F__) || defined(__AVX2__))
-#include <immintrin.h>
+#include "numerics/simd.hpp"
+
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35)) && defined(NNFIELD_SIMD)
 #define NNFIELD_LIBMVEC 1
 #endif
 
 namespace nnfield::detail {
 
 #ifdef NNFIELD_LIBMVEC
-// The register width picks the intrinsics' prefix and libmvec's vector-ABI name.
+// The register width (simd.hpp) picks libmvec's vector-ABI name.
+using simd::kLanes;
+using simd::load;
+using simd::store;
+using VecD = simd::Reg;
 #ifdef __AVX512F__
-using VecD = __m512d;
-#define NNFIELD_MM(op) _mm512_##op
 #define NNFIELD_MVEC(name) _ZGVeN8v_##name
 #else
-using VecD = __m256d;
-#define NNFIELD_MM(op) _mm256_##op
 #define NNFIELD_MVEC(name) _ZGVdN4v_##name
 #endif
-constexpr std::size_t kLanes = sizeof(VecD) / sizeof(double);
-inline VecD vload(const double* p) { return NNFIELD_MM(loadu_pd)(p); }
-inline void vstore(double* p, VecD v) { NNFIELD_MM(storeu_pd)(p, v); }
-#undef NNFIELD_MM
 extern "C" {
 VecD NNFIELD_MVEC(tanh)(VecD);
 VecD NNFIELD_MVEC(exp)(VecD);
@@ -41,7 +37,7 @@ VecD NNFIELD_MVEC(cos)(VecD);
 #define NNFIELD_DEFINE_MAP(name)                                                   \
   inline void map_##name(const double* in, double* out, std::size_t n) {          \
     std::size_t i = 0;                                                             \
-    for (; i + kLanes <= n; i += kLanes) vstore(out + i, NNFIELD_MVEC(name)(vload(in + i))); \
+    for (; i + kLanes <= n; i += kLanes) store(out + i, NNFIELD_MVEC(name)(load(in + i))); \
     for (; i < n; ++i) out[i] = std::name(in[i]);                                  \
   }
 #else

@@ -64,10 +64,10 @@ class LinkStencil {
   void fill_ghosts(double* rows, int B) const;
 
   // One sample: padded rows h, z, delta, g (as below), W in its (N, K) layout.
-  // z = bias + W h;  gw[i,k] = delta_i h_{i+k-r}, gb = delta;  g = W^T delta.
+  // z = bias + W h;  gw[i,k] = delta_i h_{i+k-r}, gb = delta;  g = scale * W^T delta.
   void apply_row(const double* w, const double* bias, const double* h, double* z) const;
   void weight_gradient_row(const double* delta, const double* h, double* gw, double* gb) const;
-  void transpose_row(const double* w, const double* delta, double* g) const;
+  void transpose_row(const double* w, const double* delta, const double* scale, double* g) const;
 
   // B > 1 samples. The kernels read the weights link-major, (K, N), so that the site loops
   // load whole vectors: wk[k N + i] = w[i, k] (sender side, for apply) and
@@ -81,11 +81,12 @@ class LinkStencil {
   // gwk[k N + i] = sum_s delta_{s,i} h_{s,i+k-r}, gb[i] = sum_s delta_{s,i}, both sums in
   // sample order (overwritten; gwk link-major).
   void weight_gradient_rows(const double* delta, const double* h, double* gwk, double* gb, int B) const;
-  // g rows = W^T delta rows (sites of g written). Each site sums its K terms in the order
+  // g rows = scale * (W^T delta) rows, elementwise (scale: rows like g, e.g. sigma'(z) to
+  // make g the next delta; null: 1). Sites of g written. Each site sums its K terms in the order
   // of increasing receiver; at the r sites by each edge the receivers across the periodic
   // seam are summed apart and added last. That is the order of the scatter with ghost rows
   // this gather replaced, so the gradients did not change by a bit.
-  void transpose_rows(const double* wr, const double* delta, double* g, int B) const;
+  void transpose_rows(const double* wr, const double* delta, const double* scale, double* g, int B) const;
 
  private:
   // Periodic index; stencil offsets stay within (-N, 2N) since r < N/2: a branch, not a
