@@ -81,6 +81,30 @@ void gather_b1(const double* W, const double* delta, double* g, int r, int lo, i
   }
 }
 
+// The BBD kinematics of one layer: per site z, U', U''; per link u, u' (see the header).
+template <int KC>
+void motion_b1(const double* W, const double* Wd, const double* Wdd, const double* b, const double* h,
+               const double* hd, const double* hdd, double* z, double* u, double* ud, double* Ud, double* Udd, int N,
+               int Kr) {
+  const int K = KC == kDynamic ? Kr : KC;
+  for (int i = 0; i < N; ++i) {
+    double zi = b[i], sd = 0.0, sdd = 0.0;
+    for (int k = 0; k < K; ++k) {
+      const int l = i * K + k, p = i + k;
+      zi += W[l] * h[p];
+      const double ul = Wd[l] * h[p] + W[l] * hd[p];
+      const double udl = Wdd[l] * h[p] + 2.0 * Wd[l] * hd[p] + W[l] * hdd[p];
+      u[l] = ul;
+      ud[l] = udl;
+      sd += ul;
+      sdd += udl;
+    }
+    z[i] = zi;
+    Ud[i] = sd;
+    Udd[i] = sdd;
+  }
+}
+
 // ---- batches: link-major weights; h, delta and g rows P apart ---------------------
 // A step does VI registers of V::lanes sites starting at site i.
 
@@ -252,6 +276,15 @@ void LinkStencil::transpose_row(const double* w, const double* delta, const doub
   for (int j = std::max(r, N - r); j < N; ++j) gather_wrapped(j);
   if (scale)
     for (int j = 0; j < N; ++j) g[j] = scale[r + j] * g[j];
+}
+
+void LinkStencil::motion_row(const double* w, const double* wd, const double* wdd, const double* bias,
+                             const double* h, const double* hd, const double* hdd, double* z, double* u, double* ud,
+                             double* Ud, double* Udd) const {
+  const int K_ = K();
+  with_fan_in(K_, [&](auto kc) {
+    motion_b1<decltype(kc)::value>(w, wd, wdd, bias, h, hd, hdd, z, u, ud, Ud, Udd, m_N, K_);
+  });
 }
 
 // ---- batches -------------------------------------------------------------------------

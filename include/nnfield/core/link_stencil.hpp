@@ -69,6 +69,15 @@ class LinkStencil {
   void weight_gradient_row(const double* delta, const double* h, double* gw, double* gb) const;
   void transpose_row(const double* w, const double* delta, const double* scale, double* g) const;
 
+  // The links' motion through one layer, one sample (the BBD kinematics,
+  // bbd/bbd_kinematics.hpp): padded rows h, h', h'' of the layer below, W, W', W'' in the
+  // (N, K) layout (pass zeros for a derivative the motion lacks); per link
+  // u = W' h + W h' and u' = W'' h + 2 W' h' + W h'' (N, K); per site z = bias + W h,
+  // U' = sum_k u, U'' = sum_k u' (length N).
+  void motion_row(const double* w, const double* wd, const double* wdd, const double* bias, const double* h,
+                  const double* hd, const double* hdd, double* z, double* u, double* ud, double* Ud,
+                  double* Udd) const;
+
   // B > 1 samples. The kernels read the weights link-major, (K, N), so that the site loops
   // load whole vectors: wk[k N + i] = w[i, k] (sender side, for apply) and
   // wr[k N + j] = w[receiver(j, k), k] (receiver side, for the transpose).
