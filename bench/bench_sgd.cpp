@@ -1,7 +1,8 @@
 // SGD training steps per second: forward, backward and update on random data.
 // Usage: bench_sgd [--M 16] [--N 256] [--r 2] [--batch 1] [--steps 10000] [--activation tanh]
 //                  [--threads 1]
-// Prints "steps_per_second <rate>" (scripts/bench_vs_torch.py parses it).
+// Prints "steps_per_second <rate>", and the flops and activations of a step
+// (scripts/bench_vs_torch.py parses them).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -59,5 +60,10 @@ int main(int argc, char** argv) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("M=%d N=%d r=%d batch=%d threads=%d steps=%ld seconds=%.4f\n", M, N, r, batch, threads, steps, seconds);
   std::printf("steps_per_second %.6g\n", double(steps) / seconds);
+  // The work of a step: a multiply-add per link and sample in apply, in the weight gradient
+  // and in the transpose (layers 1..M-1; no dl/dX here), and an activation per hidden neuron.
+  const double links = double(shape.num_weights()) / M * batch;
+  std::printf("flops_per_step %.6g\n", 2.0 * links * (2.0 * M + (M - 1)));
+  std::printf("activations_per_step %.6g\n", double(M - 1) * N * batch);
   return 0;
 }

@@ -27,7 +27,14 @@ Default cases and the floors of issue 16 (no floor where none is printed):
     M64 N1024 batch 32  M=64 N=1024 r=3 B=32  >= 25x at 2 threads
 
 and nnfield on 2 threads against itself on 1 (`2t/1t`): >= 1.7x for batch 64 and for the
-M=64 case. --cases M:N:r:batch,... replaces the cases (no floors). Exits 0 unless --check is
+M=64 case.
+
+A second table puts each nnfield median against the ceilings `bench_roofline` (next to EXE)
+measures on this machine: `compute` is the share of the step's time that its multiply-adds
+(a link and sample each in apply, weight gradient and transpose) would need at the peak
+fused multiply-add rate of `threads` cores, `tanh` the share its activations (tanh with
+sigma', as the forward pass calls it) would need at the measured rate, `both` their sum:
+1.0 would be a step doing nothing but those two at full speed. --cases M:N:r:batch,... replaces the cases (no floors). Exits 0 unless --check is
 given; with --check, exits 1 when a floor is missed or a case could not be measured.
 """
 import argparse
@@ -131,12 +138,8 @@ class TorchModel:
         return steps / elapsed
 
 
-def nnfield_rate(exe, case, threads, steps):
-    """Returns (steps/s or None, error message or None)."""
-    if not os.path.isfile(exe):
-        return None, f"benchmark binary not found: {exe} (build it, or pass --exe)"
-    cmd = [exe, "--M", str(case["M"]), "--N", str(case["N"]), "--r", str(case["r"]), "--batch",
-           str(case["batch"]), "--threads", str(threads), "--steps", str(steps)]
+def run_numbers(cmd):
+    """Runs cmd; returns ({name: float} of its `name value` lines, or None; error or None)."""
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as e:
@@ -144,14 +147,48 @@ def nnfield_rate(exe, case, threads, steps):
     if proc.returncode != 0:
         tail = (proc.stderr.strip() or proc.stdout.strip()).splitlines()[-1:] or [""]
         return None, f"{' '.join(cmd)} exited with {proc.returncode}: {tail[0]}"
-    match = re.search(r"^\s*steps_per_second\s+([-+0-9.eE]+|inf|nan)\s*$", proc.stdout, re.M)
-    if not match:
-        return None, (f"{' '.join(cmd)} printed no 'steps_per_second <float>' line; "
-                      f"its output was: {proc.stdout.strip()[:200]!r}")
-    try:
-        value = float(match.group(1))
-    except ValueError:
-        return None, f"unparsable steps_per_second value {match.group(1)!r}"
+    numbers = {}
+    for m in re.finditer(r"^\s*([a-z_]+)\s+([-+0-9.eE]+|inf|nan)\s*$", proc.stdout, re.M):
+        try:
+            numbers[m.group(1)] = float(m.group(2))
+        except ValueError:
+            pass
+    return numbers, None
+
+
+def roofline(exe):
+    """(peak GFLOP/s of one core, ns per activation) from bench_roofline, or None."""
+    path = os.path.join(os.path.dirname(exe), "bench_roofline")
+    if not os.path.isfile(path):
+        return None
+    numbers, err = run_numbers([path])
+    if err or "peak_gflops" not in numbers or "tanh_ns" not in numbers:
+        print(f"warning: no roofline: {err or 'bench_roofline printed no peak_gflops/tanh_ns'}", file=sys.stderr)
+        return None
+    return numbers["peak_gflops"], numbers["tanh_ns"]
+
+
+def step_work(exe, case):
+    """(flops, activations) of one step as bench_sgd counts them, or None."""
+    numbers, err = run_numbers([exe, "--M", str(case["M"]), "--N", str(case["N"]), "--r", str(case["r"]),
+                                "--batch", str(case["batch"]), "--steps", "1"])
+    if err or "flops_per_step" not in numbers:
+        return None
+    return numbers["flops_per_step"], numbers["activations_per_step"]
+
+
+def nnfield_rate(exe, case, threads, steps):
+    """Returns (steps/s or None, error message or None)."""
+    if not os.path.isfile(exe):
+        return None, f"benchmark binary not found: {exe} (build it, or pass --exe)"
+    cmd = [exe, "--M", str(case["M"]), "--N", str(case["N"]), "--r", str(case["r"]), "--batch",
+           str(case["batch"]), "--threads", str(threads), "--steps", str(steps)]
+    numbers, err = run_numbers(cmd)
+    if err:
+        return None, err
+    value = numbers.get("steps_per_second")
+    if value is None:
+        return None, f"{' '.join(cmd)} printed no 'steps_per_second <float>' line"
     if not (value > 0 and math.isfinite(value)):
         return None, f"nonsensical steps_per_second {value}"
     return value, None
@@ -230,7 +267,29 @@ def main():
                          "" if floor is None else f"{floor:g}x", v))
     for label, s, floor, v in scaling_rows:
         print(fmt.format(label, "2t/1t", "", "", f"{s:.2f}x", "", "" if floor is None else f"{floor:g}x", v))
+    print_roofline(args, rows)
     return 1 if args.check and failed else 0
+
+
+def print_roofline(args, rows):
+    ceilings = roofline(args.exe)
+    if ceilings is None:
+        return
+    peak, tanh_ns = ceilings
+    print(f"\nroofline of one core (bench_roofline): {peak:.1f} GFLOP/s fused multiply-add, "
+          f"{tanh_ns:.2f} ns per tanh with sigma'; shares of the measured step time")
+    fmt = "{:<20s} {:>7s} {:>10s} {:>8s} {:>8s} {:>8s}"
+    print(fmt.format("case", "threads", "ms/step", "compute", "tanh", "both"))
+    work = {c["label"]: step_work(args.exe, c) for c in args.cases}
+    for label, threads, nn, *_ in rows:
+        if nn is None or work.get(label) is None:
+            continue
+        flops, activations = work[label]
+        step = 1.0 / nn
+        compute = flops / (peak * 1e9 * threads) / step
+        tanh = activations * tanh_ns * 1e-9 / threads / step
+        print(fmt.format(label, str(threads), f"{step * 1e3:.3f}", f"{compute:.2f}", f"{tanh:.2f}",
+                         f"{compute + tanh:.2f}"))
 
 
 if __name__ == "__main__":

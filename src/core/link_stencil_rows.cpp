@@ -127,10 +127,11 @@ inline void apply_step(const double* __restrict wk, const double* __restrict bia
     for (int s = 0; s < SB; ++s) acc[v][s].store(z + s * P + i + v * L);
 }
 
-// g = scale * sum_k wr[k] delta[j + r - k] (scale null: 1) for SB rows, k from K-1 down:
-// the terms in the order of increasing receiver.
+// g = scale * sum_k W[j + r - k, k] delta[j + r - k] (scale null: 1) for SB rows and sites
+// whose receivers do not wrap, k from K-1 down: the terms in the order of increasing
+// receiver. The link-major row k read from the receiver on is the row the weights meet.
 template <int KC, int SB, int VI, class V>
-inline void gather_step(const double* __restrict wr, const double* __restrict delta, const double* __restrict scale,
+inline void gather_step(const double* __restrict wk, const double* __restrict delta, const double* __restrict scale,
                         double* __restrict g, std::size_t P, std::size_t N, std::size_t r, std::size_t j,
                         std::size_t K) {
   constexpr std::size_t L = V::lanes;
@@ -139,8 +140,9 @@ inline void gather_step(const double* __restrict wr, const double* __restrict de
     for (int s = 0; s < SB; ++s) acc[v][s] = V::broadcast(0.0);
   for (std::size_t k = K; k-- > 0;)
     for (int v = 0; v < VI; ++v) {
-      const V w = V::load(wr + k * N + j + v * L);
-      for (int s = 0; s < SB; ++s) acc[v][s] = fma(w, V::load(delta + s * P + j + v * L + r - k), acc[v][s]);
+      const std::size_t receiver = j + v * L + r - k;
+      const V w = V::load(wk + k * N + receiver);
+      for (int s = 0; s < SB; ++s) acc[v][s] = fma(w, V::load(delta + s * P + receiver), acc[v][s]);
     }
   for (int v = 0; v < VI; ++v)
     for (int s = 0; s < SB; ++s) {
@@ -231,12 +233,6 @@ void LinkStencil::link_major(const double* w, double* wk) const {
     for (int i = 0; i < m_N; ++i) wk[std::size_t(k) * m_N + i] = w[std::size_t(i) * K_ + k];
 }
 
-void LinkStencil::receiver_major(const double* w, double* wr) const {
-  const int K_ = K();
-  for (int k = 0; k < K_; ++k)
-    for (int j = 0; j < m_N; ++j) wr[std::size_t(k) * m_N + j] = w[std::size_t(receiver(j, k)) * K_ + k];
-}
-
 void LinkStencil::from_link_major(const double* gwk, double* gw) const {
   const int K_ = K();
   for (int i = 0; i < m_N; ++i)
@@ -307,11 +303,14 @@ void LinkStencil::apply_rows(const double* wk, const double* bias, const double*
   });
 }
 
-void LinkStencil::weight_gradient_rows(const double* delta, const double* h, double* gwk, double* gb, int B) const {
+void LinkStencil::weight_gradient_rows(const double* delta, const double* h, double* gwk, double* gb, int B,
+                                       bool accumulate) const {
   const std::size_t P = row_stride(), N = std::size_t(m_N);
   const int K_ = K();
-  std::fill_n(gwk, std::size_t(K_) * N, 0.0);
-  std::fill_n(gb, N, 0.0);
+  if (!accumulate) {
+    std::fill_n(gwk, std::size_t(K_) * N, 0.0);
+    std::fill_n(gb, N, 0.0);
+  }
   with_fan_in(K_, [&](auto kc) {
     constexpr int KC = decltype(kc)::value;
     if constexpr (KC == kDynamic) {
@@ -331,7 +330,7 @@ void LinkStencil::weight_gradient_rows(const double* delta, const double* h, dou
   });
 }
 
-void LinkStencil::transpose_rows(const double* wr, const double* delta, const double* scale, double* g,
+void LinkStencil::transpose_rows(const double* wk, const double* delta, const double* scale, double* g,
                                  int B) const {
   const std::size_t P = row_stride();
   const int N = m_N, r = m_r, K_ = K();
@@ -346,7 +345,7 @@ void LinkStencil::transpose_rows(const double* wr, const double* delta, const do
       const double* d = delta + s * P + r + j + r;  // d[-k]: receiver j + r - k
       double in = 0.0, seam = 0.0;
       for (int k = K_ - 1; k >= 0; --k) {
-        const double w = wr[std::size_t(k) * N + j];
+        const double w = wk[std::size_t(k) * N + std::size_t(receiver(j, k))];
         if (k >= k_lo && k <= k_hi)
           in = multiply_add(w, d[-k], in);
         else
@@ -367,7 +366,7 @@ void LinkStencil::transpose_rows(const double* wr, const double* delta, const do
         constexpr int SB = decltype(sb)::value;
         const std::size_t at = s * P + std::size_t(r);
         over_sites(j0, j1, [&](auto vi, auto v, std::size_t j) {
-          gather_step<KC, SB, decltype(vi)::value, decltype(v)>(wr, delta + at, scale ? scale + at : nullptr, g + at,
+          gather_step<KC, SB, decltype(vi)::value, decltype(v)>(wk, delta + at, scale ? scale + at : nullptr, g + at,
                                                                 P, std::size_t(N), std::size_t(r), j, K);
         });
       });

@@ -3,19 +3,20 @@
 // r ghosts each side holding the periodic images, so the stencil never computes a modulo
 // and X, Z, dl/dX are copied row by row with no transposes.
 //
-// Threads (set_threads) split the work so that each number is computed by one thread, in
-// an order that does not depend on the split: the samples are cut into chunks for the
-// forward and backward sweeps (each sample's numbers depend on that sample alone; row
-// strides are whole vectors, so the activation calls have no scalar tails), and the link
-// layers are shared out for the weight gradients, each a sum over the whole batch in
-// sample order. On one thread the weight gradient of a layer is taken as soon as its delta
-// is known (while it is in cache); the sums are the same.
+// Threads (set_threads) take the batch in chunks of consecutive samples, one chunk each,
+// forward through every layer and straight back. A sample's numbers depend on that sample
+// alone (row strides are whole vectors, so the activation calls have no scalar tails),
+// except the weight gradients, sums over the batch: each chunk adds its samples' terms to
+// the running sums in sample order, after the chunk before it (Turns), and the layers'
+// turns pipeline (chunk c works on layer m while chunk c - 1 is a layer further down).
+// So every number is computed in the same order as on one thread, where the batch is one
+// chunk, and results are the same to the last bit for any thread count. (Smaller chunks
+// on one thread, to keep a chunk's layers in cache from forward to backward, measured
+// slower: the weights are then read, and their gradients written, once per chunk.)
 #include "nnfield/core/network.hpp"
 
 #include <algorithm>
 #include <cstring>
-
-#include "nnfield/numerics/parallel_for.hpp"
 
 namespace nnfield {
 
@@ -23,10 +24,8 @@ namespace {
 // Below this many link terms (M N K B) per sweep, a batch runs on the calling thread: the
 // threads' start-up would cost more than they save.
 constexpr double kMinTermsForThreads = 65536.0;
-// Threaded sweeps cut the batch into chunks of whole sample blocks (link_stencil_rows.cpp),
-// up to this many per thread.
+// Chunks start on whole sample blocks of the kernels (link_stencil_rows.cpp).
 constexpr int kChunkRows = 4;
-constexpr int kChunksPerThread = 4;
 }  // namespace
 
 Network::Network(NetworkShape shape, Activation activation, Loss loss)
@@ -42,47 +41,49 @@ void Network::reserve(int B) {
   m_z.assign(M + 1, std::vector<double>(rows, 0.0));
   m_h.assign(M, std::vector<double>(rows, 0.0));
   m_dsigma.assign(M, std::vector<double>(rows, 0.0));
-  m_delta.assign(M + 1, std::vector<double>(rows, 0.0));
+  m_delta.assign(2, std::vector<double>(rows, 0.0));
   m_sample_loss.assign(std::size_t(B), 0.0);
   if (B > 1) {
     const std::size_t nw = m_shape.num_weights();
-    for (auto* v : {&m_wk, &m_wr, &m_gwk}) v->assign(nw, 0.0);
+    for (auto* v : {&m_wk, &m_gwk}) v->assign(nw, 0.0);
   }
   m_capacity = B;
 }
 
-int Network::chunks() const {
-  if (m_B < 2 || m_threads == 1) return 1;
+bool Network::threaded() const {
   const double terms = double(m_shape.num_weights()) * double(m_B);
-  if (terms < kMinTermsForThreads) return 1;
-  // A few chunks per thread, claimed as threads come free, so that one thread held up
-  // (by another job on a shared machine) delays the sweep by a small chunk only.
-  const int workers = int(worker_count(std::size_t(m_B), resolve_thread_count(int(m_threads))));
-  return std::min((m_B + kChunkRows - 1) / kChunkRows, kChunksPerThread * workers);
+  return m_threads != 1 && m_B > kChunkRows && terms >= kMinTermsForThreads;
 }
 
-namespace {
-// f(s0, s1) for `chunks` contiguous ranges of the samples 0..B-1 (starting on multiples of
-// kChunkRows, the kernels' sample blocks), on `threads` threads.
 template <class F>
-void over_chunks(int chunks, int B, unsigned threads, F&& f) {
-  if (chunks == 1) {
-    f(0, B);
+void Network::over_chunks(F&& f) {
+  if (!threaded()) {
+    f(0, 0, m_B);
     return;
   }
-  const std::size_t units = std::size_t(B + kChunkRows - 1) / kChunkRows;
-  const auto first_row = [&](std::size_t c) { return std::min(B, int(units * c / std::size_t(chunks)) * kChunkRows); };
-  parallel_for(std::size_t(chunks), threads, [&](std::size_t c, unsigned) { f(first_row(c), first_row(c + 1)); });
+  const int workers = int(worker_count(std::size_t(m_B), resolve_thread_count(int(m_threads))));
+  const int rows = ((m_B + workers - 1) / workers + kChunkRows - 1) / kChunkRows * kChunkRows;
+  const int chunks = (m_B + rows - 1) / rows;
+  parallel_for(std::size_t(chunks), m_threads, [&](std::size_t c, unsigned) {
+    const int s0 = int(c) * rows;
+    f(int(c), s0, std::min(m_B, s0 + rows));
+  });
 }
-}  // namespace
+
+void Network::prepare_weights(const double* W) {
+  // On the calling thread: a pass over W costs less than waking the threads once more.
+  if (m_B == 1) return;  // the one-sample kernels read W as it is
+  for (int m = 0; m < m_shape.M; ++m) {
+    const std::size_t wm = m_shape.w_index(m, 0, 0);
+    m_stencil.link_major(W + wm, m_wk.data() + wm);
+  }
+}
 
 void Network::forward(const double* W, const double* b, const double* X, int B) {
   reserve(B);
   m_B = B;
-  if (B > 1)  // the batched kernels read the weights link-major
-    for (int m = 0; m < m_shape.M; ++m)
-      m_stencil.link_major(W + m_shape.w_index(m, 0, 0), m_wk.data() + m_shape.w_index(m, 0, 0));
-  over_chunks(chunks(), B, m_threads, [&](int s0, int s1) { forward_rows(W, b, X, s0, s1); });
+  prepare_weights(W);
+  over_chunks([&](int, int s0, int s1) { forward_rows(W, b, X, s0, s1); });
 }
 
 void Network::forward_rows(const double* W, const double* b, const double* X, int s0, int s1) {
@@ -136,68 +137,73 @@ double Network::loss(const double* Y) const {
   return total / m_B;
 }
 
-void Network::backward_rows(const double* W, const double* Y, double* gX, double* gY, int s0, int s1, double* gW,
-                            double* gb) {
+void Network::backward_rows(const double* W, const double* Y, double* gX, double* gY, int c, int s0, int s1,
+                            double* gW, double* gb) {
   const int M = m_shape.M, N = m_shape.N, r = m_shape.r, n = s1 - s0;
   const double inv_B = 1.0 / m_B;
   for (int s = s0; s < s1; ++s)  // delta^(M) = d(mean loss)/dZ
     m_sample_loss[std::size_t(s)] =
-        loss_row(m_loss, row(m_z[std::size_t(M)], s) + r, Y + std::size_t(s) * N, inv_B,
-                 row(m_delta[std::size_t(M)], s) + r, gY ? gY + std::size_t(s) * N : nullptr, std::size_t(N));
+        loss_row(m_loss, row(m_z[std::size_t(M)], s) + r, Y + std::size_t(s) * N, inv_B, row(delta(M), s) + r,
+                 gY ? gY + std::size_t(s) * N : nullptr, std::size_t(N));
   for (int m = M - 1; m >= 0; --m) {
-    if (gW) layer_gradient(m, gW, gb);
+    layer_gradient(m, c, s0, s1, gW, gb);
     if (m == 0 && !gX) break;
     // dl/dh^(m)_j = sum over out-links (i,k) with i+k-r = j of W[m,i,k] delta^(m+1)_i, and
     // delta^(m) = sigma'(z^(m)) * dl/dh^(m) (at m = 0 no activation: dl/dX).
-    const double* d = row(m_delta[std::size_t(m) + 1], s0);
+    const double* d = row(delta(m + 1), s0);
     const double* ds = m == 0 ? nullptr : row(m_dsigma[std::size_t(m)], s0);
-    double* g = row(m_delta[std::size_t(m)], s0);
+    double* g = row(delta(m), s0);
     const std::size_t wm = m_shape.w_index(m, 0, 0);
     if (m_B == 1)
       m_stencil.transpose_row(W + wm, d, ds, g);
     else
-      m_stencil.transpose_rows(m_wr.data() + wm, d, ds, g, n);
+      m_stencil.transpose_rows(m_wk.data() + wm, d, ds, g, n);
   }
   if (gX)
     for (int s = s0; s < s1; ++s)
-      std::memcpy(gX + std::size_t(s) * N, row(m_delta[0], s) + r, std::size_t(N) * sizeof(double));
+      std::memcpy(gX + std::size_t(s) * N, row(delta(0), s) + r, std::size_t(N) * sizeof(double));
 }
 
-void Network::layer_gradient(int m, double* gW, double* gb) {
+void Network::layer_gradient(int m, int c, int s0, int s1, double* gW, double* gb) {
   // dl/dW[m,i,k] = sum_s delta^(m+1)_{s,i} h^(m)_{s,i+k-r};  dl/db[m,i] = sum_s delta^(m+1)_{s,i}
-  const double* d = m_delta[std::size_t(m) + 1].data();
-  const double* h = m_h[std::size_t(m)].data();
+  const double* d = row(delta(m + 1), s0);
+  const double* h = row(m_h[std::size_t(m)], s0);
   const std::size_t wm = m_shape.w_index(m, 0, 0);
   double* gbm = gb + m_shape.b_index(m, 0);
   if (m_B == 1) {
     m_stencil.weight_gradient_row(d, h, gW + wm, gbm);
     return;
   }
-  m_stencil.weight_gradient_rows(d, h, m_gwk.data() + wm, gbm, m_B);
-  m_stencil.from_link_major(m_gwk.data() + wm, gW + wm);
+  m_turns.wait(std::size_t(m), std::size_t(c));
+  m_stencil.weight_gradient_rows(d, h, m_gwk.data() + wm, gbm, s1 - s0, /*accumulate=*/c > 0);
+  if (s1 == m_B) m_stencil.from_link_major(m_gwk.data() + wm, gW + wm);
+  m_turns.pass(std::size_t(m));
 }
 
 double Network::backward(const double* W, const double* Y, double* gW, double* gb, double* gX, double* gY) {
-  const int M = m_shape.M, B = m_B;
-  if (B > 1)  // the batched transpose reads the weights receiver-major
-    for (int m = gX ? 0 : 1; m < M; ++m)
-      m_stencil.receiver_major(W + m_shape.w_index(m, 0, 0), m_wr.data() + m_shape.w_index(m, 0, 0));
-  const int C = chunks();
-  if (C == 1) {
-    backward_rows(W, Y, gX, gY, 0, B, gW, gb);
-  } else {
-    over_chunks(C, B, m_threads, [&](int s0, int s1) { backward_rows(W, Y, gX, gY, s0, s1, nullptr, nullptr); });
-    parallel_for(std::size_t(M), m_threads, [&](std::size_t m, unsigned) { layer_gradient(int(m), gW, gb); });
-  }
-  double total = 0.0;
-  for (int s = 0; s < B; ++s) total += m_sample_loss[std::size_t(s)];
-  return total * (1.0 / B);
+  prepare_weights(W);  // the W given here, as the one-sample path reads it
+  m_turns.reset(std::size_t(m_shape.M));
+  over_chunks([&](int c, int s0, int s1) { backward_rows(W, Y, gX, gY, c, s0, s1, gW, gb); });
+  return batch_loss();
 }
 
 double Network::value_and_gradient(const double* W, const double* b, const double* X, const double* Y,
                                    int B, double* gW, double* gb, double* gX, double* gY) {
-  forward(W, b, X, B);
-  return backward(W, Y, gW, gb, gX, gY);
+  reserve(B);
+  m_B = B;
+  prepare_weights(W);
+  m_turns.reset(std::size_t(m_shape.M));
+  over_chunks([&](int c, int s0, int s1) {  // a chunk forward and straight back, while in cache
+    forward_rows(W, b, X, s0, s1);
+    backward_rows(W, Y, gX, gY, c, s0, s1, gW, gb);
+  });
+  return batch_loss();
+}
+
+double Network::batch_loss() const {
+  double total = 0.0;
+  for (int s = 0; s < m_B; ++s) total += m_sample_loss[std::size_t(s)];
+  return total * (1.0 / m_B);
 }
 
 }  // namespace nnfield

@@ -73,22 +73,19 @@ class JobQueue {
   std::exception_ptr m_failure;
 };
 
-// Brief busy-waiting before sleeping: a training loop calls again within microseconds,
-// and a sleeping thread takes longer than that to wake. The spin yields now and then, so
-// that on a machine with more runnable threads than cores it does not keep out the very
-// thread it waits for.
-constexpr int kSpins = 2048;
+// Busy-waiting before sleeping: a training loop calls again within tens of microseconds
+// (the parameter update, the next batch), and a sleeping thread takes about as long to
+// wake. No yielding in the spin: on a machine shared with other jobs, sched_yield hands
+// the core to one of them for a whole time slice, while a thread woken from its sleep
+// preempts it at once.
+constexpr int kSpins = 4096;  // 100-150 us of pause instructions
 
 template <class Done>
 void spin_until(Done&& done) {
   for (int i = 0; i < kSpins && !done(); ++i) {
-    if (i % 64 == 63) {
-      std::this_thread::yield();
-    } else {
 #if defined(__x86_64__) || defined(__i386__)
-      __builtin_ia32_pause();
+    __builtin_ia32_pause();
 #endif
-    }
   }
 }
 
@@ -226,5 +223,23 @@ std::size_t parallel_for(std::size_t jobs, unsigned threads,
   helper_pool().release(helpers);
   return queue.done_or_rethrow();
 }
+
+void Turns::reset(std::size_t steps) {
+  if (steps > m_capacity) {
+    m_turn = std::make_unique<std::atomic<std::size_t>[]>(steps);
+    m_capacity = steps;
+  }
+  m_steps = steps;
+  for (std::size_t i = 0; i < steps; ++i) m_turn[i].store(0);
+}
+
+void Turns::wait(std::size_t step, std::size_t job) const {
+  const std::atomic<std::size_t>& turn = m_turn[step];
+  spin_until([&] { return turn.load(std::memory_order_acquire) == job; });
+  // Longer waits: let the thread we wait for have the core (it may share ours).
+  while (turn.load(std::memory_order_acquire) != job) std::this_thread::yield();
+}
+
+void Turns::pass(std::size_t step) { m_turn[step].fetch_add(1, std::memory_order_release); }
 
 }  // namespace nnfield

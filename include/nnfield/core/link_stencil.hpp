@@ -78,24 +78,25 @@ class LinkStencil {
                   const double* hd, const double* hdd, double* z, double* u, double* ud, double* Ud,
                   double* Udd) const;
 
-  // B > 1 samples. The kernels read the weights link-major, (K, N), so that the site loops
-  // load whole vectors: wk[k N + i] = w[i, k] (sender side, for apply) and
-  // wr[k N + j] = w[receiver(j, k), k] (receiver side, for the transpose).
+  // B > 1 samples. The kernels read the weights link-major, wk[k N + i] = w[i, k], so that
+  // the site loops load whole vectors: apply at the receiver i, the transpose at receiver
+  // j + r - k of site j (the row shifted by r - k).
   void link_major(const double* w, double* wk) const;
-  void receiver_major(const double* w, double* wr) const;
   // gw[i, k] = gwk[k N + i]: a link-major gradient back to the (N, K) layout.
   void from_link_major(const double* gwk, double* gw) const;
   // z rows = bias + W h rows (sites of z written; its ghosts untouched).
   void apply_rows(const double* wk, const double* bias, const double* h, double* z, int B) const;
-  // gwk[k N + i] = sum_s delta_{s,i} h_{s,i+k-r}, gb[i] = sum_s delta_{s,i}, both sums in
-  // sample order (overwritten; gwk link-major).
-  void weight_gradient_rows(const double* delta, const double* h, double* gwk, double* gb, int B) const;
+  // gwk[k N + i] (+)= sum_s delta_{s,i} h_{s,i+k-r}, gb[i] (+)= sum_s delta_{s,i}, both sums
+  // in sample order, continuing the sums already there when `accumulate` (so a batch taken
+  // in consecutive parts gives the same bits as in one), else starting from zero.
+  void weight_gradient_rows(const double* delta, const double* h, double* gwk, double* gb, int B,
+                            bool accumulate) const;
   // g rows = scale * (W^T delta) rows, elementwise (scale: rows like g, e.g. sigma'(z) to
   // make g the next delta; null: 1). Sites of g written. Each site sums its K terms in the order
   // of increasing receiver; at the r sites by each edge the receivers across the periodic
   // seam are summed apart and added last. That is the order of the scatter with ghost rows
   // this gather replaced, so the gradients did not change by a bit.
-  void transpose_rows(const double* wr, const double* delta, const double* scale, double* g, int B) const;
+  void transpose_rows(const double* wk, const double* delta, const double* scale, double* g, int B) const;
 
  private:
   // Periodic index; stencil offsets stay within (-N, 2N) since r < N/2: a branch, not a

@@ -9,9 +9,9 @@
 // (each sample's sum over sites in site order, then the samples in order).
 // A Network owns its workspace: no allocation once it has seen the largest batch.
 // Not thread-safe; use one Network per thread. It can itself use several threads
-// (set_threads): the samples are split between them for the forward and backward sweeps
-// and the layers for the weight gradients, so every number is computed by one thread in
-// one fixed order, and results are the same to the last bit for any thread count.
+// (set_threads): they take chunks of consecutive samples through the sweeps, and add the
+// chunks' terms to the weight gradients in sample order, so every number is computed in
+// one fixed order and results are the same to the last bit for any thread count.
 #include <cstddef>
 #include <vector>
 
@@ -19,6 +19,7 @@
 #include "nnfield/core/link_stencil.hpp"
 #include "nnfield/core/loss.hpp"
 #include "nnfield/core/shape.hpp"
+#include "nnfield/numerics/parallel_for.hpp"
 
 namespace nnfield {
 
@@ -61,18 +62,28 @@ class Network {
 
  private:
   void reserve(int B);
-  // The sample chunks the batch is cut into (1 unless threads pay off).
-  int chunks() const;
+  // The batch goes through the sweeps in chunks of consecutive samples (chunk_rows each):
+  // f(chunk, s0, s1) for each, on the calling thread in order or on m_threads threads.
+  template <class F>
+  void over_chunks(F&& f);
+  bool threaded() const;
   // Forward sweep of the samples s0..s1-1.
   void forward_rows(const double* W, const double* b, const double* X, int s0, int s1);
-  // Backward sweep of the samples s0..s1-1: the deltas of every layer, dl/dX and dl/dY,
-  // each sample's loss; the weight gradients too when `gW` is not null (then s0..s1 must
-  // be the whole batch).
-  void backward_rows(const double* W, const double* Y, double* gX, double* gY, int s0, int s1, double* gW,
+  // Backward sweep of chunk c (samples s0..s1-1): its deltas, dl/dX, dl/dY and losses, and
+  // its part of the weight gradients (layer_gradient).
+  void backward_rows(const double* W, const double* Y, double* gX, double* gY, int c, int s0, int s1, double* gW,
                      double* gb);
-  // dl/dW and dl/db of link layer m over the whole batch (sums in sample order).
-  void layer_gradient(int m, double* gW, double* gb);
+  // Chunk c's terms of dl/dW and dl/db of link layer m, added when the chunks before it
+  // have added theirs (m_turns): the sums over samples run in sample order whichever
+  // thread holds which chunk. The last chunk writes the layer's gW.
+  void layer_gradient(int m, int c, int s0, int s1, double* gW, double* gb);
+  // Batches: W link-major for the kernels.
+  void prepare_weights(const double* W);
+  // The mean over the batch of each sample's loss (backward_rows), in sample order.
+  double batch_loss() const;
   double* row(std::vector<double>& layer, int s) { return layer.data() + std::size_t(s) * m_stride; }
+  // dl/dz^(m): a delta is used once, by the next layer down, so two buffers in turn do.
+  std::vector<double>& delta(int m) { return m_delta[std::size_t(m % 2)]; }
 
   NetworkShape m_shape;
   LinkStencil m_stencil;
@@ -87,11 +98,12 @@ class Network {
   std::vector<std::vector<double>> m_z;       // m = 0..M; z^(m); [0] unused
   std::vector<std::vector<double>> m_h;       // m = 0..M-1; h^(m), ghosts filled
   std::vector<std::vector<double>> m_dsigma;  // m = 1..M-1; sigma'(z^(m))
-  std::vector<std::vector<double>> m_delta;   // m = 0..M; dl/dz^(m) (dl/dX at m = 0)
+  std::vector<std::vector<double>> m_delta;   // dl/dz^(m) (dl/dX at m = 0): see delta()
   std::vector<double> m_sample_loss;          // each sample's sum over sites
-  // Batches of more than one sample: the weights link-major for apply (sender side) and
-  // for the transpose (receiver side), and the weight gradient link-major, (M, K, N) each.
-  std::vector<double> m_wk, m_wr, m_gwk;
+  // Batches of more than one sample: the weights link-major, and the weight gradient
+  // link-major while the chunks add to it, (M, K, N) each.
+  std::vector<double> m_wk, m_gwk;
+  Turns m_turns;  // one step per link layer
 };
 
 }  // namespace nnfield
