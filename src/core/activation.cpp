@@ -16,7 +16,7 @@ using detail::map_erf;
 using detail::map_exp;
 using detail::map_log1p;
 using detail::map_sin;
-using detail::map_tanh;
+using detail::map_tanh_d1;
 
 namespace {
 
@@ -93,8 +93,7 @@ double sigma_d2(Activation a, double z) {
 void sigma_and_d1(Activation a, const double* z, double* h, double* dh, std::size_t n) {
   switch (a) {
     case Activation::tanh:
-      map_tanh(z, h, n);
-      for (std::size_t i = 0; i < n; ++i) dh[i] = 1.0 - h[i] * h[i];
+      map_tanh_d1(z, h, dh, n);
       return;
     case Activation::sigmoid:
     case Activation::softplus: {

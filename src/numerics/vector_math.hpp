@@ -55,4 +55,22 @@ NNFIELD_DEFINE_MAP(sin)
 NNFIELD_DEFINE_MAP(cos)
 #undef NNFIELD_DEFINE_MAP
 
+// h = tanh(z) and d = 1 - h^2 (rounded once, as a fused multiply-add) in one pass: the
+// derivative is taken while h is still in a register.
+inline void map_tanh_d1(const double* z, double* h, double* d, std::size_t n) {
+  std::size_t i = 0;
+#ifdef NNFIELD_LIBMVEC
+  const simd::Vector one = simd::Vector::broadcast(1.0);
+  for (; i + kLanes <= n; i += kLanes) {
+    const simd::Vector t{NNFIELD_MVEC(tanh)(load(z + i))};
+    t.store(h + i);
+    fma(t * simd::Vector::broadcast(-1.0), t, one).store(d + i);
+  }
+#endif
+  for (; i < n; ++i) {
+    h[i] = std::tanh(z[i]);
+    d[i] = fma(simd::Scalar{-h[i]}, simd::Scalar{h[i]}, simd::Scalar{1.0}).v;
+  }
+}
+
 }  // namespace nnfield::detail
