@@ -64,10 +64,13 @@ void apply_b1(const double* W, const double* b, const double* hpad, double* z, i
 }
 
 template <int KC>
-void weight_gradient_b1(const double* delta, const double* hpad, double* gW, int N, int Kr) {
+void weight_gradient_b1(const double* __restrict delta, const double* __restrict hpad, double* __restrict gW, int N,
+                        int Kr) {
   const int K = KC == kDynamic ? Kr : KC;
-  for (int i = 0; i < N; ++i)
-    for (int k = 0; k < K; ++k) gW[i * K + k] = delta[i] * hpad[i + k];
+  for (int i = 0; i < N; ++i) {
+    const double d = delta[i];
+    for (int k = 0; k < K; ++k) gW[i * K + k] = d * hpad[i + k];
+  }
 }
 
 // g_j = sum_k W[j+r-k, k] delta_{j+r-k} for the sites lo..hi-1 whose receivers do not wrap.

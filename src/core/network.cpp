@@ -29,7 +29,12 @@ constexpr int kChunkRows = 4;
 }  // namespace
 
 Network::Network(NetworkShape shape, Activation activation, Loss loss)
-    : m_shape(shape), m_stencil(shape), m_activation(activation), m_loss(loss), m_stride(m_stencil.row_stride()) {
+    : m_shape(shape),
+      m_stencil(shape),
+      m_activation(activation),
+      m_loss(loss),
+      m_d1_from_h(d1_from_value(activation)),
+      m_stride(m_stencil.row_stride()) {
   reserve(1);
 }
 
@@ -108,6 +113,8 @@ void Network::forward_rows(const double* W, const double* b, const double* X, in
     double* ds = row(m_dsigma[std::size_t(m) + 1], s0);
     if (m_B == 1)
       sigma_and_d1(m_activation, z + r, hn + r, ds + r, std::size_t(N));
+    else if (m_d1_from_h)  // sigma' is taken from h in the backward sweep
+      sigma_values(m_activation, z, hn, std::size_t(n) * m_stride);
     else
       sigma_and_d1(m_activation, z, hn, ds, std::size_t(n) * m_stride);
     m_stencil.fill_ghosts(hn, n);
@@ -151,7 +158,7 @@ void Network::backward_rows(const double* W, const double* Y, double* gX, double
     // dl/dh^(m)_j = sum over out-links (i,k) with i+k-r = j of W[m,i,k] delta^(m+1)_i, and
     // delta^(m) = sigma'(z^(m)) * dl/dh^(m) (at m = 0 no activation: dl/dX).
     const double* d = row(delta(m + 1), s0);
-    const double* ds = m == 0 ? nullptr : row(m_dsigma[std::size_t(m)], s0);
+    const double* ds = m == 0 ? nullptr : dsigma_rows(m, s0, s1);
     double* g = row(delta(m), s0);
     const std::size_t wm = m_shape.w_index(m, 0, 0);
     if (m_B == 1)
@@ -162,6 +169,15 @@ void Network::backward_rows(const double* W, const double* Y, double* gX, double
   if (gX)
     for (int s = s0; s < s1; ++s)
       std::memcpy(gX + std::size_t(s) * N, row(delta(0), s) + r, std::size_t(N) * sizeof(double));
+}
+
+const double* Network::dsigma_rows(int m, int s0, int s1) {
+  if (m_B == 1 || !m_d1_from_h) return row(m_dsigma[std::size_t(m)], s0);
+  // From h^(m), which the weight gradient of layer m has just read: into m_dsigma[0]
+  // (no layer's), the chunk's rows.
+  double* ds = row(m_dsigma[0], s0);
+  sigma_d1_of_value(m_activation, row(m_h[std::size_t(m)], s0), ds, std::size_t(s1 - s0) * m_stride);
+  return ds;
 }
 
 void Network::layer_gradient(int m, int c, int s0, int s1, double* gW, double* gb) {

@@ -55,21 +55,34 @@ NNFIELD_DEFINE_MAP(sin)
 NNFIELD_DEFINE_MAP(cos)
 #undef NNFIELD_DEFINE_MAP
 
-// h = tanh(z) and d = 1 - h^2 (rounded once, as a fused multiply-add) in one pass: the
-// derivative is taken while h is still in a register.
+// 1 - h^2, rounded once (a fused multiply-add): tanh' from tanh.
+template <class V>
+inline V one_minus_square(V h) {
+  return fma(h * V::broadcast(-1.0), h, V::broadcast(1.0));
+}
+
+// d = 1 - h^2 elementwise (the same bits as map_tanh_d1's d from its h).
+inline void map_one_minus_square(const double* h, double* d, std::size_t n) {
+  std::size_t i = 0;
+  for (; i + simd::Vector::lanes <= n; i += simd::Vector::lanes)
+    one_minus_square(simd::Vector::load(h + i)).store(d + i);
+  for (; i < n; ++i) d[i] = one_minus_square(simd::Scalar{h[i]}).v;
+}
+
+// h = tanh(z) and d = 1 - h^2 in one pass: the derivative is taken while h is still in a
+// register.
 inline void map_tanh_d1(const double* z, double* h, double* d, std::size_t n) {
   std::size_t i = 0;
 #ifdef NNFIELD_LIBMVEC
-  const simd::Vector one = simd::Vector::broadcast(1.0);
   for (; i + kLanes <= n; i += kLanes) {
     const simd::Vector t{NNFIELD_MVEC(tanh)(load(z + i))};
     t.store(h + i);
-    fma(t * simd::Vector::broadcast(-1.0), t, one).store(d + i);
+    one_minus_square(t).store(d + i);
   }
 #endif
   for (; i < n; ++i) {
     h[i] = std::tanh(z[i]);
-    d[i] = fma(simd::Scalar{-h[i]}, simd::Scalar{h[i]}, simd::Scalar{1.0}).v;
+    d[i] = one_minus_square(simd::Scalar{h[i]}).v;
   }
 }
 

@@ -77,6 +77,9 @@ class Network {
   // have added theirs (m_turns): the sums over samples run in sample order whichever
   // thread holds which chunk. The last chunk writes the layer's gW.
   void layer_gradient(int m, int c, int s0, int s1, double* gW, double* gb);
+  // sigma'(z^(m)) of the samples s0..s1-1: stored by the forward sweep, or taken from h
+  // (batches, d1_from_value activations: one array less written and read per layer).
+  const double* dsigma_rows(int m, int s0, int s1);
   // Batches: W link-major for the kernels.
   void prepare_weights(const double* W);
   // The mean over the batch of each sample's loss (backward_rows), in sample order.
@@ -89,6 +92,7 @@ class Network {
   LinkStencil m_stencil;
   Activation m_activation;
   Loss m_loss;
+  bool m_d1_from_h;  // batches keep sigma' only implicitly, in h (dsigma_rows)
   unsigned m_threads = 1;
   std::size_t m_stride;  // doubles from one padded row to the next (LinkStencil::row_stride)
   int m_B = 0;           // current batch size
@@ -97,7 +101,7 @@ class Network {
   // starts at s * m_stride, site i at r + i.
   std::vector<std::vector<double>> m_z;       // m = 0..M; z^(m); [0] unused
   std::vector<std::vector<double>> m_h;       // m = 0..M-1; h^(m), ghosts filled
-  std::vector<std::vector<double>> m_dsigma;  // m = 1..M-1; sigma'(z^(m))
+  std::vector<std::vector<double>> m_dsigma;  // m = 1..M-1; sigma'(z^(m)); [0]: dsigma_rows' scratch
   std::vector<std::vector<double>> m_delta;   // dl/dz^(m) (dl/dX at m = 0): see delta()
   std::vector<double> m_sample_loss;          // each sample's sum over sites
   // Batches of more than one sample: the weights link-major, and the weight gradient
