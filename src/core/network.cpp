@@ -43,10 +43,10 @@ void Network::reserve(int B) {
   const std::size_t M = std::size_t(m_shape.M), rows = m_stride * std::size_t(B);
   // Zero-filled: the ghosts and alignment slack of z are never written, so the activation
   // calls over whole rows see finite numbers there.
-  m_z.assign(M + 1, std::vector<double>(rows, 0.0));
-  m_h.assign(M, std::vector<double>(rows, 0.0));
-  m_dsigma.assign(M, std::vector<double>(rows, 0.0));
-  m_delta.assign(2, std::vector<double>(rows, 0.0));
+  m_z.assign(M + 1, rows);
+  m_h.assign(M, rows);
+  m_dsigma.assign(M, rows);
+  m_delta.assign(2, rows);
   m_sample_loss.assign(std::size_t(B), 0.0);
   if (B > 1) {
     const std::size_t nw = m_shape.num_weights();

@@ -19,6 +19,7 @@
 #include "nnfield/core/link_stencil.hpp"
 #include "nnfield/core/loss.hpp"
 #include "nnfield/core/shape.hpp"
+#include "nnfield/numerics/big_array.hpp"
 #include "nnfield/numerics/parallel_for.hpp"
 
 namespace nnfield {
@@ -84,9 +85,24 @@ class Network {
   void prepare_weights(const double* W);
   // The mean over the batch of each sample's loss (backward_rows), in sample order.
   double batch_loss() const;
-  double* row(std::vector<double>& layer, int s) { return layer.data() + std::size_t(s) * m_stride; }
+  double* row(double* layer, int s) { return layer + std::size_t(s) * m_stride; }
   // dl/dz^(m): a delta is used once, by the next layer down, so two buffers in turn do.
-  std::vector<double>& delta(int m) { return m_delta[std::size_t(m % 2)]; }
+  double* delta(int m) { return m_delta[std::size_t(m % 2)]; }
+
+  // Layers of a batch of padded rows in one BigArray, layer m at m * layer_size.
+  class Layers {
+   public:
+    void assign(std::size_t layers, std::size_t layer_size) {
+      m_layer = layer_size;
+      m_data = BigArray(layers * layer_size);
+    }
+    double* operator[](std::size_t m) { return m_data.data() + m * m_layer; }
+    const double* operator[](std::size_t m) const { return m_data.data() + m * m_layer; }
+
+   private:
+    BigArray m_data;
+    std::size_t m_layer = 0;
+  };
 
   NetworkShape m_shape;
   LinkStencil m_stencil;
@@ -99,10 +115,10 @@ class Network {
   int m_capacity = 0;    // largest batch the workspace holds
   // Every layer is a batch of padded rows, sample-major (link_stencil.hpp): sample s's row
   // starts at s * m_stride, site i at r + i.
-  std::vector<std::vector<double>> m_z;       // m = 0..M; z^(m); [0] unused
-  std::vector<std::vector<double>> m_h;       // m = 0..M-1; h^(m), ghosts filled
-  std::vector<std::vector<double>> m_dsigma;  // m = 1..M-1; sigma'(z^(m)); [0]: dsigma_rows' scratch
-  std::vector<std::vector<double>> m_delta;   // dl/dz^(m) (dl/dX at m = 0): see delta()
+  Layers m_z;       // m = 0..M; z^(m); [0] unused
+  Layers m_h;       // m = 0..M-1; h^(m), ghosts filled
+  Layers m_dsigma;  // m = 1..M-1; sigma'(z^(m)); [0]: dsigma_rows' scratch
+  Layers m_delta;   // dl/dz^(m) (dl/dX at m = 0): see delta()
   std::vector<double> m_sample_loss;          // each sample's sum over sites
   // Batches of more than one sample: the weights link-major, and the weight gradient
   // link-major while the chunks add to it, (M, K, N) each.
