@@ -7,6 +7,7 @@
 // math (vector_math.hpp) calls libmvec with the same registers.
 #include <cmath>
 #include <cstddef>
+#include <utility>
 
 #if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
 #include <immintrin.h>
@@ -59,5 +60,52 @@ struct Vector {
 #else
 using Vector = Scalar;
 #endif
+
+// The VI registers of a row from p on, shifted by k = 0..lanes-1 places: at<k>(v) holds
+// p[v lanes + k ..]. A stencil reads its rows at K shifts; unaligned loads of a whole
+// cache line (AVX-512) straddle two lines nearly every time and halve the kernels' speed,
+// so there the window loads VI + 1 registers once (aligned when p is) and makes each
+// shift with a lane rotation (valignq). Reads p[0 .. (VI + 1) lanes - 1].
+template <class V, int VI>
+struct Window {
+  const double* p;
+  explicit Window(const double* base) : p(base) {}
+  template <int k>
+  V at(int v) const {
+    return V::load(p + std::size_t(v) * V::lanes + std::size_t(k));
+  }
+};
+
+#ifdef __AVX512F__
+template <int VI>
+struct Window<Vector, VI> {
+  __m512i a[VI + 1];
+  explicit Window(const double* base) {
+    for (int v = 0; v <= VI; ++v) a[v] = _mm512_loadu_si512(base + 8 * v);
+  }
+  template <int k>
+  Vector at(int v) const {
+    static_assert(k >= 0 && k < 8, "a shift within one register");
+    if constexpr (k == 0) {
+      return {_mm512_castsi512_pd(a[v])};
+    } else {
+      // The zero-masking form with every lane kept: the plain intrinsic starts from an
+      // undefined register, which GCC 12 reports as maybe-uninitialized.
+      return {_mm512_castsi512_pd(_mm512_maskz_alignr_epi64(__mmask8(0xFF), a[v + 1], a[v], k))};
+    }
+  }
+};
+#endif
+
+// f(std::integral_constant<int, k>) for k = 0..KC-1 in order: a stencil's links with k
+// known at compile time, as the lane rotations need.
+template <int... ks, class F>
+void for_links(std::integer_sequence<int, ks...>, F&& f) {
+  (f(std::integral_constant<int, ks>{}), ...);
+}
+template <int KC, class F>
+void for_links_up(F&& f) {
+  for_links(std::make_integer_sequence<int, KC>{}, f);
+}
 
 }  // namespace nnfield::simd
