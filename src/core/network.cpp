@@ -75,23 +75,24 @@ void Network::over_chunks(F&& f) {
   });
 }
 
-void Network::prepare_weights(const double* W) {
-  // On the calling thread: a pass over W costs less than waking the threads once more.
-  if (m_B == 1) return;  // the one-sample kernels read W as it is
-  for (int m = 0; m < m_shape.M; ++m) {
-    const std::size_t wm = m_shape.w_index(m, 0, 0);
-    m_stencil.link_major(W + wm, m_wk.data() + wm);
-  }
-}
 
 void Network::forward(const double* W, const double* b, const double* X, int B) {
   reserve(B);
   m_B = B;
-  prepare_weights(W);
-  over_chunks([&](int, int s0, int s1) { forward_rows(W, b, X, s0, s1); });
+  m_ready.reset(std::size_t(m_shape.M));
+  over_chunks([&](int c, int s0, int s1) { forward_rows(W, b, X, c, s0, s1); });
 }
 
-void Network::forward_rows(const double* W, const double* b, const double* X, int s0, int s1) {
+void Network::link_major_layer(const double* W, int m, int c) {
+  // Chunk 0 reorders layer m just before it applies it, while the weights are at hand;
+  // the other chunks wait for that (m_ready: each lets the next one on once it may go).
+  if (m_B == 1) return;  // the one-sample kernels read W as it is
+  if (c == 0) m_stencil.link_major(W + m_shape.w_index(m, 0, 0), m_wk.data() + m_shape.w_index(m, 0, 0));
+  m_ready.wait(std::size_t(m), std::size_t(c));
+  m_ready.pass(std::size_t(m));
+}
+
+void Network::forward_rows(const double* W, const double* b, const double* X, int c, int s0, int s1) {
   const int M = m_shape.M, N = m_shape.N, r = m_shape.r, n = s1 - s0;
   for (int s = s0; s < s1; ++s)  // h^(0) = X
     std::memcpy(row(m_h[0], s) + r, X + std::size_t(s) * N, std::size_t(N) * sizeof(double));
@@ -101,6 +102,7 @@ void Network::forward_rows(const double* W, const double* b, const double* X, in
     double* z = row(m_z[std::size_t(m) + 1], s0);
     const std::size_t wm = m_shape.w_index(m, 0, 0);
     const double* bm = b + m_shape.b_index(m, 0);
+    link_major_layer(W, m, c);
     // z^(m+1)_i = sum_k W[m,i,k] h^(m)_{i+k-r} + b[m,i]   (Eq. 1)
     if (m_B == 1)
       m_stencil.apply_row(W + wm, bm, h, z);
@@ -197,7 +199,9 @@ void Network::layer_gradient(int m, int c, int s0, int s1, double* gW, double* g
 }
 
 double Network::backward(const double* W, const double* Y, double* gW, double* gb, double* gX, double* gY) {
-  prepare_weights(W);  // the W given here, as the one-sample path reads it
+  if (m_B > 1)  // the W given here, as the one-sample path reads it
+    for (int m = 0; m < m_shape.M; ++m)
+      m_stencil.link_major(W + m_shape.w_index(m, 0, 0), m_wk.data() + m_shape.w_index(m, 0, 0));
   m_turns.reset(std::size_t(m_shape.M));
   over_chunks([&](int c, int s0, int s1) { backward_rows(W, Y, gX, gY, c, s0, s1, gW, gb); });
   return batch_loss();
@@ -207,10 +211,10 @@ double Network::value_and_gradient(const double* W, const double* b, const doubl
                                    int B, double* gW, double* gb, double* gX, double* gY) {
   reserve(B);
   m_B = B;
-  prepare_weights(W);
+  m_ready.reset(std::size_t(m_shape.M));
   m_turns.reset(std::size_t(m_shape.M));
-  over_chunks([&](int c, int s0, int s1) {  // a chunk forward and straight back, while in cache
-    forward_rows(W, b, X, s0, s1);
+  over_chunks([&](int c, int s0, int s1) {  // a chunk forward and straight back
+    forward_rows(W, b, X, c, s0, s1);
     backward_rows(W, Y, gX, gY, c, s0, s1, gW, gb);
   });
   return batch_loss();

@@ -68,8 +68,10 @@ class Network {
   template <class F>
   void over_chunks(F&& f);
   bool threaded() const;
-  // Forward sweep of the samples s0..s1-1.
-  void forward_rows(const double* W, const double* b, const double* X, int s0, int s1);
+  // Forward sweep of chunk c (samples s0..s1-1).
+  void forward_rows(const double* W, const double* b, const double* X, int c, int s0, int s1);
+  // Batches: layer m's weights link-major for the kernels, before chunk c applies them.
+  void link_major_layer(const double* W, int m, int c);
   // Backward sweep of chunk c (samples s0..s1-1): its deltas, dl/dX, dl/dY and losses, and
   // its part of the weight gradients (layer_gradient).
   void backward_rows(const double* W, const double* Y, double* gX, double* gY, int c, int s0, int s1, double* gW,
@@ -81,8 +83,6 @@ class Network {
   // sigma'(z^(m)) of the samples s0..s1-1: stored by the forward sweep, or taken from h
   // (batches, d1_from_value activations: one array less written and read per layer).
   const double* dsigma_rows(int m, int s0, int s1);
-  // Batches: W link-major for the kernels.
-  void prepare_weights(const double* W);
   // The mean over the batch of each sample's loss (backward_rows), in sample order.
   double batch_loss() const;
   double* row(double* layer, int s) { return layer + std::size_t(s) * m_stride; }
@@ -123,7 +123,8 @@ class Network {
   // Batches of more than one sample: the weights link-major, and the weight gradient
   // link-major while the chunks add to it, (M, K, N) each.
   std::vector<double> m_wk, m_gwk;
-  Turns m_turns;  // one step per link layer
+  Turns m_turns;  // one step per link layer: the weight gradients' sums
+  Turns m_ready;  // one step per link layer: its link-major weights written
 };
 
 }  // namespace nnfield
