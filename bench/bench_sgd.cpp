@@ -1,6 +1,9 @@
 // SGD training steps per second: forward, backward and update on random data.
 // Usage: bench_sgd [--M 16] [--N 256] [--r 2] [--batch 1] [--steps 10000] [--activation tanh]
-// Prints "steps_per_second <rate>" (scripts/bench_vs_torch.py parses it).
+//                  [--threads 1]
+// Prints "steps_per_second <rate>", and the flops and activations of a step
+// (scripts/bench_vs_torch.py parses them).
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -13,7 +16,7 @@
 #include "nnfield/numerics/rng.hpp"
 
 int main(int argc, char** argv) {
-  int M = 16, N = 256, r = 2, batch = 1, S = 256;
+  int M = 16, N = 256, r = 2, batch = 1, S = 256, threads = 1;
   long steps = 10000;
   std::string activation = "tanh";
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -25,6 +28,7 @@ int main(int argc, char** argv) {
     else if (key == "--batch") batch = std::atoi(v);
     else if (key == "--steps") steps = std::atol(v);
     else if (key == "--activation") activation = v;
+    else if (key == "--threads") threads = std::atoi(v);
     else {
       std::fprintf(stderr, "bench_sgd: unknown option %s\n", key.c_str());
       return 2;
@@ -32,6 +36,7 @@ int main(int argc, char** argv) {
   }
   const nnfield::NetworkShape shape{M, N, r};
   nnfield::Network net(shape, nnfield::activation_from_name(activation), nnfield::Loss::mse);
+  net.set_threads(unsigned(std::max(0, threads)));
   nnfield::Rng rng(1);
   std::vector<double> q(shape.num_params()), g(q.size()), X(std::size_t(S) * N), Y(X.size());
   for (std::size_t j = 0; j < shape.num_weights(); ++j) q[j] = rng.normal() / std::sqrt(double(shape.K()));
@@ -53,7 +58,12 @@ int main(int argc, char** argv) {
   const auto t0 = std::chrono::steady_clock::now();
   for (long k = 0; k < steps; ++k) step(k);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("M=%d N=%d r=%d batch=%d steps=%ld seconds=%.4f\n", M, N, r, batch, steps, seconds);
+  std::printf("M=%d N=%d r=%d batch=%d threads=%d steps=%ld seconds=%.4f\n", M, N, r, batch, threads, steps, seconds);
   std::printf("steps_per_second %.6g\n", double(steps) / seconds);
+  // The work of a step: a multiply-add per link and sample in apply, in the weight gradient
+  // and in the transpose (layers 1..M-1; no dl/dX here), and an activation per hidden neuron.
+  const double links = double(shape.num_weights()) / M * batch;
+  std::printf("flops_per_step %.6g\n", 2.0 * links * (2.0 * M + (M - 1)));
+  std::printf("activations_per_step %.6g\n", double(M - 1) * N * batch);
   return 0;
 }

@@ -1,33 +1,59 @@
 #!/usr/bin/env python3
-"""Compare nnfield's SGD step rate with a fair float64 PyTorch baseline.
+"""Compare nnfield's SGD step rate with a fair float64 PyTorch baseline, at equal threads.
 
-    /usr/bin/python3 scripts/bench_vs_torch.py [--steps 200] [--exe build/bench/bench_sgd]
-                                               [--cases 16:256:2:1,16:256:2:64] [--check]
+    /usr/bin/python3 scripts/bench_vs_torch.py [--rounds 5] [--threads 1,2] [--seconds 1.5]
+                                               [--exe build/bench/bench_sgd] [--cases ...] [--check]
 
-For every case (M, N, r, batch) both sides run identical SGD training: the locally connected
-network of docs/theory.md section 1 with activation tanh, loss mse, learning rate eta, random data.
+For every case (M, N, r, batch) and thread count both sides run identical SGD training: the
+locally connected network of docs/theory.md section 1 with activation tanh, loss mse, learning rate
+eta, random data.
 
-* PyTorch: float64, torch.set_num_threads(2); forward as a vectorised gather
+* PyTorch: float64, torch.set_num_threads(threads); forward as a vectorised gather
   (h[:, idx] * W[m]).sum(-1) + b[m] with idx[i, k] = (i + k - r) mod N (a Python loop over
   layers only), autograd backward, plain in-place SGD update under no_grad; warm-up steps,
-  then `--steps` timed steps.
-* nnfield: `EXE --M M --N N --r r --batch B --steps S`, which must print a line
+  then timed steps.
+* nnfield: `EXE --M M --N N --r r --batch B --threads T --steps S`, which must print a line
   `steps_per_second <float>`.
 
-Prints a table: case, nnfield steps/s, torch steps/s, ratio nnfield/torch, the floor the ratio
-must reach (30x at batch 1, 5x otherwise, or a 5th field of the case) and PASS/FAIL. Exits 0
-unless --check is given; with --check, exits 1 when a case fails its floor or could not run.
+Each side runs for about --seconds per measurement (the step count calibrated by a short
+run), alternating nnfield and PyTorch, --rounds times; the table reports the medians and the
+ratio of the medians, and the lowest and highest per-round ratio. Timings on a shared
+machine are noisy: read the spread, and rerun when another job was running.
+
+Default cases and the floors of issue 16 (no floor where none is printed):
+
+    batch 1             M=16 N=256 r=2 B=1    >= 50x at 1 thread
+    batch 64            M=16 N=256 r=2 B=64   >= 15x at 1 and at 2 threads
+    M64 N1024 batch 32  M=64 N=1024 r=3 B=32  >= 25x at 2 threads
+
+and nnfield on 2 threads against itself on 1 (`2t/1t`): >= 1.7x for batch 64 and for the
+M=64 case.
+
+A second table puts each nnfield median against the ceilings `bench_roofline` (next to EXE)
+measures on this machine: `compute` is the share of the step's time that its multiply-adds
+(a link and sample each in apply, weight gradient and transpose) would need at the peak
+fused multiply-add rate of `threads` cores, `tanh` the share its activations (tanh with
+sigma', as the forward pass calls it) would need at the measured rate, `both` their sum:
+1.0 would be a step doing nothing but those two at full speed. --cases M:N:r:batch,... replaces the cases (no floors). Exits 0 unless --check is
+given; with --check, exits 1 when a floor is missed or a case could not be measured.
 """
 import argparse
 import math
 import os
 import re
+import statistics
 import subprocess
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_EXE = os.path.normpath(os.path.join(HERE, "..", "build", "bench", "bench_sgd"))
+
+DEFAULT_CASES = [
+    dict(label="batch 1", M=16, N=256, r=2, batch=1, floors={1: 50.0}, scaling=None),
+    dict(label="batch 64", M=16, N=256, r=2, batch=64, floors={1: 15.0, 2: 15.0}, scaling=1.7),
+    dict(label="M64 N1024 batch 32", M=64, N=1024, r=3, batch=32, floors={2: 25.0}, scaling=1.7),
+]
 
 
 def parse_cases(text):
@@ -37,66 +63,83 @@ def parse_cases(text):
         if not item:
             continue
         parts = item.split(":")
-        if len(parts) not in (4, 5):
-            raise argparse.ArgumentTypeError(
-                f"case '{item}': expected M:N:r:batch or M:N:r:batch:floor")
+        if len(parts) != 4:
+            raise argparse.ArgumentTypeError(f"case '{item}': expected M:N:r:batch")
         try:
-            M, N, r, batch = (int(p) for p in parts[:4])
-            floor = float(parts[4]) if len(parts) == 5 else (30.0 if batch == 1 else 5.0)
+            M, N, r, batch = (int(p) for p in parts)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"case '{item}': fields must be numbers")
+            raise argparse.ArgumentTypeError(f"case '{item}': fields must be integers")
         if M < 1 or N < 1 or r < 0 or batch < 1 or 2 * r + 1 > N:
             raise argparse.ArgumentTypeError(f"case '{item}': invalid sizes")
-        cases.append(dict(M=M, N=N, r=r, batch=batch, floor=floor))
+        cases.append(dict(label=f"M{M} N{N} r{r} B{batch}", M=M, N=N, r=r, batch=batch, floors={},
+                          scaling=None))
     if not cases:
         raise argparse.ArgumentTypeError("no cases given")
     return cases
 
 
-def torch_steps_per_second(M, N, r, batch, steps, warmup, eta, seed=0):
-    import torch
+def parse_threads(text):
+    try:
+        threads = sorted({int(t) for t in text.split(",") if t.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--threads '{text}': expected e.g. 1,2")
+    if not threads or threads[0] < 1:
+        raise argparse.ArgumentTypeError("--threads: counts must be >= 1")
+    return threads
 
-    torch.set_num_threads(2)
-    dtype = torch.float64
-    K = 2 * r + 1
-    gen = torch.Generator().manual_seed(seed)
-    W = (torch.randn(M, N, K, generator=gen, dtype=dtype) / math.sqrt(K)).requires_grad_(True)
-    b = (0.1 * torch.randn(M, N, generator=gen, dtype=dtype)).requires_grad_(True)
-    nbatches = 8  # a few distinct contiguous mini-batches, cycled
-    Xs = [torch.randn(batch, N, generator=gen, dtype=dtype) for _ in range(nbatches)]
-    Ys = [torch.randn(batch, N, generator=gen, dtype=dtype) for _ in range(nbatches)]
-    idx = (torch.arange(N).unsqueeze(1) + torch.arange(K).unsqueeze(0) - r) % N
 
-    def step(t):
-        h = Xs[t % nbatches]
-        for m in range(M):
-            z = (h[:, idx] * W[m]).sum(-1) + b[m]
-            h = torch.tanh(z) if m < M - 1 else z
-        loss = (0.5 * (h - Ys[t % nbatches]) ** 2).sum(-1).mean()
-        gW, gb = torch.autograd.grad(loss, [W, b])
+class TorchModel:
+    """The network in PyTorch, one SGD step per call of step()."""
+
+    def __init__(self, M, N, r, batch, eta, seed=0):
+        import torch
+
+        self.torch = torch
+        dtype = torch.float64
+        K = 2 * r + 1
+        gen = torch.Generator().manual_seed(seed)
+        self.M, self.eta = M, eta
+        self.W = (torch.randn(M, N, K, generator=gen, dtype=dtype) / math.sqrt(K)).requires_grad_(True)
+        self.b = (0.1 * torch.randn(M, N, generator=gen, dtype=dtype)).requires_grad_(True)
+        nbatches = 8  # a few distinct contiguous mini-batches, cycled
+        self.Xs = [torch.randn(batch, N, generator=gen, dtype=dtype) for _ in range(nbatches)]
+        self.Ys = [torch.randn(batch, N, generator=gen, dtype=dtype) for _ in range(nbatches)]
+        self.idx = (torch.arange(N).unsqueeze(1) + torch.arange(K).unsqueeze(0) - r) % N
+        self.t = 0
+
+    def step(self):
+        torch = self.torch
+        h = self.Xs[self.t % len(self.Xs)]
+        for m in range(self.M):
+            z = (h[:, self.idx] * self.W[m]).sum(-1) + self.b[m]
+            h = torch.tanh(z) if m < self.M - 1 else z
+        loss = (0.5 * (h - self.Ys[self.t % len(self.Ys)]) ** 2).sum(-1).mean()
+        gW, gb = torch.autograd.grad(loss, [self.W, self.b])
         with torch.no_grad():
-            W.sub_(eta * gW)
-            b.sub_(eta * gb)
+            self.W.sub_(self.eta * gW)
+            self.b.sub_(self.eta * gb)
+        self.t += 1
         return loss
 
-    for t in range(warmup):
-        step(t)
-    t0 = time.perf_counter()
-    for t in range(steps):
-        loss = step(t)
-    elapsed = time.perf_counter() - t0
-    if not math.isfinite(loss.item()):
-        print(f"warning: torch loss is not finite for M={M} N={N} r={r} batch={batch}",
-              file=sys.stderr)
-    return steps / elapsed
+    def rate(self, threads, seconds, warmup=3):
+        """Steps per second on `threads` threads, timing about `seconds`."""
+        self.torch.set_num_threads(threads)
+        t0 = time.perf_counter()
+        for _ in range(warmup):
+            self.step()
+        per_step = (time.perf_counter() - t0) / warmup
+        steps = max(3, int(seconds / max(per_step, 1e-9)))
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            loss = self.step()
+        elapsed = time.perf_counter() - t0
+        if not math.isfinite(loss.item()):
+            print("warning: torch loss is not finite", file=sys.stderr)
+        return steps / elapsed
 
 
-def nnfield_steps_per_second(exe, M, N, r, batch, steps):
-    """Returns (steps/s or None, error message or None)."""
-    if not os.path.isfile(exe):
-        return None, f"benchmark binary not found: {exe} (build it, or pass --exe)"
-    cmd = [exe, "--M", str(M), "--N", str(N), "--r", str(r), "--batch", str(batch),
-           "--steps", str(steps)]
+def run_numbers(cmd):
+    """Runs cmd; returns ({name: float} of its `name value` lines, or None; error or None)."""
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as e:
@@ -104,62 +147,149 @@ def nnfield_steps_per_second(exe, M, N, r, batch, steps):
     if proc.returncode != 0:
         tail = (proc.stderr.strip() or proc.stdout.strip()).splitlines()[-1:] or [""]
         return None, f"{' '.join(cmd)} exited with {proc.returncode}: {tail[0]}"
-    match = re.search(r"^\s*steps_per_second\s+([-+0-9.eE]+|inf|nan)\s*$", proc.stdout, re.M)
-    if not match:
-        return None, (f"{' '.join(cmd)} printed no 'steps_per_second <float>' line; "
-                      f"its output was: {proc.stdout.strip()[:200]!r}")
-    try:
-        value = float(match.group(1))
-    except ValueError:
-        return None, f"unparsable steps_per_second value {match.group(1)!r}"
+    numbers = {}
+    for m in re.finditer(r"^\s*([a-z_]+)\s+([-+0-9.eE]+|inf|nan)\s*$", proc.stdout, re.M):
+        try:
+            numbers[m.group(1)] = float(m.group(2))
+        except ValueError:
+            pass
+    return numbers, None
+
+
+def roofline(exe):
+    """(peak GFLOP/s of one core, ns per activation) from bench_roofline, or None."""
+    path = os.path.join(os.path.dirname(exe), "bench_roofline")
+    if not os.path.isfile(path):
+        return None
+    numbers, err = run_numbers([path])
+    if err or "peak_gflops" not in numbers or "tanh_ns" not in numbers:
+        print(f"warning: no roofline: {err or 'bench_roofline printed no peak_gflops/tanh_ns'}", file=sys.stderr)
+        return None
+    return numbers["peak_gflops"], numbers["tanh_ns"]
+
+
+def step_work(exe, case):
+    """(flops, activations) of one step as bench_sgd counts them, or None."""
+    numbers, err = run_numbers([exe, "--M", str(case["M"]), "--N", str(case["N"]), "--r", str(case["r"]),
+                                "--batch", str(case["batch"]), "--steps", "1"])
+    if err or "flops_per_step" not in numbers:
+        return None
+    return numbers["flops_per_step"], numbers["activations_per_step"]
+
+
+def nnfield_rate(exe, case, threads, steps):
+    """Returns (steps/s or None, error message or None)."""
+    if not os.path.isfile(exe):
+        return None, f"benchmark binary not found: {exe} (build it, or pass --exe)"
+    cmd = [exe, "--M", str(case["M"]), "--N", str(case["N"]), "--r", str(case["r"]), "--batch",
+           str(case["batch"]), "--threads", str(threads), "--steps", str(steps)]
+    numbers, err = run_numbers(cmd)
+    if err:
+        return None, err
+    value = numbers.get("steps_per_second")
+    if value is None:
+        return None, f"{' '.join(cmd)} printed no 'steps_per_second <float>' line"
     if not (value > 0 and math.isfinite(value)):
         return None, f"nonsensical steps_per_second {value}"
     return value, None
+
+
+def measure(args, case, threads, model):
+    """Per-round (nnfield, torch) rates for one case and thread count, or an error."""
+    probe, err = nnfield_rate(args.exe, case, threads, 5)
+    if err:
+        return None, err
+    cpp_steps = max(5, int(args.seconds * probe))
+    rounds = []
+    for _ in range(args.rounds):
+        nn, err = nnfield_rate(args.exe, case, threads, cpp_steps)
+        if err:
+            return None, err
+        rounds.append((nn, model.rate(threads, args.seconds)))
+    return rounds, None
+
+
+def verdict(value, floor):
+    if floor is None:
+        return ""
+    return "PASS" if value >= floor else "FAIL"
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog=__doc__.split("\n", 2)[2])
-    ap.add_argument("--steps", type=int, default=200, help="timed PyTorch steps per case")
-    ap.add_argument("--warmup", type=int, default=20, help="untimed PyTorch warm-up steps")
-    ap.add_argument("--cpp-steps", type=int, default=None,
-                    help="steps for the nnfield binary (default max(steps, 10000 // batch))")
+    ap.add_argument("--rounds", type=int, default=5, help="alternating measurements per row (default 5)")
+    ap.add_argument("--threads", type=parse_threads, default=[1, 2], help="thread counts (default 1,2)")
+    ap.add_argument("--seconds", type=float, default=1.5, help="seconds per measurement (default 1.5)")
     ap.add_argument("--exe", default=DEFAULT_EXE, help=f"benchmark binary (default {DEFAULT_EXE})")
-    ap.add_argument("--cases", type=parse_cases, default=parse_cases("16:256:2:1,16:256:2:64"),
-                    help="comma-separated M:N:r:batch[:floor] (default 16:256:2:1,16:256:2:64)")
+    ap.add_argument("--cases", type=parse_cases, default=DEFAULT_CASES,
+                    help="comma-separated M:N:r:batch, replacing the default cases (then no floors)")
     ap.add_argument("--eta", type=float, default=0.01, help="learning rate (default 0.01)")
-    ap.add_argument("--check", action="store_true",
-                    help="exit 1 if a case misses its floor or could not be measured")
+    ap.add_argument("--check", action="store_true", help="exit 1 if a floor is missed or a case fails to run")
     args = ap.parse_args()
-    if args.steps < 1 or args.warmup < 0:
-        ap.error("--steps must be >= 1 and --warmup >= 0")
+    if args.rounds < 1 or args.seconds <= 0:
+        ap.error("--rounds must be >= 1 and --seconds > 0")
 
-    rows, failed = [], False
-    for c in args.cases:
-        label = f"M={c['M']} N={c['N']} r={c['r']} batch={c['batch']}"
-        cpp_steps = args.cpp_steps or max(args.steps, 10000 // c["batch"])
-        nn, err = nnfield_steps_per_second(args.exe, c["M"], c["N"], c["r"], c["batch"], cpp_steps)
-        if err:
-            print(f"error: {label}: {err}", file=sys.stderr)
-        th = torch_steps_per_second(c["M"], c["N"], c["r"], c["batch"], args.steps, args.warmup,
-                                    args.eta)
-        if nn is None:
-            ratio, verdict = None, "ERROR"
-        else:
-            ratio = nn / th
-            verdict = "PASS" if ratio >= c["floor"] else "FAIL"
-        failed |= verdict != "PASS"
-        rows.append((label, nn, th, ratio, c["floor"], verdict))
+    rows, scaling_rows, failed = [], [], False
+    for case in args.cases:
+        model = TorchModel(case["M"], case["N"], case["r"], case["batch"], args.eta)
+        nn_median = {}
+        for threads in args.threads:
+            floor = case["floors"].get(threads)
+            rounds, err = measure(args, case, threads, model)
+            if err:
+                print(f"error: {case['label']}: {err}", file=sys.stderr)
+                rows.append((case["label"], threads, None, None, None, None, None, floor, "ERROR"))
+                failed = True
+                continue
+            nn = statistics.median(r[0] for r in rounds)
+            th = statistics.median(r[1] for r in rounds)
+            ratios = [r[0] / r[1] for r in rounds]
+            nn_median[threads] = nn
+            v = verdict(nn / th, floor)
+            failed |= v == "FAIL"
+            rows.append((case["label"], threads, nn, th, nn / th, min(ratios), max(ratios), floor, v))
+        if 1 in nn_median and 2 in nn_median:
+            s = nn_median[2] / nn_median[1]
+            v = verdict(s, case["scaling"])
+            failed |= v == "FAIL"
+            scaling_rows.append((case["label"], s, case["scaling"], v))
 
-    fmt = "{:<28s} {:>16s} {:>14s} {:>9s} {:>7s} {:>6s}"
-    print(fmt.format("case", "nnfield steps/s", "torch steps/s", "ratio", "floor", ""))
-    for label, nn, th, ratio, floor, verdict in rows:
-        print(fmt.format(label, "n/a" if nn is None else f"{nn:.1f}", f"{th:.1f}",
-                         "n/a" if ratio is None else f"{ratio:.1f}x", f"{floor:g}x", verdict))
-    if args.check and failed:
-        return 1
-    return 0
+    print(f"{args.rounds} rounds, medians; ratio = nnfield / torch at equal threads "
+          f"(lowest..highest round in brackets)")
+    fmt = "{:<20s} {:>7s} {:>15s} {:>13s} {:>8s} {:>17s} {:>6s} {:>5s}"
+    print(fmt.format("case", "threads", "nnfield steps/s", "torch steps/s", "ratio", "(rounds)", "floor", ""))
+    for label, threads, nn, th, ratio, lo, hi, floor, v in rows:
+        na = nn is None
+        print(fmt.format(label, str(threads), "n/a" if na else f"{nn:.1f}", "n/a" if na else f"{th:.2f}",
+                         "n/a" if na else f"{ratio:.1f}x", "" if na else f"({lo:.1f}..{hi:.1f})",
+                         "" if floor is None else f"{floor:g}x", v))
+    for label, s, floor, v in scaling_rows:
+        print(fmt.format(label, "2t/1t", "", "", f"{s:.2f}x", "", "" if floor is None else f"{floor:g}x", v))
+    print_roofline(args, rows)
+    return 1 if args.check and failed else 0
+
+
+def print_roofline(args, rows):
+    ceilings = roofline(args.exe)
+    if ceilings is None:
+        return
+    peak, tanh_ns = ceilings
+    print(f"\nroofline of one core (bench_roofline): {peak:.1f} GFLOP/s fused multiply-add, "
+          f"{tanh_ns:.2f} ns per tanh with sigma'; shares of the measured step time")
+    fmt = "{:<20s} {:>7s} {:>10s} {:>8s} {:>8s} {:>8s}"
+    print(fmt.format("case", "threads", "ms/step", "compute", "tanh", "both"))
+    work = {c["label"]: step_work(args.exe, c) for c in args.cases}
+    for label, threads, nn, *_ in rows:
+        if nn is None or work.get(label) is None:
+            continue
+        flops, activations = work[label]
+        step = 1.0 / nn
+        compute = flops / (peak * 1e9 * threads) / step
+        tanh = activations * tanh_ns * 1e-9 / threads / step
+        print(fmt.format(label, str(threads), f"{step * 1e3:.3f}", f"{compute:.2f}", f"{tanh:.2f}",
+                         f"{compute + tanh:.2f}"))
 
 
 if __name__ == "__main__":

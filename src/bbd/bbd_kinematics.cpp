@@ -1,5 +1,7 @@
 #include "nnfield/bbd/bbd_kinematics.hpp"
 
+#include <algorithm>
+
 #include "nnfield/core/link_stencil.hpp"
 
 namespace nnfield {
@@ -11,42 +13,38 @@ void BbdKinematics::resize(const NetworkShape& s) {
   for (auto* v : {&z, &zd, &zdd, &h, &hd, &hdd, &dsigma}) v->assign(layers, 0.0);
   for (auto* v : {&u, &ud}) v->assign(links, 0.0);
   for (auto* v : {&Ud, &Udd, &bd}) v->assign(sites, 0.0);
+  rows.assign(3 * LinkStencil(s).row_stride(), 0.0);
+  zero_links.assign(std::size_t(s.N) * std::size_t(s.K()), 0.0);
 }
 
 void bbd_forward_sweep(const NetworkShape& s, Activation act, const Motion& mo, BbdKinematics& k) {
   k.resize(s);
-  const int M = s.M, N = s.N, K = s.K();
+  const int M = s.M, N = s.N;
   const LinkStencil links(s);
+  const std::size_t P = links.row_stride();
   auto at = [](const double* p, std::size_t i) { return p ? p[i] : 0.0; };
   for (int i = 0; i < N; ++i) {  // layer 0: the input boundary
     k.z[std::size_t(i)] = k.h[std::size_t(i)] = mo.X[i];
     k.zd[std::size_t(i)] = k.hd[std::size_t(i)] = at(mo.Xd, std::size_t(i));
     k.zdd[std::size_t(i)] = k.hdd[std::size_t(i)] = at(mo.Xdd, std::size_t(i));
   }
+  double* rows = k.rows.data();  // h, h', h'' of layer m, padded
   for (int m = 0; m < M; ++m) {
-    const double* h = k.h.data() + std::size_t(m) * N;
-    const double* hd = k.hd.data() + std::size_t(m) * N;
-    const double* hdd = k.hdd.data() + std::size_t(m) * N;
-    const std::size_t next = std::size_t(m + 1) * N;
-    for (int i = 0; i < N; ++i) {
-      const std::size_t bi = s.b_index(m, i);
-      double z = mo.b[bi], Ud = 0.0, Udd = 0.0;
-      for (int kk = 0; kk < K; ++kk) {
-        const std::size_t w = s.w_index(m, i, kk);
-        const std::size_t j = std::size_t(links.sender(i, kk));
-        const double W = mo.W[w], Wd = at(mo.Wd, w), Wdd = at(mo.Wdd, w);
-        z += W * h[j];
-        k.u[w] = Wd * h[j] + W * hd[j];
-        k.ud[w] = Wdd * h[j] + 2.0 * Wd * hd[j] + W * hdd[j];
-        Ud += k.u[w];
-        Udd += k.ud[w];
-      }
-      k.Ud[bi] = Ud;
-      k.Udd[bi] = Udd;
+    const std::size_t here = std::size_t(m) * N, next = std::size_t(m + 1) * N;
+    int row = 0;
+    for (const std::vector<double>* layer : {&k.h, &k.hd, &k.hdd})
+      std::copy_n(layer->data() + here, N, rows + P * std::size_t(row++) + s.r);
+    links.fill_ghosts(rows, 3);
+    const std::size_t wm = s.w_index(m, 0, 0), bm = s.b_index(m, 0);
+    const double* zero = k.zero_links.data();
+    links.motion_row(mo.W + wm, mo.Wd ? mo.Wd + wm : zero, mo.Wdd ? mo.Wdd + wm : zero, mo.b + bm, rows, rows + P,
+                     rows + 2 * P, k.z.data() + next, k.u.data() + wm, k.ud.data() + wm, k.Ud.data() + bm,
+                     k.Udd.data() + bm);
+    for (int i = 0; i < N; ++i) {  // z' = b' + U', z'' = b'' + U''
+      const std::size_t bi = bm + std::size_t(i);
       k.bd[bi] = at(mo.bd, bi);
-      k.z[next + i] = z;
-      k.zd[next + i] = k.bd[bi] + Ud;
-      k.zdd[next + i] = at(mo.bdd, bi) + Udd;
+      k.zd[next + i] = k.bd[bi] + k.Ud[bi];
+      k.zdd[next + i] = at(mo.bdd, bi) + k.Udd[bi];
     }
     if (m + 1 < M) {  // h^(m+1) and its derivatives; the output layer has no activation
       double* h1 = k.h.data() + next;

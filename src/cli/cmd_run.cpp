@@ -1,4 +1,5 @@
 // nnfield run MODEL -o RUN.h5 [--set k=v ...] [--force] [--quiet] [--progress MODE] [--allow-unstable]
+//                   [--threads n]
 #include "commands.hpp"
 #include "nnfield/config/config.hpp"
 #include "nnfield/run/run.hpp"
@@ -8,6 +9,7 @@ namespace {
 
 struct RunArgs : CommonArgs {
   bool allow_unstable = false;
+  int threads = 1;
 };
 
 Command register_run(CLI::App& app, const Context& context) {
@@ -17,6 +19,10 @@ Command register_run(CLI::App& app, const Context& context) {
   add_common_options(*sub, *args, {O::model, O::output, O::overrides, O::force, O::quiet});
   sub->add_flag("--allow-unstable", args->allow_unstable,
                 "field models: integrate even when the stability check refuses the form (docs/theory.md 4.3)");
+  sub->add_option("--threads", args->threads,
+                  "network runs: threads for the forward and backward passes (0: all cores; default 1; "
+                  "results do not depend on it)")
+      ->check(CLI::NonNegativeNumber);
   add_common_options(*sub, *args, {O::progress, O::resources});
   return {sub, [args, context]() {
             ModelConfig config = load_model_file(args->model, args->overrides);
@@ -30,6 +36,7 @@ Command register_run(CLI::App& app, const Context& context) {
             options.progress = args->progress_mode();
             options.command_line = context.command_line;
             options.stop = context.stop;
+            options.threads = args->threads;
             const RunResult result = run_model(config, options);
             switch (result.status) {
               case RunStatus::complete: return 0;

@@ -16,7 +16,9 @@ using detail::map_erf;
 using detail::map_exp;
 using detail::map_log1p;
 using detail::map_sin;
+using detail::map_one_minus_square;
 using detail::map_tanh;
+using detail::map_tanh_d1;
 
 namespace {
 
@@ -93,8 +95,7 @@ double sigma_d2(Activation a, double z) {
 void sigma_and_d1(Activation a, const double* z, double* h, double* dh, std::size_t n) {
   switch (a) {
     case Activation::tanh:
-      map_tanh(z, h, n);
-      for (std::size_t i = 0; i < n; ++i) dh[i] = 1.0 - h[i] * h[i];
+      map_tanh_d1(z, h, dh, n);
       return;
     case Activation::sigmoid:
     case Activation::softplus: {
@@ -171,6 +172,21 @@ void sigma_all(Activation a, const double* z, double* h, double* d1, double* d2,
 
 void sigma_d2(Activation a, const double* z, double* d2, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) d2[i] = sigma_d2(a, z[i]);
+}
+
+bool d1_from_value(Activation a) { return a == Activation::tanh; }
+
+void sigma_values(Activation a, const double* z, double* h, std::size_t n) {
+  if (a == Activation::tanh) {
+    map_tanh(z, h, n);
+    return;
+  }
+  for (std::size_t i = 0; i < n; ++i) h[i] = sigma(a, z[i]);
+}
+
+void sigma_d1_of_value(Activation a, const double* h, double* d1, std::size_t n) {
+  if (a != Activation::tanh) throw std::invalid_argument("sigma_d1_of_value: " + activation_name(a));
+  map_one_minus_square(h, d1, n);  // as map_tanh_d1 takes it
 }
 
 }  // namespace nnfield

@@ -60,4 +60,25 @@ double loss_dZZ(Loss l, double Z, double /*Y*/) {
   return 0.0;
 }
 
+double loss_row(Loss l, const double* Z, const double* Y, double scale, double* dZ, double* dY, std::size_t n) {
+  double total = 0.0;
+  if (l == Loss::mse) {
+    // Inline arithmetic, so the loops vectorise. The values pass through dZ before they are
+    // summed: a product feeding the sum directly would be contracted into a fused
+    // multiply-add and round differently from loss_value.
+    for (std::size_t i = 0; i < n; ++i) dZ[i] = 0.5 * (Z[i] - Y[i]) * (Z[i] - Y[i]);
+    for (std::size_t i = 0; i < n; ++i) total += dZ[i];
+    for (std::size_t i = 0; i < n; ++i) dZ[i] = scale * (Z[i] - Y[i]);
+    if (dY)
+      for (std::size_t i = 0; i < n; ++i) dY[i] = scale * (Y[i] - Z[i]);
+    return total;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    total += loss_value(l, Z[i], Y[i]);
+    dZ[i] = scale * loss_dZ(l, Z[i], Y[i]);
+    if (dY) dY[i] = scale * loss_dY(l, Z[i], Y[i]);
+  }
+  return total;
+}
+
 }  // namespace nnfield

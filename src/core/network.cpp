@@ -1,55 +1,125 @@
 // Forward pass and backpropagation of the locally connected network (docs/theory.md section 1).
-// Workspace layout is (site, sample) with the sample innermost, so every stencil
-// loop runs contiguously over the batch. h^(m) carries r ghost rows on each side
-// holding the periodic images, so the stencil never computes a modulo.
+// Every layer is a batch of padded rows (link_stencil.hpp): sample-major, sites innermost,
+// r ghosts each side holding the periodic images, so the stencil never computes a modulo
+// and X, Z, dl/dX are copied row by row with no transposes.
+//
+// Threads (set_threads) take the batch in chunks of consecutive samples, one chunk each,
+// forward through every layer and straight back. A sample's numbers depend on that sample
+// alone (row strides are whole vectors, so the activation calls have no scalar tails),
+// except the weight gradients, sums over the batch: each chunk adds its samples' terms to
+// the running sums in sample order, after the chunk before it (Turns), and the layers'
+// turns pipeline (chunk c works on layer m while chunk c - 1 is a layer further down).
+// So every number is computed in the same order as on one thread, where the batch is one
+// chunk, and results are the same to the last bit for any thread count. (Smaller chunks
+// on one thread, to keep a chunk's layers in cache from forward to backward, measured
+// slower: the weights are then read, and their gradients written, once per chunk.)
 #include "nnfield/core/network.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace nnfield {
 
+namespace {
+// Below this many link terms (M N K B) per sweep, a batch runs on the calling thread: the
+// threads' start-up would cost more than they save.
+constexpr double kMinTermsForThreads = 65536.0;
+// Chunks start on whole sample blocks of the kernels (link_stencil_rows.cpp).
+constexpr int kChunkRows = 4;
+}  // namespace
+
 Network::Network(NetworkShape shape, Activation activation, Loss loss)
-    : m_shape(shape), m_stencil(shape), m_activation(activation), m_loss(loss) {
+    : m_shape(shape),
+      m_stencil(shape),
+      m_activation(activation),
+      m_loss(loss),
+      m_d1_from_h(d1_from_value(activation)),
+      m_stride(m_stencil.row_stride()) {
   reserve(1);
 }
 
 void Network::reserve(int B) {
   if (B <= m_capacity) return;
-  const std::size_t M = std::size_t(m_shape.M), N = std::size_t(m_shape.N), r = std::size_t(m_shape.r);
-  const std::size_t nb = N * std::size_t(B), padded = (N + 2 * r) * std::size_t(B);
-  m_z.assign(M + 1, std::vector<double>(nb));
-  m_hpad.assign(M, std::vector<double>(padded));
-  m_dsigma.assign(M, std::vector<double>(nb));
-  m_delta.assign(nb, 0.0);
-  m_delta_next.assign(nb, 0.0);
-  m_gpad.assign(padded, 0.0);
+  const std::size_t M = std::size_t(m_shape.M), rows = m_stride * std::size_t(B);
+  // Zero-filled: the ghosts and alignment slack of z are never written, so the activation
+  // calls over whole rows see finite numbers there.
+  m_z.assign(M + 1, rows);
+  m_h.assign(M, rows);
+  m_dsigma.assign(M, rows);
+  m_delta.assign(2, rows);
+  m_sample_loss.assign(std::size_t(B), 0.0);
+  if (B > 1) {
+    const std::size_t nw = m_shape.num_weights();
+    for (auto* v : {&m_wk, &m_gwk}) v->assign(nw, 0.0);
+  }
   m_capacity = B;
 }
+
+bool Network::threaded() const {
+  const double terms = double(m_shape.num_weights()) * double(m_B);
+  return m_threads != 1 && m_B > kChunkRows && terms >= kMinTermsForThreads;
+}
+
+template <class F>
+void Network::over_chunks(F&& f) {
+  if (!threaded()) {
+    f(0, 0, m_B);
+    return;
+  }
+  const int workers = int(worker_count(std::size_t(m_B), resolve_thread_count(int(m_threads))));
+  const int rows = ((m_B + workers - 1) / workers + kChunkRows - 1) / kChunkRows * kChunkRows;
+  const int chunks = (m_B + rows - 1) / rows;
+  parallel_for(std::size_t(chunks), m_threads, [&](std::size_t c, unsigned) {
+    const int s0 = int(c) * rows;
+    f(int(c), s0, std::min(m_B, s0 + rows));
+  });
+}
+
 
 void Network::forward(const double* W, const double* b, const double* X, int B) {
   reserve(B);
   m_B = B;
-  const int M = m_shape.M, N = m_shape.N, r = m_shape.r;
-  const std::size_t nb = std::size_t(N) * std::size_t(B);
+  m_ready.reset(std::size_t(m_shape.M));
+  over_chunks([&](int c, int s0, int s1) { forward_rows(W, b, X, c, s0, s1); });
+}
 
-  // h^(0) = X, transposed from (B, N) into (site, sample).
-  double* h0 = m_hpad[0].data() + std::size_t(r) * B;
-  for (int s = 0; s < B; ++s)
-    for (int i = 0; i < N; ++i) h0[std::size_t(i) * B + s] = X[std::size_t(s) * N + i];
-  m_stencil.fill_ghost_rows(m_hpad[0].data(), B);
+void Network::link_major_layer(const double* W, int m, int c) {
+  // Chunk 0 reorders layer m just before it applies it, while the weights are at hand;
+  // the other chunks wait for that (m_ready: each lets the next one on once it may go).
+  if (m_B == 1) return;  // the one-sample kernels read W as it is
+  if (c == 0) m_stencil.link_major(W + m_shape.w_index(m, 0, 0), m_wk.data() + m_shape.w_index(m, 0, 0));
+  m_ready.wait(std::size_t(m), std::size_t(c));
+  m_ready.pass(std::size_t(m));
+}
 
+void Network::forward_rows(const double* W, const double* b, const double* X, int c, int s0, int s1) {
+  const int M = m_shape.M, N = m_shape.N, r = m_shape.r, n = s1 - s0;
+  for (int s = s0; s < s1; ++s)  // h^(0) = X
+    std::memcpy(row(m_h[0], s) + r, X + std::size_t(s) * N, std::size_t(N) * sizeof(double));
+  m_stencil.fill_ghosts(row(m_h[0], s0), n);
   for (int m = 0; m < M; ++m) {
-    const double* hpad = m_hpad[std::size_t(m)].data();
-    double* z = m_z[std::size_t(m) + 1].data();
-    const double* Wm = W + m_shape.w_index(m, 0, 0);
+    const double* h = row(m_h[std::size_t(m)], s0);
+    double* z = row(m_z[std::size_t(m) + 1], s0);
+    const std::size_t wm = m_shape.w_index(m, 0, 0);
     const double* bm = b + m_shape.b_index(m, 0);
+    link_major_layer(W, m, c);
     // z^(m+1)_i = sum_k W[m,i,k] h^(m)_{i+k-r} + b[m,i]   (Eq. 1)
-    m_stencil.apply_padded(Wm, bm, hpad, z, B);
-    if (m + 1 < M) {  // h^(m+1) = sigma(z^(m+1)); the output layer has no activation
-      double* hnext = m_hpad[std::size_t(m) + 1].data();
-      sigma_and_d1(m_activation, z, hnext + std::size_t(r) * B, m_dsigma[std::size_t(m) + 1].data(), nb);
-      m_stencil.fill_ghost_rows(hnext, B);
-    }
+    if (m_B == 1)
+      m_stencil.apply_row(W + wm, bm, h, z);
+    else
+      m_stencil.apply_rows(m_wk.data() + wm, bm, h, z, n);
+    if (m + 1 == M) break;  // the output layer has no activation
+    // h^(m+1) = sigma(z^(m+1)): one call for the chunk's rows (one sample: its sites, as
+    // the one-sample path always did).
+    double* hn = row(m_h[std::size_t(m) + 1], s0);
+    double* ds = row(m_dsigma[std::size_t(m) + 1], s0);
+    if (m_B == 1)
+      sigma_and_d1(m_activation, z + r, hn + r, ds + r, std::size_t(N));
+    else if (m_d1_from_h)  // sigma' is taken from h in the backward sweep
+      sigma_values(m_activation, z, hn, std::size_t(n) * m_stride);
+    else
+      sigma_and_d1(m_activation, z, hn, ds, std::size_t(n) * m_stride);
+    m_stencil.fill_ghosts(hn, n);
   }
 }
 
@@ -68,57 +138,92 @@ void Network::output(double* Z) const {
 double Network::loss(const double* Y) const {
   const int N = m_shape.N;
   double total = 0.0;
-  for (int s = 0; s < m_B; ++s)
-    for (int i = 0; i < N; ++i) total += loss_value(m_loss, z(m_shape.M, s, i), Y[std::size_t(s) * N + i]);
+  for (int s = 0; s < m_B; ++s) {
+    double sample = 0.0;
+    for (int i = 0; i < N; ++i) sample += loss_value(m_loss, z(m_shape.M, s, i), Y[std::size_t(s) * N + i]);
+    total += sample;
+  }
   return total / m_B;
 }
 
-double Network::backward(const double* W, const double* Y, double* gW, double* gb, double* gX,
-                         double* gY) {
-  const int M = m_shape.M, N = m_shape.N, r = m_shape.r, B = m_B;
-  const double inv_B = 1.0 / B;
-
-  // delta^(M) = d(mean loss)/dZ.
-  double loss_total = 0.0;
-  const double* Z = m_z[std::size_t(M)].data();
-  for (int i = 0; i < N; ++i)
-    for (int s = 0; s < B; ++s) {
-      const double Zi = Z[std::size_t(i) * B + s], Yi = Y[std::size_t(s) * N + i];
-      loss_total += loss_value(m_loss, Zi, Yi);
-      m_delta[std::size_t(i) * B + s] = inv_B * loss_dZ(m_loss, Zi, Yi);
-      if (gY) gY[std::size_t(s) * N + i] = inv_B * loss_dY(m_loss, Zi, Yi);
-    }
-
+void Network::backward_rows(const double* W, const double* Y, double* gX, double* gY, int c, int s0, int s1,
+                            double* gW, double* gb) {
+  const int M = m_shape.M, N = m_shape.N, r = m_shape.r, n = s1 - s0;
+  const double inv_B = 1.0 / m_B;
+  for (int s = s0; s < s1; ++s)  // delta^(M) = d(mean loss)/dZ
+    m_sample_loss[std::size_t(s)] =
+        loss_row(m_loss, row(m_z[std::size_t(M)], s) + r, Y + std::size_t(s) * N, inv_B, row(delta(M), s) + r,
+                 gY ? gY + std::size_t(s) * N : nullptr, std::size_t(N));
   for (int m = M - 1; m >= 0; --m) {
-    const double* hpad = m_hpad[std::size_t(m)].data();
-    const double* Wm = W + m_shape.w_index(m, 0, 0);
-    double* gWm = gW + m_shape.w_index(m, 0, 0);
-    double* gbm = gb + m_shape.b_index(m, 0);
-    const double* delta = m_delta.data();
-    // dl/dW[m,i,k] = sum_s delta^(m+1)_i h^(m)_{i+k-r};  dl/db[m,i] = sum_s delta^(m+1)_i
-    m_stencil.weight_gradient_padded(delta, hpad, gWm, gbm, B);
+    layer_gradient(m, c, s0, s1, gW, gb);
     if (m == 0 && !gX) break;
-    // dl/dh^(m)_j = sum over out-links (i,k) with i+k-r = j of W[m,i,k] delta^(m+1)_i.
-    m_stencil.transpose_padded(Wm, delta, m_gpad.data(), B);
-    const double* g = m_gpad.data() + std::size_t(r) * B;
-    if (m == 0) {
-      for (int i = 0; i < N; ++i)
-        for (int s = 0; s < B; ++s) gX[std::size_t(s) * N + i] = g[std::size_t(i) * B + s];
-      break;
-    }
-    // delta^(m) = sigma'(z^(m)) * dl/dh^(m)
-    const double* ds = m_dsigma[std::size_t(m)].data();
-    const std::size_t nb = std::size_t(N) * B;
-    for (std::size_t j = 0; j < nb; ++j) m_delta_next[j] = ds[j] * g[j];
-    m_delta.swap(m_delta_next);
+    // dl/dh^(m)_j = sum over out-links (i,k) with i+k-r = j of W[m,i,k] delta^(m+1)_i, and
+    // delta^(m) = sigma'(z^(m)) * dl/dh^(m) (at m = 0 no activation: dl/dX).
+    const double* d = row(delta(m + 1), s0);
+    const double* ds = m == 0 ? nullptr : dsigma_rows(m, s0, s1);
+    double* g = row(delta(m), s0);
+    const std::size_t wm = m_shape.w_index(m, 0, 0);
+    if (m_B == 1)
+      m_stencil.transpose_row(W + wm, d, ds, g);
+    else
+      m_stencil.transpose_rows(m_wk.data() + wm, d, ds, g, n);
   }
-  return loss_total * inv_B;
+  if (gX)
+    for (int s = s0; s < s1; ++s)
+      std::memcpy(gX + std::size_t(s) * N, row(delta(0), s) + r, std::size_t(N) * sizeof(double));
+}
+
+const double* Network::dsigma_rows(int m, int s0, int s1) {
+  if (m_B == 1 || !m_d1_from_h) return row(m_dsigma[std::size_t(m)], s0);
+  // From h^(m), which the weight gradient of layer m has just read: into m_dsigma[0]
+  // (no layer's), the chunk's rows.
+  double* ds = row(m_dsigma[0], s0);
+  sigma_d1_of_value(m_activation, row(m_h[std::size_t(m)], s0), ds, std::size_t(s1 - s0) * m_stride);
+  return ds;
+}
+
+void Network::layer_gradient(int m, int c, int s0, int s1, double* gW, double* gb) {
+  // dl/dW[m,i,k] = sum_s delta^(m+1)_{s,i} h^(m)_{s,i+k-r};  dl/db[m,i] = sum_s delta^(m+1)_{s,i}
+  const double* d = row(delta(m + 1), s0);
+  const double* h = row(m_h[std::size_t(m)], s0);
+  const std::size_t wm = m_shape.w_index(m, 0, 0);
+  double* gbm = gb + m_shape.b_index(m, 0);
+  if (m_B == 1) {
+    m_stencil.weight_gradient_row(d, h, gW + wm, gbm);
+    return;
+  }
+  m_turns.wait(std::size_t(m), std::size_t(c));
+  m_stencil.weight_gradient_rows(d, h, m_gwk.data() + wm, gbm, s1 - s0, /*accumulate=*/c > 0);
+  if (s1 == m_B) m_stencil.from_link_major(m_gwk.data() + wm, gW + wm);
+  m_turns.pass(std::size_t(m));
+}
+
+double Network::backward(const double* W, const double* Y, double* gW, double* gb, double* gX, double* gY) {
+  if (m_B > 1)  // the W given here, as the one-sample path reads it
+    for (int m = 0; m < m_shape.M; ++m)
+      m_stencil.link_major(W + m_shape.w_index(m, 0, 0), m_wk.data() + m_shape.w_index(m, 0, 0));
+  m_turns.reset(std::size_t(m_shape.M));
+  over_chunks([&](int c, int s0, int s1) { backward_rows(W, Y, gX, gY, c, s0, s1, gW, gb); });
+  return batch_loss();
 }
 
 double Network::value_and_gradient(const double* W, const double* b, const double* X, const double* Y,
                                    int B, double* gW, double* gb, double* gX, double* gY) {
-  forward(W, b, X, B);
-  return backward(W, Y, gW, gb, gX, gY);
+  reserve(B);
+  m_B = B;
+  m_ready.reset(std::size_t(m_shape.M));
+  m_turns.reset(std::size_t(m_shape.M));
+  over_chunks([&](int c, int s0, int s1) {  // a chunk forward and straight back
+    forward_rows(W, b, X, c, s0, s1);
+    backward_rows(W, Y, gX, gY, c, s0, s1, gW, gb);
+  });
+  return batch_loss();
+}
+
+double Network::batch_loss() const {
+  double total = 0.0;
+  for (int s = 0; s < m_B; ++s) total += m_sample_loss[std::size_t(s)];
+  return total * (1.0 / m_B);
 }
 
 }  // namespace nnfield

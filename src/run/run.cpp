@@ -173,6 +173,7 @@ RunResult run_model(const ModelConfig& config, const RunOptions& options) {
   ParameterState init = make_initial_state(config, data);
   stop_point(options.stop);
   Network network(shape, config.network.activation, config.network.loss);
+  network.set_threads(unsigned(std::max(0, options.threads)));
 
   RunRecording recording(config, options);
   Recorder& rec = recording.recorder();

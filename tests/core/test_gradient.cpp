@@ -1,6 +1,8 @@
 // Backpropagation against central finite differences, every activation and loss.
 #include <catch2/catch.hpp>
 
+#include <cstring>
+
 #include "nnfield/core/activation.hpp"
 #include "nnfield/core/network.hpp"
 #include "support.hpp"
@@ -24,6 +26,25 @@ TEST_CASE("activation derivatives match finite differences and array kernels mat
       const double fd2 = (sigma_d1(a, z[i] + eps) - sigma_d1(a, z[i] - eps)) / (2 * eps);
       CHECK(std::fabs(fd1 - sigma_d1(a, z[i])) < 1e-8);
       CHECK(std::fabs(fd2 - d2[i]) < 1e-8);
+    }
+  }
+}
+
+TEST_CASE("sigma' taken from sigma's value equals sigma_and_d1's to the last bit", "[network]") {
+  // A network keeps h alone for these activations (Network::dsigma_rows); any length, so
+  // that vector registers and the scalar remainder are both checked.
+  for (const auto& name : activation_names()) {
+    const Activation a = activation_from_name(name);
+    if (!d1_from_value(a)) continue;
+    for (std::size_t n : {1, 7, 8, 29, 64}) {
+      INFO(name << ", n = " << n);
+      const std::vector<double> z = test::normal_vector(n, 2.0, 40 + n);
+      std::vector<double> h(n), d1(n), h2(n), d2(n);
+      sigma_and_d1(a, z.data(), h.data(), d1.data(), n);
+      sigma_values(a, z.data(), h2.data(), n);
+      sigma_d1_of_value(a, h2.data(), d2.data(), n);
+      CHECK(std::memcmp(h.data(), h2.data(), n * sizeof(double)) == 0);
+      CHECK(std::memcmp(d1.data(), d2.data(), n * sizeof(double)) == 0);
     }
   }
 }

@@ -72,3 +72,15 @@ TEST_CASE("parallel_for starts no job once stop is set", "[parallel_for]") {
   CHECK(nnfield::resolve_thread_count(0) >= 1u);
   CHECK(nnfield::worker_count(2, 8) == 2u);
 }
+
+TEST_CASE("parallel_for inside a job runs on threads of its own and returns", "[parallel_for]") {
+  // A job that calls parallel_for (a run with a threaded network inside an ensemble) takes
+  // idle threads or new ones, never a busy one: no deadlock, every inner job exactly once.
+  for (int round = 0; round < 20; ++round) {
+    std::vector<std::atomic<int>> runs(4 * 16);
+    parallel_for(4, 2, [&](std::size_t outer, unsigned) {
+      parallel_for(16, 2, [&](std::size_t inner, unsigned) { ++runs[outer * 16 + inner]; });
+    });
+    for (const auto& r : runs) CHECK(r.load() == 1);
+  }
+}

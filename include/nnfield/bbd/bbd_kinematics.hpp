@@ -6,8 +6,9 @@
 //   u'^(m)_{i,k} = d^2/dt^2 (W[m,i,k] h^(m)_j) = W'' h + 2 W' h' + W h''
 // with h^(0) = X, h^(m) = sigma(z^(m)), h' = sigma'(z) z', h'' = sigma''(z) z'^2 + sigma'(z) z'',
 //   z^(m+1) = b + sum_k W h,  z' = b' + sum_k u,  z'' = b'' + sum_k u'     (d/dt of Eq. 1)
-// Single sample. This is also how accelerations in (W, z) follow from those in
-// (W, b): a sweep from input to output, O(#parameters), no mass-matrix solve.
+// Single sample, each layer through the stencil's K-specialised kernel (motion_row). This
+// is also how accelerations in (W, z) follow from those in (W, b): a sweep from input to
+// output, O(#parameters), no mass-matrix solve.
 #include <vector>
 
 #include "nnfield/core/activation.hpp"
@@ -33,6 +34,9 @@ struct BbdKinematics {
   std::vector<double> u, ud, Ud, Udd;
   // b' = z'^(m+1) - U'^(m) (M,N), needed by the momenta.
   std::vector<double> bd;
+  // Scratch of the sweep: one layer's h, h', h'' as padded rows (LinkStencil), and zero
+  // link rates for a motion without W' or W''.
+  std::vector<double> rows, zero_links;
 
   void resize(const NetworkShape& s);
   double layer(const std::vector<double>& v, int m, int i) const { return v[std::size_t(m) * shape.N + i]; }

@@ -12,10 +12,14 @@
 //
 // Link weights of one layer are (N, K) row-major, as in NetworkShape::w_index.
 //
-// The network's hot path works on *padded* rows: a layer stored (site, sample) with the
-// sample index innermost and r ghost rows on each side holding the periodic images, so
-// that padded row i + k is site i + k - r and the kernels never compute a modulo. The
-// one-sample kernels are specialised on K = 3, 5, 7 so the k loops unroll.
+// The network's hot path works on batches of *padded rows*: sample s of a layer is row s,
+// its sites i at padded index r + i, with r ghosts on each side holding the periodic
+// images, so that padded index i + k is site i + k - r and the kernels never wrap. The
+// site index is innermost: the kernels vectorise over sites as the one-sample kernels do,
+// the sum over samples in the weight gradient stays a plain running sum in sample order
+// (no horizontal reductions), and X, Z, dl/dX in (B, N) are rows already. Every kernel is
+// specialised on the fan-in K = 3, 5, 7 so the k loops unroll (kernels in
+// link_stencil_rows.cpp).
 #include <cstddef>
 
 #include "nnfield/core/shape.hpp"
@@ -49,16 +53,50 @@ class LinkStencil {
   void shift_rows(const double* h, double* out) const;
   void shift_rows_transpose(const double* in, double* h_bar) const;
 
-  // Padded batches of B samples (rows of N + 2r, sample innermost).
-  void fill_ghost_rows(double* pad, int B) const;  // copy the periodic images into the ghost rows
-  void fold_ghost_rows(double* pad, int B) const;  // add the ghost rows back onto their sites
-  // z (N, B) = bias + W h over a padded h.
-  void apply_padded(const double* w, const double* bias, const double* hpad, double* z, int B) const;
-  // gw[i,k] = sum_s delta_{i,s} h_{i+k-r,s}, gb[i] = sum_s delta_{i,s}.
-  void weight_gradient_padded(const double* delta, const double* hpad, double* gw, double* gb, int B) const;
-  // W^T delta into the padded scatter target gpad, ghost rows folded: sites r..r+N-1 of gpad
-  // hold g afterwards (for B = 1, a gather without a loop-carried dependency).
-  void transpose_padded(const double* w, const double* delta, double* gpad, int B) const;
+  // ---- batches of padded rows ------------------------------------------------------
+  // Rows start row_stride() doubles apart: N + 2r rounded up to kRowAlign, so that every
+  // row begins on a whole vector and an activation call over any run of rows has no scalar
+  // tail. An element's value then never depends on where a call began, which is what makes
+  // results independent of how a batch is split between threads.
+  static constexpr int kRowAlign = 8;
+  std::size_t row_stride() const;
+  // Copies the periodic images into the ghosts of B rows.
+  void fill_ghosts(double* rows, int B) const;
+
+  // One sample: padded rows h, z, delta, g (as below), W in its (N, K) layout.
+  // z = bias + W h;  gw[i,k] = delta_i h_{i+k-r}, gb = delta;  g = scale * W^T delta.
+  void apply_row(const double* w, const double* bias, const double* h, double* z) const;
+  void weight_gradient_row(const double* delta, const double* h, double* gw, double* gb) const;
+  void transpose_row(const double* w, const double* delta, const double* scale, double* g) const;
+
+  // The links' motion through one layer, one sample (the BBD kinematics,
+  // bbd/bbd_kinematics.hpp): padded rows h, h', h'' of the layer below, W, W', W'' in the
+  // (N, K) layout (pass zeros for a derivative the motion lacks); per link
+  // u = W' h + W h' and u' = W'' h + 2 W' h' + W h'' (N, K); per site z = bias + W h,
+  // U' = sum_k u, U'' = sum_k u' (length N).
+  void motion_row(const double* w, const double* wd, const double* wdd, const double* bias, const double* h,
+                  const double* hd, const double* hdd, double* z, double* u, double* ud, double* Ud,
+                  double* Udd) const;
+
+  // B > 1 samples. The kernels read the weights link-major, wk[k N + i] = w[i, k], so that
+  // the site loops load whole vectors: apply at the receiver i, the transpose at receiver
+  // j + r - k of site j (the row shifted by r - k).
+  void link_major(const double* w, double* wk) const;
+  // gw[i, k] = gwk[k N + i]: a link-major gradient back to the (N, K) layout.
+  void from_link_major(const double* gwk, double* gw) const;
+  // z rows = bias + W h rows (sites of z written; its ghosts untouched).
+  void apply_rows(const double* wk, const double* bias, const double* h, double* z, int B) const;
+  // gwk[k N + i] (+)= sum_s delta_{s,i} h_{s,i+k-r}, gb[i] (+)= sum_s delta_{s,i}, both sums
+  // in sample order, continuing the sums already there when `accumulate` (so a batch taken
+  // in consecutive parts gives the same bits as in one), else starting from zero.
+  void weight_gradient_rows(const double* delta, const double* h, double* gwk, double* gb, int B,
+                            bool accumulate) const;
+  // g rows = scale * (W^T delta) rows, elementwise (scale: rows like g, e.g. sigma'(z) to
+  // make g the next delta; null: 1). Sites of g written. Each site sums its K terms in the order
+  // of increasing receiver; at the r sites by each edge the receivers across the periodic
+  // seam are summed apart and added last. That is the order of the scatter with ghost rows
+  // this gather replaced, so the gradients did not change by a bit.
+  void transpose_rows(const double* wk, const double* delta, const double* scale, double* g, int B) const;
 
  private:
   // Periodic index; stencil offsets stay within (-N, 2N) since r < N/2: a branch, not a

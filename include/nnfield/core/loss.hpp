@@ -1,6 +1,7 @@
 #pragma once
 // Per-site losses l = sum_i l_i(Z_i, Y_i) (docs/theory.md section 1). Per-site so that the
 // output-boundary energy density of the BBD (docs/theory.md section 3) is defined site by site.
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,5 +21,10 @@ double loss_value(Loss l, double Z, double Y);
 double loss_dZ(Loss l, double Z, double Y);   // dl_i/dZ_i
 double loss_dY(Loss l, double Z, double Y);   // dl_i/dY_i (work done by a moving target)
 double loss_dZZ(Loss l, double Z, double Y);  // d^2 l_i/dZ_i^2
+
+// One sample's row of n sites: returns sum_i l_i(Z_i, Y_i) summed in site order, and writes
+// dZ_i = scale dl_i/dZ_i and, if dY is not null, dY_i = scale dl_i/dY_i. The same values as
+// the scalar functions, without a call per site.
+double loss_row(Loss l, const double* Z, const double* Y, double scale, double* dZ, double* dY, std::size_t n);
 
 }  // namespace nnfield

@@ -5,9 +5,13 @@
 //   z^(m+1)_i = sum_{k=0}^{2r} W[m,i,k] h^(m)_{(i+k-r) mod N} + b[m,i]          (Eq. 1)
 //   h^(0) = X,  h^(m) = sigma(z^(m)) for 1 <= m <= M-1,  Z = z^(M)
 //
-// The loss of a batch is the mean over samples of the per-site sum l = sum_i l_i(Z_i, Y_i).
+// The loss of a batch is the mean over samples of the per-site sum l = sum_i l_i(Z_i, Y_i)
+// (each sample's sum over sites in site order, then the samples in order).
 // A Network owns its workspace: no allocation once it has seen the largest batch.
-// Not thread-safe; use one Network per thread.
+// Not thread-safe; use one Network per thread. It can itself use several threads
+// (set_threads): they take chunks of consecutive samples through the sweeps, and add the
+// chunks' terms to the weight gradients in sample order, so every number is computed in
+// one fixed order and results are the same to the last bit for any thread count.
 #include <cstddef>
 #include <vector>
 
@@ -15,6 +19,8 @@
 #include "nnfield/core/link_stencil.hpp"
 #include "nnfield/core/loss.hpp"
 #include "nnfield/core/shape.hpp"
+#include "nnfield/numerics/big_array.hpp"
+#include "nnfield/numerics/parallel_for.hpp"
 
 namespace nnfield {
 
@@ -25,11 +31,17 @@ class Network {
   const NetworkShape& shape() const { return m_shape; }
   Activation activation() const { return m_activation; }
   Loss loss_kind() const { return m_loss; }
+  // Worker threads for forward and backward (parallel_for.hpp; 0: every core). Batches too
+  // small to pay for the threads run on the calling thread. Default 1.
+  void set_threads(unsigned threads) { m_threads = threads; }
+  unsigned threads() const { return m_threads; }
 
   // Forward pass for B samples; X is (B, N) row-major. W is (M,N,K), b is (M,N).
   void forward(const double* W, const double* b, const double* X, int B);
   // After forward(): z^(m)_i of sample s, 1 <= m <= M (z^(M) = Z).
-  double z(int m, int s, int i) const { return m_z[std::size_t(m)][std::size_t(i) * m_B + s]; }
+  double z(int m, int s, int i) const {
+    return m_z[std::size_t(m)][std::size_t(s) * m_stride + std::size_t(m_shape.r + i)];
+  }
   // After forward(): all z^(1..M) of sample s, written as (M, N).
   void neurons(int s, double* z_out) const;
   // After forward(): the output Z as (B, N).
@@ -51,20 +63,68 @@ class Network {
 
  private:
   void reserve(int B);
+  // The batch goes through the sweeps in chunks of consecutive samples (chunk_rows each):
+  // f(chunk, s0, s1) for each, on the calling thread in order or on m_threads threads.
+  template <class F>
+  void over_chunks(F&& f);
+  bool threaded() const;
+  // Forward sweep of chunk c (samples s0..s1-1).
+  void forward_rows(const double* W, const double* b, const double* X, int c, int s0, int s1);
+  // Batches: layer m's weights link-major for the kernels, before chunk c applies them.
+  void link_major_layer(const double* W, int m, int c);
+  // Backward sweep of chunk c (samples s0..s1-1): its deltas, dl/dX, dl/dY and losses, and
+  // its part of the weight gradients (layer_gradient).
+  void backward_rows(const double* W, const double* Y, double* gX, double* gY, int c, int s0, int s1, double* gW,
+                     double* gb);
+  // Chunk c's terms of dl/dW and dl/db of link layer m, added when the chunks before it
+  // have added theirs (m_turns): the sums over samples run in sample order whichever
+  // thread holds which chunk. The last chunk writes the layer's gW.
+  void layer_gradient(int m, int c, int s0, int s1, double* gW, double* gb);
+  // sigma'(z^(m)) of the samples s0..s1-1: stored by the forward sweep, or taken from h
+  // (batches, d1_from_value activations: one array less written and read per layer).
+  const double* dsigma_rows(int m, int s0, int s1);
+  // The mean over the batch of each sample's loss (backward_rows), in sample order.
+  double batch_loss() const;
+  double* row(double* layer, int s) { return layer + std::size_t(s) * m_stride; }
+  // dl/dz^(m): a delta is used once, by the next layer down, so two buffers in turn do.
+  double* delta(int m) { return m_delta[std::size_t(m % 2)]; }
+
+  // Layers of a batch of padded rows in one BigArray, layer m at m * layer_size.
+  class Layers {
+   public:
+    void assign(std::size_t layers, std::size_t layer_size) {
+      m_layer = layer_size;
+      m_data = BigArray(layers * layer_size);
+    }
+    double* operator[](std::size_t m) { return m_data.data() + m * m_layer; }
+    const double* operator[](std::size_t m) const { return m_data.data() + m * m_layer; }
+
+   private:
+    BigArray m_data;
+    std::size_t m_layer = 0;
+  };
 
   NetworkShape m_shape;
   LinkStencil m_stencil;
   Activation m_activation;
   Loss m_loss;
-  int m_B = 0;         // current batch size
-  int m_capacity = 0;  // largest batch the workspace holds
-  // Layout inside the workspace is (site, sample): the batch index is innermost so
-  // that the stencil loops vectorise over samples.
-  std::vector<std::vector<double>> m_z;       // m = 0..M; z^(m) (N*B); [0] unused
-  std::vector<std::vector<double>> m_hpad;    // m = 0..M-1; h^(m) with r ghost rows each side
-  std::vector<std::vector<double>> m_dsigma;  // m = 1..M-1; sigma'(z^(m))
-  std::vector<double> m_delta, m_delta_next;  // dl/dz of the current and next-lower layer
-  std::vector<double> m_gpad;                 // dl/dh with ghost rows (scatter target)
+  bool m_d1_from_h;  // batches keep sigma' only implicitly, in h (dsigma_rows)
+  unsigned m_threads = 1;
+  std::size_t m_stride;  // doubles from one padded row to the next (LinkStencil::row_stride)
+  int m_B = 0;           // current batch size
+  int m_capacity = 0;    // largest batch the workspace holds
+  // Every layer is a batch of padded rows, sample-major (link_stencil.hpp): sample s's row
+  // starts at s * m_stride, site i at r + i.
+  Layers m_z;       // m = 0..M; z^(m); [0] unused
+  Layers m_h;       // m = 0..M-1; h^(m), ghosts filled
+  Layers m_dsigma;  // m = 1..M-1; sigma'(z^(m)); [0]: dsigma_rows' scratch
+  Layers m_delta;   // dl/dz^(m) (dl/dX at m = 0): see delta()
+  std::vector<double> m_sample_loss;          // each sample's sum over sites
+  // Batches of more than one sample: the weights link-major, and the weight gradient
+  // link-major while the chunks add to it, (M, K, N) each.
+  std::vector<double> m_wk, m_gwk;
+  Turns m_turns;  // one step per link layer: the weight gradients' sums
+  Turns m_ready;  // one step per link layer: its link-major weights written
 };
 
 }  // namespace nnfield

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstddef>
 #include <functional>
+#include <memory>
 
 namespace nnfield {
 
@@ -23,7 +24,7 @@ struct ParallelHooks {
 };
 
 // body(job, worker) for every job in 0..jobs-1, each exactly once, claimed one at a time
-// by worker_count(jobs, threads) workers (worker < that count: an index for per-worker
+// in increasing order by worker_count(jobs, threads) workers (worker < that count: an index for per-worker
 // state such as one Network per thread). One worker runs on the calling thread. When a
 // job throws (or hooks.done does), no further job starts; once every worker has returned,
 // the exception of the lowest-numbered failed job is rethrown here. Returns the number of
@@ -31,5 +32,25 @@ struct ParallelHooks {
 std::size_t parallel_for(std::size_t jobs, unsigned threads,
                          const std::function<void(std::size_t job, unsigned worker)>& body,
                          const ParallelHooks& hooks = {});
+
+// Jobs of one parallel_for taking turns, in job order, at shared steps: a sum over the
+// jobs' parts that must run in job order (a network's weight gradient, summed over its
+// samples in sample order while the sample chunks run on several threads). Job j returns
+// from wait(step, j) once jobs 0..j-1 have each called pass(step). parallel_for claims
+// jobs in increasing order, so a job only ever waits for jobs that are running or done:
+// no deadlock for any thread count, provided every job passes every step it waits at
+// (nothing may throw in between).
+class Turns {
+ public:
+  // `steps` steps, each at job 0's turn.
+  void reset(std::size_t steps);
+  void wait(std::size_t step, std::size_t job) const;
+  // The job whose turn it is at `step` is done there.
+  void pass(std::size_t step);
+
+ private:
+  std::unique_ptr<std::atomic<std::size_t>[]> m_turn;
+  std::size_t m_steps = 0, m_capacity = 0;
+};
 
 }  // namespace nnfield

@@ -18,6 +18,10 @@ struct RunOptions {
   std::string progress = "auto";               // "auto" | "tty" | "plain" | "off"
   std::string command_line;                    // recorded as provenance
   const std::atomic<bool>* stop = nullptr;     // set (e.g. by SIGINT) to stop cleanly
+  // Threads for the network's forward and backward passes (SGD steps, the gradient-flow and
+  // damped right-hand sides); 0: every core. Results do not depend on it. Field runs: not
+  // used yet.
+  int threads = 1;
 };
 
 enum class RunStatus { complete, interrupted, blew_up };

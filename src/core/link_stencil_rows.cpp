@@ -1,0 +1,395 @@
+// The network's hot kernels on batches of padded rows (include/nnfield/core/link_stencil.hpp).
+//
+// Every batched kernel runs over sites in vector registers (numerics/simd.hpp: 8 or 4
+// doubles, two registers per step for enough independent sums), with the sites left over
+// done one at a time by the same code; it is specialised on the fan-in K = 3, 5, 7 so its k
+// loop unrolls. apply and the transpose take kSampleBlock rows at a time, so the weights a
+// site loads serve that many samples; the weight gradient keeps its sums in registers
+// across the whole batch. The sites go kSiteBlock at a time, so a block's K weight rows stay
+// in L1 while the batch streams past them. The order of every sum is the one written in the
+// step functions below whatever the batch size, blocking or register width: every
+// multiply-add is fused (simd.hpp), every sum over samples runs in sample order.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <type_traits>
+
+#include "nnfield/core/link_stencil.hpp"
+#include "numerics/simd.hpp"
+
+namespace nnfield {
+
+namespace {
+
+// K known at compile time (3, 5, 7 cover the usual radii); kDynamic: any K.
+constexpr int kDynamic = 0;
+constexpr int kSampleBlock = 4;
+
+using simd::Scalar;
+using simd::Vector;
+
+// a b + c, rounded once where the target has FMA, as every kernel's vector sums are.
+inline double multiply_add(double a, double b, double c) { return fma(Scalar{a}, Scalar{b}, Scalar{c}).v; }
+
+// Calls f(std::integral_constant<int, K>) for K in {3, 5, 7}, else with kDynamic.
+template <class F>
+void with_fan_in(int K, F&& f) {
+  switch (K) {
+    case 3: f(std::integral_constant<int, 3>{}); break;
+    case 5: f(std::integral_constant<int, 5>{}); break;
+    case 7: f(std::integral_constant<int, 7>{}); break;
+    default: f(std::integral_constant<int, kDynamic>{}); break;
+  }
+}
+
+// Calls f(std::integral_constant<int, SB>, s) for the sample blocks s..s+SB-1 of 0..B-1,
+// kSampleBlock rows at a time, the remainder one by one.
+template <class F>
+void over_sample_blocks(int B, F&& f) {
+  int s = 0;
+  for (; s + kSampleBlock <= B; s += kSampleBlock) f(std::integral_constant<int, kSampleBlock>{}, s);
+  for (; s < B; ++s) f(std::integral_constant<int, 1>{}, s);
+}
+
+// ---- one sample ------------------------------------------------------------------
+
+template <int KC>
+void apply_b1(const double* W, const double* b, const double* hpad, double* z, int N, int Kr) {
+  const int K = KC == kDynamic ? Kr : KC;
+  for (int i = 0; i < N; ++i) {
+    double acc = b[i];
+    for (int k = 0; k < K; ++k) acc += W[i * K + k] * hpad[i + k];
+    z[i] = acc;
+  }
+}
+
+template <int KC>
+void weight_gradient_b1(const double* __restrict delta, const double* __restrict hpad, double* __restrict gW, int N,
+                        int Kr) {
+  const int K = KC == kDynamic ? Kr : KC;
+  for (int i = 0; i < N; ++i) {
+    const double d = delta[i];
+    for (int k = 0; k < K; ++k) gW[i * K + k] = d * hpad[i + k];
+  }
+}
+
+// g_j = sum_k W[j+r-k, k] delta_{j+r-k} for the sites lo..hi-1 whose receivers do not wrap.
+template <int KC>
+void gather_b1(const double* W, const double* delta, double* g, int r, int lo, int hi, int Kr) {
+  const int K = KC == kDynamic ? Kr : KC;
+  for (int j = lo; j < hi; ++j) {
+    double acc = 0.0;
+    for (int k = 0; k < K; ++k) acc += W[(j + r - k) * K + k] * delta[j + r - k];
+    g[j] = acc;
+  }
+}
+
+// The BBD kinematics of one layer: per site z, U', U''; per link u, u' (see the header).
+template <int KC>
+void motion_b1(const double* W, const double* Wd, const double* Wdd, const double* b, const double* h,
+               const double* hd, const double* hdd, double* z, double* u, double* ud, double* Ud, double* Udd, int N,
+               int Kr) {
+  const int K = KC == kDynamic ? Kr : KC;
+  for (int i = 0; i < N; ++i) {
+    double zi = b[i], sd = 0.0, sdd = 0.0;
+    for (int k = 0; k < K; ++k) {
+      const int l = i * K + k, p = i + k;
+      zi += W[l] * h[p];
+      const double ul = Wd[l] * h[p] + W[l] * hd[p];
+      const double udl = Wdd[l] * h[p] + 2.0 * Wd[l] * hd[p] + W[l] * hdd[p];
+      u[l] = ul;
+      ud[l] = udl;
+      sd += ul;
+      sdd += udl;
+    }
+    z[i] = zi;
+    Ud[i] = sd;
+    Udd[i] = sdd;
+  }
+}
+
+// ---- batches: link-major weights; h, delta and g rows P apart ---------------------
+// A step does VI registers of V::lanes sites starting at site i. The weight gradient reads
+// its rows through windows (simd::Window) at compile-time shifts, which measured 30%
+// faster there; apply and the transpose, whose weights serve kSampleBlock rows, measured
+// no faster (the transpose slower) and use plain loads.
+
+// z = bias + sum_k wk[k] h[i + k] for SB rows.
+template <int KC, int SB, int VI, class V>
+inline void apply_step(const double* __restrict wk, const double* __restrict bias, const double* __restrict h,
+                       double* __restrict z, std::size_t P, std::size_t N, std::size_t i, std::size_t K) {
+  constexpr std::size_t L = V::lanes;
+  V acc[VI][SB];
+  for (int v = 0; v < VI; ++v) {
+    const V b = V::load(bias + i + v * L);
+    for (int s = 0; s < SB; ++s) acc[v][s] = b;
+  }
+  const auto link = [&](std::size_t k, const auto& h_at) {
+    for (int v = 0; v < VI; ++v) {
+      const V w = V::load(wk + k * N + i + v * L);
+      for (int s = 0; s < SB; ++s) acc[v][s] = fma(w, h_at(s, v), acc[v][s]);
+    }
+  };
+  for (std::size_t k = 0; k < K; ++k) link(k, [&](int s, int v) { return V::load(h + s * P + i + v * L + k); });
+  for (int v = 0; v < VI; ++v)
+    for (int s = 0; s < SB; ++s) acc[v][s].store(z + s * P + i + v * L);
+}
+
+// g = scale * sum_k W[j + r - k, k] delta_{j+r-k} (scale null: 1) for SB rows and sites
+// whose receivers do not wrap, k from K-1 down: the terms in the order of increasing
+// receiver. The link-major row k read from the receiver on is the row the weights meet.
+// `delta` is the padded row (site 0 at r): receiver j + r - k is padded index j + 2r - k.
+template <int KC, int SB, int VI, class V>
+inline void gather_step(const double* __restrict wk, const double* __restrict delta, const double* __restrict scale,
+                        double* __restrict g, std::size_t P, std::size_t N, std::size_t r, std::size_t j,
+                        std::size_t K) {
+  constexpr std::size_t L = V::lanes;
+  V acc[VI][SB];
+  for (int v = 0; v < VI; ++v)
+    for (int s = 0; s < SB; ++s) acc[v][s] = V::broadcast(0.0);
+  const auto link = [&](std::size_t k, const auto& d_at) {
+    for (int v = 0; v < VI; ++v) {
+      const V w = V::load(wk + k * N + j + v * L + r - k);
+      for (int s = 0; s < SB; ++s) acc[v][s] = fma(w, d_at(s, v), acc[v][s]);
+    }
+  };
+  for (std::size_t k = K; k-- > 0;)
+    link(k, [&](int s, int v) { return V::load(delta + s * P + j + v * L + 2 * r - k); });
+  for (int v = 0; v < VI; ++v)
+    for (int s = 0; s < SB; ++s) {
+      const std::size_t at = s * P + r + j + v * L;
+      (scale ? V::load(scale + at) * acc[v][s] : acc[v][s]).store(g + at);
+    }
+}
+
+// gwk[k][i] += delta_{s,i} h_{s,i+k} and gb[i] += delta_{s,i} for s = 0..B-1 in order,
+// the sums held in registers across the batch.
+template <int KC, int VI, class V>
+inline void weight_gradient_step(const double* __restrict delta, const double* __restrict h, double* __restrict gwk,
+                                 double* __restrict gb, std::size_t P, std::size_t N, std::size_t i, int B) {
+  constexpr std::size_t L = V::lanes;
+  V acc[VI][KC], sb[VI];
+  for (int v = 0; v < VI; ++v) {
+    sb[v] = V::load(gb + i + v * L);
+    for (std::size_t k = 0; k < KC; ++k) acc[v][k] = V::load(gwk + k * N + i + v * L);
+  }
+  for (int s = 0; s < B; ++s) {
+    const std::size_t at = std::size_t(s) * P + i;
+    const simd::Window<V, VI> row(h + at);
+    for (int v = 0; v < VI; ++v) {
+      const V d = V::load(delta + at + v * L);
+      sb[v] = sb[v] + d;
+      simd::for_links_up<KC>([&](auto k) {
+        constexpr int kk = decltype(k)::value;
+        acc[v][kk] = fma(d, row.template at<kk>(v), acc[v][kk]);
+      });
+    }
+  }
+  for (int v = 0; v < VI; ++v) {
+    sb[v].store(gb + i + v * L);
+    for (std::size_t k = 0; k < KC; ++k) acc[v][k].store(gwk + k * N + i + v * L);
+  }
+}
+
+// Calls step(VI, V, i) over the sites i0..i1-1: one by one (the same code on Scalar) up to
+// a whole vector from the row's start, so that the windows' loads are aligned, then two
+// registers at a time, then one, then the remaining sites one by one.
+template <class Step>
+void over_sites(std::size_t i0, std::size_t i1, Step&& step) {
+  constexpr std::size_t L = Vector::lanes;
+  std::size_t i = i0;
+  for (; i % L != 0 && i < i1; ++i) step(std::integral_constant<int, 1>{}, Scalar{}, i);
+  for (; i + 2 * L <= i1; i += 2 * L) step(std::integral_constant<int, 2>{}, Vector{}, i);
+  for (; i + L <= i1; i += L) step(std::integral_constant<int, 1>{}, Vector{}, i);
+  for (; i < i1; ++i) step(std::integral_constant<int, 1>{}, Scalar{}, i);
+}
+
+// Any K: the weight gradient one link at a time (the same sums).
+void weight_gradient_any(const double* __restrict delta, const double* __restrict h, double* __restrict gwk,
+                         double* __restrict gb, std::size_t P, std::size_t N, std::size_t K, int B) {
+  for (int s = 0; s < B; ++s) {
+    const double* d = delta + s * P;
+    const double* hs = h + s * P;
+    for (std::size_t i = 0; i < N; ++i) gb[i] += d[i];
+    for (std::size_t k = 0; k < K; ++k) {
+      double* g = gwk + k * N;
+      for (std::size_t i = 0; i < N; ++i) g[i] = multiply_add(d[i], hs[i + k], g[i]);
+    }
+  }
+}
+
+// Calls f(i0, i1) for the site blocks of [lo, hi): kSiteBlock sites at a time, so that the
+// block's K weight rows (7 x 256 doubles at most for the specialised K) stay in L1 while
+// the batch streams past them.
+constexpr std::size_t kSiteBlock = 256;
+template <class F>
+void over_site_blocks(std::size_t lo, std::size_t hi, F&& f) {
+  for (std::size_t i0 = lo; i0 < hi; i0 += kSiteBlock) f(i0, std::min(hi, i0 + kSiteBlock));
+}
+
+}  // namespace
+
+// ---- layout ------------------------------------------------------------------------
+
+std::size_t LinkStencil::row_stride() const {
+  const std::size_t padded = std::size_t(m_N + 2 * m_r);
+  return (padded + kRowAlign - 1) / kRowAlign * kRowAlign;
+}
+
+void LinkStencil::fill_ghosts(double* rows, int B) const {
+  const std::size_t P = row_stride();
+  for (int s = 0; s < B; ++s) {
+    double* row = rows + std::size_t(s) * P;
+    for (int p = 0; p < m_r; ++p) row[p] = row[p + m_N];                            // site p - r + N
+    for (int p = m_N + m_r; p < m_N + 2 * m_r; ++p) row[p] = row[p - m_N];          // site p - r - N
+  }
+}
+
+void LinkStencil::link_major(const double* w, double* wk) const {
+  const int K_ = K();
+  for (int k = 0; k < K_; ++k)
+    for (int i = 0; i < m_N; ++i) wk[std::size_t(k) * m_N + i] = w[std::size_t(i) * K_ + k];
+}
+
+void LinkStencil::from_link_major(const double* gwk, double* gw) const {
+  const int K_ = K();
+  for (int i = 0; i < m_N; ++i)
+    for (int k = 0; k < K_; ++k) gw[std::size_t(i) * K_ + k] = gwk[std::size_t(k) * m_N + i];
+}
+
+// ---- one sample ----------------------------------------------------------------------
+
+void LinkStencil::apply_row(const double* w, const double* bias, const double* h, double* z) const {
+  const int K_ = K();
+  with_fan_in(K_, [&](auto kc) { apply_b1<decltype(kc)::value>(w, bias, h, z + m_r, m_N, K_); });
+}
+
+void LinkStencil::weight_gradient_row(const double* delta, const double* h, double* gw, double* gb) const {
+  // One sample: no batch loop to vectorise over, the stencil written flat.
+  const int K_ = K();
+  std::copy(delta + m_r, delta + m_r + m_N, gb);
+  with_fan_in(K_, [&](auto kc) { weight_gradient_b1<decltype(kc)::value>(delta + m_r, h, gw, m_N, K_); });
+}
+
+void LinkStencil::transpose_row(const double* w, const double* delta, const double* scale, double* grow) const {
+  // A gather, g_j = sum_k W[j+r-k, k] delta_{j+r-k}, with no loop-carried dependency;
+  // only the r sites at each edge wrap.
+  const int N = m_N, r = m_r, K_ = K();
+  const double* d = delta + r;
+  double* g = grow + r;
+  auto gather_wrapped = [&](int j) {
+    double acc = 0.0;
+    for (int k = 0; k < K_; ++k) {
+      const int i = receiver(j, k);
+      acc += w[i * K_ + k] * d[i];
+    }
+    g[j] = acc;
+  };
+  for (int j = 0; j < std::min(r, N); ++j) gather_wrapped(j);
+  with_fan_in(K_, [&](auto kc) { gather_b1<decltype(kc)::value>(w, d, g, r, r, N - r, K_); });
+  for (int j = std::max(r, N - r); j < N; ++j) gather_wrapped(j);
+  if (scale)
+    for (int j = 0; j < N; ++j) g[j] = scale[r + j] * g[j];
+}
+
+void LinkStencil::motion_row(const double* w, const double* wd, const double* wdd, const double* bias,
+                             const double* h, const double* hd, const double* hdd, double* z, double* u, double* ud,
+                             double* Ud, double* Udd) const {
+  const int K_ = K();
+  with_fan_in(K_, [&](auto kc) {
+    motion_b1<decltype(kc)::value>(w, wd, wdd, bias, h, hd, hdd, z, u, ud, Ud, Udd, m_N, K_);
+  });
+}
+
+// ---- batches -------------------------------------------------------------------------
+
+void LinkStencil::apply_rows(const double* wk, const double* bias, const double* h, double* z, int B) const {
+  const std::size_t P = row_stride(), N = std::size_t(m_N), K_ = std::size_t(K());
+  with_fan_in(K(), [&](auto kc) {
+    constexpr int KC = decltype(kc)::value;
+    const std::size_t K = KC == kDynamic ? K_ : std::size_t(KC);
+    over_site_blocks(0, N, [&](std::size_t i0, std::size_t i1) {
+      over_sample_blocks(B, [&](auto sb, int s) {
+        constexpr int SB = decltype(sb)::value;
+        const double* hs = h + s * P;
+        double* zs = z + s * P + m_r;
+        over_sites(i0, i1, [&](auto vi, auto v, std::size_t i) {
+          apply_step<KC, SB, decltype(vi)::value, decltype(v)>(wk, bias, hs, zs, P, N, i, K);
+        });
+      });
+    });
+  });
+}
+
+void LinkStencil::weight_gradient_rows(const double* delta, const double* h, double* gwk, double* gb, int B,
+                                       bool accumulate) const {
+  const std::size_t P = row_stride(), N = std::size_t(m_N);
+  const int K_ = K();
+  if (!accumulate) {
+    std::fill_n(gwk, std::size_t(K_) * N, 0.0);
+    std::fill_n(gb, N, 0.0);
+  }
+  with_fan_in(K_, [&](auto kc) {
+    constexpr int KC = decltype(kc)::value;
+    if constexpr (KC == kDynamic) {
+      weight_gradient_any(delta + m_r, h, gwk, gb, P, N, std::size_t(K_), B);
+    } else {
+      over_sites(0, N, [&](auto vi, auto v, std::size_t i) {
+        // KC + 1 sums per register: one register per step where two would not fit (AVX2).
+        constexpr int VI = (KC + 1) * decltype(vi)::value <= 8 || Vector::lanes >= 8 ? decltype(vi)::value : 1;
+        if constexpr (VI == decltype(vi)::value) {
+          weight_gradient_step<KC, VI, decltype(v)>(delta + m_r, h, gwk, gb, P, N, i, B);
+        } else {
+          for (int half = 0; half < 2; ++half)
+            weight_gradient_step<KC, 1, decltype(v)>(delta + m_r, h, gwk, gb, P, N, i + half * Vector::lanes, B);
+        }
+      });
+    }
+  });
+}
+
+void LinkStencil::transpose_rows(const double* wk, const double* delta, const double* scale, double* g,
+                                 int B) const {
+  const std::size_t P = row_stride();
+  const int N = m_N, r = m_r, K_ = K();
+  // Edge sites: receivers across the seam summed apart and added last (see the header).
+  // Receiver j + r - k is inside 0..N-1 for k_lo <= k <= k_hi; the others wrap by N. The
+  // sample loop is innermost: the split is the site's, the rows' sums are independent.
+  auto edge_site = [&](int j) {
+    const int k_lo = std::max(0, j + r - N + 1), k_hi = std::min(K_ - 1, j + r);
+    const int wrap = k_lo > 0 ? -N : N;  // where the seam's receivers are
+    const bool crossed = k_lo > 0 || k_hi < K_ - 1;
+    for (int s = 0; s < B; ++s) {
+      const double* d = delta + s * P + r + j + r;  // d[-k]: receiver j + r - k
+      double in = 0.0, seam = 0.0;
+      for (int k = K_ - 1; k >= 0; --k) {
+        const double w = wk[std::size_t(k) * N + std::size_t(receiver(j, k))];
+        if (k >= k_lo && k <= k_hi)
+          in = multiply_add(w, d[-k], in);
+        else
+          seam = multiply_add(w, d[wrap - k], seam);
+      }
+      const double gj = crossed ? in + seam : in;
+      g[s * P + r + j] = scale ? scale[s * P + r + j] * gj : gj;
+    }
+  };
+  const int lo = r, hi = std::max(r, N - r);
+  for (int j = 0; j < lo; ++j) edge_site(j);
+  for (int j = hi; j < N; ++j) edge_site(j);
+  with_fan_in(K_, [&](auto kc) {
+    constexpr int KC = decltype(kc)::value;
+    const std::size_t K = KC == kDynamic ? std::size_t(K_) : std::size_t(KC);
+    over_site_blocks(std::size_t(lo), std::size_t(hi), [&](std::size_t j0, std::size_t j1) {
+      over_sample_blocks(B, [&](auto sb, int s) {
+        constexpr int SB = decltype(sb)::value;
+        const std::size_t at = s * P;  // row starts: the step finds site j at r + j
+        over_sites(j0, j1, [&](auto vi, auto v, std::size_t j) {
+          gather_step<KC, SB, decltype(vi)::value, decltype(v)>(wk, delta + at, scale ? scale + at : nullptr, g + at,
+                                                                P, std::size_t(N), std::size_t(r), j, K);
+        });
+      });
+    });
+  });
+}
+
+}  // namespace nnfield
