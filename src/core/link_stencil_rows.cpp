@@ -54,7 +54,8 @@ void over_sample_blocks(int B, F&& f) {
 // ---- one sample ------------------------------------------------------------------
 
 template <int KC>
-void apply_b1(const double* W, const double* b, const double* hpad, double* z, int N, int Kr) {
+void apply_b1(const double* __restrict W, const double* __restrict b, const double* __restrict hpad,
+              double* __restrict z, int N, int Kr) {
   const int K = KC == kDynamic ? Kr : KC;
   for (int i = 0; i < N; ++i) {
     double acc = b[i];
@@ -75,7 +76,8 @@ void weight_gradient_b1(const double* __restrict delta, const double* __restrict
 
 // g_j = sum_k W[j+r-k, k] delta_{j+r-k} for the sites lo..hi-1 whose receivers do not wrap.
 template <int KC>
-void gather_b1(const double* W, const double* delta, double* g, int r, int lo, int hi, int Kr) {
+void gather_b1(const double* __restrict W, const double* __restrict delta, double* __restrict g, int r, int lo,
+               int hi, int Kr) {
   const int K = KC == kDynamic ? Kr : KC;
   for (int j = lo; j < hi; ++j) {
     double acc = 0.0;
