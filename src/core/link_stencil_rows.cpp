@@ -126,13 +126,11 @@ inline void apply_step(const double* __restrict wk, const double* __restrict bia
     const V b = V::load(bias + i + v * L);
     for (int s = 0; s < SB; ++s) acc[v][s] = b;
   }
-  const auto link = [&](std::size_t k, const auto& h_at) {
+  for (std::size_t k = 0; k < K; ++k)
     for (int v = 0; v < VI; ++v) {
       const V w = V::load(wk + k * N + i + v * L);
-      for (int s = 0; s < SB; ++s) acc[v][s] = fma(w, h_at(s, v), acc[v][s]);
+      for (int s = 0; s < SB; ++s) acc[v][s] = fma(w, V::load(h + s * P + i + v * L + k), acc[v][s]);
     }
-  };
-  for (std::size_t k = 0; k < K; ++k) link(k, [&](int s, int v) { return V::load(h + s * P + i + v * L + k); });
   for (int v = 0; v < VI; ++v)
     for (int s = 0; s < SB; ++s) acc[v][s].store(z + s * P + i + v * L);
 }
@@ -149,14 +147,11 @@ inline void gather_step(const double* __restrict wk, const double* __restrict de
   V acc[VI][SB];
   for (int v = 0; v < VI; ++v)
     for (int s = 0; s < SB; ++s) acc[v][s] = V::broadcast(0.0);
-  const auto link = [&](std::size_t k, const auto& d_at) {
+  for (std::size_t k = K; k-- > 0;)
     for (int v = 0; v < VI; ++v) {
       const V w = V::load(wk + k * N + j + v * L + r - k);
-      for (int s = 0; s < SB; ++s) acc[v][s] = fma(w, d_at(s, v), acc[v][s]);
+      for (int s = 0; s < SB; ++s) acc[v][s] = fma(w, V::load(delta + s * P + j + v * L + 2 * r - k), acc[v][s]);
     }
-  };
-  for (std::size_t k = K; k-- > 0;)
-    link(k, [&](int s, int v) { return V::load(delta + s * P + j + v * L + 2 * r - k); });
   for (int v = 0; v < VI; ++v)
     for (int s = 0; s < SB; ++s) {
       const std::size_t at = s * P + r + j + v * L;
