@@ -16,9 +16,13 @@ eta, random data.
   `steps_per_second <float>`.
 
 Each side runs for about --seconds per measurement (the step count calibrated by a short
-run), alternating nnfield and PyTorch, --rounds times; the table reports the medians and the
-ratio of the medians, and the lowest and highest per-round ratio. Timings on a shared
-machine are noisy: read the spread, and rerun when another job was running.
+run), alternating nnfield and PyTorch, --rounds times. Meanwhile the script reads how busy
+the machine's cores were (/proc/stat) less its own and its child's CPU time: on a machine
+shared with other jobs, a round in which they kept more than --max-others of a core busy
+measures them, not the code, and is left out (`clean` counts the rounds kept; all count
+when none is clean). The table reports the medians over the clean rounds, the ratio of the
+medians, and the lowest and highest per-round ratio. Read the spread: even clean rounds
+vary.
 
 Default cases and the floors of issue 16 (no floor where none is printed):
 
@@ -41,6 +45,7 @@ import argparse
 import math
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -122,20 +127,54 @@ class TorchModel:
         return loss
 
     def rate(self, threads, seconds, warmup=3):
-        """Steps per second on `threads` threads, timing about `seconds`."""
+        """(steps per second, cores other processes used meanwhile) on `threads` threads,
+        timing about `seconds`."""
         self.torch.set_num_threads(threads)
         t0 = time.perf_counter()
         for _ in range(warmup):
             self.step()
         per_step = (time.perf_counter() - t0) / warmup
         steps = max(3, int(seconds / max(per_step, 1e-9)))
+        others = OtherLoad(lambda: time.process_time())
         t0 = time.perf_counter()
         for _ in range(steps):
             loss = self.step()
         elapsed = time.perf_counter() - t0
         if not math.isfinite(loss.item()):
             print("warning: torch loss is not finite", file=sys.stderr)
-        return steps / elapsed
+        return steps / elapsed, others.cores()
+
+
+class OtherLoad:
+    """The cores other processes kept busy from construction to cores(): the machine's busy
+    CPU time (/proc/stat) less our own (`own_cpu`, seconds), over the wall time. 0 where
+    /proc/stat cannot be read."""
+
+    def __init__(self, own_cpu):
+        self.own_cpu = own_cpu
+        self.busy0, self.own0, self.t0 = self.busy(), own_cpu(), time.perf_counter()
+
+    @staticmethod
+    def busy():
+        try:
+            with open("/proc/stat") as f:
+                fields = [int(x) for x in f.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+        return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+    def cores(self):
+        busy = self.busy()
+        if busy is None or self.busy0 is None:
+            return 0.0
+        wall = time.perf_counter() - self.t0
+        return max(0.0, (busy - self.busy0) - (self.own_cpu() - self.own0)) / wall
+
+
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run_numbers(cmd):
@@ -178,11 +217,12 @@ def step_work(exe, case):
 
 
 def nnfield_rate(exe, case, threads, steps):
-    """Returns (steps/s or None, error message or None)."""
+    """Returns ((steps/s, cores other processes used meanwhile) or None, error or None)."""
     if not os.path.isfile(exe):
         return None, f"benchmark binary not found: {exe} (build it, or pass --exe)"
     cmd = [exe, "--M", str(case["M"]), "--N", str(case["N"]), "--r", str(case["r"]), "--batch",
            str(case["batch"]), "--threads", str(threads), "--steps", str(steps)]
+    others = OtherLoad(children_cpu)
     numbers, err = run_numbers(cmd)
     if err:
         return None, err
@@ -191,7 +231,7 @@ def nnfield_rate(exe, case, threads, steps):
         return None, f"{' '.join(cmd)} printed no 'steps_per_second <float>' line"
     if not (value > 0 and math.isfinite(value)):
         return None, f"nonsensical steps_per_second {value}"
-    return value, None
+    return (value, others.cores()), None
 
 
 def measure(args, case, threads, model):
@@ -199,13 +239,15 @@ def measure(args, case, threads, model):
     probe, err = nnfield_rate(args.exe, case, threads, 5)
     if err:
         return None, err
-    cpp_steps = max(5, int(args.seconds * probe))
+    cpp_steps = max(5, int(args.seconds * probe[0]))
     rounds = []
     for _ in range(args.rounds):
         nn, err = nnfield_rate(args.exe, case, threads, cpp_steps)
         if err:
             return None, err
-        rounds.append((nn, model.rate(threads, args.seconds)))
+        th = model.rate(threads, args.seconds)
+        # (nnfield, torch, whether no other job ran meanwhile)
+        rounds.append((nn[0], th[0], max(nn[1], th[1]) <= args.max_others))
     return rounds, None
 
 
@@ -226,6 +268,9 @@ def main():
     ap.add_argument("--cases", type=parse_cases, default=DEFAULT_CASES,
                     help="comma-separated M:N:r:batch, replacing the default cases (then no floors)")
     ap.add_argument("--eta", type=float, default=0.01, help="learning rate (default 0.01)")
+    ap.add_argument("--max-others", type=float, default=0.15,
+                    help="a round counts when other processes kept at most this many cores busy while "
+                         "either side ran (default 0.15; a large value counts every round)")
     ap.add_argument("--check", action="store_true", help="exit 1 if a floor is missed or a case fails to run")
     args = ap.parse_args()
     if args.rounds < 1 or args.seconds <= 0:
@@ -240,33 +285,36 @@ def main():
             rounds, err = measure(args, case, threads, model)
             if err:
                 print(f"error: {case['label']}: {err}", file=sys.stderr)
-                rows.append((case["label"], threads, None, None, None, None, None, floor, "ERROR"))
+                rows.append((case["label"], threads, "", None, None, None, None, None, floor, "ERROR"))
                 failed = True
                 continue
-            nn = statistics.median(r[0] for r in rounds)
-            th = statistics.median(r[1] for r in rounds)
-            ratios = [r[0] / r[1] for r in rounds]
+            clean = [r for r in rounds if r[2]] or rounds  # all of them when none was clean
+            nn = statistics.median(r[0] for r in clean)
+            th = statistics.median(r[1] for r in clean)
+            ratios = [r[0] / r[1] for r in clean]
             nn_median[threads] = nn
             v = verdict(nn / th, floor)
             failed |= v == "FAIL"
-            rows.append((case["label"], threads, nn, th, nn / th, min(ratios), max(ratios), floor, v))
+            used = f"{sum(r[2] for r in rounds)}/{len(rounds)}"
+            rows.append((case["label"], threads, used, nn, th, nn / th, min(ratios), max(ratios), floor, v))
         if 1 in nn_median and 2 in nn_median:
             s = nn_median[2] / nn_median[1]
             v = verdict(s, case["scaling"])
             failed |= v == "FAIL"
             scaling_rows.append((case["label"], s, case["scaling"], v))
 
-    print(f"{args.rounds} rounds, medians; ratio = nnfield / torch at equal threads "
-          f"(lowest..highest round in brackets)")
-    fmt = "{:<20s} {:>7s} {:>15s} {:>13s} {:>8s} {:>17s} {:>6s} {:>5s}"
-    print(fmt.format("case", "threads", "nnfield steps/s", "torch steps/s", "ratio", "(rounds)", "floor", ""))
-    for label, threads, nn, th, ratio, lo, hi, floor, v in rows:
+    print(f"medians over the clean rounds (`clean`: other processes kept at most {args.max_others:g} of a core "
+          f"busy; all rounds when none was); ratio = nnfield / torch at equal threads, lowest..highest round")
+    fmt = "{:<20s} {:>7s} {:>5s} {:>15s} {:>13s} {:>8s} {:>17s} {:>6s} {:>5s}"
+    print(fmt.format("case", "threads", "clean", "nnfield steps/s", "torch steps/s", "ratio", "(rounds)", "floor",
+                     ""))
+    for label, threads, used, nn, th, ratio, lo, hi, floor, v in rows:
         na = nn is None
-        print(fmt.format(label, str(threads), "n/a" if na else f"{nn:.1f}", "n/a" if na else f"{th:.2f}",
+        print(fmt.format(label, str(threads), used, "n/a" if na else f"{nn:.1f}", "n/a" if na else f"{th:.2f}",
                          "n/a" if na else f"{ratio:.1f}x", "" if na else f"({lo:.1f}..{hi:.1f})",
                          "" if floor is None else f"{floor:g}x", v))
     for label, s, floor, v in scaling_rows:
-        print(fmt.format(label, "2t/1t", "", "", f"{s:.2f}x", "", "" if floor is None else f"{floor:g}x", v))
+        print(fmt.format(label, "2t/1t", "", "", "", f"{s:.2f}x", "", "" if floor is None else f"{floor:g}x", v))
     print_roofline(args, rows)
     return 1 if args.check and failed else 0
 
@@ -281,7 +329,7 @@ def print_roofline(args, rows):
     fmt = "{:<20s} {:>7s} {:>10s} {:>8s} {:>8s} {:>8s}"
     print(fmt.format("case", "threads", "ms/step", "compute", "tanh", "both"))
     work = {c["label"]: step_work(args.exe, c) for c in args.cases}
-    for label, threads, nn, *_ in rows:
+    for label, threads, _, nn, *_ in rows:
         if nn is None or work.get(label) is None:
             continue
         flops, activations = work[label]

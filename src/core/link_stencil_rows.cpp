@@ -54,7 +54,8 @@ void over_sample_blocks(int B, F&& f) {
 // ---- one sample ------------------------------------------------------------------
 
 template <int KC>
-void apply_b1(const double* W, const double* b, const double* hpad, double* z, int N, int Kr) {
+void apply_b1(const double* __restrict W, const double* __restrict b, const double* __restrict hpad,
+              double* __restrict z, int N, int Kr) {
   const int K = KC == kDynamic ? Kr : KC;
   for (int i = 0; i < N; ++i) {
     double acc = b[i];
@@ -75,7 +76,8 @@ void weight_gradient_b1(const double* __restrict delta, const double* __restrict
 
 // g_j = sum_k W[j+r-k, k] delta_{j+r-k} for the sites lo..hi-1 whose receivers do not wrap.
 template <int KC>
-void gather_b1(const double* W, const double* delta, double* g, int r, int lo, int hi, int Kr) {
+void gather_b1(const double* __restrict W, const double* __restrict delta, double* __restrict g, int r, int lo,
+               int hi, int Kr) {
   const int K = KC == kDynamic ? Kr : KC;
   for (int j = lo; j < hi; ++j) {
     double acc = 0.0;
@@ -124,13 +126,11 @@ inline void apply_step(const double* __restrict wk, const double* __restrict bia
     const V b = V::load(bias + i + v * L);
     for (int s = 0; s < SB; ++s) acc[v][s] = b;
   }
-  const auto link = [&](std::size_t k, const auto& h_at) {
+  for (std::size_t k = 0; k < K; ++k)
     for (int v = 0; v < VI; ++v) {
       const V w = V::load(wk + k * N + i + v * L);
-      for (int s = 0; s < SB; ++s) acc[v][s] = fma(w, h_at(s, v), acc[v][s]);
+      for (int s = 0; s < SB; ++s) acc[v][s] = fma(w, V::load(h + s * P + i + v * L + k), acc[v][s]);
     }
-  };
-  for (std::size_t k = 0; k < K; ++k) link(k, [&](int s, int v) { return V::load(h + s * P + i + v * L + k); });
   for (int v = 0; v < VI; ++v)
     for (int s = 0; s < SB; ++s) acc[v][s].store(z + s * P + i + v * L);
 }
@@ -147,14 +147,11 @@ inline void gather_step(const double* __restrict wk, const double* __restrict de
   V acc[VI][SB];
   for (int v = 0; v < VI; ++v)
     for (int s = 0; s < SB; ++s) acc[v][s] = V::broadcast(0.0);
-  const auto link = [&](std::size_t k, const auto& d_at) {
+  for (std::size_t k = K; k-- > 0;)
     for (int v = 0; v < VI; ++v) {
       const V w = V::load(wk + k * N + j + v * L + r - k);
-      for (int s = 0; s < SB; ++s) acc[v][s] = fma(w, d_at(s, v), acc[v][s]);
+      for (int s = 0; s < SB; ++s) acc[v][s] = fma(w, V::load(delta + s * P + j + v * L + 2 * r - k), acc[v][s]);
     }
-  };
-  for (std::size_t k = K; k-- > 0;)
-    link(k, [&](int s, int v) { return V::load(delta + s * P + j + v * L + 2 * r - k); });
   for (int v = 0; v < VI; ++v)
     for (int s = 0; s < SB; ++s) {
       const std::size_t at = s * P + r + j + v * L;

@@ -75,7 +75,6 @@ void Network::over_chunks(F&& f) {
   });
 }
 
-
 void Network::forward(const double* W, const double* b, const double* X, int B) {
   reserve(B);
   m_B = B;
