@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   const nnfield::NetworkShape shape{M, N, r};
   nnfield::Network net(shape, nnfield::activation_from_name(activation), nnfield::Loss::mse);
   net.set_threads(unsigned(std::max(0, threads)));
+  net.keep_neurons(false);  // a training loop that reads no neurons, as run's SGD
   nnfield::Rng rng(1);
   std::vector<double> q(shape.num_params()), g(q.size()), X(std::size_t(S) * N), Y(X.size());
   for (std::size_t j = 0; j < shape.num_weights(); ++j) q[j] = rng.normal() / std::sqrt(double(shape.K()));

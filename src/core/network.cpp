@@ -79,7 +79,7 @@ void Network::forward(const double* W, const double* b, const double* X, int B) 
   reserve(B);
   m_B = B;
   m_ready.reset(std::size_t(m_shape.M));
-  over_chunks([&](int c, int s0, int s1) { forward_rows(W, b, X, c, s0, s1); });
+  over_chunks([&](int c, int s0, int s1) { forward_rows(W, b, X, c, s0, s1, true); });
 }
 
 void Network::link_major_layer(const double* W, int m, int c) {
@@ -91,14 +91,18 @@ void Network::link_major_layer(const double* W, int m, int c) {
   m_ready.pass(std::size_t(m));
 }
 
-void Network::forward_rows(const double* W, const double* b, const double* X, int c, int s0, int s1) {
+void Network::forward_rows(const double* W, const double* b, const double* X, int c, int s0, int s1,
+                           bool keep_z) {
   const int M = m_shape.M, N = m_shape.N, r = m_shape.r, n = s1 - s0;
   for (int s = s0; s < s1; ++s)  // h^(0) = X
     std::memcpy(row(m_h[0], s) + r, X + std::size_t(s) * N, std::size_t(N) * sizeof(double));
   m_stencil.fill_ghosts(row(m_h[0], s0), n);
   for (int m = 0; m < M; ++m) {
     const double* h = row(m_h[std::size_t(m)], s0);
-    double* z = row(m_z[std::size_t(m) + 1], s0);
+    // z^(m+1) into its layer, or, when the hidden neurons need not be kept, into the
+    // unused layer 0 (one layer's rows, in cache when sigma reads them).
+    const bool store = keep_z || m_B == 1 || m + 1 == M;
+    double* z = row(m_z[store ? std::size_t(m) + 1 : 0], s0);
     const std::size_t wm = m_shape.w_index(m, 0, 0);
     const double* bm = b + m_shape.b_index(m, 0);
     link_major_layer(W, m, c);
@@ -213,7 +217,7 @@ double Network::value_and_gradient(const double* W, const double* b, const doubl
   m_ready.reset(std::size_t(m_shape.M));
   m_turns.reset(std::size_t(m_shape.M));
   over_chunks([&](int c, int s0, int s1) {  // a chunk forward and straight back
-    forward_rows(W, b, X, c, s0, s1);
+    forward_rows(W, b, X, c, s0, s1, m_keep_neurons);
     backward_rows(W, Y, gX, gY, c, s0, s1, gW, gb);
   });
   return batch_loss();

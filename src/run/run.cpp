@@ -100,6 +100,8 @@ RunResult run_sgd(const ModelConfig& config, const RunOptions& options, Network&
       break;
     }
     if (k % every == 0 || k == steps) {
+      // The step kept no hidden neurons (keep_neurons below): the same forward pass again.
+      network.forward(q.data(), q.data() + nw, X.data(), B);
       Snapshot s;
       s.t = double(k) * eta;  // SGD time is gradient-flow time: t = step * eta
       s.step = k;
@@ -174,6 +176,8 @@ RunResult run_model(const ModelConfig& config, const RunOptions& options) {
   stop_point(options.stop);
   Network network(shape, config.network.activation, config.network.loss);
   network.set_threads(unsigned(std::max(0, options.threads)));
+  // The steps' passes read no neurons; snapshots run forward() for them.
+  network.keep_neurons(false);
 
   RunRecording recording(config, options);
   Recorder& rec = recording.recorder();

@@ -73,3 +73,28 @@ TEST_CASE("a network gives the same bits on 1, 2 and 3 threads", "[network][thre
         }
       }
 }
+
+TEST_CASE("a training step that keeps no hidden neurons gives the same bits", "[network][threads]") {
+  const NetworkShape shape{5, 72, 2};
+  const int B = 37;
+  const std::size_t nw = shape.num_weights();
+  const std::vector<double> q = test::normal_vector(shape.num_params(), 0.6, 31);
+  const std::vector<double> X = test::normal_vector(std::size_t(B) * shape.N, 1.0, 32);
+  const std::vector<double> Y = test::normal_vector(X.size(), 1.0, 33);
+  std::vector<double> reference;  // keeping no neurons, one thread
+  for (int keep = 0; keep < 2; ++keep)
+    for (unsigned threads : {1u, 2u}) {
+      Network net(shape, Activation::tanh, Loss::mse);
+      net.set_threads(threads);
+      net.keep_neurons(keep == 1);
+      std::vector<double> g(q.size()), gX(X.size()), Z(X.size());
+      const double l =
+          net.value_and_gradient(q.data(), q.data() + nw, X.data(), Y.data(), B, g.data(), g.data() + nw, gX.data());
+      net.output(Z.data());
+      std::vector<double> all{l};
+      for (const auto* v : {&g, &gX, &Z}) all.insert(all.end(), v->begin(), v->end());
+      if (reference.empty()) reference = all;
+      INFO("keep_neurons " << keep << ", " << threads << " threads");
+      CHECK(bitwise_equal(reference, all));
+    }
+}

@@ -35,6 +35,11 @@ class Network {
   // small to pay for the threads run on the calling thread. Default 1.
   void set_threads(unsigned threads) { m_threads = threads; }
   unsigned threads() const { return m_threads; }
+  // Whether value_and_gradient keeps every layer's z for z() and neurons() (default). A
+  // training loop that does not read them turns this off: a batch then keeps the output
+  // layer's alone (output(), z(M, ...)), and a step writes one array less per layer
+  // (17 MB at M = 64, N = 1024, B = 32). forward() always keeps them.
+  void keep_neurons(bool keep) { m_keep_neurons = keep; }
 
   // Forward pass for B samples; X is (B, N) row-major. W is (M,N,K), b is (M,N).
   void forward(const double* W, const double* b, const double* X, int B);
@@ -69,7 +74,7 @@ class Network {
   void over_chunks(F&& f);
   bool threaded() const;
   // Forward sweep of chunk c (samples s0..s1-1).
-  void forward_rows(const double* W, const double* b, const double* X, int c, int s0, int s1);
+  void forward_rows(const double* W, const double* b, const double* X, int c, int s0, int s1, bool keep_z);
   // Batches: layer m's weights link-major for the kernels, before chunk c applies them.
   void link_major_layer(const double* W, int m, int c);
   // Backward sweep of chunk c (samples s0..s1-1): its deltas, dl/dX, dl/dY and losses, and
@@ -109,13 +114,14 @@ class Network {
   Activation m_activation;
   Loss m_loss;
   bool m_d1_from_h;  // batches keep sigma' only implicitly, in h (dsigma_rows)
+  bool m_keep_neurons = true;
   unsigned m_threads = 1;
   std::size_t m_stride;  // doubles from one padded row to the next (LinkStencil::row_stride)
   int m_B = 0;           // current batch size
   int m_capacity = 0;    // largest batch the workspace holds
   // Every layer is a batch of padded rows, sample-major (link_stencil.hpp): sample s's row
   // starts at s * m_stride, site i at r + i.
-  Layers m_z;       // m = 0..M; z^(m); [0] unused
+  Layers m_z;       // m = 0..M; z^(m); [0]: scratch for the z not kept (keep_neurons)
   Layers m_h;       // m = 0..M-1; h^(m), ghosts filled
   Layers m_dsigma;  // m = 1..M-1; sigma'(z^(m)); [0]: dsigma_rows' scratch
   Layers m_delta;   // dl/dz^(m) (dl/dX at m = 0): see delta()
