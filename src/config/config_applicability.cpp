@@ -11,27 +11,31 @@
 namespace nnfield::detail {
 namespace {
 
-// A rule: keys named `key` (or, ending in '.', every key of that section) are read only
-// when `applies` holds; otherwise `why` says what would make them count.
+// A rule: keys named in `keys` (or, for a name ending in '.', every key of that section)
+// are read only when `applies` holds; otherwise `why` says what would make them count.
 struct Applicability {
-  Applicability(std::string key_, std::function<bool(const ModelConfig&)> applies_,
-                std::function<std::string(const ModelConfig&)> why_, std::string except_ = "")
-      : key(std::move(key_)), applies(std::move(applies_)), why(std::move(why_)), except(std::move(except_)) {}
-  std::string key;
+  using Why = std::function<std::string(const ModelConfig&)>;
+  Applicability(std::vector<std::string> keys_, std::function<bool(const ModelConfig&)> applies_, Why why_,
+                std::string except_ = "")
+      : keys(std::move(keys_)), applies(std::move(applies_)), why(std::move(why_)), except(std::move(except_)) {}
+  // Most reasons do not depend on the configuration.
+  Applicability(std::vector<std::string> keys_, std::function<bool(const ModelConfig&)> applies_,
+                const char* reason, std::string except_ = "")
+      : Applicability(std::move(keys_), std::move(applies_),
+                      [text = std::string(reason)](const ModelConfig&) { return text; }, std::move(except_)) {}
+  std::vector<std::string> keys;
   std::function<bool(const ModelConfig&)> applies;
-  std::function<std::string(const ModelConfig&)> why;
+  Why why;
   std::string except;  // a key of the section the rule does not cover (it has a rule of its own)
 };
 
 bool sgd(const ModelConfig& c) { return c.dynamics.kind == DynamicsKind::sgd; }
 bool damped(const ModelConfig& c) { return c.dynamics.kind == DynamicsKind::damped; }
 bool field(const ModelConfig& c) { return c.field.present; }
+bool not_sgd(const ModelConfig& c) { return !sgd(c); }
+bool not_field(const ModelConfig& c) { return !field(c); }
 // Damped dynamics with masses 1/(eta ax) (dynamics.eta_scaling = "depth").
 bool scaled_damped(const ModelConfig& c) { return damped(c) && c.dynamics.eta_scaling == EtaScaling::depth; }
-std::string unit_mass_books(const ModelConfig&) {
-  return "the BBD energy books assume unit masses, and dynamics.eta_scaling = \"depth\" gives damped runs "
-         "masses 1/(eta ax)";
-}
 bool adaptive(const ModelConfig& c) {
   const StepperKind s = c.integrator.stepper;
   return (s == StepperKind::dopri5 || s == StepperKind::rkf78) && c.integrator.adaptive;
@@ -53,27 +57,17 @@ std::string is(const char* key, const std::string& value) { return std::string(k
 void field_run_rules(std::vector<Applicability>& t) {
   t.insert(t.end(),
            {
-               {"init.velocity",
+               {{"init.velocity"},
                 [](const ModelConfig& c) {
                   return !field(c) || c.init.velocity == InitVelocity::continuum ||
                          c.init.velocity == InitVelocity::zero;
                 },
-                [](const ModelConfig&) {
-                  return std::string("a field run starts at rest (\"zero\") or from [continuum] (\"continuum\")");
-                }},
-               {"init.", [](const ModelConfig& c) { return !field(c); },
-                [](const ModelConfig&) { return std::string("a field run takes its initial state from [continuum]"); },
-                "init.velocity"},
-               {"data.", [](const ModelConfig& c) { return !field(c); },
-                [](const ModelConfig&) {
-                  return std::string(
-                      "a field run takes its data from [continuum] (X, misfit or Y); [data] is for network runs");
-                }},
-               {"output.trajectory", [](const ModelConfig& c) { return !field(c); },
-                [](const ModelConfig&) {
-                  return std::string("a field run writes its own grid datasets (docs/output-schema.md)");
-                }},
-               {"dynamics.variables", [](const ModelConfig& c) { return !field(c) && !sgd(c); },
+                "a field run starts at rest (\"zero\") or from [continuum] (\"continuum\")"},
+               {{"init."}, not_field, "a field run takes its initial state from [continuum]", "init.velocity"},
+               {{"data."}, not_field,
+                "a field run takes its data from [continuum] (X, misfit or Y); [data] is for network runs"},
+               {{"output.trajectory"}, not_field, "a field run writes its own grid datasets (docs/output-schema.md)"},
+               {{"dynamics.variables"}, [](const ModelConfig& c) { return !field(c) && !sgd(c); },
                 [](const ModelConfig& c) {
                   return field(c) ? std::string("the field solver has no BBD coordinate option")
                                   : std::string("dynamics.kind is \"sgd\"");
@@ -81,122 +75,103 @@ void field_run_rules(std::vector<Applicability>& t) {
            });
 }
 
+// A rule for keys read only when `key` holds `value`.
+Applicability only_when(std::vector<std::string> keys, const char* key, InitKind value) {
+  return {std::move(keys), [value](const ModelConfig& c) { return c.init.kind == value; },
+          [key, value](const ModelConfig& c) {
+            return is(key, name(c.init.kind)) + ", not " + toml_quote(name(value));
+          }};
+}
+Applicability only_when(std::vector<std::string> keys, const char* key, DataSource value) {
+  return {std::move(keys), [value](const ModelConfig& c) { return c.data.source == value; },
+          [key, value](const ModelConfig& c) {
+            return is(key, name(c.data.source)) + ", not " + toml_quote(name(value));
+          }};
+}
+
 // The initial state.
 void initial_state_rules(std::vector<Applicability>& t) {
-  t.insert(
-      t.end(),
-      {
-          {"init.sigma_w", [](const ModelConfig& c) { return c.init.kind == InitKind::random; },
-           [](const ModelConfig& c) { return is("init.kind", name(c.init.kind)) + ", not \"random\""; }},
-          {"init.sigma_b", [](const ModelConfig& c) { return c.init.kind == InitKind::random; },
-           [](const ModelConfig& c) { return is("init.kind", name(c.init.kind)) + ", not \"random\""; }},
-          {"init.smooth.", [](const ModelConfig& c) { return c.init.kind == InitKind::smooth; },
-           [](const ModelConfig& c) { return is("init.kind", name(c.init.kind)) + ", not \"smooth\""; }},
-          {"init.velocity", damped,
-           [](const ModelConfig&) { return std::string("only damped dynamics have velocities"); }},
-          {"init.velocity",
-           [](const ModelConfig& c) { return c.init.velocity != InitVelocity::continuum || c.continuum.present; },
-           [](const ModelConfig&) {
-             return std::string("init.velocity = \"continuum\" needs a [continuum] section (phi_dot, w_dot)");
-           }},
-          {"init.sigma_v", [](const ModelConfig& c) { return damped(c) && c.init.velocity == InitVelocity::random; },
-           [](const ModelConfig& c) {
-             return is("init.velocity", name(c.init.velocity)) + ", not \"random\" with damped dynamics";
-           }},
-          {"init.smooth_velocity.",
-           [](const ModelConfig& c) { return damped(c) && c.init.velocity == InitVelocity::smooth; },
-           [](const ModelConfig& c) {
-             return is("init.velocity", name(c.init.velocity)) + ", not \"smooth\" with damped dynamics";
-           }},
-      });
+  t.insert(t.end(),
+           {
+               only_when({"init.sigma_w", "init.sigma_b"}, "init.kind", InitKind::random),
+               only_when({"init.smooth."}, "init.kind", InitKind::smooth),
+               {{"init.velocity"}, damped, "only damped dynamics have velocities"},
+               {{"init.velocity"},
+                [](const ModelConfig& c) {
+                  return c.init.velocity != InitVelocity::continuum || c.continuum.present;
+                },
+                "init.velocity = \"continuum\" needs a [continuum] section (phi_dot, w_dot)"},
+               {{"init.sigma_v"},
+                [](const ModelConfig& c) { return damped(c) && c.init.velocity == InitVelocity::random; },
+                [](const ModelConfig& c) {
+                  return is("init.velocity", name(c.init.velocity)) + ", not \"random\" with damped dynamics";
+                }},
+               {{"init.smooth_velocity."},
+                [](const ModelConfig& c) { return damped(c) && c.init.velocity == InitVelocity::smooth; },
+                [](const ModelConfig& c) {
+                  return is("init.velocity", name(c.init.velocity)) + ", not \"smooth\" with damped dynamics";
+                }},
+           });
 }
 
 // The data.
 void data_rules(std::vector<Applicability>& t) {
-  t.insert(
-      t.end(),
-      {
-          {"data.x", [](const ModelConfig& c) { return c.data.source == DataSource::pair; },
-           [](const ModelConfig& c) { return is("data.source", name(c.data.source)) + ", not \"pair\""; }},
-          {"data.y", [](const ModelConfig& c) { return c.data.source == DataSource::pair; },
-           [](const ModelConfig& c) { return is("data.source", name(c.data.source)) + ", not \"pair\""; }},
-          {"data.samples",
-           [](const ModelConfig& c) {
-             return c.data.source == DataSource::teacher || c.data.source == DataSource::random;
-           },
-           [](const ModelConfig& c) { return is("data.source", name(c.data.source)) + ": the samples are given"; }},
-          {"data.x_kind", generated_inputs,
-           [](const ModelConfig&) {
-             return std::string("no inputs are generated (data.source and data.x give them)");
-           }},
-          {"data.x_scale", generated_inputs,
-           [](const ModelConfig&) {
-             return std::string("no inputs are generated (data.source and data.x give them)");
-           }},
-          {"data.x_cutoff",
-           [](const ModelConfig& c) { return generated_inputs(c) && c.data.x_kind == InputKind::smooth; },
-           [](const ModelConfig&) {
-             return std::string("it applies to generated inputs with data.x_kind = \"smooth\"");
-           }},
-          {"data.y_scale",
-           [](const ModelConfig& c) {
-             return c.data.source == DataSource::random || (c.data.source == DataSource::pair && c.data.y.empty());
-           },
-           [](const ModelConfig&) {
-             return std::string("no targets are drawn at random (data.source and data.y give them)");
-           }},
-          {"data.teacher.", [](const ModelConfig& c) { return c.data.source == DataSource::teacher; },
-           [](const ModelConfig& c) { return is("data.source", name(c.data.source)) + ", not \"teacher\""; }},
-          {"data.presentation", [](const ModelConfig& c) { return !sgd(c); },
-           [](const ModelConfig&) { return std::string("sgd presents mini-batches of dynamics.batch samples"); }},
-          {"data.tau",
-           [](const ModelConfig& c) {
-             return !sgd(c) &&
-                    (c.data.presentation == Presentation::switched || c.data.presentation == Presentation::blend);
-           },
-           [](const ModelConfig&) { return std::string("it applies to data.presentation = \"switch\" or \"blend\""); }},
-          {"data.order",
-           [](const ModelConfig& c) {
-             return sgd(c) || c.data.presentation == Presentation::switched ||
-                    c.data.presentation == Presentation::blend;
-           },
-           [](const ModelConfig& c) {
-             return is("data.presentation", name(c.data.presentation)) + ": one fixed order";
-           }},
-      });
+  t.insert(t.end(),
+           {
+               only_when({"data.x", "data.y"}, "data.source", DataSource::pair),
+               only_when({"data.teacher."}, "data.source", DataSource::teacher),
+               {{"data.samples"},
+                [](const ModelConfig& c) {
+                  return c.data.source == DataSource::teacher || c.data.source == DataSource::random;
+                },
+                [](const ModelConfig& c) { return is("data.source", name(c.data.source)) + ": the samples are given"; }},
+               {{"data.x_kind", "data.x_scale"}, generated_inputs,
+                "no inputs are generated (data.source and data.x give them)"},
+               {{"data.x_cutoff"},
+                [](const ModelConfig& c) { return generated_inputs(c) && c.data.x_kind == InputKind::smooth; },
+                "it applies to generated inputs with data.x_kind = \"smooth\""},
+               {{"data.y_scale"},
+                [](const ModelConfig& c) {
+                  return c.data.source == DataSource::random || (c.data.source == DataSource::pair && c.data.y.empty());
+                },
+                "no targets are drawn at random (data.source and data.y give them)"},
+               {{"data.presentation"}, not_sgd, "sgd presents mini-batches of dynamics.batch samples"},
+               {{"data.tau"},
+                [](const ModelConfig& c) {
+                  return !sgd(c) &&
+                         (c.data.presentation == Presentation::switched || c.data.presentation == Presentation::blend);
+                },
+                "it applies to data.presentation = \"switch\" or \"blend\""},
+               {{"data.order"},
+                [](const ModelConfig& c) {
+                  return sgd(c) || c.data.presentation == Presentation::switched ||
+                         c.data.presentation == Presentation::blend;
+                },
+                [](const ModelConfig& c) {
+                  return is("data.presentation", name(c.data.presentation)) + ": one fixed order";
+                }},
+           });
 }
 
 // The dynamics and its integrator.
 void dynamics_rules(std::vector<Applicability>& t) {
   t.insert(t.end(),
            {
-               {"dynamics.gamma", damped,
-                [](const ModelConfig&) { return std::string("it is the friction of damped dynamics"); }},
-               {"dynamics.eta", [](const ModelConfig& c) { return !damped(c) || scaled_damped(c); },
-                [](const ModelConfig&) {
-                  return std::string(
-                      "damped dynamics read a rate only with dynamics.eta_scaling = \"depth\" (masses 1/(eta ax))");
-                }},
-               {"dynamics.batch", sgd, [](const ModelConfig&) { return std::string("it is the mini-batch of sgd"); }},
-               {"dynamics.steps", sgd,
-                [](const ModelConfig&) { return std::string("continuous dynamics run to dynamics.t_end"); }},
-               {"dynamics.t_end", [](const ModelConfig& c) { return !sgd(c); },
-                [](const ModelConfig&) { return std::string("sgd runs dynamics.steps steps"); }},
-               {"integrator.", [](const ModelConfig& c) { return !sgd(c); },
-                [](const ModelConfig&) { return std::string("sgd is a discrete map, not integrated"); }},
-               {"integrator.adaptive",
+               {{"dynamics.gamma"}, damped, "it is the friction of damped dynamics"},
+               {{"dynamics.eta"}, [](const ModelConfig& c) { return !damped(c) || scaled_damped(c); },
+                "damped dynamics read a rate only with dynamics.eta_scaling = \"depth\" (masses 1/(eta ax))"},
+               {{"dynamics.batch"}, sgd, "it is the mini-batch of sgd"},
+               {{"dynamics.steps"}, sgd, "continuous dynamics run to dynamics.t_end"},
+               {{"dynamics.t_end"}, not_sgd, "sgd runs dynamics.steps steps"},
+               {{"integrator."}, not_sgd, "sgd is a discrete map, not integrated"},
+               {{"integrator.adaptive"},
                 [](const ModelConfig& c) {
                   return c.integrator.stepper == StepperKind::dopri5 || c.integrator.stepper == StepperKind::rkf78;
                 },
                 [](const ModelConfig& c) {
                   return is("integrator.stepper", name(c.integrator.stepper)) + ", which has no error control";
                 }},
-               {"integrator.rtol", adaptive,
-                [](const ModelConfig&) { return std::string("the stepper takes fixed steps"); }},
-               {"integrator.atol", adaptive,
-                [](const ModelConfig&) { return std::string("the stepper takes fixed steps"); }},
-               {"integrator.dt_min", adaptive,
-                [](const ModelConfig&) { return std::string("the stepper takes fixed steps"); }},
+               {{"integrator.rtol", "integrator.atol", "integrator.dt_min"}, adaptive, "the stepper takes fixed steps"},
            });
 }
 
@@ -204,17 +179,14 @@ void dynamics_rules(std::vector<Applicability>& t) {
 void output_rules(std::vector<Applicability>& t) {
   t.insert(t.end(),
            {
-               {"output.every", [](const ModelConfig& c) { return !sgd(c); },
-                [](const ModelConfig&) { return std::string("sgd writes every output.every_steps steps"); }},
-               {"output.every_steps", sgd,
-                [](const ModelConfig&) { return std::string("continuous runs write every output.every"); }},
-               {"observe.energy_flow", [](const ModelConfig& c) { return !scaled_damped(c); }, unit_mass_books},
-               {"observe.lagrangian", [](const ModelConfig& c) { return !scaled_damped(c); }, unit_mass_books},
-               {"dynamics.variables", [](const ModelConfig& c) { return !scaled_damped(c); }, unit_mass_books},
-               {"observe.field", [](const ModelConfig& c) { return !c.observe.correlators.empty(); },
-                [](const ModelConfig&) { return std::string("observe.correlators is empty"); }},
-               {"observe.every", [](const ModelConfig& c) { return !c.observe.correlators.empty(); },
-                [](const ModelConfig&) { return std::string("observe.correlators is empty"); }},
+               {{"output.every"}, not_sgd, "sgd writes every output.every_steps steps"},
+               {{"output.every_steps"}, sgd, "continuous runs write every output.every"},
+               {{"observe.energy_flow", "observe.lagrangian", "dynamics.variables"},
+                [](const ModelConfig& c) { return !scaled_damped(c); },
+                "the BBD energy books assume unit masses, and dynamics.eta_scaling = \"depth\" gives damped runs "
+                "masses 1/(eta ax)"},
+               {{"observe.field", "observe.every"}, [](const ModelConfig& c) { return !c.observe.correlators.empty(); },
+                "observe.correlators is empty"},
            });
 }
 
@@ -222,36 +194,13 @@ void output_rules(std::vector<Applicability>& t) {
 void continuum_rules(std::vector<Applicability>& t) {
   t.insert(t.end(),
            {
-               {"continuum.phi_dot", continuum_velocity,
-                [](const ModelConfig&) {
-                  return std::string("it gives damped runs' initial velocities (init.velocity = \"continuum\")");
-                }},
-               {"continuum.w_dot", continuum_velocity,
-                [](const ModelConfig&) {
-                  return std::string("it gives damped runs' initial velocities (init.velocity = \"continuum\")");
-                }},
-               {"continuum.X", continuum_boundary,
-                [](const ModelConfig&) {
-                  return std::string("the data come from [data] (use data.source = \"continuum\")");
-                }},
-               {"continuum.Y", continuum_boundary,
-                [](const ModelConfig&) {
-                  return std::string("the data come from [data] (use data.source = \"continuum\")");
-                }},
-               {"continuum.misfit", continuum_boundary,
-                [](const ModelConfig&) {
-                  return std::string("the data come from [data] (use data.source = \"continuum\")");
-                }},
-               {"continuum.misfit_scaling", continuum_boundary,
-                [](const ModelConfig&) {
-                  return std::string("the data come from [data] (use data.source = \"continuum\")");
-                }},
-               {"continuum.", continuum_initial_state,
-                [](const ModelConfig&) {
-                  return std::string(
-                      "nothing reads [continuum]: use init.kind = \"continuum\" or \"critical\", data.source = "
-                      "\"continuum\", or a [field] section");
-                }},
+               {{"continuum.phi_dot", "continuum.w_dot"}, continuum_velocity,
+                "it gives damped runs' initial velocities (init.velocity = \"continuum\")"},
+               {{"continuum.X", "continuum.Y", "continuum.misfit", "continuum.misfit_scaling"}, continuum_boundary,
+                "the data come from [data] (use data.source = \"continuum\")"},
+               {{"continuum."}, continuum_initial_state,
+                "nothing reads [continuum]: use init.kind = \"continuum\" or \"critical\", data.source = "
+                "\"continuum\", or a [field] section"},
            });
 }
 
@@ -271,7 +220,9 @@ const std::vector<Applicability>& rules() {
 
 bool matches(const Applicability& rule, const std::string& key) {
   if (key == rule.except) return false;
-  return rule.key.back() == '.' ? key.compare(0, rule.key.size(), rule.key) == 0 : key == rule.key;
+  for (const std::string& k : rule.keys)
+    if (k.back() == '.' ? key.compare(0, k.size(), k) == 0 : key == k) return true;
+  return false;
 }
 
 // A key that holds its default changes nothing whether read or not: a resolved
