@@ -90,16 +90,18 @@ double misfit_scale(const ModelConfig& c) {
   return (c.continuum.misfit_scaling == MisfitScaling::depth && c.continuum.Y.empty()) ? ax : 1.0;
 }
 
-RunResult run_in_memory(const ModelConfig& c) {
+RunResult run_in_memory(const ModelConfig& c, const std::atomic<bool>* stop) {
   RunOptions o;
   o.progress = "off";
+  o.stop = stop;
   RunResult r = run_model(c, o);
   if (!r.memory) throw std::runtime_error("compare: the run kept no memory");
   return r;
 }
 
-NetData network_data(const ModelConfig& c, const std::vector<double>& times, std::string& message) {
-  const RunResult result = run_in_memory(c);
+NetData network_data(const ModelConfig& c, const ComparePlan& plan, std::string& message) {
+  const std::vector<double>& times = plan.times;
+  const RunResult result = run_in_memory(c, plan.stop);
   message = result.message;
   if (result.status != RunStatus::complete)
     throw std::runtime_error("compare: the network at M = " + std::to_string(c.network.shape.M) +
@@ -141,11 +143,12 @@ NetData network_data(const ModelConfig& c, const std::vector<double>& times, std
   return d;
 }
 
-FieldData field_data(const ModelConfig& c, const std::vector<double>& times) {
+FieldData field_data(const ModelConfig& c, const ComparePlan& plan) {
+  const std::vector<double>& times = plan.times;
   FieldData d;
   RunResult result;
   try {
-    result = run_in_memory(c);
+    result = run_in_memory(c, plan.stop);
   } catch (const std::exception& e) {  // refused (ConfigError) or failed: the study reports it, the others go on
     d.note = "M = " + std::to_string(c.network.shape.M) + ", " + name(c.field.form) + " p = " +
              std::to_string(c.field.p) + ", r = " + std::to_string(c.field.rx) + ": " + e.what();
@@ -185,17 +188,20 @@ FieldData field_data(const ModelConfig& c, const std::vector<double>& times) {
 }
 
 // Lines for options.log, from any worker, one at a time.
+// After a stop the runs end early; their lines would only say so, so none is written.
 class CompareLog {
  public:
-  explicit CompareLog(const std::function<void(const std::string&)>& sink) : m_sink(sink) {}
+  CompareLog(const std::function<void(const std::string&)>& sink, const std::atomic<bool>* stop)
+      : m_sink(sink), m_stop(stop) {}
   void operator()(const std::string& line) {
-    if (!m_sink) return;
+    if (!m_sink || (m_stop && m_stop->load())) return;
     std::lock_guard<std::mutex> lock(m_mutex);
     m_sink(line);
   }
 
  private:
   const std::function<void(const std::string&)>& m_sink;
+  const std::atomic<bool>* m_stop;
   std::mutex m_mutex;
 };
 
@@ -219,7 +225,7 @@ void add_network_jobs(const ModelConfig& config, const ComparePlan& plan, Compar
     jobs.push_back({cost, [&, c, &slot = runs.nets[l]] {
                       const auto t0 = Clock::now();
                       std::string message;
-                      slot = network_data(c, plan.times, message);
+                      slot = network_data(c, plan, message);
                       log("network M = " + std::to_string(c.network.shape.M) + ", N = " +
                           std::to_string(c.network.shape.N) + ": " + message + " (" + seconds_since(t0) + " s)");
                     }});
@@ -241,7 +247,7 @@ void add_field_jobs(const ModelConfig& config, const CompareOptions& options, co
       const double cost = 40.0 * double(c.network.shape.M) * c.network.shape.N * c.network.shape.M / (double(s.r) * s.r);
       jobs.push_back({cost, [&, c, &slot = slot, p = s.p, r = s.r] {
                         const auto t0 = Clock::now();
-                        slot = field_data(c, plan.times);
+                        slot = field_data(c, plan);
                         log("field p = " + std::to_string(p) + ", r = " + std::to_string(r) + ", M = " +
                             std::to_string(c.network.shape.M) + ": " +
                             (slot.ran ? std::string("done") : slot.note) + " (" + seconds_since(t0) + " s)");
@@ -262,11 +268,11 @@ void add_exact_jobs(const ModelConfig& config, const CompareOptions& options, co
   const double cost = 4.0 * double(cn.network.shape.M) * cn.network.shape.N * cn.network.shape.M;
   jobs.push_back({cost, [&, cn] {
                     std::string message;
-                    runs.exact_net = network_data(cn, plan.times, message);
+                    runs.exact_net = network_data(cn, plan, message);
                   }});
   jobs.push_back({cost, [&, cf] {
                     const auto t0 = Clock::now();
-                    runs.exact_field = field_data(cf, plan.times);
+                    runs.exact_field = field_data(cf, plan);
                     log("lattice-exact field run, M = " + std::to_string(cf.network.shape.M) + ": " +
                         (runs.exact_field.ran ? std::string("done") : runs.exact_field.note) + " (" +
                         seconds_since(t0) + " s)");
@@ -281,13 +287,25 @@ CompareRuns run_compare_levels(const ModelConfig& config, const CompareOptions& 
   runs.nets.resize(L);
   for (int p : options.orders)
     for (int r : plan.coarsen) runs.studies.push_back({p, r, std::vector<FieldData>(L)});
-  CompareLog log(options.log);
+  CompareLog log(options.log, options.stop);
   std::vector<CostedJob> jobs;
   add_network_jobs(config, plan, runs, log, jobs);
   add_field_jobs(config, options, plan, runs, log, jobs);
   if (options.exact_check) add_exact_jobs(config, options, plan, runs, log, jobs);
   std::stable_sort(jobs.begin(), jobs.end(), [](const CostedJob& a, const CostedJob& b) { return a.cost > b.cost; });
-  parallel_for(jobs.size(), resolve_thread_count(options.threads), [&](std::size_t j, unsigned) { jobs[j].run(); });
+  // A stop (SIGINT) stops the running runs and starts no new ones; whatever they threw
+  // then (an incomplete network run) is the interruption, not an error.
+  ParallelHooks hooks;
+  hooks.stop = options.stop;
+  const auto stopped = [&] { return options.stop && options.stop->load(); };
+  try {
+    parallel_for(jobs.size(), resolve_thread_count(options.threads), [&](std::size_t j, unsigned) { jobs[j].run(); },
+                 hooks);
+  } catch (const std::exception&) {
+    if (stopped()) throw CompareInterrupted();
+    throw;
+  }
+  if (stopped()) throw CompareInterrupted();
   return runs;
 }
 
