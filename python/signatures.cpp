@@ -4,9 +4,11 @@
 // builtin's signature only from a docstring that starts "name(params)\n--\n\n" (the
 // __text_signature__ convention of Argument Clinic). This pass rewrites every function's
 // docstring into that form once the module is complete: the parameter names with their
-// defaults (annotations stay in the stub file nnfield.pyi), "$self" for methods; the rest of
-// the docstring is unchanged. A function whose signature cannot be written that way (an
-// overload set, a default without a literal repr) keeps its docstring as it was.
+// defaults (annotations stay in the stub file nnfield.pyi); the rest of the docstring is
+// unchanged. Methods keep a plain `self` (not Argument Clinic's "$self": pybind11's functions
+// are bound to a capsule, so inspect would drop a "$self" and show methods without it). A
+// function whose signature cannot be written that way (an overload set, a default without a
+// literal repr) keeps its docstring as it was; python/tests/test_stubs.py finds it.
 #include <Python.h>
 
 #include <cstdlib>
@@ -62,12 +64,11 @@ bool is_literal(const std::string& text) {
   }
 }
 
-// "x: float = 0.5" -> "x=0.5"; "self: nnfield.Run" (first, of a method) -> "$self".
-std::optional<std::string> text_parameter(const std::string& param, bool first, bool method) {
+// "x: float = 0.5" -> "x=0.5"; "self: nnfield.Run" -> "self".
+std::optional<std::string> text_parameter(const std::string& param) {
   const std::string p = trim(param);
   if (p == "*" || p.rfind("*args", 0) == 0 || p.rfind("**kwargs", 0) == 0) return p.substr(0, p.find(':'));
   const std::string name = trim(p.substr(0, p.find_first_of(":=")));
-  if (first && method) return "$" + name;
   const auto eq = p.find(" = ");
   if (eq == std::string::npos) return name;
   const std::string value = trim(p.substr(eq + 3));
@@ -76,7 +77,7 @@ std::optional<std::string> text_parameter(const std::string& param, bool first, 
 }
 
 // "(a, b=1)" from pybind11's first docstring line "name(a: int, b: int = 1) -> str".
-std::optional<std::string> text_signature(const std::string& doc, const std::string& name, bool method) {
+std::optional<std::string> text_signature(const std::string& doc, const std::string& name) {
   if (doc.rfind(name + "(", 0) != 0) return std::nullopt;  // overloads: "name(*args, **kwargs)\nOverloaded..."
   const std::string line = doc.substr(0, doc.find('\n'));
   const auto open = name.size();
@@ -85,7 +86,7 @@ std::optional<std::string> text_signature(const std::string& doc, const std::str
   std::string out = "(";
   const std::vector<std::string> params = split_top_level(line.substr(open + 1, close - open - 1));
   for (std::size_t i = 0; i < params.size(); ++i) {
-    const std::optional<std::string> p = text_parameter(params[i], i == 0, method);
+    const std::optional<std::string> p = text_parameter(params[i]);
     if (!p) return std::nullopt;
     out += (i ? ", " : "") + *p;
   }
@@ -94,13 +95,13 @@ std::optional<std::string> text_signature(const std::string& doc, const std::str
 
 // Rewrites the docstring of one pybind11 function (a PyCFunction whose PyMethodDef pybind11
 // allocated: ml_doc is malloc'd and freed by pybind11 with std::free).
-void rewrite(const py::handle& function, const std::string& name, bool method) {
+void rewrite(const py::handle& function, const std::string& name) {
   if (!PyCFunction_Check(function.ptr())) return;
   auto* f = reinterpret_cast<PyCFunctionObject*>(function.ptr());
   const char* doc = f->m_ml->ml_doc;
   if (doc == nullptr || std::strstr(doc, "\n--\n\n") != nullptr) return;
   const std::string text = doc;
-  const std::optional<std::string> signature = text_signature(text, name, method);
+  const std::optional<std::string> signature = text_signature(text, name);
   if (!signature) return;
   const auto body = text.find_first_not_of('\n', text.find('\n'));  // after pybind11's line
   const std::string rewritten = name + *signature + "\n--\n\n" + (body == std::string::npos ? "" : text.substr(body));
@@ -115,9 +116,9 @@ void rewrite_class(const py::handle& cls) {
     const std::string name = item.first.cast<std::string>();
     py::handle value = item.second;
     if (PyInstanceMethod_Check(value.ptr())) {
-      rewrite(PyInstanceMethod_GET_FUNCTION(value.ptr()), name, true);
+      rewrite(PyInstanceMethod_GET_FUNCTION(value.ptr()), name);
     } else if (py::isinstance(value, py::module_::import("builtins").attr("staticmethod"))) {
-      rewrite(value.attr("__func__"), name, false);
+      rewrite(value.attr("__func__"), name);
     }
   }
 }
@@ -128,7 +129,7 @@ void rewrite_module(const py::module_& m) {
     if (name.rfind("__", 0) == 0) continue;
     py::handle value = item.second;
     if (PyCFunction_Check(value.ptr())) {
-      rewrite(value, name, false);
+      rewrite(value, name);
     } else if (PyType_Check(value.ptr()) && value.attr("__module__").cast<std::string>() == m.attr("__name__").cast<std::string>()) {
       rewrite_class(value);
     }

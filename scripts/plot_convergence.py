@@ -12,6 +12,7 @@ extension picks PDF or PNG.
 """
 import os
 import sys
+import textwrap
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plotting_common as pc  # noqa: E402
@@ -88,7 +89,14 @@ def figure(path, width="double"):
     inches = pc.parse_width(width) if isinstance(width, str) else width
     cols = 2 if inches >= 5 else 1
     rows = (len(quantities) + cols - 1) // cols
-    fig, axes, legend_ax = pc.new_figure_with_legend_row(inches, rows, cols, 2.3, 0.9 if cols == 2 else 1.4)
+    # The verdicts head the legend, wrapped to the figure's width (about 16 characters per inch at 7 pt).
+    verdicts = [line for v in verdicts for line in textwrap.wrap(v, int(16 * inches), subsequent_indent="    ")]
+    has_self = self_error is not None and bool(np.any(np.isfinite(self_error) & (self_error > 0)))
+    handles = legend_handles(studies, has_self)
+    ncol = 3 if cols == 2 else 2
+    legend_lines = len(verdicts) + (len(handles) + ncol - 1) // ncol
+    fig, axes, legend_ax = pc.new_figure_with_legend_row(inches, rows, cols, 2.3 if cols == 2 else 2.0,
+                                                         0.14 * legend_lines + 0.1)
     panels = list(axes.flat)
     fine = np.geomspace(ax.min(), ax.max(), 50)
     for q, name in enumerate(quantities):
@@ -99,7 +107,6 @@ def figure(path, width="double"):
         panel.set_ylabel("relative L2 error")
         panel.set_title(QUANTITY_NAMES.get(name, name))
         panel.grid(True, which="both", alpha=0.3)
-    has_self = self_error is not None and bool(np.any(np.isfinite(self_error) & (self_error > 0)))
     if has_self:
         a = ax[: len(self_error)]
         ok = np.isfinite(self_error) & (self_error > 0)
@@ -107,8 +114,7 @@ def figure(path, width="double"):
         reference(panels[0], a[ok][-1], self_error[ok][-1], 1, fine, "k")
     for extra in panels[len(quantities):]:
         extra.remove()
-    legend_ax.legend(handles=legend_handles(studies, has_self), loc="center", ncol=3 if cols == 2 else 2,
-                     title="\n".join(verdicts))
+    legend_ax.legend(handles=handles, loc="center", ncol=ncol, title="\n".join(verdicts))
     return fig
 
 
