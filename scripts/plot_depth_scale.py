@@ -112,7 +112,7 @@ def figure(path, width="double", points=200):
     ax_xi, ax_chi = axes[0, 0], axes[1, 0]
     xi_panel(ax_xi, data, attrs, grid, xi_mf)
     chi_panel(ax_chi, data, grid, chi_mf)
-    title = (f"{attrs['activation']}, sigma_b = {attrs['sigma_b']:g}, M = {attrs['M']}, N = {attrs['N']}, "
+    title = (f"{attrs['activation']}, $\\sigma_b$ = {attrs['sigma_b']:g}, M = {attrs['M']}, N = {attrs['N']}, "
              f"K = {attrs['K']}, {attrs['networks']} networks, c0 = {attrs['c0']:g}")
     for ax in (ax_xi, ax_chi):
         if critical is not None:

@@ -96,7 +96,9 @@ def save(fig, path):
 
 def color_range(values, percentile=99.5, symmetric=False):
     """(vmin, vmax) from percentiles of the finite values, so one spike does not flatten the
-    rest; symmetric about zero for a signed quantity. Never an empty range."""
+    rest; symmetric about zero for a signed quantity. The percentiles are values of the data
+    taken inwards ('lower' at the top), so even a small array drops its single extreme.
+    Never an empty range."""
     import numpy as np
 
     finite = np.asarray(values, dtype=float)
@@ -104,10 +106,11 @@ def color_range(values, percentile=99.5, symmetric=False):
     if finite.size == 0:
         return (-1.0, 1.0)
     if symmetric:
-        top = float(np.percentile(np.abs(finite), percentile))
+        top = float(np.percentile(np.abs(finite), percentile, method="lower"))
         top = top if top > 0 else float(np.abs(finite).max()) or 1.0
         return (-top, top)
-    lo, hi = (float(v) for v in np.percentile(finite, [100.0 - percentile, percentile]))
+    lo = float(np.percentile(finite, 100.0 - percentile, method="higher"))
+    hi = float(np.percentile(finite, percentile, method="lower"))
     if hi <= lo:
         lo, hi = float(finite.min()), float(finite.max())
     if hi <= lo:
@@ -149,13 +152,38 @@ def image(fig, ax, values, extent, label, norm=None):
     return im
 
 
+def wrap_label(label, width):
+    """`label` broken into lines of at most `width` characters at spaces, never inside $math$."""
+    words = []
+    for token in label.split(" "):
+        if words and words[-1].count("$") % 2 == 1:   # inside a math span: keep it whole
+            words[-1] += " " + token
+        else:
+            words.append(token)
+    lines = [""]
+    for word in words:
+        if lines[-1] and len(lines[-1]) + 1 + len(word) > width:
+            lines.append(word)
+        else:
+            lines[-1] = f"{lines[-1]} {word}" if lines[-1] else word
+    return "\n".join(lines)
+
+
 def legend_above(ax, title=None, ncol=None, handles=None):
-    """A legend above the axes, so it never covers data; two columns on wide figures."""
+    """A legend above the axes, so it never covers data: two columns on wide figures, labels
+    and title wrapped to the figure's width (about 16 characters per inch at 7 pt)."""
+    width = ax.figure.get_figwidth()
     if ncol is None:
-        ncol = 2 if ax.figure.get_figwidth() >= 5 else 1
-    options = {} if handles is None else {"handles": handles}
-    return ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01, 1.0, 0.1), mode="expand",
-                     borderaxespad=0.0, ncol=ncol, title=title, **options)
+        ncol = 2 if width >= 5 else 1
+    if handles is None:
+        handles, labels = ax.get_legend_handles_labels()
+    else:
+        labels = [h.get_label() for h in handles]
+    chars = max(20, int(16 * (width - 1.0) / ncol) - 4)
+    labels = [wrap_label(label, chars) for label in labels]
+    title = wrap_label(title, int(16 * (width - 1.0))) if title else None
+    return ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.0, 1.01, 1.0, 0.1), mode="expand",
+                     borderaxespad=0.0, ncol=ncol, title=title)
 
 
 def error_band(ax, x, mean, error, label=None, **style):
