@@ -82,6 +82,7 @@ def legend_handles(studies, has_self):
     return handles
 
 
+@pc.paper_style
 def figure(path, width="double"):
     import numpy as np
 

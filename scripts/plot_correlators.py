@@ -167,6 +167,7 @@ def autocorrelation_panel(fig, ax, data):
     ax.set_title(title)
 
 
+@pc.paper_style
 def figure(path, width="double", row=-1, offset=None):
     data, N, title = read(path, offset)
     time = data["correlators/time"]

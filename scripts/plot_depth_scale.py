@@ -96,6 +96,7 @@ def chi_panel(ax_chi, data, grid, chi_mf):
     ax_chi.set_ylabel(r"$\chi_1$")
 
 
+@pc.paper_style
 def figure(path, width="double", points=200):
     import numpy as np
 

@@ -87,6 +87,7 @@ def residual_panel(ax, data, field):
     pc.legend_above(ax)
 
 
+@pc.paper_style
 def figure(path, width="double"):
     import matplotlib.colors
     import matplotlib.ticker

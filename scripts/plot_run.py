@@ -51,6 +51,7 @@ def draw(ax, data, name, **style):
     pc.error_band(ax, data["/trajectory/time"], data[name], data.get(name + "_error"), LABELS[name], **style)
 
 
+@pc.paper_style
 def figure(path, width="double"):
     import numpy as np
 

@@ -8,6 +8,7 @@ axes. Readers accept attributes written as float64 or as integers (`attr_int`), 
 from a dataset's `long_name`/`units` attributes when the file has them (`dataset_label`).
 """
 import argparse
+import functools
 import os
 import sys
 
@@ -54,13 +55,21 @@ def output_format(path):
     return extension[1:]
 
 
+def paper_style(make_figure):
+    """Decorator of the scripts' `figure` functions: the figure is made under PAPER_STYLE (text
+    sizes are fixed when the artists are made), without changing the caller's rcParams."""
+    @functools.wraps(make_figure)
+    def styled(*args, **kwargs):
+        import matplotlib
+
+        with matplotlib.rc_context(PAPER_STYLE):
+            return make_figure(*args, **kwargs)
+    return styled
+
+
 def new_figure(width, rows, cols, height_per_row, **subplot_options):
     """A figure `width` inches wide with constrained layout (colour bars, legends outside the
-    axes and titles get their room) and the paper style."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    matplotlib.rcParams.update(PAPER_STYLE)
+    axes and titles get their room)."""
     import matplotlib.pyplot as plt
 
     width = parse_width(width) if isinstance(width, str) else float(width)
@@ -289,6 +298,9 @@ def figure_parser(description, input_help):
 def run_script(name, parser, make_figure):
     """Parse, check the output name before any work, draw, save; PlotError -> one line + code."""
     args = parser.parse_args()
+    import matplotlib
+
+    matplotlib.use("Agg")   # files only, no display
     try:
         output_format(args.output)
         width = parse_width(args.width)
