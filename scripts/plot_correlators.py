@@ -74,20 +74,24 @@ def read(path, offset):
             order = pc.text(sources[name].attrs.get("index_order", "")).split(",")
             data[name] = select_offset(name, data[name], order, offset)
         N = pc.attr_int(f.attrs, "N")   # run and ensemble files; correlate files have /correlators/k
+        # A field run (or a correlate file of one): the grid's depth lines and width nodes.
+        field = pc.text(f.attrs.get("solver", "")) == "field" or pc.text(f.attrs.get("field_dataset", "")) in (
+            "/trajectory/phi", "/trajectory/w", "/trajectory/beta")
+        data["words"] = {"layer": "depth line a" if field else "layer m", "site": "nodes" if field else "sites"}
         title = describe(f, path)
     if data["correlators/time"].shape[0] == 0:
         raise pc.PlotError(f"{path}: the file has no correlator rows")
     return data, N, title
 
 
-def layer_colors(fig, ax, M):
+def layer_colors(fig, ax, M, words):
     """A colour per layer and a colour bar 'layer m' (a legend of M entries would cover data)."""
     import matplotlib.cm
     import matplotlib.colors
 
     norm = matplotlib.colors.Normalize(vmin=1, vmax=max(M, 2))
     mapper = matplotlib.cm.ScalarMappable(norm=norm, cmap="viridis")
-    fig.colorbar(mapper, ax=ax, pad=0.01).set_label("layer m")
+    fig.colorbar(mapper, ax=ax, pad=0.01).set_label(words["layer"])
     return [mapper.to_rgba(m + 1) for m in range(M)]
 
 
@@ -98,11 +102,11 @@ def width_panel(fig, ax, data, row, t_row):
     C, error = data["correlators/width"][row], data.get("correlators/width_error")  # (M, N)
     M, N = C.shape
     d = np.arange(N // 2 + 1)
-    for m, color in enumerate(layer_colors(fig, ax, M)):
+    for m, color in enumerate(layer_colors(fig, ax, M, data["words"])):
         pc.error_band(ax, d, C[m, : N // 2 + 1], None if error is None else error[row, m, : N // 2 + 1], color=color)
     ax.axhline(0, color="k", lw=0.4)
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    ax.set_xlabel("width separation d (sites)")
+    ax.set_xlabel(f"width separation d ({data['words']['site']})")
     ax.set_ylabel("C_m(d)")
     ax.set_title(f"width two-point function, t = {t_row:g}")
 
@@ -115,10 +119,10 @@ def xi_panel(fig, ax, data):
         name = "correlators/xi_ensemble"
     xi, error = data[name], data.get(name + "_error")  # (T, M)
     time = data["correlators/time"]
-    for m, color in enumerate(layer_colors(fig, ax, xi.shape[1])):
+    for m, color in enumerate(layer_colors(fig, ax, xi.shape[1], data["words"])):
         pc.error_band(ax, time, xi[:, m], None if error is None else error[:, m], color=color)
     ax.set_xlabel("time t")
-    ax.set_ylabel("xi_y (sites)")
+    ax.set_ylabel(f"xi_y ({data['words']['site']})")
     which = "of the ensemble-mean-removed S" if name.endswith("ensemble") else "second moment"
     ax.set_title(f"width correlation length, {which}")
     if np.any(np.isfinite(xi)):  # xi_y of single configurations spikes: a robust range, clipped spikes
@@ -134,7 +138,7 @@ def structure_panel(fig, ax, data, N, row, t_row):
     S, error = data["correlators/structure"][row], data.get("correlators/structure_error")  # (M, N/2+1)
     nq = S.shape[1]
     k = data["correlators/k"] if "correlators/k" in data else 2 * np.pi * np.arange(nq) / (N or 2 * (nq - 1))
-    for m, color in enumerate(layer_colors(fig, ax, S.shape[0])):
+    for m, color in enumerate(layer_colors(fig, ax, S.shape[0], data["words"])):
         line = pc.error_band(ax, k, S[m], None if error is None else error[row, m], color=color)
         line.set_marker(".")
     if np.all(S[:, 1:] > 0):
@@ -150,7 +154,7 @@ def autocorrelation_panel(fig, ax, data):
     if "autocorrelation/layer_mean" in data:
         rho = data["autocorrelation/layer_mean"]  # (L, M)
         shown = max(2, rho.shape[0] // 2)  # longer lags average too few pairs to mean much
-        for m, color in enumerate(layer_colors(fig, ax, rho.shape[1])):
+        for m, color in enumerate(layer_colors(fig, ax, rho.shape[1], data["words"])):
             ax.plot(np.arange(shown), rho[:shown, m], color=color, lw=0.8)
     title = "time autocorrelation of the layer means"
     if "autocorrelation/loss" in data:

@@ -88,7 +88,8 @@ def test_every_axis_is_labelled(files, name, kind, width):
     fig = script(name).figure(str(files / kind), width=width)
     assert fig.get_figwidth() == pytest.approx(pc.WIDTHS[width])
     assert_labelled(fig)
-    pc.save(fig, str(files / f"{name}_{kind}_{width}.png"))
+    import matplotlib.pyplot as plt
+    plt.close(fig)
 
 
 @pytest.mark.parametrize("name,kind", [("plot_run", "ensemble.h5"), ("plot_energy_flow", "field.h5"),
@@ -165,6 +166,11 @@ def test_correlators_of_an_ensemble_have_a_title_and_xi(files):
     assert "?" not in fig._suptitle.get_text() and "field phi" in fig._suptitle.get_text()
     xi_panel = [ax for ax in fig.axes if ax.get_ylabel().startswith("xi_y")][0]
     assert any(np.isfinite(line.get_ydata()).any() for line in xi_panel.get_lines())
+
+
+def test_field_correlators_speak_of_lines_and_nodes(files):
+    labels = [ax.get_ylabel() for ax in script("plot_correlators").figure(str(files / "field.h5")).axes]
+    assert "depth line a" in labels and "xi_y (nodes)" in labels and "layer m" not in labels
 
 
 def test_convergence_is_a_grid_with_readable_legend(files):
