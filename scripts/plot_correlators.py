@@ -77,7 +77,8 @@ def read(path, offset):
         # A field run (or a correlate file of one): the grid's depth lines and width nodes.
         field = pc.text(f.attrs.get("solver", "")) == "field" or pc.text(f.attrs.get("field_dataset", "")) in (
             "/trajectory/phi", "/trajectory/w", "/trajectory/beta")
-        data["words"] = {"layer": "depth line a" if field else "layer m", "site": "nodes" if field else "sites"}
+        data["words"] = {"layer": "depth line a" if field else "layer m", "site": "nodes" if field else "sites",
+                         "time": pc.dataset_label(sources["correlators/time"], "time t")}
         title = describe(f, path)
     if data["correlators/time"].shape[0] == 0:
         raise pc.PlotError(f"{path}: the file has no correlator rows")
@@ -121,7 +122,7 @@ def xi_panel(fig, ax, data):
     time = data["correlators/time"]
     for m, color in enumerate(layer_colors(fig, ax, xi.shape[1], data["words"])):
         pc.error_band(ax, time, xi[:, m], None if error is None else error[:, m], color=color)
-    ax.set_xlabel("time t")
+    ax.set_xlabel(data["words"]["time"])
     ax.set_ylabel(f"xi_y ({data['words']['site']})")
     which = "of the ensemble-mean-removed S" if name.endswith("ensemble") else "second moment"
     ax.set_title(f"width correlation length, {which}")

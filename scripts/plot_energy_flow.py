@@ -42,6 +42,7 @@ def read(path):
             config = tomllib.loads(pc.text(f.attrs["resolved_config"]))
             gamma = float(config.get("dynamics", {}).get("gamma", 0.0))
         labels = {"time": pc.dataset_label(sources["/trajectory/time"], "time t"),
+                  "power": pc.dataset_label(sources["/energy/rate"], "power"),
                   "layer": pc.dataset_label(sources["/energy/layer"], "line energy" if field else "layer energy")}
         title = f"{pc.file_title(f, path)}  (gamma = {gamma:g})"
     data = pc.truncate_rows(data, [n for n in names if n != "/grid/x"])
@@ -58,7 +59,17 @@ def depth_axis(data, field):
     return (0.5, M + 0.5), "layer m"
 
 
-def power_panel(ax, data, field, gamma):
+def symlog_ticks(norm):
+    """0 and the decades from ten times the linear threshold up to the top (every other one when
+    there are more than four), both signs: the default locator crowds labels at the threshold."""
+    import numpy as np
+
+    first, last = int(np.ceil(np.log10(norm.linthresh))) + 1, int(np.floor(np.log10(norm.vmax)))
+    decades = [10.0**e for e in range(last, first - 1, -1 if last - first < 4 else -2)]
+    return sorted([-d for d in decades] + [0.0] + decades)
+
+
+def power_panel(ax, data, field, gamma, label):
     t = data["/trajectory/time"]
     if field:
         flux = data["/energy/flux"].sum(axis=2)
@@ -70,7 +81,7 @@ def power_panel(ax, data, field, gamma):
     ax.plot(t, -gamma * data["/energy/decay"].sum(axis=(1, 2)), color="C2", label="dissipation  -gamma sum D")
     ax.plot(t, data["/energy/rate"].sum(axis=(1, 2)), color="k", ls="--", label="dE/dt = sum of site rates e'")
     ax.axhline(0, color="k", lw=0.4)
-    ax.set_ylabel("power dE/dt")
+    ax.set_ylabel(label)
     pc.legend_above(ax)
 
 
@@ -113,10 +124,12 @@ def figure(path, width="double"):
         label = "sum J_in (symlog)"
     _, top = pc.color_range(inflow, symmetric=True)
     norm = matplotlib.colors.SymLogNorm(linthresh=top * 1e-3, vmin=-top, vmax=top, base=10)
-    pc.image(fig, axes[1], inflow, extent, label, norm=norm)
+    bar = pc.image(fig, axes[1], inflow, extent, label, norm=norm).colorbar
+    bar.set_ticks(symlog_ticks(norm))
+    bar.minorticks_off()
     axes[1].set_ylabel(depth_label)
 
-    power_panel(axes[2], data, field, gamma)
+    power_panel(axes[2], data, field, gamma, labels["power"])
     residual_panel(axes[3], data, field)
     axes[3].set_xlabel(labels["time"])
     for ax in axes[2:]:

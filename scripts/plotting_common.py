@@ -4,8 +4,8 @@ one-line errors with the project's exit codes (2 bad input, 4 output error).
 
 Each script exposes `figure(path, width=..., ...) -> matplotlib Figure` (raises PlotError on bad
 input) and a `main()` that is `run_script(...)` around it; tests call `figure` and inspect the
-axes. Readers accept attributes written as float64 or as integers (`attr_int`), and label axes
-from a dataset's `long_name`/`units` attributes when the file has them (`dataset_label`).
+axes. Readers accept attributes written as float64 or as integers (`attr_int`), and put a
+dataset's `units` attribute on its axis when the file has one (`dataset_label`).
 """
 import argparse
 import functools
@@ -230,9 +230,10 @@ def attr_float(attrs, name, default=None):
     return float(np.asarray(attrs[name]).reshape(-1)[0])
 
 
-def dataset_label(dataset, fallback, fallback_units=None):
-    """'long_name [units]' from a dataset's attributes when present, else the fallback."""
-    name = text(dataset.attrs["long_name"]) if "long_name" in dataset.attrs else fallback
+def dataset_label(dataset, name, fallback_units=None):
+    """An axis label: the script's short `name` with the dataset's `units` attribute when the
+    file has one (nothing for "1", dimensionless), else `fallback_units`. The files'
+    `long_name` is their one-line description, too long for an axis: the name stays ours."""
     units = text(dataset.attrs["units"]) if "units" in dataset.attrs else fallback_units
     return f"{name} [{units}]" if units and units != "1" else name
 

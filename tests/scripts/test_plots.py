@@ -185,7 +185,7 @@ def test_convergence_is_a_grid_with_readable_legend(files):
 
 
 def test_units_and_integer_attributes_are_read(files, tmp_path):
-    """Files of the self-describing schema: integer attributes, long_name/units on datasets."""
+    """Files of the self-describing schema: integer attributes, units and long_name on datasets."""
     path = tmp_path / "described.h5"
     shutil.copy(files / "prop.h5", path)
     shutil.copy(files / "run.h5", tmp_path / "run.h5")
@@ -196,7 +196,9 @@ def test_units_and_integer_attributes_are_read(files, tmp_path):
             f.attrs.create(name, value, dtype=np.int64)
     assert_labelled(script("plot_depth_scale").figure(str(path)))
     with h5py.File(tmp_path / "run.h5", "r+") as f:
-        f["trajectory/time"].attrs["long_name"] = "training time"
-        f["trajectory/time"].attrs["units"] = "1/eta"
+        f["trajectory/time"].attrs["long_name"] = "time t of each output row"
+        f["trajectory/time"].attrs["units"] = "model time unit"
+        f["energy/total"].attrs["units"] = "1"
     fig = script("plot_run").figure(str(tmp_path / "run.h5"))
-    assert fig.axes[1].get_xlabel() == "training time [1/eta]"
+    assert fig.axes[1].get_xlabel() == "time t [model time unit]"
+    assert fig.axes[1].get_ylabel() == "energy"            # "1": dimensionless, no units shown
