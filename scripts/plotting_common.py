@@ -309,5 +309,11 @@ def run_script(name, parser, make_figure):
     except PlotError as e:
         print(f"{name}: error: {e}", file=sys.stderr)
         return e.code
+    except KeyboardInterrupt:
+        return 130
+    except (ArithmeticError, LookupError, TypeError, ValueError, OSError) as e:
+        # Datasets of the right names but the wrong shapes or contents: still one line.
+        print(f"{name}: error: {args.input}: cannot plot this file ({type(e).__name__}: {e})", file=sys.stderr)
+        return EXIT_BAD_INPUT
     print(f"wrote {args.output}")
     return 0

@@ -122,6 +122,17 @@ def test_bad_input_is_one_line_and_exit_2(files, tmp_path, name, wrong_kind):
         assert not (tmp_path / "x.png").exists()
 
 
+def test_misshapen_datasets_are_one_line_and_exit_2(files, tmp_path):
+    path = tmp_path / "misshapen.h5"
+    shutil.copy(files / "run.h5", path)
+    with h5py.File(path, "r+") as f:
+        del f["energy/current"]
+        f["energy/current"] = np.zeros(3)
+    done = run_script("plot_energy_flow", path, "-o", tmp_path / "x.png")
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "cannot plot this file" in done.stderr and not (tmp_path / "x.png").exists()
+
+
 def test_unwritable_output_is_exit_4(files, tmp_path):
     done = run_script("plot_run", files / "run.h5", "-o", tmp_path / "no" / "dir" / "x.png")
     assert done.returncode == 4 and "cannot write" in done.stderr
