@@ -12,7 +12,6 @@ extension picks PDF or PNG.
 """
 import os
 import sys
-import textwrap
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plotting_common as pc  # noqa: E402
@@ -91,7 +90,7 @@ def figure(path, width="double"):
     cols = 2 if inches >= 5 else 1
     rows = (len(quantities) + cols - 1) // cols
     # The verdicts head the legend, wrapped to the figure's width (about 16 characters per inch at 7 pt).
-    verdicts = [line for v in verdicts for line in textwrap.wrap(v, int(16 * inches), subsequent_indent="    ")]
+    verdicts = [line for v in verdicts for line in pc.wrap_label(v, int(16 * inches)).split("\n")]
     has_self = self_error is not None and bool(np.any(np.isfinite(self_error) & (self_error > 0)))
     handles = legend_handles(studies, has_self)
     ncol = 3 if cols == 2 else 2

@@ -178,16 +178,12 @@ def wrap_label(label, width):
     return "\n".join(lines)
 
 
-def legend_above(ax, title=None, ncol=None, handles=None):
+def legend_above(ax, title=None):
     """A legend above the axes, so it never covers data: two columns on wide figures, labels
     and title wrapped to the figure's width (about 16 characters per inch at 7 pt)."""
     width = ax.figure.get_figwidth()
-    if ncol is None:
-        ncol = 2 if width >= 5 else 1
-    if handles is None:
-        handles, labels = ax.get_legend_handles_labels()
-    else:
-        labels = [h.get_label() for h in handles]
+    ncol = 2 if width >= 5 else 1
+    handles, labels = ax.get_legend_handles_labels()
     chars = max(20, int(16 * (width - 1.0) / ncol) - 4)
     labels = [wrap_label(label, chars) for label in labels]
     title = wrap_label(title, int(16 * (width - 1.0))) if title else None
@@ -230,11 +226,11 @@ def attr_float(attrs, name, default=None):
     return float(np.asarray(attrs[name]).reshape(-1)[0])
 
 
-def dataset_label(dataset, name, fallback_units=None):
+def dataset_label(dataset, name):
     """An axis label: the script's short `name` with the dataset's `units` attribute when the
-    file has one (nothing for "1", dimensionless), else `fallback_units`. The files'
-    `long_name` is their one-line description, too long for an axis: the name stays ours."""
-    units = text(dataset.attrs["units"]) if "units" in dataset.attrs else fallback_units
+    file has one (not "1", dimensionless). The files' `long_name` is their one-line
+    description, too long for an axis: the name stays ours."""
+    units = text(dataset.attrs["units"]) if "units" in dataset.attrs else None
     return f"{name} [{units}]" if units and units != "1" else name
 
 
@@ -259,10 +255,10 @@ def read_datasets(f, names, required=()):
     for name in names:
         if name not in f:
             if name in required:
-                raise PlotError(f"{f.filename}: missing dataset {name}")
+                raise PlotError(f"{f.file.filename}: missing dataset {name}")
             continue
         if not isinstance(f[name], h5py.Dataset):
-            raise PlotError(f"{f.filename}: {name} is not a dataset")
+            raise PlotError(f"{f.file.filename}: {name} is not a dataset")
         data[name] = np.asarray(f[name][()], dtype=float)
         sources[name] = f[name]
     return data, sources
