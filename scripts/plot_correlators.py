@@ -124,8 +124,8 @@ def xi_panel(fig, ax, data):
         pc.error_band(ax, time, xi[:, m], None if error is None else error[:, m], color=color)
     ax.set_xlabel(data["words"]["time"])
     ax.set_ylabel(f"xi_y ({data['words']['site']})")
-    which = "of the ensemble-mean-removed S" if name.endswith("ensemble") else "second moment"
-    ax.set_title(f"width correlation length, {which}")
+    ax.set_title("xi_y of the ensemble-mean-removed S" if name.endswith("ensemble")
+                 else "second-moment width correlation length")
     if np.any(np.isfinite(xi)):  # xi_y of single configurations spikes: a robust range, clipped spikes
         lo, hi = pc.color_range(xi, percentile=98)
         ax.set_ylim(max(0.0, lo - 0.1 * (hi - lo)), hi + 0.1 * (hi - lo))
@@ -199,7 +199,7 @@ def figure(path, width="double", row=-1, offset=None):
         ax.grid(True, alpha=0.3)
     for ax in list(axes.flat)[len(panels):]:
         ax.remove()
-    fig.suptitle(title)
+    fig.suptitle(pc.wrap_label(title, int(16 * inches)))
     return fig
 
 
