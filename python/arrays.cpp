@@ -142,19 +142,6 @@ ErrorMethod error_method_argument(const std::string& name) {
   }
 }
 
-std::vector<std::string> override_list(const py::object& overrides) {
-  std::vector<std::string> out;
-  if (overrides.is_none()) return out;
-  if (py::isinstance<py::str>(overrides) || !py::hasattr(overrides, "__iter__"))
-    throw py::type_error("overrides: expected a list of 'section.key=value' strings");
-  for (py::handle item : overrides) {
-    if (!py::isinstance<py::str>(item))
-      throw py::type_error("overrides: expected a list of 'section.key=value' strings");
-    out.push_back(item.cast<std::string>());
-  }
-  return out;
-}
-
 namespace {
 std::vector<py::ssize_t> strides_of(const std::vector<std::size_t>& shape) {
   std::vector<py::ssize_t> strides(shape.size());

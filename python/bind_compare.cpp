@@ -128,9 +128,10 @@ networks at (M 2^l, N 2^l), l < levels, from the model's [continuum] data; the f
 at each order p in `orders` (default [1, 2]) and coarse-graining r in `coarsen` (default the
 model's field.rx); relative L2 errors of the output response, phi, w and the adjoint at
 `times` (default [t_end]); the network's self-convergence; fitted orders and verdicts.
+`overrides`: a dict {'section.key': value} or a list of 'section.key=value', as Model.from_file.
 
     c = nnfield.compare("models/field_coarse.toml", levels=3, coarsen=[1, 8],
-                        overrides=["network.M=64", "network.N=64"])
+                        overrides={"network.M": 64, "network.N": 64})
     c["self_verdict"], c["studies"]["p2_r8"]["verdict"], c["studies"]["p2_r8"]["error"]  # (T, L, 4)
     print(c["table"])
 

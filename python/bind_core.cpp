@@ -8,7 +8,6 @@
 #include <sstream>
 
 #include "nnfield/config/config.hpp"
-#include "nnfield/config/toml_quote.hpp"
 #include "nnfield/io/provenance.hpp"
 #include "nnfield/run/resources.hpp"
 #include "nnfield/run/run.hpp"
@@ -17,77 +16,6 @@
 namespace nnfield::python {
 
 namespace {
-
-// ---- overrides: Python values -> TOML text --------------------------------------
-
-std::string toml_value(const py::handle& v, const std::string& key) {
-  if (py::isinstance<py::bool_>(v)) return v.cast<bool>() ? "true" : "false";
-  if (py::isinstance<py::int_>(v)) return std::string(py::str(v));
-  if (py::isinstance<py::float_>(v)) {
-    const double x = v.cast<double>();
-    if (std::isnan(x)) return "nan";
-    if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
-    std::string text = py::repr(py::float_(x));  // shortest round-trip text: "0.5", "1e-08"
-    return text;
-  }
-  if (py::isinstance<py::str>(v)) return toml_quote(v.cast<std::string>());
-  if (py::isinstance<py::dict>(v)) {  // an inline table, e.g. one entry of init.smooth.modes
-    std::string out = "{";
-    bool first = true;
-    for (auto item : v.cast<py::dict>()) {
-      if (!py::isinstance<py::str>(item.first))
-        throw py::type_error("overrides['" + key + "']: table keys must be strings");
-      out += std::string(first ? " " : ", ") + item.first.cast<std::string>() + " = " +
-             toml_value(item.second, key);
-      first = false;
-    }
-    return out + (first ? "}" : " }");
-  }
-  if (py::isinstance<py::list>(v) || py::isinstance<py::tuple>(v)) {
-    std::string out = "[";
-    bool first = true;
-    for (auto item : v) {
-      out += std::string(first ? "" : ", ") + toml_value(item, key);
-      first = false;
-    }
-    return out + "]";
-  }
-  // numpy scalars and arrays: as the Python values they hold.
-  py::object numpy = py::module_::import("numpy");
-  if (py::isinstance(v, numpy.attr("ndarray"))) return toml_value(v.attr("tolist")(), key);
-  if (py::isinstance(v, numpy.attr("generic"))) return toml_value(v.attr("item")(), key);
-  throw py::type_error("overrides['" + key + "']: cannot write a value of type " +
-                       std::string(py::str(v.get_type().attr("__name__"))) +
-                       " as TOML (use bool, int, float, str, list or dict)");
-}
-
-// {"dynamics.gamma": 0.5} -> {"dynamics.gamma=0.5"}; a list of "section.key=value"
-// strings (as `nnfield run --set`) passes through.
-std::vector<std::string> override_strings(const py::object& overrides) {
-  std::vector<std::string> out;
-  if (overrides.is_none()) return out;
-  if (py::isinstance<py::dict>(overrides) ||
-      py::isinstance(overrides, py::module_::import("collections.abc").attr("Mapping"))) {
-    for (py::handle key : overrides) {
-      if (!py::isinstance<py::str>(key))
-        throw py::type_error("overrides: keys must be strings 'section.key', got " +
-                             std::string(py::repr(key)));
-      const std::string k = key.cast<std::string>();
-      out.push_back(k + "=" + toml_value(overrides[key], k));
-    }
-    return out;
-  }
-  if (py::isinstance<py::str>(overrides))
-    throw py::type_error("overrides: expected a dict {'section.key': value} (or a list of 'section.key=value'), "
-                         "got a str");
-  for (py::handle item : overrides) {
-    if (!py::isinstance<py::str>(item))
-      throw py::type_error("overrides: expected a dict {'section.key': value} or a list of 'section.key=value' "
-                           "strings");
-    out.push_back(item.cast<std::string>());
-  }
-  return out;
-}
 
 // ---- Model ------------------------------------------------------------------------
 
@@ -179,7 +107,7 @@ Bad files raise ConfigError (a ValueError); unknown keys UnknownKeyError (also a
           "from_file",
           [](const py::object& path, const py::object& overrides) {
             const std::string p = path_argument(path, "path");
-            const std::vector<std::string> sets = override_strings(overrides);
+            const std::vector<std::string> sets = override_list(overrides);
             return Model{load_model_file(p, sets)};
           },
           py::arg("path"), py::arg("overrides") = py::none(),
@@ -188,7 +116,7 @@ Bad files raise ConfigError (a ValueError); unknown keys UnknownKeyError (also a
       .def_static(
           "from_string",
           [](const std::string& text, const std::string& name, const py::object& overrides) {
-            return Model{load_model_string(text, name, override_strings(overrides))};
+            return Model{load_model_string(text, name, override_list(overrides))};
           },
           py::arg("text"), py::arg("name") = "<string>", py::arg("overrides") = py::none(),
           "A model from TOML text; `name` is used in messages (relative data paths resolve from the working "

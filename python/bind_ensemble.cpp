@@ -111,8 +111,8 @@ void add_ensemble(py::module_& m) {
       py::arg("text"), "'a:b' (a..b-1), 'a,b,c' or one number -> list of seeds (as `nnfield ensemble --seeds`).");
   m.def("run_ensemble", &run_ensemble_py, py::arg("model"), py::arg("seeds"), py::arg("overrides") = py::none(),
         py::kw_only(), py::arg("threads") = 0, py::arg("error") = "jackknife", py::arg("resamples") = 1000,
-        R"doc(`nnfield ensemble` in memory: the model file `model` (a path; `overrides` a list of
-'section.key=value') run once per seed (a list, or a str 'a:b' / 'a,b,c'), then ensemble
+        R"doc(`nnfield ensemble` in memory: the model file `model` (a path; `overrides` a dict
+{'section.key': value} or a list of 'section.key=value', as Model.from_file) run once per seed (a list, or a str 'a:b' / 'a,b,c'), then ensemble
 means over the complete runs. Returns a dict: seeds (per-seed summaries: seed, status,
 final_loss, xi_y, ...), included (seeds averaged), time, correlator_time, means and
 errors ({dataset name: array of the run's shape, e.g. '/trajectory/loss' (T,)}), notes,

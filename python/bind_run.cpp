@@ -121,6 +121,7 @@ std::string RunData::absolute(const std::string& name) { return !name.empty() &&
 
 py::object RunData::array(const py::object& self, const std::string& name) {
   const std::string key = absolute(name);
+  if (m_closed) throw py::value_error("run is closed (close() or the end of its `with` block): cannot read " + key);
   auto it = m_entries.find(key);
   if (it == m_entries.end()) {
     std::string names;
@@ -131,7 +132,10 @@ py::object RunData::array(const py::object& self, const std::string& name) {
   std::vector<std::size_t> shape = e.shape;
   if (e.time_series && !shape.empty()) shape[0] = std::min(shape[0], m_rows);
 
-  if (m_memory) return view(m_memory->dataset(key).data.data(), shape, self);
+  if (m_memory) {
+    m_views_handed_out = true;
+    return view(m_memory->dataset(key).data.data(), shape, self);
+  }
 
   auto cached = m_cache.find(key);
   if (cached == m_cache.end()) {
@@ -144,6 +148,12 @@ py::object RunData::array(const py::object& self, const std::string& name) {
     cached = m_cache.emplace(key, out).first;
   }
   return cached->second;
+}
+
+void RunData::close() {
+  m_closed = true;
+  m_cache.clear();
+  if (!m_views_handed_out) m_memory.reset();
 }
 
 py::object make_run(std::shared_ptr<RunData> run) { return py::cast(std::move(run)); }
@@ -164,18 +174,22 @@ void add_run_group(py::module_& m) {
              py::object o = child_object(g.run, g.prefix + name);
              if (!o) throw py::attribute_error("run has no dataset or group '" + g.prefix + name + "'");
              return o;
-           })
+           },
+           py::arg("name"))
       .def("__getitem__",
            [](const RunGroup& g, const std::string& name) {
              RunData& run = g.run.cast<RunData&>();
              return run.array(g.run, g.prefix + name);
-           })
+           },
+           py::arg("name"))
       .def("keys", [](const RunGroup& g) { return children(g.run.cast<RunData&>(), g.prefix); })
       .def("__dir__", [](const RunGroup& g) { return children(g.run.cast<RunData&>(), g.prefix); })
       .def("__contains__",
            [](const RunGroup& g, const std::string& name) {
-             return static_cast<bool>(child_object(g.run, g.prefix + name));
-           })
+             const RunData& run = g.run.cast<const RunData&>();  // names only: works on a closed run
+             return run.entries().count(g.prefix + name) > 0 || !children(run, g.prefix + name + "/").empty();
+           },
+           py::arg("name"))
       .def("__repr__", [](const RunGroup& g) {
         std::string names;
         for (const auto& c : children(g.run.cast<RunData&>(), g.prefix)) names += (names.empty() ? "" : ", ") + c;
@@ -187,13 +201,15 @@ using RunClass = py::class_<RunData, std::shared_ptr<RunData>>;
 
 // Run as a read-only mapping name -> array, with groups as attributes.
 void add_mapping(RunClass& run) {
-  run.def("__getitem__", [](const py::object& self, const std::string& name) {
-       return self.cast<RunData&>().array(self, name);
-     })
+  run.def(
+         "__getitem__",
+         [](const py::object& self, const std::string& name) { return self.cast<RunData&>().array(self, name); },
+         py::arg("name"))
       .def("__contains__",
            [](const RunData& r, const py::object& name) {
              return py::isinstance<py::str>(name) && r.entries().count(RunData::absolute(name.cast<std::string>()));
-           })
+           },
+           py::arg("name"))
       .def("__len__", [](const RunData& r) { return r.entries().size(); })
       .def("__iter__",
            [](const RunData& r) {
@@ -241,7 +257,8 @@ void add_mapping(RunClass& run) {
              py::object o = child_object(self, "/" + name);
              if (!o) throw py::attribute_error("'Run' object has no attribute, dataset or group '" + name + "'");
              return o;
-           })
+           },
+           py::arg("name"))
       .def("__dir__",
            [](const py::object& self) {
              py::list out = py::module_::import("builtins").attr("object").attr("__dir__")(self);
@@ -295,12 +312,24 @@ void add_properties(RunClass& run) {
       .def_property_readonly("result", &result_dict,
                              "For a run made by Model.run(): status, message, t_last, rows, steps, final_loss, "
                              "final_energy (dict); None for nnfield.load().")
+      .def("close", &RunData::close,
+           "Close the run: reading a dataset raises ValueError from then on; arrays already "
+           "read stay valid. Also what the end of `with nnfield.load(path) as run:` does.")
+      .def_property_readonly("closed", &RunData::closed, "True once close() was called.")
+      .def("__enter__", [](const py::object& self) { return self; })
+      .def(
+          "__exit__",
+          [](RunData& r, const py::object&, const py::object&, const py::object&) {
+            r.close();
+            return false;  // exceptions from the block propagate
+          },
+          py::arg("exc_type"), py::arg("exc_value"), py::arg("traceback"))
       .def("__repr__", [](const RunData& r) {
         std::string what = r.text_attribute("model_path");
         if (what.empty()) what = r.path();
         return "<nnfield.Run '" + what + "' " + r.text_attribute("status") + ", " + std::to_string(r.rows()) +
                " rows, " + std::to_string(r.entries().size()) + " datasets" +
-               (r.in_memory() ? ", in memory" : ", file " + r.path()) + ">";
+               (r.in_memory() ? ", in memory" : ", file " + r.path()) + (r.closed() ? ", closed" : "") + ">";
       });
 }
 

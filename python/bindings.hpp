@@ -40,6 +40,8 @@ void add_propagation(py::module_& m);  // propagate: long-range order across dep
 void add_statistics(py::module_& m);   // jackknife, bootstrap, their means, column_means_and_errors
 void add_ensemble(py::module_& m);     // run_ensemble, parse_seed_list (ensemble.hpp)
 void add_compare(py::module_& m);      // compare: the field limit against networks (compare.hpp)
+// Last: every function's docstring in the form inspect.signature reads (signatures.cpp).
+void add_text_signatures(py::module_& m);
 
 // ---- arguments ----------------------------------------------------------------
 
@@ -50,7 +52,9 @@ DoubleArray to_double_array(const py::handle& value, const std::string& name);
 // A file name: str or os.PathLike (TypeError naming `name` otherwise).
 std::string path_argument(const py::handle& value, const std::string& name);
 
-// A list of "section.key=value" strings (None: empty); TypeError otherwise.
+// Model-file overrides as `--set` strings: a dict {"section.key": value} (values written as
+// TOML: bool, int, float, str, list/tuple, dict, numpy scalars and arrays) or a list of
+// "section.key=value" strings; None: empty. TypeError naming the key otherwise (overrides.cpp).
 std::vector<std::string> override_list(const py::object& overrides);
 
 // Numbers: ValueError naming `name` unless positive (finite), non-negative (finite),

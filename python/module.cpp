@@ -18,4 +18,5 @@ their messages: ConfigError (ValueError), UnknownKeyError (KeyError), OSError fo
   nnfield::python::add_statistics(m);
   nnfield::python::add_ensemble(m);
   nnfield::python::add_compare(m);
+  nnfield::python::add_text_signatures(m);
 }

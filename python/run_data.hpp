@@ -29,7 +29,7 @@ class RunData {
   void set_result(const RunResult& result) { m_result = result; }
   const std::optional<RunResult>& result() const { return m_result; }
 
-  bool in_memory() const { return m_memory != nullptr; }
+  bool in_memory() const { return m_path.empty(); }  // a file run always has its path
   const std::string& path() const { return m_path; }
   // Rows of the time series: the shortest series (readers truncate to it, see
   // docs/output-schema.md).
@@ -42,7 +42,15 @@ class RunData {
   static std::string absolute(const std::string& name);
   // The dataset as a numpy array; `self` is this run's Python object (the base of
   // memory views). KeyError when there is no such dataset.
+  // ValueError once the run is closed.
   py::object array(const py::object& self, const std::string& name);
+
+  // Run.close() and the end of a `with` block: dataset access raises ValueError from then
+  // on; the Run lets go of the arrays it read from a file and, when it never handed out a
+  // view of it, of a run kept in memory. Arrays already handed out stay valid (numpy owns
+  // them, or they keep the run's storage alive as their base). Metadata stays readable.
+  void close();
+  bool closed() const { return m_closed; }
 
  private:
   void finish_entries();
@@ -54,6 +62,8 @@ class RunData {
   py::dict m_attrs;
   std::size_t m_rows = 0;
   std::optional<RunResult> m_result;
+  bool m_closed = false;
+  bool m_views_handed_out = false;  // memory runs: some array may view m_memory's storage
 };
 
 // The Python object of a run (pybind11 holds it by shared_ptr).

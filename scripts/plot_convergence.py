@@ -1,82 +1,126 @@
 #!/usr/bin/env python3
-"""Plot a `nnfield compare` file: relative error vs depth spacing ax, log-log.
+"""Plot a `nnfield compare` file: relative error against the depth spacing ax, log-log.
 
-One panel per quantity (response, phi, w, adjoint): each field study as a line with
-markers, its fit e = C a^p (1 + D a) (solid, thin) and a dashed line of the theoretical
-slope p through its finest point; the network self-convergence error on the response
-panel (slope 1 dashed). The title carries the verdicts.
+    /usr/bin/python3 scripts/plot_convergence.py conv.h5 -o conv.pdf [--width single|double|INCHES]
 
-    /usr/bin/python3 scripts/plot_convergence.py conv.h5 -o conv.png
+A 2x2 grid (one column at single width), one panel per quantity (output response, phi, w,
+adjoint): each field study (order p, coarsening rx) as markers, its fit e = C a^p (1 + D a) as a
+thin line, and a reference line of the theoretical order through its finest point ("order p
+reference"); on the response panel also the network's self-convergence with its order-1
+reference. The legend sits above the panels; the verdicts of the file head the figure. The
+extension picks PDF or PNG.
 """
-import argparse
+import os
 import sys
 
-import matplotlib
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import plotting_common as pc  # noqa: E402
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+QUANTITY_NAMES = {"response": "output response (Z - Z0)/scale", "phi": "neurons phi(t) - phi(0)",
+                  "w": "link fields w(t) - w(0)", "adjoint": "adjoint dl/dphi"}
+REFERENCE_STYLE = {1: (0, (4, 2)), 2: (0, (1, 1.5))}   # dashes per theoretical order
 
 
-def text(v):
-    return v.decode() if isinstance(v, bytes) else str(v)
+def read(path):
+    import numpy as np
+
+    with pc.open_h5(path) as f:
+        if "levels/ax" not in f or "studies" not in f:
+            raise pc.PlotError(f"{path}: not a compare file (no /levels/ax or /studies)")
+        ax = np.asarray(f["levels/ax"][()], dtype=float)
+        quantities = pc.text(f.attrs.get("quantities", "response,phi,w,adjoint")).split(",")
+        studies = []
+        for name, g in sorted(f["studies"].items()):
+            data, _ = pc.read_datasets(g, ["error", "fit_C", "fit_D", "fit_order", "theoretical_order"],
+                                       required=["error", "theoretical_order"])
+            if data["error"].ndim != 2 or data["error"].shape[0] != len(ax):
+                raise pc.PlotError(f"{path}: /studies/{name}/error has shape {data['error'].shape}, "
+                                   f"expected ({len(ax)}, {len(quantities)})")
+            p = pc.attr_int(g, "p", None) if "p" in g.attrs else int(round(float(np.ravel(g["p"][()])[0])))
+            rx = pc.attr_int(g, "rx", None) if "rx" in g.attrs else int(round(float(np.ravel(g["rx"][()])[0])))
+            data.update(name=name, label=f"p = {p}, rx = {rx}",
+                        order=int(round(float(np.ravel(data["theoretical_order"])[0]))),
+                        verdict=pc.text(f.attrs.get(f"verdict.{name}", "no verdict")))
+            studies.append(data)
+        self_error = np.asarray(f["self_convergence/error"][()], dtype=float) if "self_convergence/error" in f else None
+        verdicts = [f"network self-convergence: {pc.text(f.attrs.get('self_convergence_verdict', 'no verdict'))}"]
+        verdicts += [f"{s['label']}: {s['verdict']}" for s in studies]
+    return ax, quantities, studies, self_error, verdicts
+
+
+def reference(panel, a, e, order, fine, color):
+    """A line of slope `order` through the finest measured point (a, e)."""
+    panel.loglog(fine, e * (fine / a) ** order, color=color, lw=0.8, alpha=0.7,
+                 ls=REFERENCE_STYLE.get(order, "--"))
+
+
+def draw_study(panel, q, study, color, ax, fine):
+    import numpy as np
+
+    e = study["error"][:, q]
+    ok = np.isfinite(e) & (e > 0)
+    if not ok.any():
+        return
+    panel.loglog(ax[ok], e[ok], "o", color=color)
+    if "fit_order" in study and np.isfinite(study["fit_order"][q]):
+        C, D, p = study["fit_C"][q], study["fit_D"][q], study["fit_order"][q]
+        panel.loglog(fine, C * fine**p * (1 + D * fine), "-", color=color, lw=0.7)
+    reference(panel, ax[ok][-1], e[ok][-1], study["order"], fine, color)
+
+
+def legend_handles(studies, has_self):
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color=f"C{i}", marker="o", ls="", label=s["label"]) for i, s in enumerate(studies)]
+    if has_self:
+        handles.append(Line2D([], [], color="k", marker="s", ls="", label="network self-convergence"))
+    handles.append(Line2D([], [], color="gray", lw=0.7, label="fit C a^p (1 + D a)"))
+    orders = sorted({s["order"] for s in studies} | ({1} if has_self else set()))
+    handles += [Line2D([], [], color="gray", lw=0.8, ls=REFERENCE_STYLE.get(o, "--"), label=f"order {o} reference")
+                for o in orders]
+    return handles
+
+
+@pc.paper_style
+def figure(path, width="double"):
+    import numpy as np
+
+    ax, quantities, studies, self_error, verdicts = read(path)
+    inches = pc.parse_width(width) if isinstance(width, str) else width
+    cols = 2 if inches >= 5 else 1
+    rows = (len(quantities) + cols - 1) // cols
+    # The verdicts head the legend, wrapped to the figure's width (about 16 characters per inch at 7 pt).
+    verdicts = [line for v in verdicts for line in pc.wrap_label(v, int(16 * inches)).split("\n")]
+    has_self = self_error is not None and bool(np.any(np.isfinite(self_error) & (self_error > 0)))
+    handles = legend_handles(studies, has_self)
+    ncol = 3 if cols == 2 else 2
+    legend_lines = len(verdicts) + (len(handles) + ncol - 1) // ncol
+    fig, axes, legend_ax = pc.new_figure_with_legend_row(inches, rows, cols, 2.3 if cols == 2 else 2.0,
+                                                         0.14 * legend_lines + 0.1)
+    panels = list(axes.flat)
+    fine = np.geomspace(ax.min(), ax.max(), 50)
+    for q, name in enumerate(quantities):
+        panel = panels[q]
+        for i, study in enumerate(studies):
+            draw_study(panel, q, study, f"C{i}", ax, fine)
+        panel.set_xlabel("depth spacing ax")
+        panel.set_ylabel("relative L2 error")
+        panel.set_title(QUANTITY_NAMES.get(name, name))
+        panel.grid(True, which="both", alpha=0.3)
+    if has_self:
+        a = ax[: len(self_error)]
+        ok = np.isfinite(self_error) & (self_error > 0)
+        panels[0].loglog(a[ok], self_error[ok], "s", color="k")
+        reference(panels[0], a[ok][-1], self_error[ok][-1], 1, fine, "k")
+    for extra in panels[len(quantities):]:
+        extra.remove()
+    legend_ax.legend(handles=handles, loc="center", ncol=ncol, title="\n".join(verdicts))
+    return fig
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("file")
-    ap.add_argument("-o", "--output", required=True)
-    args = ap.parse_args()
-    import h5py
-
-    try:
-        f = h5py.File(args.file, "r")
-    except OSError as e:
-        print(f"plot_convergence.py: {args.file}: {e}", file=sys.stderr)
-        return 2
-    if "levels/ax" not in f or "studies" not in f:
-        print(f"plot_convergence.py: {args.file} is not a compare file (no /levels/ax or /studies)", file=sys.stderr)
-        return 2
-    ax = f["levels/ax"][()]
-    names = text(f.attrs.get("quantities", "response,phi,w,adjoint")).split(",")
-    fig, axes = plt.subplots(1, len(names), figsize=(4.2 * len(names), 4.2), squeeze=False)
-    fine = np.geomspace(ax.min(), ax.max(), 50)
-    verdicts = ["self: " + text(f.attrs.get("self_convergence_verdict", "?"))]
-    for si, (name, g) in enumerate(sorted(f["studies"].items())):
-        color = f"C{si}"
-        err = g["error"][()]  # (L, Q)
-        p = float(g["theoretical_order"][()])
-        verdicts.append(f"{name}: " + text(f.attrs.get(f"verdict.{name}", "?")))
-        for q, panel in enumerate(axes[0]):
-            e = err[:, q]
-            ok = np.isfinite(e) & (e > 0)
-            if not ok.any():
-                continue
-            panel.loglog(ax[ok], e[ok], "o-", color=color, label=name)
-            C, D, fp = g["fit_C"][q], g["fit_D"][q], g["fit_order"][q]
-            if np.isfinite(fp):
-                panel.loglog(fine, C * fine**fp * (1 + D * fine), "-", color=color, lw=0.7, alpha=0.7)
-            a0, e0 = ax[ok][-1], e[ok][-1]
-            panel.loglog(fine, e0 * (fine / a0) ** p, "--", color=color, lw=0.8, alpha=0.6)
-    if "self_convergence/error" in f:
-        se = f["self_convergence/error"][()]
-        a = ax[: len(se)]
-        ok = np.isfinite(se) & (se > 0)
-        if ok.any():
-            panel = axes[0][0]
-            panel.loglog(a[ok], se[ok], "s-", color="k", label="network self")
-            panel.loglog(fine, se[ok][-1] * (fine / a[ok][-1]), "k--", lw=0.8, alpha=0.6)
-    for q, panel in enumerate(axes[0]):
-        panel.set_xlabel("ax")
-        panel.set_ylabel("relative L2 error")
-        panel.set_title(names[q])
-        panel.grid(True, which="both", alpha=0.3)
-        panel.legend(fontsize=7)
-    fig.suptitle("\n".join(verdicts), fontsize=8)
-    fig.tight_layout()
-    fig.savefig(args.output, dpi=110)
-    print(f"wrote {args.output}")
-    return 0
+    parser = pc.figure_parser(__doc__.split("\n")[0], "compare file (HDF5) from `nnfield compare`")
+    return pc.run_script("plot_convergence.py", parser, lambda args, width: figure(args.input, width))
 
 
 if __name__ == "__main__":

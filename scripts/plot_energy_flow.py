@@ -1,106 +1,151 @@
-#!/usr/bin/python3
-"""Plot the energy flow of an nnfield run recorded with [observe] energy_flow = true.
+#!/usr/bin/env python3
+"""Plot the energy flow of a run recorded with [observe] energy_flow = true (network or field).
 
-    plot_energy_flow.py RUN.h5 -o flow.png
+    /usr/bin/python3 scripts/plot_energy_flow.py RUN.h5 -o flow.pdf [--width single|double|INCHES]
 
-Panels: (1) the layer energy sum_i e^(m)_i over depth m and training time t;
-(2) the net current into each layer through its in-links (layer 1: the input
-boundary flux K_in), over depth and time; (3) the boundary fluxes and the
-dissipation: input flux sum K_in, output flux -sum K_out, -gamma sum D, and dE/dt
-of the site energies; (4) the continuity residual per layer (max over sites).
-Reads only HDF5 (h5py); Debian's /usr/bin/python3.
+Network runs (docs/bbd.md): (1) the layer energy sum_i e^(m)_i over depth m and time t; (2) the
+net current into each layer through its in-links (layer 1: the input boundary flux K_in),
+symmetric log colour scale (deep currents are orders of magnitude weaker than the bursts at the
+boundaries, and both matter); (3) the powers: input flux sum K_in, output flux -sum K_out,
+dissipation -gamma sum D and dE/dt = sum of the site rates e' (the first three add up to it);
+(4) the largest continuity residual per row.
+
+Field runs (docs/field-limit.md section 6): (1) the line energy sum_b e(a, b) over depth x and
+t; (2) the energy current sum_b Phi(a, b) through each line toward the output; (3) the flux
+through the first and the last line, -gamma sum D and dE/dt (= -gamma sum D: the boundary data
+are fixed); (4) the largest site and interval residuals per row.
+
+Colour ranges are percentiles of the data (arrows on the colour bar: the range clips), so one
+spike does not flatten the rest. The output's extension picks PDF or PNG.
 """
-import argparse
+import os
 import sys
 
-REQUIRED = ["/energy/layer", "/energy/current", "/energy/boundary_out", "/energy/decay",
-            "/energy/continuity_residual", "/trajectory/time"]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import plotting_common as pc  # noqa: E402
 
-
-def fail(message):
-    print(f"plot_energy_flow.py: error: {message}", file=sys.stderr)
-    sys.exit(1)
-
-
-def text(value):
-    return value.decode() if isinstance(value, bytes) else str(value)
+COMMON = ["/trajectory/time", "/energy/layer", "/energy/decay", "/energy/rate", "/energy/continuity_residual"]
+NETWORK = COMMON + ["/energy/current", "/energy/boundary_out"]
+FIELD = COMMON + ["/energy/flux", "/energy/interval_residual", "/grid/x"]
 
 
 def read(path):
-    import h5py
-    import numpy as np
-    try:
-        f = h5py.File(path, "r")
-    except OSError as e:
-        fail(f"{path}: cannot open ({e})")
-    with f:
-        missing = [name for name in REQUIRED if name not in f]
-        if missing:
-            fail(f"{path}: missing {', '.join(missing)} (run with [observe] energy_flow = true)")
-        data = {name: f[name][...] for name in REQUIRED}
-        T = min(len(v) for v in data.values())  # an interrupted run: shortest series
-        data = {k: v[:T] for k, v in data.items()}
+    with pc.open_h5(path) as f:
+        field = "energy/flux" in f or pc.text(f.attrs.get("solver", "")) == "field"
+        names = FIELD if field else NETWORK
+        if not any(n in f for n in names[1:] if n.startswith("/energy/")):
+            raise pc.PlotError(f"{path}: no energy flow (run with [observe] energy_flow = true)")
+        data, sources = pc.read_datasets(f, names, required=names)
         gamma = 0.0
         if "resolved_config" in f.attrs:
             import tomllib
-            gamma = tomllib.loads(text(f.attrs["resolved_config"])).get("dynamics", {}).get("gamma", 0.0)
-        title = text(f.attrs.get("model_path", path))
-    return data, float(gamma), title, np
+            config = tomllib.loads(pc.text(f.attrs["resolved_config"]))
+            gamma = float(config.get("dynamics", {}).get("gamma", 0.0))
+        labels = {"time": pc.dataset_label(sources["/trajectory/time"], "time t"),
+                  "power": pc.dataset_label(sources["/energy/rate"], "power"),
+                  "layer": pc.dataset_label(sources["/energy/layer"], "line energy" if field else "layer energy")}
+        title = f"{pc.file_title(f, path)}  (gamma = {gamma:g})"
+    data = pc.truncate_rows(data, [n for n in names if n != "/grid/x"])
+    return data, field, gamma, labels, title
+
+
+def depth_axis(data, field):
+    """Image extent in depth and its label: the grid's lines x for a field, layers m = 1..M."""
+    if field:
+        x = data["/grid/x"]
+        half = 0.5 * (x[1] - x[0]) if len(x) > 1 else 0.5
+        return (x[0] - half, x[-1] + half), "depth x"
+    M = data["/energy/layer"].shape[1]
+    return (0.5, M + 0.5), "layer m"
+
+
+def symlog_ticks(norm):
+    """0 and the decades from ten times the linear threshold up to the top (every other one when
+    there are more than four), both signs: the default locator crowds labels at the threshold."""
+    import numpy as np
+
+    first, last = int(np.ceil(np.log10(norm.linthresh))) + 1, int(np.floor(np.log10(norm.vmax)))
+    decades = [10.0**e for e in range(last, first - 1, -1 if last - first < 4 else -2)]
+    return sorted([-d for d in decades] + [0.0] + decades)
+
+
+def power_panel(ax, data, field, gamma, label):
+    t = data["/trajectory/time"]
+    if field:
+        flux = data["/energy/flux"].sum(axis=2)
+        ax.plot(t, flux[:, 0], color="C0", label="flux through the first line  sum Phi(0)")
+        ax.plot(t, flux[:, -1], color="C1", label="flux through the last line  sum Phi(x = Lx)")
+    else:
+        ax.plot(t, data["/energy/current"][:, 0].sum(axis=(1, 2)), color="C0", label="input flux  sum K_in")
+        ax.plot(t, -data["/energy/boundary_out"].sum(axis=1), color="C1", label="output flux  -sum K_out")
+    ax.plot(t, -gamma * data["/energy/decay"].sum(axis=(1, 2)), color="C2", label="dissipation  -gamma sum D")
+    ax.plot(t, data["/energy/rate"].sum(axis=(1, 2)), color="k", ls="--", label="dE/dt = sum of site rates e'")
+    ax.axhline(0, color="k", lw=0.4)
+    ax.set_ylabel(label)
+    pc.legend_above(ax)
+
+
+def residual_panel(ax, data, field):
+    import numpy as np
+
+    t, floor = data["/trajectory/time"], 1e-18   # exact zeros on a log axis
+    site = np.abs(data["/energy/continuity_residual"]).max(axis=(1, 2))
+    ax.semilogy(t, np.maximum(site, floor), color="k", label="site continuity")
+    if field:
+        interval = np.abs(data["/energy/interval_residual"]).max(axis=1)
+        ax.semilogy(t, np.maximum(interval, floor), color="C3", label="depth interval")
+    ax.set_ylabel("max |residual|")
+    pc.legend_above(ax)
+
+
+@pc.paper_style
+def figure(path, width="double"):
+    import matplotlib.colors
+    import matplotlib.ticker
+    import numpy as np
+
+    data, field, gamma, labels, title = read(path)
+    t = data["/trajectory/time"]
+    (lo, hi), depth_label = depth_axis(data, field)
+    extent = [t[0], t[-1], lo, hi]
+    fig, axes = pc.new_figure(width, 4, 1, 1.6, sharex=True, gridspec_kw={"height_ratios": [3, 3, 2.5, 2]})
+    axes = axes[:, 0]
+
+    pc.image(fig, axes[0], data["/energy/layer"], extent, labels["layer"])
+    axes[0].set_ylabel(depth_label)
+    axes[0].set_title(title)
+    axes[1].set_title("current into each layer (layer 1: K_in)" if not field else "current through each line")
+
+    if field:
+        inflow = data["/energy/flux"].sum(axis=2)
+        label = "sum_b Phi (symlog)"
+    else:
+        inflow = data["/energy/current"].sum(axis=(2, 3))
+        label = "sum J_in (symlog)"
+    _, top = pc.color_range(inflow, symmetric=True)
+    norm = matplotlib.colors.SymLogNorm(linthresh=top * 1e-3, vmin=-top, vmax=top, base=10)
+    bar = pc.image(fig, axes[1], inflow, extent, label, norm=norm).colorbar
+    bar.set_ticks(symlog_ticks(norm))
+    bar.minorticks_off()
+    axes[1].set_ylabel(depth_label)
+
+    power_panel(axes[2], data, field, gamma, labels["power"])
+    residual_panel(axes[3], data, field)
+    axes[3].set_xlabel(labels["time"])
+    for ax in axes[2:]:
+        ax.grid(True, alpha=0.3)
+    if not field:
+        for ax in axes[:2]:
+            ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    if not np.all(np.isfinite(inflow)):
+        print("plot_energy_flow.py: note: non-finite currents (the run blew up?)", file=sys.stderr)
+    return fig
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("run")
-    ap.add_argument("-o", "--output", required=True)
-    args = ap.parse_args()
-    d, gamma, title, np = read(args.run)
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.colors
-    import matplotlib.pyplot as plt
-
-    t = d["/trajectory/time"]
-    layer = d["/energy/layer"]                       # (T, M)
-    inflow = d["/energy/current"].sum(axis=(2, 3))   # (T, M): into layer m through its in-links
-    k_in = inflow[:, 0]
-    k_out = d["/energy/boundary_out"].sum(axis=1)
-    dissipation = gamma * d["/energy/decay"].sum(axis=(1, 2))
-    M = layer.shape[1]
-    extent = [t[0], t[-1], 0.5, M + 0.5]
-
-    fig, axes = plt.subplots(4, 1, figsize=(9, 12), sharex=True,
-                             gridspec_kw={"height_ratios": [3, 3, 2, 1.5]})
-    im = axes[0].imshow(layer.T, aspect="auto", origin="lower", extent=extent, cmap="viridis")
-    axes[0].set_ylabel("depth m")
-    axes[0].set_title("layer energy  sum_i e^(m)_i")
-    fig.colorbar(im, ax=axes[0], pad=0.01)
-    vmax = np.abs(inflow).max() or 1.0
-    # Symmetric log scale: currents deep in the network are orders of magnitude
-    # weaker than the bursts near the boundaries, and both matter.
-    norm = matplotlib.colors.SymLogNorm(linthresh=vmax * 1e-3, vmin=-vmax, vmax=vmax, base=10)
-    im = axes[1].imshow(inflow.T, aspect="auto", origin="lower", extent=extent, cmap="RdBu_r", norm=norm)
-    axes[1].set_ylabel("depth m")
-    axes[1].set_title("net current into layer m through its in-links (m = 1: input boundary K_in; symlog)")
-    fig.colorbar(im, ax=axes[1], pad=0.01)
-    axes[2].plot(t, -k_out, color="C1", label="output boundary flux  -sum K_out")
-    axes[2].plot(t, -dissipation, color="C2", label="dissipation  -gamma sum D")
-    axes[2].axhline(0, color="k", lw=0.5)
-    axes[2].set_ylabel("power")
-    # The input flux is often much smaller than the output flux: its own axis.
-    twin = axes[2].twinx()
-    twin.plot(t, k_in, color="C0", label="input boundary flux  sum K_in (right axis)")
-    twin.set_ylabel("input flux", color="C0")
-    lines = axes[2].get_lines()[:2] + twin.get_lines()
-    axes[2].legend(lines, [line.get_label() for line in lines], loc="best", fontsize=8)
-    residual = np.abs(d["/energy/continuity_residual"]).max(axis=2)  # (T, M)
-    axes[3].semilogy(t, np.maximum(residual.max(axis=1), 1e-18), color="k")
-    axes[3].set_ylabel("max |residual|")
-    axes[3].set_xlabel("training time t")
-    fig.suptitle(f"{title}  (gamma = {gamma:g})")
-    fig.tight_layout()
-    fig.savefig(args.output, dpi=110)
-    print(f"wrote {args.output}")
+    parser = pc.figure_parser(__doc__.split("\n")[0], "run file with /energy flow datasets (network or field)")
+    return pc.run_script("plot_energy_flow.py", parser, lambda args, width: figure(args.input, width))
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
