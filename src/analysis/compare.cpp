@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "analysis/compare_runs.hpp"
+#include "nnfield/numerics/processes.hpp"
 
 namespace nnfield {
 
@@ -278,6 +279,7 @@ CompareResult run_compare(const ModelConfig& config, const CompareOptions& optio
   const detail::ComparePlan plan = plan_compare(config, options);
   const CompareRuns runs = detail::run_compare_levels(config, options, plan);
   CompareResult out;
+  if (!processes::is_root()) return out;  // under mpirun process 0 holds every run
   out.times = plan.times;
   const std::string network_left = add_self_convergence(runs.nets, out);
   // Damped dynamics with unit masses have no depth limit: their output's stiffness grows like

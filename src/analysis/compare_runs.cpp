@@ -13,6 +13,7 @@
 
 #include "nnfield/core/network.hpp"
 #include "nnfield/numerics/parallel_for.hpp"
+#include "nnfield/numerics/processes.hpp"
 #include "nnfield/run/run.hpp"
 
 namespace nnfield::detail {
@@ -195,11 +196,70 @@ std::string seconds_since(Clock::time_point t0) {
   return compare_number(std::chrono::duration<double>(Clock::now() - t0).count(), 3);
 }
 
-// A run with an estimate of its cost (relative: only ratios matter), giving its log line.
+// A run with an estimate of its cost (relative: only ratios matter), giving its log line;
+// under mpirun its result travels to process 0 as bytes (save there, load here).
 struct CostedJob {
   double cost;
   std::function<std::string()> run;
+  std::function<std::string()> save;
+  std::function<void(const std::string&)> load;
 };
+
+void write_rows(ByteWriter& w, const std::vector<std::vector<double>>& rows) {
+  w.value(std::uint64_t(rows.size()));
+  for (const auto& r : rows) w.values(r);
+}
+
+std::vector<std::vector<double>> read_rows(ByteReader& r) {
+  std::vector<std::vector<double>> rows(r.value<std::uint64_t>());
+  for (auto& row : rows) row = r.values<double>();
+  return rows;
+}
+
+std::string to_bytes(const NetData& d) {
+  ByteWriter w;
+  for (int v : {d.M, d.N, d.K}) w.value(v);
+  for (double v : {d.ax, d.max_gain, d.left}) w.value(v);
+  for (const auto* rows : {&d.R, &d.dz, &d.dW, &d.adj, &d.Z}) write_rows(w, *rows);
+  w.values(d.Y);
+  return w.take();
+}
+
+void from_bytes(const std::string& bytes, NetData& d) {
+  ByteReader r(bytes);
+  for (int* v : {&d.M, &d.N, &d.K}) *v = r.value<int>();
+  for (double* v : {&d.ax, &d.max_gain, &d.left}) *v = r.value<double>();
+  for (auto* rows : {&d.R, &d.dz, &d.dW, &d.adj, &d.Z}) *rows = read_rows(r);
+  d.Y = r.values<double>();
+}
+
+std::string to_bytes(const FieldData& d) {
+  ByteWriter w;
+  w.value(d.ran);
+  w.text(d.note);
+  for (int v : {d.nx, d.ny, d.ry, d.K}) w.value(v);
+  for (double v : {d.max_gain, d.left}) w.value(v);
+  w.values(d.x);
+  for (const auto* rows : {&d.R, &d.dphi, &d.dw, &d.adj, &d.Z}) write_rows(w, *rows);
+  return w.take();
+}
+
+void from_bytes(const std::string& bytes, FieldData& d) {
+  ByteReader r(bytes);
+  d.ran = r.value<bool>();
+  d.note = r.text();
+  for (int* v : {&d.nx, &d.ny, &d.ry, &d.K}) *v = r.value<int>();
+  for (double* v : {&d.max_gain, &d.left}) *v = r.value<double>();
+  d.x = r.values<double>();
+  for (auto* rows : {&d.R, &d.dphi, &d.dw, &d.adj, &d.Z}) *rows = read_rows(r);
+}
+
+// save/load of a job whose result is `slot`.
+template <class Data>
+CostedJob with_slot(double cost, std::function<std::string()> run, Data& slot) {
+  return {cost, std::move(run), [&slot] { return to_bytes(slot); },
+          [&slot](const std::string& bytes) { from_bytes(bytes, slot); }};
+}
 
 // Lines for options.log, from any worker, one at a time, each with the overall progress:
 // runs done, and an ETA from the estimated costs of the runs done and left.
@@ -241,13 +301,16 @@ void add_network_jobs(const ModelConfig& config, const ComparePlan& plan, Compar
   for (std::size_t l = 0; l < runs.nets.size(); ++l) {
     const ModelConfig c = network_config(config, int(l), plan.every);
     const double cost = double(c.network.shape.M) * c.network.shape.N * c.network.shape.M;
-    jobs.push_back({cost, [&, c, &slot = runs.nets[l]] {
-                      const auto t0 = Clock::now();
-                      std::string message;
-                      slot = network_data(c, plan, message);
-                      return "network M = " + std::to_string(c.network.shape.M) + ", N = " +
-                             std::to_string(c.network.shape.N) + ": " + message + " (" + seconds_since(t0) + " s)";
-                    }});
+    jobs.push_back(with_slot(
+        cost,
+        [&, c, &slot = runs.nets[l]] {
+          const auto t0 = Clock::now();
+          std::string message;
+          slot = network_data(c, plan, message);
+          return "network M = " + std::to_string(c.network.shape.M) + ", N = " + std::to_string(c.network.shape.N) +
+                 ": " + message + " (" + seconds_since(t0) + " s)";
+        },
+        runs.nets[l]));
   }
 }
 
@@ -264,13 +327,16 @@ void add_field_jobs(const ModelConfig& config, const CompareOptions& options, co
         continue;
       }
       const double cost = 40.0 * double(c.network.shape.M) * c.network.shape.N * c.network.shape.M / (double(s.r) * s.r);
-      jobs.push_back({cost, [&, c, &slot = slot, p = s.p, r = s.r] {
-                        const auto t0 = Clock::now();
-                        slot = field_data(c, plan);
-                        return "field p = " + std::to_string(p) + ", r = " + std::to_string(r) + ", M = " +
-                               std::to_string(c.network.shape.M) + ": " +
-                               (slot.ran ? std::string("done") : slot.note) + " (" + seconds_since(t0) + " s)";
-                      }});
+      jobs.push_back(with_slot(
+          cost,
+          [&, c, &slot = slot, p = s.p, r = s.r] {
+            const auto t0 = Clock::now();
+            slot = field_data(c, plan);
+            return "field p = " + std::to_string(p) + ", r = " + std::to_string(r) + ", M = " +
+                   std::to_string(c.network.shape.M) + ": " + (slot.ran ? std::string("done") : slot.note) + " (" +
+                   seconds_since(t0) + " s)";
+          },
+          slot));
     }
 }
 
@@ -285,20 +351,26 @@ void add_exact_jobs(const ModelConfig& config, const CompareOptions& options, co
     c->integrator.dt = std::min(config.integrator.dt, plan.every / 4);
   }
   const double cost = 4.0 * double(cn.network.shape.M) * cn.network.shape.N * cn.network.shape.M;
-  jobs.push_back({cost, [&, cn] {
-                    const auto t0 = Clock::now();
-                    std::string message;
-                    runs.exact_net = network_data(cn, plan, message);
-                    return "lattice-exact reference network, M = " + std::to_string(cn.network.shape.M) + ": " +
-                           message + " (" + seconds_since(t0) + " s)";
-                  }});
-  jobs.push_back({cost, [&, cf] {
-                    const auto t0 = Clock::now();
-                    runs.exact_field = field_data(cf, plan);
-                    return "lattice-exact field run, M = " + std::to_string(cf.network.shape.M) + ": " +
-                           (runs.exact_field.ran ? std::string("done") : runs.exact_field.note) + " (" +
-                           seconds_since(t0) + " s)";
-                  }});
+  jobs.push_back(with_slot(
+      cost,
+      [&, cn] {
+        const auto t0 = Clock::now();
+        std::string message;
+        runs.exact_net = network_data(cn, plan, message);
+        return "lattice-exact reference network, M = " + std::to_string(cn.network.shape.M) + ": " + message + " (" +
+               seconds_since(t0) + " s)";
+      },
+      runs.exact_net));
+  jobs.push_back(with_slot(
+      cost,
+      [&, cf] {
+        const auto t0 = Clock::now();
+        runs.exact_field = field_data(cf, plan);
+        return "lattice-exact field run, M = " + std::to_string(cf.network.shape.M) + ": " +
+               (runs.exact_field.ran ? std::string("done") : runs.exact_field.note) + " (" + seconds_since(t0) +
+               " s)";
+      },
+      runs.exact_field));
 }
 
 }  // namespace
@@ -320,15 +392,42 @@ CompareRuns run_compare_levels(const ModelConfig& config, const CompareOptions& 
   ParallelHooks hooks;
   hooks.stop = options.stop;
   const auto stopped = [&] { return options.stop && options.stop->load(); };
-  try {
-    parallel_for(
-        jobs.size(), resolve_thread_count(options.threads),
-        [&](std::size_t j, unsigned) { log.finished(jobs[j], jobs[j].run()); }, hooks);
-  } catch (const std::exception&) {
+  const unsigned threads = resolve_thread_count(options.threads);
+  if (processes::count() == 1) {
+    try {
+      parallel_for(
+          jobs.size(), threads, [&](std::size_t j, unsigned) { log.finished(jobs[j], jobs[j].run()); }, hooks);
+    } catch (const std::exception&) {
+      if (stopped()) throw CompareInterrupted();
+      throw;
+    }
     if (stopped()) throw CompareInterrupted();
-    throw;
+    return runs;
   }
-  if (stopped()) throw CompareInterrupted();
+  // Under mpirun (processes.hpp): a job's result is a flag (1: it ran to the end) and its
+  // data; process 0 loads every one into its own copy of the jobs' slots.
+  const auto job = [&](std::size_t j) {
+    ByteWriter out;
+    try {
+      log.finished(jobs[j], jobs[j].run());
+      out.value(char(1));
+      out.text(jobs[j].save());
+    } catch (const std::exception&) {
+      if (!stopped()) throw;
+      out.value(char(0));
+    }
+    return out.take();
+  };
+  bool complete = true;
+  const auto keep = [&](std::size_t j, std::string&& bytes) {
+    ByteReader in(bytes);
+    if (in.value<char>() == 1)
+      jobs[j].load(in.text());
+    else
+      complete = false;
+  };
+  if (distributed_for(jobs.size(), threads, job, keep, hooks) < jobs.size() || !complete || stopped())
+    throw CompareInterrupted();
   return runs;
 }
 

@@ -13,6 +13,7 @@
 
 #include "nnfield/correlators/correlators.hpp"
 #include "nnfield/numerics/parallel_for.hpp"
+#include "nnfield/numerics/processes.hpp"
 
 namespace nnfield {
 
@@ -183,8 +184,58 @@ void add_ensemble_xi(const std::vector<SeedData>& data, const std::vector<std::s
   out.datasets.push_back(std::move(d));
 }
 
-// Every seed's run, on worker threads; ran[k] = 1 for the seeds that ran (all of them
-// unless options.stop was set).
+// A seed's data as bytes, and back: what a process sends process 0 (processes.hpp).
+// Every number travels as its bits, so the means do not depend on who ran a seed.
+std::string to_bytes(const SeedData& d) {
+  ByteWriter w;
+  const SeedSummary& s = d.summary;
+  w.value(s.seed);
+  w.value(s.status);
+  w.text(s.message);
+  w.value(s.rows);
+  w.value(s.steps);
+  for (double v : {s.t_last, s.final_loss, s.final_train_loss, s.final_energy}) w.value(v);
+  w.values(s.xi_y);
+  w.values(d.time);
+  w.values(d.correlator_time);
+  w.value(std::uint64_t(d.datasets.size()));
+  for (const auto& [name, dataset] : d.datasets) {
+    w.text(name);
+    w.values(dataset.shape);
+    w.values(dataset.data);
+    w.text(dataset.index_order);
+    w.text(dataset.description);
+  }
+  return w.take();
+}
+
+SeedData seed_from_bytes(const std::string& bytes) {
+  ByteReader r(bytes);
+  SeedData d;
+  SeedSummary& s = d.summary;
+  s.seed = r.value<std::uint64_t>();
+  s.status = r.value<RunStatus>();
+  s.message = r.text();
+  s.rows = r.value<long>();
+  s.steps = r.value<long>();
+  for (double* v : {&s.t_last, &s.final_loss, &s.final_train_loss, &s.final_energy}) *v = r.value<double>();
+  s.xi_y = r.values<double>();
+  d.time = r.values<double>();
+  d.correlator_time = r.values<double>();
+  for (auto n = r.value<std::uint64_t>(); n > 0; --n) {
+    const std::string name = r.text();
+    MemoryRun::Dataset& dataset = d.datasets[name];
+    dataset.shape = r.values<std::size_t>();
+    dataset.data = r.values<double>();
+    dataset.index_order = r.text();
+    dataset.description = r.text();
+  }
+  return d;
+}
+
+// Every seed's run, on worker threads of every process (mpirun); ran[k] = 1 for the
+// seeds that ran (all of them unless options.stop was set). On processes other than 0
+// nothing is returned: process 0 holds every seed's data.
 std::vector<SeedData> run_seeds(const ModelConfig& config, const EnsembleOptions& options,
                                 const std::function<void(int done)>& progress, std::vector<char>& ran) {
   const std::size_t n_seeds = options.seeds.size();
@@ -193,10 +244,11 @@ std::vector<SeedData> run_seeds(const ModelConfig& config, const EnsembleOptions
   ParallelHooks hooks;
   hooks.stop = options.stop;
   if (progress) hooks.done = [&progress](std::size_t done) { progress(int(done)); };
-  parallel_for(
+  distributed_for(
       n_seeds, resolve_thread_count(options.threads),
-      [&](std::size_t k, unsigned) {
-        data[k] = run_seed(config, options.seeds[k], options.stop);
+      [&](std::size_t k) { return to_bytes(run_seed(config, options.seeds[k], options.stop)); },
+      [&](std::size_t k, std::string&& bytes) {
+        data[k] = seed_from_bytes(bytes);
         ran[k] = 1;
       },
       hooks);
@@ -277,6 +329,7 @@ EnsembleResult run_ensemble(const ModelConfig& config, const EnsembleOptions& op
   std::vector<SeedData> data = run_seeds(config, options, progress, ran);
 
   EnsembleResult out;
+  if (!processes::is_root()) return out;  // its seeds went to process 0
   out.errors = options.errors;
   summarise_seeds(data, ran, options, out);
   if (out.included.empty()) return out;

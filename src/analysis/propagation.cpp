@@ -8,10 +8,12 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 
 #include "nnfield/core/network.hpp"
 #include "nnfield/numerics/parallel_for.hpp"
+#include "nnfield/numerics/processes.hpp"
 #include "nnfield/numerics/rng.hpp"
 #include "analysis/propagation_analysis.hpp"
 
@@ -154,19 +156,41 @@ std::vector<std::vector<double>> sample_networks(const NetworkShape& shape, Acti
   const std::size_t row = std::size_t(shape.M) * detail::kPropagationSums;
   std::vector<std::vector<double>> samples(S, std::vector<double>(networks * row));
   const unsigned threads = resolve_thread_count(options.threads);
-  std::vector<std::unique_ptr<Workspace>> workspaces(worker_count(networks, threads));
   ParallelHooks hooks;
   hooks.stop = options.stop;
   if (progress) hooks.done = [&progress](std::size_t done) { progress(int(done)); };
-  const auto measure = [&](std::size_t n, unsigned worker) {
-    if (!workspaces[worker]) workspaces[worker] = std::make_unique<Workspace>(shape, activation);
-    Workspace& w = *workspaces[worker];
+  // One workspace per thread of this process; under mpirun each network's sums travel to
+  // process 0 as their bits (processes.hpp), so the scan does not depend on who ran what.
+  std::mutex claim;
+  std::vector<std::unique_ptr<Workspace>> idle;
+  const auto measure = [&](std::size_t n) {
+    std::unique_ptr<Workspace> w;
+    {
+      std::lock_guard<std::mutex> lock(claim);
+      if (!idle.empty()) w = std::move(idle.back()), idle.pop_back();
+    }
+    if (!w) w = std::make_unique<Workspace>(shape, activation);
     const NetworkDraw d = draw_network(shape, options, int(n));
+    std::vector<double> sums(S * row);
     for (std::size_t s = 0; s < S; ++s)
-      measure_network(shape, activation, d, sigma_w[s], sigma_b, options.pairs, w.network, w.W, w.b, w.z, w.t,
-                      samples[s].data() + n * row);
+      measure_network(shape, activation, d, sigma_w[s], sigma_b, options.pairs, w->network, w->W, w->b, w->z, w->t,
+                      sums.data() + s * row);
+    {
+      std::lock_guard<std::mutex> lock(claim);
+      idle.push_back(std::move(w));
+    }
+    ByteWriter out;
+    out.values(sums);
+    return out.take();
   };
-  if (parallel_for(networks, threads, measure, hooks) < networks) throw PropagationInterrupted();
+  const auto keep = [&](std::size_t n, std::string&& bytes) {
+    ByteReader in(bytes);
+    const std::vector<double> sums = in.values<double>();
+    for (std::size_t s = 0; s < S; ++s)
+      std::copy(sums.begin() + std::ptrdiff_t(s * row), sums.begin() + std::ptrdiff_t((s + 1) * row),
+                samples[s].begin() + std::ptrdiff_t(n * row));
+  };
+  if (distributed_for(networks, threads, measure, keep, hooks) < networks) throw PropagationInterrupted();
   return samples;
 }
 
@@ -196,6 +220,7 @@ PropagationScan propagate(const NetworkShape& shape, Activation activation, cons
   const std::vector<std::vector<double>> samples =
       sample_networks(shape, activation, sigma_w, sigma_b, options, progress);
   PropagationScan scan;
+  if (!processes::is_root()) return scan;  // its networks went to process 0
   scan.shape = shape;
   scan.activation = activation;
   scan.options = options;

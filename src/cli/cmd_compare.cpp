@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "nnfield/numerics/processes.hpp"
 #include "nnfield/analysis/compare.hpp"
 #include "nnfield/config/config.hpp"
 #include "nnfield/io/h5io.hpp"
@@ -72,8 +73,9 @@ Command register_compare(CLI::App& app, const Context& context) {
             if (!args->coarsen.empty()) options.coarsen = parse_list<int>(args->coarsen, "--coarsen");
             if (!args->times.empty()) options.times = parse_list<double>(args->times, "--times");
             options.allow_unstable = args->allow_unstable;
-            if (!args->quiet) options.log = [](const std::string& line) { std::fprintf(stderr, "compare: %s\n", line.c_str()); };
-            if (std::filesystem::exists(args->output) && !args->force)
+            if (!args->quiet && processes::is_root())
+              options.log = [](const std::string& line) { std::fprintf(stderr, "compare: %s\n", line.c_str()); };
+            if (processes::is_root() && std::filesystem::exists(args->output) && !args->force)
               return fail(4, args->output + " exists; use --force to overwrite it");
             options.stop = context.stop;
             CompareResult result;
@@ -82,8 +84,10 @@ Command register_compare(CLI::App& app, const Context& context) {
             } catch (const CompareInterrupted& e) {
               return fail(130, e.what());
             }
+            if (!processes::is_root()) return 0;  // process 0 reports and writes
             std::cout << compare_table(result) << std::flush;
             RunWriter writer(args->output, args->force, provenance_of(config, context.command_line));
+            writer.set_root_attribute("processes", double(processes::count()));
             try {
               write_compare(result, writer);
             } catch (...) {

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "commands.hpp"
+#include "nnfield/numerics/processes.hpp"
 #include "nnfield/config/config.hpp"
 #include "nnfield/analysis/ensemble.hpp"
 #include "nnfield/io/h5io.hpp"
@@ -57,10 +58,16 @@ Command register_ensemble(CLI::App& app, const Context& context) {
             check_resources(config, budget);
             stop_point(context.stop);
 
+            // Under mpirun every process runs seeds; process 0 alone writes and reports.
+            if (!processes::is_root()) {
+              run_ensemble(config, options);
+              return 0;
+            }
             Provenance provenance = provenance_of(config, context.command_line);
             // Open the output first: a bad path fails before the runs, not after.
             RunWriter writer(args->output, args->force, provenance);
             writer.set_root_attribute("seeds", args->seeds);
+            writer.set_root_attribute("processes", double(processes::count()));
 
             const long total = long(options.seeds.size());
             TaskProgress progress(args->progress_mode(), total, "seeds");

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "commands.hpp"
+#include "nnfield/numerics/processes.hpp"
 #include "nnfield/config/config.hpp"
 #include "nnfield/io/h5io.hpp"
 #include "nnfield/analysis/propagation.hpp"
@@ -77,6 +78,17 @@ void print_table(const PropagationScan& scan) {
     std::printf("transition: %s (mean field %.4f)\n", t.note.c_str(), t.sigma_w_mean_field);
 }
 
+// Under mpirun every process measures networks; process 0 alone writes and reports.
+int measure_for_root(const ModelConfig& config, const std::vector<double>& sigma_w, double sigma_b,
+                     const PropagationOptions& o) {
+  try {
+    propagate(config.network.shape, config.network.activation, sigma_w, sigma_b, o);
+  } catch (const PropagationInterrupted&) {
+    return 130;  // process 0 says so
+  }
+  return 0;
+}
+
 Command register_propagate(CLI::App& app, const Context& context) {
   auto args = std::make_shared<PropagateArgs>();
   CLI::App* sub = app.add_subcommand(
@@ -127,10 +139,12 @@ Command register_propagate(CLI::App& app, const Context& context) {
             const double memory = propagation_memory_bytes(config.network.shape, sigma_w.size(), o, memory_cause);
             check_memory(memory, memory_cause, resource_budget(*args, ""));
 
+            if (!processes::is_root()) return measure_for_root(config, sigma_w, sigma_b, o);
             Provenance provenance = provenance_of(config, context.command_line);
             provenance.seed = o.seed;
             // Open the output first: a bad path fails before the work, not after.
             RunWriter writer(args->output, args->force, provenance);
+            writer.set_root_attribute("processes", double(processes::count()));
 
             TaskProgress progress(args->progress_mode(), o.networks, "networks");
             PropagationScan scan;

@@ -12,6 +12,7 @@
 #include "nnfield/config/config.hpp"
 #include "nnfield/io/h5io.hpp"
 #include "nnfield/numerics/expression.hpp"
+#include "nnfield/numerics/processes.hpp"
 #include "nnfield/run/resources.hpp"
 #include "nnfield/run/run.hpp"
 
@@ -69,6 +70,11 @@ int run_reporting_errors(const std::vector<nnfield::cli::Command>& commands) {
 
 int main(int argc, char** argv) {
   using namespace nnfield::cli;
+  nnfield::processes::start(argc, argv);
+  // MPI ends with every return from main (help, parse errors, results).
+  struct EndProcesses {
+    ~EndProcesses() { nnfield::processes::finish(); }
+  } end_processes;
   CLI::App app{"nnfield: lattice field theory of neural-network training"};
   app.require_subcommand(1);
   Context context;
@@ -88,5 +94,11 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   std::signal(SIGHUP, on_signal);
-  return run_reporting_errors(commands);
+  const int status = run_reporting_errors(commands);
+  // Under mpirun, a process that failed before the shared work (process 0 refusing the
+  // output, say) leaves the others waiting for it: end them all with its status. After
+  // it (an interrupted ensemble written, exit 130) nobody waits.
+  if (status != 0 && nnfield::processes::count() > 1 && !nnfield::processes::shared_work_done())
+    nnfield::processes::abort_all(status);
+  return status;
 }

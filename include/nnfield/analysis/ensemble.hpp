@@ -68,6 +68,9 @@ struct EnsembleResult {
 // progress line; the per-seed runs keep only the loss and z trajectories: W and b are not
 // averaged). `progress`, if given, is called (serialised) with the number of seeds done.
 // Throws ConfigError when a seed's inputs are bad (e.g. a missing data file).
+// Under mpirun the seeds are spread over the processes (numerics/processes.hpp) and the
+// result, bitwise the same as one process's, is on process 0; the others return an
+// empty result. `progress` then counts the seeds done by the calling process.
 EnsembleResult run_ensemble(const ModelConfig& config, const EnsembleOptions& options,
                             const std::function<void(int done)>& progress = {});
 

@@ -1,0 +1,101 @@
+#pragma once
+// The processes of one nnfield program started by `mpirun -np K` (docs/cluster.md), and
+// jobs spread over them. Without MPI (a build with NNFIELD_MPI=OFF, or a program not
+// started by mpirun) there is one process and everything here reduces to parallel_for.
+//
+// Jobs are handed out dynamically: every process takes the next job index from one
+// counter held by process 0 (an MPI one-sided fetch-and-add), so a process that drew
+// cheap jobs takes more of them. Each job's result is a byte string; process 0 receives
+// every result after the last job and hands them on in job order, so what it computes
+// from them does not depend on the process count or on who ran what.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "nnfield/numerics/parallel_for.hpp"
+
+namespace nnfield {
+
+namespace processes {
+
+// Starts MPI when the program was launched by mpirun (Open MPI's or a PMI launcher's
+// environment says so); otherwise does nothing. Call once, first thing in main.
+void start(int& argc, char**& argv);
+// Ends MPI if start() began it. Call once before a normal return from main.
+void finish();
+int rank();   // 0 without MPI
+int count();  // 1 without MPI
+inline bool is_root() { return rank() == 0; }
+// Ends every process of the program with `status` (MPI_Abort); a plain exit without MPI.
+[[noreturn]] void abort_all(int status);
+// What the build can do: "Open MPI 4.1.4" or "none".
+std::string library();
+// True once this process has finished a distributed_for: no other process then waits
+// for it, so a later failure (writing the output) needs no abort_all.
+bool shared_work_done();
+
+}  // namespace processes
+
+// Runs job(k) for every k in 0..jobs-1 exactly once, somewhere among the processes, on
+// `threads` worker threads in each. On process 0, collect(k, result) is then called for
+// every job that ran, in increasing k; other processes get no calls. Returns, on every
+// process, the number of jobs that ran in all (fewer than `jobs` only after hooks.stop).
+// hooks.done counts this process's jobs. A job that throws ends every process
+// (abort_all with status 1) when there are several: the others cannot be told to stop.
+std::size_t distributed_for(std::size_t jobs, unsigned threads,
+                            const std::function<std::string(std::size_t job)>& job,
+                            const std::function<void(std::size_t job, std::string&& result)>& collect,
+                            const ParallelHooks& hooks = {});
+
+// Bytes in and out for job results: plain values and vectors of them, strings.
+class ByteWriter {
+ public:
+  template <class T>
+  void value(const T& v) {
+    m_bytes.append(reinterpret_cast<const char*>(&v), sizeof v);
+  }
+  template <class T>
+  void values(const std::vector<T>& v) {
+    value(std::uint64_t(v.size()));
+    m_bytes.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+  }
+  void text(const std::string& s) {
+    value(std::uint64_t(s.size()));
+    m_bytes.append(s);
+  }
+  std::string take() { return std::move(m_bytes); }
+
+ private:
+  std::string m_bytes;
+};
+
+class ByteReader {
+ public:
+  explicit ByteReader(const std::string& bytes) : m_bytes(bytes) {}
+  template <class T>
+  T value() {
+    T v;
+    read(&v, sizeof v);
+    return v;
+  }
+  template <class T>
+  std::vector<T> values() {
+    std::vector<T> v(value<std::uint64_t>());
+    read(v.data(), v.size() * sizeof(T));
+    return v;
+  }
+  std::string text() {
+    std::string s(value<std::uint64_t>(), '\0');
+    read(s.data(), s.size());
+    return s;
+  }
+
+ private:
+  void read(void* out, std::size_t n);
+  const std::string& m_bytes;
+  std::size_t m_at = 0;
+};
+
+}  // namespace nnfield

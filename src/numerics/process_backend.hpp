@@ -1,0 +1,30 @@
+#pragma once
+// What distributed_for (processes.cpp) needs of the processes, with two implementations:
+// process_backend_mpi.cpp (the only file that includes mpi.h) and
+// process_backend_single.cpp (builds without MPI).
+#include <cstdint>
+#include <string>
+
+namespace nnfield::detail {
+
+// The next job index, shared by all processes (each index is handed out once). Created
+// and destroyed by every process together (collective).
+class JobCounter {
+ public:
+  JobCounter();
+  ~JobCounter();
+  JobCounter(const JobCounter&) = delete;
+  JobCounter& operator=(const JobCounter&) = delete;
+  std::int64_t next();  // not thread-safe: callers serialise
+
+ private:
+  struct State;
+  State* m_state;
+};
+
+// Every process's `local` bytes, concatenated in process order, on process 0; "" elsewhere.
+std::string gather_to_root(const std::string& local);
+// The sum of `value` over the processes, on every process.
+std::int64_t sum_over_processes(std::int64_t value);
+
+}  // namespace nnfield::detail

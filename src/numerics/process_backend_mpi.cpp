@@ -1,0 +1,147 @@
+// The processes of a program started by mpirun (include/nnfield/numerics/processes.hpp):
+// the only file that includes mpi.h. MPI starts only when a launcher's environment is
+// there, so a plain `nnfield run` never pays for it (nor do the sanitizer builds' tests).
+#include <mpi.h>
+
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+#include <vector>
+
+#include "nnfield/numerics/processes.hpp"
+#include "numerics/process_backend.hpp"
+
+namespace nnfield {
+
+namespace {
+bool g_started = false;
+
+bool launched_by_mpirun() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_SIZE"})
+    if (std::getenv(name)) return true;
+  return false;
+}
+
+void check(int code, const char* what) {
+  if (code != MPI_SUCCESS) throw std::runtime_error(std::string("MPI: ") + what + " failed");
+}
+}  // namespace
+
+namespace processes {
+
+void start(int& argc, char**& argv) {
+  if (g_started || !launched_by_mpirun()) return;
+  // Worker threads take job indices, one at a time under a lock (distributed_for).
+  int provided = 0;
+  check(MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided), "MPI_Init_thread");
+  if (provided < MPI_THREAD_SERIALIZED) {
+    std::fprintf(stderr, "nnfield: the MPI library does not support threads taking turns (MPI_THREAD_SERIALIZED)\n");
+    MPI_Abort(MPI_COMM_WORLD, 1);
+  }
+  g_started = true;
+}
+
+void finish() {
+  if (g_started) MPI_Finalize();
+  g_started = false;
+}
+
+int rank() {
+  if (!g_started) return 0;
+  int r = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &r);
+  return r;
+}
+
+int count() {
+  if (!g_started) return 1;
+  int n = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &n);
+  return n;
+}
+
+void abort_all(int status) {
+  std::fflush(nullptr);
+  if (g_started) MPI_Abort(MPI_COMM_WORLD, status);
+  std::exit(status);
+}
+
+std::string library() {
+  char text[MPI_MAX_LIBRARY_VERSION_STRING];
+  int length = 0;
+  MPI_Get_library_version(text, &length);
+  std::string s(text, std::size_t(length));
+  const std::size_t end = s.find_first_of(",\n");
+  return end == std::string::npos ? s : s.substr(0, end);
+}
+
+}  // namespace processes
+
+namespace detail {
+
+// One int64 on process 0, read and advanced by MPI_Fetch_and_op under a shared lock
+// (a plain count when MPI did not start).
+struct JobCounter::State {
+  MPI_Win window = MPI_WIN_NULL;
+  std::int64_t* base = nullptr;
+  std::int64_t local = 0;
+};
+
+JobCounter::JobCounter() : m_state(new State) {
+  if (!g_started) return;
+  const bool root = processes::rank() == 0;
+  check(MPI_Win_allocate(root ? MPI_Aint(sizeof(std::int64_t)) : 0, sizeof(std::int64_t), MPI_INFO_NULL,
+                         MPI_COMM_WORLD, &m_state->base, &m_state->window),
+        "MPI_Win_allocate");
+  if (root) {
+    MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, m_state->window);
+    *m_state->base = 0;
+    MPI_Win_unlock(0, m_state->window);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);  // nobody draws before the counter is zero
+}
+
+JobCounter::~JobCounter() {
+  if (m_state->window != MPI_WIN_NULL) MPI_Win_free(&m_state->window);
+  delete m_state;
+}
+
+std::int64_t JobCounter::next() {
+  if (m_state->window == MPI_WIN_NULL) return m_state->local++;
+  const std::int64_t one = 1;
+  std::int64_t drawn = 0;
+  MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, m_state->window);
+  MPI_Fetch_and_op(&one, &drawn, MPI_INT64_T, 0, 0, MPI_SUM, m_state->window);
+  MPI_Win_unlock(0, m_state->window);
+  return drawn;
+}
+
+std::string gather_to_root(const std::string& local) {
+  if (!g_started) return local;
+  const int n = processes::count(), me = processes::rank();
+  if (local.size() > std::size_t(INT_MAX))
+    throw std::runtime_error("MPI: one process's results exceed 2 GiB; use more processes or fewer jobs per run");
+  int size = int(local.size());
+  std::vector<int> sizes(me == 0 ? std::size_t(n) : 0), offsets(sizes.size());
+  MPI_Gather(&size, 1, MPI_INT, sizes.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
+  std::size_t total = 0;
+  for (std::size_t p = 0; p < sizes.size(); ++p) {
+    if (total > std::size_t(INT_MAX)) throw std::runtime_error("MPI: the gathered results exceed 2 GiB");
+    offsets[p] = int(total);
+    total += std::size_t(sizes[p]);
+  }
+  std::string all(total, '\0');
+  MPI_Gatherv(local.data(), size, MPI_CHAR, all.data(), sizes.data(), offsets.data(), MPI_CHAR, 0, MPI_COMM_WORLD);
+  return me == 0 ? all : std::string();
+}
+
+std::int64_t sum_over_processes(std::int64_t value) {
+  if (!g_started) return value;
+  std::int64_t sum = 0;
+  MPI_Allreduce(&value, &sum, 1, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
+  return sum;
+}
+
+}  // namespace detail
+}  // namespace nnfield

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# compare under mpirun (docs/cluster.md): the network and field runs of every level,
+# spread over 1, 2 and 3 processes, give the same file as one process, bit for bit.
+# Usage: compare_processes.sh NNFIELD_EXE SOURCE_DIR
+set -uo pipefail
+exe=$1 src=$2
+source "$src/tests/cli/checks.sh"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+model="$src/models/compare_small.toml"
+same="/usr/bin/python3 $src/tests/mpi/same_datasets.py"
+
+"$exe" compare "$model" -o "$work/serial.h5" -q > "$work/serial.txt"
+check "one process without mpirun" "[ $? -eq 0 ]"
+for np in 1 2 3; do
+  timeout 300 mpirun --oversubscribe -np $np "$exe" compare "$model" -o "$work/np$np.h5" -q \
+    > "$work/np$np.txt" 2> "$work/np$np.err"
+  check "mpirun -np $np: exit 0" "[ $? -eq 0 ]"
+  check "mpirun -np $np: same datasets as one process" "$same '$work/serial.h5' '$work/np$np.h5' > /dev/null"
+  check "mpirun -np $np: the same table, printed once" "cmp -s '$work/serial.txt' '$work/np$np.txt'"
+done
+summary
