@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -107,6 +108,18 @@ const char* toml_type_name(const toml::node& n) {
 }
 
 // ---------------------------------------------------------------------------
+// Paths (docs/model-files.md, "Paths"): a relative path in a model file names a file beside
+// the model, wherever the program runs; one typed on the command line (--set, a Python
+// override) names it from the working directory, as a shell user expects. Both are stored
+// absolute, so the resolved configuration in an output's provenance names the file read.
+std::string resolve_path(const std::string& value, const std::filesystem::path& base) {
+  if (value.empty()) return value;  // not given: the checks say which key needs it
+  const std::filesystem::path p(value);
+  if (p.is_absolute()) return value;
+  return (base / p).lexically_normal().string();
+}
+
+// ---------------------------------------------------------------------------
 // The loader.
 
 // Where a value came from: the model file (set_index < 0) or the --set with that index.
@@ -128,8 +141,10 @@ struct Problem {
 
 class Loader {
  public:
-  Loader(std::string name, std::vector<std::string> overrides, UnreadKeys unread)
-      : m_name(std::move(name)), m_overrides(std::move(overrides)), m_unread(unread) {}
+  // `model_dir`: the absolute folder relative paths of the model text resolve against.
+  Loader(std::string name, std::filesystem::path model_dir, std::vector<std::string> overrides, UnreadKeys unread)
+      : m_name(std::move(name)), m_model_dir(std::move(model_dir)), m_overrides(std::move(overrides)),
+        m_unread(unread) {}
 
   ModelConfig load(const std::string& text) {
     // toml++ recurses into nested tables and arrays: bound the depth before it sees them.
@@ -154,6 +169,7 @@ class Loader {
 
  private:
   std::string m_name;
+  std::filesystem::path m_model_dir;
   std::vector<std::string> m_overrides;
   UnreadKeys m_unread;
   toml::table m_doc;
@@ -430,7 +446,12 @@ class Loader {
     ModelConfig config;
     for (const auto& k : model_keys()) {
       auto it = m_entries.find(k.name);
-      if (it != m_entries.end()) set_value(k, k.name, *it->second.node, it->second.origin, config);
+      if (it == m_entries.end() || !set_value(k, k.name, *it->second.node, it->second.origin, config)) continue;
+      if (k.is_path) {
+        const bool from_set = it->second.origin.set_index >= 0;
+        const auto& base = from_set ? std::filesystem::current_path() : m_model_dir;
+        k.set(config, Value{resolve_path(std::get<std::string>(k.get(config)), base)});
+      }
     }
     for (const auto& s : model_sections())
       if (s.mark_present && m_sections_given.count(s.name)) s.mark_present(config);
@@ -453,9 +474,10 @@ class Loader {
 }  // namespace
 }  // namespace detail
 
+// Text that is not a file has no folder of its own: its paths resolve from the working directory.
 ModelConfig load_model_string(const std::string& text, const std::string& name,
                               const std::vector<std::string>& overrides, UnreadKeys unread) {
-  return detail::Loader(name, overrides, unread).load(text);
+  return detail::Loader(name, std::filesystem::current_path(), overrides, unread).load(text);
 }
 
 ModelConfig load_model_file(const std::string& path, const std::vector<std::string>& overrides, UnreadKeys unread) {
@@ -481,7 +503,8 @@ ModelConfig load_model_file(const std::string& path, const std::vector<std::stri
   const std::string body = text.str();
   if (std::all_of(body.begin(), body.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }))
     throw ConfigError(path + ": error: empty model file; `nnfield keys` lists the keys");
-  return load_model_string(body, path, overrides, unread);
+  const std::filesystem::path model_dir = std::filesystem::absolute(path).parent_path();
+  return detail::Loader(path, model_dir, overrides, unread).load(body);
 }
 
 }  // namespace nnfield
