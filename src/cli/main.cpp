@@ -8,6 +8,7 @@
 #include <new>
 #include <stdexcept>
 
+#include "argument_suggestions.hpp"
 #include "commands.hpp"
 #include "nnfield/config/config.hpp"
 #include "nnfield/io/h5io.hpp"
@@ -78,6 +79,11 @@ int main(int argc, char** argv) {
   std::vector<Command> commands;
   for (const auto& registration : registry()) commands.push_back(registration(app, context));
 
+  // CLI11's messages, on one line like every other error.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return "nnfield: " + one_line(e.what()) + "; see nnfield --help\n";
+  });
+  if (auto unknown = unknown_argument(app, argc, argv)) return fail(2, *unknown);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
