@@ -6,12 +6,7 @@
 # Usage: model_paths.sh NNFIELD_EXE
 set -uo pipefail
 exe=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-check() {  # check NAME COMMAND...: run the command, report failure by name
-  if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; failures=$((failures + 1)); fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 mkdir -p "$work/project/models" "$work/project/inputs" "$work/elsewhere" "$work/here"
 /usr/bin/python3 - "$work/project/inputs" <<'PY'
 import sys, h5py, numpy as np
@@ -65,4 +60,4 @@ mv "$work/project/inputs" "$work/project/moved"
 "$exe" validate ../project/models/m.toml 2> err.txt; code=$?
 check "a model's missing file: exit 2" "[ $code = 2 ]"
 check "a model's missing file: named beside the model" "grep -q 'init.file\|data.file' err.txt && grep -q '$work/project/inputs/' err.txt"
-[ "$failures" = 0 ] || { echo "$failures failures"; exit 1; }
+summary
