@@ -126,7 +126,7 @@ Command register_info(CLI::App& app, const Context&) {
   sub->add_option("file", *file, "HDF5 file (a run, ensemble, propagate, correlate or compare output)")->required();
   // The description is what info exists to print: --quiet (taken by every command) keeps it.
   add_common_options(*sub, *args, {CommonOption::quiet});
-  return {sub, [file]() {
+  return {sub, [file, args]() {
             try {
               return describe(*file);
             } catch (const H5Error& e) {  // a dataset that cannot be read: the file is bad input

@@ -47,7 +47,7 @@ Command register_keys(CLI::App& app, const Context&) {
   // The reference is what keys exists to print: --quiet (taken by every command) keeps it.
   auto args = std::make_shared<CommonArgs>();
   add_common_options(*sub, *args, {CommonOption::quiet});
-  return {sub, []() {
+  return {sub, [args]() {  // holds what the parser writes to
             std::cout << model_file_reference_markdown();
             return 0;
           }};
