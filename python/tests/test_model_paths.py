@@ -1,31 +1,16 @@
 """Paths in model files (docs/model-files.md, "Paths"), as the Python module sees them:
 relative to the model file, overrides relative to the working directory (the CLI's rule)."""
+import shutil
+
 import h5py
 import numpy as np
 
 import nnfield
-
-MODEL = """
-[network]
-M = 3
-N = 8
-r = 1
-[init]
-kind = "file"
-file = "../inputs/init.h5"
-[data]
-source = "file"
-file = "../inputs/data.h5"
-[dynamics]
-kind = "sgd"
-steps = 20
-[output]
-every_steps = 10
-"""
+from conftest import SOURCE_DIR
 
 
 def make_project(root):
-    (root / "models").mkdir()
+    shutil.copytree(SOURCE_DIR / "tests" / "data" / "model_paths" / "models", root / "models")
     (root / "inputs").mkdir()
     (root / "elsewhere").mkdir()
     rng = np.random.default_rng(1)
@@ -35,7 +20,6 @@ def make_project(root):
     with h5py.File(root / "inputs" / "data.h5", "w") as f:
         f["X"] = rng.normal(0, 1, (4, 8))
         f["Y"] = rng.normal(0, 1, (4, 8))
-    (root / "models" / "m.toml").write_text(MODEL)
 
 
 def test_model_paths_resolve_against_the_model_file(tmp_path, monkeypatch):

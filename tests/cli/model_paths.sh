@@ -3,9 +3,9 @@
 # ../inputs/init.h5 and ../inputs/data.h5 runs from an unrelated working directory; --set
 # paths resolve from the working directory; the run's resolved configuration names the
 # absolute paths, and `validate --print` prints a model that loads back from anywhere.
-# Usage: model_paths.sh NNFIELD_EXE
+# Usage: model_paths.sh NNFIELD_EXE SOURCE_DIR
 set -uo pipefail
-exe=$1
+exe=$1 src=$2
 source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 mkdir -p "$work/project/models" "$work/project/inputs" "$work/elsewhere" "$work/here"
 /usr/bin/python3 - "$work/project/inputs" <<'PY'
@@ -20,23 +20,7 @@ with h5py.File(sys.argv[1] + "/data.h5", "w") as f:
     f["Y"] = rng.normal(0, 1, (S, N))
 PY
 cp "$work/project/inputs/data.h5" "$work/here/local.h5"
-cat > "$work/project/models/m.toml" <<'TOML'
-[network]
-M = 3
-N = 8
-r = 1
-[init]
-kind = "file"
-file = "../inputs/init.h5"
-[data]
-source = "file"
-file = "../inputs/data.h5"
-[dynamics]
-kind = "sgd"
-steps = 20
-[output]
-every_steps = 10
-TOML
+cp "$src/tests/data/model_paths/models/m.toml" "$work/project/models/m.toml"
 
 cd "$work/elsewhere"
 check "run from another directory" "'$exe' run ../project/models/m.toml -o run.h5 -q"
