@@ -72,6 +72,9 @@ int main(int argc, char** argv) {
   using namespace nnfield::cli;
   CLI::App app{"nnfield: lattice field theory of neural-network training"};
   app.require_subcommand(1);
+  app.footer("`nnfield COMMAND --help` lists a command's options; -q/--quiet silences every command's progress.\n"
+             "Exit status: 0 ok, 1 internal error, 2 bad input, 3 the run blew up, 4 output error,\n"
+             "5 not enough memory or disk, 130 interrupted. Bash completion: source <(nnfield completion bash).");
   Context context;
   for (int i = 0; i < argc; ++i) context.command_line += (i ? " " : "") + std::string(argv[i]);
   context.stop = &g_stop;

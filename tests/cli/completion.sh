@@ -37,7 +37,7 @@ check "nnfield run --set <TAB>: nothing to offer" "[ \"\$(completions run --set 
 check "nnfield correlate -<TAB>: correlate's options, -q included" \
   "completions correlate - | grep -q -- '--connected' && completions correlate - | grep -q -- ' -q '"
 # Every subcommand --help lists is completed (the script and the parser share one table).
-for cmd in $("$exe" --help | awk '/^Subcommands:/ {on = 1; next} on && NF {print $1}'); do
+for cmd in $("$exe" --help | awk '/^Subcommands:/ {on = 1; next} on && !NF {exit} on {print $1}'); do
   check "nnfield <TAB> offers $cmd" "completions '' | grep -qw -- '$cmd'"
 done
 summary
