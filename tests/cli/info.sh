@@ -50,6 +50,9 @@ shutil.copy("run.h5", "running.h5")
 with h5py.File("running.h5", "a") as f:
     f.attrs["status"] = "running"
     del f.attrs["finished"]
+shutil.copy("run.h5", "interrupted.h5")
+with h5py.File("interrupted.h5", "a") as f:
+    f.attrs["status"] = "interrupted"
 shutil.copy("run.h5", "typed.h5")
 with h5py.File("typed.h5", "a") as f:
     f.attrs["M"] = np.int64(8)
@@ -65,6 +68,8 @@ info data.h5
 check "data file" "[ $code = 0 ] && head -1 data.h5.txt | grep -q 'data.h5: data' && has data.h5 '/Y'"
 info running.h5
 check "running file: status says so" "[ $code = 0 ] && has running.h5 'status:     running (' && has running.h5 'finished (not yet)'"
+info interrupted.h5
+check "interrupted file: status says so" "[ $code = 0 ] && has interrupted.h5 'status:     interrupted'"
 info typed.h5
 check "integer attributes read" "[ $code = 0 ] && has typed.h5 'seed:       77'"
 check "dimension scale shown as an axis, not as data" "has typed.h5 'axes:' && grep -q 'axes: *.*/trajectory/time' typed.h5.txt && ! grep -Eq '^ +/trajectory/time ' typed.h5.txt"
