@@ -41,7 +41,7 @@ def h5_contents(path):
 
 @pytest.fixture(scope="module")
 def cli_runs(tmp_path_factory, exe, source_dir):
-    """Every case run once by `nnfield run` (from the source directory: relative data paths)."""
+    """Every case run once by `nnfield run` (the models name their data relative to themselves)."""
     out = {}
     tmp = tmp_path_factory.mktemp("cli")
     for name, overrides in CASES.items():

@@ -56,8 +56,7 @@ Command register_compare(CLI::App& app, const Context& context) {
   sub->add_option("--orders", args->orders, "field orders p studied, comma-separated (default 1,2)");
   sub->add_option("--coarsen", args->coarsen, "coarse-graining factors rx = ry (default: the model's field.rx, or 1)");
   sub->add_option("--times", args->times, "times compared, comma-separated (default: t_end)");
-  add_common_options(*sub, *args, {O::overrides, O::force, O::resources});
-  sub->add_flag("-q,--quiet", args->quiet, "no progress lines");
+  add_common_options(*sub, *args, {O::overrides, O::force, O::quiet, O::resources});
   sub->add_flag("--allow-unstable", args->allow_unstable, "field runs: integrate even when the stability check refuses");
   return {sub, [args, context]() {
             ModelConfig config = load_model_file(args->model, args->overrides);
@@ -85,7 +84,7 @@ Command register_compare(CLI::App& app, const Context& context) {
               return fail(130, e.what());
             }
             if (!processes::is_root()) return 0;  // process 0 reports and writes
-            std::cout << compare_table(result) << std::flush;
+            if (!args->quiet) std::cout << compare_table(result) << std::flush;
             RunWriter writer(args->output, args->force, provenance_of(config, context.command_line));
             writer.set_root_attribute("processes", double(processes::count()));
             try {

@@ -1,5 +1,5 @@
 // nnfield correlate RUN.h5 [--field phi|w|b] [--times t1,t2,... | --every n] [--connected]
-//                   [--correlators LIST] -o CORR.h5 [--force]
+//                   [--correlators LIST] -o CORR.h5 [--force] [--quiet]
 // Correlators of a run already on disk (docs/correlators.md). Bad input (missing file
 // or dataset, wrong shapes, unknown field) exits 2 naming the file and dataset, with
 // no output file written; output errors exit 4.
@@ -58,7 +58,7 @@ Command register_correlate(CLI::App& app, const Context& context) {
   sub->add_option("--correlators", args->correlators,
                   "subset of width,structure,xi,depth,input,2d (default: all)")
       ->delimiter(',');
-  add_common_options(*sub, *args, {CommonOption::force});
+  add_common_options(*sub, *args, {CommonOption::force, CommonOption::quiet});
   return {sub, [args, context]() {
             check_output_against_inputs(args->output, {args->run});
             CorrelateOptions options;
@@ -74,7 +74,7 @@ Command register_correlate(CLI::App& app, const Context& context) {
               return fail(2, e.what());
             }
             write_result(result, *args, context.command_line);
-            for (const std::string& note : result.notes) std::fprintf(stderr, "nnfield: note: %s\n", note.c_str());
+            print_notes(*args, result.notes);
             return 0;
           }};
 }

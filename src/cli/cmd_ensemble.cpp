@@ -82,7 +82,7 @@ Command register_ensemble(CLI::App& app, const Context& context) {
             progress.finish(std::to_string(result.included.size()) + " of " + std::to_string(total) +
                             " seeds averaged on " + std::to_string(threads) + " threads");
             write_ensemble(result, config, writer);
-            for (const std::string& note : result.notes) std::fprintf(stderr, "nnfield: note: %s\n", note.c_str());
+            print_notes(*args, result.notes);
             if (result.interrupted) {
               writer.finish("interrupted");
               return fail(130, "interrupted; " + args->output + " holds the " + std::to_string(result.included.size()) +

@@ -166,7 +166,7 @@ Command register_propagate(CLI::App& app, const Context& context) {
             record.c_star_requested = args->c_star;
             write_propagation(scan, record, writer);
             writer.finish("complete");
-            print_table(scan);
+            if (!args->quiet) print_table(scan);
             return 0;
           }};
 }

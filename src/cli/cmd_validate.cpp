@@ -20,7 +20,8 @@ Command register_validate(CLI::App& app, const Context& context) {
   auto args = std::make_shared<ValidateArgs>();
   CLI::App* sub = app.add_subcommand("validate", "check a model file without running it");
   add_common_options(*sub, *args, {CommonOption::model, CommonOption::overrides, CommonOption::resources});
-  sub->add_flag("--print", args->print, "print the resolved configuration");
+  sub->add_flag("--print", args->print, "print the resolved configuration (also with --quiet)");
+  add_common_options(*sub, *args, {CommonOption::quiet});
   return {sub, [args, context]() {
             const ModelConfig config = load_model_file(args->model, args->overrides);
             stop_point(context.stop);
@@ -35,7 +36,7 @@ Command register_validate(CLI::App& app, const Context& context) {
             stop_point(context.stop);
             if (args->print)
               std::cout << config.resolved_toml;
-            else
+            else if (!args->quiet)
               std::cout << args->model << ": ok\n";
             return 0;
           }};
@@ -43,7 +44,10 @@ Command register_validate(CLI::App& app, const Context& context) {
 
 Command register_keys(CLI::App& app, const Context&) {
   CLI::App* sub = app.add_subcommand("keys", "print the model-file reference (Markdown)");
-  return {sub, []() {
+  // The reference is what keys exists to print: --quiet (taken by every command) keeps it.
+  auto args = std::make_shared<CommonArgs>();
+  add_common_options(*sub, *args, {CommonOption::quiet});
+  return {sub, [args]() {  // holds what the parser writes to
             std::cout << model_file_reference_markdown();
             return 0;
           }};

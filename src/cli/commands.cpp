@@ -39,7 +39,8 @@ void add_common_options(CLI::App& sub, CommonArgs& args, std::initializer_list<C
         sub.add_flag("--force", args.force, "overwrite an existing output file");
         break;
       case CommonOption::quiet:
-        sub.add_flag("-q,--quiet", args.quiet, "no progress output");
+        sub.add_flag("-q,--quiet", args.quiet,
+                     "quiet: no progress, notes or summaries (errors still print)");
         break;
       case CommonOption::resources:
         sub.add_option("--max-memory", args.max_memory,
@@ -53,6 +54,11 @@ void add_common_options(CLI::App& sub, CommonArgs& args, std::initializer_list<C
         break;
     }
   }
+}
+
+void print_notes(const CommonArgs& args, const std::vector<std::string>& notes) {
+  if (args.quiet) return;
+  for (const std::string& note : notes) std::fprintf(stderr, "nnfield: note: %s\n", note.c_str());
 }
 
 void check_output_against_inputs(const std::string& output, const std::vector<std::string>& inputs) {

@@ -57,13 +57,16 @@ enum class CommonOption {
   output,     // -o,--output: output HDF5 file, required
   overrides,  // --set section.key=value, repeatable
   force,      // --force: overwrite an existing output file
-  quiet,      // -q,--quiet: no progress output
+  quiet,      // -q,--quiet: no progress, notes or summaries; errors and requested output still print
   progress,   // --progress auto|tty|plain|off
   resources,  // --max-memory SIZE, --no-resource-check
 };
 
 // Adds `options` to `sub`, bound to `args`, in the order given: the order --help lists them.
 void add_common_options(CLI::App& sub, CommonArgs& args, std::initializer_list<CommonOption> options);
+
+// A command's notes for the user, "nnfield: note: ..." on stderr, unless --quiet.
+void print_notes(const CommonArgs& args, const std::vector<std::string>& notes);
 
 // What every command checks before it works (ConfigError, exit 2): the output is not
 // empty and is none of `inputs` (the same file under any name, even with --force).

@@ -8,6 +8,7 @@
 #include <new>
 #include <stdexcept>
 
+#include "argument_suggestions.hpp"
 #include "commands.hpp"
 #include "nnfield/config/config.hpp"
 #include "nnfield/io/h5io.hpp"
@@ -77,6 +78,9 @@ int main(int argc, char** argv) {
   } end_processes;
   CLI::App app{"nnfield: lattice field theory of neural-network training"};
   app.require_subcommand(1);
+  app.footer("`nnfield COMMAND --help` lists a command's options; -q/--quiet silences every command's progress.\n"
+             "Exit status: 0 ok, 1 internal error, 2 bad input, 3 the run blew up, 4 output error,\n"
+             "5 not enough memory or disk, 130 interrupted. Bash completion: source <(nnfield completion bash).");
   Context context;
   for (int i = 0; i < argc; ++i) context.command_line += (i ? " " : "") + std::string(argv[i]);
   context.stop = &g_stop;
@@ -84,6 +88,11 @@ int main(int argc, char** argv) {
   std::vector<Command> commands;
   for (const auto& registration : registry()) commands.push_back(registration(app, context));
 
+  // CLI11's messages, on one line like every other error.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return "nnfield: " + one_line(e.what()) + "; see nnfield --help\n";
+  });
+  if (auto unknown = unknown_argument(app, argc, argv)) return fail(2, *unknown);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -23,59 +24,12 @@
 
 #include "config/config_schema.hpp"
 #include "nnfield/config/model_limits.hpp"
+#include "nnfield/config/name_suggestion.hpp"
 #include "nnfield/config/config.hpp"
 
 namespace nnfield {
 namespace detail {
 namespace {
-
-// ---------------------------------------------------------------------------
-// Names: suggestions for misspelt keys.
-
-// Optimal-string-alignment distance, case-insensitive: a swapped pair of letters
-// ("widht") counts as one edit, which is the commonest typo.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  auto lower = [](char c) { return char(std::tolower(static_cast<unsigned char>(c))); };
-  const std::size_t n = a.size(), m = b.size();
-  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
-  for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
-  for (std::size_t i = 1; i <= n; ++i) {
-    for (std::size_t j = 1; j <= m; ++j) {
-      const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1])) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[n][m];
-}
-
-// The closest candidate within edit distance 2; failing that, the only one with the
-// same last component (a key put in the wrong section: 'network.seed' -> 'run.seed').
-std::optional<std::string> suggest(const std::string& wrong, const std::vector<std::string>& candidates) {
-  std::optional<std::string> best;
-  std::size_t best_d = 3;
-  // The distance is at least the difference in length: skipping those candidates keeps
-  // a huge unknown name from costing a table of size(wrong) x size(c) each.
-  const auto near_in_length = [](std::string_view a, std::string_view b) {
-    return (a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) < 3;
-  };
-  for (const auto& c : candidates) {
-    if (!near_in_length(wrong, c)) continue;
-    const std::size_t dist = edit_distance(wrong, c);
-    if (dist < best_d) best_d = dist, best = c;
-  }
-  if (best) return best;
-  std::vector<std::string> same_leaf;
-  for (const auto& c : candidates) {
-    const std::string a = leaf_of(wrong), b = leaf_of(c);
-    if (a.size() == b.size() && edit_distance(a, b) == 0) same_leaf.push_back(c);
-  }
-  if (same_leaf.size() == 1) return same_leaf.front();
-  return std::nullopt;
-}
 
 std::vector<std::string> model_names() {
   std::vector<std::string> names;
@@ -107,6 +61,18 @@ const char* toml_type_name(const toml::node& n) {
 }
 
 // ---------------------------------------------------------------------------
+// Paths (docs/model-files.md, "Paths"): a relative path in a model file names a file beside
+// the model, wherever the program runs; one typed on the command line (--set, a Python
+// override) names it from the working directory, as a shell user expects. Both are stored
+// absolute, so the resolved configuration in an output's provenance names the file read.
+std::string resolve_path(const std::string& value, const std::filesystem::path& base) {
+  if (value.empty()) return value;  // not given: the checks say which key needs it
+  const std::filesystem::path p(value);
+  if (p.is_absolute()) return value;
+  return (base / p).lexically_normal().string();
+}
+
+// ---------------------------------------------------------------------------
 // The loader.
 
 // Where a value came from: the model file (set_index < 0) or the --set with that index.
@@ -128,8 +94,10 @@ struct Problem {
 
 class Loader {
  public:
-  Loader(std::string name, std::vector<std::string> overrides, UnreadKeys unread)
-      : m_name(std::move(name)), m_overrides(std::move(overrides)), m_unread(unread) {}
+  // `model_dir`: the absolute folder relative paths of the model text resolve against.
+  Loader(std::string name, std::filesystem::path model_dir, std::vector<std::string> overrides, UnreadKeys unread)
+      : m_name(std::move(name)), m_model_dir(std::move(model_dir)), m_overrides(std::move(overrides)),
+        m_unread(unread) {}
 
   ModelConfig load(const std::string& text) {
     // toml++ recurses into nested tables and arrays: bound the depth before it sees them.
@@ -154,6 +122,7 @@ class Loader {
 
  private:
   std::string m_name;
+  std::filesystem::path m_model_dir;
   std::vector<std::string> m_overrides;
   UnreadKeys m_unread;
   toml::table m_doc;
@@ -205,7 +174,7 @@ class Loader {
 
   std::string unknown_name_message(const std::string& name, bool is_table) const {
     std::string what = std::string("unknown ") + (is_table ? "section" : "key") + " '" + name + "'";
-    if (auto s = suggest(name, model_names())) return what + ", did you mean '" + *s + "'?";
+    if (auto s = closest_name(name, model_names())) return what + ", did you mean '" + *s + "'?";
     const std::string section = section_of(name);
     if (is_model_section(section)) {
       std::string valid;
@@ -367,7 +336,7 @@ class Loader {
         std::vector<std::string> valid;
         for (const auto& m : keys) valid.push_back(name + "." + m.name);
         std::string what = "unknown key '" + key_name + "'";
-        if (auto s = suggest(key_name, valid)) what += ", did you mean '" + *s + "'?";
+        if (auto s = closest_name(key_name, valid)) what += ", did you mean '" + *s + "'?";
         problem(o, k.source().begin, what, key_name);
         ok = false;
       } else {
@@ -430,7 +399,12 @@ class Loader {
     ModelConfig config;
     for (const auto& k : model_keys()) {
       auto it = m_entries.find(k.name);
-      if (it != m_entries.end()) set_value(k, k.name, *it->second.node, it->second.origin, config);
+      if (it == m_entries.end() || !set_value(k, k.name, *it->second.node, it->second.origin, config)) continue;
+      if (k.is_path) {
+        const bool from_set = it->second.origin.set_index >= 0;
+        const auto& base = from_set ? std::filesystem::current_path() : m_model_dir;
+        k.set(config, Value{resolve_path(std::get<std::string>(k.get(config)), base)});
+      }
     }
     for (const auto& s : model_sections())
       if (s.mark_present && m_sections_given.count(s.name)) s.mark_present(config);
@@ -453,9 +427,10 @@ class Loader {
 }  // namespace
 }  // namespace detail
 
+// Text that is not a file has no folder of its own: its paths resolve from the working directory.
 ModelConfig load_model_string(const std::string& text, const std::string& name,
                               const std::vector<std::string>& overrides, UnreadKeys unread) {
-  return detail::Loader(name, overrides, unread).load(text);
+  return detail::Loader(name, std::filesystem::current_path(), overrides, unread).load(text);
 }
 
 ModelConfig load_model_file(const std::string& path, const std::vector<std::string>& overrides, UnreadKeys unread) {
@@ -481,7 +456,8 @@ ModelConfig load_model_file(const std::string& path, const std::vector<std::stri
   const std::string body = text.str();
   if (std::all_of(body.begin(), body.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }))
     throw ConfigError(path + ": error: empty model file; `nnfield keys` lists the keys");
-  return load_model_string(body, path, overrides, unread);
+  const std::filesystem::path model_dir = std::filesystem::absolute(path).parent_path();
+  return detail::Loader(path, model_dir, overrides, unread).load(body);
 }
 
 }  // namespace nnfield

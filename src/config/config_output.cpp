@@ -128,7 +128,8 @@ std::string allowed_text(const KeySpec<Root>& k) {
 template <class Root>
 std::string table_row(const KeySpec<Root>& k, const std::string& shown_name) {
   const std::string def = k.required ? "required" : code(detail::toml_literal(k.get(Root{})));
-  return "| " + code(shown_name) + " | " + detail::kind_name(k.kind) + " | " + cell(def) + " | " +
+  const std::string type = k.is_path ? "path" : detail::kind_name(k.kind);
+  return "| " + code(shown_name) + " | " + type + " | " + cell(def) + " | " +
          cell(allowed_text(k)) + " | " + cell(k.doc) + " |\n";
 }
 
@@ -188,6 +189,17 @@ refused or changes the output.
 setting of a key wins. The value is read as a TOML value (`--set data.x=[1,2,3]`,
 `--set run.title="a b"`); if it is not valid TOML it is taken as a bare string
 (`--set network.activation=erf`).
+
+**Paths.** A relative path in a model file (`init.file`, `data.file`: the keys of type
+*path*) names a file relative to the folder of the model file, so
+`nnfield run /elsewhere/models/sgd_datafile.toml` reads `/elsewhere/data/patterns.h5` for
+`file = "../data/patterns.h5"` from any working directory. A relative path given with `--set`
+(or in the Python module's `overrides`) is typed where the user stands: it resolves from the
+working directory, as any shell argument does. Model text that is not a file
+(`nnfield.Model.from_string`) resolves from the working directory too. Absolute paths are
+taken as they are. The resolved configuration stores every path absolute, so an output's
+provenance names the file that was read, and `nnfield validate --print` prints a file that
+loads back from anywhere.
 
 **Errors.** A problem is reported on one line, located in the file (or at the override that
 set the value), naming the key, and the program exits with status 2:

@@ -243,7 +243,7 @@ std::vector<ModelKey> build_model_keys() {
   add("init.sigma_w", &InitConfig::sigma_w, "kind = \"random\": weights ~ N(0, sigma_w^2 / K)").at_least(0);
   add("init.sigma_b", &InitConfig::sigma_b, "kind = \"random\": biases ~ N(0, sigma_b^2)").at_least(0);
   add("init.file", &InitConfig::file, "HDF5 file with /W (M,N,K), /b (M,N), optional /Wdot, /bdot")
-      .note("required if kind or velocity is \"file\"");
+      .path().note("required if kind or velocity is \"file\"");
   add("init.velocity", &InitConfig::velocity,
       "initial velocities (damped dynamics only); continuum: W' from continuum.w_dot, z' from "
       "continuum.phi_dot, b' from d/dt Eq. 6");
@@ -255,7 +255,7 @@ std::vector<ModelKey> build_model_keys() {
       "pair (one pair), file (HDF5 /X, /Y (S,N)), teacher (Y = teacher(X)), random (i.i.d.), "
       "continuum (one pair: continuum.X and the continuum target)");
   add("data.file", &DataConfig::file, "source = \"file\": HDF5 file with /X (S,N), /Y (S,N)")
-      .note("required if source is \"file\"");
+      .path().note("required if source is \"file\"");
   add("data.samples", &DataConfig::samples, "number S of generated samples").at_least(1).at_most(kMaxSamples);
   add("data.x", &DataConfig::x, "source = \"pair\": explicit input X; empty: random").note("N entries, or empty");
   add("data.y", &DataConfig::y, "source = \"pair\": explicit target Y; empty: random").note("N entries, or empty");

@@ -49,6 +49,9 @@ struct KeySpec {
   std::int64_t int_hi = 0;
   std::string constraint;   // a cross-field rule in words, for the docs ("< N/2")
   bool required = false;    // no default: must be given (only mode fields)
+  // A file path: relative values resolve against the model file's folder (a value from
+  // --set: the working directory) and are stored absolute (config.cpp, resolve_path).
+  bool is_path = false;
   std::function<Value(const Root&)> get;
   std::function<void(Root&, const Value&)> set;
 
@@ -59,6 +62,7 @@ struct KeySpec {
   KeySpec& one_of(std::vector<std::string> c) { choices = std::move(c); return *this; }
   KeySpec& note(std::string c) { constraint = std::move(c); return *this; }
   KeySpec& require() { required = true; return *this; }
+  KeySpec& path() { is_path = true; return *this; }
 };
 
 using ModelKey = KeySpec<ModelConfig>;

@@ -105,6 +105,7 @@ H5DatasetInfo describe_dataset(hid_t file_id, const std::string& file, const std
                  H5Sget_simple_extent_type(space.get()) != H5S_NULL;
   info.index_order = string_attribute(dset.get(), "index_order");
   info.description = string_attribute(dset.get(), "description");
+  info.dimension_scale = string_attribute(dset.get(), "CLASS") == "DIMENSION_SCALE";
   return info;
 }
 

@@ -9,7 +9,7 @@ exe=$1 src=$2
 py=/usr/bin/python3
 source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 
-"$exe" compare "$src/models/compare_small.toml" -o "$work/conv.h5" --coarsen 1,2 --times 0.25,0.5 -q \
+"$exe" compare "$src/models/compare_small.toml" -o "$work/conv.h5" --coarsen 1,2 --times 0.25,0.5 \
   > "$work/table.txt" 2> "$work/err.txt"
 check "compare exits 0" "[ $? -eq 0 ] && [ -s '$work/conv.h5' ]"
 check "table names the levels, the self-convergence and the lattice-exact check" \

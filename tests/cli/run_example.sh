@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Smoke test of an example model: it validates, runs to completion, and the run
 # file has the docs/theory.md section 6 datasets and status "complete".
-# Usage: run_example.sh NNFIELD_EXE MODEL.toml SOURCE_DIR
+# Usage: run_example.sh NNFIELD_EXE MODEL.toml
 set -euo pipefail
-exe=$1 model=$2 src=$3
+exe=$1 model=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cd "$src"   # example models name data files relative to the repository
+cd "$work"   # any working directory: models name their files relative to themselves
 "$exe" validate "$model"
 "$exe" run "$model" -o "$work/run.h5" --progress plain
 /usr/bin/python3 - "$work/run.h5" <<'PY'

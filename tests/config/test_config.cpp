@@ -112,7 +112,7 @@ TEST_CASE("config: every section and key is read", "[config]") {
   CHECK(c.init.kind == nnfield::InitKind::smooth);
   CHECK(c.init.sigma_w == 1.5);
   CHECK(c.init.sigma_b == 0.25);
-  CHECK(c.init.file == "init.h5");
+  CHECK(c.init.file == NNFIELD_TEST_DATA_DIR "/init.h5");  // beside the model file
   CHECK(c.init.velocity == nnfield::InitVelocity::smooth);
   CHECK(c.init.sigma_v == 0.5);
   CHECK(c.init.smooth.cutoff_x == 3);
@@ -144,7 +144,7 @@ TEST_CASE("config: every section and key is read", "[config]") {
   CHECK(c.init.smooth_velocity.modes[0].amplitude == 2.0);
 
   CHECK(c.data.source == nnfield::DataSource::pair);
-  CHECK(c.data.file == "data.h5");
+  CHECK(c.data.file == NNFIELD_TEST_DATA_DIR "/data.h5");
   CHECK(c.data.samples == 4);
   CHECK(c.data.x == std::vector<double>{1, 2, 3, 4, 5, 6});
   CHECK(c.data.y == std::vector<double>{0.5, -0.5, 0.5, -0.5, 0.5, -0.5});

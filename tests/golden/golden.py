@@ -94,7 +94,9 @@ def fingerprint_dataset(name, data):
     return fp
 
 
-def fingerprint_file(path):
+def fingerprint_file(path, src):
+    """Text attributes name the source tree as {src}: model paths are stored absolute
+    (docs/model-files.md, "Paths"), and the fingerprints hold for any checkout."""
     out = {}
     with h5py.File(path, "r") as f:
         def visit(name, obj):
@@ -104,6 +106,8 @@ def fingerprint_file(path):
         for key, value in f.attrs.items():
             if key in SKIP_ATTRS:
                 continue
+            if isinstance(value, (str, bytes)):
+                value = (value.decode() if isinstance(value, bytes) else value).replace(os.path.abspath(src), "{src}")
             v = np.asarray(value)
             out["@" + key] = fingerprint_dataset("@" + key, v)
     return out
@@ -117,12 +121,12 @@ def run_case(exe, src, case):
         res = subprocess.run(cmd, cwd=src, capture_output=True, text=True)
         if res.returncode != 0:
             sys.exit(f"golden: {' '.join(cmd)} exited {res.returncode}: {res.stderr.strip()}")
-        fp = {"output": fingerprint_file(out)}
+        fp = {"output": fingerprint_file(out, src)}
         if CASES[case][0] == "run" and "field_" not in case and case not in ("run_compare_small",):
             cor = os.path.join(work, "cor.h5")
             res = subprocess.run([exe, "correlate", out, "-o", cor], cwd=src, capture_output=True, text=True)
             if res.returncode == 0:
-                fp["correlate"] = fingerprint_file(cor)
+                fp["correlate"] = fingerprint_file(cor, src)
         return fp
 
 

@@ -9,10 +9,10 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 model="$src/models/compare_small.toml"
 same="/usr/bin/python3 $src/tests/mpi/same_datasets.py"
 
-"$exe" compare "$model" -o "$work/serial.h5" -q > "$work/serial.txt"
+"$exe" compare "$model" -o "$work/serial.h5" > "$work/serial.txt" 2> /dev/null
 check "one process without mpirun" "[ $? -eq 0 ]"
 for np in 1 2 3; do
-  timeout 300 mpirun --oversubscribe -np $np "$exe" compare "$model" -o "$work/np$np.h5" -q \
+  timeout 300 mpirun --oversubscribe -np $np "$exe" compare "$model" -o "$work/np$np.h5" \
     > "$work/np$np.txt" 2> "$work/np$np.err"
   check "mpirun -np $np: exit 0" "[ $? -eq 0 ]"
   check "mpirun -np $np: same datasets as one process" "$same '$work/serial.h5' '$work/np$np.h5' > /dev/null"

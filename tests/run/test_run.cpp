@@ -25,7 +25,6 @@ TEST_CASE("a run kept in memory equals the same run written to HDF5", "[run]") {
   for (const char* model : {"teacher_tanh", "sgd_datafile", "blend_gradient_flow"}) {
     INFO(model);
     const std::string src = NNFIELD_SOURCE_DIR;
-    std::filesystem::current_path(src);  // example models name data files relative to the repository
     // Short runs: sgd counts steps, the continuous kinds run to t_end (each reads only its own key).
     const std::string shorter = std::string(model) == "sgd_datafile" ? "dynamics.steps=100" : "dynamics.t_end=2.0";
     const ModelConfig config = load_model_file(src + "/models/" + model + ".toml", {shorter});

@@ -17,6 +17,7 @@ struct H5DatasetInfo {
   bool numeric = false;             // integer or floating point (h5_read reads it as float64)
   std::string index_order;          // the dataset's attribute, "" when absent
   std::string description;          // likewise
+  bool dimension_scale = false;     // an axis of other datasets (HDF5 dimension scale, CLASS attribute)
 };
 
 // A root attribute: a string, or numbers (one for a scalar) kept as integers when
