@@ -30,8 +30,9 @@ void write_result(const CorrelateResult& result, const CorrelateArgs& args, cons
   RunWriter writer(args.output, args.force, provenance);  // throws before creating anything
   try {
     for (const auto& [name, value] : result.attributes) writer.set_root_attribute(name, value);
+    for (const auto& [name, value] : result.integer_attributes) writer.set_root_integer(name, value);
     for (const NamedArray& a : result.arrays)
-      writer.write_array(a.name, a.shape, a.data.data(), a.index_order, a.description);
+      writer.write_array(a.name, a.shape, a.data.data(), a.index_order, a.description, a.kind);
     writer.finish("complete");
   } catch (...) {
     try {

@@ -166,7 +166,7 @@ void add_autocorrelation(CorrelateResult& result, const std::string& name, const
     window[p] = double(tau[p].window);
     converged[p] = tau[p].converged ? 1.0 : 0.0;
   }
-  const std::string order = series_order.empty() ? "L" : "L," + series_order;
+  const std::string order = series_order.empty() ? "lag" : "lag," + series_order;
   const std::string scalar_order = series_order.empty() ? "scalar" : series_order;
   std::vector<std::size_t> shape{T};
   shape.insert(shape.end(), series_shape.begin(), series_shape.end());
@@ -179,9 +179,10 @@ void add_autocorrelation(CorrelateResult& result, const std::string& name, const
                                " in rows, automatic window: the smallest W >= c tau_int(W) (c = sokal_window_constant)"});
   result.arrays.push_back({base + "_tau_int_error", series_shape, std::move(error), scalar_order,
                            "Madras-Sokal error tau_int sqrt(2 (2W + 1)/T)"});
-  result.arrays.push_back({base + "_window", series_shape, std::move(window), scalar_order, "the window W (rows)"});
+  result.arrays.push_back(
+      {base + "_window", series_shape, std::move(window), scalar_order, "the window W (rows)", integer_values()});
   result.arrays.push_back({base + "_converged", series_shape, std::move(converged), scalar_order,
-                           "1 if a window W < T met W >= c tau_int(W), else 0 (series too short)"});
+                           "1 if a window W < T met W >= c tau_int(W), else 0 (series too short)", integer_values()});
 }
 
 // The run's series, cut to the length T they share: a run killed between two appends
@@ -295,8 +296,9 @@ void add_row_axes(CorrelateResult& result, const std::vector<double>& time, cons
     selected_time[r] = time[rows[r]];
     selected_row[r] = double(rows[r]);
   }
-  result.arrays.push_back({"/correlators/time", {R}, selected_time, "T", "time t of each selected row"});
-  result.arrays.push_back({"/correlators/row", {R}, selected_row, "T", "index of the selected row in the run file"});
+  result.arrays.push_back({"/correlators/time", {R}, selected_time, "T", "time t of each selected row", time_values()});
+  result.arrays.push_back({"/correlators/row", {R}, selected_row, "T", "index of the selected row in the run file",
+                           integer_values()});
   std::vector<double> k(N / 2 + 1);
   for (std::size_t q = 0; q < k.size(); ++q) k[q] = half_spectrum_wavenumber(q, N);
   result.arrays.push_back({"/correlators/k", {k.size()}, k, "Q", "wavenumbers k_q = 2 pi q / N of the Q axis"});
@@ -343,8 +345,9 @@ void add_run_attributes(CorrelateResult& result, const std::string& file, const 
   result.attributes.emplace_back("mean_subtracted", mean_subtraction_name(subtraction));
   result.attributes.emplace_back("mean_subtracted_description", mean_subtraction_description(subtraction));
   result.attributes.emplace_back("sokal_window_constant", number(kSokalWindowConstant));
-  result.attributes.emplace_back("shape", "M = " + std::to_string(e.M) + ", N = " + std::to_string(e.N) +
-                                              (e.C > 1 ? ", K = " + std::to_string(e.C) : ""));
+  result.integer_attributes.emplace_back("M", std::int64_t(e.M));
+  result.integer_attributes.emplace_back("N", std::int64_t(e.N));
+  if (e.C > 1) result.integer_attributes.emplace_back("K", std::int64_t(e.C));
   result.attributes.emplace_back("source_status", attribute_or_empty(file, "status"));
 }
 

@@ -5,11 +5,13 @@
 // structure, xi, depth, input and 2D correlators, plus time autocorrelations of the
 // layer means and of the loss. Returns named arrays; the caller writes them.
 #include <cstddef>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "nnfield/io/provenance.hpp"
+#include "nnfield/io/series_sink.hpp"
 
 namespace nnfield {
 
@@ -36,11 +38,13 @@ struct NamedArray {
   std::vector<std::size_t> shape;
   std::vector<double> data;
   std::string index_order, description;
+  ValueKind kind = {};  // units; integers (counts, indices, flags)
 };
 
 struct CorrelateResult {
   std::vector<NamedArray> arrays;
   std::vector<std::pair<std::string, std::string>> attributes;  // root attributes to write
+  std::vector<std::pair<std::string, std::int64_t>> integer_attributes;  // counts (M, N, K)
   Provenance source;            // the run's model text, resolved configuration and seed
   std::vector<std::string> notes;  // what was not computed and why (one line each)
 };
