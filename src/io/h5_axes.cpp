@@ -51,20 +51,20 @@ constexpr AxisDimension kAxes[] = {
     {"1", "single", "the one value", 0, false},
 };
 
-// Coordinates written at a group's path that serve the whole file, under the dimension's
-// name at the root: the time series by an HDF5 hard link (netCDF readers name a dimension
-// after the path HDF5 finds first, and "/time" sorts before "/trajectory" and "/times"),
-// the field grid by a copy ("/grid" sorts before "/width").
+// Coordinates written in a group that serve the whole file: a copy at the root under the
+// dimension's name is the dimension scale (a copy, not a second HDF5 link: readers that
+// walk objects, h5py's visititems, would see only one of the two names, and netCDF readers
+// name a dimension after whichever path HDF5 finds first). Time series are copied row by
+// row by the writer (RunWriter::append), fixed arrays here.
 struct FileCoordinate {
   const char* path;
   const char* dimension;
-  bool linked;
 };
 constexpr FileCoordinate kFileCoordinates[] = {
-    {"/trajectory/time", "time", true},
-    {"/times", "time", true},
-    {"/grid/x", "depth", false},
-    {"/grid/y", "width", false},
+    {"/trajectory/time", "time"},
+    {"/times", "time"},
+    {"/grid/x", "depth"},
+    {"/grid/y", "width"},
 };
 
 const AxisDimension& axis(const std::string& file, const std::string& path, const std::string& label) {
@@ -81,6 +81,12 @@ std::string group_of(const std::string& path) {
 std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
 }  // namespace
+
+std::string file_coordinate_copy(const std::string& path) {
+  for (const FileCoordinate& c : kFileCoordinates)
+    if (path == c.path) return std::string("/") + c.dimension;
+  return {};
+}
 
 std::vector<std::string> axis_labels(const std::string& index_order) {
   std::vector<std::string> labels;
@@ -125,21 +131,14 @@ bool FileDimensions::make_coordinate(hid_t file, const std::string& file_name, h
   const std::vector<std::string> labels = axis_labels(index_order);
   if (shape.size() != 1 || labels.size() != 1) return false;
   const std::string dimension = axis(file_name, path, labels[0]).dimension;
-  for (const FileCoordinate& c : kFileCoordinates) {
-    if (path != c.path || dimension != c.dimension) continue;
-    const std::string root_name = "/" + dimension;
-    if (!c.linked) {
-      // The copy is itself a coordinate by the rule below; the original is attached to it.
-      write_dataset(file, file_name, root_name, {std::size_t(shape[0])}, values, index_order,
+  const std::string root_copy = file_coordinate_copy(path);
+  if (!root_copy.empty()) {
+    // A time series' copy was made by the writer before it; a fixed array's is made here.
+    // Either way the copy is the coordinate (by the rule below) and `dset` is attached to it.
+    if (values)
+      write_dataset(file, file_name, root_copy, {std::size_t(shape[0])}, values, index_order,
                     "the " + dimension + " coordinate (a copy of " + path + ")", {}, this);
-      return false;
-    }
-    if (link_exists(file, root_name))
-      fail(file_name, "cannot link " + quoted(path) + " as " + quoted(root_name) + ": the name is taken");
-    if (H5Lcreate_hard(file, path.c_str(), file, root_name.c_str(), H5P_DEFAULT, H5P_DEFAULT) < 0)
-      fail_write(file_name, "cannot link " + quoted(path) + " as " + quoted(root_name));
-    add_scale(dset, file_name, path, "/", dimension, shape[0]);
-    return true;
+    return false;
   }
   // netCDF's rule: a 1-D dataset named after its dimension is that dimension's
   // coordinate, for its group and the groups below it (/correlators/time, /seeds/seed).

@@ -25,6 +25,7 @@ struct RunWriter::Impl final : detail::OpenRun {
     hsize_t rows = 0;
     hsize_t rows_per_chunk = 1;
     hsize_t rows_since_flush = 0;
+    int copy = -1;  // the series every row is also appended to (the root's time coordinate)
   };
 
   std::string path;
@@ -196,9 +197,17 @@ int RunWriter::add_series(const std::string& name, const std::vector<std::size_t
     const hid_t fid = m_impl->file.get();
     if (detail::link_exists(fid, abs))
       detail::fail(file, "dataset " + detail::quoted(abs) + " already exists");
+    // A time coordinate of the whole file (/trajectory/time) gets its root copy first,
+    // so that its own time axis and every later series' can be attached to it.
+    const std::string root_copy = detail::file_coordinate_copy(abs);
+    const int copy = root_copy.empty() || !row_shape.empty()
+                         ? -1
+                         : add_series(root_copy, {}, index_order,
+                                      "the time coordinate (a copy of " + abs + "): " + description, kind);
 
     Impl::Series s;
     s.name = abs;
+    s.copy = copy;
     s.row_shape.assign(row_shape.begin(), row_shape.end());
     for (std::size_t d : row_shape) {
       if (d == 0)
@@ -267,6 +276,7 @@ void RunWriter::append(int series, const double* row) {
       detail::fail_write(m_path, what);
     ++s.rows;
     ++s.rows_since_flush;
+    if (s.copy >= 0) append(s.copy, row);
   });
 }
 
