@@ -33,7 +33,7 @@ std::string fmt(double v, const char* f = "%.3e") {
 }
 
 void scalar(SeriesSink& s, const std::string& name, double v, const std::string& description,
-            const ValueKind& kind = {}) {
+            const DatasetValues& kind = {}) {
   s.write_array(name, {}, &v, "scalar", description, kind);
 }
 

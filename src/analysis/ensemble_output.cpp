@@ -21,7 +21,7 @@ double status_code(RunStatus s) {
 
 template <class F>
 void per_seed(SeriesSink& sink, const EnsembleResult& r, const std::string& name, F&& get,
-              const std::string& description, const ValueKind& kind = {}) {
+              const std::string& description, const DatasetValues& kind = {}) {
   std::vector<double> v;
   for (const SeedSummary& s : r.seeds) v.push_back(get(s));
   sink.write_array(name, {v.size()}, v.data(), "seed", description, kind);
@@ -80,9 +80,9 @@ void write_ensemble(const EnsembleResult& r, const ModelConfig& config, SeriesSi
     sink.write_array("/correlators/time", {r.correlator_time.size()}, r.correlator_time.data(), "T",
                      "times of the correlator rows", time_values());
   for (const EnsembleDataset& d : r.datasets) {
-    sink.write_array(d.name, d.shape, d.mean.data(), d.index_order, d.description, ValueKind{d.units});
+    sink.write_array(d.name, d.shape, d.mean.data(), d.index_order, d.description, DatasetValues{d.units});
     sink.write_array(d.name + "_error", d.shape, d.error.data(), d.index_order,
-                     error_method_name(r.errors.method) + " error of the ensemble mean " + d.name, ValueKind{d.units});
+                     error_method_name(r.errors.method) + " error of the ensemble mean " + d.name, DatasetValues{d.units});
   }
 }
 

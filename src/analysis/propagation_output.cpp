@@ -28,7 +28,7 @@ void write_estimates(SeriesSink& w, const std::string& name, const std::vector<P
 
 template <class F>
 void write_per_point(SeriesSink& w, const std::string& name, const std::vector<PropagationResult>& points, F&& get,
-                     const std::string& description, const ValueKind& kind = {}) {
+                     const std::string& description, const DatasetValues& kind = {}) {
   std::vector<double> v;
   for (const auto& p : points) v.push_back(get(p));
   w.write_array(name, {v.size()}, v.data(), "sigma_w", description, kind);

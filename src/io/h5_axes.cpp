@@ -58,13 +58,14 @@ constexpr AxisDimension kAxes[] = {
 // row by the writer (RunWriter::append), fixed arrays here.
 struct FileCoordinate {
   const char* path;
+  const char* label;
   const char* dimension;
 };
 constexpr FileCoordinate kFileCoordinates[] = {
-    {"/trajectory/time", "time"},
-    {"/times", "time"},
-    {"/grid/x", "depth"},
-    {"/grid/y", "width"},
+    {"/trajectory/time", "T", "time"},
+    {"/times", "T", "time"},
+    {"/grid/x", "nx", "depth"},
+    {"/grid/y", "ny", "width"},
 };
 
 const AxisDimension& axis(const std::string& file, const std::string& path, const std::string& label) {
@@ -82,9 +83,9 @@ std::string base_name(const std::string& path) { return path.substr(path.rfind('
 
 }  // namespace
 
-std::string file_coordinate_copy(const std::string& path) {
+std::string file_coordinate_copy(const std::string& path, const std::string& index_order) {
   for (const FileCoordinate& c : kFileCoordinates)
-    if (path == c.path) return std::string("/") + c.dimension;
+    if (path == c.path && index_order == c.label) return std::string("/") + c.dimension;
   return {};
 }
 
@@ -131,7 +132,7 @@ bool FileDimensions::make_coordinate(hid_t file, const std::string& file_name, h
   const std::vector<std::string> labels = axis_labels(index_order);
   if (shape.size() != 1 || labels.size() != 1) return false;
   const std::string dimension = axis(file_name, path, labels[0]).dimension;
-  const std::string root_copy = file_coordinate_copy(path);
+  const std::string root_copy = file_coordinate_copy(path, index_order);
   if (!root_copy.empty()) {
     // A time series' copy was made by the writer before it; a fixed array's is made here.
     // Either way the copy is the coordinate (by the rule below) and `dset` is attached to it.

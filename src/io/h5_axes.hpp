@@ -11,8 +11,9 @@
 namespace nnfield::detail {
 
 // For a coordinate written in a group that serves the whole file (/trajectory/time,
-// /grid/x, ...), the path of its copy at the root ("/time", "/depth"); "" for any other.
-std::string file_coordinate_copy(const std::string& path);
+// /grid/x, ... with their index orders "T", "nx", ...), the path of its copy at the root
+// ("/time", "/depth"); "" for any other.
+std::string file_coordinate_copy(const std::string& path, const std::string& index_order);
 
 // The labels of an index order, outermost first; "scalar" (a 0-d dataset) has none.
 std::vector<std::string> axis_labels(const std::string& index_order);

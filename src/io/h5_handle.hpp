@@ -147,7 +147,7 @@ Handle intermediate_groups_lcpl(const std::string& file);
 // The attributes every dataset carries: "index_order", "description", and for netCDF
 // and CF tools "long_name" (the description) and "units".
 void label_dataset(hid_t dset, const std::string& file, const std::string& path,
-                   const std::string& index_order, const std::string& description, const ValueKind& kind);
+                   const std::string& index_order, const std::string& description, const DatasetValues& kind);
 
 // Compression (docs/output-schema.md, "Storage"): shuffle + deflate at this level, for
 // fixed arrays of at least kCompressMinBytes (chunks of about kFixedChunkBytes) and for
@@ -162,7 +162,7 @@ constexpr std::size_t kCompressMinRowBytes = 4 * 1024;
 Handle dataset_creation(const std::string& file, const std::string& path, const std::vector<hsize_t>& chunk,
                         bool compress);
 // The file type of a dataset's values: int64 for integers, float64 otherwise.
-inline hid_t stored_type(const ValueKind& kind) { return kind.integer ? H5T_STD_I64LE : H5T_IEEE_F64LE; }
+inline hid_t stored_type(const DatasetValues& kind) { return kind.integer ? H5T_STD_I64LE : H5T_IEEE_F64LE; }
 
 class FileDimensions;
 // A fixed-size dataset written in one go (float64, or int64 for integer values;
@@ -171,6 +171,6 @@ class FileDimensions;
 void write_dataset(hid_t loc, const std::string& file, const std::string& path,
                    const std::vector<std::size_t>& shape, const double* data,
                    const std::string& index_order, const std::string& description,
-                   const ValueKind& kind = {}, FileDimensions* dimensions = nullptr);
+                   const DatasetValues& kind = {}, FileDimensions* dimensions = nullptr);
 
 }  // namespace nnfield::detail

@@ -58,7 +58,7 @@ Handle intermediate_groups_lcpl(const std::string& file) {
 }
 
 void label_dataset(hid_t dset, const std::string& file, const std::string& path,
-                   const std::string& index_order, const std::string& description, const ValueKind& kind) {
+                   const std::string& index_order, const std::string& description, const DatasetValues& kind) {
   write_string_attribute(dset, file, path, "index_order", index_order);
   write_string_attribute(dset, file, path, "description", description);
   // The names netCDF and CF tools (xarray, ncview, Panoply) read for the same things.
@@ -97,7 +97,7 @@ std::vector<hsize_t> fixed_chunk(const std::vector<hsize_t>& dims) {
 
 void write_dataset(hid_t loc, const std::string& file, const std::string& path,
                    const std::vector<std::size_t>& shape, const double* data,
-                   const std::string& index_order, const std::string& description, const ValueKind& kind,
+                   const std::string& index_order, const std::string& description, const DatasetValues& kind,
                    FileDimensions* dimensions) {
   const std::string abs = absolute(path);
   if (link_exists(loc, abs)) fail(file, "dataset " + quoted(abs) + " already exists");

@@ -14,7 +14,7 @@ std::size_t product(const std::vector<std::size_t>& shape, std::size_t from = 0)
 
 int MemoryRun::add_series(const std::string& name, const std::vector<std::size_t>& row_shape,
                           const std::string& index_order, const std::string& description,
-                          const ValueKind& kind) {
+                          const DatasetValues& kind) {
   Dataset d;
   d.kind = kind;
   d.shape.push_back(0);
@@ -37,7 +37,7 @@ std::size_t MemoryRun::rows(int series) const { return m_datasets.at(m_series.at
 
 void MemoryRun::write_array(const std::string& name, const std::vector<std::size_t>& shape, const double* data,
                             const std::string& index_order, const std::string& description,
-                            const ValueKind& kind) {
+                            const DatasetValues& kind) {
   m_datasets[name] = Dataset{shape, std::vector<double>(data, data + product(shape)), index_order, description, kind};
 }
 

@@ -189,7 +189,7 @@ RunWriter::~RunWriter() {
 
 int RunWriter::add_series(const std::string& name, const std::vector<std::size_t>& row_shape,
                           const std::string& index_order, const std::string& description,
-                          const ValueKind& kind) {
+                          const DatasetValues& kind) {
   std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   return m_impl->writing([&] {
     const std::string& file = m_path;
@@ -199,7 +199,7 @@ int RunWriter::add_series(const std::string& name, const std::vector<std::size_t
       detail::fail(file, "dataset " + detail::quoted(abs) + " already exists");
     // A time coordinate of the whole file (/trajectory/time) gets its root copy first,
     // so that its own time axis and every later series' can be attached to it.
-    const std::string root_copy = detail::file_coordinate_copy(abs);
+    const std::string root_copy = detail::file_coordinate_copy(abs, index_order);
     const int copy = root_copy.empty() || !row_shape.empty()
                          ? -1
                          : add_series(root_copy, {}, index_order,
@@ -289,7 +289,7 @@ std::size_t RunWriter::rows(int series) const {
 
 void RunWriter::write_array(const std::string& name, const std::vector<std::size_t>& shape,
                             const double* data, const std::string& index_order,
-                            const std::string& description, const ValueKind& kind) {
+                            const std::string& description, const DatasetValues& kind) {
   std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   m_impl->writing([&] {
     detail::write_dataset(m_impl->file.get(), m_path, name, shape, data, index_order,

@@ -53,7 +53,7 @@ struct NamedArray {
   std::vector<std::size_t> shape;
   std::vector<double> data;
   std::string index_order, description;
-  ValueKind kind = {};  // units; integers (counts, indices, flags)
+  DatasetValues kind = {};  // units; integers (counts, indices, flags)
 };
 
 struct CorrelateResult {

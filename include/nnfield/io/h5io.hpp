@@ -76,14 +76,14 @@ class RunWriter final : public SeriesSink {
   // Returns a handle for append().
   int add_series(const std::string& name, const std::vector<std::size_t>& row_shape,
                  const std::string& index_order, const std::string& description,
-                 const ValueKind& kind = {}) override;
+                 const DatasetValues& kind = {}) override;
   void append(int series, const double* row) override;
   std::size_t rows(int series) const override;
 
   // A fixed (non-time-series) dataset, e.g. /grid/x.
   void write_array(const std::string& name, const std::vector<std::size_t>& shape,
                    const double* data, const std::string& index_order,
-                   const std::string& description, const ValueKind& kind = {}) override;
+                   const std::string& description, const DatasetValues& kind = {}) override;
   void set_root_attribute(const std::string& name, const std::string& value) override;
   void set_root_attribute(const std::string& name, double value) override;
   void set_root_integer(const std::string& name, std::int64_t value) override;

@@ -17,16 +17,16 @@ namespace nnfield {
 // What the numbers of a dataset are (docs/output-schema.md, "Types and units"): their
 // units ("1" for dimensionless, the default) and whether they are integers (counts,
 // indices, seeds, flags 0/1), which a file stores as int64.
-struct ValueKind {
+struct DatasetValues {
   std::string units = "1";
   bool integer = false;
 };
 // Model time: the unit of dynamics.t_end, data.tau and output.every.
 inline const char* const kTimeUnits = "model time unit";
-inline ValueKind time_values() { return {kTimeUnits, false}; }
+inline DatasetValues time_values() { return {kTimeUnits, false}; }
 // Rates and powers: d/dt of a dimensionless quantity.
-inline ValueKind rate_values() { return {std::string("1/") + kTimeUnits, false}; }
-inline ValueKind integer_values() { return {"1", true}; }
+inline DatasetValues rate_values() { return {std::string("1/") + kTimeUnits, false}; }
+inline DatasetValues integer_values() { return {"1", true}; }
 
 class SeriesSink {
  public:
@@ -37,13 +37,13 @@ class SeriesSink {
   // every override: a default argument is bound to the static type.
   virtual int add_series(const std::string& name, const std::vector<std::size_t>& row_shape,
                          const std::string& index_order, const std::string& description,
-                         const ValueKind& kind = {}) = 0;
+                         const DatasetValues& kind = {}) = 0;
   virtual void append(int series, const double* row) = 0;
   virtual std::size_t rows(int series) const = 0;
   // A fixed (non-time-series) array, e.g. /data/X.
   virtual void write_array(const std::string& name, const std::vector<std::size_t>& shape, const double* data,
                            const std::string& index_order, const std::string& description,
-                           const ValueKind& kind = {}) = 0;
+                           const DatasetValues& kind = {}) = 0;
   virtual void set_root_attribute(const std::string& name, const std::string& value) = 0;
   virtual void set_root_attribute(const std::string& name, double value) = 0;
   // Counts, indices and flags (flags as 0/1): int64 in a file. Seeds: uint64.
@@ -65,17 +65,17 @@ class MemoryRun final : public SeriesSink {
     std::vector<std::size_t> shape;  // for series: (T, row_shape...), T = rows so far
     std::vector<double> data;
     std::string index_order, description;
-    ValueKind kind;
+    DatasetValues kind;
   };
 
   int add_series(const std::string& name, const std::vector<std::size_t>& row_shape,
                  const std::string& index_order, const std::string& description,
-                 const ValueKind& kind = {}) override;
+                 const DatasetValues& kind = {}) override;
   void append(int series, const double* row) override;
   std::size_t rows(int series) const override;
   void write_array(const std::string& name, const std::vector<std::size_t>& shape, const double* data,
                    const std::string& index_order, const std::string& description,
-                   const ValueKind& kind = {}) override;
+                   const DatasetValues& kind = {}) override;
   void set_root_attribute(const std::string& name, const std::string& value) override;
   void set_root_attribute(const std::string& name, double value) override;
   void set_root_integer(const std::string& name, std::int64_t value) override { m_integer_attributes[name] = value; }
