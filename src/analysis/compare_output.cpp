@@ -98,8 +98,7 @@ void write_compare(const CompareResult& r, SeriesSink& s) {
   s.write_array("/levels/M", {L}, M.data(), "L", "network depth M_l = M 2^l", integer_values());
   s.write_array("/levels/N", {L}, N.data(), "L", "network width N_l = N 2^l", integer_values());
   s.write_array("/levels/ax", {L}, ax.data(), "L", "depth spacing ax = Lx/M_l");
-  s.write_array("/times", {T}, r.times.data(), "T", "the chosen times; error datasets without _by_time are at the last",
-                time_values());
+  s.write_array("/times", {T}, r.times.data(), "T", "the chosen times; datasets without _by_time: the last", time_values());
   s.write_array("/gain/max_over_ax", {L}, gain.data(), "L", "networks: max over time of max|g - 1|/ax");
   s.write_array("/gain/left_critical_regime_at", {L}, left.data(), "L",
                 "networks: time max|g-1|/ax first exceeded 5x its initial value (docs/theory.md 4.2), -1 = never",
