@@ -83,11 +83,9 @@ RunData::RunData(std::shared_ptr<MemoryRun> memory) : m_memory(std::move(memory)
   }
   for (const auto& kv : m_memory->text_attributes()) m_attrs[py::str(kv.first)] = kv.second;
   for (const auto& kv : m_memory->number_attributes()) m_attrs[py::str(kv.first)] = kv.second;
-  // As in a run file: the seed is an integer (the file stores it as uint64).
-  if (m_attrs.contains("seed")) {
-    const auto seed = m_memory->number_attributes().at("seed");
-    m_attrs["seed"] = py::int_(static_cast<unsigned long long>(seed));
-  }
+  // As in a run file: counts, flags and seeds are integers.
+  for (const auto& kv : m_memory->integer_attributes()) m_attrs[py::str(kv.first)] = py::int_(kv.second);
+  for (const auto& kv : m_memory->unsigned_attributes()) m_attrs[py::str(kv.first)] = py::int_(kv.second);
   finish_entries();
 }
 

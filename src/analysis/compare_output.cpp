@@ -32,8 +32,9 @@ std::string fmt(double v, const char* f = "%.3e") {
   return buf;
 }
 
-void scalar(SeriesSink& s, const std::string& name, double v, const std::string& description) {
-  s.write_array(name, {}, &v, "scalar", description);
+void scalar(SeriesSink& s, const std::string& name, double v, const std::string& description,
+            const DatasetValues& kind = {}) {
+  s.write_array(name, {}, &v, "scalar", description, kind);
 }
 
 }  // namespace
@@ -94,21 +95,22 @@ void write_compare(const CompareResult& r, SeriesSink& s) {
     M.push_back(lv.M), N.push_back(lv.N), ax.push_back(lv.ax);
     gain.push_back(lv.max_gain_over_ax), left.push_back(lv.left_critical_at);
   }
-  s.write_array("/levels/M", {L}, M.data(), "L", "network depth M_l = M 2^l");
-  s.write_array("/levels/N", {L}, N.data(), "L", "network width N_l = N 2^l");
+  s.write_array("/levels/M", {L}, M.data(), "L", "network depth M_l = M 2^l", integer_values());
+  s.write_array("/levels/N", {L}, N.data(), "L", "network width N_l = N 2^l", integer_values());
   s.write_array("/levels/ax", {L}, ax.data(), "L", "depth spacing ax = Lx/M_l");
-  s.write_array("/times", {T}, r.times.data(), "T", "the chosen times; error datasets without _by_time are at the last");
+  s.write_array("/times", {T}, r.times.data(), "T", "the chosen times; datasets without _by_time: the last", time_values());
   s.write_array("/gain/max_over_ax", {L}, gain.data(), "L", "networks: max over time of max|g - 1|/ax");
   s.write_array("/gain/left_critical_regime_at", {L}, left.data(), "L",
-                "networks: time max|g-1|/ax first exceeded 5x its initial value (docs/theory.md 4.2), -1 = never");
+                "networks: time max|g-1|/ax first exceeded 5x its initial value (docs/theory.md 4.2), -1 = never",
+                time_values());
 
   std::vector<double> se_t;
   for (const auto& row : r.self_error) se_t.insert(se_t.end(), row.begin(), row.end());
-  s.write_array("/self_convergence/error", {L - 1}, r.self_error.back().data(), "L",
+  s.write_array("/self_convergence/error", {L - 1}, r.self_error.back().data(), "L-1",
                 "||R_l - R_{l+1}|| / ||R_{l+1}||, output response on level l's width points (row l: levels l, l+1)");
-  s.write_array("/self_convergence/error_by_time", {T, L - 1}, se_t.data(), "T,L", "the self-convergence error at each time");
+  s.write_array("/self_convergence/error_by_time", {T, L - 1}, se_t.data(), "T,L-1", "the self-convergence error at each time");
   if (!r.self_order.empty())
-    s.write_array("/self_convergence/order", {r.self_order.size()}, r.self_order.data(), "L",
+    s.write_array("/self_convergence/order", {r.self_order.size()}, r.self_order.data(), "L-2",
                   "log2(e_l / e_{l+1})");
   scalar(s, "/self_convergence/fit_order", r.self_fit.order, "fit e = C a^p (1 + D a): p (NaN: fewer than 3 errors)");
   scalar(s, "/self_convergence/fit_uncertainty", r.self_fit.uncertainty, "uncertainty of the fitted p");
@@ -134,25 +136,25 @@ void write_compare(const CompareResult& r, SeriesSink& s) {
       fc.push_back(st.fits[q].C), fd.push_back(st.fits[q].D);
     }
     const std::string qdesc = " (Q: response, phi, w, adjoint)";
-    s.write_array(g + "error", {L, Q}, e.data(), "L,Q",
+    s.write_array(g + "error", {L, Q}, e.data(), "L,quantity",
                   "relative L2 difference field vs network at the last time" + qdesc + "; verdict: " + st.verdict);
-    s.write_array(g + "error_by_time", {T, L, Q}, et.data(), "T,L,Q", "the errors at each chosen time" + qdesc);
-    s.write_array(g + "pair_order", {L - 1, Q}, pair.data(), "L,Q", "log(e_l/e_{l+1}) / log(a_l/a_{l+1})" + qdesc);
-    s.write_array(g + "fit_order", {Q}, fo.data(), "Q", "fit e = C a^p (1 + D a): p (NaN: no fit)" + qdesc);
-    s.write_array(g + "fit_uncertainty", {Q}, fu.data(), "Q",
+    s.write_array(g + "error_by_time", {T, L, Q}, et.data(), "T,L,quantity", "the errors at each chosen time" + qdesc);
+    s.write_array(g + "pair_order", {L - 1, Q}, pair.data(), "L-1,quantity", "log(e_l/e_{l+1}) / log(a_l/a_{l+1})" + qdesc);
+    s.write_array(g + "fit_order", {Q}, fo.data(), "quantity", "fit e = C a^p (1 + D a): p (NaN: no fit)" + qdesc);
+    s.write_array(g + "fit_uncertainty", {Q}, fu.data(), "quantity",
                   "3 levels: spread of the pair orders; more: standard error of p" + qdesc);
-    s.write_array(g + "fit_C", {Q}, fc.data(), "Q", "fit: C" + qdesc);
-    s.write_array(g + "fit_D", {Q}, fd.data(), "Q", "fit: D" + qdesc);
+    s.write_array(g + "fit_C", {Q}, fc.data(), "quantity", "fit: C" + qdesc);
+    s.write_array(g + "fit_D", {Q}, fd.data(), "quantity", "fit: D" + qdesc);
     std::vector<double> oe;
     for (const auto& row : st.output_error) oe.insert(oe.end(), row.begin(), row.end());
-    s.write_array(g + "output_error", {T + 1, L}, oe.data(), "T,L",
+    s.write_array(g + "output_error", {T + 1, L}, oe.data(), "T+1,L",
                   "||Z_field - Z_net|| / ||Z_net - Y|| on the field's width nodes; row 0 at t = 0 (the initial "
                   "offset), then the chosen times (NaN: not run)");
     s.write_array(g + "max_gain_over_ax", {L}, st.max_gain_over_ax.data(), "L",
                   "field runs: max over time of max|g - 1|/ax (NaN: not run)");
-    scalar(s, g + "p", st.p, "order of the truncated theory (midpoint form)");
-    scalar(s, g + "rx", st.r, "depth coarse-graining factor");
-    scalar(s, g + "ry", st.r, "width coarse-graining factor");
+    scalar(s, g + "p", st.p, "order of the truncated theory (midpoint form)", integer_values());
+    scalar(s, g + "rx", st.r, "depth coarse-graining factor", integer_values());
+    scalar(s, g + "ry", st.r, "width coarse-graining factor", integer_values());
     scalar(s, g + "theoretical_order", st.theoretical_order, "expected global order (docs/theory.md 4.3: p)");
     s.set_root_attribute("verdict." + st.name, st.verdict);
     for (std::size_t q = 0; q < Q; ++q)

@@ -309,6 +309,7 @@ void average_datasets(const std::vector<SeedData>& data, std::size_t T, std::siz
     d.shape = d0.shape;
     d.shape.front() = rows;
     d.index_order = d0.index_order;
+    d.units = d0.kind.units;
     d.description = d0.description + " (mean over " + std::to_string(n) + " seeds)";
     if (n >= 2) {
       column_means_and_errors(stack(data, out.included, name, values), n, values, errors, d.mean, d.error);

@@ -21,10 +21,10 @@ double status_code(RunStatus s) {
 
 template <class F>
 void per_seed(SeriesSink& sink, const EnsembleResult& r, const std::string& name, F&& get,
-              const std::string& description) {
+              const std::string& description, const DatasetValues& kind = {}) {
   std::vector<double> v;
   for (const SeedSummary& s : r.seeds) v.push_back(get(s));
-  sink.write_array(name, {v.size()}, v.data(), "S", description);
+  sink.write_array(name, {v.size()}, v.data(), "seed", description, kind);
 }
 
 }  // namespace
@@ -35,29 +35,31 @@ void write_ensemble(const EnsembleResult& r, const ModelConfig& config, SeriesSi
   set_shape_attributes(sink, shape);
   sink.set_root_attribute("activation", activation_name(config.network.activation));
   sink.set_root_attribute("dynamics", name(config.dynamics.kind));
-  sink.set_root_attribute("seeds_run", double(r.seeds.size()));
-  sink.set_root_attribute("seeds_averaged", double(r.included.size()));
+  sink.set_root_integer("seeds_run", std::int64_t(r.seeds.size()));
+  sink.set_root_integer("seeds_averaged", std::int64_t(r.included.size()));
   sink.set_root_attribute("error_method", error_method_name(r.errors.method));
   if (r.errors.method == ErrorMethod::bootstrap) {
-    sink.set_root_attribute("bootstrap_resamples", double(r.errors.resamples));
-    sink.set_root_attribute("bootstrap_seed", std::to_string(r.errors.seed));
+    sink.set_root_integer("bootstrap_resamples", std::int64_t(r.errors.resamples));
+    sink.set_root_unsigned("bootstrap_seed", r.errors.seed);
   }
   std::string notes;
   for (const std::string& n : r.notes) notes += n + "\n";
   sink.set_root_attribute("notes", notes);
 
   per_seed(sink, r, "/seeds/seed", [](const SeedSummary& s) { return double(s.seed); },
-           "master seed of each realisation (initialisation, data, data order)");
+           "master seed of each realisation (initialisation, data, data order)", integer_values());
   per_seed(sink, r, "/seeds/status", [](const SeedSummary& s) { return status_code(s.status); },
-           "0 complete (averaged), 1 interrupted, 2 blew up (both excluded from the means)");
+           "0 complete (averaged), 1 interrupted, 2 blew up (both excluded from the means)", integer_values());
   per_seed(sink, r, "/seeds/final_loss", [](const SeedSummary& s) { return s.final_loss; },
            "loss of the presented data at the last output row");
   per_seed(sink, r, "/seeds/final_train_loss", [](const SeedSummary& s) { return s.final_train_loss; },
            "training-set loss at the last output row");
   per_seed(sink, r, "/seeds/final_energy", [](const SeedSummary& s) { return s.final_energy; },
            "total energy at the last output row");
-  per_seed(sink, r, "/seeds/t_last", [](const SeedSummary& s) { return s.t_last; }, "time of the last output row");
-  per_seed(sink, r, "/seeds/steps", [](const SeedSummary& s) { return double(s.steps); }, "integrator or SGD steps");
+  per_seed(sink, r, "/seeds/t_last", [](const SeedSummary& s) { return s.t_last; }, "time of the last output row",
+           time_values());
+  per_seed(sink, r, "/seeds/steps", [](const SeedSummary& s) { return double(s.steps); }, "integrator or SGD steps",
+           integer_values());
   std::string messages;
   for (const SeedSummary& s : r.seeds) messages += std::to_string(s.seed) + ": " + s.message + "\n";
   sink.set_root_attribute("seed_messages", messages);
@@ -67,19 +69,20 @@ void write_ensemble(const EnsembleResult& r, const ModelConfig& config, SeriesSi
   for (const SeedSummary& s : r.seeds)
     for (std::size_t m = 0; m < M; ++m)
       xi.push_back(m < s.xi_y.size() ? s.xi_y[m] : std::numeric_limits<double>::quiet_NaN());
-  sink.write_array("/seeds/xi_y", {r.seeds.size(), M}, xi.data(), "S,M",
+  sink.write_array("/seeds/xi_y", {r.seeds.size(), M}, xi.data(), "seed,M",
                    "second-moment width correlation length of the final-time neurons z^(m) per layer "
                    "(full structure factor of one configuration; NaN where undefined)");
 
   if (!r.time.empty())
-    sink.write_array("/trajectory/time", {r.time.size()}, r.time.data(), "T", "output times (same for every seed)");
+    sink.write_array("/trajectory/time", {r.time.size()}, r.time.data(), "T", "output times (same for every seed)",
+                     time_values());
   if (!r.correlator_time.empty())
     sink.write_array("/correlators/time", {r.correlator_time.size()}, r.correlator_time.data(), "T",
-                     "times of the correlator rows");
+                     "times of the correlator rows", time_values());
   for (const EnsembleDataset& d : r.datasets) {
-    sink.write_array(d.name, d.shape, d.mean.data(), d.index_order, d.description);
+    sink.write_array(d.name, d.shape, d.mean.data(), d.index_order, d.description, DatasetValues{d.units});
     sink.write_array(d.name + "_error", d.shape, d.error.data(), d.index_order,
-                     error_method_name(r.errors.method) + " error of the ensemble mean " + d.name);
+                     error_method_name(r.errors.method) + " error of the ensemble mean " + d.name, DatasetValues{d.units});
   }
 }
 

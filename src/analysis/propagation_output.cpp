@@ -22,27 +22,27 @@ void write_estimates(SeriesSink& w, const std::string& name, const std::vector<P
       value[s * M + m] = (points[s].*member)[m].value;
       error[s * M + m] = (points[s].*member)[m].error;
     }
-  w.write_array(name, {S, M}, value.data(), "S,M", description + " (ensemble mean; layer m = 1..M)");
-  w.write_array(name + "_error", {S, M}, error.data(), "S,M", "jackknife error of " + name);
+  w.write_array(name, {S, M}, value.data(), "sigma_w,M", description + " (ensemble mean; layer m = 1..M)");
+  w.write_array(name + "_error", {S, M}, error.data(), "sigma_w,M", "jackknife error of " + name);
 }
 
 template <class F>
 void write_per_point(SeriesSink& w, const std::string& name, const std::vector<PropagationResult>& points, F&& get,
-                     const std::string& description) {
+                     const std::string& description, const DatasetValues& kind = {}) {
   std::vector<double> v;
   for (const auto& p : points) v.push_back(get(p));
-  w.write_array(name, {v.size()}, v.data(), "S", description);
+  w.write_array(name, {v.size()}, v.data(), "sigma_w", description, kind);
 }
 
 void write_fit(SeriesSink& w, const std::string& group, const std::vector<PropagationResult>& points,
                DepthFit PropagationResult::*member, const std::string& what) {
   const auto fit = [member](const PropagationResult& p) -> const DepthFit& { return p.*member; };
   write_per_point(w, group + "/ok", points, [&](const PropagationResult& p) { return fit(p).ok ? 1.0 : 0.0; },
-                  "1 if the fit of " + what + " succeeded");
+                  "1 if the fit of " + what + " succeeded", integer_values());
   write_per_point(w, group + "/first", points, [&](const PropagationResult& p) { return double(fit(p).first); },
-                  "first layer of the fit window");
+                  "first layer of the fit window", integer_values());
   write_per_point(w, group + "/last", points, [&](const PropagationResult& p) { return double(fit(p).last); },
-                  "last layer of the fit window");
+                  "last layer of the fit window", integer_values());
   write_per_point(w, group + "/slope", points, [&](const PropagationResult& p) { return fit(p).slope.value; },
                   "slope of ln(" + what + ") against m");
   write_per_point(w, group + "/slope_error", points, [&](const PropagationResult& p) { return fit(p).slope.error; },
@@ -70,13 +70,13 @@ void write_attributes(const PropagationScan& scan, const PropagationRecord& reco
   w.set_root_attribute("sigma_b", P.front().sigma_b);
   w.set_root_attribute("q0", scan.options.q0);
   w.set_root_attribute("c0", scan.options.c0);
-  w.set_root_attribute("networks", double(scan.options.networks));
-  w.set_root_attribute("pairs", double(scan.options.pairs));
-  w.set_root_attribute("jackknife_blocks", double(std::min(scan.options.jackknife_blocks, scan.options.networks)));
+  w.set_root_integer("networks", std::int64_t(scan.options.networks));
+  w.set_root_integer("pairs", std::int64_t(scan.options.pairs));
+  w.set_root_integer("jackknife_blocks", std::int64_t(std::min(scan.options.jackknife_blocks, scan.options.networks)));
   w.set_root_attribute("linear_cut", scan.options.linear_cut);
   w.set_root_attribute("noise_factor", scan.options.noise_factor);
   w.set_root_attribute("q_tolerance", scan.options.q_tolerance);
-  w.set_root_attribute("propagate_seed", std::to_string(scan.options.seed));
+  w.set_root_unsigned("propagate_seed", scan.options.seed);
   w.set_root_attribute("c_star_requested", record.c_star_requested);
   std::string methods, notes;
   for (const auto& p : P) {
@@ -97,8 +97,8 @@ void write_mean_field(const std::vector<PropagationResult>& P, std::size_t M, Se
     qmf.insert(qmf.end(), p.q_mean_field.begin(), p.q_mean_field.end());
     cmf.insert(cmf.end(), p.c_mean_field.begin(), p.c_mean_field.end());
   }
-  w.write_array("/mean_field/q", {S, M}, qmf.data(), "S,M", "mean-field recursion q^(m) from q^(1) = sigma_w^2 q0 + sigma_b^2");
-  w.write_array("/mean_field/c", {S, M}, cmf.data(), "S,M", "mean-field recursion c^(m) from the inputs' c0");
+  w.write_array("/mean_field/q", {S, M}, qmf.data(), "sigma_w,M", "mean-field recursion q^(m) from q^(1) = sigma_w^2 q0 + sigma_b^2");
+  w.write_array("/mean_field/c", {S, M}, cmf.data(), "sigma_w,M", "mean-field recursion c^(m) from the inputs' c0");
   write_per_point(w, "/mean_field/q_star", P, [](const PropagationResult& p) { return p.mean_field.q_star; }, "q*");
   write_per_point(w, "/mean_field/chi_1", P, [](const PropagationResult& p) { return p.mean_field.chi_1; },
                   "chi_1 = sigma_w^2 E[phi'(sqrt(q*) z)^2]");
@@ -115,7 +115,7 @@ void write_mean_field(const std::vector<PropagationResult>& P, std::size_t M, Se
 
 void write_transition(const TransitionEstimate& t, SeriesSink& w) {
   const double ok = t.ok ? 1.0 : 0.0, s = t.sigma_w.value, se = t.sigma_w.error, smf = t.sigma_w_mean_field;
-  w.write_array("/transition/ok", {1}, &ok, "1", "1 if the measured chi_1 crosses 1 inside the scan");
+  w.write_array("/transition/ok", {1}, &ok, "1", "1 if the measured chi_1 crosses 1 inside the scan", integer_values());
   w.write_array("/transition/sigma_w", {1}, &s, "1", "sigma_w where the measured chi_1 crosses 1");
   w.write_array("/transition/sigma_w_error", {1}, &se, "1", "jackknife error of /transition/sigma_w");
   w.write_array("/transition/sigma_w_mean_field", {1}, &smf, "1", "sigma_w where mean-field chi_1 = 1 (0: none)");
@@ -130,8 +130,8 @@ void write_propagation(const PropagationScan& scan, const PropagationRecord& rec
   std::vector<double> sw, layer;
   for (const auto& p : P) sw.push_back(p.sigma_w);
   for (int m = 1; m <= scan.shape.M; ++m) layer.push_back(m);
-  w.write_array("/sigma_w", {sw.size()}, sw.data(), "S", "weight scale of each scan point: W ~ N(0, sigma_w^2/K)");
-  w.write_array("/layer", {layer.size()}, layer.data(), "M", "layer index m of the per-layer arrays");
+  w.write_array("/sigma_w", {sw.size()}, sw.data(), "sigma_w", "weight scale of each scan point: W ~ N(0, sigma_w^2/K)");
+  w.write_array("/layer", {layer.size()}, layer.data(), "M", "layer index m of the per-layer arrays", integer_values());
   write_estimates(w, "/q", P, &PropagationResult::q, "q^(m) = (q11 + q22)/2");
   write_estimates(w, "/c", P, &PropagationResult::c, "c^(m) = q12 / sqrt(q11 q22)");
   write_estimates(w, "/q11", P, &PropagationResult::q11, "q11^(m) = <(1/N) sum_i z1_i^2>");

@@ -1,14 +1,16 @@
 // nnfield correlate RUN.h5 [--field phi|w|b] [--times t1,t2,... | --every n] [--connected]
-//                   [--correlators LIST] -o CORR.h5 [--force] [--quiet]
+//                   [--only LIST] -o CORR.h5 [--force] [--quiet] [--max-memory SIZE] [--no-resource-check]
 // Correlators of a run already on disk (docs/correlators.md). Bad input (missing file
 // or dataset, wrong shapes, unknown field) exits 2 naming the file and dataset, with
-// no output file written; output errors exit 4.
+// no output file written; output errors exit 4; an estimate that does not fit the memory
+// or the disk exits 5 before anything large is read.
 #include <cstdio>
 #include <filesystem>
 
 #include "commands.hpp"
 #include "nnfield/correlators/correlate_run.hpp"
 #include "nnfield/io/h5io.hpp"
+#include "nnfield/run/resources.hpp"
 
 namespace nnfield::cli {
 namespace {
@@ -18,8 +20,12 @@ struct CorrelateArgs : CommonArgs {
   std::vector<double> times;
   std::size_t every = 1;
   bool connected = false;
-  std::vector<std::string> correlators;
+  std::vector<std::string> only;
 };
+
+// One line on stderr before a large output, with what makes it large (src/io writes it
+// compressed, so the file is usually smaller).
+constexpr double kLargeOutputBytes = 1e9;
 
 // Everything is computed before the output file is created, so bad input never
 // leaves a file behind; a failure while writing removes the half-written file.
@@ -30,8 +36,9 @@ void write_result(const CorrelateResult& result, const CorrelateArgs& args, cons
   RunWriter writer(args.output, args.force, provenance);  // throws before creating anything
   try {
     for (const auto& [name, value] : result.attributes) writer.set_root_attribute(name, value);
+    for (const auto& [name, value] : result.integer_attributes) writer.set_root_integer(name, value);
     for (const NamedArray& a : result.arrays)
-      writer.write_array(a.name, a.shape, a.data.data(), a.index_order, a.description);
+      writer.write_array(a.name, a.shape, a.data.data(), a.index_order, a.description, a.kind);
     writer.finish("complete");
   } catch (...) {
     try {
@@ -45,6 +52,26 @@ void write_result(const CorrelateResult& result, const CorrelateArgs& args, cons
   }
 }
 
+// The estimate, and the note when it is large (not with --quiet).
+CorrelateEstimate correlate_size(const std::string& run, const CorrelateOptions& options, bool quiet) {
+  const CorrelateEstimate e = estimate_correlate(run, options);
+  if (e.output_bytes > kLargeOutputBytes && !quiet)
+    std::fprintf(stderr, "nnfield: note: estimated output %s before compression (%zu rows; largest: %s); --only, "
+                 "--every or --times write less\n", byte_text(e.output_bytes).c_str(), e.rows, e.largest.c_str());
+  return e;
+}
+
+// Refuses (ResourceError, exit 5) what does not fit, as `nnfield run` does.
+void check_size(const CorrelateEstimate& e, const CorrelateArgs& args) {
+  BudgetedEstimate checked;
+  checked.memory_bytes = e.memory_bytes;
+  checked.memory_cause = "the field read and the correlators of " + std::to_string(e.rows) + " rows, largest: " +
+                         e.largest;
+  checked.output_bytes = e.output_bytes;
+  checked.output_cause = std::to_string(e.rows) + " rows; largest: " + e.largest;
+  check_estimate(checked, resource_budget(args, args.output));
+}
+
 Command register_correlate(CLI::App& app, const Context& context) {
   auto args = std::make_shared<CorrelateArgs>();
   CLI::App* sub = app.add_subcommand("correlate", "correlators of a run file (docs/correlators.md)");
@@ -55,10 +82,11 @@ Command register_correlate(CLI::App& app, const Context& context) {
                     ->delimiter(',');
   sub->add_option("--every", args->every, "use every n-th output row")->check(CLI::PositiveNumber)->excludes(times);
   sub->add_flag("--connected", args->connected, "subtract each configuration's layer width mean");
-  sub->add_option("--correlators", args->correlators,
-                  "subset of width,structure,xi,depth,input,2d (default: all)")
+  std::string names;
+  for (const std::string& n : correlate_output_names()) names += (names.empty() ? "" : ",") + n;
+  sub->add_option("--only", args->only, "outputs written, a subset of " + names + " (default: all)")
       ->delimiter(',');
-  add_common_options(*sub, *args, {CommonOption::force, CommonOption::quiet});
+  add_common_options(*sub, *args, {CommonOption::force, CommonOption::quiet, CommonOption::resources});
   return {sub, [args, context]() {
             check_output_against_inputs(args->output, {args->run});
             CorrelateOptions options;
@@ -66,9 +94,10 @@ Command register_correlate(CLI::App& app, const Context& context) {
             options.times = args->times;
             options.every = args->every;
             options.connected = args->connected;
-            if (!args->correlators.empty()) options.correlators = args->correlators;
+            options.only = args->only;
             CorrelateResult result;
             try {
+              check_size(correlate_size(args->run, options, args->quiet), *args);
               result = correlate_run(args->run, options);
             } catch (const CorrelateInputError& e) {
               return fail(2, e.what());

@@ -137,7 +137,7 @@ Command register_propagate(CLI::App& app, const Context& context) {
             o.stop = context.stop;
             std::string memory_cause;
             const double memory = propagation_memory_bytes(config.network.shape, sigma_w.size(), o, memory_cause);
-            check_memory(memory, memory_cause, resource_budget(*args, ""));
+            check_estimate({memory, memory_cause, 0.0, ""}, resource_budget(*args, ""));
 
             if (!processes::is_root()) return measure_for_root(config, sigma_w, sigma_b, o);
             Provenance provenance = provenance_of(config, context.command_line);

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "nnfield/config/config.hpp"
+#include "correlators/correlate_outputs.hpp"
 #include "nnfield/correlators/correlator_set.hpp"
 #include "nnfield/correlators/correlators.hpp"
 #include "nnfield/numerics/fft.hpp"
@@ -39,63 +40,19 @@ std::string attribute_or_empty(const std::string& file, const std::string& name)
   }
 }
 
-// The choices of E as "a, b or c".
-template <class E>
-std::string either() {
-  const std::vector<std::string>& names = choice_names<E>();
-  std::string text;
-  for (std::size_t i = 0; i < names.size(); ++i)
-    text += (i == 0 ? "" : i + 1 < names.size() ? ", " : " or ") + names[i];
-  return text;
-}
-
-// The --field and --correlators options (the observe.field and observe.correlators
-// choices); anything else is a CorrelateInputError naming the valid ones.
-ObservedField field_option(const std::string& field) {
-  try {
-    return choice_from_name<ObservedField>(field);
-  } catch (const std::invalid_argument&) {
-    throw CorrelateInputError("unknown field '" + field + "' (expected " + either<ObservedField>() + ")");
-  }
-}
-
-std::vector<Correlator> correlator_options(const std::vector<std::string>& names) {
-  std::vector<Correlator> correlators;
-  for (const std::string& n : names) {
-    try {
-      correlators.push_back(choice_from_name<Correlator>(n));
-    } catch (const std::invalid_argument&) {
-      throw CorrelateInputError("unknown correlator '" + n + "'; expected " + either<Correlator>());
-    }
-  }
-  return correlators;
-}
-
 // The field's array, (T, M, N) or (T, M, N, K) for the weights, and its dataset.
 // Field runs store phi and w; network runs z (= phi) and W.
 std::pair<Array, std::string> read_field(const std::string& file, ObservedField field) {
-  std::vector<std::string> candidates;
-  switch (field) {
-    case ObservedField::phi: candidates = {"/trajectory/phi", "/trajectory/z"}; break;
-    case ObservedField::w: candidates = {"/trajectory/w", "/trajectory/W"}; break;
-    case ObservedField::b: candidates = {"/trajectory/b"}; break;
-  }
-  for (const std::string& name : candidates) {
-    if (!h5_has(file, name)) continue;
-    Array a = h5_read(file, name);
-    const std::size_t rank = field == ObservedField::w ? 4 : 3;
-    if (a.shape.size() != rank || std::find(a.shape.begin(), a.shape.end(), 0) != a.shape.end())
-      throw CorrelateInputError(file + ": dataset " + name + " has shape " + shape_text(a.shape) + ", expected " +
-                                (rank == 4 ? "(T, M, N, K)" : "(T, M, N)") + " with no empty axis");
-    if (a.shape[2] < 2)
-      throw CorrelateInputError(file + ": dataset " + name + " has width N = " + std::to_string(a.shape[2]) +
-                                "; width correlators need N >= 2");
-    return {std::move(a), name};
-  }
-  std::string names;
-  for (const std::string& n : candidates) names += (names.empty() ? "" : " nor ") + n;
-  throw CorrelateInputError(file + ": no field '" + nnfield::name(field) + "' to correlate: neither " + names +
-                            " is in the file");
+  const std::string name = field_dataset(file, field);
+  Array a = h5_read(file, name);
+  const std::size_t rank = field == ObservedField::w ? 4 : 3;
+  if (a.shape.size() != rank || std::find(a.shape.begin(), a.shape.end(), 0) != a.shape.end())
+    throw CorrelateInputError(file + ": dataset " + name + " has shape " + shape_text(a.shape) + ", expected " +
+                              (rank == 4 ? "(T, M, N, K)" : "(T, M, N)") + " with no empty axis");
+  if (a.shape[2] < 2)
+    throw CorrelateInputError(file + ": dataset " + name + " has width N = " + std::to_string(a.shape[2]) +
+                              "; width correlators need N >= 2");
+  return {std::move(a), name};
 }
 
 std::vector<std::size_t> select_rows(const std::string& file, const std::vector<double>& time, std::size_t T,
@@ -166,7 +123,7 @@ void add_autocorrelation(CorrelateResult& result, const std::string& name, const
     window[p] = double(tau[p].window);
     converged[p] = tau[p].converged ? 1.0 : 0.0;
   }
-  const std::string order = series_order.empty() ? "L" : "L," + series_order;
+  const std::string order = series_order.empty() ? "lag" : "lag," + series_order;
   const std::string scalar_order = series_order.empty() ? "scalar" : series_order;
   std::vector<std::size_t> shape{T};
   shape.insert(shape.end(), series_shape.begin(), series_shape.end());
@@ -179,9 +136,10 @@ void add_autocorrelation(CorrelateResult& result, const std::string& name, const
                                " in rows, automatic window: the smallest W >= c tau_int(W) (c = sokal_window_constant)"});
   result.arrays.push_back({base + "_tau_int_error", series_shape, std::move(error), scalar_order,
                            "Madras-Sokal error tau_int sqrt(2 (2W + 1)/T)"});
-  result.arrays.push_back({base + "_window", series_shape, std::move(window), scalar_order, "the window W (rows)"});
+  result.arrays.push_back(
+      {base + "_window", series_shape, std::move(window), scalar_order, "the window W (rows)", integer_values()});
   result.arrays.push_back({base + "_converged", series_shape, std::move(converged), scalar_order,
-                           "1 if a window W < T met W >= c tau_int(W), else 0 (series too short)"});
+                           "1 if a window W < T met W >= c tau_int(W), else 0 (series too short)", integer_values()});
 }
 
 // The run's series, cut to the length T they share: a run killed between two appends
@@ -251,22 +209,6 @@ CorrelatorSet make_correlator_set(const std::vector<Correlator>& correlators, co
   }
 }
 
-// Refuses an output larger than options.max_output_bytes before computing it.
-void check_output_size(const std::string& file, const CorrelatorSet& set, const Extents& e,
-                       const CorrelateOptions& options) {
-  std::size_t row_doubles = 0;
-  for (const CorrelatorOutput& o : set.outputs()) {
-    std::size_t n = 1;
-    for (std::size_t d : o.row_shape) n *= d;
-    row_doubles += n;
-  }
-  const double bytes = 8.0 * double(row_doubles) * double(e.R + 1) + 16.0 * double(e.R) * double(e.C * e.M + 1);
-  if (bytes > double(options.max_output_bytes))
-    throw CorrelateInputError(file + ": the correlators of " + std::to_string(e.R) + " rows would take " +
-                              std::to_string(long(bytes / 1048576.0)) + " MiB; select fewer rows (--every, --times) "
-                              "or correlators (--correlators)");
-}
-
 // /correlators/<name> (R, ...): each selected row is one configuration (S = 1).
 std::vector<NamedArray> per_row_correlators(const CorrelatorSet& set, const std::vector<double>& phi,
                                             const Extents& e) {
@@ -295,8 +237,9 @@ void add_row_axes(CorrelateResult& result, const std::vector<double>& time, cons
     selected_time[r] = time[rows[r]];
     selected_row[r] = double(rows[r]);
   }
-  result.arrays.push_back({"/correlators/time", {R}, selected_time, "T", "time t of each selected row"});
-  result.arrays.push_back({"/correlators/row", {R}, selected_row, "T", "index of the selected row in the run file"});
+  result.arrays.push_back({"/correlators/time", {R}, selected_time, "T", "time t of each selected row", time_values()});
+  result.arrays.push_back({"/correlators/row", {R}, selected_row, "T", "index of the selected row in the run file",
+                           integer_values()});
   std::vector<double> k(N / 2 + 1);
   for (std::size_t q = 0; q < k.size(); ++q) k[q] = half_spectrum_wavenumber(q, N);
   result.arrays.push_back({"/correlators/k", {k.size()}, k, "Q", "wavenumbers k_q = 2 pi q / N of the Q axis"});
@@ -343,8 +286,9 @@ void add_run_attributes(CorrelateResult& result, const std::string& file, const 
   result.attributes.emplace_back("mean_subtracted", mean_subtraction_name(subtraction));
   result.attributes.emplace_back("mean_subtracted_description", mean_subtraction_description(subtraction));
   result.attributes.emplace_back("sokal_window_constant", number(kSokalWindowConstant));
-  result.attributes.emplace_back("shape", "M = " + std::to_string(e.M) + ", N = " + std::to_string(e.N) +
-                                              (e.C > 1 ? ", K = " + std::to_string(e.C) : ""));
+  result.integer_attributes.emplace_back("M", std::int64_t(e.M));
+  result.integer_attributes.emplace_back("N", std::int64_t(e.N));
+  if (e.C > 1) result.integer_attributes.emplace_back("K", std::int64_t(e.C));
   result.attributes.emplace_back("source_status", attribute_or_empty(file, "status"));
 }
 
@@ -362,6 +306,7 @@ void read_source(CorrelateResult& result, const std::string& file) {
 }
 
 CorrelateResult correlate(const std::string& file, const CorrelateOptions& options) {
+  const OutputSelection selection = select_outputs(options.only);  // before anything is read
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec)) throw CorrelateInputError(file + ": no such file");
   CorrelateResult result;
@@ -371,11 +316,10 @@ CorrelateResult correlate(const std::string& file, const CorrelateOptions& optio
   const Extents e{series.kind == ObservedField::w ? shape[3] : 1, rows.size(), shape[1], shape[2]};
   const std::vector<double> phi = components_by_row(series.field, rows, e);
 
-  std::vector<Correlator> correlators = correlator_options(options.correlators);
+  std::vector<Correlator> correlators = selection.correlators;
   const std::vector<double> X = input_for(correlators, file, e.N, result);
   const MeanSubtraction subtraction = options.connected ? MeanSubtraction::configuration : MeanSubtraction::none;
   const CorrelatorSet set = make_correlator_set(correlators, e, subtraction, X);
-  check_output_size(file, set, e, options);
 
   std::vector<NamedArray> per_row = per_row_correlators(set, phi, e);
   add_row_axes(result, series.time, rows, e.N);
@@ -385,7 +329,16 @@ CorrelateResult correlate(const std::string& file, const CorrelateOptions& optio
     if (a.name == "/correlators/layer_mean") layer_means = a.data;  // (R, C, M)
   for (NamedArray& a : per_row) result.arrays.push_back(std::move(a));
   add_time_averages(result, set, phi, e);
-  add_autocorrelations(result, file, layer_means, series.loss, rows, e);
+  if (selection.autocorrelation) add_autocorrelations(result, file, layer_means, series.loss, rows, e);
+  if (!selection.layer_mean) {
+    // Always computed (the autocorrelation's input), written only when selected.
+    auto& a = result.arrays;
+    a.erase(std::remove_if(a.begin(), a.end(),
+                           [](const NamedArray& x) {
+                             return x.name == "/correlators/layer_mean" || x.name == "/time_average/layer_mean";
+                           }),
+            a.end());
+  }
 
   add_run_attributes(result, file, options, series.dataset, subtraction, e);
   read_source(result, file);

@@ -49,12 +49,12 @@ CorrelatorSet::CorrelatorSet(const std::vector<Correlator>& correlators, std::si
       case Correlator::xi:
         add(n, {M}, "M", "xi_y = sqrt(S(0)/S(k_min) - 1)/(2 sin(pi/N)) per layer (lattice units) from " + xi_source);
         break;
-      case Correlator::depth: add(n, {M, M}, "M,Mp", "C(m, m') = (1/N) sum_i <dphi^(m)_i dphi^(m')_i>" + sub); break;
+      case Correlator::depth: add(n, {M, M}, "M1,M2", "C(m, m') = (1/N) sum_i <dphi^(m)_i dphi^(m')_i>" + sub); break;
       case Correlator::input:
         add(n, {M, N}, "M,D", "C_X(m, d) = (1/N) sum_i <dX_i dphi^(m)_{i+d}>, X the input boundary" + sub);
         break;
       case Correlator::two_d:
-        add(n, {M, M, N}, "M,Mp,D", "C(m, m', d) = (1/N) sum_i <dphi^(m)_i dphi^(m')_{i+d}>" + sub);
+        add(n, {M, M, N}, "M1,M2,D", "C(m, m', d) = (1/N) sum_i <dphi^(m)_i dphi^(m')_{i+d}>" + sub);
         break;
     }
   }

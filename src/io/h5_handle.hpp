@@ -144,12 +144,33 @@ void write_numeric_attribute(hid_t obj, const std::string& file, const std::stri
                              const void* value);
 // Link-creation property list that makes missing parent groups ("/trajectory").
 Handle intermediate_groups_lcpl(const std::string& file);
-// The "index_order" and "description" attributes every dataset carries.
+// The attributes every dataset carries: "index_order", "description", and for netCDF
+// and CF tools "long_name" (the description) and "units".
 void label_dataset(hid_t dset, const std::string& file, const std::string& path,
-                   const std::string& index_order, const std::string& description);
-// A fixed-size float64 dataset written in one go (contiguous layout).
+                   const std::string& index_order, const std::string& description, const DatasetValues& kind);
+
+// Compression (docs/output-schema.md, "Storage"): shuffle + deflate at this level, for
+// fixed arrays of at least kCompressMinBytes (chunks of about kFixedChunkBytes) and for
+// time series whose rows hold at least kCompressMinRowBytes. Level 4: most of level 9's
+// gain on float64 fields at a fraction of its time.
+constexpr unsigned kDeflateLevel = 4;
+constexpr std::size_t kCompressMinBytes = 64 * 1024;
+constexpr std::size_t kFixedChunkBytes = 1024 * 1024;
+constexpr std::size_t kCompressMinRowBytes = 4 * 1024;
+// A dataset-creation property list: contiguous when `chunk` is empty, else chunked and,
+// if `compress`, shuffled and deflated.
+Handle dataset_creation(const std::string& file, const std::string& path, const std::vector<hsize_t>& chunk,
+                        bool compress);
+// The file type of a dataset's values: int64 for integers, float64 otherwise.
+inline hid_t stored_type(const DatasetValues& kind) { return kind.integer ? H5T_STD_I64LE : H5T_IEEE_F64LE; }
+
+class FileDimensions;
+// A fixed-size dataset written in one go (float64, or int64 for integer values;
+// chunked and compressed when large). With `dimensions`, its axes get their
+// dimension scales (h5_axes.hpp).
 void write_dataset(hid_t loc, const std::string& file, const std::string& path,
                    const std::vector<std::size_t>& shape, const double* data,
-                   const std::string& index_order, const std::string& description);
+                   const std::string& index_order, const std::string& description,
+                   const DatasetValues& kind = {}, FileDimensions* dimensions = nullptr);
 
 }  // namespace nnfield::detail

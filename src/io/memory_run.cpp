@@ -13,8 +13,10 @@ std::size_t product(const std::vector<std::size_t>& shape, std::size_t from = 0)
 }  // namespace
 
 int MemoryRun::add_series(const std::string& name, const std::vector<std::size_t>& row_shape,
-                          const std::string& index_order, const std::string& description) {
+                          const std::string& index_order, const std::string& description,
+                          const DatasetValues& kind) {
   Dataset d;
+  d.kind = kind;
   d.shape.push_back(0);
   d.shape.insert(d.shape.end(), row_shape.begin(), row_shape.end());
   d.index_order = index_order;
@@ -34,8 +36,9 @@ void MemoryRun::append(int series, const double* row) {
 std::size_t MemoryRun::rows(int series) const { return m_datasets.at(m_series.at(std::size_t(series))).shape[0]; }
 
 void MemoryRun::write_array(const std::string& name, const std::vector<std::size_t>& shape, const double* data,
-                            const std::string& index_order, const std::string& description) {
-  m_datasets[name] = Dataset{shape, std::vector<double>(data, data + product(shape)), index_order, description};
+                            const std::string& index_order, const std::string& description,
+                            const DatasetValues& kind) {
+  m_datasets[name] = Dataset{shape, std::vector<double>(data, data + product(shape)), index_order, description, kind};
 }
 
 void MemoryRun::set_root_attribute(const std::string& name, const std::string& value) {

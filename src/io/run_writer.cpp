@@ -1,5 +1,6 @@
 // RunWriter (h5io.hpp): a run file of extensible chunked time series, appended row by
 // row and flushed as the run goes, with its provenance and final status on "/".
+#include "io/h5_axes.hpp"
 #include "io/h5_handle.hpp"
 #include "io/h5_provenance.hpp"
 #include "io/open_runs.hpp"
@@ -24,12 +25,14 @@ struct RunWriter::Impl final : detail::OpenRun {
     hsize_t rows = 0;
     hsize_t rows_per_chunk = 1;
     hsize_t rows_since_flush = 0;
+    int copy = -1;  // the series every row is also appended to (the root's time coordinate)
   };
 
   std::string path;
   std::unique_ptr<detail::OutputLock> lock;  // held until the file is closed
   Handle file;
   std::vector<Series> series;
+  detail::FileDimensions dimensions;
   bool closed = false;
   // Set by the first failed write: from then on nothing more is written (see
   // detail::discard_further_writes), so the file keeps its last flushed state.
@@ -103,6 +106,7 @@ struct RunWriter::Impl final : detail::OpenRun {
     detail::unregister_open_run(this);
     bool ok = true;
     for (auto& s : series) ok = s.dset.close() && ok;
+    ok = dimensions.close() && ok;
     ok = file.close() && ok;
     closed = true;
     lock.reset();
@@ -184,7 +188,8 @@ RunWriter::~RunWriter() {
 }
 
 int RunWriter::add_series(const std::string& name, const std::vector<std::size_t>& row_shape,
-                          const std::string& index_order, const std::string& description) {
+                          const std::string& index_order, const std::string& description,
+                          const DatasetValues& kind) {
   std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   return m_impl->writing([&] {
     const std::string& file = m_path;
@@ -192,9 +197,17 @@ int RunWriter::add_series(const std::string& name, const std::vector<std::size_t
     const hid_t fid = m_impl->file.get();
     if (detail::link_exists(fid, abs))
       detail::fail(file, "dataset " + detail::quoted(abs) + " already exists");
+    // A time coordinate of the whole file (/trajectory/time) gets its root copy first,
+    // so that its own time axis and every later series' can be attached to it.
+    const std::string root_copy = detail::file_coordinate_copy(abs, index_order);
+    const int copy = root_copy.empty() || !row_shape.empty()
+                         ? -1
+                         : add_series(root_copy, {}, index_order,
+                                      "the time coordinate (a copy of " + abs + "): " + description, kind);
 
     Impl::Series s;
     s.name = abs;
+    s.copy = copy;
     s.row_shape.assign(row_shape.begin(), row_shape.end());
     for (std::size_t d : row_shape) {
       if (d == 0)
@@ -218,17 +231,17 @@ int RunWriter::add_series(const std::string& name, const std::vector<std::size_t
     }
     Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), maxdims.data()),
                  H5Sclose);
-    Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-    if (!space.valid() || !dcpl.valid() ||
-        H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()) < 0)
-      detail::fail_with_reason(file, "cannot set up time series " + detail::quoted(abs));
+    if (!space.valid()) detail::fail_with_reason(file, "cannot set up time series " + detail::quoted(abs));
+    const Handle dcpl =
+        detail::dataset_creation(file, abs, chunk, row_bytes >= detail::kCompressMinRowBytes);
     Handle lcpl = detail::intermediate_groups_lcpl(file);
-    s.dset = Handle(H5Dcreate2(fid, abs.c_str(), H5T_IEEE_F64LE, space.get(), lcpl.get(),
+    s.dset = Handle(H5Dcreate2(fid, abs.c_str(), detail::stored_type(kind), space.get(), lcpl.get(),
                                dcpl.get(), H5P_DEFAULT),
                     H5Dclose);
     if (!s.dset.valid())
       detail::fail_write(file, "cannot create time series " + detail::quoted(abs));
-    detail::label_dataset(s.dset.get(), file, abs, index_order, description);
+    detail::label_dataset(s.dset.get(), file, abs, index_order, description, kind);
+    m_impl->dimensions.describe(fid, file, s.dset.get(), abs, dims, index_order, nullptr);
     m_impl->series.push_back(std::move(s));
     return static_cast<int>(m_impl->series.size() - 1);
   });
@@ -263,6 +276,7 @@ void RunWriter::append(int series, const double* row) {
       detail::fail_write(m_path, what);
     ++s.rows;
     ++s.rows_since_flush;
+    if (s.copy >= 0) append(s.copy, row);
   });
 }
 
@@ -275,11 +289,11 @@ std::size_t RunWriter::rows(int series) const {
 
 void RunWriter::write_array(const std::string& name, const std::vector<std::size_t>& shape,
                             const double* data, const std::string& index_order,
-                            const std::string& description) {
+                            const std::string& description, const DatasetValues& kind) {
   std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   m_impl->writing([&] {
     detail::write_dataset(m_impl->file.get(), m_path, name, shape, data, index_order,
-                          description);
+                          description, kind, &m_impl->dimensions);
   });
 }
 
@@ -294,6 +308,22 @@ void RunWriter::set_root_attribute(const std::string& name, double value) {
   m_impl->writing([&] {
     detail::write_numeric_attribute(m_impl->file.get(), m_path, "/", name, H5T_IEEE_F64LE,
                                     H5T_NATIVE_DOUBLE, &value);
+  });
+}
+
+void RunWriter::set_root_integer(const std::string& name, std::int64_t value) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
+  m_impl->writing([&] {
+    detail::write_numeric_attribute(m_impl->file.get(), m_path, "/", name, H5T_STD_I64LE, H5T_NATIVE_INT64,
+                                    &value);
+  });
+}
+
+void RunWriter::set_root_unsigned(const std::string& name, std::uint64_t value) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
+  m_impl->writing([&] {
+    detail::write_numeric_attribute(m_impl->file.get(), m_path, "/", name, H5T_STD_U64LE, H5T_NATIVE_UINT64,
+                                    &value);
   });
 }
 

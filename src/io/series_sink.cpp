@@ -4,10 +4,10 @@
 namespace nnfield {
 
 void set_shape_attributes(SeriesSink& sink, const NetworkShape& shape) {
-  sink.set_root_attribute("M", double(shape.M));
-  sink.set_root_attribute("N", double(shape.N));
-  sink.set_root_attribute("r", double(shape.r));
-  sink.set_root_attribute("K", double(shape.K()));
+  sink.set_root_integer("M", shape.M);
+  sink.set_root_integer("N", shape.N);
+  sink.set_root_integer("r", shape.r);
+  sink.set_root_integer("K", shape.K());
 }
 
 }  // namespace nnfield

@@ -16,16 +16,16 @@ void write_field_static(SeriesSink& w, const FieldProblem& problem, const ModelC
   set_shape_attributes(w, config.network.shape);
   w.set_root_attribute("ax", t.ax());
   w.set_root_attribute("ay", t.ay());
-  w.set_root_attribute("nx", double(t.nx()));
-  w.set_root_attribute("ny", double(t.ny()));
+  w.set_root_integer("nx", t.nx());
+  w.set_root_integer("ny", t.ny());
   w.set_root_attribute("hx", t.hx());
   w.set_root_attribute("hy", t.hy());
   w.set_root_attribute("form", name(t.settings().form));
-  w.set_root_attribute("p", double(t.settings().p));
-  w.set_root_attribute("q", double(t.settings().q));
-  w.set_root_attribute("rx", double(t.settings().rx));
-  w.set_root_attribute("ry", double(t.settings().ry));
-  w.set_root_attribute("depth_substeps", double(t.settings().depth_substeps));
+  w.set_root_integer("p", t.settings().p);
+  w.set_root_integer("q", t.settings().q);
+  w.set_root_integer("rx", t.settings().rx);
+  w.set_root_integer("ry", t.settings().ry);
+  w.set_root_integer("depth_substeps", t.settings().depth_substeps);
   w.set_root_attribute("stability_max_re_lambda", problem.stability.symbol.worst);
   w.set_root_attribute("stability_worst_x", t.x(std::max(0, problem.stability.symbol.worst_layer)));
   w.set_root_attribute("stability_max_step", problem.stability.max_step);
@@ -56,8 +56,8 @@ class FieldTrajectoryObserver final : public Observer {
   void declare(SeriesSink& w) override {
     const FieldTheory& t = *m_problem.theory;
     const std::size_t nx = std::size_t(t.nx()), ny = std::size_t(t.ny()), K = std::size_t(t.K());
-    m_time = w.add_series("/trajectory/time", {}, "T", "time t of each output row");
-    m_step = w.add_series("/trajectory/step", {}, "T", "integrator steps taken so far");
+    m_time = w.add_series("/trajectory/time", {}, "T", "time t of each output row", time_values());
+    m_step = w.add_series("/trajectory/step", {}, "T", "integrator steps taken so far", integer_values());
     m_loss = w.add_series("/trajectory/loss", {}, "T", "loss (1/ay) int dy l(phi(Lx,y), Y(y)) = ry sum_b l_b");
     m_Z = w.add_series("/trajectory/Z", {ny}, "T,ny", "output Z(y_b) = phi(Lx, y_b)");
     m_response = w.add_series("/trajectory/response", {ny}, "T,ny",
@@ -147,19 +147,19 @@ class FieldEnergyFlowObserver final : public Observer {
                              "e(a,b): kinetic energy of the site's link fields (line 0: and the input link); "
                              "output line: + ry l(Z_b, Y_b)");
     m_decay = w.add_series("/energy/decay", {nx, ny}, "T,nx,ny", "D(a,b) = sum m v^2 of the site's parameters");
-    m_rate = w.add_series("/energy/rate", {nx, ny}, "T,nx,ny", "e' from the motion");
+    m_rate = w.add_series("/energy/rate", {nx, ny}, "T,nx,ny", "e' from the motion", rate_values());
     m_flux = w.add_series("/energy/flux", {nx, ny}, "T,nx,ny",
-                          "Phi(a,b) = (dL/dphi_a)_b phi'_a(b): energy current through line a toward the output");
-    m_exchange = w.add_series("/energy/exchange", {nx - 1, S, ny}, "T,nx-1,S,ny",
-                              "X(a,s,b): power that depth interval a takes from node /grid/exchange_nodes[a,s]");
+                          "Phi(a,b) = (dL/dphi_a)_b phi'_a(b): energy current through line a toward the output", rate_values());
+    m_exchange = w.add_series("/energy/exchange", {nx - 1, S, ny}, "T,nx-1,stencil,ny",
+                              "X(a,s,b): power that depth interval a takes from node /grid/exchange_nodes[a,s]", rate_values());
     m_site = w.add_series("/energy/continuity_residual", {nx, ny}, "T,nx,ny",
-                          "e' - (-gamma D - sum X + boundary currents) per site (docs/field-limit.md)");
+                          "e' - (-gamma D - sum X + boundary currents) per site (docs/field-limit.md)", rate_values());
     m_interval = w.add_series("/energy/interval_residual", {nx - 1}, "T,nx-1",
-                              "sum_b Phi(a+1) - sum_b Phi(a) - sum X(a): the neurons carry the energy without loss");
+                              "sum_b Phi(a+1) - sum_b Phi(a) - sum X(a): the neurons carry the energy without loss", rate_values());
     m_layer = w.add_series("/energy/layer", {nx}, "T,nx", "sum_b e(a,b)");
     const std::vector<double> nodes = m_flow.exchange_nodes();
-    w.write_array("/grid/exchange_nodes", {nx - 1, S}, nodes.data(), "nx-1,S",
-                  "the nodes each depth interval reads (its exchange partners); -1 = padding");
+    w.write_array("/grid/exchange_nodes", {nx - 1, S}, nodes.data(), "nx-1,stencil",
+                  "the nodes each depth interval reads (its exchange partners); -1 = padding", integer_values());
   }
 
   void observe(const Snapshot& s, SeriesSink& w) override {

@@ -27,13 +27,13 @@ class EnergyFlowObserver final : public Observer {
     m_density = w.add_series("/energy/density", {M, N}, "T,M,N", "site energy e^(m)_i, m = 1..M (row m-1)");
     m_decay = w.add_series("/energy/decay", {M, N}, "T,M,N", "decay D_(i,m); the site loses gamma D");
     m_current = w.add_series("/energy/current", {M, N, K}, "T,M,N,K",
-                             "current into z^(m)_i from its k-th in-link (m = 1: K_in from X_(i+k-r))");
-    m_boundary_in = w.add_series("/energy/boundary_in", {N, K}, "T,N,K", "input boundary current K_in (Eq. 27)");
+                             "current into z^(m)_i from its k-th in-link (m = 1: K_in from X_(i+k-r))", rate_values());
+    m_boundary_in = w.add_series("/energy/boundary_in", {N, K}, "T,N,K", "input boundary current K_in (Eq. 27)", rate_values());
     m_boundary_out = w.add_series("/energy/boundary_out", {N}, "T,N",
-                                  "output boundary current K_out = -(dl/dY) Y' (Eq. 32 corrected)");
-    m_rate = w.add_series("/energy/rate", {M, N}, "T,M,N", "e' from the motion");
+                                  "output boundary current K_out = -(dl/dY) Y' (Eq. 32 corrected)", rate_values());
+    m_rate = w.add_series("/energy/rate", {M, N}, "T,M,N", "e' from the motion", rate_values());
     m_residual = w.add_series("/energy/continuity_residual", {M, N}, "T,M,N",
-                              "e' - (-gamma D + sum J_in - sum J_out - K_out)");
+                              "e' - (-gamma D + sum J_in - sum J_out - K_out)", rate_values());
     m_layer = w.add_series("/energy/layer", {M}, "T,M", "sum_i e^(m)_i per layer");
   }
 

@@ -15,8 +15,9 @@ class TrajectoryObserver final : public Observer {
 
   void declare(SeriesSink& w) override {
     const std::size_t M = std::size_t(m_shape.M), N = std::size_t(m_shape.N), K = std::size_t(m_shape.K());
-    m_time = w.add_series("/trajectory/time", {}, "T", "time t of each output row");
-    m_step = w.add_series("/trajectory/step", {}, "T", "integrator steps (or SGD steps) taken so far");
+    m_time = w.add_series("/trajectory/time", {}, "T", "time t of each output row", time_values());
+    m_step = w.add_series("/trajectory/step", {}, "T", "integrator steps (or SGD steps) taken so far",
+                        integer_values());
     if (wants(TrajectoryDataset::W)) m_W = w.add_series("/trajectory/W", {M, N, K}, "T,M,N,K", "weights W[m,i,k]");
     if (wants(TrajectoryDataset::b)) m_b = w.add_series("/trajectory/b", {M, N}, "T,M,N", "biases b[m,i]");
     if (wants(TrajectoryDataset::z))

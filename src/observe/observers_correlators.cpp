@@ -28,7 +28,8 @@ class CorrelatorObserver final : public Observer {
         m_values(m_set.outputs().size()) {}
 
   void declare(SeriesSink& w) override {
-    m_time = w.add_series("/correlators/time", {}, "T", "time t of each correlator row (every observe.every)");
+    m_time = w.add_series("/correlators/time", {}, "T", "time t of each correlator row (every observe.every)",
+                          time_values());
     for (const CorrelatorOutput& o : m_set.outputs())
       m_ids.push_back(w.add_series("/correlators/" + o.name, o.row_shape, "T," + o.index_order,
                                    o.description + "; field " + name(m_field)));

@@ -66,7 +66,7 @@ RunSink open_run_sink(const ModelConfig& config, const RunOptions& options) {
     out.memory->set_root_attribute("model_path", provenance.model_path);
     out.memory->set_root_attribute("title", provenance.title);
     out.memory->set_root_attribute("resolved_config", provenance.resolved_toml);
-    out.memory->set_root_attribute("seed", double(provenance.seed));
+    out.memory->set_root_unsigned("seed", provenance.seed);
     for (const auto& kv : provenance.build) out.memory->set_root_attribute(kv.first, kv.second);
   } else {
     out.file = std::make_unique<RunWriter>(options.output_path, options.force, provenance);
@@ -78,8 +78,9 @@ RunRecording::RunRecording(const ModelConfig& config, const RunOptions& options)
     : m_sink(open_run_sink(config, options)), m_recorder{m_sink.get(), std::max(1, config.output.flush_every), {}, {}, 0} {}
 
 void RunRecording::start(const std::function<void(SeriesSink&)>& write_static) {
-  m_recorder.declare();
+  // The static part first: it holds the coordinates (a field run's grid) the series' axes name.
   write_static(m_sink.get());
+  m_recorder.declare();
   m_sink.get().flush();
 }
 

@@ -49,7 +49,7 @@ class RunRecording {
  public:
   RunRecording(const ModelConfig& config, const RunOptions& options);
   Recorder& recorder() { return m_recorder; }
-  // Declares the observers' datasets, writes the run's static part, flushes: the file is
+  // Writes the run's static part, declares the observers' datasets, flushes: the file is
   // readable from here on, whatever happens to the run.
   void start(const std::function<void(SeriesSink&)>& write_static);
   // Writes the final status ("complete", "interrupted", "failed: ...") and hands over the

@@ -27,7 +27,7 @@ assert list(f["times"][()]) == [0.25, 0.5]
 assert f["self_convergence/error"].shape == (2,) and f["self_convergence/order"].shape == (1,)
 assert set(f["studies"]) == {"p1_r1", "p1_r2", "p2_r1", "p2_r2"}, list(f["studies"])
 for name, g in f["studies"].items():
-    assert g["error"].shape == (3, 4) and g["error"].attrs["index_order"] == "L,Q"
+    assert g["error"].shape == (3, 4) and g["error"].attrs["index_order"] == "L,quantity"
     assert np.all(np.isfinite(g["error"][()])) and np.all(g["error"][()] > 0)
     assert g["error_by_time"].shape == (2, 3, 4)
     assert g["pair_order"].shape == (2, 4)

@@ -37,7 +37,7 @@ check "run" "[ -s '$work/run.h5' ]"
 check "correlate exits 0" "[ $? -eq 0 ]"
 "$exe" correlate "$work/run.h5" -o "$work/conn.h5" --connected --every 4 2> /dev/null
 check "correlate --connected --every 4 exits 0" "[ $? -eq 0 ]"
-"$exe" correlate "$work/run.h5" -o "$work/w.h5" --field w --times 0,1,2 --correlators width,xi 2> /dev/null
+"$exe" correlate "$work/run.h5" -o "$work/w.h5" --field w --times 0,1,2 --only width,xi 2> /dev/null
 check "correlate --field w --times exits 0" "[ $? -eq 0 ]"
 
 $py - "$work" <<'PY'
@@ -163,7 +163,7 @@ bad "missing file" "nope.h5" "$work/nope.h5"
 bad "unknown field" "unknown field" "$work/run.h5" --field q
 bad "not an HDF5 file" "model.toml" "$work/model.toml"
 bad "time not in the run" "t = 0.0123" "$work/run.h5" --times 0.0123
-bad "unknown correlator" "unknown correlator" "$work/run.h5" --correlators width,wdth
+bad "unknown output" "unknown output" "$work/run.h5" --only width,wdth
 "$exe" run "$work/model.toml" -o "$work/nob.h5" --progress off --set 'output.trajectory=["z"]'
 bad "field b absent" "/trajectory/b" "$work/nob.h5" --field b
 $py - "$work" <<'PY'

@@ -11,7 +11,7 @@ cd "$src"
 
 "$exe" run models/field_coarse.toml -o "$work/run.h5" -q --set 'observe.correlators=["width","depth","xi"]'
 check "field run with correlators exits 0" "[ $? -eq 0 ]"
-"$exe" correlate "$work/run.h5" -o "$work/offline.h5" --correlators width,depth,xi 2> "$work/err.txt"
+"$exe" correlate "$work/run.h5" -o "$work/offline.h5" --only width,depth,xi,layer_mean 2> "$work/err.txt"
 check "nnfield correlate reads the field run" "[ $? -eq 0 ]"
 /usr/bin/python3 - "$work/run.h5" "$work/offline.h5" <<'PY'
 import sys, h5py, numpy as np

@@ -365,9 +365,9 @@ TEST_CASE("the correlator observer writes /correlators/* with index orders at it
       {"/correlators/width", {{M, N}, "T,M,D"}},
       {"/correlators/structure", {{M, nq}, "T,M,Q"}},
       {"/correlators/xi", {{M}, "T,M"}},
-      {"/correlators/depth", {{M, M}, "T,M,Mp"}},
+      {"/correlators/depth", {{M, M}, "T,M1,M2"}},
       {"/correlators/input", {{M, N}, "T,M,D"}},
-      {"/correlators/2d", {{M, M, N}, "T,M,Mp,D"}},
+      {"/correlators/2d", {{M, M, N}, "T,M1,M2,D"}},
       {"/correlators/layer_mean", {{M}, "T,M"}},
   };
   const std::size_t rows = 6;  // t = 0, 0.2, ..., 1.0 of the 11 output rows

@@ -85,8 +85,17 @@ struct Dataset {
   std::vector<double> data;
 };
 void write_raw(const std::string& path, const std::vector<Dataset>& sets) {
+  // Every axis its own dimension (docs/output-schema.md, "Dimensions"), so that shapes
+  // that disagree, which these files exist for, do not clash.
+  static const char* const labels[] = {"M", "N", "D", "Q", "S", "P", "L", "M1", "M2", "M-1", "nx-1", "stencil",
+                                       "L-1", "L-2", "quantity", "lag", "T+1", "1"};
+  std::size_t next = 0;
   RunWriter w(path, true, Provenance{});
-  for (const auto& d : sets) w.write_array(d.name, d.shape, d.data.data(), "?", "test data");
+  for (const auto& d : sets) {
+    std::string order = d.shape.empty() ? "scalar" : "";
+    for (std::size_t i = 0; i < d.shape.size(); ++i) order += (i ? "," : "") + std::string(labels[next++]);
+    w.write_array(d.name, d.shape, d.data.data(), order, "test data");
+  }
   w.finish("complete");
 }
 
@@ -187,7 +196,7 @@ TEST_CASE("a run file round-trips series, attributes and status", "[h5io]") {
     CHECK(w.rows(t) == T);
     CHECK(w.rows(W) == T);
     const std::vector<double> grid{0.0, 0.25, 0.5};
-    w.write_array("/grid/x", {3}, grid.data(), "x", "depth grid");
+    w.write_array("/grid/x", {3}, grid.data(), "L", "a grid");
     w.set_root_attribute("gamma", 0.5);
     w.set_root_attribute("note", "first");
     w.set_root_attribute("note", "second");           // overwrite string with string
@@ -227,7 +236,7 @@ TEST_CASE("a run file round-trips series, attributes and status", "[h5io]") {
   CHECK(h5_read_string_attribute(path, "/trajectory/W", "index_order") == "T,M,N,K");
   CHECK(h5_read_string_attribute(path, "/trajectory/W", "description") == "weights");
   CHECK(h5_read_string_attribute(path, "/trajectory/time", "index_order") == "T");
-  CHECK(h5_read_string_attribute(path, "/grid/x", "index_order") == "x");
+  CHECK(h5_read_string_attribute(path, "/grid/x", "index_order") == "L");
   CHECK(h5_read(path, "/grid/x").data == std::vector<double>{0.0, 0.25, 0.5});
 
   CHECK(h5_has(path, "/trajectory/W"));
@@ -265,6 +274,7 @@ TEST_CASE("a run writer destroyed without finish leaves a readable interrupted f
   const std::string path = dir.file("run.h5");
   {
     RunWriter w(path, false, test_provenance());
+    w.add_series("/trajectory/time", {}, "T", "time");  // the time coordinate first
     const int loss = w.add_series("/trajectory/loss", {}, "T", "loss");
     const int b = w.add_series("/trajectory/b", {2, 4}, "T,M,N", "biases");
     for (int s = 0; s < 7; ++s) {
@@ -296,6 +306,7 @@ TEST_CASE("a run that exits without unwinding, or is killed, leaves a readable f
   REQUIRE(child >= 0);
   if (child == 0) {
     RunWriter w(path, false, test_provenance());
+    w.add_series("/trajectory/time", {}, "T", "time");  // the time coordinate first
     const int loss = w.add_series("/trajectory/loss", {}, "T", "loss");
     for (int s = 0; s < 10; ++s) {
       const double l = double(s);
@@ -419,6 +430,7 @@ FullDiskOutcome fill_disk(const std::string& path, bool flush_every_row) {
   {
     const std::vector<double> row(64 * 64, 1.0);
     RunWriter w(path, false, test_provenance());
+    w.add_series("/trajectory/time", {}, "T", "time");  // the time coordinate first
     const int W = w.add_series("/trajectory/W", {64, 64}, "T,M,N", "32 KiB rows");
     w.flush();
     try {
@@ -814,6 +826,7 @@ TEST_CASE("h5py reads run files and nnfield reads h5py files", "[h5io][python]")
   prov.seed = 18446744073709551557ull;  // needs all 64 bits
   {
     RunWriter w(path, false, prov);
+    w.add_series("/trajectory/time", {}, "T", "time");  // the time coordinate first
     const int W = w.add_series("/trajectory/W", {2, 3, 3}, "T,M,N,K", "weights");
     const auto row = iota(18);
     w.append(W, row.data());

@@ -50,6 +50,7 @@ struct EnsembleDataset {
   std::string name;                 // e.g. "/trajectory/loss", "/correlators/width"
   std::vector<std::size_t> shape;   // (T, row...)
   std::string index_order, description;
+  std::string units = "1";          // the runs' (a mean of integers is not an integer)
   std::vector<double> mean, error;
 };
 

@@ -5,11 +5,13 @@
 // structure, xi, depth, input and 2D correlators, plus time autocorrelations of the
 // layer means and of the loss. Returns named arrays; the caller writes them.
 #include <cstddef>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "nnfield/io/provenance.hpp"
+#include "nnfield/io/series_sink.hpp"
 
 namespace nnfield {
 
@@ -20,27 +22,44 @@ class CorrelateInputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// field and correlators are the command line's words, names of the observe.field and
-// observe.correlators choices (config_choices.hpp), checked by correlate_run.
+// `field` is a name of the observe.field choices (config_choices.hpp), `only` names of
+// correlate_output_names(); both checked by correlate_run and estimate_correlate.
 struct CorrelateOptions {
   std::string field = "phi";       // "phi" (neurons), "w" (weights, one field per offset), "b" (biases)
   std::vector<double> times;       // rows at these times (nearest output time within 1e-9); empty: all
   std::size_t every = 1;           // with no times: rows 0, every, 2 every, ...
   bool connected = false;          // subtract each configuration's layer width mean
-  std::vector<std::string> correlators = {"width", "structure", "xi", "depth", "input", "2d"};
-  std::size_t max_output_bytes = std::size_t(2) << 30;  // refuse (CorrelateInputError) beyond this
+  std::vector<std::string> only;   // the outputs written (--only); empty: all of them
 };
+
+// The outputs --only selects, in file order: the correlators (the observe.correlators
+// choices), "layer_mean" and "autocorrelation" (of the layer means and of the loss). One
+// computed only as another's prerequisite is not written: xi needs the structure factor,
+// the autocorrelation the layer means.
+std::vector<std::string> correlate_output_names();
+
+// What correlate_run will hold and write, from the run file's metadata alone (nothing
+// large is read), for the resource check and the size note of `nnfield correlate`.
+struct CorrelateEstimate {
+  double output_bytes = 0;  // uncompressed
+  double memory_bytes = 0;  // peak: the field dataset, its selected rows, the output
+  std::string largest;      // the output taking the most, e.g. "2d"
+  std::size_t rows = 0;     // selected rows
+};
+CorrelateEstimate estimate_correlate(const std::string& run_file, const CorrelateOptions& options);
 
 struct NamedArray {
   std::string name;  // "/correlators/width", ...
   std::vector<std::size_t> shape;
   std::vector<double> data;
   std::string index_order, description;
+  DatasetValues kind = {};  // units; integers (counts, indices, flags)
 };
 
 struct CorrelateResult {
   std::vector<NamedArray> arrays;
   std::vector<std::pair<std::string, std::string>> attributes;  // root attributes to write
+  std::vector<std::pair<std::string, std::int64_t>> integer_attributes;  // counts (M, N, K)
   Provenance source;            // the run's model text, resolved configuration and seed
   std::vector<std::string> notes;  // what was not computed and why (one line each)
 };

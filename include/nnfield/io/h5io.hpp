@@ -75,16 +75,19 @@ class RunWriter final : public SeriesSink {
   // (T, row_shape...). `index_order` is the attribute naming its axes, e.g. "T,M,N,K".
   // Returns a handle for append().
   int add_series(const std::string& name, const std::vector<std::size_t>& row_shape,
-                 const std::string& index_order, const std::string& description) override;
+                 const std::string& index_order, const std::string& description,
+                 const DatasetValues& kind = {}) override;
   void append(int series, const double* row) override;
   std::size_t rows(int series) const override;
 
   // A fixed (non-time-series) dataset, e.g. /grid/x.
   void write_array(const std::string& name, const std::vector<std::size_t>& shape,
                    const double* data, const std::string& index_order,
-                   const std::string& description) override;
+                   const std::string& description, const DatasetValues& kind = {}) override;
   void set_root_attribute(const std::string& name, const std::string& value) override;
   void set_root_attribute(const std::string& name, double value) override;
+  void set_root_integer(const std::string& name, std::int64_t value) override;
+  void set_root_unsigned(const std::string& name, std::uint64_t value) override;
 
   void flush() override;
   // Close with the given final status ("complete", "interrupted", "failed: ...").

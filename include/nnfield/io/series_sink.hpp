@@ -4,6 +4,7 @@
 // h5io.hpp) and MemoryRun (in memory, for ensembles and the Python module).
 // Names are HDF5-style paths ("/trajectory/W"); every array carries its index order.
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -13,27 +14,48 @@
 
 namespace nnfield {
 
+// What the numbers of a dataset are (docs/output-schema.md, "Types and units"): their
+// units ("1" for dimensionless, the default) and whether they are integers (counts,
+// indices, seeds, flags 0/1), which a file stores as int64.
+struct DatasetValues {
+  std::string units = "1";
+  bool integer = false;
+};
+// Model time: the unit of dynamics.t_end, data.tau and output.every.
+inline const char* const kTimeUnits = "model time unit";
+inline DatasetValues time_values() { return {kTimeUnits, false}; }
+// Rates and powers: d/dt of a dimensionless quantity.
+inline DatasetValues rate_values() { return {std::string("1/") + kTimeUnits, false}; }
+inline DatasetValues integer_values() { return {"1", true}; }
+
 class SeriesSink {
  public:
   virtual ~SeriesSink() = default;
   // A time series whose rows have `row_shape`: the stored array is (T, row_shape...).
-  // `index_order` names the axes ("T,M,N,K"). Returns a handle for append().
+  // `index_order` names the axes ("T,M,N,K"; each label names a dimension, see
+  // src/io/h5_axes.cpp). Returns a handle for append(). The same default `kind` in
+  // every override: a default argument is bound to the static type.
   virtual int add_series(const std::string& name, const std::vector<std::size_t>& row_shape,
-                         const std::string& index_order, const std::string& description) = 0;
+                         const std::string& index_order, const std::string& description,
+                         const DatasetValues& kind = {}) = 0;
   virtual void append(int series, const double* row) = 0;
   virtual std::size_t rows(int series) const = 0;
   // A fixed (non-time-series) array, e.g. /data/X.
   virtual void write_array(const std::string& name, const std::vector<std::size_t>& shape, const double* data,
-                           const std::string& index_order, const std::string& description) = 0;
+                           const std::string& index_order, const std::string& description,
+                           const DatasetValues& kind = {}) = 0;
   virtual void set_root_attribute(const std::string& name, const std::string& value) = 0;
   virtual void set_root_attribute(const std::string& name, double value) = 0;
+  // Counts, indices and flags (flags as 0/1): int64 in a file. Seeds: uint64.
+  virtual void set_root_integer(const std::string& name, std::int64_t value) = 0;
+  virtual void set_root_unsigned(const std::string& name, std::uint64_t value) = 0;
   virtual void flush() {}
   // Final status: "complete", "interrupted", "failed: <reason>".
   virtual void finish(const std::string& status) = 0;
 };
 
 // The network-shape root attributes every output file carries: M, N, r and K = 2r+1
-// (as numbers, in that order).
+// (int64, in that order).
 void set_shape_attributes(SeriesSink& sink, const NetworkShape& shape);
 
 // A run kept in memory. Arrays are contiguous row-major, in the canonical index order (docs/theory.md section 1).
@@ -43,16 +65,21 @@ class MemoryRun final : public SeriesSink {
     std::vector<std::size_t> shape;  // for series: (T, row_shape...), T = rows so far
     std::vector<double> data;
     std::string index_order, description;
+    DatasetValues kind;
   };
 
   int add_series(const std::string& name, const std::vector<std::size_t>& row_shape,
-                 const std::string& index_order, const std::string& description) override;
+                 const std::string& index_order, const std::string& description,
+                 const DatasetValues& kind = {}) override;
   void append(int series, const double* row) override;
   std::size_t rows(int series) const override;
   void write_array(const std::string& name, const std::vector<std::size_t>& shape, const double* data,
-                   const std::string& index_order, const std::string& description) override;
+                   const std::string& index_order, const std::string& description,
+                   const DatasetValues& kind = {}) override;
   void set_root_attribute(const std::string& name, const std::string& value) override;
   void set_root_attribute(const std::string& name, double value) override;
+  void set_root_integer(const std::string& name, std::int64_t value) override { m_integer_attributes[name] = value; }
+  void set_root_unsigned(const std::string& name, std::uint64_t value) override { m_unsigned_attributes[name] = value; }
   void finish(const std::string& status) override { m_text_attributes["status"] = status; }
 
   bool has(const std::string& name) const { return m_datasets.count(name) != 0; }
@@ -61,12 +88,16 @@ class MemoryRun final : public SeriesSink {
   std::vector<std::string> names() const;
   const std::map<std::string, std::string>& text_attributes() const { return m_text_attributes; }
   const std::map<std::string, double>& number_attributes() const { return m_number_attributes; }
+  const std::map<std::string, std::int64_t>& integer_attributes() const { return m_integer_attributes; }
+  const std::map<std::string, std::uint64_t>& unsigned_attributes() const { return m_unsigned_attributes; }
 
  private:
   std::map<std::string, Dataset> m_datasets;
   std::vector<std::string> m_series;  // handle -> name
   std::map<std::string, std::string> m_text_attributes;
   std::map<std::string, double> m_number_attributes;
+  std::map<std::string, std::int64_t> m_integer_attributes;
+  std::map<std::string, std::uint64_t> m_unsigned_attributes;
 };
 
 }  // namespace nnfield

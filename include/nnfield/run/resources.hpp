@@ -39,9 +39,17 @@ struct ResourceBudget {
 // Throws ResourceError naming the keys when the estimate does not fit the budget.
 void check_resources(const ModelConfig& config, const ResourceBudget& budget);
 
-// Throws ResourceError when `bytes` of memory do not fit the budget; `cause` names the
-// keys or options behind most of them. For commands whose memory is not one run's.
-void check_memory(double bytes, const std::string& cause, const ResourceBudget& budget);
+// An estimate to check against a budget: a run's (check_resources) or another
+// command's (nnfield correlate), each part with what makes it large.
+struct BudgetedEstimate {
+  double memory_bytes = 0;
+  std::string memory_cause;  // "network.M = 512, ..." or "the 2d correlator of 900 rows"
+  double output_bytes = 0;   // on the output's disk
+  std::string output_cause;
+};
+// Throws ResourceError when the memory exceeds --max-memory (or what is available) or the
+// output exceeds the free space of budget.output_path's disk; nothing with --no-resource-check.
+void check_estimate(const BudgetedEstimate& estimate, const ResourceBudget& budget);
 
 // Bytes of memory available to this process now: MemAvailable, or the cgroup's
 // remaining limit if lower. 0 if unknown (then nothing is refused on memory).
