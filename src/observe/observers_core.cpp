@@ -94,6 +94,8 @@ class EnergyObserver final : public Observer {
     w.append(m_work, &s.energy.data_work);
     if (m_with_balance) w.append(m_balance, &balance);
   }
+  std::vector<double> saved_state() const override { return {m_E0}; }
+  void restore_state(const std::vector<double>& state) override { m_E0 = state.at(0); }
 
  private:
   bool m_with_balance;

@@ -57,7 +57,7 @@ RunResult run_field_model(const ModelConfig& config, const RunOptions& options) 
   };
   const auto summary = [&] { return ", " + std::to_string(potential.gradient_evaluations()) + " field gradients"; };
   RunResult result = run_continuous(*dynamics, dynamics->initial_state(problem.q0, problem.v0), config, options, {},
-                                    recording.recorder(), snapshot_at, summary);
+                                    recording, snapshot_at, summary);
   recording.finish(result);
   return result;
 }
