@@ -306,7 +306,8 @@ std::vector<ModelKey> build_model_keys() {
       .note(">= dynamics.t_end * " + number_text(kTimeResolution) + "; <= " + number_text(kMaxOutputRows) + " rows");
   add("output.every_steps", &OutputConfig::every_steps, "sgd: output cadence in steps").at_least(1).note("<= " + number_text(kMaxOutputRows) + " rows");
   add("output.trajectory", &OutputConfig::trajectory,
-      "datasets written under /trajectory (gain: g - 1 per bulk link, docs/theory.md 4.1)");
+      "datasets written under /trajectory (gain: g - 1 per bulk link, docs/theory.md 4.1; Wdot, bdot: the "
+      "velocities, damped runs)");
   add("output.flush_every", &OutputConfig::flush_every, "flush the output file every this many rows").at_least(1);
   add("output.checkpoint_every", &OutputConfig::checkpoint_every,
       "checkpoint (RUN.h5.ckpt, for run --resume) at the first output row past every multiple of this model "

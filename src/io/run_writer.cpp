@@ -331,6 +331,16 @@ void RunWriter::write_array(const std::string& name, const std::vector<std::size
                             const std::string& description) {
   std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   m_impl->writing([&] {
+    const std::string abs = detail::absolute(name);
+    if (m_impl->resuming && detail::link_exists(m_impl->file.get(), abs)) {
+      // A resumed run declares its fixed arrays again: they must be what the file holds.
+      const Array held = detail::read_array(m_impl->file.get(), m_path, abs);
+      const std::size_t n = held.data.size();
+      if (held.shape != shape || !std::equal(held.data.begin(), held.data.end(), data, data + n))
+        throw ConfigError(m_path + ": cannot resume: " + detail::quoted(abs) +
+                          " differs from the resumed run's (the checkpoint does not match the run file)");
+      return;
+    }
     detail::write_dataset(m_impl->file.get(), m_path, name, shape, data, index_order,
                           description);
   });
