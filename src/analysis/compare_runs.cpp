@@ -65,7 +65,9 @@ ModelConfig network_config(const ModelConfig& base, int level, double every) {
   c.data.source = DataSource::continuum;
   c.data.presentation = Presentation::fixed;
   c.output.every = every;
-  c.output.trajectory = all_choices<TrajectoryDataset>();
+  // What the comparison reads (the velocities would need damped dynamics).
+  c.output.trajectory = {TrajectoryDataset::W, TrajectoryDataset::b, TrajectoryDataset::z, TrajectoryDataset::loss,
+                         TrajectoryDataset::gain};
   c.observe = ObserveConfig{};
   return c;
 }

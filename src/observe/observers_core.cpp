@@ -1,5 +1,6 @@
 // The core observers: the trajectory and the energy balance (docs/theory.md section 6 names).
 #include <algorithm>
+#include <stdexcept>
 
 #include "nnfield/core/network.hpp"
 #include "nnfield/observe/observer.hpp"
@@ -39,6 +40,8 @@ class TrajectoryObserver final : public Observer {
     if (m_z >= 0) w.append(m_z, s.neurons);
     if (m_loss >= 0) w.append(m_loss, &s.loss);
     // The velocities are the parameters' (W then b, as the parameters), damped runs only.
+    if ((m_Wdot >= 0 || m_bdot >= 0) && !s.v)
+      throw std::invalid_argument("output.trajectory \"Wdot\", \"bdot\": the dynamics have no velocities");
     if (m_Wdot >= 0) w.append(m_Wdot, s.v);
     if (m_bdot >= 0) w.append(m_bdot, s.v + m_shape.num_weights());
   }
