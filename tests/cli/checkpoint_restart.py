@@ -5,12 +5,14 @@ Resumed == uninterrupted, bitwise: every model in restart_models/ (SGD with batc
 flow rk4 on switching data, damped dopri5 adaptive and fixed-step, rkf78, symplectic, blended
 data with the BBD energy flow, correlators, a damped field run) is run once uninterrupted;
 then TRIALS times a run is killed with SIGKILL at a random moment (seeded) after its first
-checkpoint, killed again at random while resuming, resumed to the end, and every dataset and
-root attribute compared with the uninterrupted run byte for byte. Also: a finished run
+checkpoint, resumed to the end, and every dataset and
+root attribute compared with the uninterrupted run byte for byte (some trials kill the resumed
+run again, or stop it cleanly with SIGTERM, before the last resume). Also: a finished run
 extended with --set dynamics.t_end (dynamics.steps) equals the longer run; resumes are
 refused (exit 2, one line naming the cause) for a changed physics key, a missing, corrupt or
-foreign checkpoint and an extension past an off-grid last row; a checkpoint write cut short
-by a kill (a partial RUN.h5.ckpt.tmp) leaves the previous checkpoint usable.
+foreign checkpoint, a checkpoint counting rows the file has not got, and an extension past an
+off-grid last row; a checkpoint write cut short by a kill (a partial RUN.h5.ckpt.tmp) leaves
+the previous checkpoint usable.
 
     checkpoint_restart.py NNFIELD_EXE [TRIALS]
 """
@@ -60,14 +62,14 @@ def same(reference, path, what):
         sys.exit(f"FAIL {what}: differs from the uninterrupted run in {bad}")
 
 
-def start_and_kill(args, ckpt, delay, rng):
-    """Starts nnfield; once `ckpt` exists waits `delay` s and SIGKILLs it (if still running)."""
+def start_and_kill(args, ckpt, delay, rng, sig=signal.SIGKILL):
+    """Starts nnfield; once `ckpt` exists waits `delay` s and sends `sig` (if still running)."""
     p = subprocess.Popen([EXE] + args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while p.poll() is None and not os.path.exists(ckpt):
         time.sleep(0.002)
     time.sleep(delay * rng.random())
     if p.poll() is None:
-        p.send_signal(signal.SIGKILL)
+        p.send_signal(sig)
     p.wait()
     return p.returncode
 
@@ -89,8 +91,12 @@ def kill_trials(work, rng):
         killed += code == -signal.SIGKILL
         with h5py.File(out, "r") as f:  # a killed run's file opens
             f["trajectory/time"].shape
-        if trial % 2:  # kill the resumed run too
+        if trial % 4 == 1:  # kill the resumed run too
             killed += start_and_kill(["run", "--resume", out, "-q"], ckpt, 0.5 * durations[m], rng) == -signal.SIGKILL
+        if trial % 4 == 3:  # stop the resumed run cleanly (SIGTERM: status "interrupted", exit 130)
+            code = start_and_kill(["run", "--resume", out, "-q"], ckpt, 0.5 * durations[m], rng, signal.SIGTERM)
+            if code not in (0, 130, -signal.SIGTERM):  # -SIGTERM: before the handler was installed
+                sys.exit(f"FAIL trial {trial}: a resumed run stopped by SIGTERM exited {code}")
         run(["run", "--resume", out, "-q"])
         same(references[m], out, f"trial {trial} ({m})")
     if killed < TRIALS // 2:
@@ -131,6 +137,13 @@ def refusals(work):
     expect_refused(["run", "--resume", b], "not a complete nnfield checkpoint")
     os.remove(b + ".ckpt")
     expect_refused(["run", "--resume", b], "no checkpoint")
+    # The checkpoint of a longer run of the same model file counts rows the file has not got.
+    run(["run", os.path.join(MODELS, "rkf78_full_batch.toml"), "-o", b, "-q", "--force", "--set", "dynamics.t_end=20.0"])
+    os.remove(b + ".ckpt")
+    longer = os.path.join(work, "ref_longer.h5")
+    run(["run", os.path.join(MODELS, "rkf78_full_batch.toml"), "-o", longer, "-q"])
+    shutil.copy(longer + ".ckpt", b + ".ckpt")
+    expect_refused(["run", "--resume", b], "rows, the checkpoint")
     c = os.path.join(work, "ref_c.h5")
     run(["run", os.path.join(MODELS, "rkf78_full_batch.toml"), "-o", c, "-q", "--set", "dynamics.t_end=30.1"])
     expect_refused(["run", "--resume", c, "--set", "dynamics.t_end=60.0"], "off the output grid")
