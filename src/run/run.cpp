@@ -151,6 +151,9 @@ RunResult run_sgd(const ModelConfig& config, const RunOptions& options, Network&
     if (options.stop && options.stop->load()) {
       result.status = RunStatus::interrupted;
       result.message = "interrupted at step " + std::to_string(k);
+      // Stopped by a signal: checkpoint here (row k, if it is one, is written), losing nothing.
+      if (checkpointer.enabled())
+        checkpointer.write(rec, double(k), [&](CheckpointFile& out) { save_sgd(out, k, q, drawn); });
       break;
     }
     for (std::size_t j = 0; j < q.size(); ++j) q[j] -= eta * grad[j];

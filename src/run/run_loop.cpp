@@ -52,6 +52,15 @@ void restore_position(const ResumePoint& resume, State& x, SchedulePosition& at,
   stats = IntegrationStats{long(steps[0]), long(steps[1])};
 }
 
+// The state at the last output row, kept when that row was not checkpointed, so that a run
+// stopped by a signal (status interrupted) checkpoints there and resumes losing nothing.
+struct LastRow {
+  bool pending = false;
+  State x;
+  SchedulePosition at;
+  IntegrationStats stats;
+};
+
 }  // namespace
 
 RunResult run_continuous(TrainingDynamics& dynamics, State x, const ModelConfig& config, const RunOptions& options,
@@ -66,6 +75,7 @@ RunResult run_continuous(TrainingDynamics& dynamics, State x, const ModelConfig&
   SchedulePosition at;
   if (recording.resume().active) restore_position(recording.resume(), x, at, stats);
   Checkpointer checkpointer(config, options, at.t);
+  LastRow last_row;
   IntegrationCallbacks cb;
   cb.observe = [&](const State& state, double t) {
     Snapshot s;
@@ -80,14 +90,20 @@ RunResult run_continuous(TrainingDynamics& dynamics, State x, const ModelConfig&
     result.final_energy = s.energy;
     progress.update(t, s.loss, s.energy.total());
     ++at.next_output;
-    if (checkpointer.due(t, at.next_output == schedule.count())) {
-      at.t = t;
+    at.t = t;
+    last_row.pending = checkpointer.enabled() && !checkpointer.due(t, at.next_output == schedule.count());
+    if (last_row.pending)
+      last_row = LastRow{true, state, at, stats};
+    else if (checkpointer.enabled())
       checkpointer.write(recorder, t, [&](CheckpointFile& out) { save_position(out, state, at, stats); });
-    }
   };
   cb.progress = [&](double t) { progress.update(t, result.final_loss, result.final_energy.total()); };
   if (options.stop) cb.should_stop = [&] { return options.stop->load(); };
   integrate_on_schedule(dynamics, x, schedule, t_end, at, breakpoints, config.integrator, cb, stats, result);
+  if (result.status == RunStatus::interrupted && last_row.pending)
+    checkpointer.write(recorder, last_row.at.t, [&](CheckpointFile& out) {
+      save_position(out, last_row.x, last_row.at, last_row.stats);
+    });
   if (result.status == RunStatus::complete && summary) result.message += summary();
   append_regime_note(recorder, result);
   result.steps = stats.accepted;

@@ -12,7 +12,8 @@ extended with --set dynamics.t_end (dynamics.steps) equals the longer run; resum
 refused (exit 2, one line naming the cause) for a changed physics key, a missing, corrupt or
 foreign checkpoint, a checkpoint counting rows the file has not got, and an extension past an
 off-grid last row; a checkpoint write cut short by a kill (a partial RUN.h5.ckpt.tmp) leaves
-the previous checkpoint usable.
+the previous checkpoint usable; a run stopped by SIGINT without periodic checkpoints
+checkpoints its last row and resumes to the uninterrupted run.
 
     checkpoint_restart.py NNFIELD_EXE [TRIALS]
 """
@@ -169,6 +170,21 @@ def kill_during_checkpoint(work, references):
     print("a checkpoint write cut short leaves the previous checkpoint, and the resume equals the uninterrupted run")
 
 
+def interrupted_runs(work, references, rng):
+    """A run stopped by SIGINT checkpoints at its last row even with no periodic checkpoints,
+    and its resume equals the uninterrupted run."""
+    for m, every in [("damped_dopri5_switch.toml", "4.0"), ("sgd_batches.toml", "400")]:
+        out = os.path.join(work, "int_" + m + ".h5")
+        off = ["--set", "output.checkpoint_every=0", "--set", "output.checkpoint_seconds=0"]
+        code = start_and_kill(["run", os.path.join(MODELS, m), "-o", out, "-q"] + off, out, 0.15, rng, signal.SIGINT)
+        if code != 130:
+            sys.exit(f"FAIL: {m} stopped by SIGINT exited {code}, expected 130")
+        run(["run", "--resume", out, "-q", "--set", f"output.checkpoint_every={every}",
+             "--set", "output.checkpoint_seconds=60.0"])
+        same(references[m], out, f"{m} resumed after SIGINT")
+    print("runs stopped by SIGINT checkpoint their last row and resume to the uninterrupted run")
+
+
 def main():
     rng = random.Random(20261203)
     work = tempfile.mkdtemp(prefix="nnfield_restart_")
@@ -176,6 +192,7 @@ def main():
         references = kill_trials(work, rng)
         extension(work)
         refusals(work)
+        interrupted_runs(work, references, rng)
         kill_during_checkpoint(work, references)
     finally:
         shutil.rmtree(work, ignore_errors=True)
