@@ -96,10 +96,6 @@ void sync_folder(const std::string& path) {
 
 }  // namespace
 
-bool CheckpointFile::has(const std::string& name) const {
-  return m_reals.count(name) || m_integers.count(name) || m_texts.count(name);
-}
-
 const std::vector<double>& CheckpointFile::reals(const std::string& name) const {
   const auto it = m_reals.find(name);
   if (it == m_reals.end()) fail(m_path, "checkpoint has no entry '" + name + "'");

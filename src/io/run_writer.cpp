@@ -190,6 +190,9 @@ RunWriter::RunWriter(const std::string& path, const std::vector<std::size_t>& re
   if (id < 0) detail::fail_with_reason(path, "cannot open the run file to resume it");
   m_impl->file = Handle(id, H5Fclose);
   detail::register_open_run(m_impl.get());
+  // Running again: no `finished` time until this run closes the file.
+  if (H5Aexists(id, "finished") > 0 && H5Adelete(id, "finished") < 0)
+    detail::fail_write(path, "cannot reset attribute 'finished'");
 }
 
 RunWriter::~RunWriter() {

@@ -1,9 +1,8 @@
 // The one main loop (src/run/run_loop.hpp).
 #include "run/run_loop.hpp"
 
-#include <cstdint>
-
 #include <algorithm>
+#include <cstdint>
 
 #include "nnfield/io/h5io.hpp"
 #include "nnfield/io/provenance.hpp"

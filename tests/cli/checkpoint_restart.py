@@ -106,16 +106,48 @@ def kill_trials(work, rng):
     return references
 
 
+def root_attributes(path):
+    """The root attributes, or None while the file cannot be read (a writer mid-flush)."""
+    try:
+        with h5py.File(path, "r") as f:
+            return dict(f.attrs)
+    except OSError:
+        return None
+
+
+def kill_once_running(args, path):
+    """Starts a resume and SIGKILLs it once its file says `running` again: a killed resume
+    leaves status "running" and no `finished` time (the previous run's is gone)."""
+    p = subprocess.Popen([EXE] + args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while p.poll() is None:
+        attrs = root_attributes(path)
+        if attrs and attrs.get("status") == "running":
+            break
+        time.sleep(0.002)
+    if p.poll() is not None:
+        return False  # finished before it was seen running: nothing to check
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    attrs = root_attributes(path)
+    if attrs is None or attrs.get("status") != "running" or "finished" in attrs:
+        sys.exit(f"FAIL: a killed resume left {path} with attributes {attrs and sorted(attrs)}")
+    return True
+
+
 def extension(work):
+    checked = 0
     for model, key, short, long in [("damped_dopri5_switch.toml", "dynamics.t_end", "30.0", "60.0"),
                                     ("sgd_batches.toml", "dynamics.steps", "3000", "6000")]:
         full, part = os.path.join(work, "ext_full.h5"), os.path.join(work, "ext_part.h5")
         path = os.path.join(MODELS, model)
         run(["run", path, "-o", full, "-q", "--force", "--set", f"{key}={long}"])
         run(["run", path, "-o", part, "-q", "--force", "--set", f"{key}={short}"])
-        run(["run", "--resume", part, "-q", "--set", f"{key}={long}"])
+        extend = ["run", "--resume", part, "-q", "--set", f"{key}={long}"]
+        checked += kill_once_running(extend, part)
+        run(extend)
         same(full, part, f"{model} extended with {key}")
-    print("finished runs extended with dynamics.t_end / dynamics.steps equal the longer runs")
+    print(f"finished runs extended with dynamics.t_end / dynamics.steps equal the longer runs ({checked} of 2 "
+          "killed while resumed, left running without a finished time)")
 
 
 def expect_refused(args, needle):

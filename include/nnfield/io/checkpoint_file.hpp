@@ -28,7 +28,6 @@ class CheckpointFile {
   void set_real(const std::string& name, double value) { set(name, std::vector<double>{value}); }
   void set_integer(const std::string& name, std::int64_t value) { set(name, std::vector<std::int64_t>{value}); }
 
-  bool has(const std::string& name) const;
   // Throw CheckpointError naming the file and the entry when it is missing.
   const std::vector<double>& reals(const std::string& name) const;
   const std::vector<std::int64_t>& integers(const std::string& name) const;
