@@ -1,7 +1,9 @@
 // nnfield run MODEL -o RUN.h5 [--set k=v ...] [--force] [--quiet] [--progress MODE] [--allow-unstable]
 //                   [--threads n]
+// nnfield run --resume RUN.h5 [--set dynamics.t_end=...] [...]: continue from RUN.h5.ckpt
 #include "commands.hpp"
 #include "nnfield/config/config.hpp"
+#include "nnfield/run/resume.hpp"
 #include "nnfield/run/run.hpp"
 
 namespace nnfield::cli {
@@ -10,7 +12,16 @@ namespace {
 struct RunArgs : CommonArgs {
   bool allow_unstable = false;
   int threads = 1;
+  std::string resume;
 };
+
+// The model to run: the model file, or with --resume the checkpointed run's configuration.
+ModelConfig run_config(const RunArgs& args) {
+  if (!args.resume.empty()) return load_resume_config(args.resume, args.overrides);
+  if (args.model.empty() || args.output.empty())
+    throw ConfigError("run: needs a model file and -o RUN.h5 (or --resume RUN.h5)");
+  return load_model_file(args.model, args.overrides);
+}
 
 Command register_run(CLI::App& app, const Context& context) {
   auto args = std::make_shared<RunArgs>();
@@ -24,14 +35,26 @@ Command register_run(CLI::App& app, const Context& context) {
                   "results do not depend on it)")
       ->check(CLI::NonNegativeNumber);
   add_common_options(*sub, *args, {O::progress, O::resources});
+  // --resume replaces the model file and -o: both are optional then, and excluded with it.
+  CLI::Option* model_option = sub->get_option("model");
+  CLI::Option* output_option = sub->get_option("--output");
+  model_option->required(false);
+  output_option->required(false);
+  sub->add_option("--resume", args->resume,
+                  "continue RUN.h5 from its checkpoint RUN.h5.ckpt (--set dynamics.t_end=... extends it)")
+      ->excludes(model_option)
+      ->excludes(output_option)
+      ->excludes(sub->get_option("--force"));
   return {sub, [args, context]() {
-            ModelConfig config = load_model_file(args->model, args->overrides);
+            ModelConfig config = run_config(*args);
             if (args->allow_unstable) config.field.allow_unstable = true;
-            check_output_against_inputs(args->output, model_inputs(config));
-            check_resources(config, resource_budget(*args, args->output));
+            const std::string output = args->resume.empty() ? args->output : args->resume;
+            check_output_against_inputs(output, model_inputs(config));
+            check_resources(config, resource_budget(*args, output));
             stop_point(context.stop);
             RunOptions options;
-            options.output_path = args->output;
+            options.output_path = output;
+            options.resume = !args->resume.empty();
             options.force = args->force;
             options.progress = args->progress_mode();
             options.command_line = context.command_line;
@@ -41,10 +64,10 @@ Command register_run(CLI::App& app, const Context& context) {
             switch (result.status) {
               case RunStatus::complete: return 0;
               case RunStatus::interrupted:
-                return fail(130, result.message + "; " + args->output + " holds " + std::to_string(result.rows) +
+                return fail(130, result.message + "; " + output + " holds " + std::to_string(result.rows) +
                                      " rows");
               case RunStatus::blew_up:
-                return fail(3, result.message + "; " + args->output + " keeps the " + std::to_string(result.rows) +
+                return fail(3, result.message + "; " + output + " keeps the " + std::to_string(result.rows) +
                                    " rows written before");
             }
             return 1;

@@ -186,6 +186,17 @@ void check_bbd_observers(std::vector<Violation>& out, const ModelConfig& c) {
   }
 }
 
+// Parameter velocities are state only of second-order dynamics.
+void check_velocity_outputs(std::vector<Violation>& out, const ModelConfig& c) {
+  for (const TrajectoryDataset d : {TrajectoryDataset::Wdot, TrajectoryDataset::bdot}) {
+    const auto& list = c.output.trajectory;
+    if (c.dynamics.kind != DynamicsKind::damped && std::find(list.begin(), list.end(), d) != list.end())
+      out.push_back({"output.trajectory", {"dynamics.kind"},
+                     "output.trajectory " + str(d) + " (a velocity) requires dynamics.kind = \"damped\", got " +
+                         str(c.dynamics.kind)});
+  }
+}
+
 void check_input_correlator(std::vector<Violation>& out, const ModelConfig& c) {
   // The input cross-correlator pairs the recorded neurons with the input they came
   // from: that input must be one known sample for the whole run.
@@ -322,6 +333,7 @@ std::vector<Violation> cross_field_violations(const ModelConfig& c) {
   check_symplectic(out, c);
   check_bbd_observers(out, c);
   check_input_correlator(out, c);
+  check_velocity_outputs(out, c);
   check_continuum(out, c);
   check_field(out, c);
   check_time_counts(out, c);

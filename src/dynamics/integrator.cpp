@@ -110,15 +110,49 @@ void advance_fixed(Stepper& stepper, OdeSystem& sys, State& x, double& t, double
   }
 }
 
+// A first-same-as-last stepper (dopri5) at fixed steps: its derivative at the current
+// point is carried in `dxdt` (computed when empty), not hidden in the stepper, so that a
+// checkpoint can save it and a resumed run steps bitwise as the uninterrupted one.
+template <class Stepper>
+void advance_fixed_fsal(Stepper& stepper, OdeSystem& sys, State& x, double& t, double target, double dt,
+                        State& dxdt, StepGuard& guard, IntegrationStats& stats) {
+  const long n = fixed_step_count(target - t, dt);
+  const double t_start = t, h = (target - t) / double(n);
+  for (long j = 1; j <= n; ++j) {
+    const double t_prev = t;
+    if (dxdt.empty()) {
+      dxdt.resize(x.size());
+      sys.rhs(x, dxdt, t);
+    }
+    stepper.do_step(SystemRef{&sys}, x, dxdt, t, h);
+    t = (j == n) ? target : t_start + double(j) * h;
+    ++stats.accepted;
+    guard.after_step(x, t, t_prev);
+  }
+}
+
+// Tries one step of an error-controlled stepper; FSAL steppers take the carried derivative.
 template <class Controlled>
-void advance_adaptive(Controlled& stepper, OdeSystem& sys, State& x, double& t, double target, double& dt,
-                      double dt_min, StepGuard& guard, IntegrationStats& stats) {
+odeint::controlled_step_result try_controlled_step(Controlled& stepper, OdeSystem& sys, State& x, double& t,
+                                                   double& h, State& dxdt, bool fsal) {
+  if (!fsal) return stepper.try_step(SystemRef{&sys}, x, t, h);
+  if (dxdt.empty()) {
+    dxdt.resize(x.size());
+    sys.rhs(x, dxdt, t);
+  }
+  return stepper.try_step(SystemRef{&sys}, x, dxdt, t, h);
+}
+
+template <class Controlled>
+void advance_adaptive(Controlled& stepper, OdeSystem& sys, State& x, double& t, double target, StepperState& carry,
+                      bool fsal, double dt_min, StepGuard& guard, IntegrationStats& stats) {
+  double& dt = carry.dt;
   while (t < target) {
     const bool last = dt >= target - t;
     double h = last ? target - t : dt;
     const double t_prev = t;
     const double h_tried = h;
-    if (stepper.try_step(SystemRef{&sys}, x, t, h) == odeint::success) {
+    if (try_controlled_step(stepper, sys, x, t, h, carry.dxdt, fsal) == odeint::success) {
       ++stats.accepted;
       if (last) t = target;  // land exactly, not a rounding error short of it
       // Keep the controller's suggestion, unless the step was only cut to land.
@@ -183,10 +217,12 @@ int stepper_order(StepperKind stepper) {
 
 IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::vector<double>& observe_times,
                            const std::vector<double>& breakpoints, const IntegratorConfig& config,
-                           const IntegrationCallbacks& callbacks, IntegrationStats* running) {
+                           const IntegrationCallbacks& callbacks, IntegrationStats* running, StepperState* carried) {
   IntegrationStats local;
   IntegrationStats& stats = running ? *running : local;
   const IntegrationStats start = stats;
+  StepperState fresh{config.dt, {}};
+  StepperState& carry = carried ? *carried : fresh;
   StepGuard guard{callbacks, {}};
   const std::vector<double> stops = stop_times(t0, observe_times, breakpoints);
   const StepperKind kind = config.stepper;
@@ -201,14 +237,7 @@ IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::ve
   Controlled<odeint::runge_kutta_dopri5<State>> dopri5_controlled(checker);
   Controlled<odeint::runge_kutta_fehlberg78<State>> rkf78_controlled(checker);
 
-  double t = t0, dt = config.dt;
-  // An embedded pair: error control, or its higher-order stepper at fixed dt.
-  auto advance_embedded = [&](auto& fixed, auto& controlled, double target) {
-    if (config.adaptive)
-      advance_adaptive(controlled, system, x, t, target, dt, config.dt_min, guard, stats);
-    else
-      advance_fixed(fixed, system, x, t, target, config.dt, guard, stats);
-  };
+  double t = t0;
   for (double target : stops) {
     if (target > t) {
       system.set_interval_end(target);
@@ -217,17 +246,26 @@ IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::ve
         case StepperKind::symplectic:
           advance_symplectic(symplectic, system, x, t, target, config.dt, guard, stats);
           break;
-        case StepperKind::dopri5: advance_embedded(dopri5, dopri5_controlled, target); break;
-        case StepperKind::rkf78: advance_embedded(rkf78, rkf78_controlled, target); break;
+        case StepperKind::dopri5:
+          if (config.adaptive)
+            advance_adaptive(dopri5_controlled, system, x, t, target, carry, true, config.dt_min, guard, stats);
+          else
+            advance_fixed_fsal(dopri5, system, x, t, target, config.dt, carry.dxdt, guard, stats);
+          break;
+        case StepperKind::rkf78:
+          if (config.adaptive)
+            advance_adaptive(rkf78_controlled, system, x, t, target, carry, false, config.dt_min, guard, stats);
+          else
+            advance_fixed(rkf78, system, x, t, target, config.dt, guard, stats);
+          break;
       }
     }
     system.set_interval_end(1e300);  // observers and the next interval see the data at t
     if (t > t0 && std::binary_search(breakpoints.begin(), breakpoints.end(), t)) {
       system.at_breakpoint(x, t);
-      // First-same-as-last steppers cache f(x, t) from the previous step; after a
-      // jump in the data that cache belongs to the old right-hand side.
-      dopri5.reset();
-      dopri5_controlled.reset();
+      // First-same-as-last steppers carry f(x, t) from the previous step; after a
+      // jump in the data that derivative belongs to the old right-hand side.
+      carry.dxdt.clear();
     }
     if (callbacks.observe && std::binary_search(observe_times.begin(), observe_times.end(), target))
       callbacks.observe(x, t);

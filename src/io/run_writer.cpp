@@ -5,6 +5,7 @@
 #include "io/h5_provenance.hpp"
 #include "io/open_runs.hpp"
 #include "io/output_file.hpp"
+#include "nnfield/config/config.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -37,6 +38,9 @@ struct RunWriter::Impl final : detail::OpenRun {
   // Set by the first failed write: from then on nothing more is written (see
   // detail::discard_further_writes), so the file keeps its last flushed state.
   bool write_failed = false;
+  // Reopened to continue (the resume constructor): series rows to continue from, by handle.
+  bool resuming = false;
+  std::vector<std::size_t> resume_rows;
 
   // Also reached when the RunWriter constructor throws after registering.
   ~Impl() override { detail::unregister_open_run(this); }
@@ -176,6 +180,25 @@ RunWriter::RunWriter(const std::string& path, bool force, const Provenance& prov
   }
 }
 
+RunWriter::RunWriter(const std::string& path, const std::vector<std::size_t>& resume_rows)
+    : m_impl(std::make_unique<Impl>()), m_path(path) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
+  detail::quiet_hdf5();
+  m_impl->path = path;
+  m_impl->resuming = true;
+  m_impl->resume_rows = resume_rows;
+  m_impl->lock = std::make_unique<detail::OutputLock>(path);
+  const Handle access = detail::unlocked_file_access();
+  if (!access.valid()) detail::fail(path, "cannot set up file access");
+  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDWR, access.get());
+  if (id < 0) detail::fail_with_reason(path, "cannot open the run file to resume it");
+  m_impl->file = Handle(id, H5Fclose);
+  detail::register_open_run(m_impl.get());
+  // Running again: no `finished` time until this run closes the file.
+  if (H5Aexists(id, "finished") > 0 && H5Adelete(id, "finished") < 0)
+    detail::fail_write(path, "cannot reset attribute 'finished'");
+}
+
 RunWriter::~RunWriter() {
   std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   if (!m_impl || m_impl->closed) return;
@@ -195,6 +218,7 @@ int RunWriter::add_series(const std::string& name, const std::vector<std::size_t
     const std::string& file = m_path;
     const std::string abs = detail::absolute(name);
     const hid_t fid = m_impl->file.get();
+    if (m_impl->resuming) return reopen_series(abs, row_shape);
     if (detail::link_exists(fid, abs))
       detail::fail(file, "dataset " + detail::quoted(abs) + " already exists");
     // A time coordinate of the whole file (/trajectory/time) gets its root copy first,
@@ -247,6 +271,33 @@ int RunWriter::add_series(const std::string& name, const std::vector<std::size_t
   });
 }
 
+int RunWriter::reopen_series(const std::string& abs, const std::vector<std::size_t>& row_shape) {
+  const std::size_t index = m_impl->series.size();
+  const auto mismatch = [&](const std::string& what) {
+    throw ConfigError(m_path + ": cannot resume: " + what + " (the checkpoint does not match the run file)");
+  };
+  if (index >= m_impl->resume_rows.size()) mismatch("time series " + detail::quoted(abs) + " is not in the checkpoint");
+  if (!detail::link_exists(m_impl->file.get(), abs)) mismatch("no time series " + detail::quoted(abs));
+  Impl::Series s;
+  s.name = abs;
+  s.row_shape.assign(row_shape.begin(), row_shape.end());
+  for (std::size_t d : row_shape) s.row_size *= d;
+  s.rows_per_chunk = chunk_rows_for(s.row_size * sizeof(double));
+  s.dset = detail::open_dataset(m_impl->file.get(), m_path, abs);
+  std::vector<hsize_t> dims = detail::dataset_shape(s.dset.get(), m_path, abs);
+  if (dims.size() != row_shape.size() + 1 || !std::equal(s.row_shape.begin(), s.row_shape.end(), dims.begin() + 1))
+    mismatch("time series " + detail::quoted(abs) + " has another row shape");
+  const hsize_t keep = m_impl->resume_rows[index];
+  if (dims[0] < keep)
+    mismatch(detail::quoted(abs) + " holds " + std::to_string(dims[0]) + " rows, the checkpoint " +
+             std::to_string(keep));
+  dims[0] = keep;  // rows written after the checkpoint go: they are written again
+  if (H5Dset_extent(s.dset.get(), dims.data()) < 0) detail::fail_write(m_path, "cannot cut back " + detail::quoted(abs));
+  s.rows = keep;
+  m_impl->series.push_back(std::move(s));
+  return static_cast<int>(index);
+}
+
 void RunWriter::append(int series, const double* row) {
   std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   m_impl->writing([&] {
@@ -287,11 +338,26 @@ std::size_t RunWriter::rows(int series) const {
   return static_cast<std::size_t>(m_impl->series[static_cast<std::size_t>(series)].rows);
 }
 
+std::size_t RunWriter::series_count() const {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
+  return m_impl->series.size();
+}
+
 void RunWriter::write_array(const std::string& name, const std::vector<std::size_t>& shape,
                             const double* data, const std::string& index_order,
                             const std::string& description, const DatasetValues& kind) {
   std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   m_impl->writing([&] {
+    const std::string abs = detail::absolute(name);
+    if (m_impl->resuming && detail::link_exists(m_impl->file.get(), abs)) {
+      // A resumed run declares its fixed arrays again: they must be what the file holds.
+      const Array held = detail::read_array(m_impl->file.get(), m_path, abs);
+      const std::size_t n = held.data.size();
+      if (held.shape != shape || !std::equal(held.data.begin(), held.data.end(), data, data + n))
+        throw ConfigError(m_path + ": cannot resume: " + detail::quoted(abs) +
+                          " differs from the resumed run's (the checkpoint does not match the run file)");
+      return;
+    }
     detail::write_dataset(m_impl->file.get(), m_path, name, shape, data, index_order,
                           description, kind, &m_impl->dimensions);
   });

@@ -51,7 +51,8 @@ namespace {
 
 class FieldTrajectoryObserver final : public Observer {
  public:
-  explicit FieldTrajectoryObserver(const FieldProblem& problem) : m_problem(problem) {}
+  FieldTrajectoryObserver(const FieldProblem& problem, bool velocities)
+      : m_problem(problem), m_velocities(velocities) {}
 
   void declare(SeriesSink& w) override {
     const FieldTheory& t = *m_problem.theory;
@@ -70,6 +71,11 @@ class FieldTrajectoryObserver final : public Observer {
     m_b_in = w.add_series("/trajectory/b_in", {ny}, "T,ny", "input link bias");
     m_adjoint = w.add_series("/trajectory/adjoint", {nx, ny}, "T,nx,ny",
                              "dl/dphi per lattice neuron on each line (discrete adjoint / ry)");
+    if (!m_velocities) return;
+    m_w_dot = w.add_series("/trajectory/w_dot", {nx, ny, K}, "T,nx,ny,K", "link field velocities dw/dt (damped)");
+    m_beta_dot = w.add_series("/trajectory/beta_dot", {nx, ny}, "T,nx,ny", "bias field velocities dbeta/dt (damped)");
+    m_w_in_dot = w.add_series("/trajectory/w_in_dot", {ny, K}, "T,ny,K", "input link weight velocities (damped)");
+    m_b_in_dot = w.add_series("/trajectory/b_in_dot", {ny}, "T,ny", "input link bias velocities (damped)");
   }
 
   void observe(const Snapshot& s, SeriesSink& w) override {
@@ -90,11 +96,19 @@ class FieldTrajectoryObserver final : public Observer {
     w.append(m_w_in, s.q + th.w_in_offset());
     w.append(m_b_in, s.q + th.b_in_offset());
     w.append(m_adjoint, s.adjoint);
+    if (!m_velocities) return;
+    // The velocities in the parameters' layout (FieldTheory's offsets).
+    w.append(m_w_dot, s.v + th.w_offset());
+    w.append(m_beta_dot, s.v + th.beta_offset());
+    w.append(m_w_in_dot, s.v + th.w_in_offset());
+    w.append(m_b_in_dot, s.v + th.b_in_offset());
   }
 
  private:
   const FieldProblem& m_problem;
+  bool m_velocities;
   std::vector<double> m_row;
+  int m_w_dot = -1, m_beta_dot = -1, m_w_in_dot = -1, m_b_in_dot = -1;
   int m_time = -1, m_step = -1, m_loss = -1, m_Z = -1, m_response = -1, m_phi = -1, m_w = -1, m_beta = -1,
       m_w_in = -1, m_b_in = -1, m_adjoint = -1;
 };
@@ -185,8 +199,8 @@ class FieldEnergyFlowObserver final : public Observer {
 
 }  // namespace
 
-std::unique_ptr<Observer> make_field_trajectory_observer(const FieldProblem& problem) {
-  return std::make_unique<FieldTrajectoryObserver>(problem);
+std::unique_ptr<Observer> make_field_trajectory_observer(const FieldProblem& problem, bool velocities) {
+  return std::make_unique<FieldTrajectoryObserver>(problem, velocities);
 }
 
 std::unique_ptr<Observer> make_field_gain_observer(FieldTheory& theory, RegimeMonitor& regime) {

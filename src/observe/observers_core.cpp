@@ -1,5 +1,6 @@
 // The core observers: the trajectory and the energy balance (docs/theory.md section 6 names).
 #include <algorithm>
+#include <stdexcept>
 
 #include "nnfield/core/network.hpp"
 #include "nnfield/observe/observer.hpp"
@@ -25,6 +26,10 @@ class TrajectoryObserver final : public Observer {
                          "neurons z^(m)_i, m = 1..M (row m-1), of the first presented sample");
     if (wants(TrajectoryDataset::loss))
       m_loss = w.add_series("/trajectory/loss", {}, "T", "loss of the presented data");
+    if (wants(TrajectoryDataset::Wdot))
+      m_Wdot = w.add_series("/trajectory/Wdot", {M, N, K}, "T,M,N,K", "weight velocities dW[m,i,k]/dt (damped)");
+    if (wants(TrajectoryDataset::bdot))
+      m_bdot = w.add_series("/trajectory/bdot", {M, N}, "T,M,N", "bias velocities db[m,i]/dt (damped)");
   }
 
   void observe(const Snapshot& s, SeriesSink& w) override {
@@ -35,6 +40,11 @@ class TrajectoryObserver final : public Observer {
     if (m_b >= 0) w.append(m_b, s.b);
     if (m_z >= 0) w.append(m_z, s.neurons);
     if (m_loss >= 0) w.append(m_loss, &s.loss);
+    // The velocities are the parameters' (W then b, as the parameters), damped runs only.
+    if ((m_Wdot >= 0 || m_bdot >= 0) && !s.v)
+      throw std::invalid_argument("output.trajectory \"Wdot\", \"bdot\": the dynamics have no velocities");
+    if (m_Wdot >= 0) w.append(m_Wdot, s.v);
+    if (m_bdot >= 0) w.append(m_bdot, s.v + m_shape.num_weights());
   }
 
  private:
@@ -43,7 +53,7 @@ class TrajectoryObserver final : public Observer {
   }
   NetworkShape m_shape;
   std::vector<TrajectoryDataset> m_datasets;
-  int m_time = -1, m_step = -1, m_W = -1, m_b = -1, m_z = -1, m_loss = -1;
+  int m_time = -1, m_step = -1, m_W = -1, m_b = -1, m_z = -1, m_loss = -1, m_Wdot = -1, m_bdot = -1;
 };
 
 class TrainLossObserver final : public Observer {
@@ -95,6 +105,8 @@ class EnergyObserver final : public Observer {
     w.append(m_work, &s.energy.data_work);
     if (m_with_balance) w.append(m_balance, &balance);
   }
+  std::vector<double> saved_state() const override { return {m_E0}; }
+  void restore_state(const std::vector<double>& state) override { m_E0 = state.at(0); }
 
  private:
   bool m_with_balance;

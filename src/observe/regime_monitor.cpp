@@ -15,4 +15,10 @@ void RegimeMonitor::update(double deviation, double t, SeriesSink& sink) {
   }
 }
 
+void RegimeMonitor::restore_state(const std::vector<double>& state) {
+  m_started = state.at(0) != 0.0;
+  m_initial = state.at(1);
+  m_left_at = state.at(2);
+}
+
 }  // namespace nnfield

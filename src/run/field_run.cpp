@@ -19,7 +19,7 @@ namespace {
 // The measurements of a field run (make_observers for the field lattice).
 void add_field_observers(const ModelConfig& config, FieldProblem& problem, Recorder& rec) {
   FieldTheory& theory = *problem.theory;
-  rec.add(make_field_trajectory_observer(problem));
+  rec.add(make_field_trajectory_observer(problem, config.dynamics.kind == DynamicsKind::damped));
   rec.add(make_field_gain_observer(theory, rec.regime));
   rec.add(make_energy_observer());
   if (config.observe.energy_flow) rec.add(make_field_energy_flow_observer(problem, config.dynamics.gamma));
@@ -57,7 +57,7 @@ RunResult run_field_model(const ModelConfig& config, const RunOptions& options) 
   };
   const auto summary = [&] { return ", " + std::to_string(potential.gradient_evaluations()) + " field gradients"; };
   RunResult result = run_continuous(*dynamics, dynamics->initial_state(problem.q0, problem.v0), config, options, {},
-                                    recording.recorder(), snapshot_at, summary);
+                                    recording, snapshot_at, summary);
   recording.finish(result);
   return result;
 }

@@ -4,19 +4,20 @@
 
 namespace nnfield {
 
-IntegrationStats integrate_on_schedule(OdeSystem& system, State& x, const OutputSchedule& schedule, double t_end,
-                                       const BreakpointsIn& breakpoints, const IntegratorConfig& config,
-                                       const IntegrationCallbacks& callbacks, IntegrationStats& stats,
-                                       RunResult& result) {
+void integrate_on_schedule(OdeSystem& system, State& x, const OutputSchedule& schedule, double t_end,
+                           SchedulePosition& at, const BreakpointsIn& breakpoints, const IntegratorConfig& config,
+                           const IntegrationCallbacks& callbacks, IntegrationStats& stats, RunResult& result) {
   try {
-    double t = 0.0;
-    for (long first = 0; first < schedule.count(); first += kOutputsPerWindow) {
+    for (long first = at.next_output; first < schedule.count();) {
+      const long window_end = std::min(schedule.count(), (first / kOutputsPerWindow + 1) * kOutputsPerWindow);
+      if (first % kOutputsPerWindow == 0) at.stepper = StepperState{config.dt, {}};
       std::vector<double> times;
-      for (long k = first; k < std::min(schedule.count(), first + kOutputsPerWindow); ++k)
-        times.push_back(schedule.time(k));
+      for (long k = first; k < window_end; ++k) times.push_back(schedule.time(k));
+      const double t = at.t;
       integrate(system, x, t, times, breakpoints ? breakpoints(t, times.back()) : std::vector<double>{}, config,
-                callbacks, &stats);
-      t = times.back();
+                callbacks, &stats, &at.stepper);
+      at.t = times.back();
+      first = window_end;
     }
     result.message = "completed t = " + std::to_string(t_end) + " in " + std::to_string(stats.accepted) +
                      " steps (" + std::to_string(stats.rejected) + " rejected)";
@@ -30,7 +31,6 @@ IntegrationStats integrate_on_schedule(OdeSystem& system, State& x, const Output
     result.status = RunStatus::interrupted;
     result.message = "interrupted at t = " + std::to_string(e.t);
   }
-  return stats;
 }
 
 }  // namespace nnfield

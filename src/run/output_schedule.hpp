@@ -30,12 +30,21 @@ constexpr long kOutputsPerWindow = 4096;
 // Breakpoints of the data in (t0, t1] (none for fixed data).
 using BreakpointsIn = std::function<std::vector<double>(double t0, double t1)>;
 
-// Integrates from 0 through every output time of `schedule`, window by window, and
-// turns the ways a run ends into result.status and result.message ("completed ...",
-// NaN/Inf or step underflow: blew_up, interrupted). Returns the steps taken.
-IntegrationStats integrate_on_schedule(OdeSystem& system, State& x, const OutputSchedule& schedule, double t_end,
-                                       const BreakpointsIn& breakpoints, const IntegratorConfig& config,
-                                       const IntegrationCallbacks& callbacks, IntegrationStats& stats,
-                                       RunResult& result);
+// Where an integration along the schedule stands: the next output row to reach, the time
+// of the state, and the stepper's carried state (a checkpoint saves all three).
+struct SchedulePosition {
+  long next_output = 0;
+  double t = 0.0;
+  StepperState stepper;
+};
+
+// Integrates from `at` through every remaining output time of `schedule`, window by window
+// (each window starts the stepper afresh, so a run resumed inside a window continues with
+// the carried stepper state and is the uninterrupted run bitwise), and turns the ways a run
+// ends into result.status and result.message ("completed ...", NaN/Inf or step underflow:
+// blew_up, interrupted). `at` stays current for the observe callback.
+void integrate_on_schedule(OdeSystem& system, State& x, const OutputSchedule& schedule, double t_end,
+                           SchedulePosition& at, const BreakpointsIn& breakpoints, const IntegratorConfig& config,
+                           const IntegrationCallbacks& callbacks, IntegrationStats& stats, RunResult& result);
 
 }  // namespace nnfield

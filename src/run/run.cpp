@@ -19,6 +19,7 @@
 #include "nnfield/run/make_dynamics.hpp"
 #include "run/output_schedule.hpp"
 #include "run/run_sink.hpp"
+#include "run/run_checkpoint.hpp"
 #include "run/run_loop.hpp"
 #include "nnfield/run/field_run.hpp"
 
@@ -41,7 +42,7 @@ void write_static(SeriesSink& w, const ModelConfig& config, const Samples& sampl
 }
 
 RunResult run_network_continuous(const ModelConfig& config, const RunOptions& options, Network& network,
-                                 const DataStream& data, const ParameterState& init, Recorder& rec) {
+                                 const DataStream& data, const ParameterState& init, RunRecording& recording) {
   const NetworkShape& shape = config.network.shape;
   LossLandscape landscape(network, data);
   DynamicsConfig dynamics_config = config.dynamics;
@@ -63,7 +64,7 @@ RunResult run_network_continuous(const ModelConfig& config, const RunOptions& op
     s.width = shape.N;
   };
   return run_continuous(*dynamics, dynamics->initial_state(init.q, init.v), config, options,
-                        [&data](double t0, double t1) { return data.breakpoints(t0, t1); }, rec, snapshot_at);
+                        [&data](double t0, double t1) { return data.breakpoints(t0, t1); }, recording, snapshot_at);
 }
 
 bool all_finite(const std::vector<double>& v) {
@@ -72,8 +73,28 @@ bool all_finite(const std::vector<double>& v) {
   return true;
 }
 
+// Where SGD stands at the start of step k: the parameters and the batch sampler's position
+// (checkpoints save it after writing row k, before the step's update).
+void save_sgd(CheckpointFile& out, long k, const std::vector<double>& q, long drawn) {
+  out.set("loop.kind", std::string("sgd"));
+  out.set_integer("loop.step", k);
+  out.set("loop.x", q);
+  out.set_integer("loop.drawn", drawn);
+}
+
+// Restores save_sgd's position; returns the step to start at (its row is written already).
+long restore_sgd(const ResumePoint& resume, std::vector<double>& q, BatchSampler& sampler) {
+  const CheckpointFile& in = resume.checkpoint;
+  if (in.text("loop.kind") != "sgd" || in.reals("loop.x").size() != q.size())
+    throw CheckpointError(resume.path + ": the checkpoint is not of this run's dynamics");
+  q = in.reals("loop.x");
+  sampler.seek(long(in.integer("loop.drawn")));
+  return long(in.integer("loop.step"));
+}
+
 RunResult run_sgd(const ModelConfig& config, const RunOptions& options, Network& network, const Samples& samples,
-                  ParameterState init, Recorder& rec) {
+                  ParameterState init, RunRecording& recording) {
+  Recorder& rec = recording.recorder();
   const NetworkShape& shape = config.network.shape;
   const int B = config.dynamics.batch, N = shape.N;
   const long steps = config.dynamics.steps, every = config.output.every_steps;
@@ -85,7 +106,12 @@ RunResult run_sgd(const ModelConfig& config, const RunOptions& options, Network&
   ProgressLine progress(options.progress, double(steps), "step");
   RunResult result;
   long k = 0;
+  const bool resumed = recording.resume().active;
+  if (resumed) k = restore_sgd(recording.resume(), q, sampler);
+  const long first = k;
+  Checkpointer checkpointer(config, options, double(k));
   for (; k <= steps; ++k) {
+    const long drawn = sampler.drawn();
     const std::vector<int>& batch = sampler.next();
     for (int s = 0; s < B; ++s) {
       std::copy(samples.x(batch[std::size_t(s)]), samples.x(batch[std::size_t(s)]) + N, X.begin() + std::ptrdiff_t(s) * N);
@@ -99,7 +125,7 @@ RunResult run_sgd(const ModelConfig& config, const RunOptions& options, Network&
                        std::to_string(k - 1) + ")";
       break;
     }
-    if (k % every == 0 || k == steps) {
+    if ((k % every == 0 || k == steps) && !(resumed && k == first)) {
       // The step kept no hidden neurons (keep_neurons below): the same forward pass again.
       network.forward(q.data(), q.data() + nw, X.data(), B);
       Snapshot s;
@@ -117,12 +143,17 @@ RunResult run_sgd(const ModelConfig& config, const RunOptions& options, Network&
       result.t_last = s.t;
       result.final_loss = loss;
       result.final_energy = s.energy;
+      if (checkpointer.due(double(k), k == steps))
+        checkpointer.write(rec, double(k), [&](CheckpointFile& out) { save_sgd(out, k, q, drawn); });
     }
     progress.update(double(k), loss, loss);
     if (k == steps) break;
     if (options.stop && options.stop->load()) {
       result.status = RunStatus::interrupted;
       result.message = "interrupted at step " + std::to_string(k);
+      // Stopped by a signal: checkpoint here (row k, if it is one, is written), losing nothing.
+      if (checkpointer.enabled())
+        checkpointer.write(rec, double(k), [&](CheckpointFile& out) { save_sgd(out, k, q, drawn); });
       break;
     }
     for (std::size_t j = 0; j < q.size(); ++j) q[j] -= eta * grad[j];
@@ -185,8 +216,8 @@ RunResult run_model(const ModelConfig& config, const RunOptions& options) {
   recording.start([&](SeriesSink& writer) { write_static(writer, config, samples); });
 
   RunResult result = config.dynamics.kind == DynamicsKind::sgd
-                         ? run_sgd(config, options, network, samples, std::move(init), rec)
-                         : run_network_continuous(config, options, network, data, init, rec);
+                         ? run_sgd(config, options, network, samples, std::move(init), recording)
+                         : run_network_continuous(config, options, network, data, init, recording);
   recording.finish(result);
   return result;
 }

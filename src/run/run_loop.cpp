@@ -2,10 +2,12 @@
 #include "run/run_loop.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "nnfield/io/h5io.hpp"
 #include "nnfield/io/provenance.hpp"
 #include "nnfield/observe/progress.hpp"
+#include "run/run_checkpoint.hpp"
 
 namespace nnfield {
 
@@ -24,13 +26,55 @@ void append_regime_note(const Recorder& recorder, RunResult& result) {
                     " (max|g-1| > 5x its initial value: no depth limit, docs/theory.md 4.2)";
 }
 
+namespace {
+
+void save_position(CheckpointFile& out, const State& x, const SchedulePosition& at, const IntegrationStats& stats) {
+  out.set("loop.kind", std::string("continuous"));
+  out.set_integer("loop.next_output", at.next_output);
+  out.set_real("loop.t", at.t);
+  out.set("loop.x", x);
+  out.set_real("loop.dt", at.stepper.dt);
+  out.set("loop.dxdt", at.stepper.dxdt);
+  out.set("loop.steps", std::vector<std::int64_t>{stats.accepted, stats.rejected});
+}
+
+void restore_position(const ResumePoint& resume, State& x, SchedulePosition& at, IntegrationStats& stats) {
+  const CheckpointFile& in = resume.checkpoint;
+  if (in.text("loop.kind") != "continuous" || in.reals("loop.x").size() != x.size())
+    throw CheckpointError(resume.path + ": the checkpoint is not of this run's dynamics");
+  x = in.reals("loop.x");
+  at.next_output = long(in.integer("loop.next_output"));
+  at.t = in.real("loop.t");
+  at.stepper = StepperState{in.real("loop.dt"), in.reals("loop.dxdt")};
+  const std::vector<std::int64_t>& steps = in.integers("loop.steps");
+  if (steps.size() != 2) throw CheckpointError(resume.path + ": checkpoint entry 'loop.steps' is not two counts");
+  stats = IntegrationStats{long(steps[0]), long(steps[1])};
+}
+
+// The state at the last output row, kept when that row was not checkpointed, so that a run
+// stopped by a signal (status interrupted) checkpoints there and resumes losing nothing.
+struct LastRow {
+  bool pending = false;
+  State x;
+  SchedulePosition at;
+  IntegrationStats stats;
+};
+
+}  // namespace
+
 RunResult run_continuous(TrainingDynamics& dynamics, State x, const ModelConfig& config, const RunOptions& options,
-                         const BreakpointsIn& breakpoints, Recorder& recorder, const SnapshotAt& snapshot_at,
+                         const BreakpointsIn& breakpoints, RunRecording& recording, const SnapshotAt& snapshot_at,
                          const std::function<std::string()>& summary) {
+  Recorder& recorder = recording.recorder();
   const double t_end = config.dynamics.t_end;
+  const OutputSchedule schedule(t_end, config.output.every);
   ProgressLine progress(options.progress, t_end);
   RunResult result;
   IntegrationStats stats;
+  SchedulePosition at;
+  if (recording.resume().active) restore_position(recording.resume(), x, at, stats);
+  Checkpointer checkpointer(config, options, at.t);
+  LastRow last_row;
   IntegrationCallbacks cb;
   cb.observe = [&](const State& state, double t) {
     Snapshot s;
@@ -44,11 +88,21 @@ RunResult run_continuous(TrainingDynamics& dynamics, State x, const ModelConfig&
     result.final_loss = s.loss;
     result.final_energy = s.energy;
     progress.update(t, s.loss, s.energy.total());
+    ++at.next_output;
+    at.t = t;
+    last_row.pending = checkpointer.enabled() && !checkpointer.due(t, at.next_output == schedule.count());
+    if (last_row.pending)
+      last_row = LastRow{true, state, at, stats};
+    else if (checkpointer.enabled())
+      checkpointer.write(recorder, t, [&](CheckpointFile& out) { save_position(out, state, at, stats); });
   };
   cb.progress = [&](double t) { progress.update(t, result.final_loss, result.final_energy.total()); };
   if (options.stop) cb.should_stop = [&] { return options.stop->load(); };
-  integrate_on_schedule(dynamics, x, OutputSchedule(t_end, config.output.every), t_end, breakpoints,
-                        config.integrator, cb, stats, result);
+  integrate_on_schedule(dynamics, x, schedule, t_end, at, breakpoints, config.integrator, cb, stats, result);
+  if (result.status == RunStatus::interrupted && last_row.pending)
+    checkpointer.write(recorder, last_row.at.t, [&](CheckpointFile& out) {
+      save_position(out, last_row.x, last_row.at, last_row.stats);
+    });
   if (result.status == RunStatus::complete && summary) result.message += summary();
   append_regime_note(recorder, result);
   result.steps = stats.accepted;
@@ -57,8 +111,12 @@ RunResult run_continuous(TrainingDynamics& dynamics, State x, const ModelConfig&
   return result;
 }
 
-RunSink open_run_sink(const ModelConfig& config, const RunOptions& options) {
+RunSink open_run_sink(const ModelConfig& config, const RunOptions& options, const ResumePoint& resume) {
   RunSink out;
+  if (resume.active) {
+    out.file = std::make_unique<RunWriter>(options.output_path, checkpoint_series_rows(resume.checkpoint));
+    return out;
+  }
   const Provenance provenance = provenance_of(config, options.command_line);
   if (options.output_path.empty()) {
     out.memory = std::make_shared<MemoryRun>();
@@ -75,12 +133,25 @@ RunSink open_run_sink(const ModelConfig& config, const RunOptions& options) {
 }
 
 RunRecording::RunRecording(const ModelConfig& config, const RunOptions& options)
-    : m_sink(open_run_sink(config, options)), m_recorder{m_sink.get(), std::max(1, config.output.flush_every), {}, {}, 0} {}
+    : m_resume(resume_point(options)),
+      m_sink(open_run_sink(config, options, m_resume)),
+      m_recorder{m_sink.get(), std::max(1, config.output.flush_every), {}, {}, 0},
+      m_resolved_toml(config.resolved_toml) {}
 
 void RunRecording::start(const std::function<void(SeriesSink&)>& write_static) {
-  // The static part first: it holds the coordinates (a field run's grid) the series' axes name.
-  write_static(m_sink.get());
-  m_recorder.declare();
+  if (m_resume.active) {
+    // The static part is in the file already; the run goes on under the resumed configuration.
+    m_recorder.declare();
+    if (m_sink.get().series_count() != checkpoint_series_rows(m_resume.checkpoint).size())
+      throw CheckpointError(m_resume.path + ": the checkpoint's time series are not this run's");
+    restore_recorder(m_recorder, m_resume);
+    m_sink.get().set_root_attribute("resolved_config", m_resolved_toml);
+    m_sink.get().set_root_attribute("status", std::string("running"));
+  } else {
+    // The static part first: it holds the coordinates (a field run's grid) the series' axes name.
+    write_static(m_sink.get());
+    m_recorder.declare();
+  }
   m_sink.get().flush();
 }
 

@@ -34,10 +34,14 @@ struct Recorder {
 // Fills the lattice's part of a snapshot (loss, energy, neurons, link fields) for state x at t.
 using SnapshotAt = std::function<void(const State& x, double t, Snapshot& s)>;
 
+class RunRecording;
+
 // Integrates `dynamics` from x over [0, config.dynamics.t_end] with output rows every
-// config.output.every. `summary`, if given, is appended to the message of a completed run.
+// config.output.every, checkpointing at rows (run_checkpoint.hpp); a resumed recording
+// continues from its checkpoint instead of x. `summary`, if given, is appended to the
+// message of a completed run.
 RunResult run_continuous(TrainingDynamics& dynamics, State x, const ModelConfig& config, const RunOptions& options,
-                         const BreakpointsIn& breakpoints, Recorder& recorder, const SnapshotAt& snapshot_at,
+                         const BreakpointsIn& breakpoints, RunRecording& recording, const SnapshotAt& snapshot_at,
                          const std::function<std::string()>& summary = {});
 
 // The regime note of the run's message (when it left the critical regime).
@@ -49,16 +53,21 @@ class RunRecording {
  public:
   RunRecording(const ModelConfig& config, const RunOptions& options);
   Recorder& recorder() { return m_recorder; }
+  // The checkpoint a resumed run continues from (inactive for a new run).
+  const ResumePoint& resume() const { return m_resume; }
   // Writes the run's static part, declares the observers' datasets, flushes: the file is
-  // readable from here on, whatever happens to the run.
+  // readable from here on, whatever happens to the run. Resumed: reopens the datasets cut
+  // back to the checkpoint's rows and restores the recorder instead of writing anew.
   void start(const std::function<void(SeriesSink&)>& write_static);
   // Writes the final status ("complete", "interrupted", "failed: ...") and hands over the
   // in-memory run, if any.
   void finish(RunResult& result);
 
  private:
+  ResumePoint m_resume;
   RunSink m_sink;
   Recorder m_recorder;
+  std::string m_resolved_toml;
 };
 
 }  // namespace nnfield

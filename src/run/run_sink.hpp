@@ -5,9 +5,18 @@
 
 #include "nnfield/config/config.hpp"
 #include "nnfield/run/run.hpp"
+#include "nnfield/io/checkpoint_file.hpp"
 #include "nnfield/io/series_sink.hpp"
 
 namespace nnfield {
+
+// The checkpoint of a run to resume (options.resume: of options.output_path), or none.
+struct ResumePoint {
+  bool active = false;
+  std::string path;  // the checkpoint file
+  CheckpointFile checkpoint;
+};
+ResumePoint resume_point(const RunOptions& options);  // run_checkpoint.cpp
 
 struct RunSink {
   std::unique_ptr<SeriesSink> file;
@@ -15,6 +24,7 @@ struct RunSink {
   SeriesSink& get() { return memory ? static_cast<SeriesSink&>(*memory) : *file; }
 };
 
-RunSink open_run_sink(const ModelConfig& config, const RunOptions& options);
+// A resumed run (resume.active) reopens its run file, cut back to the checkpoint's rows.
+RunSink open_run_sink(const ModelConfig& config, const RunOptions& options, const ResumePoint& resume);
 
 }  // namespace nnfield

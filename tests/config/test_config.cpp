@@ -322,7 +322,7 @@ TEST_CASE("config: errors name the file, line, column and key on one line", "[co
                Contains("expected one of \"rk4\", \"dopri5\", \"rkf78\", \"symplectic\""));
     CHECK(error_of("[output]\ntrajectory = [\"W\", \"energy\"]\n") ==
           "m.toml:2:20: error: output.trajectory[1] = \"energy\" is not a valid choice; expected one of "
-          "\"W\", \"b\", \"z\", \"loss\", \"gain\" (key 'output.trajectory')");
+          "\"W\", \"b\", \"z\", \"loss\", \"gain\", \"Wdot\", \"bdot\" (key 'output.trajectory')");
     CHECK_THAT(error_of("[[init.smooth.modes]]\nfield = \"psi\"\n"),
                Contains("init.smooth.modes[0].field = \"psi\" is not a valid choice; expected one of \"w\", \"phi\""));
   }

@@ -166,6 +166,8 @@ TEST_CASE("every key is refused or changes the output, on every run kind", "[con
       {"init.file", "an HDF5 file (tests/data/test_initial_state.cpp)"},
       {"data.file", "an HDF5 file (tests/data/test_data.cpp)"},
       {"output.flush_every", "when rows reach the disk, not what they hold (tests/io)"},
+      {"output.checkpoint_every", "when checkpoints are written, not what a run holds (tests/cli/checkpoint_restart.py)"},
+      {"output.checkpoint_seconds", "when checkpoints are written, not what a run holds (tests/cli/checkpoint_restart.py)"},
       {"field.allow_unstable", "a permission: acts only when a check refuses (tests/cli/field_unstable.sh)"},
       {"integrator.dt_min", "a floor checked on rejected steps only; these runs reject none"}};
   std::vector<std::string> ignored;

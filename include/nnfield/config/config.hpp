@@ -128,6 +128,11 @@ struct OutputConfig {
   std::vector<TrajectoryDataset> trajectory = {TrajectoryDataset::W, TrajectoryDataset::b, TrajectoryDataset::z,
                                                TrajectoryDataset::loss, TrajectoryDataset::gain};
   int flush_every = 10;                          // flush the file every this many rows
+  // Checkpoints (docs/output-schema.md, "Checkpoint and restart"): at output rows, at the first
+  // past each multiple of checkpoint_every (model time; sgd: steps; 0: none by it) and the first
+  // checkpoint_seconds of wall clock after the last (0: none by it); always at the last row.
+  double checkpoint_every = 0.0;
+  double checkpoint_seconds = 60.0;
 };
 
 // Measurements made during a run beyond the trajectory and the total energy.

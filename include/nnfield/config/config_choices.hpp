@@ -32,7 +32,7 @@ enum class DynamicsKind { damped, gradient_flow, sgd };                   // dyn
 enum class DynamicsVariables { wb, bbd };                                 // dynamics.variables
 enum class EtaScaling { none, depth };                                    // dynamics.eta_scaling
 enum class StepperKind { rk4, dopri5, rkf78, symplectic };                // integrator.stepper
-enum class TrajectoryDataset { W, b, z, loss, gain };                     // entries of output.trajectory
+enum class TrajectoryDataset { W, b, z, loss, gain, Wdot, bdot };         // entries of output.trajectory
 enum class Correlator { width, structure, xi, depth, input, two_d };      // entries of observe.correlators ("2d")
 enum class ObservedField { phi, w, b };                                   // observe.field
 // The depth shift of the truncated theory (docs/theory.md 4.3; field/depth_stability.hpp): the
@@ -60,7 +60,7 @@ template <> struct Choices<DynamicsKind> { static constexpr std::string_view nam
 template <> struct Choices<DynamicsVariables> { static constexpr std::string_view names[] = {"wb", "bbd"}; };
 template <> struct Choices<EtaScaling> { static constexpr std::string_view names[] = {"none", "depth"}; };
 template <> struct Choices<StepperKind> { static constexpr std::string_view names[] = {"rk4", "dopri5", "rkf78", "symplectic"}; };
-template <> struct Choices<TrajectoryDataset> { static constexpr std::string_view names[] = {"W", "b", "z", "loss", "gain"}; };
+template <> struct Choices<TrajectoryDataset> { static constexpr std::string_view names[] = {"W", "b", "z", "loss", "gain", "Wdot", "bdot"}; };
 template <> struct Choices<Correlator> { static constexpr std::string_view names[] = {"width", "structure", "xi", "depth", "input", "2d"}; };
 template <> struct Choices<ObservedField> { static constexpr std::string_view names[] = {"phi", "w", "b"}; };
 template <> struct Choices<DepthForm> { static constexpr std::string_view names[] = {"implicit_forward", "backward_taylor", "midpoint", "exact"}; };

@@ -86,6 +86,9 @@ class BatchSampler {
  public:
   BatchSampler(int S, int batch, DataOrder order, std::uint64_t seed);
   const std::vector<int>& next();
+  // Indices drawn so far, and back to a given count (checkpoints: SGD resumes mid-stream).
+  long drawn() const { return m_drawn; }
+  void seek(long drawn) { m_drawn = drawn; }
 
  private:
   SampleOrder m_order;

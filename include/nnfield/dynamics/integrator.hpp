@@ -42,15 +42,27 @@ struct IntegrationCallbacks {
   std::function<bool()> should_stop;                  // polled every step
 };
 
+// What a stepper carries from one step to the next besides x and t, owned by the caller so
+// that a checkpoint can save it and a resumed run continues bitwise: the adaptive
+// steppers' next trial step, and the first-same-as-last steppers' (dopri5) derivative
+// f(x, t) at the current point (empty: computed anew, as after a jump in the data).
+struct StepperState {
+  double dt = 0.0;
+  State dxdt;
+};
+
 // Orders of the steppers (used by the order tests and docs).
 int stepper_order(StepperKind stepper);
 
 // Integrate from t0 to the last observation time. `observe_times` is sorted and
 // starts at or after t0 (t0 itself is observed if listed); `breakpoints` are times
 // where the right-hand side jumps. Steps are counted into `running` as they are
-// taken (so observers can read the count), and returned for this call alone.
+// taken (so observers can read the count), and returned for this call alone. `carried`, if
+// given, is the stepper state to start from (dt = config.dt and no derivative for a fresh
+// start) and is kept current, so the observe callback sees the state of that moment.
 IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::vector<double>& observe_times,
                            const std::vector<double>& breakpoints, const IntegratorConfig& config,
-                           const IntegrationCallbacks& callbacks, IntegrationStats* running = nullptr);
+                           const IntegrationCallbacks& callbacks, IntegrationStats* running = nullptr,
+                           StepperState* carried = nullptr);
 
 }  // namespace nnfield

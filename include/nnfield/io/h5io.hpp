@@ -67,6 +67,11 @@ class RunWriter final : public SeriesSink {
  public:
   // Refuses (H5Error) to overwrite an existing file unless `force`.
   RunWriter(const std::string& path, bool force, const Provenance& provenance);
+  // Reopens a run file to continue it (`nnfield run --resume`): the i-th add_series opens
+  // the existing time series of that name and cuts it back to resume_rows[i] rows (rows
+  // written after the checkpoint), so appending continues where the checkpoint left off.
+  // ConfigError when the file does not hold what the checkpoint says.
+  RunWriter(const std::string& path, const std::vector<std::size_t>& resume_rows);
   ~RunWriter();  // closes; status "interrupted" if finish() was not called
   RunWriter(const RunWriter&) = delete;
   RunWriter& operator=(const RunWriter&) = delete;
@@ -79,6 +84,7 @@ class RunWriter final : public SeriesSink {
                  const DatasetValues& kind = {}) override;
   void append(int series, const double* row) override;
   std::size_t rows(int series) const override;
+  std::size_t series_count() const override;
 
   // A fixed (non-time-series) dataset, e.g. /grid/x.
   void write_array(const std::string& name, const std::vector<std::size_t>& shape,
@@ -96,6 +102,7 @@ class RunWriter final : public SeriesSink {
 
  private:
   struct Impl;
+  int reopen_series(const std::string& abs, const std::vector<std::size_t>& row_shape);
   std::unique_ptr<Impl> m_impl;
   std::string m_path;
 };

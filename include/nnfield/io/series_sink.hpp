@@ -40,6 +40,8 @@ class SeriesSink {
                          const DatasetValues& kind = {}) = 0;
   virtual void append(int series, const double* row) = 0;
   virtual std::size_t rows(int series) const = 0;
+  // How many time series were added: their handles are 0 .. series_count() - 1.
+  virtual std::size_t series_count() const = 0;
   // A fixed (non-time-series) array, e.g. /data/X.
   virtual void write_array(const std::string& name, const std::vector<std::size_t>& shape, const double* data,
                            const std::string& index_order, const std::string& description,
@@ -73,6 +75,7 @@ class MemoryRun final : public SeriesSink {
                  const DatasetValues& kind = {}) override;
   void append(int series, const double* row) override;
   std::size_t rows(int series) const override;
+  std::size_t series_count() const override { return m_series.size(); }
   void write_array(const std::string& name, const std::vector<std::size_t>& shape, const double* data,
                    const std::string& index_order, const std::string& description,
                    const DatasetValues& kind = {}) override;

@@ -17,8 +17,9 @@ namespace nnfield {
 // Root attributes (geometry, settings, stability verdict) and /grid, /data.
 void write_field_static(SeriesSink& sink, const FieldProblem& problem, const ModelConfig& config);
 
-// /trajectory/time, step, loss, Z, response, phi, w, beta, w_in, b_in, adjoint.
-std::unique_ptr<Observer> make_field_trajectory_observer(const FieldProblem& problem);
+// /trajectory/time, step, loss, Z, response, phi, w, beta, w_in, b_in, adjoint and, with
+// `velocities` (damped runs), w_dot, beta_dot, w_in_dot, b_in_dot.
+std::unique_ptr<Observer> make_field_trajectory_observer(const FieldProblem& problem, bool velocities);
 // /trajectory/gain (T, nx, ny): g - 1 of the link leaving every line, and
 // /trajectory/max_gain_deviation_over_ax; feeds `regime` (max|g - 1| over the bulk lines).
 std::unique_ptr<Observer> make_field_gain_observer(FieldTheory& theory, RegimeMonitor& regime);

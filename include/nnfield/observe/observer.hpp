@@ -49,6 +49,10 @@ class Observer {
   virtual ~Observer() = default;
   virtual void declare(SeriesSink& writer) = 0;  // create the datasets
   virtual void observe(const Snapshot& snapshot, SeriesSink& writer) = 0;
+  // What later rows depend on besides the snapshot (e.g. the energy E(0) of the first row),
+  // saved in checkpoints and restored on --resume; empty when the observer keeps nothing.
+  virtual std::vector<double> saved_state() const { return {}; }
+  virtual void restore_state(const std::vector<double>& /*state*/) {}
 };
 
 // /trajectory/time, step and the requested subset of W, b, z, loss.

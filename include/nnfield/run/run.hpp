@@ -22,6 +22,9 @@ struct RunOptions {
   // damped right-hand sides); 0: every core. Results do not depend on it. Field runs: not
   // used yet.
   int threads = 1;
+  // Continue the run in output_path from its checkpoint (`nnfield run --resume`, docs/output-schema.md,
+  // "Checkpoint and restart"); the config must be the checkpointed run's (run/resume.hpp).
+  bool resume = false;
 };
 
 enum class RunStatus { complete, interrupted, blew_up };
