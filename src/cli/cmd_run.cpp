@@ -9,7 +9,6 @@ namespace {
 
 struct RunArgs : CommonArgs {
   bool allow_unstable = false;
-  int threads = 1;
 };
 
 Command register_run(CLI::App& app, const Context& context) {
@@ -19,14 +18,14 @@ Command register_run(CLI::App& app, const Context& context) {
   add_common_options(*sub, *args, {O::model, O::output, O::overrides, O::force, O::quiet});
   sub->add_flag("--allow-unstable", args->allow_unstable,
                 "field models: integrate even when the stability check refuses the form (docs/theory.md 4.3)");
-  sub->add_option("--threads", args->threads,
-                  "network runs: threads for the forward and backward passes (0: all cores; default 1; "
-                  "results do not depend on it)")
-      ->check(CLI::NonNegativeNumber);
-  add_common_options(*sub, *args, {O::progress, O::resources});
+  add_common_options(*sub, *args, {O::threads, O::progress, O::resources});
   return {sub, [args, context]() {
             ModelConfig config = load_model_file(args->model, args->overrides);
             if (args->allow_unstable) config.field.allow_unstable = true;
+            // Field runs are serial: an explicit thread count would be ignored.
+            if (config.field.present && args->threads > 1)
+              throw ConfigError("--threads " + std::to_string(args->threads) +
+                                ": field runs ([field]) run on one thread; leave --threads out");
             check_output_against_inputs(args->output, model_inputs(config));
             check_resources(config, resource_budget(*args, args->output));
             stop_point(context.stop);
@@ -36,7 +35,7 @@ Command register_run(CLI::App& app, const Context& context) {
             options.progress = args->progress_mode();
             options.command_line = context.command_line;
             options.stop = context.stop;
-            options.threads = args->threads;
+            options.threads = config.field.present ? 1 : int(args->thread_count());
             const RunResult result = run_model(config, options);
             switch (result.status) {
               case RunStatus::complete: return 0;

@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "nnfield/config/config.hpp"
 #include "nnfield/io/h5io.hpp"
+#include "nnfield/io/provenance.hpp"
 #include "nnfield/numerics/expression.hpp"
 #include "nnfield/run/resources.hpp"
 #include "nnfield/run/run.hpp"
@@ -71,6 +72,8 @@ int main(int argc, char** argv) {
   using namespace nnfield::cli;
   CLI::App app{"nnfield: lattice field theory of neural-network training"};
   app.require_subcommand(1);
+  // CLI11 prints it and exits 0 before checking for a subcommand; help2man reads it for the man page.
+  app.set_version_flag("--version", nnfield::version_report());
   Context context;
   for (int i = 0; i < argc; ++i) context.command_line += (i ? " " : "") + std::string(argv[i]);
   context.stop = &g_stop;

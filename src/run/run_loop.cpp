@@ -5,6 +5,7 @@
 
 #include "nnfield/io/h5io.hpp"
 #include "nnfield/io/provenance.hpp"
+#include "nnfield/numerics/thread_count.hpp"
 #include "nnfield/observe/progress.hpp"
 
 namespace nnfield {
@@ -59,7 +60,9 @@ RunResult run_continuous(TrainingDynamics& dynamics, State x, const ModelConfig&
 
 RunSink open_run_sink(const ModelConfig& config, const RunOptions& options) {
   RunSink out;
-  const Provenance provenance = provenance_of(config, options.command_line);
+  Provenance provenance = provenance_of(config, options.command_line);
+  // Network runs pass it to Network::set_threads, which resolves 0 the same way.
+  provenance.threads = config.field.present ? 1u : resolve_thread_count(options.threads);
   if (options.output_path.empty()) {
     out.memory = std::make_shared<MemoryRun>();
     out.memory->set_root_attribute("model_text", provenance.model_text);
@@ -67,6 +70,7 @@ RunSink open_run_sink(const ModelConfig& config, const RunOptions& options) {
     out.memory->set_root_attribute("title", provenance.title);
     out.memory->set_root_attribute("resolved_config", provenance.resolved_toml);
     out.memory->set_root_attribute("seed", double(provenance.seed));
+    out.memory->set_root_attribute("threads", double(provenance.threads));
     for (const auto& kv : provenance.build) out.memory->set_root_attribute(kv.first, kv.second);
   } else {
     out.file = std::make_unique<RunWriter>(options.output_path, options.force, provenance);
