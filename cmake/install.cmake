@@ -49,8 +49,9 @@ install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/LICENSE ${PR
               ${PROJECT_SOURCE_DIR}/CHANGELOG.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
-# The man page, written by help2man from the built program's --help and --version (plus
-# cmake/nnfield.h2m). NNFIELD_MAN defaults to whether help2man is found; without it the
+# The man page, written by help2man from the built program's --help (plus
+# cmake/nnfield.h2m). The version is given, not read from --version: the git hash and
+# flags that follow it there would land in the page's text. NNFIELD_MAN defaults to whether help2man is found; without it the
 # configure step says so and installs no man page. -DNNFIELD_MAN=ON without help2man is
 # an error at configure time, never a silent skip.
 find_program(HELP2MAN_EXECUTABLE help2man)
@@ -70,7 +71,7 @@ if(NNFIELD_MAN)
                         "or configure with -DNNFIELD_MAN=OFF")
   endif()
   add_custom_command(OUTPUT ${PROJECT_BINARY_DIR}/nnfield.1
-    COMMAND ${HELP2MAN_EXECUTABLE} --no-info --no-discard-stderr
+    COMMAND ${HELP2MAN_EXECUTABLE} --no-info --no-discard-stderr --version-string=${PROJECT_VERSION}
             --name "lattice field theory of neural-network training"
             --include ${PROJECT_SOURCE_DIR}/cmake/nnfield.h2m
             --output ${PROJECT_BINARY_DIR}/nnfield.1 $<TARGET_FILE:nnfield>
