@@ -1,6 +1,6 @@
 // nnfield ensemble MODEL --seeds 0:64 -o ENS.h5 [--set k=v ...] [--threads n]
 //                 [--error jackknife|bootstrap] [--resamples R] [--force] [--quiet]
-// Independent realisations of a model (one master seed each) in memory on all cores;
+// Independent realisations of a model (one master seed each) in memory on every CPU;
 // ensemble means with errors of the loss and energy series and of every correlator the
 // model asks for ([observe] correlators), and per-seed summaries (docs/long-range-order.md).
 #include <cstdio>

@@ -56,7 +56,7 @@ unsigned parse_thread_cap(const std::string& variable, const std::string& value)
   const unsigned long cap = digits ? std::strtoul(first.c_str(), nullptr, 10) : 0;
   if (cap == 0)
     throw std::invalid_argument(variable + "='" + value +
-                                "': not a positive whole number of threads; unset it or give e.g. " + variable + "=4");
+                                "': not a positive whole number of threads (1 to 999999999); unset it or give e.g. " + variable + "=4");
   return unsigned(cap);
 }
 
