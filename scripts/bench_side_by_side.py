@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Two builds measured side by side in one session: the refactor's speed guard.
 
-  scripts/bench_side_by_side.py OLD_BUILD_DIR NEW_BUILD_DIR [--rounds 7]
+  scripts/bench_side_by_side.py OLD_BUILD_DIR NEW_BUILD_DIR [--rounds 7] [--only sgd|field]
 
 Runs, alternately old and new so that machine load falls on both alike, R rounds of
   bench_sgd  M16 N256 r2 at batch 1 and batch 64  (steps per second),
@@ -49,13 +49,18 @@ def main():
         i = args.index("--rounds")
         rounds = int(args[i + 1])
         del args[i:i + 2]
+    parts = (lambda b: sgd(b, 1), lambda b: sgd(b, 64), field)
+    if "--only" in args:  # one half of the cases, for more rounds in the same time
+        i = args.index("--only")
+        parts = {"sgd": parts[:2], "field": parts[2:]}.get(args[i + 1]) or sys.exit(__doc__)
+        del args[i:i + 2]
     if len(args) != 2:
         sys.exit(__doc__)
     old, new = args
     data = {"old": {}, "new": {}}
     for _ in range(rounds):
         for label, build in (("old", old), ("new", new)):
-            for rows in (sgd(build, 1), sgd(build, 64), field(build)):
+            for rows in (part(build) for part in parts):
                 for k, v in rows.items():
                     data[label].setdefault(k, []).append(v)
     print(f"{'case':38s} {'old median':>11s} {'new median':>11s} {'old worst':>10s} {'new worst':>10s} {'new/old':>8s}")

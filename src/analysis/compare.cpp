@@ -125,6 +125,7 @@ detail::ComparePlan plan_compare(const ModelConfig& config, const CompareOptions
       throw ConfigError(where + ": --times: t = " + compare_number(t) + " is not in (0, t_end = " +
                         compare_number(t_end) + "]");
   plan.every = output_every(t_end, plan.times, config.output.every);
+  plan.stop = options.stop;
   if (!std::isfinite(plan.every))
     throw ConfigError(where + ": --times: no output cadence t_end/n puts every time on a row");
   plan.coarsen = options.coarsen;

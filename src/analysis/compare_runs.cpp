@@ -65,7 +65,9 @@ ModelConfig network_config(const ModelConfig& base, int level, double every) {
   c.data.source = DataSource::continuum;
   c.data.presentation = Presentation::fixed;
   c.output.every = every;
-  c.output.trajectory = all_choices<TrajectoryDataset>();
+  // What network_data reads, and no more: every row of these is held in memory.
+  c.output.trajectory = {TrajectoryDataset::W, TrajectoryDataset::b, TrajectoryDataset::z, TrajectoryDataset::loss,
+                         TrajectoryDataset::gain};
   c.observe = ObserveConfig{};
   return c;
 }
@@ -90,16 +92,18 @@ double misfit_scale(const ModelConfig& c) {
   return (c.continuum.misfit_scaling == MisfitScaling::depth && c.continuum.Y.empty()) ? ax : 1.0;
 }
 
-RunResult run_in_memory(const ModelConfig& c) {
+RunResult run_in_memory(const ModelConfig& c, const std::atomic<bool>* stop) {
   RunOptions o;
   o.progress = "off";
+  o.stop = stop;
   RunResult r = run_model(c, o);
   if (!r.memory) throw std::runtime_error("compare: the run kept no memory");
   return r;
 }
 
-NetData network_data(const ModelConfig& c, const std::vector<double>& times, std::string& message) {
-  const RunResult result = run_in_memory(c);
+NetData network_data(const ModelConfig& c, const ComparePlan& plan, std::string& message) {
+  const std::vector<double>& times = plan.times;
+  const RunResult result = run_in_memory(c, plan.stop);
   message = result.message;
   if (result.status != RunStatus::complete)
     throw std::runtime_error("compare: the network at M = " + std::to_string(c.network.shape.M) +
@@ -141,11 +145,12 @@ NetData network_data(const ModelConfig& c, const std::vector<double>& times, std
   return d;
 }
 
-FieldData field_data(const ModelConfig& c, const std::vector<double>& times) {
+FieldData field_data(const ModelConfig& c, const ComparePlan& plan) {
+  const std::vector<double>& times = plan.times;
   FieldData d;
   RunResult result;
   try {
-    result = run_in_memory(c);
+    result = run_in_memory(c, plan.stop);
   } catch (const std::exception& e) {  // refused (ConfigError) or failed: the study reports it, the others go on
     d.note = "M = " + std::to_string(c.network.shape.M) + ", " + name(c.field.form) + " p = " +
              std::to_string(c.field.p) + ", r = " + std::to_string(c.field.rx) + ": " + e.what();
@@ -184,34 +189,54 @@ FieldData field_data(const ModelConfig& c, const std::vector<double>& times) {
   return d;
 }
 
-// Lines for options.log, from any worker, one at a time.
-class CompareLog {
- public:
-  explicit CompareLog(const std::function<void(const std::string&)>& sink) : m_sink(sink) {}
-  void operator()(const std::string& line) {
-    if (!m_sink) return;
-    std::lock_guard<std::mutex> lock(m_mutex);
-    m_sink(line);
-  }
-
- private:
-  const std::function<void(const std::string&)>& m_sink;
-  std::mutex m_mutex;
-};
-
 using Clock = std::chrono::steady_clock;
 
 std::string seconds_since(Clock::time_point t0) {
   return compare_number(std::chrono::duration<double>(Clock::now() - t0).count(), 3);
 }
 
-// A run with an estimate of its cost (relative: only the order matters).
+// A run with an estimate of its cost (relative: only ratios matter), giving its log line.
 struct CostedJob {
   double cost;
-  std::function<void()> run;
+  std::function<std::string()> run;
 };
 
-void add_network_jobs(const ModelConfig& config, const ComparePlan& plan, CompareRuns& runs, CompareLog& log,
+// Lines for options.log, from any worker, one at a time, each with the overall progress:
+// runs done, and an ETA from the estimated costs of the runs done and left.
+// After a stop the runs end early; their lines would only say so, so none is written.
+class CompareLog {
+ public:
+  CompareLog(const std::function<void(const std::string&)>& sink, const std::atomic<bool>* stop,
+             const std::vector<CostedJob>& jobs)
+      : m_sink(sink), m_stop(stop), m_runs(jobs.size()) {
+    for (const CostedJob& j : jobs) m_total_cost += j.cost;
+  }
+  void finished(const CostedJob& job, const std::string& line) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    ++m_done;
+    m_done_cost += job.cost;
+    if (!m_sink || (m_stop && m_stop->load())) return;
+    const double elapsed = std::chrono::duration<double>(Clock::now() - m_start).count();
+    const double left = m_total_cost > m_done_cost ? elapsed * (m_total_cost - m_done_cost) / m_done_cost : 0.0;
+    m_sink("[" + std::to_string(m_done) + "/" + std::to_string(m_runs) + " runs, ETA " + format_eta(left) + "] " + line);
+  }
+
+ private:
+  static std::string format_eta(double seconds) {
+    const long s = std::lround(seconds);
+    return s >= 3600 ? std::to_string(s / 3600) + "h" + std::to_string(s / 60 % 60) + "m"
+           : s >= 60 ? std::to_string(s / 60) + "m" + std::to_string(s % 60) + "s"
+                     : std::to_string(s) + "s";
+  }
+  const std::function<void(const std::string&)>& m_sink;
+  const std::atomic<bool>* m_stop;
+  std::size_t m_runs, m_done = 0;
+  double m_total_cost = 0.0, m_done_cost = 0.0;
+  Clock::time_point m_start = Clock::now();
+  std::mutex m_mutex;
+};
+
+void add_network_jobs(const ModelConfig& config, const ComparePlan& plan, CompareRuns& runs,
                       std::vector<CostedJob>& jobs) {
   for (std::size_t l = 0; l < runs.nets.size(); ++l) {
     const ModelConfig c = network_config(config, int(l), plan.every);
@@ -219,15 +244,15 @@ void add_network_jobs(const ModelConfig& config, const ComparePlan& plan, Compar
     jobs.push_back({cost, [&, c, &slot = runs.nets[l]] {
                       const auto t0 = Clock::now();
                       std::string message;
-                      slot = network_data(c, plan.times, message);
-                      log("network M = " + std::to_string(c.network.shape.M) + ", N = " +
-                          std::to_string(c.network.shape.N) + ": " + message + " (" + seconds_since(t0) + " s)");
+                      slot = network_data(c, plan, message);
+                      return "network M = " + std::to_string(c.network.shape.M) + ", N = " +
+                             std::to_string(c.network.shape.N) + ": " + message + " (" + seconds_since(t0) + " s)";
                     }});
   }
 }
 
 void add_field_jobs(const ModelConfig& config, const CompareOptions& options, const ComparePlan& plan,
-                    CompareRuns& runs, CompareLog& log, std::vector<CostedJob>& jobs) {
+                    CompareRuns& runs, std::vector<CostedJob>& jobs) {
   for (StudyRuns& s : runs.studies)
     for (std::size_t l = 0; l < s.levels.size(); ++l) {
       const ModelConfig c =
@@ -241,17 +266,17 @@ void add_field_jobs(const ModelConfig& config, const CompareOptions& options, co
       const double cost = 40.0 * double(c.network.shape.M) * c.network.shape.N * c.network.shape.M / (double(s.r) * s.r);
       jobs.push_back({cost, [&, c, &slot = slot, p = s.p, r = s.r] {
                         const auto t0 = Clock::now();
-                        slot = field_data(c, plan.times);
-                        log("field p = " + std::to_string(p) + ", r = " + std::to_string(r) + ", M = " +
-                            std::to_string(c.network.shape.M) + ": " +
-                            (slot.ran ? std::string("done") : slot.note) + " (" + seconds_since(t0) + " s)");
+                        slot = field_data(c, plan);
+                        return "field p = " + std::to_string(p) + ", r = " + std::to_string(r) + ", M = " +
+                               std::to_string(c.network.shape.M) + ": " +
+                               (slot.ran ? std::string("done") : slot.note) + " (" + seconds_since(t0) + " s)";
                       }});
     }
 }
 
 // Both with the same fixed-step RK4: the exact form is the network itself (docs/theory.md 4.5).
 void add_exact_jobs(const ModelConfig& config, const CompareOptions& options, const ComparePlan& plan,
-                    CompareRuns& runs, CompareLog& log, std::vector<CostedJob>& jobs) {
+                    CompareRuns& runs, std::vector<CostedJob>& jobs) {
   ModelConfig cn = network_config(config, 0, plan.every);
   ModelConfig cf = field_config(config, 0, plan.every, DepthForm::exact, 1, 1, options.allow_unstable);
   for (ModelConfig* c : {&cn, &cf}) {
@@ -261,15 +286,18 @@ void add_exact_jobs(const ModelConfig& config, const CompareOptions& options, co
   }
   const double cost = 4.0 * double(cn.network.shape.M) * cn.network.shape.N * cn.network.shape.M;
   jobs.push_back({cost, [&, cn] {
+                    const auto t0 = Clock::now();
                     std::string message;
-                    runs.exact_net = network_data(cn, plan.times, message);
+                    runs.exact_net = network_data(cn, plan, message);
+                    return "lattice-exact reference network, M = " + std::to_string(cn.network.shape.M) + ": " +
+                           message + " (" + seconds_since(t0) + " s)";
                   }});
   jobs.push_back({cost, [&, cf] {
                     const auto t0 = Clock::now();
-                    runs.exact_field = field_data(cf, plan.times);
-                    log("lattice-exact field run, M = " + std::to_string(cf.network.shape.M) + ": " +
-                        (runs.exact_field.ran ? std::string("done") : runs.exact_field.note) + " (" +
-                        seconds_since(t0) + " s)");
+                    runs.exact_field = field_data(cf, plan);
+                    return "lattice-exact field run, M = " + std::to_string(cf.network.shape.M) + ": " +
+                           (runs.exact_field.ran ? std::string("done") : runs.exact_field.note) + " (" +
+                           seconds_since(t0) + " s)";
                   }});
 }
 
@@ -281,13 +309,26 @@ CompareRuns run_compare_levels(const ModelConfig& config, const CompareOptions& 
   runs.nets.resize(L);
   for (int p : options.orders)
     for (int r : plan.coarsen) runs.studies.push_back({p, r, std::vector<FieldData>(L)});
-  CompareLog log(options.log);
   std::vector<CostedJob> jobs;
-  add_network_jobs(config, plan, runs, log, jobs);
-  add_field_jobs(config, options, plan, runs, log, jobs);
-  if (options.exact_check) add_exact_jobs(config, options, plan, runs, log, jobs);
+  add_network_jobs(config, plan, runs, jobs);
+  add_field_jobs(config, options, plan, runs, jobs);
+  if (options.exact_check) add_exact_jobs(config, options, plan, runs, jobs);
   std::stable_sort(jobs.begin(), jobs.end(), [](const CostedJob& a, const CostedJob& b) { return a.cost > b.cost; });
-  parallel_for(jobs.size(), resolve_thread_count(options.threads), [&](std::size_t j, unsigned) { jobs[j].run(); });
+  CompareLog log(options.log, options.stop, jobs);
+  // A stop (SIGINT) stops the running runs and starts no new ones; whatever they threw
+  // then (an incomplete network run) is the interruption, not an error.
+  ParallelHooks hooks;
+  hooks.stop = options.stop;
+  const auto stopped = [&] { return options.stop && options.stop->load(); };
+  try {
+    parallel_for(
+        jobs.size(), resolve_thread_count(options.threads),
+        [&](std::size_t j, unsigned) { log.finished(jobs[j], jobs[j].run()); }, hooks);
+  } catch (const std::exception&) {
+    if (stopped()) throw CompareInterrupted();
+    throw;
+  }
+  if (stopped()) throw CompareInterrupted();
   return runs;
 }
 

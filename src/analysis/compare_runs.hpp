@@ -2,6 +2,7 @@
 // Internal to `nnfield compare` (compare.cpp): the network and field runs at every level,
 // in memory on worker threads, and what each gives at the chosen times. The errors,
 // orders and verdicts computed from them live in compare.cpp.
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,7 @@ struct ComparePlan {
   std::vector<double> times;  // sorted, in (0, t_end]
   double every = 0.0;         // output cadence: every time is a row
   std::vector<int> coarsen;   // field coarsening factors r
+  const std::atomic<bool>* stop = nullptr;  // CompareOptions::stop, handed to every run
 };
 
 // One field study: order p, coarsening r, a field run per level.

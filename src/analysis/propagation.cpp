@@ -172,6 +172,23 @@ std::vector<std::vector<double>> sample_networks(const NetworkShape& shape, Acti
 
 }  // namespace
 
+double propagation_memory_bytes(const NetworkShape& shape, std::size_t scan_points, const PropagationOptions& options,
+                                std::string& cause) {
+  const double M = shape.M, N = shape.N, K = shape.K(), P = options.pairs;
+  const double sums = 8.0 * double(scan_points) * options.networks * M * detail::kPropagationSums;
+  // A worker's network: weights, biases, z and the tangent, the 2P inputs' activations
+  // (pre- and post-activation and their adjoints, M + 1 lines) and the drawn inputs.
+  const double worker = 8.0 * (M * N * K + 3 * M * N + 4 * (M + 1) * N * 2 * P + 3 * P * N);
+  const double threads = double(worker_count(std::size_t(options.networks), resolve_thread_count(options.threads)));
+  const auto text = [](double v) { return std::to_string(std::int64_t(v)); };
+  cause = sums >= threads * worker
+              ? "--networks " + text(options.networks) + " x " + text(double(scan_points)) +
+                    " sigma_w points x network.M = " + text(M) + " layers of sums kept for the jackknife"
+              : "network.M = " + text(M) + ", network.N = " + text(N) + ", network.r = " + text(shape.r) +
+                    ", --pairs " + text(P) + ": one network per worker thread (" + text(threads) + ")";
+  return sums + threads * worker;
+}
+
 PropagationScan propagate(const NetworkShape& shape, Activation activation, const std::vector<double>& sigma_w,
                           double sigma_b, const PropagationOptions& options,
                           const std::function<void(int done)>& progress) {

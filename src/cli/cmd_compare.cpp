@@ -76,7 +76,13 @@ Command register_compare(CLI::App& app, const Context& context) {
             if (!args->quiet) options.log = [](const std::string& line) { std::fprintf(stderr, "compare: %s\n", line.c_str()); };
             if (std::filesystem::exists(args->output) && !args->force)
               return fail(4, args->output + " exists; use --force to overwrite it");
-            const CompareResult result = run_compare(config, options);
+            options.stop = context.stop;
+            CompareResult result;
+            try {
+              result = run_compare(config, options);
+            } catch (const CompareInterrupted& e) {
+              return fail(130, e.what());
+            }
             std::cout << compare_table(result) << std::flush;
             Provenance provenance = provenance_of(config, context.command_line);
             provenance.threads = unsigned(options.threads);

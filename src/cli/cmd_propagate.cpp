@@ -100,7 +100,7 @@ Command register_propagate(CLI::App& app, const Context& context) {
   sub->add_option("--noise-factor", args->noise_factor, "fit only layers with |c - c*| above this many errors")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--blocks", args->blocks, "jackknife blocks over networks")->check(CLI::Range(2, 1 << 24));
-  add_common_options(*sub, *args, {O::force, O::quiet, O::progress});
+  add_common_options(*sub, *args, {O::force, O::quiet, O::progress, O::resources});
   return {sub, [args, context]() {
             const ModelConfig config = load_model_file(args->model, args->overrides);
             check_output_against_inputs(args->output, model_inputs(config));
@@ -123,6 +123,9 @@ Command register_propagate(CLI::App& app, const Context& context) {
             o.linear_cut = args->linear_cut;
             o.noise_factor = args->noise_factor;
             o.stop = context.stop;
+            std::string memory_cause;
+            const double memory = propagation_memory_bytes(config.network.shape, sigma_w.size(), o, memory_cause);
+            check_memory(memory, memory_cause, resource_budget(*args, ""));
 
             Provenance provenance = provenance_of(config, context.command_line);
             provenance.seed = o.seed;

@@ -180,20 +180,14 @@ void check_resources(const ModelConfig& config, const ResourceBudget& budget) {
   if (!budget.check) return;
   const ResourceEstimate e = estimate_resources(config);
   const bool in_memory = budget.rows_in_memory;
-  const double memory = budget.copies * (e.memory_bytes + (in_memory ? e.output_bytes() : 0.0));
-  const double allowed = budget.max_memory > 0 ? budget.max_memory : available_memory_bytes();
-  const std::string override_hint = budget.max_memory > 0 ? "raise --max-memory" : "set --max-memory";
-  if (allowed > 0 && memory > allowed) {
-    const bool rows_dominate = in_memory && e.output_bytes() > e.memory_bytes;
-    const std::string cause =
-        rows_dominate ? kv("output.every", config.output.every) + ", " + kv("dynamics.t_end", config.dynamics.t_end) +
-                            ": " + std::to_string(std::int64_t(e.output_rows)) + " rows of " +
-                            byte_text(e.row_bytes) + " held in memory, with " + shape_keys(config)
-                      : e.memory_cause;
-    throw ResourceError("estimated memory " + byte_text(memory) + " exceeds the " + byte_text(allowed) +
-                        (budget.max_memory > 0 ? " of --max-memory" : " available") + " (mostly " + cause +
-                        "); reduce them, or " + override_hint + " or --no-resource-check to run anyway");
-  }
+  const bool rows_dominate = in_memory && e.output_bytes() > e.memory_bytes;
+  check_memory(budget.copies * (e.memory_bytes + (in_memory ? e.output_bytes() : 0.0)),
+               rows_dominate ? kv("output.every", config.output.every) + ", " +
+                                   kv("dynamics.t_end", config.dynamics.t_end) + ": " +
+                                   std::to_string(std::int64_t(e.output_rows)) + " rows of " +
+                                   byte_text(e.row_bytes) + " held in memory, with " + shape_keys(config)
+                             : e.memory_cause,
+               budget);
   if (budget.output_path.empty()) return;
   std::error_code ec;
   const auto folder = std::filesystem::absolute(budget.output_path, ec).parent_path();
@@ -204,6 +198,16 @@ void check_resources(const ModelConfig& config, const ResourceBudget& budget) {
                         ") exceeds the " + byte_text(double(space.available)) + " free on its disk (" +
                         kv("output.every", config.output.every) + ", output.trajectory, observe); " +
                         "write less, or --no-resource-check to run anyway");
+}
+
+void check_memory(double bytes, const std::string& cause, const ResourceBudget& budget) {
+  if (!budget.check) return;
+  const double allowed = budget.max_memory > 0 ? budget.max_memory : available_memory_bytes();
+  const std::string override_hint = budget.max_memory > 0 ? "raise --max-memory" : "set --max-memory";
+  if (allowed > 0 && bytes > allowed)
+    throw ResourceError("estimated memory " + byte_text(bytes) + " exceeds the " + byte_text(allowed) +
+                        (budget.max_memory > 0 ? " of --max-memory" : " available") + " (mostly " + cause +
+                        "); reduce them, or " + override_hint + " or --no-resource-check to run anyway");
 }
 
 double parse_byte_size(const std::string& text) {

@@ -109,6 +109,13 @@ check "memory: nothing written" "[ ! -e '$work/big.h5' ]"
 expect 5 "validate: the same estimate" "$exe" validate "$model" --max-memory 1G --set network.M=10000 \
   --set network.N=10000
 expect 2 "ensemble --seeds 0:1000000000" "$exe" ensemble "$model" --seeds 0:1000000000 -o "$work/ens.h5"
+expect 5 "propagate: 1.6e7 networks x 64 sigma_w over --max-memory 1G" "$exe" propagate \
+  "$src/models/depth_scale_tanh.toml" --networks 16000000 --sigma-w 0.5:2:64 --max-memory 1G -o "$work/prop.h5"
+check "propagate estimate: names --networks" "grep -q -- '--networks 16000000' '$work/err'"
+check "propagate estimate: nothing written" "[ ! -e '$work/prop.h5' ]"
+expect 5 "propagate: a network too wide for --max-memory 1G" "$exe" propagate "$src/models/depth_scale_tanh.toml" \
+  --set network.N=1000000 --max-memory 1G -o "$work/prop.h5"
+check "propagate estimate: names network.N" "grep -q 'network.N = 1000000' '$work/err'"
 
 # --- data loss: the output is never an input ----------------------------------------------
 cp "$model" "$work/model.toml"

@@ -69,4 +69,17 @@ check "NaN blow-up exits 3" "[ $code -eq 3 ]"
 check "NaN message is one line naming NaN" "[ \$(wc -l < '$work/nan.err') -eq 1 ] && grep -q 'NaN' '$work/nan.err'"
 check "NaN file keeps good rows" "read_rows '$work/nan.h5' failed > /dev/null"
 
+# compare: SIGINT stops its runs and writes nothing (a comparison of a partial set of runs
+# would mislead), exit 130 with the reason as the last line.
+"$exe" compare "$src/models/field_coarse.toml" -o "$work/conv.h5" > /dev/null 2> "$work/conv.err" &
+pid=$!
+sleep 1.5
+kill -INT $pid
+for _ in $(seq 1 300); do kill -0 $pid 2> /dev/null || break; sleep 0.1; done
+check "compare stops within 30 s of SIGINT" "! kill -0 $pid 2> /dev/null" || kill -KILL $pid
+wait $pid; code=$?
+check "compare interrupted exits 130" "[ $code -eq 130 ]"
+check "compare interrupted says so" "tail -n 1 '$work/conv.err' | grep -q 'interrupted; no comparison was written'"
+check "compare interrupted writes no file" "[ ! -e '$work/conv.h5' ]"
+
 summary

@@ -12,7 +12,9 @@
 // "no limit (...)"). Output: compare_table() and write_compare() (conv.h5 layout,
 // docs in README "Comparing with the network").
 #include <array>
+#include <atomic>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,13 @@ struct CompareOptions {
   bool exact_check = true;          // the lattice-exact run at the base level
   int threads = 0;                  // 0: default_thread_count() (numerics/thread_count.hpp)
   std::function<void(const std::string&)> log;  // one line per finished run (may be empty)
+  const std::atomic<bool>* stop = nullptr;  // set (SIGINT): runs stop, none start, CompareInterrupted
+};
+
+// A comparison stopped by CompareOptions::stop: nothing is measured from a partial set of runs.
+class CompareInterrupted : public std::runtime_error {
+ public:
+  CompareInterrupted() : std::runtime_error("interrupted; no comparison was written") {}
 };
 
 // Quantities compared (the Q axis of /studies/<name>/error).

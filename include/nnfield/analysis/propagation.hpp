@@ -63,6 +63,12 @@ struct PropagationOptions {
   const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT): propagate() throws PropagationInterrupted
 };
 
+// Peak memory of propagate(): every network's per-layer sums at every scan point (kept for
+// the jackknife) and one network per worker thread; `cause` names the options and keys
+// behind the larger part.
+double propagation_memory_bytes(const NetworkShape& shape, std::size_t scan_points, const PropagationOptions& options,
+                                std::string& cause);
+
 class PropagationInterrupted : public std::runtime_error {
  public:
   PropagationInterrupted() : std::runtime_error("propagation interrupted") {}

@@ -39,6 +39,10 @@ struct ResourceBudget {
 // Throws ResourceError naming the keys when the estimate does not fit the budget.
 void check_resources(const ModelConfig& config, const ResourceBudget& budget);
 
+// Throws ResourceError when `bytes` of memory do not fit the budget; `cause` names the
+// keys or options behind most of them. For commands whose memory is not one run's.
+void check_memory(double bytes, const std::string& cause, const ResourceBudget& budget);
+
 // Bytes of memory available to this process now: MemAvailable, or the cgroup's
 // remaining limit if lower. 0 if unknown (then nothing is refused on memory).
 double available_memory_bytes();
