@@ -16,8 +16,9 @@ namespace {
 // Bounds the mask sizes tried: 2^17 CPUs is beyond any machine Linux runs on today.
 constexpr int kMaxCpusProbed = 1 << 17;
 
-// The CPUs in the affinity mask, or 0 when it cannot be read. The mask is grown until the
-// kernel accepts its size (EINVAL: the kernel's mask is larger than ours).
+// The CPUs in the calling thread's affinity mask (the process's, unless a thread changed
+// its own), or 0 when it cannot be read. The mask is grown until the kernel accepts its
+// size (EINVAL: the kernel's mask is larger than ours).
 unsigned affinity_cpus() {
   for (int cpus = 1024; cpus <= kMaxCpusProbed; cpus *= 2) {
     cpu_set_t* set = CPU_ALLOC(cpus);
@@ -25,10 +26,11 @@ unsigned affinity_cpus() {
     const std::size_t size = CPU_ALLOC_SIZE(cpus);
     CPU_ZERO_S(size, set);
     const bool read = sched_getaffinity(0, size, set) == 0;
+    const int error = errno;  // before CPU_FREE
     const int count = read ? CPU_COUNT_S(size, set) : 0;
     CPU_FREE(set);
     if (read) return unsigned(count);
-    if (errno != EINVAL) return 0;
+    if (error != EINVAL) return 0;
   }
   return 0;
 }
