@@ -40,6 +40,7 @@ install(FILES ${PROJECT_BINARY_DIR}/nnfieldConfig.cmake ${PROJECT_BINARY_DIR}/nn
 # pkg-config: prefix from the .pc file's own place (${pcfiledir}), relocatable as above.
 set(NNFIELD_PKGCONFIG_DIR ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 file(RELATIVE_PATH NNFIELD_PC_TO_PREFIX /prefix/${NNFIELD_PKGCONFIG_DIR} /prefix)
+string(REGEX REPLACE "/$" "" NNFIELD_PC_TO_PREFIX "${NNFIELD_PC_TO_PREFIX}")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/nnfield.pc.in ${PROJECT_BINARY_DIR}/nnfield.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/nnfield.pc DESTINATION ${NNFIELD_PKGCONFIG_DIR})
 
