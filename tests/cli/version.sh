@@ -14,8 +14,12 @@ check "first line: nnfield $version" "[ \"\$(head -1 $work/version.txt)\" = \"nn
 check "the version is project(nnfield VERSION ...) of CMakeLists.txt" \
       "grep -q '^project(nnfield VERSION $version ' $src/CMakeLists.txt"
 line() { sed -n "s/^$1: //p" "$work/version.txt"; }
-if hash=$(git -C "$src" rev-parse --short=12 HEAD 2> /dev/null); then
-  check "git: the source tree's commit ($hash)" "[[ \"\$(line git)\" == $hash || \"\$(line git)\" == $hash-dirty ]]"
+# The commit the binary was built from: one of this repository's (HEAD may have moved on
+# since the build), 12 hex digits, "-dirty" when tracked files differed.
+if git -C "$src" rev-parse HEAD > /dev/null 2>&1; then
+  built=$(line git)
+  check "git: a commit of the source tree ($built)" \
+        "[[ \$built =~ ^[0-9a-f]{12}(-dirty)?\$ ]] && git -C $src cat-file -e \${built%-dirty}^{commit}"
 else
   check "git: unknown outside a git checkout" "[ \"\$(line git)\" = unknown ]"
 fi
