@@ -1,5 +1,6 @@
 # Writes OUTPUT (a C++ file) with the git hash of SOURCE_DIR and the build's type,
-# version, flags and the Eigen and Boost versions it was configured with; run at every build by the nnfield_build_info target. The file is
+# version, flags (-march=native or not, sanitizers) and the Eigen and Boost versions it was
+# configured with; run at every build by the nnfield_build_info target. The file is
 # rewritten only when its text changes, so an unchanged tree recompiles nothing.
 execute_process(COMMAND git rev-parse --short=12 HEAD WORKING_DIRECTORY ${SOURCE_DIR}
                 OUTPUT_VARIABLE hash OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE rc)
@@ -12,7 +13,12 @@ else()
     set(hash "${hash}-dirty")
   endif()
 endif()
-foreach(v BUILD_TYPE VERSION FLAGS EIGEN_VERSION BOOST_VERSION)
+if(NATIVE)
+  set(native_bool true)
+else()
+  set(native_bool false)
+endif()
+foreach(v BUILD_TYPE VERSION FLAGS EIGEN_VERSION BOOST_VERSION SANITIZERS)
   if("${${v}}" STREQUAL "")
     set(${v} "unknown")
   endif()
@@ -29,6 +35,8 @@ const char* build_version() { return \"${VERSION}\"; }
 const char* build_flags() { return \"${FLAGS}\"; }
 const char* build_eigen_version() { return \"${EIGEN_VERSION}\"; }
 const char* build_boost_version() { return \"${BOOST_VERSION}\"; }
+bool build_native() { return ${native_bool}; }
+const char* build_sanitizers() { return \"${SANITIZERS}\"; }
 }  // namespace nnfield::detail
 ")
 if(EXISTS "${OUTPUT}")

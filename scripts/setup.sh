@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-  build-essential cmake pkg-config git
+  build-essential cmake pkg-config git help2man
   libeigen3-dev libfftw3-dev libboost-dev libhdf5-dev
   catch2 libtomlplusplus-dev libcli11-dev pybind11-dev
   python3-dev python3-numpy python3-h5py python3-matplotlib python3-torch python3-pytest python3-xarray python3-h5netcdf

@@ -1,4 +1,4 @@
-// nnfield compare MODEL -o CONV.h5 [--levels L] [--orders 1,2] [--coarsen 1,4] [--times t1,t2]
+// nnfield compare MODEL -o CONV.h5 [--levels L] [--orders 1,2] [--coarsen 1,4] [--times t1,t2] [--threads n]
 //                  [--set k=v ...] [--force] [-q] [--allow-unstable]
 // The field solver against the network, and the network against itself, under refinement
 // (include/nnfield/analysis/compare.hpp): a table on stdout and CONV.h5.
@@ -56,7 +56,7 @@ Command register_compare(CLI::App& app, const Context& context) {
   sub->add_option("--orders", args->orders, "field orders p studied, comma-separated (default 1,2)");
   sub->add_option("--coarsen", args->coarsen, "coarse-graining factors rx = ry (default: the model's field.rx, or 1)");
   sub->add_option("--times", args->times, "times compared, comma-separated (default: t_end)");
-  add_common_options(*sub, *args, {O::overrides, O::force, O::quiet, O::resources});
+  add_common_options(*sub, *args, {O::overrides, O::force, O::quiet, O::resources, O::threads});
   sub->add_flag("--allow-unstable", args->allow_unstable, "field runs: integrate even when the stability check refuses");
   return {sub, [args, context]() {
             ModelConfig config = load_model_file(args->model, args->overrides);
@@ -67,6 +67,7 @@ Command register_compare(CLI::App& app, const Context& context) {
             finest.network.shape.N <<= (args->levels - 1);
             check_resources(finest, resource_budget(*args, ""));
             CompareOptions options;
+            options.threads = int(args->thread_count());
             options.levels = args->levels;
             options.orders = parse_list<int>(args->orders, "--orders");
             if (!args->coarsen.empty()) options.coarsen = parse_list<int>(args->coarsen, "--coarsen");
@@ -85,7 +86,9 @@ Command register_compare(CLI::App& app, const Context& context) {
             }
             if (!processes::is_root()) return 0;  // process 0 reports and writes
             if (!args->quiet) std::cout << compare_table(result) << std::flush;
-            RunWriter writer(args->output, args->force, provenance_of(config, context.command_line));
+            Provenance provenance = provenance_of(config, context.command_line);
+            provenance.threads = unsigned(options.threads);
+            RunWriter writer(args->output, args->force, provenance);
             writer.set_root_attribute("processes", double(processes::count()));
             try {
               write_compare(result, writer);

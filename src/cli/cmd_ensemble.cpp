@@ -1,6 +1,6 @@
 // nnfield ensemble MODEL --seeds 0:64 -o ENS.h5 [--set k=v ...] [--threads n]
 //                 [--error jackknife|bootstrap] [--resamples R] [--force] [--quiet]
-// Independent realisations of a model (one master seed each) in memory on all cores;
+// Independent realisations of a model (one master seed each) in memory on every CPU;
 // ensemble means with errors of the loss and energy series and of every correlator the
 // model asks for ([observe] correlators), and per-seed summaries (docs/long-range-order.md).
 #include <cstdio>
@@ -22,7 +22,7 @@ namespace {
 
 struct EnsembleArgs : CommonArgs {
   std::string seeds = "0:16", error = "jackknife";
-  int threads = 0, resamples = 1000;
+  int resamples = 1000;
 };
 
 Command register_ensemble(CLI::App& app, const Context& context) {
@@ -31,8 +31,7 @@ Command register_ensemble(CLI::App& app, const Context& context) {
   using O = CommonOption;
   add_common_options(*sub, *args, {O::model, O::output});
   sub->add_option("--seeds", args->seeds, "seeds: a:b (a..b-1), a,b,c or one number")->capture_default_str();
-  add_common_options(*sub, *args, {O::overrides});
-  sub->add_option("--threads", args->threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  add_common_options(*sub, *args, {O::overrides, O::threads});
   sub->add_option("--error", args->error, "error estimate of the ensemble means")->capture_default_str()
       ->check(CLI::IsMember({"jackknife", "bootstrap"}));
   sub->add_option("--resamples", args->resamples, "bootstrap resamples")->capture_default_str()->check(CLI::Range(2, 1 << 24));
@@ -40,6 +39,7 @@ Command register_ensemble(CLI::App& app, const Context& context) {
   return {sub, [args, context]() {
             const ModelConfig config = load_model_file(args->model, args->overrides);
             EnsembleOptions options;
+            options.threads = int(args->thread_count());
             try {
               options.seeds = parse_seed_list(args->seeds);
               options.errors.method = error_method_from_name(args->error);
@@ -48,13 +48,12 @@ Command register_ensemble(CLI::App& app, const Context& context) {
             }
             options.errors.resamples = args->resamples;
             options.errors.seed = derive_seed(config.seed, "ensemble/bootstrap");
-            options.threads = args->threads;
             options.stop = context.stop;
             check_output_against_inputs(args->output, model_inputs(config));
             // Every thread holds one run, its rows in memory.
             ResourceBudget budget = resource_budget(*args, "");
             budget.rows_in_memory = true;
-            budget.copies = int(worker_count(options.seeds.size(), resolve_thread_count(options.threads)));
+            budget.copies = int(worker_count(options.seeds.size(), unsigned(options.threads)));
             check_resources(config, budget);
             stop_point(context.stop);
 
@@ -64,6 +63,7 @@ Command register_ensemble(CLI::App& app, const Context& context) {
               return 0;
             }
             Provenance provenance = provenance_of(config, context.command_line);
+            provenance.threads = unsigned(options.threads);
             // Open the output first: a bad path fails before the runs, not after.
             RunWriter writer(args->output, args->force, provenance);
             writer.set_root_attribute("seeds", args->seeds);
@@ -78,7 +78,7 @@ Command register_ensemble(CLI::App& app, const Context& context) {
               writer.finish(std::string("failed: ") + e.what());
               throw;
             }
-            const unsigned threads = worker_count(std::size_t(total), resolve_thread_count(options.threads));
+            const unsigned threads = worker_count(std::size_t(total), unsigned(options.threads));
             progress.finish(std::to_string(result.included.size()) + " of " + std::to_string(total) +
                             " seeds averaged on " + std::to_string(threads) + " threads");
             write_ensemble(result, config, writer);

@@ -24,7 +24,7 @@ struct PropagateArgs : CommonArgs {
   std::string sigma_w, c_star = "auto";
   double c0 = 0.5, q0 = 1.0, linear_cut = 0.05, noise_factor = 3.0;
   double sigma_b = NAN;
-  int networks = 64, pairs = 4, threads = 0, blocks = 32;
+  int networks = 64, pairs = 4, blocks = 32;
   long long seed = -1;
 };
 
@@ -104,7 +104,7 @@ Command register_propagate(CLI::App& app, const Context& context) {
   sub->add_option("--sigma-w", args->sigma_w, "sigma_w: a value, a list a,b,c or a scan a:b:n (default init.sigma_w)");
   sub->add_option("--sigma-b", args->sigma_b, "sigma_b (default init.sigma_b)")->check(CLI::NonNegativeNumber);
   sub->add_option("--seed", args->seed, "master seed (default: the model's seed)")->check(CLI::NonNegativeNumber);
-  sub->add_option("--threads", args->threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  add_common_options(*sub, *args, {O::threads});
   sub->add_option("--c-star", args->c_star, "how c* is obtained")
       ->check(CLI::IsMember({"auto", "one", "fitted", "mean_field"}));
   sub->add_option("--linear-cut", args->linear_cut, "fit only layers with |c - c*| below this")
@@ -118,6 +118,7 @@ Command register_propagate(CLI::App& app, const Context& context) {
             check_output_against_inputs(args->output, model_inputs(config));
             std::vector<double> sigma_w{config.init.sigma_w};
             PropagationOptions o;
+            o.threads = int(args->thread_count());
             try {
               if (!args->sigma_w.empty()) sigma_w = parse_sigma_w(args->sigma_w);
               o.fixed_point = fixed_point_method_from_name(args->c_star);
@@ -129,7 +130,6 @@ Command register_propagate(CLI::App& app, const Context& context) {
             o.c0 = args->c0;
             o.networks = args->networks;
             o.pairs = args->pairs;
-            o.threads = args->threads;
             o.seed = args->seed >= 0 ? std::uint64_t(args->seed) : config.seed;
             o.jackknife_blocks = args->blocks;
             o.linear_cut = args->linear_cut;
@@ -142,6 +142,7 @@ Command register_propagate(CLI::App& app, const Context& context) {
             if (!processes::is_root()) return measure_for_root(config, sigma_w, sigma_b, o);
             Provenance provenance = provenance_of(config, context.command_line);
             provenance.seed = o.seed;
+            provenance.threads = unsigned(o.threads);
             // Open the output first: a bad path fails before the work, not after.
             RunWriter writer(args->output, args->force, provenance);
             writer.set_root_attribute("processes", double(processes::count()));
@@ -159,7 +160,7 @@ Command register_propagate(CLI::App& app, const Context& context) {
               writer.finish(std::string("failed: ") + e.what());
               return fail(2, e.what());
             }
-            const unsigned threads = worker_count(std::size_t(o.networks), resolve_thread_count(o.threads));
+            const unsigned threads = worker_count(std::size_t(o.networks), unsigned(o.threads));
             progress.finish(std::to_string(o.networks) + " networks x " + std::to_string(sigma_w.size()) +
                             " sigma_w on " + std::to_string(threads) + " threads");
             PropagationRecord record;

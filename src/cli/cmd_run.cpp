@@ -11,7 +11,6 @@ namespace {
 
 struct RunArgs : CommonArgs {
   bool allow_unstable = false;
-  int threads = 1;
   std::string resume;
 };
 
@@ -30,11 +29,7 @@ Command register_run(CLI::App& app, const Context& context) {
   add_common_options(*sub, *args, {O::model, O::output, O::overrides, O::force, O::quiet});
   sub->add_flag("--allow-unstable", args->allow_unstable,
                 "field models: integrate even when the stability check refuses the form (docs/theory.md 4.3)");
-  sub->add_option("--threads", args->threads,
-                  "network runs: threads for the forward and backward passes (0: all cores; default 1; "
-                  "results do not depend on it)")
-      ->check(CLI::NonNegativeNumber);
-  add_common_options(*sub, *args, {O::progress, O::resources});
+  add_common_options(*sub, *args, {O::threads, O::progress, O::resources});
   // --resume replaces the model file and -o: both are optional then, and excluded with it.
   CLI::Option* model_option = sub->get_option("model");
   CLI::Option* output_option = sub->get_option("--output");
@@ -48,6 +43,10 @@ Command register_run(CLI::App& app, const Context& context) {
   return {sub, [args, context]() {
             ModelConfig config = run_config(*args);
             if (args->allow_unstable) config.field.allow_unstable = true;
+            // Field runs are serial: an explicit thread count would be ignored.
+            if (config.field.present && args->threads > 1)
+              throw ConfigError("--threads " + std::to_string(args->threads) +
+                                ": field runs ([field]) run on one thread; leave --threads out");
             const std::string output = args->resume.empty() ? args->output : args->resume;
             check_output_against_inputs(output, model_inputs(config));
             check_resources(config, resource_budget(*args, output));
@@ -59,7 +58,7 @@ Command register_run(CLI::App& app, const Context& context) {
             options.progress = args->progress_mode();
             options.command_line = context.command_line;
             options.stop = context.stop;
-            options.threads = args->threads;
+            options.threads = config.field.present ? 1 : int(args->thread_count());
             const RunResult result = run_model(config, options);
             switch (result.status) {
               case RunStatus::complete: return 0;

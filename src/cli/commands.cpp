@@ -48,6 +48,12 @@ void add_common_options(CLI::App& sub, CommonArgs& args, std::initializer_list<C
         sub.add_flag("--no-resource-check", args.no_resource_check,
                      "run even when the memory or disk estimate does not fit");
         break;
+      case CommonOption::threads:
+        sub.add_option("--threads", args.threads,
+                       "worker threads; results do not depend on it (default or 0: the CPUs this process may "
+                       "use, capped by NNFIELD_THREADS, else OMP_NUM_THREADS)")
+            ->check(CLI::Range(0, 1 << 16));
+        break;
       case CommonOption::progress:
         sub.add_option("--progress", args.progress, "progress display")
             ->check(CLI::IsMember({"auto", "tty", "plain", "off"}));

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "nnfield/config/config.hpp"
+#include "nnfield/numerics/thread_count.hpp"
 #include "nnfield/run/resources.hpp"
 
 namespace nnfield::cli {
@@ -47,9 +48,13 @@ struct CommonArgs {
   std::string model, output, progress = "auto", max_memory;
   std::vector<std::string> overrides;
   bool force = false, quiet = false, no_resource_check = false;
+  int threads = 0;  // --threads; 0: not given
 
   // The progress display to use: --quiet means --progress off.
   std::string progress_mode() const { return quiet ? "off" : progress; }
+  // The threads to work on: --threads, else default_thread_count() (std::invalid_argument,
+  // exit 2, when NNFIELD_THREADS or OMP_NUM_THREADS is not a positive whole number).
+  unsigned thread_count() const { return resolve_thread_count(threads); }
 };
 
 enum class CommonOption {
@@ -60,6 +65,7 @@ enum class CommonOption {
   quiet,      // -q,--quiet: no progress, notes or summaries; errors and requested output still print
   progress,   // --progress auto|tty|plain|off
   resources,  // --max-memory SIZE, --no-resource-check
+  threads,    // --threads n: worker threads (default: default_thread_count())
 };
 
 // Adds `options` to `sub`, bound to `args`, in the order given: the order --help lists them.

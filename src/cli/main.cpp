@@ -12,6 +12,7 @@
 #include "commands.hpp"
 #include "nnfield/config/config.hpp"
 #include "nnfield/io/h5io.hpp"
+#include "nnfield/io/provenance.hpp"
 #include "nnfield/numerics/expression.hpp"
 #include "nnfield/numerics/processes.hpp"
 #include "nnfield/run/resources.hpp"
@@ -81,6 +82,8 @@ int main(int argc, char** argv) {
   app.footer("`nnfield COMMAND --help` lists a command's options; -q/--quiet silences every command's progress.\n"
              "Exit status: 0 ok, 1 internal error, 2 bad input, 3 the run blew up, 4 output error,\n"
              "5 not enough memory or disk, 130 interrupted. Bash completion: source <(nnfield completion bash).");
+  // CLI11 prints it and exits 0 before checking for a subcommand; help2man reads it for the man page.
+  app.set_version_flag("--version", nnfield::version_report());
   Context context;
   for (int i = 0; i < argc; ++i) context.command_line += (i ? " " : "") + std::string(argv[i]);
   context.stop = &g_stop;

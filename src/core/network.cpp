@@ -66,7 +66,7 @@ void Network::over_chunks(F&& f) {
     f(0, 0, m_B);
     return;
   }
-  const int workers = int(worker_count(std::size_t(m_B), resolve_thread_count(int(m_threads))));
+  const int workers = int(worker_count(std::size_t(m_B), m_threads));
   const int rows = ((m_B + workers - 1) / workers + kChunkRows - 1) / kChunkRows * kChunkRows;
   const int chunks = (m_B + rows - 1) / rows;
   parallel_for(std::size_t(chunks), m_threads, [&](std::size_t c, unsigned) {

@@ -36,6 +36,8 @@ void write_provenance_attributes(hid_t file, const std::string& path,
   for (const auto& [key, value] : fixed) write_string_attribute(file, path, "/", key, value);
   const std::uint64_t seed = provenance.seed;
   write_numeric_attribute(file, path, "/", "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &seed);
+  const unsigned threads = provenance.threads;
+  write_numeric_attribute(file, path, "/", "threads", H5T_STD_U32LE, H5T_NATIVE_UINT, &threads);
 }
 
 }  // namespace nnfield::detail

@@ -6,6 +6,7 @@
 
 #include <ctime>
 #include <string>
+#include <utility>
 
 #include "io/build_info.hpp"
 
@@ -41,6 +42,24 @@ std::map<std::string, std::string> collect_build_provenance() {
   build["boost_version"] = or_unknown(detail::build_boost_version());
   build["cxx_standard"] = std::to_string(__cplusplus);
   return build;
+}
+
+std::string version() { return detail::build_version(); }
+
+std::string version_report() {
+  std::map<std::string, std::string> build = collect_build_provenance();
+  std::string text = "nnfield " + version() + "\n";
+  const std::pair<const char*, std::string> lines[] = {
+      {"git", build["git_hash"]},
+      {"build type", build["build_type"]},
+      {"compiler", build["compiler"]},
+      {"march=native", detail::build_native() ? "yes" : "no"},
+      {"sanitizers", detail::build_sanitizers()},
+      {"flags", build["build_flags"]},
+  };
+  for (const auto& [key, value] : lines) text += std::string(key) + ": " + value + "\n";
+  text.pop_back();  // the printer ends the last line
+  return text;
 }
 
 std::string utc_timestamp() {

@@ -20,13 +20,8 @@
 
 namespace nnfield {
 
-unsigned resolve_thread_count(int requested) {
-  if (requested > 0) return unsigned(requested);
-  return std::max(1u, std::thread::hardware_concurrency());  // 0 when the count is unknown
-}
-
 unsigned worker_count(std::size_t jobs, unsigned threads) {
-  const unsigned wanted = threads > 0 ? threads : resolve_thread_count(0);
+  const unsigned wanted = resolve_thread_count(int(threads));
   return unsigned(std::max<std::size_t>(1, std::min<std::size_t>(wanted, jobs)));
 }
 

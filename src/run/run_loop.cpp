@@ -6,6 +6,7 @@
 
 #include "nnfield/io/h5io.hpp"
 #include "nnfield/io/provenance.hpp"
+#include "nnfield/numerics/thread_count.hpp"
 #include "nnfield/observe/progress.hpp"
 #include "run/run_checkpoint.hpp"
 
@@ -117,7 +118,9 @@ RunSink open_run_sink(const ModelConfig& config, const RunOptions& options, cons
     out.file = std::make_unique<RunWriter>(options.output_path, checkpoint_series_rows(resume.checkpoint));
     return out;
   }
-  const Provenance provenance = provenance_of(config, options.command_line);
+  Provenance provenance = provenance_of(config, options.command_line);
+  // Network runs pass it to Network::set_threads, which resolves 0 the same way.
+  provenance.threads = config.field.present ? 1u : resolve_thread_count(options.threads);
   if (options.output_path.empty()) {
     out.memory = std::make_shared<MemoryRun>();
     out.memory->set_root_attribute("model_text", provenance.model_text);
@@ -125,6 +128,7 @@ RunSink open_run_sink(const ModelConfig& config, const RunOptions& options, cons
     out.memory->set_root_attribute("title", provenance.title);
     out.memory->set_root_attribute("resolved_config", provenance.resolved_toml);
     out.memory->set_root_unsigned("seed", provenance.seed);
+    out.memory->set_root_unsigned("threads", provenance.threads);
     for (const auto& kv : provenance.build) out.memory->set_root_attribute(kv.first, kv.second);
   } else {
     out.file = std::make_unique<RunWriter>(options.output_path, options.force, provenance);

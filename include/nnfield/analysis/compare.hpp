@@ -30,7 +30,7 @@ struct CompareOptions {
   std::vector<double> times;        // empty: {t_end}
   bool allow_unstable = false;      // field runs: integrate even when the stability check refuses
   bool exact_check = true;          // the lattice-exact run at the base level
-  int threads = 0;                  // 0: all cores (resolve_thread_count)
+  int threads = 0;                  // 0: default_thread_count() (numerics/thread_count.hpp)
   std::function<void(const std::string&)> log;  // one line per finished run (may be empty)
   const std::atomic<bool>* stop = nullptr;  // set (SIGINT): runs stop, none start, CompareInterrupted
 };

@@ -25,7 +25,7 @@ std::vector<std::uint64_t> parse_seed_list(const std::string& text);
 
 struct EnsembleOptions {
   std::vector<std::uint64_t> seeds;
-  int threads = 0;          // 0: all cores (resolve_thread_count)
+  int threads = 0;          // 0: default_thread_count() (numerics/thread_count.hpp)
   ErrorOptions errors;      // jackknife (default) or bootstrap (resamples, seed)
   const std::atomic<bool>* stop = nullptr;  // set (SIGINT): running seeds stop, no new ones start
 };

@@ -50,7 +50,7 @@ struct PropagationOptions {
   double c0 = 0.5;          // input correlation, in [-1, 1]
   int networks = 64;        // independent random networks
   int pairs = 4;            // input pairs (and tangent directions) per network
-  int threads = 0;          // 0: all cores (resolve_thread_count)
+  int threads = 0;          // 0: default_thread_count() (numerics/thread_count.hpp)
   std::uint64_t seed = 0;   // master seed
   int jackknife_blocks = 32;  // error blocks over networks (<= networks)
   FixedPointMethod fixed_point = FixedPointMethod::automatic;

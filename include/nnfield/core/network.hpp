@@ -31,9 +31,10 @@ class Network {
   const NetworkShape& shape() const { return m_shape; }
   Activation activation() const { return m_activation; }
   Loss loss_kind() const { return m_loss; }
-  // Worker threads for forward and backward (parallel_for.hpp; 0: every core). Batches too
-  // small to pay for the threads run on the calling thread. Default 1.
-  void set_threads(unsigned threads) { m_threads = threads; }
+  // Worker threads for forward and backward (parallel_for.hpp; 0: default_thread_count(),
+  // resolved here, once, not at every pass). Batches too small to pay for the threads run on
+  // the calling thread. Default 1.
+  void set_threads(unsigned threads) { m_threads = resolve_thread_count(int(threads)); }
   unsigned threads() const { return m_threads; }
   // Whether value_and_gradient keeps every layer's z for z() and neurons() (default). A
   // training loop that does not read them turns this off: a batch then keeps the output

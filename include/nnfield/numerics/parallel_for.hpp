@@ -7,13 +7,12 @@
 #include <functional>
 #include <memory>
 
+#include "nnfield/numerics/thread_count.hpp"
+
 namespace nnfield {
 
-// Threads for a requested count: `requested` when positive, else every core (at least 1).
-unsigned resolve_thread_count(int requested);
-
 // The workers parallel_for starts for `jobs` jobs: min(threads, jobs), at least 1;
-// threads = 0 means every core.
+// threads = 0 means the default (default_thread_count, thread_count.hpp).
 unsigned worker_count(std::size_t jobs, unsigned threads);
 
 struct ParallelHooks {

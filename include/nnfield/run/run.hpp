@@ -19,8 +19,9 @@ struct RunOptions {
   std::string command_line;                    // recorded as provenance
   const std::atomic<bool>* stop = nullptr;     // set (e.g. by SIGINT) to stop cleanly
   // Threads for the network's forward and backward passes (SGD steps, the gradient-flow and
-  // damped right-hand sides); 0: every core. Results do not depend on it. Field runs: not
-  // used yet.
+  // damped right-hand sides); 0: default_thread_count() (numerics/thread_count.hpp).
+  // Results do not depend on it. Field runs run on one thread. Default 1: ensembles and
+  // compare run many runs at once, one per worker.
   int threads = 1;
   // Continue the run in output_path from its checkpoint (`nnfield run --resume`, docs/output-schema.md,
   // "Checkpoint and restart"); the config must be the checkpointed run's (run/resume.hpp).
