@@ -18,7 +18,7 @@ struct RunArgs : CommonArgs {
 ModelConfig run_config(const RunArgs& args) {
   if (!args.resume.empty()) return load_resume_config(args.resume, args.overrides);
   if (args.model.empty() || args.output.empty())
-    throw ConfigError("run: needs a model file and -o RUN.h5 (or --resume RUN.h5)");
+    throw ConfigError("run: needs a model file and -o/--output RUN.h5 (or --resume RUN.h5)");
   return load_model_file(args.model, args.overrides);
 }
 

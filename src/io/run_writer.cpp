@@ -218,16 +218,21 @@ int RunWriter::add_series(const std::string& name, const std::vector<std::size_t
     const std::string& file = m_path;
     const std::string abs = detail::absolute(name);
     const hid_t fid = m_impl->file.get();
-    if (m_impl->resuming) return reopen_series(abs, row_shape);
-    if (detail::link_exists(fid, abs))
+    if (!m_impl->resuming && detail::link_exists(fid, abs))
       detail::fail(file, "dataset " + detail::quoted(abs) + " already exists");
     // A time coordinate of the whole file (/trajectory/time) gets its root copy first,
-    // so that its own time axis and every later series' can be attached to it.
+    // so that its own time axis and every later series' can be attached to it (and a
+    // resumed run reopens the two in the same order, so the series keep their numbers).
     const std::string root_copy = detail::file_coordinate_copy(abs, index_order);
     const int copy = root_copy.empty() || !row_shape.empty()
                          ? -1
                          : add_series(root_copy, {}, index_order,
                                       "the time coordinate (a copy of " + abs + "): " + description, kind);
+    if (m_impl->resuming) {
+      const int reopened = reopen_series(abs, row_shape);
+      m_impl->series[static_cast<std::size_t>(reopened)].copy = copy;
+      return reopened;
+    }
 
     Impl::Series s;
     s.name = abs;
