@@ -38,6 +38,15 @@ import h5py
 import numpy as np
 
 # Fast models, one per run kind. PATH_DATA is replaced by the corpus data file.
+SHORT_GRADIENT_FLOW = """[dynamics]
+kind = "gradient_flow"
+t_end = 0.1
+[integrator]
+stepper = "rk4"
+dt = 0.01
+[output]
+every = 0.05
+"""
 CORPUS = {
     "sgd_teacher": """[run]
 seed = 3
@@ -128,15 +137,7 @@ X = "sin(2*pi*y)"
 misfit = "cos(2*pi*y)"
 [data]
 source = "continuum"
-[dynamics]
-kind = "gradient_flow"
-t_end = 0.1
-[integrator]
-stepper = "rk4"
-dt = 0.01
-[output]
-every = 0.05
-""",
+""" + SHORT_GRADIENT_FLOW,
     "field": """[network]
 M = 16
 N = 16
@@ -151,15 +152,7 @@ form = "midpoint"
 p = 1
 rx = 2
 ry = 2
-[dynamics]
-kind = "gradient_flow"
-t_end = 0.1
-[integrator]
-stepper = "rk4"
-dt = 0.01
-[output]
-every = 0.05
-""",
+""" + SHORT_GRADIENT_FLOW,
     "sgd_datafile": """[network]
 M = 4
 N = 8
