@@ -178,11 +178,13 @@ CheckpointFile CheckpointFile::read(const std::string& path) {
       const std::uint64_t count = r.get<std::uint64_t>();
       if (kind == 'r') {
         std::vector<double> v(count);
-        std::memcpy(v.data(), r.take(count * sizeof(double)), count * sizeof(double));
+        const char* values = r.take(count * sizeof(double));
+        if (count > 0) std::memcpy(v.data(), values, count * sizeof(double));  // an empty vector's data() may be null
         file.m_reals[name] = std::move(v);
       } else if (kind == 'i') {
         std::vector<std::int64_t> v(count);
-        std::memcpy(v.data(), r.take(count * sizeof(std::int64_t)), count * sizeof(std::int64_t));
+        const char* values = r.take(count * sizeof(std::int64_t));
+        if (count > 0) std::memcpy(v.data(), values, count * sizeof(std::int64_t));
         file.m_integers[name] = std::move(v);
       } else if (kind == 't') {
         file.m_texts[name] = std::string(r.take(count), count);

@@ -14,7 +14,7 @@ namespace nnfield {
 
 void ByteReader::read(void* out, std::size_t n) {
   if (n > m_bytes.size() - m_at) throw std::runtime_error("job result: truncated bytes");
-  std::memcpy(out, m_bytes.data() + m_at, n);
+  if (n > 0) std::memcpy(out, m_bytes.data() + m_at, n);  // an empty vector's data() may be null
   m_at += n;
 }
 
