@@ -7,6 +7,8 @@
 
 #include "nnfield/io/checkpoint_file.hpp"
 #include "nnfield/io/h5io.hpp"
+#include "io/end_of_allocation.hpp"
+#include "io/output_file.hpp"
 #include "run/output_schedule.hpp"
 
 namespace nnfield {
@@ -83,6 +85,12 @@ void check_length(const std::string& run_path, const ModelConfig& before, const 
 
 ModelConfig load_resume_config(const std::string& run_path, const std::vector<std::string>& overrides) {
   const CheckpointFile checkpoint = CheckpointFile::read(checkpoint_path_for(run_path));
+  {
+    // A run killed inside an HDF5 flush can leave its file unreadable as it stands (see
+    // raise_end_of_allocation); the rows past the checkpoint are cut off when it is reopened.
+    const detail::OutputLock lock(run_path);
+    detail::raise_end_of_allocation(run_path);
+  }
   const std::string model_text = file_attribute(run_path, "model_text");
   const std::string model_path = file_attribute(run_path, "model_path");
   if (checkpoint.text("run.model_text_hash") != std::to_string(text_hash(model_text)))

@@ -12,7 +12,8 @@ extended with --set dynamics.t_end (dynamics.steps) equals the longer run; resum
 refused (exit 2, one line naming the cause) for a changed physics key, a missing, corrupt or
 foreign checkpoint, a checkpoint counting rows the file has not got, and an extension past an
 off-grid last row; a checkpoint write cut short by a kill (a partial RUN.h5.ckpt.tmp) leaves
-the previous checkpoint usable; a run stopped by SIGINT without periodic checkpoints
+the previous checkpoint usable; a run file whose superblock lags its data (a kill inside an HDF5
+flush) is repaired on resume; a run stopped by SIGINT without periodic checkpoints
 checkpoints its last row and resumes to the uninterrupted run.
 
     checkpoint_restart.py NNFIELD_EXE [TRIALS]
@@ -21,6 +22,7 @@ import os
 import random
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -202,6 +204,42 @@ def kill_during_checkpoint(work, references):
     print("a checkpoint write cut short leaves the previous checkpoint, and the resume equals the uninterrupted run")
 
 
+def torn_flush(work, rng):
+    """A run killed inside an HDF5 flush can leave chunks and metadata on disk past the end of
+    allocation its superblock records (the superblock is rewritten last), so that HDF5 refuses
+    the file ("addr overflow"). Emulated by lowering the recorded end below the last chunk of
+    a killed run; the resume repairs it and equals the uninterrupted run."""
+    m = "damped_dopri5_switch.toml"
+    out, reference = os.path.join(work, "torn_flush.h5"), os.path.join(work, "torn_flush_full.h5")
+    every_row = ["--set", "output.flush_every=1"]
+    run(["run", os.path.join(MODELS, m), "-o", reference, "-q"] + every_row)
+    start_and_kill(["run", os.path.join(MODELS, m), "-o", out, "-q"] + every_row, out + ".ckpt", 0.3, rng)
+    last = (0, 0)
+    with h5py.File(out, "r") as f:
+        def highest_chunk(name, o):
+            nonlocal last
+            if isinstance(o, h5py.Dataset) and o.chunks:
+                for i in range(o.id.get_num_chunks()):
+                    info = o.id.get_chunk_info(i)
+                    last = max(last, (info.byte_offset, info.size))
+        f.visititems(highest_chunk)
+    with open(out, "rb") as fh:  # superblock version 0, 8-byte addresses: the end of allocation at byte 40
+        head = fh.read(48)
+    if head[8] != 0 or head[13] != 8:
+        sys.exit(f"FAIL: {out}: expected superblock version 0 with 8-byte addresses")
+    with open(out, "r+b") as fh:
+        fh.seek(40)
+        fh.write(struct.pack("<Q", last[0] + last[1] // 2))
+    try:
+        contents(out)
+        sys.exit("FAIL: lowering the end of allocation did not make the file unreadable: the emulation is wrong")
+    except OSError:
+        pass
+    run(["run", "--resume", out, "-q"])
+    same(reference, out, "resume after a flush cut short")
+    print("a run file whose end of allocation lags its data (a kill inside a flush) is repaired on resume")
+
+
 def interrupted_runs(work, references, rng):
     """A run stopped by SIGINT checkpoints at its last row even with no periodic checkpoints,
     and its resume equals the uninterrupted run."""
@@ -226,6 +264,7 @@ def main():
         refusals(work)
         interrupted_runs(work, references, rng)
         kill_during_checkpoint(work, references)
+        torn_flush(work, rng)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
