@@ -196,6 +196,7 @@ void stop_point(const std::atomic<bool>* stop) {
 }
 
 RunResult run_model(const ModelConfig& config, const RunOptions& options) {
+  if (options.output_path.empty()) check_keys_read_in_memory(config);  // no file: no checkpoints beside it
   check_continuum_values(config);  // before a non-finite field blows the run up at its first step
   stop_point(options.stop);
   if (config.field.present) return run_field_model(config, options);  // [field]: the field solver

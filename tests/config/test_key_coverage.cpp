@@ -1,6 +1,8 @@
 // No key is accepted and ignored: every key of the schema, set to another value on every
 // run kind (network sgd, gradient flow, damped; field gradient flow, damped), is either
-// refused by the loader (a one-line error naming it) or changes the run's output.
+// refused by the loader (a one-line error naming it) or changes the run's output. The walk's
+// runs are kept in memory, as ensemble's and compare's are and the Python module's without
+// an output file: they take no checkpoints, so the checkpoint keys are refused there.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -166,8 +168,6 @@ TEST_CASE("every key is refused or changes the output, on every run kind", "[con
       {"init.file", "an HDF5 file (tests/data/test_initial_state.cpp)"},
       {"data.file", "an HDF5 file (tests/data/test_data.cpp)"},
       {"output.flush_every", "when rows reach the disk, not what they hold (tests/io)"},
-      {"output.checkpoint_every", "when checkpoints are written, not what a run holds (tests/cli/checkpoint_restart.py)"},
-      {"output.checkpoint_seconds", "when checkpoints are written, not what a run holds (tests/cli/checkpoint_restart.py)"},
       {"field.allow_unstable", "a permission: acts only when a check refuses (tests/cli/field_unstable.sh)"},
       {"integrator.dt_min", "a floor checked on rejected steps only; these runs reject none"}};
   std::vector<std::string> ignored;
@@ -182,7 +182,7 @@ TEST_CASE("every key is refused or changes the output, on every run kind", "[con
       for (const std::string& v : candidates(k, k.get(base_config))) {
         ModelConfig c;
         try {
-          c = load_model_string(kind.text, "base.toml", {k.name + "=" + v});
+          c = load_model_string(kind.text, "base.toml", {k.name + "=" + v}, UnreadKeys::refuse, RunStorage::memory);
         } catch (const ConfigError&) {
           ++refused;
           continue;
@@ -208,4 +208,26 @@ TEST_CASE("every key is refused or changes the output, on every run kind", "[con
   CHECK(ignored.empty());
   CHECK(changed > 100);
   CHECK(refused > 0);
+}
+
+// Checkpoints go beside a run file: a run file reads the checkpoint keys, and every way of
+// keeping runs in memory refuses them with the key and why, whether it knew at load time
+// (ensemble, propagate, compare) or learns it at the run (a model run without an output file).
+TEST_CASE("the checkpoint keys are read with a run file and refused in memory", "[config][coverage]") {
+  const std::string text = std::string(kNetwork) + kGradientFlow;
+  for (const char* set : {"output.checkpoint_every=3", "output.checkpoint_seconds=7.5"}) {
+    const std::string key = std::string(set).substr(0, std::string(set).find('='));
+    INFO(set);
+    const std::string why = key + " is not read by this run: runs kept in memory";
+    CHECK_THROWS_WITH(load_model_string(text, "m.toml", {set}, UnreadKeys::refuse, RunStorage::memory),
+                      Catch::StartsWith("--set " + std::string(set) + ": error: " + why));
+    const ModelConfig on_file = load_model_string(text, "m.toml", {set});
+    RunOptions o;
+    o.progress = "off";
+    CHECK_THROWS_WITH(run_model(on_file, o), Catch::StartsWith("m.toml: error: " + why));
+    // Defaults are never refused: a resolved configuration loads back for memory runs too.
+    const ModelConfig plain = load_model_string(text, "m.toml");
+    CHECK_NOTHROW(load_model_string(plain.resolved_toml, "r.toml", {}, UnreadKeys::refuse, RunStorage::memory));
+    CHECK_NOTHROW(check_keys_read_in_memory(plain));
+  }
 }
