@@ -267,7 +267,7 @@ std::vector<ModelKey> build_model_keys() {
       "fixed (sample 0), switch (next sample every tau), blend (C^2 blend over tau), "
       "full_batch (mean over all samples)");
   add("data.tau", &DataConfig::tau, "time each sample is presented (switch, blend)").above(0)
-      .note("<= " + number_text(kMaxDataSwitches) + " switches over t_end");
+      .note(">= dynamics.t_end * " + number_text(kTimeResolution));
   add("data.order", &DataConfig::order, "sample order: sequential, shuffle (per epoch), random (with replacement)");
   add("data.teacher.M", &TeacherConfig::M, "teacher depth; 0: the student's M").at_least(0).at_most(kMaxLayers);
   add("data.teacher.r", &TeacherConfig::r, "teacher radius; -1: the student's r").at_least(-1).note("r < N/2");

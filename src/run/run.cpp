@@ -63,8 +63,9 @@ RunResult run_network_continuous(const ModelConfig& config, const RunOptions& op
     s.lines = shape.M;
     s.width = shape.N;
   };
-  return run_continuous(*dynamics, dynamics->initial_state(init.q, init.v), config, options,
-                        [&data](double t0, double t1) { return data.breakpoints(t0, t1); }, recording, snapshot_at);
+  const auto switches = [&data](double t0, double t1) { return BreakpointSource(data.breakpoints(t0, t1)); };
+  return run_continuous(*dynamics, dynamics->initial_state(init.q, init.v), config, options, switches, recording,
+                        snapshot_at);
 }
 
 bool all_finite(const std::vector<double>& v) {
