@@ -114,8 +114,7 @@ Command register_propagate(CLI::App& app, const Context& context) {
   sub->add_option("--blocks", args->blocks, "jackknife blocks over networks")->check(CLI::Range(2, 1 << 24));
   add_common_options(*sub, *args, {O::force, O::quiet, O::progress, O::resources});
   return {sub, [args, context]() {
-            const ModelConfig config =
-                load_model_file(args->model, args->overrides, UnreadKeys::refuse, RunStorage::memory);
+            const ModelConfig config = load_model_for_memory_runs(*args);
             check_output_against_inputs(args->output, model_inputs(config));
             std::vector<double> sigma_w{config.init.sigma_w};
             PropagationOptions o;
