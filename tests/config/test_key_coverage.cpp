@@ -5,6 +5,7 @@
 // an output file: they take no checkpoints, so the checkpoint keys are refused there.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <sstream>
@@ -230,4 +231,37 @@ TEST_CASE("the checkpoint keys are read with a run file and refused in memory", 
     CHECK_NOTHROW(load_model_string(plain.resolved_toml, "r.toml", {}, UnreadKeys::refuse, RunStorage::memory));
     CHECK_NOTHROW(check_keys_read_in_memory(plain));
   }
+}
+
+// What a run kept in memory refuses beyond what a run file refuses is exactly the checkpoint
+// keys: every key of the schema, set to each candidate value on every run kind, loads for a
+// run file and for runs in memory alike, but for those two (the loader of ensemble,
+// propagate and compare, and run_model without a file, share this rule table).
+TEST_CASE("runs in memory refuse the checkpoint keys and nothing else a run file reads", "[config][coverage]") {
+  const std::vector<std::string> texts = {std::string(kNetwork) + kSgd, std::string(kNetwork) + kDamped,
+                                          std::string(kField) + kGradientFlow};
+  std::vector<std::string> differ;
+  for (const std::string& text : texts) {
+    const ModelConfig base = load_model_string(text, "base.toml");
+    for (const ModelKey& k : model_keys())
+      for (const std::string& v : candidates(k, k.get(base))) {
+        const std::vector<std::string> set = {k.name + "=" + v};
+        bool on_file = true, in_memory = true;
+        try {
+          load_model_string(text, "base.toml", set);
+        } catch (const ConfigError&) {
+          on_file = false;
+        }
+        try {
+          load_model_string(text, "base.toml", set, UnreadKeys::refuse, RunStorage::memory);
+        } catch (const ConfigError&) {
+          in_memory = false;
+        }
+        if (in_memory) CHECK(on_file);  // memory runs never take what a run file refuses
+        if (on_file != in_memory) differ.push_back(k.name);
+      }
+  }
+  std::sort(differ.begin(), differ.end());
+  differ.erase(std::unique(differ.begin(), differ.end()), differ.end());
+  CHECK(differ == std::vector<std::string>{"output.checkpoint_every", "output.checkpoint_seconds"});
 }
