@@ -4,6 +4,7 @@
 // else sees these plain structs. Every field's default and meaning is documented
 // in docs/model-files.md (generated from the same schema: `nnfield keys`).
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -207,6 +208,10 @@ ModelConfig load_model_file(const std::string& path, const std::vector<std::stri
                             UnreadKeys unread = UnreadKeys::refuse);
 ModelConfig load_model_string(const std::string& text, const std::string& name,
                               const std::vector<std::string>& overrides = {}, UnreadKeys unread = UnreadKeys::refuse);
+
+// "section.key" -> value text of a resolved configuration (ModelConfig::resolved_toml: one
+// `key = value` a line under [section] headers), for comparing two configurations key by key.
+std::map<std::string, std::string> resolved_key_values(const std::string& resolved_toml);
 
 // The schema as a Markdown reference (docs/model-files.md is this text).
 std::string model_file_reference_markdown();
