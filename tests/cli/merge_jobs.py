@@ -1,14 +1,20 @@
 #!/usr/bin/python3
-"""nnfield merge (docs/cluster.md, "Separate jobs and nnfield merge"): ensembles run as
-separate jobs over seed ranges, merged, equal one ensemble over all the seeds dataset for
-dataset and bit for bit (means, jackknife and bootstrap errors, the ensemble xi, per-seed
+"""nnfield merge (docs/cluster.md, "Separate jobs and nnfield merge").
+
+Ensembles run as separate jobs over seed ranges, merged, equal one ensemble over all the seeds
+dataset for dataset and bit for bit (means, jackknife and bootstrap errors, the ensemble xi, per-seed
 summaries and samples), also when the jobs' model files differ in run.seed. Refused with
 exit 2 and one line naming the file and the cause: a seed in two files, a model that
 differs in another key, another error method, a file that is not an ensemble, an
 ensemble without per-seed samples, an interrupted ensemble, fewer than two files, the
 output being one of the inputs.
 
-    ensemble_merge.py NNFIELD_EXE SOURCE_DIR
+Propagation scans run as jobs over network ranges (--first-network) or over sigma_w values,
+merged, equal one scan over all the networks and values, bit for bit (means, errors, fits,
+the transition, the sums); refused: a network at a sigma_w in two files, a gap in the
+networks, a sigma_w without every network, another setting (--c0), a mix of kinds.
+
+    merge_jobs.py NNFIELD_EXE SOURCE_DIR
 """
 import os
 import shutil
@@ -110,8 +116,42 @@ def main(work):
           "ensembles, one file and the output as an input are refused (exit 2, one line)")
 
 
+def propagation(work):
+    p = lambda name: os.path.join(work, name)
+    model = os.path.join(SRC, "models", "depth_scale_tanh.toml")
+    scan = lambda sw, n, first, out, *extra: nnfield(
+        ["propagate", model, "--sigma-w", sw, "--networks", str(n), "--first-network", str(first), "--blocks", "4",
+         "-o", p(out), "-q", "--threads", "2"] + list(extra))
+    scan("0.8,1.2,1.6,2.0,2.4", 9, 0, "pall.h5")
+    scan("0.8,1.2,1.6,2.0,2.4", 4, 0, "pn0.h5")
+    scan("0.8,1.2,1.6,2.0,2.4", 3, 4, "pn1.h5")
+    scan("0.8,1.2,1.6,2.0,2.4", 2, 7, "pn2.h5")
+    nnfield(["merge", p("pn0.h5"), p("pn2.h5"), p("pn1.h5"), "-o", p("pn.h5"), "-q"])
+    n = same(p("pall.h5"), p("pn.h5"), "propagate over networks 0-3 + 7-8 + 4-6")
+    scan("0.8,1.2", 9, 0, "ps0.h5")
+    scan("1.6,2.0,2.4", 9, 0, "ps1.h5")
+    nnfield(["merge", p("ps0.h5"), p("ps1.h5"), "-o", p("ps.h5"), "-q"])
+    same(p("pall.h5"), p("ps.h5"), "propagate over sigma_w 0.8,1.2 + 1.6,2.0,2.4")
+    with h5py.File(p("pall.h5"), "r") as f:
+        assert f["transition/ok"][0] == 1 and f["samples/sums"].shape == (5, 9, 64, 6), f["samples/sums"].shape
+    print(f"propagation scans over network ranges and over sigma_w merge into the single scan ({n} datasets "
+          "and attributes, bitwise)")
+
+    refused(["merge", p("pn0.h5"), p("pall.h5"), "-o", p("x.h5")], "network 0 at sigma_w")
+    refused(["merge", p("pn0.h5"), p("pn2.h5"), "-o", p("x.h5")], "do not form one range")
+    scan("1.6", 4, 0, "pm.h5")
+    refused(["merge", p("ps0.h5"), p("pm.h5"), "-o", p("x.h5")], "every sigma_w needs every network")
+    scan("0.8,1.2,1.6,2.0,2.4", 3, 4, "pc0.h5", "--c0", "0.4")
+    refused(["merge", p("pn0.h5"), p("pc0.h5"), "-o", p("x.h5")], "c0")
+    refused(["merge", p("pn0.h5"), os.path.join(work, "a.h5"), "-o", p("x.h5")], "not an nnfield propagation scan file")
+    if os.path.exists(p("x.h5")):
+        sys.exit("FAIL: a refused merge left an output file")
+    print("propagation merges refuse overlaps, gaps, missing networks, other settings and other kinds (exit 2)")
+
+
 work = tempfile.mkdtemp(prefix="nnfield_merge_")
 try:
     main(work)
+    propagation(work)
 finally:
     shutil.rmtree(work, ignore_errors=True)
