@@ -92,6 +92,24 @@ std::string resolved_toml(const ModelConfig& config) {
 }  // namespace nnfield::detail
 
 namespace nnfield {
+
+std::map<std::string, std::string> resolved_key_values(const std::string& resolved_toml) {
+  std::map<std::string, std::string> keys;
+  std::istringstream in(resolved_toml);
+  std::string line, section;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    if (line[0] == '[') {
+      section = line.substr(1, line.find(']') - 1);
+      continue;
+    }
+    const std::size_t eq = line.find(" = ");
+    if (eq == std::string::npos) continue;
+    keys[section + "." + line.substr(0, eq)] = line.substr(eq + 3);
+  }
+  return keys;
+}
+
 namespace {
 
 using detail::KeySpec;

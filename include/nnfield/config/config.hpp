@@ -4,6 +4,7 @@
 // else sees these plain structs. Every field's default and meaning is documented
 // in docs/model-files.md (generated from the same schema: `nnfield keys`).
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -219,6 +220,10 @@ ModelConfig load_model_string(const std::string& text, const std::string& name,
 // a run kept in memory does not read; for configurations loaded before it was known where
 // their run would go (run_model calls it for runs without an output file).
 void check_keys_read_in_memory(const ModelConfig& config);
+
+// "section.key" -> value text of a resolved configuration (ModelConfig::resolved_toml: one
+// `key = value` a line under [section] headers), for comparing two configurations key by key.
+std::map<std::string, std::string> resolved_key_values(const std::string& resolved_toml);
 
 // The schema as a Markdown reference (docs/model-files.md is this text).
 std::string model_file_reference_markdown();
