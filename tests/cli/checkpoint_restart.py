@@ -19,6 +19,7 @@ checkpoints its last row and resumes to the uninterrupted run.
 
     checkpoint_restart.py NNFIELD_EXE [TRIALS]
 """
+import functools
 import os
 import random
 import shutil
@@ -31,6 +32,9 @@ import time
 
 import h5py
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import file_contents  # noqa: E402
+
 EXE = sys.argv[1]
 TRIALS = int(sys.argv[2]) if len(sys.argv) > 2 else 24
 MODELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "restart_models")
@@ -38,32 +42,9 @@ MODELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "restart_model
 SKIP_ATTRS = {"created", "finished", "command_line"}
 
 
-def run(args, expect=0):
-    p = subprocess.run([EXE] + args, capture_output=True, text=True)
-    if p.returncode != expect:
-        sys.exit(f"FAIL: nnfield {' '.join(args)}: exit {p.returncode}, expected {expect}: {p.stderr.strip()}")
-    return p
-
-
-def contents(path):
-    """Every dataset's bytes and every root attribute (but SKIP_ATTRS) of a run file."""
-    out = {}
-    with h5py.File(path, "r") as f:
-        f.visititems(lambda n, o: out.__setitem__(n, (o.shape, o[()].tobytes()))
-                     if isinstance(o, h5py.Dataset) else None)
-        for k, v in f.attrs.items():
-            if k not in SKIP_ATTRS:
-                out["@" + k] = repr(v)
-    return out
-
-
-def same(reference, path, what):
-    a, b = contents(reference), contents(path)
-    if a.keys() != b.keys():
-        sys.exit(f"FAIL {what}: names differ: {sorted(a.keys() ^ b.keys())}")
-    bad = [k for k in a if a[k] != b[k]]
-    if bad:
-        sys.exit(f"FAIL {what}: differs from the uninterrupted run in {bad}")
+run = functools.partial(file_contents.nnfield, EXE)
+contents = functools.partial(file_contents.contents, skip_attrs=SKIP_ATTRS)
+same = functools.partial(file_contents.same, skip_attrs=SKIP_ATTRS, reference_name="the uninterrupted run")
 
 
 def start_and_kill(args, ckpt, delay, rng, sig=signal.SIGKILL):

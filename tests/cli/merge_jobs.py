@@ -16,13 +16,16 @@ networks, a sigma_w without every network, another setting (--c0), a mix of kind
 
     merge_jobs.py NNFIELD_EXE SOURCE_DIR
 """
+import functools
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
 import h5py
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import file_contents  # noqa: E402
 
 EXE, SRC = sys.argv[1], sys.argv[2]
 MODEL = os.path.join(SRC, "models", "ensemble_teacher.toml")
@@ -32,32 +35,9 @@ SHORT = ["--set", "dynamics.t_end=6.0", "--set", "observe.every=2.0", "-q", "--t
 SKIP_ATTRS = {"created", "finished", "command_line", "seeds", "merged_from", "threads", "processes"}
 
 
-def nnfield(args, expect=0):
-    p = subprocess.run([EXE] + args, capture_output=True, text=True)
-    if p.returncode != expect:
-        sys.exit(f"FAIL: nnfield {' '.join(args)}: exit {p.returncode}, expected {expect}: {p.stderr.strip()}")
-    return p
-
-
-def contents(path):
-    out = {}
-    with h5py.File(path, "r") as f:
-        f.visititems(lambda n, o: out.__setitem__(n, (o.shape, o[()].tobytes()))
-                     if isinstance(o, h5py.Dataset) else None)
-        for k, v in f.attrs.items():
-            if k not in SKIP_ATTRS:
-                out["@" + k] = repr(v)
-    return out
-
-
-def same(reference, path, what):
-    a, b = contents(reference), contents(path)
-    if a.keys() != b.keys():
-        sys.exit(f"FAIL {what}: names differ: {sorted(a.keys() ^ b.keys())}")
-    bad = [k for k in a if a[k] != b[k]]
-    if bad:
-        sys.exit(f"FAIL {what}: differs from the single ensemble in {bad}")
-    return len(a)
+nnfield = functools.partial(file_contents.nnfield, EXE)
+contents = functools.partial(file_contents.contents, skip_attrs=SKIP_ATTRS)
+same = functools.partial(file_contents.same, skip_attrs=SKIP_ATTRS, reference_name="the single run")
 
 
 def refused(args, needle):
