@@ -283,6 +283,10 @@ def torn_flush(work, rng):
         sys.exit("FAIL: lowering the end of allocation did not make the file unreadable: the emulation is wrong")
     except OSError:
         pass
+    info = subprocess.run([EXE, "info", out], capture_output=True, text=True)
+    if "nnfield run --resume" not in info.stdout + info.stderr:
+        sys.exit(f"FAIL: nnfield info on a file killed inside a flush names no repair: exit {info.returncode}, "
+                 f"{(info.stdout + info.stderr).strip()!r}")
     run(["run", "--resume", out, "-q"])
     same(reference, out, "resume after a flush cut short")
     print("a run file whose end of allocation lags its data (a kill inside a flush) is repaired on resume")
