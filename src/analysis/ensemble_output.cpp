@@ -52,6 +52,7 @@ void write_ensemble(const EnsembleResult& r, const ModelConfig& config, SeriesSi
   const NetworkShape& shape = config.network.shape;
   sink.set_root_attribute("kind", "ensemble");
   set_shape_attributes(sink, shape);
+  set_spacing_attributes(sink, shape, config.network.Lx, config.network.Ly);
   sink.set_root_attribute("activation", activation_name(config.network.activation));
   sink.set_root_attribute("dynamics", name(config.dynamics.kind));
   sink.set_root_integer("seeds_run", std::int64_t(r.seeds.size()));

@@ -92,7 +92,9 @@ int measure_for_root(const ModelConfig& config, const std::vector<double>& sigma
 // The options, in the order --help lists them.
 void add_propagate_options(CLI::App& sub, PropagateArgs& args) {
   PropagateArgs* const a = &args;  // bound by address: the options write into *a
-  sub.add_option("model", a->model, "model file (TOML): network shape, activation, init.sigma_w/sigma_b, seed")
+  sub.add_option("model", a->model,
+                 "model file (TOML): propagate reads network.M, N, r, activation, init.sigma_w, init.sigma_b and "
+                 "run.seed (and copies run.title); its other keys describe the training run, and --set refuses them")
       ->required();
   using O = CommonOption;
   add_common_options(sub, args, {O::output, O::overrides});
@@ -123,7 +125,8 @@ Command register_propagate(CLI::App& app, const Context& context) {
       "propagate", "send correlated input pairs through random networks of a model's shape: depth scale xi_c");
   add_propagate_options(*sub, *args);
   return {sub, [args, context]() {
-            const ModelConfig config = load_model_for_memory_runs(*args);
+            const ModelConfig config = load_model_for(
+                *args, ModelUse::propagate(!args->sigma_w.empty(), !std::isnan(args->sigma_b), args->seed >= 0));
             check_output_against_inputs(args->output, model_inputs(config));
             std::vector<double> sigma_w{config.init.sigma_w};
             PropagationOptions o;

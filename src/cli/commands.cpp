@@ -76,8 +76,8 @@ void check_output_against_inputs(const std::string& output, const std::vector<st
   }
 }
 
-ModelConfig load_model_for_memory_runs(const CommonArgs& args) {
-  return load_model_file(args.model, args.overrides, UnreadKeys::refuse, RunStorage::memory);
+ModelConfig load_model_for(const CommonArgs& args, const ModelUse& use) {
+  return load_model_file(args.model, args.overrides, UnreadKeys::refuse, use);
 }
 
 std::vector<std::string> model_inputs(const ModelConfig& config) {

@@ -96,9 +96,9 @@ class Loader {
  public:
   // `model_dir`: the absolute folder relative paths of the model text resolve against.
   Loader(std::string name, std::filesystem::path model_dir, std::vector<std::string> overrides, UnreadKeys unread,
-         RunStorage storage)
+         ModelUse use)
       : m_name(std::move(name)), m_model_dir(std::move(model_dir)), m_overrides(std::move(overrides)),
-        m_unread(unread), m_storage(storage) {}
+        m_unread(unread), m_use(use) {}
 
   ModelConfig load(const std::string& text) {
     // toml++ recurses into nested tables and arrays: bound the depth before it sees them.
@@ -126,7 +126,7 @@ class Loader {
   std::filesystem::path m_model_dir;
   std::vector<std::string> m_overrides;
   UnreadKeys m_unread;
-  RunStorage m_storage;
+  ModelUse m_use;
   toml::table m_doc;
   std::deque<toml::table> m_override_docs;  // own the values parsed from --set
   std::map<std::string, Entry> m_entries;   // dotted key -> its value (last setting wins)
@@ -413,9 +413,9 @@ class Loader {
     fail_if_problems();
     auto violations = cross_field_violations(config);
     if (violations.empty() && m_unread == UnreadKeys::refuse) {
-      std::vector<std::string> given;
-      for (const auto& entry : m_entries) given.push_back(entry.first);
-      violations = unread_keys(config, given, m_storage);
+      std::vector<GivenKey> given;
+      for (const auto& entry : m_entries) given.push_back({entry.first, entry.second.origin.set_index >= 0});
+      violations = unread_keys(config, given, m_use);
     }
     if (violations.empty()) return config;
     const Violation& v = violations.front();
@@ -431,8 +431,8 @@ class Loader {
 
 // Text that is not a file has no folder of its own: its paths resolve from the working directory.
 ModelConfig load_model_string(const std::string& text, const std::string& name,
-                              const std::vector<std::string>& overrides, UnreadKeys unread, RunStorage storage) {
-  return detail::Loader(name, std::filesystem::current_path(), overrides, unread, storage).load(text);
+                              const std::vector<std::string>& overrides, UnreadKeys unread, const ModelUse& use) {
+  return detail::Loader(name, std::filesystem::current_path(), overrides, unread, use).load(text);
 }
 
 void check_keys_read_in_memory(const ModelConfig& config) {
@@ -441,7 +441,7 @@ void check_keys_read_in_memory(const ModelConfig& config) {
 }
 
 ModelConfig load_model_file(const std::string& path, const std::vector<std::string>& overrides, UnreadKeys unread,
-                            RunStorage storage) {
+                            const ModelUse& use) {
   // Looked at before opening: opening a FIFO blocks, and a directory or device reads
   // as something other than a model.
   struct stat st {};
@@ -465,7 +465,7 @@ ModelConfig load_model_file(const std::string& path, const std::vector<std::stri
   if (std::all_of(body.begin(), body.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }))
     throw ConfigError(path + ": error: empty model file; `nnfield keys` lists the keys");
   const std::filesystem::path model_dir = std::filesystem::absolute(path).parent_path();
-  return detail::Loader(path, model_dir, overrides, unread, storage).load(body);
+  return detail::Loader(path, model_dir, overrides, unread, use).load(body);
 }
 
 }  // namespace nnfield

@@ -1,8 +1,10 @@
-// Which keys a run reads: a key the user gave that the run would not read is refused with
-// the reason, never accepted and ignored (tests/config/test_key_coverage.cpp walks every
-// key of the schema over every run kind, on a run file and in memory). Defaults are never
-// refused: only given keys.
+// Which keys a run reads, and which the command a model is loaded for reads (ModelUse): a
+// key the user gave that would not be read is refused with the reason, never accepted and
+// ignored (tests/config/test_key_coverage.cpp walks every key of the schema over every run
+// kind, on a run file and in memory; tests/config/test_command_keys.cpp over ensemble,
+// propagate and compare). Defaults are never refused: only given keys.
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -219,21 +221,100 @@ const std::vector<Applicability>& rules() {
   return table;
 }
 
+// ---- What the command reads (ModelUse) ----
+
+// A rule of the command a model is loaded for: `keys` (as Applicability's; "*" every key
+// but `except`) are not read when `refuses` holds for the use. `overrides_only`: refused
+// only when an override gives them; in the model file they describe what else the file is
+// for (`nnfield run` of it). Without `command`, the rule is for every command.
+struct CommandRule {
+  std::optional<ModelCommand> command;
+  std::vector<std::string> keys;
+  std::function<bool(const ModelUse&)> refuses;
+  std::string why;
+  bool overrides_only = false;
+  std::vector<std::string> except = {};
+};
+
+bool always(const ModelUse&) { return true; }
+
 // Keys no run kept in memory reads, whatever its configuration: checkpoints go beside a
-// run file (docs/output-schema.md, "Checkpoint and restart").
-const std::vector<Applicability>& memory_rules() {
-  static const std::vector<Applicability> table = {
-      {{"output.checkpoint_every", "output.checkpoint_seconds"}, [](const ModelConfig&) { return false; },
-       "runs kept in memory (nnfield ensemble, propagate and compare, the Python module without an output "
-       "file) take no checkpoints"}};
+// run file (docs/output-schema.md, "Checkpoint and restart"), and there is no file to flush.
+void storage_rules(std::vector<CommandRule>& t) {
+  const auto in_memory = [](const ModelUse& u) { return u.storage == RunStorage::memory; };
+  t.insert(t.end(),
+           {{std::nullopt, {"output.checkpoint_every", "output.checkpoint_seconds"}, in_memory,
+             "runs kept in memory (nnfield ensemble and compare, the Python module without an output file) take "
+             "no checkpoints"},
+            {std::nullopt, {"output.flush_every"}, in_memory,
+             "runs kept in memory (nnfield ensemble and compare, the Python module without an output file) have no "
+             "file to flush"}});
+}
+
+// nnfield propagate: random networks of the model's shape at initialisation.
+const char* const kPropagateReads = "network.M, network.N, network.r, network.activation, init.sigma_w, init.sigma_b "
+                                    "and run.seed (run.title is copied into the output)";
+void propagate_rules(std::vector<CommandRule>& t) {
+  const ModelCommand p = ModelCommand::propagate;
+  t.insert(t.end(),
+           {{p, {"init.sigma_w"}, [](const ModelUse& u) { return u.sigma_w_given; }, "--sigma-w gives sigma_w", true},
+            {p, {"init.sigma_b"}, [](const ModelUse& u) { return u.sigma_b_given; }, "--sigma-b gives sigma_b", true},
+            {p, {"run.seed"}, [](const ModelUse& u) { return u.seed_given; }, "--seed gives the seed", true},
+            {p, {"*"}, always, std::string("it reads only ") + kPropagateReads, true,
+             {"run.title", "run.seed", "network.M", "network.N", "network.r", "network.activation", "init.sigma_w",
+              "init.sigma_b"}}});
+}
+
+// nnfield ensemble: the model once per seed of --seeds.
+void ensemble_rules(std::vector<CommandRule>& t) {
+  const ModelCommand e = ModelCommand::ensemble;
+  t.insert(t.end(),
+           {{e, {"output.trajectory"}, always, "ensemble keeps only loss and z of each seed's run"},
+            {e, {"observe.lagrangian"}, always,
+             "ensemble averages the /trajectory and /energy series and the correlators, not /lagrangian"},
+            // ensemble_teacher.toml, made for ensemble, sets run.seed: in the file it is the
+            // seed of `nnfield run` of the model.
+            {e, {"run.seed"}, [](const ModelUse& u) { return !u.bootstrap_errors; },
+             "--seeds gives each run's seed; run.seed seeds only the resamples of --error bootstrap", true}});
+}
+
+// nnfield compare: networks at refined levels and field runs, all from [continuum].
+void compare_rules(std::vector<CommandRule>& t) {
+  const ModelCommand c = ModelCommand::compare;
+  t.insert(t.end(),
+           {{c, {"init."}, always, "compare's networks and field runs start from [continuum]", false, {"init.velocity"}},
+            {c, {"data."}, always, "compare's networks and field runs take their data from [continuum]"},
+            {c, {"output.trajectory"}, always, "compare records what it compares (its networks' W, b, z, loss, gain)"},
+            {c, {"observe."}, always, "compare's runs measure no observers, only what it compares"},
+            {c, {"field.form"}, always,
+             "compare runs the midpoint form at each order of --orders and the lattice-exact form at the base level"},
+            // compare_small.toml, made for compare, sets field.p and field.ry for `nnfield run` of it.
+            {c, {"field.p"}, always, "compare runs each order of --orders", true},
+            {c, {"field.ry"}, always, "compare coarse-grains width as depth, rx = ry = each --coarsen factor", true},
+            {c, {"field.rx"}, [](const ModelUse& u) { return u.coarsen_given; },
+             "--coarsen gives the coarse-graining factors", true}});
+}
+
+const std::vector<CommandRule>& command_rules() {
+  static const std::vector<CommandRule> table = [] {
+    std::vector<CommandRule> t;
+    storage_rules(t);
+    propagate_rules(t);
+    ensemble_rules(t);
+    compare_rules(t);
+    return t;
+  }();
   return table;
 }
 
-bool matches(const Applicability& rule, const std::string& key) {
-  if (key == rule.except) return false;
-  for (const std::string& k : rule.keys)
-    if (k.back() == '.' ? key.compare(0, k.size(), k) == 0 : key == k) return true;
+bool matches(const std::vector<std::string>& keys, const std::string& key) {
+  for (const std::string& k : keys)
+    if (k == "*" || (k.back() == '.' ? key.compare(0, k.size(), k) == 0 : key == k)) return true;
   return false;
+}
+
+bool matches(const Applicability& rule, const std::string& key) {
+  return key != rule.except && matches(rule.keys, key);
 }
 
 // A key that holds its default changes nothing whether read or not: a resolved
@@ -252,26 +333,96 @@ const Applicability* refusing_rule(const std::vector<Applicability>& table, cons
   return nullptr;
 }
 
+// The first command rule that says `key`, given in the file or by an override, is not read.
+const CommandRule* refusing_command_rule(const ModelUse& use, const std::string& key, bool overridden) {
+  for (const CommandRule& rule : command_rules())
+    if ((!rule.command || *rule.command == use.command) && (overridden || !rule.overrides_only) &&
+        matches(rule.keys, key) && !matches(rule.except, key) && rule.refuses(use))
+      return &rule;
+  return nullptr;
+}
+
+std::string command_name(ModelCommand c) {
+  switch (c) {
+    case ModelCommand::run: return "run";
+    case ModelCommand::ensemble: return "ensemble";
+    case ModelCommand::propagate: return "propagate";
+    case ModelCommand::compare: return "compare";
+  }
+  return "?";
+}
+
+Violation refusal(const CommandRule& rule, const std::string& key) {
+  const std::string who = rule.command ? "nnfield " + command_name(*rule.command) : "this run";
+  return {key, {}, key + " is not read by " + who + ": " + rule.why};
+}
+
+// The configuration the run rules judge. compare runs the field solver on the model at every
+// level (and networks from [continuum]), whether or not the file has a [field] section.
+ModelConfig as_run(const ModelConfig& c, const ModelUse& use) {
+  ModelConfig view = c;
+  if (use.command == ModelCommand::compare) view.field.present = true;
+  return view;
+}
+
 }  // namespace
 
-std::vector<Violation> unread_keys(const ModelConfig& c, const std::vector<std::string>& given, RunStorage storage) {
+std::vector<Violation> unread_keys(const ModelConfig& c, const std::vector<GivenKey>& given, const ModelUse& use) {
   std::vector<Violation> out;
-  for (const std::string& key : given) {
-    if (holds_default(c, key)) continue;
-    const Applicability* rule = refusing_rule(rules(), c, key);
-    if (!rule && storage == RunStorage::memory) rule = refusing_rule(memory_rules(), c, key);
-    if (rule) out.push_back({key, {}, key + " is not read by this run: " + rule->why(c)});
+  const ModelConfig run = as_run(c, use);
+  for (const GivenKey& key : given) {
+    // An override asks for a value, even the default one: the command refuses it if it does
+    // not read the key. In the file a default changes nothing (resolved configurations load back).
+    const bool at_default = holds_default(c, key.name);
+    if (key.overridden || !at_default)
+      if (const CommandRule* rule = refusing_command_rule(use, key.name, key.overridden)) {
+        out.push_back(refusal(*rule, key.name));
+        continue;
+      }
+    if (at_default) continue;
+    // propagate runs nothing: the keys it reads are its own, whatever a run would make of them.
+    if (use.command == ModelCommand::propagate && !refusing_command_rule(use, key.name, true)) continue;
+    if (const Applicability* rule = refusing_rule(rules(), run, key.name))
+      out.push_back({key.name, {}, key.name + " is not read by this run: " + rule->why(run)});
   }
   return out;
 }
 
 std::vector<Violation> keys_unread_in_memory(const ModelConfig& c) {
+  const ModelUse memory(RunStorage::memory);
   std::vector<Violation> out;
   for (const ModelKey& k : model_keys())
     if (!holds_default(c, k.name))
-      if (const Applicability* rule = refusing_rule(memory_rules(), c, k.name))
-        out.push_back({k.name, {}, k.name + " is not read by this run: " + rule->why(c)});
+      if (const CommandRule* rule = refusing_command_rule(memory, k.name, false)) out.push_back(refusal(*rule, k.name));
   return out;
 }
 
 }  // namespace nnfield::detail
+
+namespace nnfield {
+
+ModelUse ModelUse::ensemble(bool bootstrap_errors) {
+  ModelUse use(RunStorage::memory);
+  use.command = ModelCommand::ensemble;
+  use.bootstrap_errors = bootstrap_errors;
+  return use;
+}
+
+ModelUse ModelUse::compare(bool coarsen_given) {
+  ModelUse use(RunStorage::memory);
+  use.command = ModelCommand::compare;
+  use.coarsen_given = coarsen_given;
+  return use;
+}
+
+// propagate runs nothing: its model file is checked as for `nnfield run` of the file.
+ModelUse ModelUse::propagate(bool sigma_w_given, bool sigma_b_given, bool seed_given) {
+  ModelUse use(RunStorage::file);
+  use.command = ModelCommand::propagate;
+  use.sigma_w_given = sigma_w_given;
+  use.sigma_b_given = sigma_b_given;
+  use.seed_given = seed_given;
+  return use;
+}
+
+}  // namespace nnfield

@@ -114,10 +114,15 @@ struct Violation {
   std::string what;
 };
 std::vector<Violation> cross_field_violations(const ModelConfig& config);
-// The given keys (set in the file or by --set) that this run would not read, with why
+// A key the user gave: in the model file, or by an override (--set, the Python `overrides`).
+struct GivenKey {
+  std::string name;
+  bool overridden = false;
+};
+// The given keys that the command `use` serves would not read, with why
 // (config_applicability.cpp): refused, never accepted and ignored.
-std::vector<Violation> unread_keys(const ModelConfig& config, const std::vector<std::string>& given,
-                                   RunStorage storage);
+std::vector<Violation> unread_keys(const ModelConfig& config, const std::vector<GivenKey>& given,
+                                   const ModelUse& use);
 // The keys set away from their defaults that a run kept in memory would not read.
 std::vector<Violation> keys_unread_in_memory(const ModelConfig& config);
 

@@ -10,4 +10,9 @@ void set_shape_attributes(SeriesSink& sink, const NetworkShape& shape) {
   sink.set_root_integer("K", shape.K());
 }
 
+void set_spacing_attributes(SeriesSink& sink, const NetworkShape& shape, double Lx, double Ly) {
+  sink.set_root_attribute("ax", Lx / shape.M);
+  sink.set_root_attribute("ay", Ly / shape.N);
+}
+
 }  // namespace nnfield

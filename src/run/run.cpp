@@ -31,8 +31,7 @@ namespace {
 void write_static(SeriesSink& w, const ModelConfig& config, const Samples& samples) {
   const NetworkShape& s = config.network.shape;
   set_shape_attributes(w, s);
-  w.set_root_attribute("ax", config.network.Lx / s.M);
-  w.set_root_attribute("ay", config.network.Ly / s.N);
+  set_spacing_attributes(w, s, config.network.Lx, config.network.Ly);
   w.set_root_attribute("activation", activation_name(config.network.activation));
   w.set_root_attribute("loss", loss_name(config.network.loss));
   w.set_root_attribute("dynamics", name(config.dynamics.kind));

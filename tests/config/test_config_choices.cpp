@@ -141,7 +141,8 @@ TEST_CASE("choice keys: every choice round-trips name -> enum -> name; schema li
          {StepperKind::symplectic, "symplectic"}});
   using T = TrajectoryDataset;
   check("output.trajectory", [](const ModelConfig& c) { return c.output.trajectory; },
-        {{{T::W}, "W"}, {{T::b}, "b"}, {{T::z}, "z"}, {{T::loss}, "loss"}, {{T::gain}, "gain"}});
+        {{{T::W}, "W"}, {{T::b}, "b"}, {{T::z}, "z"}, {{T::loss}, "loss"}, {{T::gain}, "gain"},
+         {{T::Wdot}, "Wdot"}, {{T::bdot}, "bdot"}});
   check("observe.correlators", [](const ModelConfig& c) { return c.observe.correlators; },
         {{{Correlator::width}, "width"}, {{Correlator::structure}, "structure"}, {{Correlator::xi}, "xi"},
          {{Correlator::depth}, "depth"}, {{Correlator::input}, "input"}, {{Correlator::two_d}, "2d"}});

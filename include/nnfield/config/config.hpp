@@ -208,13 +208,42 @@ enum class UnreadKeys { refuse, accept };
 // so they refuse those keys rather than ignore them.
 enum class RunStorage { file, memory };
 
+// The command a model is loaded for. A model file describes one model; the commands other
+// than `run` use part of it, and the loader refuses what they would not read
+// (config_applicability.cpp, docs/model-files.md "Keys the run does not read"):
+//   run        what the run reads (RunStorage decides the checkpoint keys);
+//   ensemble,  run the model: the keys they do not honour are refused from the file and
+//   compare    from overrides alike, besides what their runs (kept in memory) do not read;
+//   propagate  studies the model's network at initialisation: an override of a key it does
+//              not read is refused; the file's other keys describe the training run and are
+//              checked as for `nnfield run` of the file.
+enum class ModelCommand { run, ensemble, propagate, compare };
+
+// What the loader needs to know of the command a model serves: which command, and the
+// command's options that take the place of a key (the key is then not read).
+struct ModelUse {
+  ModelCommand command = ModelCommand::run;
+  RunStorage storage = RunStorage::file;
+  bool bootstrap_errors = false;  // ensemble --error bootstrap: run.seed seeds the resampling
+  bool coarsen_given = false;     // compare --coarsen: the factors, not field.rx
+  bool sigma_w_given = false;     // propagate --sigma-w: not init.sigma_w
+  bool sigma_b_given = false;     // propagate --sigma-b: not init.sigma_b
+  bool seed_given = false;        // propagate --seed: not run.seed
+
+  // `nnfield run` (and the Python module's runs) with its rows in `storage`.
+  ModelUse(RunStorage storage_ = RunStorage::file) : storage(storage_) {}  // NOLINT: a run is the plain use
+  static ModelUse ensemble(bool bootstrap_errors);
+  static ModelUse compare(bool coarsen_given);
+  static ModelUse propagate(bool sigma_w_given, bool sigma_b_given, bool seed_given);
+};
+
 // Parse and validate a model file. `overrides` are "section.key=value" strings
 // (value in TOML syntax; bare words are taken as strings). Throws ConfigError.
 ModelConfig load_model_file(const std::string& path, const std::vector<std::string>& overrides = {},
-                            UnreadKeys unread = UnreadKeys::refuse, RunStorage storage = RunStorage::file);
+                            UnreadKeys unread = UnreadKeys::refuse, const ModelUse& use = {});
 ModelConfig load_model_string(const std::string& text, const std::string& name,
                               const std::vector<std::string>& overrides = {}, UnreadKeys unread = UnreadKeys::refuse,
-                              RunStorage storage = RunStorage::file);
+                              const ModelUse& use = {});
 
 // Refuses (ConfigError, one line naming the key and why) a configuration that sets a key
 // a run kept in memory does not read; for configurations loaded before it was known where

@@ -59,6 +59,9 @@ class SeriesSink {
 // The network-shape root attributes every output file carries: M, N, r and K = 2r+1
 // (int64, in that order).
 void set_shape_attributes(SeriesSink& sink, const NetworkShape& shape);
+// The lattice spacings ax = Lx / M and ay = Ly / N (network.Lx, network.Ly) as the root
+// attributes "ax" and "ay": run and ensemble files record them.
+void set_spacing_attributes(SeriesSink& sink, const NetworkShape& shape, double Lx, double Ly);
 
 // A run kept in memory. Arrays are contiguous row-major, in the canonical index order (docs/theory.md section 1).
 class MemoryRun final : public SeriesSink {
