@@ -200,7 +200,31 @@ but `init.velocity` on a field run (its data and initial state come from `[conti
 on; switching `dynamics.kind` with `--set` therefore needs the keys of the old kind removed.
 A key set to its default is accepted either way, so a resolved configuration loads back.
 `tests/config/test_key_coverage.cpp` sets every key on every run kind and checks that it is
-refused or changes the output.
+refused or changes the output. Runs kept in memory (`ensemble`, `compare`, the Python module
+without an output file) also refuse `output.checkpoint_every`, `output.checkpoint_seconds` and
+`output.flush_every`: they write no file.
+
+**Keys a command does not read.** A model file describes one model; the commands other than
+`run` use part of it. An override (`--set`, or an entry of the Python module's `overrides`) of a
+key the command does not read is refused, even with the default value, exit status 2, in one line
+naming the key and what the command reads instead: the user asked for something that cannot
+happen. `nnfield propagate` studies the model's network at initialisation: it reads
+`network.M`, `network.N`, `network.r`, `network.activation`, `init.sigma_w` (not with
+`--sigma-w`), `init.sigma_b` (not with `--sigma-b`) and `run.seed` (not with `--seed`), and
+copies `run.title` into its file; the file's other keys describe the training run and are
+checked as for `nnfield run` of the file. `nnfield ensemble` and `nnfield compare` run the
+model, so a key they do not honour is refused in the file too, as the run kinds refuse theirs:
+`ensemble` refuses `output.trajectory` (it keeps only loss and z of each seed's run) and
+`observe.lagrangian` (it averages the `/trajectory`, `/energy` and correlator series), and
+takes `run.seed` only with `--error bootstrap` (the resamples' seed; `--seeds` gives the runs'
+seeds); `compare` refuses `[init]` but `init.velocity`, `[data]`, `output.trajectory`,
+`[observe]` and `field.form` (its networks and field runs start from, and take their data from,
+`[continuum]`; it records only what it compares; it picks the forms), and judges the other keys
+as a field run of the model. Two exceptions keep the example models usable: in a file, `run.seed`
+for `ensemble` with jackknife errors, and `field.p`, `field.ry` (and `field.rx` with `--coarsen`)
+for `compare`, are the keys of `nnfield run` of the file, refused only as overrides.
+`tests/config/test_command_keys.cpp` sets every key for each of these commands and checks that
+it is refused or changes the command's output.
 
 **Overrides.** `nnfield ... --set section.key=value` sets any key, including nested ones
 (`--set data.teacher.sigma_w=2`), on top of the file; it may be repeated and the last

@@ -308,11 +308,11 @@ std::vector<ModelKey> build_model_keys() {
   add("output.trajectory", &OutputConfig::trajectory,
       "datasets written under /trajectory (gain: g - 1 per bulk link, docs/theory.md 4.1; Wdot, bdot: the "
       "velocities, damped runs)");
-  add("output.flush_every", &OutputConfig::flush_every, "flush the output file every this many rows").at_least(1);
+  add("output.flush_every", &OutputConfig::flush_every,
+      "flush the output file every this many rows; runs kept in memory refuse it").at_least(1);
   add("output.checkpoint_every", &OutputConfig::checkpoint_every,
       "checkpoint (RUN.h5.ckpt, for run --resume) at the first output row past every multiple of this model "
-      "time (sgd: steps); 0: by checkpoint_seconds only; runs kept in memory (ensemble, propagate, compare) "
-      "refuse it").at_least(0);
+      "time (sgd: steps); 0: by checkpoint_seconds only; runs kept in memory (ensemble, compare) refuse it").at_least(0);
   add("output.checkpoint_seconds", &OutputConfig::checkpoint_seconds,
       "checkpoint at the first output row after this many seconds of wall clock since the last; 0: by "
       "checkpoint_every only (the last row is always checkpointed); runs kept in memory refuse it").at_least(0);

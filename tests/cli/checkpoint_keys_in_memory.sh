@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs kept in memory take no checkpoints (docs/output-schema.md, "Checkpoint and restart"):
-# ensemble, propagate and compare refuse a model that sets output.checkpoint_every or
+# ensemble and compare refuse a model that sets output.checkpoint_every or
 # output.checkpoint_seconds, in one line naming the key and why, with exit status 2; `run`
-# with a run file takes the same model.
+# with a run file takes the same model. propagate runs nothing: it refuses the keys as
+# overrides of keys it does not read (tests/cli/command_keys.sh).
 # Usage: checkpoint_keys_in_memory.sh NNFIELD_EXE SOURCE_DIR
 set -uo pipefail
 exe=$1 src=$2
@@ -15,13 +16,19 @@ refused() {
   expect 2 "$name" "$@"
   check "$name: names $key and why" "grep -q '$key is not read by this run: runs kept in memory' '$work/err'"
 }
+refused_by_propagate() {
+  local name=$1 key=$2
+  shift 2
+  expect 2 "$name" "$@"
+  check "$name: names $key and why" "grep -q '$key is not read by nnfield propagate: it reads only' '$work/err'"
+}
 
 teacher="$src/models/ensemble_teacher.toml"
 compare="$src/models/compare_small.toml"
 for set in output.checkpoint_every=5 output.checkpoint_seconds=30.0; do
   key=${set%%=*}
   refused "ensemble --set $set" "$key" "$exe" ensemble "$teacher" --seeds 0:2 -o "$work/e.h5" --set "$set" -q
-  refused "propagate --set $set" "$key" "$exe" propagate "$teacher" -o "$work/p.h5" --set "$set" -q
+  refused_by_propagate "propagate --set $set" "$key" "$exe" propagate "$teacher" -o "$work/p.h5" --set "$set" -q
   refused "compare --set $set" "$key" "$exe" compare "$compare" -o "$work/c.h5" --set "$set" -q
   check "ensemble --set $set: wrote nothing" "[ ! -e '$work/e.h5' ]"
 done
