@@ -104,6 +104,16 @@ def test_bad_override_values(models_dir):
         nnfield.Model.from_file(path, overrides="network.M=4")
 
 
+def test_commands_refuse_overrides_they_do_not_read(models_dir):
+    """run_ensemble and compare refuse, as `nnfield ensemble` and `nnfield compare` do, an
+    overrides entry of a key they do not read (docs/model-files.md, "Keys a command does not read")."""
+    with pytest.raises(nnfield.ConfigError, match=r"output.trajectory is not read by nnfield ensemble: "
+                                                   r"ensemble keeps only loss and z of each seed's run"):
+        nnfield.run_ensemble(models_dir / "ensemble_teacher.toml", [0], {"output.trajectory": ["W", "loss"]})
+    with pytest.raises(nnfield.ConfigError, match=r"field.rx is not read by nnfield compare: --coarsen gives"):
+        nnfield.compare(models_dir / "compare_small.toml", coarsen=[1, 2], overrides={"field.rx": 4})
+
+
 def test_overrides_become_toml_values(models_dir):
     title = 'a "quoted"\\ title\twith\nnewline and é'
     model = nnfield.Model.from_file(models_dir / "teacher_tanh.toml", overrides={

@@ -97,7 +97,7 @@ std::string compare_model(const std::string& dynamics) {
   return text;
 }
 // A rate fast enough that the error control, not the largest step, sets the steps.
-std::string compare_gradient_flow() { return compare_model("kind = \"gradient_flow\"\neta = 40.0\n"); }
+std::string compare_gradient_flow() { return compare_model("kind = \"gradient_flow\"\neta = 8.0\n"); }
 std::string compare_damped() {
   std::string text = compare_model("kind = \"damped\"\n") + "[init]\nvelocity = \"continuum\"\n";
   const std::string after = "misfit = \"cos(2*pi*y)\"\n";
