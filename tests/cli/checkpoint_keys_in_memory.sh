@@ -9,33 +9,24 @@ set -uo pipefail
 exe=$1 src=$2
 source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 
-# refused NAME KEY COMMAND...: exit 2, one line on stderr naming KEY and why.
-refused() {
-  local name=$1 key=$2
-  shift 2
-  expect 2 "$name" "$@"
-  check "$name: names $key and why" "grep -q '$key is not read by this run: runs kept in memory' '$work/err'"
-}
-refused_by_propagate() {
-  local name=$1 key=$2
-  shift 2
-  expect 2 "$name" "$@"
-  check "$name: names $key and why" "grep -q '$key is not read by nnfield propagate: it reads only' '$work/err'"
-}
+# in_memory NAME KEY COMMAND... and by_propagate NAME KEY COMMAND...: refused (checks.sh),
+# naming KEY and why.
+in_memory() { refused "$1" "$2 is not read by this run: runs kept in memory" "${@:3}"; }
+by_propagate() { refused "$1" "$2 is not read by nnfield propagate: it reads only" "${@:3}"; }
 
 teacher="$src/models/ensemble_teacher.toml"
 compare="$src/models/compare_small.toml"
 for set in output.checkpoint_every=5 output.checkpoint_seconds=30.0; do
   key=${set%%=*}
-  refused "ensemble --set $set" "$key" "$exe" ensemble "$teacher" --seeds 0:2 -o "$work/e.h5" --set "$set" -q
-  refused_by_propagate "propagate --set $set" "$key" "$exe" propagate "$teacher" -o "$work/p.h5" --set "$set" -q
-  refused "compare --set $set" "$key" "$exe" compare "$compare" -o "$work/c.h5" --set "$set" -q
+  in_memory "ensemble --set $set" "$key" "$exe" ensemble "$teacher" --seeds 0:2 -o "$work/e.h5" --set "$set" -q
+  by_propagate "propagate --set $set" "$key" "$exe" propagate "$teacher" -o "$work/p.h5" --set "$set" -q
+  in_memory "compare --set $set" "$key" "$exe" compare "$compare" -o "$work/c.h5" --set "$set" -q
   check "ensemble --set $set: wrote nothing" "[ ! -e '$work/e.h5' ]"
 done
 
 # In the model file, the error points at the line.
 sed '/^\[output\]$/a checkpoint_every = 4' "$teacher" > "$work/ckpt.toml"
-refused "ensemble, key in the file" output.checkpoint_every "$exe" ensemble "$work/ckpt.toml" --seeds 0:2 \
+in_memory "ensemble, key in the file" output.checkpoint_every "$exe" ensemble "$work/ckpt.toml" --seeds 0:2 \
   -o "$work/e.h5" -q
 check "key in the file: located at its line" "grep -q '$work/ckpt.toml:[0-9]*:[0-9]*: error' '$work/err'"
 

@@ -1,6 +1,7 @@
 # Sourced by the CLI test scripts: a scratch directory $work, removed on exit;
 # `check NAME CONDITION` evaluates CONDITION, prints "ok: NAME" or "FAIL: NAME" and
 # counts; `expect STATUS NAME COMMAND...` checks a command's exit status and one-line stderr;
+# `refused NAME MESSAGE COMMAND...` checks a refusal: exit 2, one line on stderr holding MESSAGE;
 # `summary` prints the counts and fails if any check failed (end a script with it).
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -15,5 +16,11 @@ expect() {
   local code=$?
   check "$name: exit $want (got $code)" "[ $code -eq $want ]"
   check "$name: one line on stderr" "[ \$(awk 'END { print NR }' '$work/err') -eq 1 ]"
+}
+refused() {
+  local name=$1 message=$2
+  shift 2
+  expect 2 "$name" "$@"
+  check "$name: says '$message'" "grep -qF -- \"\$message\" '$work/err'"
 }
 summary() { echo "$passed passed, $failures failed"; [ "$failures" -eq 0 ]; }

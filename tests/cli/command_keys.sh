@@ -9,13 +9,10 @@ set -uo pipefail
 exe=$1 src=$2
 source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 
-# refused NAME MESSAGE COMMAND...: exit 2, one line on stderr holding MESSAGE, no output file.
-refused() {
-  local name=$1 message=$2
-  shift 2
-  expect 2 "$name" "$@"
-  check "$name: says '$message'" "grep -qF -- \"\$message\" '$work/err'"
-  check "$name: wrote nothing" "[ ! -e '$work/out.h5' ]"
+# refused_unwritten NAME MESSAGE COMMAND...: refused (checks.sh), and no output file.
+refused_unwritten() {
+  refused "$@"
+  check "$1: wrote nothing" "[ ! -e '$work/out.h5' ]"
 }
 
 depth="$src/models/depth_scale_tanh.toml"
@@ -25,32 +22,32 @@ prop=(propagate "$depth" -o "$work/out.h5" --networks 2 --pairs 1 -q)
 ens=(ensemble "$teacher" --seeds 0:2 -o "$work/out.h5" -q)
 cmp=(compare "$compare" -o "$work/out.h5" -q)
 
-refused "propagate --set dynamics.t_end" \
+refused_unwritten "propagate --set dynamics.t_end" \
   "--set dynamics.t_end=5: error: dynamics.t_end is not read by nnfield propagate: it reads only network.M, network.N, network.r, network.activation, init.sigma_w, init.sigma_b and run.seed" \
   "$exe" "${prop[@]}" --set dynamics.t_end=5
-refused "propagate --sigma-w with --set init.sigma_w" \
+refused_unwritten "propagate --sigma-w with --set init.sigma_w" \
   "init.sigma_w is not read by nnfield propagate: --sigma-w gives sigma_w" \
   "$exe" "${prop[@]}" --sigma-w 1.2 --set init.sigma_w=1.5
-refused "propagate --set output.checkpoint_every" "output.checkpoint_every is not read by nnfield propagate" \
+refused_unwritten "propagate --set output.checkpoint_every" "output.checkpoint_every is not read by nnfield propagate" \
   "$exe" "${prop[@]}" --set output.checkpoint_every=3
-refused "ensemble --set output.trajectory" \
+refused_unwritten "ensemble --set output.trajectory" \
   "--set output.trajectory=[\"W\",\"loss\"]: error: output.trajectory is not read by nnfield ensemble: ensemble keeps only loss and z of each seed's run" \
   "$exe" "${ens[@]}" --set 'output.trajectory=["W","loss"]'
-refused "ensemble --set run.seed (jackknife)" \
+refused_unwritten "ensemble --set run.seed (jackknife)" \
   "run.seed is not read by nnfield ensemble: --seeds gives each run's seed; run.seed seeds only the resamples of --error bootstrap" \
   "$exe" "${ens[@]}" --set run.seed=7
-refused "compare --set field.p" "field.p is not read by nnfield compare: compare runs each order of --orders" \
+refused_unwritten "compare --set field.p" "field.p is not read by nnfield compare: compare runs each order of --orders" \
   "$exe" "${cmp[@]}" --set field.p=1
-refused "compare --coarsen with --set field.rx" \
+refused_unwritten "compare --coarsen with --set field.rx" \
   "field.rx is not read by nnfield compare: --coarsen gives the coarse-graining factors" \
   "$exe" "${cmp[@]}" --coarsen 1,2 --set field.rx=4
-refused "compare --set observe.correlators" \
+refused_unwritten "compare --set observe.correlators" \
   "observe.correlators is not read by nnfield compare: compare's runs measure no observers" \
   "$exe" "${cmp[@]}" --set 'observe.correlators=["width"]'
 
 # ensemble and compare refuse what they do not honour in the model file too, at its line.
 sed '/^\[output\]$/a trajectory = ["W", "loss"]' "$teacher" > "$work/traj.toml"
-refused "ensemble, output.trajectory in the file" "$work/traj.toml:" "$exe" ensemble "$work/traj.toml" --seeds 0:2 \
+refused_unwritten "ensemble, output.trajectory in the file" "$work/traj.toml:" "$exe" ensemble "$work/traj.toml" --seeds 0:2 \
   -o "$work/out.h5" -q
 check "ensemble, output.trajectory in the file: names the key and why" \
   "grep -q 'error: output.trajectory is not read by nnfield ensemble: ensemble keeps only loss and z' '$work/err'"

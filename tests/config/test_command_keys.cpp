@@ -64,45 +64,21 @@ std::string compare_output(const ModelConfig& c) {
   return with_title(sink, c);
 }
 
-// A small field model for compare (its networks at M = N = 8, 16). The tolerances are tight
-// enough to set the steps (looser ones let these smooth runs take the largest steps anyway),
-// and output.every = 0.2 caps compare's cadence t_end/n at n = 3 (an every the tried values change).
-const char* kCompareModel = R"TOML(
-[network]
-M = 8
-N = 8
-r = 1
-[continuum]
-phi = "0.2 + 0.4*sin(2*pi*y)*cos(pi*x/2)"
-c = "0.1*cos(pi*x)*sin(2*pi*y)"
-w = ["0.3", "", "0.3"]
-X = "sin(2*pi*y)"
-misfit = "cos(2*pi*y)"
-[field]
-p = 1
-[dynamics]
-eta_scaling = "depth"
-t_end = 0.5
-[integrator]
-rtol = 1e-11
-atol = 1e-13
-[output]
-every = 0.2
-)TOML";
-
-// The model with `dynamics` (TOML lines) in its [dynamics] section.
-std::string compare_model(const std::string& dynamics) {
-  std::string text = kCompareModel;
-  text.insert(text.find("[dynamics]\n") + 11, dynamics);
-  return text;
+// The field model of key_walk.hpp (`field`: kField or field_with_velocities()) made small for
+// compare, its networks at M = N = 8, 16, with `dynamics` (TOML lines) in its [dynamics]. The
+// tolerances are tight enough to set the steps (looser ones let these smooth runs take the
+// largest steps anyway), and output.every = 0.2 caps compare's cadence t_end/n at n = 3 (an
+// every the tried values change).
+std::string compare_model(std::string field, const std::string& dynamics) {
+  const std::string size = "M = 16\nN = 16\n";
+  field.replace(field.find(size), size.size(), "M = 8\nN = 8\n");
+  return field + "[dynamics]\n" + dynamics + "eta_scaling = \"depth\"\nt_end = 0.5\n" +
+         "[integrator]\nrtol = 1e-11\natol = 1e-13\n[output]\nevery = 0.2\n";
 }
 // A rate fast enough that the error control, not the largest step, sets the steps.
-std::string compare_gradient_flow() { return compare_model("kind = \"gradient_flow\"\neta = 8.0\n"); }
+std::string compare_gradient_flow() { return compare_model(kField, "kind = \"gradient_flow\"\neta = 8.0\n"); }
 std::string compare_damped() {
-  std::string text = compare_model("kind = \"damped\"\n") + "[init]\nvelocity = \"continuum\"\n";
-  const std::string after = "misfit = \"cos(2*pi*y)\"\n";
-  text.insert(text.find(after) + after.size(), "phi_dot = \"0.01*sin(2*pi*(x - y))\"\n");
-  return text;
+  return compare_model(field_with_velocities(), "kind = \"damped\"\n") + "[init]\nvelocity = \"continuum\"\n";
 }
 
 // One walk: a command on a base model.
