@@ -213,6 +213,11 @@ TEST_CASE("commands refuse what they do not read, naming the key and why", "[con
     CHECK(load_error(model, {"field.rx=2"}, ModelUse::compare(false)).empty());
     CHECK_THAT(load_error(model, {"field.rx=2"}, ModelUse::compare(true)),
                Catch::Contains("field.rx is not read by nnfield compare: --coarsen gives the coarse-graining factors"));
+    // A network model built from [continuum] data says what compare does.
+    CHECK_NOTHROW(load_model_file(NNFIELD_SOURCE_DIR "/models/continuum_network.toml", {}, UnreadKeys::refuse,
+                                  ModelUse::compare(false)));
+    CHECK_THAT(load_error(model, {"init.kind=\"critical\""}, ModelUse::compare(false)),
+               Catch::Contains("init.kind is not read by nnfield compare"));
     CHECK_THAT(load_error(model, {"data.samples=3"}, ModelUse::compare(false)),
                Catch::Contains("data.samples is not read by nnfield compare: compare's networks and field runs take "
                                "their data from [continuum]"));
