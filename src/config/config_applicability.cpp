@@ -295,9 +295,10 @@ void compare_rules(std::vector<CommandRule>& t) {
              "--coarsen gives the coarse-graining factors", true}});
 }
 
-// compare starts its networks from [continuum] and takes their data from it: a model that
-// says so (a network model built from [continuum] data, as `nnfield run` of it needs) says
-// what compare does, and is taken.
+// compare starts its networks from [continuum] and takes their data from it: a model file
+// that says so (a network model built from [continuum] data, as `nnfield run` of it needs)
+// says what compare does, and is taken. An override of these keys asks for nothing compare
+// would not do anyway: refused.
 bool says_what_compare_does(const ModelConfig& c, const std::string& key) {
   return (key == "init.kind" && c.init.kind == InitKind::continuum) ||
          (key == "data.source" && c.data.source == DataSource::continuum);
@@ -379,7 +380,7 @@ std::vector<Violation> unread_keys(const ModelConfig& c, const std::vector<Given
   std::vector<Violation> out;
   const ModelConfig run = as_run(c, use);
   for (const GivenKey& key : given) {
-    if (use.command == ModelCommand::compare && says_what_compare_does(c, key.name)) continue;
+    if (use.command == ModelCommand::compare && !key.overridden && says_what_compare_does(c, key.name)) continue;
     // An override asks for a value, even the default one: the command refuses it if it does
     // not read the key. In the file a default changes nothing (resolved configurations load back).
     const bool at_default = holds_default(c, key.name);

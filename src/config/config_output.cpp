@@ -220,7 +220,7 @@ takes `run.seed` only with `--error bootstrap` (the resamples' seed; `--seeds` g
 seeds); `compare` refuses `[init]` but `init.velocity`, `[data]`, `output.trajectory`,
 `[observe]` and `field.form` (its networks and field runs start from, and take their data from,
 `[continuum]`; it records only what it compares; it picks the forms; `init.kind = "continuum"`
-and `data.source = "continuum"`, which say what it does, are taken), and judges the other keys
+and `data.source = "continuum"` in the file, which say what it does, are taken), and judges the other keys
 as a field run of the model. Two exceptions keep the example models usable: in a file, `run.seed`
 for `ensemble` with jackknife errors, and `field.p`, `field.ry` (and `field.rx` with `--coarsen`)
 for `compare`, are the keys of `nnfield run` of the file, refused only as overrides.

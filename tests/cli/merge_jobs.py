@@ -51,7 +51,14 @@ def main(work):
     nnfield(["ensemble", MODEL, "--seeds", "0:6", "-o", p("all.h5")] + SHORT)
     nnfield(["ensemble", MODEL, "--seeds", "0:2", "-o", p("a.h5")] + SHORT)
     nnfield(["ensemble", MODEL, "--seeds", "2,3,4", "-o", p("b.h5")] + SHORT)
-    nnfield(["ensemble", MODEL, "--seeds", "5", "-o", p("c.h5")] + SHORT + ["--set", "run.seed=7"])
+    # A job whose model file differs in run.seed (ensemble refuses `--set run.seed` with jackknife
+    # errors: --seeds gives the runs' seeds; in the file it is the seed of `nnfield run` of it).
+    with open(MODEL) as f:
+        text = f.read()
+    assert "\nseed = 1\n" in text
+    with open(p("seed7.toml"), "w") as f:
+        f.write(text.replace("\nseed = 1\n", "\nseed = 7\n"))
+    nnfield(["ensemble", p("seed7.toml"), "--seeds", "5", "-o", p("c.h5")] + SHORT)
     nnfield(["merge", p("a.h5"), p("b.h5"), p("c.h5"), "-o", p("merged.h5"), "-q"])
     n = same(p("all.h5"), p("merged.h5"), "jackknife merge of 0:2 + 2,3,4 + 5")
     with h5py.File(p("merged.h5"), "r") as f:
