@@ -193,6 +193,14 @@ void add_continuum_keys(std::vector<ModelKey>& k) {
       .note("K = 2r+1 entries, or empty");
   add("continuum.cutoff_x", &ContinuumConfig::cutoff_x, "largest depth mode number of the random fields").at_least(0).at_most(kMaxCutoff);
   add("continuum.cutoff_y", &ContinuumConfig::cutoff_y, "largest |width mode number| of the random fields").at_least(0).at_most(kMaxCutoff);
+  add("continuum.samples", &ContinuumConfig::samples,
+      "P samples of the continuum data set (docs/field-limit.md section 10): sample 0 is X and the target; "
+      "sample s >= 1 has input X + scale * dX_s and its own draw of a random misfit or Y")
+      .at_least(1).at_most(kMaxContinuumSamples);
+  add("continuum.dX", &ContinuumConfig::dX,
+      "samples s >= 1: the input's deviation dX_s(y) from X, evaluated on x = 0 and scaled like the misfit "
+      "(ax or 1); random(...) draws a new field per sample, an expression is the same for every s >= 1")
+      .note(field);
   // clang-format on
 }
 
