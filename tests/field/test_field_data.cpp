@@ -1,0 +1,163 @@
+// The field theory with a data set (docs/field-limit.md section 10): the continuum data set
+// on the field's grid is the network's, presented by the same stream (same samples at the
+// same times); switching changes the run (and a switch that never comes changes nothing);
+// damped motion under switched data balances its energy with the data's work.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "nnfield/config/config.hpp"
+#include "nnfield/data/data.hpp"
+#include "nnfield/field/field_problem.hpp"
+#include "nnfield/run/run.hpp"
+
+using namespace nnfield;
+
+namespace {
+
+// The continuum data of models/field_coarse.toml on the lattice grid, a data set of eight
+// samples switched every 0.25 in shuffled order.
+const char* kModel = R"TOML(
+[run]
+seed = 3
+[network]
+M = 32
+N = 32
+r = 1
+activation = "tanh"
+[continuum]
+phi = "0.2 + 0.4*sin(2*pi*y)*cos(pi*x/2) + 0.1*x"
+c = "0.5*cos(pi*x)*sin(2*pi*y)"
+w = ["0.3 + 0.05*sin(2*pi*(x + y))", "", "0.3 - 0.05*cos(2*pi*y)"]
+w_in = ["0.3", "0.4", "0.3"]
+X = "sin(2*pi*y) + 0.3*cos(4*pi*y)"
+misfit = "cos(2*pi*y)"
+samples = 8
+dX = "random(0.3)"
+cutoff_y = 1
+[data]
+presentation = "switch"
+tau = 0.25
+[field]
+q = 5
+[dynamics]
+kind = "gradient_flow"
+eta = 1.0
+eta_scaling = "depth"
+t_end = 2.0
+[integrator]
+stepper = "dopri5"
+rtol = 1e-9
+atol = 1e-11
+[output]
+every = 0.25
+)TOML";
+
+// The network run of the same model (what nnfield compare runs beside the field).
+ModelConfig network_of(ModelConfig c) {
+  c.field.present = false;
+  c.init.kind = InitKind::continuum;
+  c.data.source = DataSource::continuum;
+  return c;
+}
+
+std::shared_ptr<MemoryRun> run_in_memory(const ModelConfig& c) {
+  RunOptions o;
+  o.progress = "off";
+  RunResult r = run_model(c, o);
+  REQUIRE(r.status == RunStatus::complete);
+  return r.memory;
+}
+
+const std::vector<double>& data_of(const MemoryRun& run, const std::string& name) {
+  REQUIRE(run.has(name));
+  return run.dataset(name).data;
+}
+
+}  // namespace
+
+TEST_CASE("field data: the field's stream presents the network's samples at the same times", "[field][data]") {
+  // The lattice-exact form on the lattice grid: the field's width nodes are the network's
+  // sites, so its samples are the network's values, and (the exact form being the network)
+  // so are the targets built on each one's initial output.
+  for (const char* order : {"shuffle", "sequential", "random"}) {
+    INFO("data.order = " << order);
+    const ModelConfig field = load_model_string(kModel, "data.toml",
+                                                {"field.form=\"exact\"", std::string("data.order=\"") + order + "\""});
+    const ModelConfig net = network_of(field);
+    const Samples samples = make_samples(net);
+    const DataStream net_stream(samples, net.data, net.seed);
+    const FieldProblem pr = make_field_problem(field);
+    const DataStream& field_stream = *pr.data;
+    REQUIRE(field_stream.samples().S == 8);
+    REQUIRE(samples.S == 8);
+    const int N = samples.N;
+    REQUIRE(field_stream.width() == N);
+    double x_diff = 0.0, y_diff = 0.0;
+    for (std::size_t i = 0; i < samples.X.size(); ++i) {
+      x_diff = std::max(x_diff, std::fabs(samples.X[i] - field_stream.samples().X[i]));
+      y_diff = std::max(y_diff, std::fabs(samples.Y[i] - field_stream.samples().Y[i]));
+    }
+    CHECK(x_diff < 1e-15);
+    CHECK(y_diff < 1e-13);
+    // The samples differ: by ax times dX_s in X, and in the target by the response to it.
+    double spread = 0.0;
+    for (int i = 0; i < N; ++i) spread = std::max(spread, std::fabs(samples.x(3)[i] - samples.x(0)[i]));
+    CHECK(spread > 1e-3);
+    // Sample for sample, at and around every switch, and the breakpoints themselves.
+    std::set<int> seen;
+    for (int k = 0; k <= 800; ++k) {
+      const double t = k * 0.0025;
+      CHECK(field_stream.presented(t) == net_stream.presented(t));
+      CHECK(field_stream.presented(t, true) == net_stream.presented(t, true));
+      seen.insert(field_stream.presented(t));
+    }
+    CHECK(seen.size() > 3);
+    CHECK(field_stream.breakpoints(0.0, 2.0) == net_stream.breakpoints(0.0, 2.0));
+    // The initial state is built on the first presented sample, on both lattices.
+    const int first = net_stream.presented(0.0);
+    CHECK(std::equal(pr.X.begin(), pr.X.end(), field_stream.samples().x(first)));
+  }
+}
+
+TEST_CASE("field data: switching samples changes the run; a switch that never comes does not", "[field][data]") {
+  const ModelConfig switched = load_model_string(kModel, "switch.toml", {"dynamics.t_end=1.0"});
+  std::string fixed_text = kModel;
+  const std::string presentation = "presentation = \"switch\"\ntau = 0.25\n";
+  fixed_text.erase(fixed_text.find(presentation), presentation.size());
+  const ModelConfig fixed = load_model_string(fixed_text, "fixed.toml", {"dynamics.t_end=1.0"});
+  // Sequential order presents sample 0 first, as fixed presentation does.
+  const ModelConfig late =
+      load_model_string(kModel, "late.toml", {"dynamics.t_end=1.0", "data.tau=5.0", "data.order=\"sequential\""});
+  const std::vector<double> Zs = data_of(*run_in_memory(switched), "/trajectory/Z");
+  const std::vector<double> Zf = data_of(*run_in_memory(fixed), "/trajectory/Z");
+  const std::vector<double> Zl = data_of(*run_in_memory(late), "/trajectory/Z");
+  REQUIRE(Zs.size() == Zf.size());
+  double diff = 0.0;
+  for (std::size_t i = 0; i < Zs.size(); ++i) diff = std::max(diff, std::fabs(Zs[i] - Zf[i]));
+  CHECK(diff > 1e-3);  // ax = 1/32: the samples' outputs differ by O(ax)
+  CHECK(Zl == Zf);
+}
+
+TEST_CASE("field data: damped motion under switched data balances energy with the data's work", "[field][data]") {
+  // m q'' + gamma m q' + dL/dq = 0 with the loss switching every tau: E + dissipated -
+  // data_work stays E(0), the data's work being the loss jumps at the switches.
+  ModelConfig c = load_model_string(kModel, "damped.toml",
+                                    {"dynamics.kind=\"damped\"", "dynamics.gamma=0.7", "integrator.rtol=1e-12",
+                                     "integrator.atol=1e-14", "dynamics.t_end=1.5"});
+  const auto run = run_in_memory(c);
+  const std::vector<double>& E = data_of(*run, "/energy/total");
+  const std::vector<double>& work = data_of(*run, "/energy/data_work");
+  const std::vector<double>& residual = data_of(*run, "/energy/balance_residual");
+  const double scale = *std::max_element(E.begin(), E.end());
+  double worst = 0.0;
+  for (double r : residual) worst = std::max(worst, std::fabs(r));
+  INFO("E(0) = " << E.front() << ", data work " << work.back() << ", worst residual " << worst);
+  CHECK(worst < 1e-9 * scale);
+  // The switches do work the balance needs: without it the books would be off by this much.
+  CHECK(std::fabs(work.back()) > 1e-3 * scale);
+}
