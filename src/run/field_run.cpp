@@ -23,7 +23,8 @@ void add_field_observers(const ModelConfig& config, FieldProblem& problem, Recor
   rec.add(make_field_gain_observer(theory, rec.regime));
   rec.add(make_energy_observer());
   if (config.observe.energy_flow) rec.add(make_field_energy_flow_observer(problem, config.dynamics.gamma));
-  rec.add(make_correlator_observer(config, theory.nx(), theory.ny(), theory.K(), problem.X));
+  rec.add(make_correlator_observer(config, theory.nx(), theory.ny(), theory.K(),
+                                   correlator_input(config, &problem.data->samples())));
 }
 
 }  // namespace

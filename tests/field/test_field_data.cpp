@@ -1,7 +1,8 @@
 // The field theory with a data set (docs/field-limit.md section 10): the continuum data set
 // on the field's grid is the network's, presented by the same stream (same samples at the
 // same times); switching changes the run (and a switch that never comes changes nothing);
-// damped motion under switched data balances its energy with the data's work.
+// damped motion under switched or blended data balances its energy with the data's work,
+// and the blended data's power is dL/dt at fixed parameters.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 
 #include "nnfield/config/config.hpp"
 #include "nnfield/data/data.hpp"
+#include "nnfield/field/field_potential.hpp"
 #include "nnfield/field/field_problem.hpp"
 #include "nnfield/run/run.hpp"
 
@@ -143,21 +145,49 @@ TEST_CASE("field data: switching samples changes the run; a switch that never co
   CHECK(Zl == Zf);
 }
 
-TEST_CASE("field data: damped motion under switched data balances energy with the data's work", "[field][data]") {
-  // m q'' + gamma m q' + dL/dq = 0 with the loss switching every tau: E + dissipated -
-  // data_work stays E(0), the data's work being the loss jumps at the switches.
-  ModelConfig c = load_model_string(kModel, "damped.toml",
-                                    {"dynamics.kind=\"damped\"", "dynamics.gamma=0.7", "integrator.rtol=1e-12",
-                                     "integrator.atol=1e-14", "dynamics.t_end=1.5"});
-  const auto run = run_in_memory(c);
-  const std::vector<double>& E = data_of(*run, "/energy/total");
-  const std::vector<double>& work = data_of(*run, "/energy/data_work");
-  const std::vector<double>& residual = data_of(*run, "/energy/balance_residual");
-  const double scale = *std::max_element(E.begin(), E.end());
-  double worst = 0.0;
-  for (double r : residual) worst = std::max(worst, std::fabs(r));
-  INFO("E(0) = " << E.front() << ", data work " << work.back() << ", worst residual " << worst);
-  CHECK(worst < 1e-9 * scale);
-  // The switches do work the balance needs: without it the books would be off by this much.
-  CHECK(std::fabs(work.back()) > 1e-3 * scale);
+TEST_CASE("field data: damped motion under switched or blended data balances energy with the data's work",
+          "[field][data]") {
+  // m q'' + gamma m q' + dL/dq = 0 with the loss switching every tau (the data's work: the
+  // loss jumps at the switches) or blending over tau (the data power dL/dX . X' + dL/dY . Y'
+  // integrated along the motion): E + dissipated - data_work stays E(0).
+  for (const char* presentation : {"switch", "blend"}) {
+    ModelConfig c = load_model_string(kModel, "damped.toml",
+                                      {"dynamics.kind=\"damped\"", "dynamics.gamma=0.7", "integrator.rtol=1e-12",
+                                       "integrator.atol=1e-14", "dynamics.t_end=1.5",
+                                       std::string("data.presentation=\"") + presentation + "\""});
+    const auto run = run_in_memory(c);
+    const std::vector<double>& E = data_of(*run, "/energy/total");
+    const std::vector<double>& work = data_of(*run, "/energy/data_work");
+    const std::vector<double>& residual = data_of(*run, "/energy/balance_residual");
+    const double scale = *std::max_element(E.begin(), E.end());
+    double worst = 0.0;
+    for (double r : residual) worst = std::max(worst, std::fabs(r));
+    INFO(presentation << ": E(0) = " << E.front() << ", data work " << work.back() << ", worst residual " << worst);
+    CHECK(worst < 1e-9 * scale);
+    // The data do work the balance needs: without it the books would be off by this much.
+    CHECK(std::fabs(work.back()) > 1e-3 * scale);
+  }
+}
+
+TEST_CASE("field data: the data power of blended data is dL/dt at fixed parameters", "[field][data]") {
+  // FieldTheory::data_power (dL/dX . X' through the input link's adjoint, dL/dY . Y' on the
+  // output line) against a central difference of L(q, t) along the blend, inside a segment
+  // (h = 1e-5: the difference errs by ~1e-8 of the power).
+  for (const char* r : {"1", "2"}) {  // index shifts, and spectral ones on a coarse grid
+    const ModelConfig c = load_model_string(kModel, "blend.toml",
+                                            {"data.presentation=\"blend\"", "field.p=2", std::string("field.rx=") + r,
+                                             std::string("field.ry=") + r});
+    FieldProblem pr = make_field_problem(c);
+    FieldPotential potential(*pr.theory, *pr.data);
+    std::vector<double> grad(pr.q0.size());
+    const double h = 1e-5;
+    for (const double t : {0.1, 0.3, 0.55}) {
+      double power = 0.0;
+      potential.evaluate(pr.q0.data(), t, grad.data(), &power);
+      const double fd = (potential.loss(pr.q0.data(), t + h) - potential.loss(pr.q0.data(), t - h)) / (2 * h);
+      INFO("r = " << r << ", t = " << t << ": data power " << power << ", central difference " << fd);
+      CHECK(std::fabs(power) > 1e-5);
+      CHECK(power == Approx(fd).epsilon(1e-6));
+    }
+  }
 }

@@ -12,8 +12,8 @@
 // whose energy sum m v^2/2 + L balances the dissipation and the data's work exactly (at
 // gamma = 0 with fixed data it is conserved). Switched data are piecewise constant: no
 // data power between switches, and the loss jump at a switch is the data's work, booked
-// by the dynamics at the breakpoint (loss with left_limit). Blended data are refused by the
-// model check (their power needs dL/dX, the input line's adjoint).
+// by the dynamics at the breakpoint (loss with left_limit). Blended data move: their power
+// dL/dX . X' + dL/dY . Y' (FieldTheory::data_power) is integrated with the motion.
 #include <memory>
 #include <vector>
 
@@ -42,13 +42,14 @@ class FieldPotential final : public Potential {
   long gradient_evaluations() const { return m_gradients; }
 
  private:
+  FieldPotential(FieldTheory& theory, std::unique_ptr<const DataStream> owned, const DataStream* data);
   void load_data(double t, bool left_limit);
 
   FieldTheory& m_theory;
   std::unique_ptr<const DataStream> m_pair;  // the one-pair constructor's stream
   const DataStream& m_data;
   double m_interval_end = 1e300;
-  std::vector<double> m_X, m_Y;
+  std::vector<double> m_X, m_Y, m_Xdot, m_Ydot, m_phi;
   long m_gradients = 0;
 };
 
