@@ -261,7 +261,8 @@ std::vector<ModelKey> build_model_keys() {
 
   add("data.source", &DataConfig::source,
       "pair (one pair), file (HDF5 /X, /Y (S,N)), teacher (Y = teacher(X)), random (i.i.d.), "
-      "continuum (one pair: continuum.X and the continuum target)");
+      "continuum (continuum.samples samples smooth in width: continuum.X, X + scale dX_s, and their continuum "
+      "targets)");
   add("data.file", &DataConfig::file, "source = \"file\": HDF5 file with /X (S,N), /Y (S,N)")
       .path().note("required if source is \"file\"");
   add("data.samples", &DataConfig::samples, "number S of generated samples").at_least(1).at_most(kMaxSamples);
@@ -391,7 +392,9 @@ const std::vector<SectionSpec>& model_sections() {
                       "fields with a spectral cutoff plus explicit `modes`."},
       {"init.smooth_velocity", "Smooth initial velocities for `init.velocity = \"smooth\"` "
                                "(same keys as `[init.smooth]`)."},
-      {"data", "Training samples and how they are presented to the dynamics."},
+      {"data", "Training samples and how they are presented to the dynamics. A field run reads only "
+               "`presentation` (fixed, switch, blend), `tau` and `order`: its samples are always the continuum "
+               "data set of `[continuum]` (`samples`, `dX`; docs/field-limit.md section 10)."},
       {"data.teacher", "The teacher network for `data.source = \"teacher\"` (same width N)."},
       {"dynamics", "Training dynamics: damped (heavy ball), gradient flow or SGD."},
       {"integrator", "ODE integration of the continuous dynamics."},
@@ -402,7 +405,8 @@ const std::vector<SectionSpec>& model_sections() {
                        "tanh(x)`; functions sin cos tan exp log sqrt tanh sinh cosh abs sigmoid, constants "
                        "pi, e) or a seeded smooth random field `random(RMS)` / `random(RMS, MEAN)`. The same "
                        "file gives the same fields at every (M, N). Used by `init.kind = \"continuum\"`, "
-                       "`init.velocity = \"continuum\"`, `data.source = \"continuum\"` and the field solver.",
+                       "`init.velocity = \"continuum\"`, `data.source = \"continuum\"` and the field solver. "
+                       "`samples` and `dX` make a data set of smooth samples, the same on every lattice and grid.",
                        [](auto& c) -> auto& { return c.continuum.present; }),
       presence_section("field",
                        "The field solver (docs/theory.md 4.3, 4.4): with this section, even empty, `nnfield run` "

@@ -80,7 +80,8 @@ struct TeacherConfig {
 struct DataConfig {
   // Where samples come from: "pair" (one given or random pair), "file"
   // (HDF5 /X (S,N), /Y (S,N)), "teacher" (Y = teacher network of X), "random" (X, Y i.i.d.),
-  // "continuum" (one pair: X(y) and the target of the [continuum] section).
+  // "continuum" (the continuum data set of the [continuum] section: continuum.samples
+  // samples, smooth in width; data/continuum_config.hpp).
   DataSource source = DataSource::teacher;
   std::string file;
   int samples = 16;               // S for generated data
