@@ -211,16 +211,13 @@ TEST_CASE("compare: damped dynamics converge with masses 1/(eta ax), and say why
 }
 
 TEST_CASE("compare: with a switched or blended data set the field converges to the network at order p", "[compare][field][data]") {
-  // models/field_coarse.toml with a continuum data set of P = 8 samples (inputs X + ax dX_s,
-  // dX_s smooth random fields of width modes |ky| <= 1) switched every 0.25 in shuffled
-  // order (or blended over 0.25), M = 32, 64, 128 (docs/field-limit.md section 10): network
-  // and field see the same samples at the same times, the network self-converges, and the
-  // field's response error falls at order p (gradient flow: the adjoint too; damped, masses
-  // 1/(eta ax): the response).
-  const std::string model = std::string(NNFIELD_SOURCE_DIR) + "/models/field_coarse.toml";
-  const std::vector<std::string> data_set = {"network.M=32", "network.N=32", "continuum.samples=8",
-                                             "continuum.cutoff_y=1", "continuum.dX=\"random(0.3)\"",
-                                             "data.tau=0.25"};
+  // models/field_data_set.toml: the data of models/field_coarse.toml as a continuum data set
+  // of P = 8 samples (inputs X + ax dX_s, dX_s smooth random fields of width modes |ky| <= 1)
+  // switched every 0.25 in shuffled order (or blended over 0.25), M = 32, 64, 128
+  // (docs/field-limit.md section 10): network and field see the same samples at the same
+  // times, the network self-converges, and the field's response error falls at order p
+  // (gradient flow: the adjoint too; damped, masses 1/(eta ax): the response).
+  const std::string model = std::string(NNFIELD_SOURCE_DIR) + "/models/field_data_set.toml";
   CompareOptions options;
   options.levels = 3;
   options.orders = {1, 2};
@@ -232,8 +229,7 @@ TEST_CASE("compare: with a switched or blended data set the field converges to t
   };
   for (const Case& run : {Case{false, "switch"}, Case{true, "switch"}, Case{false, "blend"}}) {
     const bool damped = run.damped;
-    std::vector<std::string> set = data_set;
-    set.push_back(std::string("data.presentation=\"") + run.presentation + "\"");
+    std::vector<std::string> set = {std::string("data.presentation=\"") + run.presentation + "\""};
     if (damped) set.insert(set.end(), {"dynamics.kind=\"damped\"", "dynamics.gamma=1.0"});
     const CompareResult r = run_compare(load_model_file(model, set), options);
     INFO((damped ? "damped, " : "gradient flow, ") << run.presentation << "; self: " << r.self_verdict);

@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -21,43 +23,22 @@ using namespace nnfield;
 
 namespace {
 
-// The continuum data of models/field_coarse.toml on the lattice grid, a data set of eight
-// samples switched every 0.25 in shuffled order.
-const char* kModel = R"TOML(
-[run]
-seed = 3
-[network]
-M = 32
-N = 32
-r = 1
-activation = "tanh"
-[continuum]
-phi = "0.2 + 0.4*sin(2*pi*y)*cos(pi*x/2) + 0.1*x"
-c = "0.5*cos(pi*x)*sin(2*pi*y)"
-w = ["0.3 + 0.05*sin(2*pi*(x + y))", "", "0.3 - 0.05*cos(2*pi*y)"]
-w_in = ["0.3", "0.4", "0.3"]
-X = "sin(2*pi*y) + 0.3*cos(4*pi*y)"
-misfit = "cos(2*pi*y)"
-samples = 8
-dX = "random(0.3)"
-cutoff_y = 1
-[data]
-presentation = "switch"
-tau = 0.25
-[field]
-q = 5
-[dynamics]
-kind = "gradient_flow"
-eta = 1.0
-eta_scaling = "depth"
-t_end = 2.0
-[integrator]
-stepper = "dopri5"
-rtol = 1e-9
-atol = 1e-11
-[output]
-every = 0.25
-)TOML";
+// models/field_data_set.toml: the continuum data of models/field_coarse.toml on a 32 x 32
+// lattice grid, a data set of eight samples switched every 0.25 in shuffled order; its
+// text, so that a test can take lines out of it.
+std::string model_text() {
+  std::ifstream in(std::string(NNFIELD_SOURCE_DIR) + "/models/field_data_set.toml");
+  std::ostringstream text;
+  text << in.rdbuf();
+  REQUIRE(!text.str().empty());
+  return text.str();
+}
+
+std::string without_line(std::string text, const std::string& line) {
+  const std::size_t at = text.find(line + "\n");
+  REQUIRE(at != std::string::npos);
+  return text.erase(at, line.size() + 1);
+}
 
 // The network run of the same model (what nnfield compare runs beside the field).
 ModelConfig network_of(ModelConfig c) {
@@ -88,7 +69,7 @@ TEST_CASE("field data: the field's stream presents the network's samples at the 
   // so are the targets built on each one's initial output.
   for (const char* order : {"shuffle", "sequential", "random"}) {
     INFO("data.order = " << order);
-    const ModelConfig field = load_model_string(kModel, "data.toml",
+    const ModelConfig field = load_model_string(model_text(), "data.toml",
                                                 {"field.form=\"exact\"", std::string("data.order=\"") + order + "\""});
     const ModelConfig net = network_of(field);
     const Samples samples = make_samples(net);
@@ -127,14 +108,14 @@ TEST_CASE("field data: the field's stream presents the network's samples at the 
 }
 
 TEST_CASE("field data: switching samples changes the run; a switch that never comes does not", "[field][data]") {
-  const ModelConfig switched = load_model_string(kModel, "switch.toml", {"dynamics.t_end=1.0"});
-  std::string fixed_text = kModel;
-  const std::string presentation = "presentation = \"switch\"\ntau = 0.25\n";
-  fixed_text.erase(fixed_text.find(presentation), presentation.size());
+  const ModelConfig switched = load_model_string(model_text(), "switch.toml", {"dynamics.t_end=1.0"});
+  const std::string fixed_text =
+      without_line(without_line(without_line(model_text(), "presentation = \"switch\""), "tau = 0.25"),
+                   "order = \"shuffle\"");
   const ModelConfig fixed = load_model_string(fixed_text, "fixed.toml", {"dynamics.t_end=1.0"});
   // Sequential order presents sample 0 first, as fixed presentation does.
   const ModelConfig late =
-      load_model_string(kModel, "late.toml", {"dynamics.t_end=1.0", "data.tau=5.0", "data.order=\"sequential\""});
+      load_model_string(model_text(), "late.toml", {"dynamics.t_end=1.0", "data.tau=5.0", "data.order=\"sequential\""});
   const std::vector<double> Zs = data_of(*run_in_memory(switched), "/trajectory/Z");
   const std::vector<double> Zf = data_of(*run_in_memory(fixed), "/trajectory/Z");
   const std::vector<double> Zl = data_of(*run_in_memory(late), "/trajectory/Z");
@@ -151,7 +132,7 @@ TEST_CASE("field data: damped motion under switched or blended data balances ene
   // loss jumps at the switches) or blending over tau (the data power dL/dX . X' + dL/dY . Y'
   // integrated along the motion): E + dissipated - data_work stays E(0).
   for (const char* presentation : {"switch", "blend"}) {
-    ModelConfig c = load_model_string(kModel, "damped.toml",
+    ModelConfig c = load_model_string(model_text(), "damped.toml",
                                       {"dynamics.kind=\"damped\"", "dynamics.gamma=0.7", "integrator.rtol=1e-12",
                                        "integrator.atol=1e-14", "dynamics.t_end=1.5",
                                        std::string("data.presentation=\"") + presentation + "\""});
@@ -174,7 +155,7 @@ TEST_CASE("field data: the data power of blended data is dL/dt at fixed paramete
   // output line) against a central difference of L(q, t) along the blend, inside a segment
   // (h = 1e-5: the difference errs by ~1e-8 of the power).
   for (const char* r : {"1", "2"}) {  // index shifts, and spectral ones on a coarse grid
-    const ModelConfig c = load_model_string(kModel, "blend.toml",
+    const ModelConfig c = load_model_string(model_text(), "blend.toml",
                                             {"data.presentation=\"blend\"", "field.p=2", std::string("field.rx=") + r,
                                              std::string("field.ry=") + r});
     FieldProblem pr = make_field_problem(c);
