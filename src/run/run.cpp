@@ -63,8 +63,9 @@ RunResult run_network_continuous(const ModelConfig& config, const RunOptions& op
     s.lines = shape.M;
     s.width = shape.N;
   };
-  return run_continuous(*dynamics, dynamics->initial_state(init.q, init.v), config, options,
-                        [&data](double t0, double t1) { return data.breakpoints(t0, t1); }, recording, snapshot_at);
+  const auto switches = [&data](double t0, double t1) { return BreakpointSource(data.breakpoints(t0, t1)); };
+  return run_continuous(*dynamics, dynamics->initial_state(init.q, init.v), config, options, switches, recording,
+                        snapshot_at);
 }
 
 bool all_finite(const std::vector<double>& v) {
@@ -196,6 +197,7 @@ void stop_point(const std::atomic<bool>* stop) {
 }
 
 RunResult run_model(const ModelConfig& config, const RunOptions& options) {
+  if (options.output_path.empty()) check_keys_read_in_memory(config);  // no file: no checkpoints beside it
   check_continuum_values(config);  // before a non-finite field blows the run up at its first step
   stop_point(options.stop);
   if (config.field.present) return run_field_model(config, options);  // [field]: the field solver
