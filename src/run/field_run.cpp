@@ -59,9 +59,9 @@ RunResult run_field_model(const ModelConfig& config, const RunOptions& options) 
   };
   const auto summary = [&] { return ", " + std::to_string(potential.gradient_evaluations()) + " field gradients"; };
   const DataStream& data = *problem.data;
+  const auto switches = [&data](double t0, double t1) { return BreakpointSource(data.breakpoints(t0, t1)); };
   RunResult result = run_continuous(*dynamics, dynamics->initial_state(problem.q0, problem.v0), config, options,
-                                    [&data](double t0, double t1) { return data.breakpoints(t0, t1); }, recording,
-                                    snapshot_at, summary);
+                                    switches, recording, snapshot_at, summary);
   recording.finish(result);
   return result;
 }
