@@ -167,7 +167,7 @@ struct ContinuumConfig {
   std::string phi_dot = "0";             // initial velocities (damped dynamics) in BBD variables
   std::vector<std::string> w_dot;        // K entries, default "0" (all offsets incl. 0)
   int cutoff_x = 2, cutoff_y = 3;        // spectral cutoffs of the random fields
-  // The continuum data set (data/continuum_samples.hpp): P samples; sample 0 is X and the
+  // The continuum data set (data/continuum_config.hpp): P samples; sample 0 is X and the
   // target above, sample s >= 1 has the input X + scale * dX_s (scale as the misfit's) and,
   // where misfit (or Y) is random(...), its own draw of it.
   int samples = 1;
