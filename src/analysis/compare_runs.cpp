@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "nnfield/core/network.hpp"
+#include "nnfield/data/data.hpp"
 #include "nnfield/numerics/parallel_for.hpp"
 #include "nnfield/numerics/processes.hpp"
 #include "nnfield/run/run.hpp"
@@ -63,8 +64,7 @@ ModelConfig network_config(const ModelConfig& base, int level, double every) {
   c.field.present = false;
   c.init.kind = InitKind::continuum;
   if (c.dynamics.kind == DynamicsKind::damped) c.init.velocity = InitVelocity::continuum;
-  c.data.source = DataSource::continuum;
-  c.data.presentation = Presentation::fixed;
+  c.data.source = DataSource::continuum;  // presented as the field's: data.presentation, tau, order as given
   c.output.every = every;
   // What network_data reads, and no more: every row of these is held in memory.
   c.output.trajectory = {TrajectoryDataset::W, TrajectoryDataset::b, TrajectoryDataset::z, TrajectoryDataset::loss,
@@ -117,14 +117,18 @@ NetData network_data(const ModelConfig& c, const ComparePlan& plan, std::string&
   const auto& z = need(run, "/trajectory/z");
   const auto& W = need(run, "/trajectory/W");
   const auto& b = need(run, "/trajectory/b");
-  const auto& X = need(run, "/data/X");
-  const auto& Y = need(run, "/data/Y");
+  // The same stream the run presented its samples with: the adjoint at t is the presented sample's.
+  const DataStream stream(Samples{int(need(run, "/data/X").shape[0]), s.N, need(run, "/data/X").data,
+                                  need(run, "/data/Y").data},
+                          c.data, c.seed);
+  std::vector<double> X(std::size_t(s.N)), Y(std::size_t(s.N));
   const std::vector<double> z0 = row(z, 0), W0 = row(W, 0);
   const std::size_t N = std::size_t(s.N), M = std::size_t(s.M);
   const double scale = misfit_scale(c);
   Network net(s, c.network.activation, c.network.loss);
   std::vector<double> gW(W0.size()), gb(M * N);
-  d.Y.assign(Y.data.begin(), Y.data.begin() + std::ptrdiff_t(N));
+  stream.at(0.0, X.data(), Y.data(), nullptr, nullptr);
+  d.Y.push_back(Y);
   d.Z.emplace_back(z0.begin() + std::ptrdiff_t((M - 1) * N), z0.end());
   for (double t : times) {
     const std::size_t k = row_of(run, t, c.dynamics.t_end);
@@ -135,7 +139,9 @@ NetData network_data(const ModelConfig& c, const ComparePlan& plan, std::string&
     d.R.push_back(R);
     d.dz.push_back(minus(zt, z0));
     d.dW.push_back(minus(Wt, W0));
-    net.value_and_gradient(Wt.data(), bt.data(), X.data.data(), Y.data.data(), 1, gW.data(), gb.data());
+    stream.at(t, X.data(), Y.data(), nullptr, nullptr);
+    d.Y.push_back(Y);
+    net.value_and_gradient(Wt.data(), bt.data(), X.data(), Y.data(), 1, gW.data(), gb.data());
     d.adj.push_back(gb);
   }
   if (run.has("/trajectory/gain")) {
@@ -220,8 +226,7 @@ std::string to_bytes(const NetData& d) {
   ByteWriter w;
   for (int v : {d.M, d.N, d.K}) w.value(v);
   for (double v : {d.ax, d.max_gain, d.left}) w.value(v);
-  for (const auto* rows : {&d.R, &d.dz, &d.dW, &d.adj, &d.Z}) write_rows(w, *rows);
-  w.values(d.Y);
+  for (const auto* rows : {&d.R, &d.dz, &d.dW, &d.adj, &d.Z, &d.Y}) write_rows(w, *rows);
   return w.take();
 }
 
@@ -229,8 +234,7 @@ void from_bytes(const std::string& bytes, NetData& d) {
   ByteReader r(bytes);
   for (int* v : {&d.M, &d.N, &d.K}) *v = r.value<int>();
   for (double* v : {&d.ax, &d.max_gain, &d.left}) *v = r.value<double>();
-  for (auto* rows : {&d.R, &d.dz, &d.dW, &d.adj, &d.Z}) *rows = read_rows(r);
-  d.Y = r.values<double>();
+  for (auto* rows : {&d.R, &d.dz, &d.dW, &d.adj, &d.Z, &d.Y}) *rows = read_rows(r);
 }
 
 std::string to_bytes(const FieldData& d) {

@@ -65,8 +65,18 @@ void field_run_rules(std::vector<Applicability>& t) {
                 },
                 "a field run starts at rest (\"zero\") or from [continuum] (\"continuum\")"},
                {{"init."}, not_field, "a field run takes its initial state from [continuum]", "init.velocity"},
-               {{"data."}, not_field,
-                "a field run takes its data from [continuum] (X, misfit or Y); [data] is for network runs"},
+               {{"data.source", "data.file", "data.samples", "data.x", "data.y", "data.x_kind", "data.x_scale", "data.x_cutoff",
+                 "data.y_scale", "data.teacher."},
+                not_field,
+                "a field run's samples always come from [continuum] (continuum.samples, continuum.dX): data files, "
+                "teacher and random data are rough in width"},
+               {{"data.presentation"},
+                [](const ModelConfig& c) { return !field(c) || c.data.presentation != Presentation::full_batch; },
+                "a field run presents one sample at a time (fixed, switch, blend): full_batch would need a "
+                "boundary theory of every sample at once (not implemented)"},
+               {{"observe.energy_flow"},
+                [](const ModelConfig& c) { return !field(c) || c.data.presentation != Presentation::blend; },
+                "the field's per-site energy book has no data-power term, and blended data move"},
                {{"output.trajectory"}, not_field, "a field run writes its own grid datasets (docs/output-schema.md)"},
                {{"dynamics.variables"}, [](const ModelConfig& c) { return !field(c) && !sgd(c); },
                 [](const ModelConfig& c) {
@@ -125,7 +135,11 @@ void data_rules(std::vector<Applicability>& t) {
                 [](const ModelConfig& c) {
                   return c.data.source == DataSource::teacher || c.data.source == DataSource::random;
                 },
-                [](const ModelConfig& c) { return is("data.source", name(c.data.source)) + ": the samples are given"; }},
+                [](const ModelConfig& c) {
+                  return is("data.source", name(c.data.source)) +
+                         (c.data.source == DataSource::continuum ? ": continuum.samples gives their number"
+                                                                 : ": the samples are given");
+                }},
                {{"data.x_kind", "data.x_scale"}, generated_inputs,
                 "no inputs are generated (data.source and data.x give them)"},
                {{"data.x_cutoff"},
@@ -197,8 +211,11 @@ void continuum_rules(std::vector<Applicability>& t) {
            {
                {{"continuum.phi_dot", "continuum.w_dot"}, continuum_velocity,
                 "it gives damped runs' initial velocities (init.velocity = \"continuum\")"},
-               {{"continuum.X", "continuum.Y", "continuum.misfit", "continuum.misfit_scaling"}, continuum_boundary,
-                "the data come from [data] (use data.source = \"continuum\")"},
+               {{"continuum.X", "continuum.Y", "continuum.misfit", "continuum.misfit_scaling", "continuum.samples",
+                 "continuum.dX"},
+                continuum_boundary, "the data come from [data] (use data.source = \"continuum\")"},
+               {{"continuum.dX"}, [](const ModelConfig& c) { return c.continuum.samples > 1; },
+                "continuum.samples is 1: the one sample's input is continuum.X itself"},
                {{"continuum."}, continuum_initial_state,
                 "nothing reads [continuum]: use init.kind = \"continuum\" or \"critical\", data.source = "
                 "\"continuum\", or a [field] section"},

@@ -42,9 +42,15 @@ void write_field_static(SeriesSink& w, const FieldProblem& problem, const ModelC
   w.write_array("/grid/y", {y.size()}, y.data(), "ny", "width nodes y_b = b hy");
   w.write_array("/grid/mass", {t.mass().size()}, t.mass().data(), "P",
                 "kinetic weight of each parameter (layout: w_in, b_in, w, beta); 0 = frozen");
-  w.write_array("/data/X", {y.size()}, problem.X.data(), "ny", "input X(y_b) on x = 0");
-  w.write_array("/data/Y", {y.size()}, problem.Y.data(), "ny", "target Y(y_b) on x = Lx");
-  w.write_array("/data/Z0", {y.size()}, problem.Z0.data(), "ny", "the field theory's initial output");
+  w.write_array("/data/X", {y.size()}, problem.X.data(), "ny",
+                "input X(y_b) on x = 0 of the sample presented at t = 0 (the initial state's)");
+  w.write_array("/data/Y", {y.size()}, problem.Y.data(), "ny", "target Y(y_b) on x = Lx of that sample");
+  w.write_array("/data/Z0", {y.size()}, problem.Z0.data(), "ny", "the field theory's initial output on that sample");
+  const Samples& set = problem.data->samples();
+  if (set.S == 1) return;
+  const std::vector<std::size_t> shape{std::size_t(set.S), y.size()};
+  w.write_array("/data/samples_X", shape, set.X.data(), "S,ny", "the data set's inputs X_s(y_b) (continuum.samples)");
+  w.write_array("/data/samples_Y", shape, set.Y.data(), "S,ny", "the data set's targets Y_s(y_b)");
 }
 
 namespace {
@@ -178,7 +184,11 @@ class FieldEnergyFlowObserver final : public Observer {
 
   void observe(const Snapshot& s, SeriesSink& w) override {
     if (!s.v) throw std::logic_error("field energy flow needs damped dynamics");
-    m_flow.evaluate(s.q, s.v, m_problem.X.data(), m_problem.Y.data(), m_gamma);
+    const std::size_t ny = std::size_t(m_problem.theory->ny());
+    m_X.resize(ny);
+    m_Y.resize(ny);
+    m_problem.data->at(s.t, m_X.data(), m_Y.data(), nullptr, nullptr);  // the sample presented at t
+    m_flow.evaluate(s.q, s.v, m_X.data(), m_Y.data(), m_gamma);
     w.append(m_density, m_flow.density().data());
     w.append(m_decay, m_flow.decay().data());
     w.append(m_rate, m_flow.rate().data());
@@ -193,6 +203,7 @@ class FieldEnergyFlowObserver final : public Observer {
   const FieldProblem& m_problem;
   FieldEnergyFlow m_flow;
   double m_gamma;
+  std::vector<double> m_X, m_Y;
   int m_density = -1, m_decay = -1, m_rate = -1, m_flux = -1, m_exchange = -1, m_site = -1, m_interval = -1,
       m_layer = -1;
 };

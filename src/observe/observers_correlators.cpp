@@ -73,10 +73,10 @@ class CorrelatorObserver final : public Observer {
 
 }  // namespace
 
-std::vector<double> correlator_input(const ModelConfig& config) {
+std::vector<double> correlator_input(const ModelConfig& config, const Samples* given) {
   const std::vector<Correlator>& wanted = config.observe.correlators;
   if (std::find(wanted.begin(), wanted.end(), Correlator::input) == wanted.end()) return {};
-  const Samples samples = make_samples(config);
+  const Samples samples = given ? *given : make_samples(config);
   std::string why;
   const int s = recorded_input_sample(config, samples.S, &why);
   if (s < 0)

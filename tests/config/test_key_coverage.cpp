@@ -58,6 +58,8 @@ t_end = 2.0
 every = 1.0
 )TOML";
 
+// The field model: a continuum data set of 3 samples switched every 0.7, so that every data
+// key a field run reads can show its effect.
 const char* kField = R"TOML(
 [network]
 M = 16
@@ -69,6 +71,10 @@ c = "0.1*cos(pi*x)*sin(2*pi*y)"
 w = ["0.3", "", "0.3"]
 X = "sin(2*pi*y)"
 misfit = "cos(2*pi*y)"
+samples = 3
+[data]
+presentation = "switch"
+tau = 0.7
 [field]
 p = 1
 )TOML";

@@ -81,7 +81,8 @@ struct TeacherConfig {
 struct DataConfig {
   // Where samples come from: "pair" (one given or random pair), "file"
   // (HDF5 /X (S,N), /Y (S,N)), "teacher" (Y = teacher network of X), "random" (X, Y i.i.d.),
-  // "continuum" (one pair: X(y) and the target of the [continuum] section).
+  // "continuum" (the continuum data set of the [continuum] section: continuum.samples
+  // samples, smooth in width; data/continuum_config.hpp).
   DataSource source = DataSource::teacher;
   std::string file;
   int samples = 16;               // S for generated data
@@ -166,6 +167,11 @@ struct ContinuumConfig {
   std::string phi_dot = "0";             // initial velocities (damped dynamics) in BBD variables
   std::vector<std::string> w_dot;        // K entries, default "0" (all offsets incl. 0)
   int cutoff_x = 2, cutoff_y = 3;        // spectral cutoffs of the random fields
+  // The continuum data set (data/continuum_config.hpp): P samples; sample 0 is X and the
+  // target above, sample s >= 1 has the input X + scale * dX_s (scale as the misfit's) and,
+  // where misfit (or Y) is random(...), its own draw of it.
+  int samples = 1;
+  std::string dX = "random(0.5)";        // samples s >= 1: the input's deviation from X, on x = 0
 };
 
 // The [field] section: `nnfield run` integrates the field theory (docs/theory.md 4.3, 4.4) instead of the network.

@@ -81,8 +81,10 @@ std::unique_ptr<Observer> make_energy_observer(bool balance = true);
 // `input` (width values) for the input correlator. nullptr if none are asked for.
 std::unique_ptr<Observer> make_correlator_observer(const ModelConfig& config, int lines, int width, int K,
                                                    const std::vector<double>& input);
-// The input the network's recorded neurons see, for the input correlator (empty when no
-// correlator needs it); ConfigError when the presentation has no single such input.
-std::vector<double> correlator_input(const ModelConfig& config);
+// The input the recorded neurons see, for the input correlator (empty when no correlator
+// needs it): a sample of `samples` (the field's, on its grid), or of the model's network
+// data set when null; ConfigError when the presentation has no single such input.
+struct Samples;
+std::vector<double> correlator_input(const ModelConfig& config, const Samples* samples = nullptr);
 
 }  // namespace nnfield
