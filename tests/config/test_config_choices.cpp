@@ -96,7 +96,7 @@ void check_choice_key(const std::string& key_name, Get get, const Spellings<Get>
 
 }  // namespace
 
-TEST_CASE("choice keys: every choice round-trips name -> enum -> name; schema lists are the name tables",
+TEST_CASE("choice keys: every choice round-trips name -> enum -> name, schema lists are the name tables",
           "[config][choices]") {
   std::set<std::string> converted;
   auto check = [&converted](const std::string& key, auto get, const Spellings<decltype(get)>& spellings,

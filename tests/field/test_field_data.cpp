@@ -116,7 +116,7 @@ TEST_CASE("field data: the field's stream presents the network's samples at the 
   }
 }
 
-TEST_CASE("field data: switching samples changes the run; a switch that never comes does not", "[field][data]") {
+TEST_CASE("field data: switching samples changes the run, a switch that never comes does not", "[field][data]") {
   const ModelConfig switched = load_model_string(model_text(), "switch.toml", {"dynamics.t_end=1.0"});
   const std::string fixed_text =
       without_line(without_line(without_line(model_text(), "presentation = \"switch\""), "tau = 0.25"),
