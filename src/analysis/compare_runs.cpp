@@ -84,6 +84,9 @@ ModelConfig field_config(const ModelConfig& base, int level, double every, Depth
   c.field.rx = c.field.ry = r;
   c.field.allow_unstable = c.field.allow_unstable || allow_unstable;
   c.output.every = every;
+  // What field_data reads, and no more (max_gain_deviation_over_ax is always written).
+  c.output.trajectory = {TrajectoryDataset::response, TrajectoryDataset::phi, TrajectoryDataset::w,
+                         TrajectoryDataset::adjoint};
   c.observe = ObserveConfig{};
   return c;
 }

@@ -187,6 +187,7 @@ void add_network_observers(const ModelConfig& config, const Samples& samples, Re
   if (config.observe.energy_flow) rec.add(make_energy_flow_observer(shape, config.network.loss, config.dynamics.gamma));
   if (config.observe.lagrangian) rec.add(make_lagrangian_observer());
   rec.add(make_correlator_observer(config, shape.M, shape.N, shape.K(), correlator_input(config)));
+  rec.add(make_time_autocorrelation_observer(config, shape.M, shape.N, shape.K()));
 }
 
 }  // namespace

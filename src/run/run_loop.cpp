@@ -21,6 +21,10 @@ void Recorder::record(const Snapshot& s) {
   if (++rows % flush_every == 0) writer.flush();
 }
 
+void Recorder::finish() {
+  for (auto& o : observers) o->finish(writer);
+}
+
 void append_regime_note(const Recorder& recorder, RunResult& result) {
   if (recorder.regime.left_at() < 0) return;
   result.message += "; left the critical regime at t = " + std::to_string(recorder.regime.left_at()) +
@@ -161,6 +165,7 @@ void RunRecording::start(const std::function<void(SeriesSink&)>& write_static) {
 
 void RunRecording::finish(RunResult& result) {
   SeriesSink& writer = m_sink.get();
+  if (result.status == RunStatus::complete) m_recorder.finish();
   switch (result.status) {
     case RunStatus::complete: writer.finish("complete"); break;
     case RunStatus::interrupted: writer.finish("interrupted"); break;
