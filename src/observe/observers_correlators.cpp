@@ -93,7 +93,7 @@ class TimeAutocorrelationObserver final : public Observer {
         m_components_count(m_field == ObservedField::w ? m_K : 1),
         m_set({}, m_components_count, m_lines, m_width, MeanSubtraction::none) {}
 
-  void declare(SeriesSink&) override {}
+  void declare(SeriesSink& w) override { w.declare_final_group("/autocorrelation"); }
 
   void observe(const Snapshot& s, SeriesSink&) override {
     if (!due(s.t, m_every)) return;

@@ -46,6 +46,9 @@ class SeriesSink {
   virtual void write_array(const std::string& name, const std::vector<std::size_t>& shape, const double* data,
                            const std::string& index_order, const std::string& description,
                            const DatasetValues& kind = {}) = 0;
+  // A group whose arrays a run writes at its end from all its rows (Observer::finish): a
+  // resumed run (one extended past its end) removes what an earlier end wrote there.
+  virtual void declare_final_group(const std::string& /*group*/) {}
   virtual void set_root_attribute(const std::string& name, const std::string& value) = 0;
   virtual void set_root_attribute(const std::string& name, double value) = 0;
   // Counts, indices and flags (flags as 0/1): int64 in a file. Seeds: uint64.
