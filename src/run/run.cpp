@@ -42,7 +42,7 @@ void write_static(SeriesSink& w, const ModelConfig& config, const Samples& sampl
 }
 
 RunResult run_network_continuous(const ModelConfig& config, const RunOptions& options, Network& network,
-                                 const DataStream& data, const ParameterState& init, RunRecording& recording) {
+                                 const DataStream& data, ParameterState init, RunRecording& recording) {
   const NetworkShape& shape = config.network.shape;
   LossLandscape landscape(network, data);
   DynamicsConfig dynamics_config = config.dynamics;
@@ -63,7 +63,9 @@ RunResult run_network_continuous(const ModelConfig& config, const RunOptions& op
     s.lines = shape.M;
     s.width = shape.N;
   };
-  return run_continuous(*dynamics, dynamics->initial_state(init.q, init.v), config, options,
+  State x0 = dynamics->initial_state(init.q, init.v);
+  init = ParameterState{};  // the state holds it now: no second copy through the run
+  return run_continuous(*dynamics, std::move(x0), config, options,
                         [&data](double t0, double t1) { return data.breakpoints(t0, t1); }, recording, snapshot_at);
 }
 
@@ -218,7 +220,7 @@ RunResult run_model(const ModelConfig& config, const RunOptions& options) {
 
   RunResult result = config.dynamics.kind == DynamicsKind::sgd
                          ? run_sgd(config, options, network, samples, std::move(init), recording)
-                         : run_network_continuous(config, options, network, data, init, recording);
+                         : run_network_continuous(config, options, network, data, std::move(init), recording);
   recording.finish(result);
   return result;
 }

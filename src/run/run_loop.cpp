@@ -126,7 +126,7 @@ RunSink open_run_sink(const ModelConfig& config, const RunOptions& options, cons
   // Network runs pass it to Network::set_threads, which resolves 0 the same way.
   provenance.threads = config.field.present ? 1u : resolve_thread_count(options.threads);
   if (options.output_path.empty()) {
-    out.memory = std::make_shared<MemoryRun>();
+    out.memory = std::make_shared<MemoryRun>(options.capture);
     out.memory->set_root_attribute("model_text", provenance.model_text);
     out.memory->set_root_attribute("model_path", provenance.model_path);
     out.memory->set_root_attribute("title", provenance.title);
@@ -172,6 +172,7 @@ void RunRecording::finish(RunResult& result) {
     case RunStatus::blew_up: writer.finish("failed: " + result.message); break;
   }
   result.memory = m_sink.memory;
+  result.max_gain_deviation = m_recorder.regime.max_deviation();
 }
 
 }  // namespace nnfield
