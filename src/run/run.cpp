@@ -51,10 +51,15 @@ RunResult run_network_continuous(const ModelConfig& config, const RunOptions& op
       make_training_dynamics(dynamics_config, landscape, config.observe.energy_flow);
   std::vector<double> z(shape.num_biases()), q, v;
   const auto snapshot_at = [&](const State& state, double t, Snapshot& s) {
-    dynamics->parameters(state, t, q, v);
-    s.W = q.data();
-    s.b = q.data() + shape.num_weights();
-    s.v = v.empty() ? nullptr : v.data();
+    if (const double* in_state = dynamics->parameters_in(state)) {  // no copy of the parameters
+      s.W = in_state;
+      s.v = dynamics->second_order() ? in_state + shape.num_params() : nullptr;
+    } else {
+      dynamics->parameters(state, t, q, v);
+      s.W = q.data();
+      s.v = v.empty() ? nullptr : v.data();
+    }
+    s.b = s.W + shape.num_weights();
     s.energy = dynamics->energy(state, t);  // runs the forward pass at (q, t)
     s.loss = s.energy.potential;
     s.landscape = &landscape;
