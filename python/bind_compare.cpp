@@ -111,7 +111,8 @@ py::dict compare_py(const py::object& model, int levels, const py::object& order
   o.coarsen = int_list(coarsen, "coarsen");
   o.times = float_list(times, "times");
   o.allow_unstable = allow_unstable;
-  const ModelConfig config = load_model_file(path, override_list(overrides));
+  const ModelConfig config =
+      load_model_file(path, override_list(overrides), UnreadKeys::refuse, RunStorage::memory);
   CompareResult result;
   run_interruptible([&](const std::atomic<bool>&) { result = run_compare(config, o); });
   return result_dict(result);

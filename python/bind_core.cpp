@@ -1,4 +1,4 @@
-// nnfield.Model (a resolved model file) and Model.run(); module metadata.
+// nnfield.Model (a resolved model file), Model.run() and nnfield.resume(); module metadata.
 #include <Python.h>
 
 #include <atomic>
@@ -10,6 +10,7 @@
 #include "nnfield/config/config.hpp"
 #include "nnfield/io/provenance.hpp"
 #include "nnfield/run/resources.hpp"
+#include "nnfield/run/resume.hpp"
 #include "nnfield/run/run.hpp"
 #include "run_data.hpp"
 
@@ -34,11 +35,11 @@ std::string progress_mode(const py::object& progress) {
   throw py::type_error("progress: expected a bool or a str");
 }
 
-std::string python_command_line() {
+std::string python_command_line(const char* call) {
   py::object sys = py::module_::import("sys");
   std::string line = py::str(sys.attr("executable"));
   for (py::handle a : py::getattr(sys, "argv", py::list())) line += " " + std::string(py::str(a));
-  return line + " (nnfield.Model.run)";
+  return line + " (" + call + ")";
 }
 
 // run_model on a worker thread while this (the main) thread answers signals: Ctrl-C
@@ -47,24 +48,19 @@ std::string python_command_line() {
 // The GIL is released while the run goes on (other Python threads, e.g. a notebook's,
 // keep running). nnfield's HDF5 calls hold one lock; h5py's do not: do not use h5py
 // from another thread while a run writes a file.
-py::object run(const Model& model, const py::object& output, const py::object& progress, bool force) {
-  RunOptions options;
-  if (!output.is_none()) options.output_path = path_argument(output, "output");
-  options.force = force;
-  options.progress = progress_mode(progress);
-  options.command_line = python_command_line();
+py::object run_config(const ModelConfig& config, const RunOptions& options) {
   // As the command line does: refuse (MemoryError) what would not fit, before allocating.
   ResourceBudget budget;
   budget.output_path = options.output_path;
   budget.rows_in_memory = options.output_path.empty();
-  check_resources(model.config, budget);
+  check_resources(config, budget);
   RunResult result;
   std::exception_ptr error;
   std::optional<py::error_already_set> pending = run_answering_signals(
       [&](const std::atomic<bool>& stop) {
         RunOptions local = options;
         local.stop = &stop;
-        result = run_model(model.config, local);
+        result = run_model(config, local);
       },
       error);
   if (error) std::rethrow_exception(error);
@@ -84,6 +80,26 @@ py::object run(const Model& model, const py::object& output, const py::object& p
       throw py::error_already_set();  // warnings turned into errors
   }
   return run_object;
+}
+
+py::object run(const Model& model, const py::object& output, const py::object& progress, bool force) {
+  RunOptions options;
+  if (!output.is_none()) options.output_path = path_argument(output, "output");
+  options.force = force;
+  options.progress = progress_mode(progress);
+  options.command_line = python_command_line("nnfield.Model.run");
+  return run_config(model.config, options);
+}
+
+// `nnfield run --resume PATH [--set ...]`: the checkpointed run's configuration, continued
+// into the same file from PATH.ckpt (docs/output-schema.md, "Checkpoint and restart").
+py::object resume(const py::object& path, const py::object& overrides, const py::object& progress) {
+  RunOptions options;
+  options.output_path = path_argument(path, "path");
+  options.resume = true;
+  options.progress = progress_mode(progress);
+  options.command_line = python_command_line("nnfield.resume");
+  return run_config(load_resume_config(options.output_path, override_list(overrides)), options);
 }
 
 }  // namespace
@@ -151,6 +167,14 @@ KeyboardInterrupt with the rows so far in the exception's `run` attribute.)doc")
             << activation_name(model.config.network.activation) << ", " << name(model.config.dynamics.kind) << ">";
         return out.str();
       });
+  m.def("resume", &resume, py::arg("path"), py::arg("overrides") = py::none(), py::arg("progress") = true,
+        R"doc(Continue the run file `path` from its checkpoint `path`.ckpt into the same file, as
+`nnfield run --resume`, and return it opened as with nnfield.load. `overrides` may change only
+the run's length (dynamics.t_end, or dynamics.steps for SGD: a finished run is extended) and its
+output pacing (output.flush_every, output.checkpoint_*); a missing, corrupt or foreign
+checkpoint, or any other key, raises ConfigError with the one-line message of the command line.
+The resumed file equals the uninterrupted run's bit for bit. progress and Ctrl-C as in
+Model.run.)doc");
 }
 
 }  // namespace nnfield::python

@@ -84,7 +84,7 @@ py::dict run_ensemble_py(const py::object& model, const py::object& seeds_, cons
   o.threads = threads;
   o.errors.method = error_method_argument(error);
   o.errors.resamples = resamples;
-  const ModelConfig config = load_model_file(path, sets);
+  const ModelConfig config = load_model_file(path, sets, UnreadKeys::refuse, RunStorage::memory);
   o.errors.seed = derive_seed(config.seed, "ensemble/bootstrap");  // as `nnfield ensemble`
 
   EnsembleResult result;

@@ -6,6 +6,8 @@
 
 #include "nnfield/analysis/ensemble.hpp"
 
+#include "analysis/ensemble_seeds.hpp"
+
 namespace nnfield {
 
 namespace {
@@ -25,6 +27,23 @@ void per_seed(SeriesSink& sink, const EnsembleResult& r, const std::string& name
   std::vector<double> v;
   for (const SeedSummary& s : r.seeds) v.push_back(get(s));
   sink.write_array(name, {v.size()}, v.data(), "seed", description, kind);
+}
+
+// The samples of the means: /seeds/series/<the run's name>, one row per complete seed. The
+// group's own coordinates come first (netCDF scoping: a dataset named after its dimension
+// is that dimension for its group and below): the complete seeds, and the correlators' times.
+void write_seed_series(const EnsembleResult& r, SeriesSink& sink) {
+  if (r.seed_series.empty()) return;
+  std::vector<double> complete;
+  for (std::size_t k : r.included) complete.push_back(double(r.seeds[k].seed));
+  sink.write_array("/seeds/series/seed", {complete.size()}, complete.data(), "seed",
+                   "the complete seeds: the rows of every dataset under /seeds/series", integer_values());
+  if (!r.correlator_time.empty())
+    sink.write_array("/seeds/series/correlators/time", {r.correlator_time.size()}, r.correlator_time.data(), "T",
+                     "times of the correlator rows", time_values());
+  for (const EnsembleSeedSeries& s : r.seed_series)
+    sink.write_array("/seeds/series" + s.name, s.shape, s.data.data(), s.index_order,
+                     s.description + kSeedSeriesNote, DatasetValues{s.units});
 }
 
 }  // namespace
@@ -79,6 +98,7 @@ void write_ensemble(const EnsembleResult& r, const ModelConfig& config, SeriesSi
   if (!r.correlator_time.empty())
     sink.write_array("/correlators/time", {r.correlator_time.size()}, r.correlator_time.data(), "T",
                      "times of the correlator rows", time_values());
+  write_seed_series(r, sink);
   for (const EnsembleDataset& d : r.datasets) {
     sink.write_array(d.name, d.shape, d.mean.data(), d.index_order, d.description, DatasetValues{d.units});
     sink.write_array(d.name + "_error", d.shape, d.error.data(), d.index_order,

@@ -65,7 +65,7 @@ struct NetworkDraw {
   std::vector<double> U;            // (P, N) tangent directions
 };
 
-NetworkDraw draw_network(const NetworkShape& shape, const PropagationOptions& o, int index) {
+NetworkDraw draw_network(const NetworkShape& shape, const PropagationOptions& o, long long index) {
   Rng rng(derive_seed(o.seed, "propagate/network/" + std::to_string(index)));
   NetworkDraw d;
   d.W.resize(shape.num_weights());
@@ -141,6 +141,7 @@ void check_arguments(const NetworkShape& shape, const std::vector<double>& sigma
   if (shape.M < 1 || shape.N < 1 || shape.r < 0 || shape.K() > shape.N)
     throw std::invalid_argument("propagate: bad network shape");
   if (options.networks < 2) throw std::invalid_argument("propagate: need at least 2 networks for errors");
+  if (options.first_network < 0) throw std::invalid_argument("propagate: --first-network must be >= 0");
   if (options.pairs < 1) throw std::invalid_argument("propagate: need at least 1 input pair per network");
   if (!(options.c0 >= -1.0 && options.c0 <= 1.0)) throw std::invalid_argument("propagate: c0 must lie in [-1, 1]");
   if (!(options.q0 > 0.0)) throw std::invalid_argument("propagate: q0 must be positive");
@@ -170,7 +171,7 @@ std::vector<std::vector<double>> sample_networks(const NetworkShape& shape, Acti
       if (!idle.empty()) w = std::move(idle.back()), idle.pop_back();
     }
     if (!w) w = std::make_unique<Workspace>(shape, activation);
-    const NetworkDraw d = draw_network(shape, options, int(n));
+    const NetworkDraw d = draw_network(shape, options, options.first_network + (long long)n);
     std::vector<double> sums(S * row);
     for (std::size_t s = 0; s < S; ++s)
       measure_network(shape, activation, d, sigma_w[s], sigma_b, options.pairs, w->network, w->W, w->b, w->z, w->t,
@@ -213,14 +214,10 @@ double propagation_memory_bytes(const NetworkShape& shape, std::size_t scan_poin
   return sums + threads * worker;
 }
 
-PropagationScan propagate(const NetworkShape& shape, Activation activation, const std::vector<double>& sigma_w,
-                          double sigma_b, const PropagationOptions& options,
-                          const std::function<void(int done)>& progress) {
-  check_arguments(shape, sigma_w, options);
-  const std::vector<std::vector<double>> samples =
-      sample_networks(shape, activation, sigma_w, sigma_b, options, progress);
+PropagationScan analyse_scan(const NetworkShape& shape, Activation activation, const std::vector<double>& sigma_w,
+                             double sigma_b, const PropagationOptions& options,
+                             std::vector<std::vector<double>> samples) {
   PropagationScan scan;
-  if (!processes::is_root()) return scan;  // its networks went to process 0
   scan.shape = shape;
   scan.activation = activation;
   scan.options = options;
@@ -232,7 +229,17 @@ PropagationScan propagate(const NetworkShape& shape, Activation activation, cons
   });
   if (sigma_w.size() >= 2)
     scan.transition = detail::estimate_transition(samples, scan.points, options.networks, shape.M, activation, options);
+  scan.samples = std::move(samples);
   return scan;
+}
+
+PropagationScan propagate(const NetworkShape& shape, Activation activation, const std::vector<double>& sigma_w,
+                          double sigma_b, const PropagationOptions& options,
+                          const std::function<void(int done)>& progress) {
+  check_arguments(shape, sigma_w, options);
+  std::vector<std::vector<double>> samples = sample_networks(shape, activation, sigma_w, sigma_b, options, progress);
+  if (!processes::is_root()) return {};  // its networks went to process 0
+  return analyse_scan(shape, activation, sigma_w, sigma_b, options, std::move(samples));
 }
 
 }  // namespace nnfield

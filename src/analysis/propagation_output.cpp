@@ -9,6 +9,8 @@
 
 #include "nnfield/analysis/propagation.hpp"
 
+#include "analysis/propagation_analysis.hpp"
+
 namespace nnfield {
 
 namespace {
@@ -73,6 +75,8 @@ void write_attributes(const PropagationScan& scan, const PropagationRecord& reco
   w.set_root_integer("networks", std::int64_t(scan.options.networks));
   w.set_root_integer("pairs", std::int64_t(scan.options.pairs));
   w.set_root_integer("jackknife_blocks", std::int64_t(std::min(scan.options.jackknife_blocks, scan.options.networks)));
+  w.set_root_integer("jackknife_blocks_requested", std::int64_t(scan.options.jackknife_blocks));
+  w.set_root_integer("first_network", std::int64_t(scan.options.first_network));
   w.set_root_attribute("linear_cut", scan.options.linear_cut);
   w.set_root_attribute("noise_factor", scan.options.noise_factor);
   w.set_root_attribute("q_tolerance", scan.options.q_tolerance);
@@ -122,6 +126,20 @@ void write_transition(const TransitionEstimate& t, SeriesSink& w) {
   w.set_root_attribute("transition_note", t.note);
 }
 
+// The sums every mean, error and fit came from (what nnfield merge reads back).
+void write_samples(const PropagationScan& scan, SeriesSink& w) {
+  const std::size_t S = scan.samples.size(), n = std::size_t(scan.options.networks), M = std::size_t(scan.shape.M);
+  std::vector<double> networks(n), sums;
+  for (std::size_t k = 0; k < n; ++k) networks[k] = double(scan.options.first_network + (long long)k);
+  w.write_array("/samples/network", {n}, networks.data(), "network",
+                "index of each random network (its weights and inputs depend on the seed and the index)",
+                integer_values());
+  for (const std::vector<double>& point : scan.samples) sums.insert(sums.end(), point.begin(), point.end());
+  w.write_array("/samples/sums", {S, n, M, std::size_t(detail::kPropagationSums)}, sums.data(), "sigma_w,network,M,sum",
+                "per network and layer, means over the input pairs and sites of z1 z1, z2 z2, z1 z2, (z1 - z2)^2, "
+                "(z1 - z2)(z1 + z2), t^2: the samples of every mean, error and fit");
+}
+
 }  // namespace
 
 void write_propagation(const PropagationScan& scan, const PropagationRecord& record, SeriesSink& w) {
@@ -148,6 +166,7 @@ void write_propagation(const PropagationScan& scan, const PropagationRecord& rec
                   "jackknife error of c* (0 when fixed)");
   write_fit(w, "/tangent_fit", P, &PropagationResult::fit_tangent, "g");
   write_transition(scan.transition, w);
+  write_samples(scan, w);
 }
 
 }  // namespace nnfield

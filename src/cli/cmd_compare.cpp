@@ -59,7 +59,7 @@ Command register_compare(CLI::App& app, const Context& context) {
   add_common_options(*sub, *args, {O::overrides, O::force, O::quiet, O::resources, O::threads});
   sub->add_flag("--allow-unstable", args->allow_unstable, "field runs: integrate even when the stability check refuses");
   return {sub, [args, context]() {
-            ModelConfig config = load_model_file(args->model, args->overrides);
+            ModelConfig config = load_model_for_memory_runs(*args);
             check_output_against_inputs(args->output, model_inputs(config));
             // The finest level is the largest run held at once.
             ModelConfig finest = config;

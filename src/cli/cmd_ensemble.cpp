@@ -37,7 +37,7 @@ Command register_ensemble(CLI::App& app, const Context& context) {
   sub->add_option("--resamples", args->resamples, "bootstrap resamples")->capture_default_str()->check(CLI::Range(2, 1 << 24));
   add_common_options(*sub, *args, {O::force, O::quiet, O::progress, O::resources});
   return {sub, [args, context]() {
-            const ModelConfig config = load_model_file(args->model, args->overrides);
+            const ModelConfig config = load_model_for_memory_runs(*args);
             EnsembleOptions options;
             options.threads = int(args->thread_count());
             try {

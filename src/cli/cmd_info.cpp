@@ -37,14 +37,17 @@ std::string attribute_or(const H5Catalog& c, const std::string& name, const std:
 
 // The writer rewrites "running" once, when it closes the file: still "running" means it is
 // being written or the writer died (docs/output-schema.md, "status").
-std::string status_text(const H5Catalog& c) {
+std::string status_text(const H5Catalog& c, const std::string& file) {
   const std::string status = attribute_or(c, "status", "(none)");
-  if (status == "running") return "running (still being written, or the writer was killed)";
-  return status;
+  if (status != "running") return status;
+  if (h5_end_of_allocation_lags(file))
+    return "running (still being written, or the writer was killed inside a flush: if no nnfield is writing it, "
+           "`nnfield run --resume " + file + "` repairs it)";
+  return "running (still being written, or the writer was killed)";
 }
 
-void print_provenance(const H5Catalog& c) {
-  line("status", status_text(c));
+void print_provenance(const H5Catalog& c, const std::string& file) {
+  line("status", status_text(c, file));
   line("nnfield", attribute_or(c, "nnfield_version", "?") + " (git " + attribute_or(c, "git_hash", "?") + ", " +
                       attribute_or(c, "build_type", "?") + ")");
   const std::string title = attribute_or(c, "title", "");
@@ -111,7 +114,7 @@ int describe(const std::string& file) {
   const std::optional<FileKind> kind = file_kind(catalog);
   if (!kind) return fail(2, file + ": not an nnfield file (no provenance, and not an initial-state or data file)");
   std::cout << file << ": " << file_kind_name(*kind) << "\n";
-  if (*kind != FileKind::initial_state && *kind != FileKind::data) print_provenance(catalog);
+  if (*kind != FileKind::initial_state && *kind != FileKind::data) print_provenance(catalog, file);
   if (*kind == FileKind::run || *kind == FileKind::field_run || *kind == FileKind::ensemble)
     print_last_row(file, catalog);
   if (*kind == FileKind::compare) print_verdicts(catalog);

@@ -25,7 +25,7 @@ struct PropagateArgs : CommonArgs {
   double c0 = 0.5, q0 = 1.0, linear_cut = 0.05, noise_factor = 3.0;
   double sigma_b = NAN;
   int networks = 64, pairs = 4, blocks = 32;
-  long long seed = -1;
+  long long seed = -1, first_network = 0;
 };
 
 // "1.5" | "1.0,1.2,1.4" | "a:b:n" (n values from a to b inclusive).
@@ -89,32 +89,41 @@ int measure_for_root(const ModelConfig& config, const std::vector<double>& sigma
   return 0;
 }
 
+// The options, in the order --help lists them.
+void add_propagate_options(CLI::App& sub, PropagateArgs& args) {
+  PropagateArgs* const a = &args;  // bound by address: the options write into *a
+  sub.add_option("model", a->model, "model file (TOML): network shape, activation, init.sigma_w/sigma_b, seed")
+      ->required();
+  using O = CommonOption;
+  add_common_options(sub, args, {O::output, O::overrides});
+  sub.add_option("--c0", a->c0, "correlation of the input pair")->check(CLI::Range(-1.0, 1.0));
+  sub.add_option("--q0", a->q0, "per-site variance of the inputs")->check(CLI::PositiveNumber);
+  sub.add_option("--networks", a->networks, "random networks per sigma_w")->check(CLI::Range(2, 1 << 24));
+  sub.add_option("--first-network", a->first_network,
+                  "index of the first network (jobs over network ranges merge: nnfield merge)")
+      ->check(CLI::Range(0LL, 1LL << 48));
+  sub.add_option("--pairs", a->pairs, "input pairs per network")->check(CLI::Range(1, 1 << 16));
+  sub.add_option("--sigma-w", a->sigma_w, "sigma_w: a value, a list a,b,c or a scan a:b:n (default init.sigma_w)");
+  sub.add_option("--sigma-b", a->sigma_b, "sigma_b (default init.sigma_b)")->check(CLI::NonNegativeNumber);
+  sub.add_option("--seed", a->seed, "master seed (default: the model's seed)")->check(CLI::NonNegativeNumber);
+  add_common_options(sub, args, {O::threads});
+  sub.add_option("--c-star", a->c_star, "how c* is obtained")
+      ->check(CLI::IsMember({"auto", "one", "fitted", "mean_field"}));
+  sub.add_option("--linear-cut", a->linear_cut, "fit only layers with |c - c*| below this")
+      ->check(CLI::PositiveNumber);
+  sub.add_option("--noise-factor", a->noise_factor, "fit only layers with |c - c*| above this many errors")
+      ->check(CLI::NonNegativeNumber);
+  sub.add_option("--blocks", a->blocks, "jackknife blocks over networks")->check(CLI::Range(2, 1 << 24));
+  add_common_options(sub, args, {O::force, O::quiet, O::progress, O::resources});
+}
+
 Command register_propagate(CLI::App& app, const Context& context) {
   auto args = std::make_shared<PropagateArgs>();
   CLI::App* sub = app.add_subcommand(
       "propagate", "send correlated input pairs through random networks of a model's shape: depth scale xi_c");
-  sub->add_option("model", args->model, "model file (TOML): network shape, activation, init.sigma_w/sigma_b, seed")
-      ->required();
-  using O = CommonOption;
-  add_common_options(*sub, *args, {O::output, O::overrides});
-  sub->add_option("--c0", args->c0, "correlation of the input pair")->check(CLI::Range(-1.0, 1.0));
-  sub->add_option("--q0", args->q0, "per-site variance of the inputs")->check(CLI::PositiveNumber);
-  sub->add_option("--networks", args->networks, "random networks per sigma_w")->check(CLI::Range(2, 1 << 24));
-  sub->add_option("--pairs", args->pairs, "input pairs per network")->check(CLI::Range(1, 1 << 16));
-  sub->add_option("--sigma-w", args->sigma_w, "sigma_w: a value, a list a,b,c or a scan a:b:n (default init.sigma_w)");
-  sub->add_option("--sigma-b", args->sigma_b, "sigma_b (default init.sigma_b)")->check(CLI::NonNegativeNumber);
-  sub->add_option("--seed", args->seed, "master seed (default: the model's seed)")->check(CLI::NonNegativeNumber);
-  add_common_options(*sub, *args, {O::threads});
-  sub->add_option("--c-star", args->c_star, "how c* is obtained")
-      ->check(CLI::IsMember({"auto", "one", "fitted", "mean_field"}));
-  sub->add_option("--linear-cut", args->linear_cut, "fit only layers with |c - c*| below this")
-      ->check(CLI::PositiveNumber);
-  sub->add_option("--noise-factor", args->noise_factor, "fit only layers with |c - c*| above this many errors")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_option("--blocks", args->blocks, "jackknife blocks over networks")->check(CLI::Range(2, 1 << 24));
-  add_common_options(*sub, *args, {O::force, O::quiet, O::progress, O::resources});
+  add_propagate_options(*sub, *args);
   return {sub, [args, context]() {
-            const ModelConfig config = load_model_file(args->model, args->overrides);
+            const ModelConfig config = load_model_for_memory_runs(*args);
             check_output_against_inputs(args->output, model_inputs(config));
             std::vector<double> sigma_w{config.init.sigma_w};
             PropagationOptions o;
@@ -129,6 +138,7 @@ Command register_propagate(CLI::App& app, const Context& context) {
             o.q0 = args->q0;
             o.c0 = args->c0;
             o.networks = args->networks;
+            o.first_network = args->first_network;
             o.pairs = args->pairs;
             o.seed = args->seed >= 0 ? std::uint64_t(args->seed) : config.seed;
             o.jackknife_blocks = args->blocks;

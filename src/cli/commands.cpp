@@ -76,6 +76,10 @@ void check_output_against_inputs(const std::string& output, const std::vector<st
   }
 }
 
+ModelConfig load_model_for_memory_runs(const CommonArgs& args) {
+  return load_model_file(args.model, args.overrides, UnreadKeys::refuse, RunStorage::memory);
+}
+
 std::vector<std::string> model_inputs(const ModelConfig& config) {
   return {config.source_path, config.init.file, config.data.file};
 }

@@ -77,6 +77,9 @@ void print_notes(const CommonArgs& args, const std::vector<std::string>& notes);
 // What every command checks before it works (ConfigError, exit 2): the output is not
 // empty and is none of `inputs` (the same file under any name, even with --force).
 void check_output_against_inputs(const std::string& output, const std::vector<std::string>& inputs);
+// The model file with --set, for commands that keep their runs in memory (ensemble,
+// propagate, compare): they take no checkpoints, so they refuse the checkpoint keys.
+ModelConfig load_model_for_memory_runs(const CommonArgs& args);
 // The files a model reads: the model file itself, init.file, data.file.
 std::vector<std::string> model_inputs(const ModelConfig& config);
 

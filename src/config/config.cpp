@@ -95,9 +95,10 @@ struct Problem {
 class Loader {
  public:
   // `model_dir`: the absolute folder relative paths of the model text resolve against.
-  Loader(std::string name, std::filesystem::path model_dir, std::vector<std::string> overrides, UnreadKeys unread)
+  Loader(std::string name, std::filesystem::path model_dir, std::vector<std::string> overrides, UnreadKeys unread,
+         RunStorage storage)
       : m_name(std::move(name)), m_model_dir(std::move(model_dir)), m_overrides(std::move(overrides)),
-        m_unread(unread) {}
+        m_unread(unread), m_storage(storage) {}
 
   ModelConfig load(const std::string& text) {
     // toml++ recurses into nested tables and arrays: bound the depth before it sees them.
@@ -125,6 +126,7 @@ class Loader {
   std::filesystem::path m_model_dir;
   std::vector<std::string> m_overrides;
   UnreadKeys m_unread;
+  RunStorage m_storage;
   toml::table m_doc;
   std::deque<toml::table> m_override_docs;  // own the values parsed from --set
   std::map<std::string, Entry> m_entries;   // dotted key -> its value (last setting wins)
@@ -416,7 +418,7 @@ class Loader {
     if (violations.empty() && m_unread == UnreadKeys::refuse) {
       std::vector<std::string> given;
       for (const auto& entry : m_entries) given.push_back(entry.first);
-      violations = unread_keys(config, given);
+      violations = unread_keys(config, given, m_storage);
     }
     if (violations.empty()) return config;
     const Violation& v = violations.front();
@@ -439,11 +441,17 @@ std::vector<TrajectoryDataset> field_trajectory_default(DynamicsKind kind) {
 
 // Text that is not a file has no folder of its own: its paths resolve from the working directory.
 ModelConfig load_model_string(const std::string& text, const std::string& name,
-                              const std::vector<std::string>& overrides, UnreadKeys unread) {
-  return detail::Loader(name, std::filesystem::current_path(), overrides, unread).load(text);
+                              const std::vector<std::string>& overrides, UnreadKeys unread, RunStorage storage) {
+  return detail::Loader(name, std::filesystem::current_path(), overrides, unread, storage).load(text);
 }
 
-ModelConfig load_model_file(const std::string& path, const std::vector<std::string>& overrides, UnreadKeys unread) {
+void check_keys_read_in_memory(const ModelConfig& config) {
+  const std::vector<detail::Violation> unread = detail::keys_unread_in_memory(config);
+  if (!unread.empty()) throw ConfigError(config.source_path + ": error: " + unread.front().what);
+}
+
+ModelConfig load_model_file(const std::string& path, const std::vector<std::string>& overrides, UnreadKeys unread,
+                            RunStorage storage) {
   // Looked at before opening: opening a FIFO blocks, and a directory or device reads
   // as something other than a model.
   struct stat st {};
@@ -467,7 +475,7 @@ ModelConfig load_model_file(const std::string& path, const std::vector<std::stri
   if (std::all_of(body.begin(), body.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }))
     throw ConfigError(path + ": error: empty model file; `nnfield keys` lists the keys");
   const std::filesystem::path model_dir = std::filesystem::absolute(path).parent_path();
-  return detail::Loader(path, model_dir, overrides, unread).load(body);
+  return detail::Loader(path, model_dir, overrides, unread, storage).load(body);
 }
 
 }  // namespace nnfield

@@ -1,6 +1,7 @@
 // Which keys a run reads: a key the user gave that the run would not read is refused with
 // the reason, never accepted and ignored (tests/config/test_key_coverage.cpp walks every
-// key of the schema over every run kind). Defaults are never refused: only given keys.
+// key of the schema over every run kind, on a run file and in memory). Defaults are never
+// refused: only given keys.
 #include <functional>
 #include <string>
 #include <utility>
@@ -218,6 +219,16 @@ const std::vector<Applicability>& rules() {
   return table;
 }
 
+// Keys no run kept in memory reads, whatever its configuration: checkpoints go beside a
+// run file (docs/output-schema.md, "Checkpoint and restart").
+const std::vector<Applicability>& memory_rules() {
+  static const std::vector<Applicability> table = {
+      {{"output.checkpoint_every", "output.checkpoint_seconds"}, [](const ModelConfig&) { return false; },
+       "runs kept in memory (nnfield ensemble, propagate and compare, the Python module without an output "
+       "file) take no checkpoints"}};
+  return table;
+}
+
 bool matches(const Applicability& rule, const std::string& key) {
   if (key == rule.except) return false;
   for (const std::string& k : rule.keys)
@@ -233,18 +244,33 @@ bool holds_default(const ModelConfig& c, const std::string& key) {
   return k && toml_literal(k->get(c)) == toml_literal(k->get(defaults));
 }
 
+// The first rule of `table` that says `key` is not read, if any.
+const Applicability* refusing_rule(const std::vector<Applicability>& table, const ModelConfig& c,
+                                   const std::string& key) {
+  for (const Applicability& rule : table)
+    if (matches(rule, key) && !rule.applies(c)) return &rule;
+  return nullptr;
+}
+
 }  // namespace
 
-std::vector<Violation> unread_keys(const ModelConfig& c, const std::vector<std::string>& given) {
+std::vector<Violation> unread_keys(const ModelConfig& c, const std::vector<std::string>& given, RunStorage storage) {
   std::vector<Violation> out;
   for (const std::string& key : given) {
     if (holds_default(c, key)) continue;
-    for (const Applicability& rule : rules())
-      if (matches(rule, key) && !rule.applies(c)) {
-        out.push_back({key, {}, key + " is not read by this run: " + rule.why(c)});
-        break;
-      }
+    const Applicability* rule = refusing_rule(rules(), c, key);
+    if (!rule && storage == RunStorage::memory) rule = refusing_rule(memory_rules(), c, key);
+    if (rule) out.push_back({key, {}, key + " is not read by this run: " + rule->why(c)});
   }
+  return out;
+}
+
+std::vector<Violation> keys_unread_in_memory(const ModelConfig& c) {
+  std::vector<Violation> out;
+  for (const ModelKey& k : model_keys())
+    if (!holds_default(c, k.name))
+      if (const Applicability* rule = refusing_rule(memory_rules(), c, k.name))
+        out.push_back({k.name, {}, k.name + " is not read by this run: " + rule->why(c)});
   return out;
 }
 

@@ -92,6 +92,24 @@ std::string resolved_toml(const ModelConfig& config) {
 }  // namespace nnfield::detail
 
 namespace nnfield {
+
+std::map<std::string, std::string> resolved_key_values(const std::string& resolved_toml) {
+  std::map<std::string, std::string> keys;
+  std::istringstream in(resolved_toml);
+  std::string line, section;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    if (line[0] == '[') {
+      section = line.substr(1, line.find(']') - 1);
+      continue;
+    }
+    const std::size_t eq = line.find(" = ");
+    if (eq == std::string::npos) continue;
+    keys[section + "." + line.substr(0, eq)] = line.substr(eq + 3);
+  }
+  return keys;
+}
+
 namespace {
 
 using detail::KeySpec;
@@ -231,10 +249,11 @@ std::string limits_text() {
      << "- count-like keys: the upper bounds in the tables below (network.M, network.N, data.samples, "
      << "cutoffs, field.depth_substeps, dynamics.steps);\n"
      << "- at most " << detail::number_text(detail::kMaxOutputRows) << " output rows (dynamics.t_end / "
-     << "output.every, dynamics.steps / output.every_steps, and observe.every), at most "
-     << detail::number_text(detail::kMaxDataSwitches) << " sample switches (dynamics.t_end / data.tau), "
-     << "and a fixed step integrator.dt of at least dynamics.t_end * "
-     << detail::number_text(detail::kTimeResolution) << "; integrator.dt_min <= integrator.dt.\n\n"
+     << "output.every, dynamics.steps / output.every_steps, and observe.every), and a fixed step "
+     << "integrator.dt and the sample time data.tau of at least dynamics.t_end * "
+     << detail::number_text(detail::kTimeResolution) << " (so that steps and sample switches are distinct "
+     << "times; switches are generated as the run reaches them, so their number costs no memory); "
+     << "integrator.dt_min <= integrator.dt.\n\n"
      << "Then the commands estimate the memory a run needs and the bytes it writes, and refuse (exit "
      << "status 5, naming the keys) a run that does not fit the memory available (or `--max-memory`) "
      << "or the output's disk; `--no-resource-check` runs it anyway. `nnfield validate` also opens "

@@ -267,7 +267,7 @@ std::vector<ModelKey> build_model_keys() {
       "fixed (sample 0), switch (next sample every tau), blend (C^2 blend over tau), "
       "full_batch (mean over all samples)");
   add("data.tau", &DataConfig::tau, "time each sample is presented (switch, blend)").above(0)
-      .note("<= " + number_text(kMaxDataSwitches) + " switches over t_end");
+      .note(">= dynamics.t_end * " + number_text(kTimeResolution));
   add("data.order", &DataConfig::order, "sample order: sequential, shuffle (per epoch), random (with replacement)");
   add("data.teacher.M", &TeacherConfig::M, "teacher depth; 0: the student's M").at_least(0).at_most(kMaxLayers);
   add("data.teacher.r", &TeacherConfig::r, "teacher radius; -1: the student's r").at_least(-1).note("r < N/2");
@@ -313,10 +313,11 @@ std::vector<ModelKey> build_model_keys() {
   add("output.flush_every", &OutputConfig::flush_every, "flush the output file every this many rows").at_least(1);
   add("output.checkpoint_every", &OutputConfig::checkpoint_every,
       "checkpoint (RUN.h5.ckpt, for run --resume) at the first output row past every multiple of this model "
-      "time (sgd: steps); 0: by checkpoint_seconds only").at_least(0);
+      "time (sgd: steps); 0: by checkpoint_seconds only; runs kept in memory (ensemble, propagate, compare) "
+      "refuse it").at_least(0);
   add("output.checkpoint_seconds", &OutputConfig::checkpoint_seconds,
       "checkpoint at the first output row after this many seconds of wall clock since the last; 0: by "
-      "checkpoint_every only (the last row is always checkpointed)").at_least(0);
+      "checkpoint_every only (the last row is always checkpointed); runs kept in memory refuse it").at_least(0);
 
   add("observe.energy_flow", &ObserveConfig::energy_flow,
       "energy bookkeeping per site: density, decay, currents, continuity residuals (networks: BBD; field runs: "

@@ -116,7 +116,10 @@ struct Violation {
 std::vector<Violation> cross_field_violations(const ModelConfig& config);
 // The given keys (set in the file or by --set) that this run would not read, with why
 // (config_applicability.cpp): refused, never accepted and ignored.
-std::vector<Violation> unread_keys(const ModelConfig& config, const std::vector<std::string>& given);
+std::vector<Violation> unread_keys(const ModelConfig& config, const std::vector<std::string>& given,
+                                   RunStorage storage);
+// The keys set away from their defaults that a run kept in memory would not read.
+std::vector<Violation> keys_unread_in_memory(const ModelConfig& config);
 
 // Every key with its resolved value, as TOML that loads back to the same config.
 std::string resolved_toml(const ModelConfig& config);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <numeric>
 
 #include "nnfield/data/continuum_config.hpp"
@@ -217,14 +218,23 @@ void DataStream::second_derivatives(double t, double* Xddot, double* Yddot, bool
   }
 }
 
-std::vector<double> DataStream::breakpoints(double t0, double t1) const {
+double SwitchTimes::operator()() {
+  // j tau computed as segment() computes the boundaries, so a switch never hides in round-off.
+  for (;; ++m_j) {
+    const double t = double(m_j) * m_tau;
+    if (!(t <= m_t1)) return std::numeric_limits<double>::infinity();
+    if (t > m_t0) {
+      ++m_j;
+      return t;
+    }
+  }
+}
+
+SwitchTimes DataStream::breakpoints(double t0, double t1) const {
   // Switched data jump at j tau; blended data are only C^2 there (the third derivative
   // jumps). Both are stops for the integrators: a step across them loses its order.
-  std::vector<double> out;
-  if (!time_dependent()) return out;
-  for (long j = long(std::floor(t0 / m_tau)) + 1; double(j) * m_tau <= t1; ++j)
-    if (double(j) * m_tau > t0) out.push_back(double(j) * m_tau);
-  return out;
+  if (!time_dependent()) return SwitchTimes(1.0, t0, -std::numeric_limits<double>::infinity());
+  return SwitchTimes(m_tau, t0, t1);
 }
 
 BatchSampler::BatchSampler(int S, int batch, DataOrder order, std::uint64_t seed)

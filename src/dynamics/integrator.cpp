@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include <boost/numeric/odeint.hpp>
 
@@ -193,15 +194,45 @@ void advance_symplectic(Stepper& stepper, OdeSystem& sys, State& x, double& t, d
   }
 }
 
-// The ordered list of times to stop at: observation times and breakpoints.
-std::vector<double> stop_times(double t0, const std::vector<double>& observe, const std::vector<double>& breaks) {
-  std::vector<double> all(observe);
-  for (double b : breaks)
-    if (b > t0) all.push_back(b);
-  std::sort(all.begin(), all.end());
-  all.erase(std::unique(all.begin(), all.end()), all.end());
-  return all;
-}
+// The times to stop at, in increasing order without repeats: the observation times merged
+// with the breakpoints after t0, which are pulled from their source only as the merge
+// reaches them (O(1) memory in their number). Ends at the last observation time.
+class Stops {
+ public:
+  struct Stop {
+    double t;
+    bool observed, breakpoint;
+  };
+  Stops(double t0, const std::vector<double>& observe, const BreakpointSource& breaks)
+      : m_observe(observe), m_breaks(breaks), m_break(pull_after(t0)) {}
+
+  bool next(Stop& stop) {
+    if (m_k >= m_observe.size()) return false;
+    const double o = m_observe[m_k];
+    if (m_break < o) {
+      stop = {m_break, false, true};
+      m_break = pull_after(m_break);
+      return true;
+    }
+    stop = {o, true, m_break == o};
+    if (m_break == o) m_break = pull_after(o);
+    while (m_k < m_observe.size() && m_observe[m_k] == o) ++m_k;
+    return true;
+  }
+
+ private:
+  double pull_after(double after) {
+    if (!m_breaks) return std::numeric_limits<double>::infinity();
+    double b = m_breaks();
+    while (b <= after) b = m_breaks();
+    return b;
+  }
+
+  const std::vector<double>& m_observe;
+  const BreakpointSource& m_breaks;
+  double m_break;  // the next breakpoint not yet stopped at
+  std::size_t m_k = 0;
+};
 
 }  // namespace
 
@@ -216,7 +247,7 @@ int stepper_order(StepperKind stepper) {
 }
 
 IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::vector<double>& observe_times,
-                           const std::vector<double>& breakpoints, const IntegratorConfig& config,
+                           const BreakpointSource& breakpoints, const IntegratorConfig& config,
                            const IntegrationCallbacks& callbacks, IntegrationStats* running, StepperState* carried) {
   IntegrationStats local;
   IntegrationStats& stats = running ? *running : local;
@@ -224,7 +255,7 @@ IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::ve
   StepperState fresh{config.dt, {}};
   StepperState& carry = carried ? *carried : fresh;
   StepGuard guard{callbacks, {}};
-  const std::vector<double> stops = stop_times(t0, observe_times, breakpoints);
+  Stops stops(t0, observe_times, breakpoints);
   const StepperKind kind = config.stepper;
   if (kind == StepperKind::symplectic && system.num_coordinates() == 0)
     throw std::invalid_argument("the symplectic stepper needs a second-order (damped) system");
@@ -238,7 +269,8 @@ IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::ve
   Controlled<odeint::runge_kutta_fehlberg78<State>> rkf78_controlled(checker);
 
   double t = t0;
-  for (double target : stops) {
+  for (Stops::Stop stop{}; stops.next(stop);) {
+    const double target = stop.t;
     if (target > t) {
       system.set_interval_end(target);
       switch (kind) {
@@ -261,14 +293,13 @@ IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::ve
       }
     }
     system.set_interval_end(1e300);  // observers and the next interval see the data at t
-    if (t > t0 && std::binary_search(breakpoints.begin(), breakpoints.end(), t)) {
+    if (t > t0 && stop.breakpoint) {
       system.at_breakpoint(x, t);
       // First-same-as-last steppers carry f(x, t) from the previous step; after a
       // jump in the data that derivative belongs to the old right-hand side.
       carry.dxdt.clear();
     }
-    if (callbacks.observe && std::binary_search(observe_times.begin(), observe_times.end(), target))
-      callbacks.observe(x, t);
+    if (callbacks.observe && stop.observed) callbacks.observe(x, t);
   }
   return {stats.accepted - start.accepted, stats.rejected - start.rejected};
 }

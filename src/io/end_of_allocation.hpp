@@ -15,4 +15,8 @@ namespace nnfield::detail {
 // OutputLock.
 bool raise_end_of_allocation(const std::string& path);
 
+// True if the superblock records an end of allocation before the file's end: what a writer
+// killed inside a flush leaves (also seen while a writer is running). Read only.
+bool end_of_allocation_lags(const std::string& path);
+
 }  // namespace nnfield::detail

@@ -47,6 +47,8 @@ constexpr AxisDimension kAxes[] = {
     {"quantity", "quantity", "compared quantity: response, phi, w, adjoint", 0, false},
     {"seed", "seed", "master seed", 0, true},
     {"sigma_w", "sigma_w", "weight scale sigma_w", 0, true},
+    {"network", "network", "random network index n", 0, true},
+    {"sum", "sum", "per-network sum: z1 z1, z2 z2, z1 z2, (z1-z2)^2, (z1-z2)(z1+z2), t^2", 0, false},
     {"lag", "lag", "lag tau in selected rows", 0, false},
     {"1", "single", "the one value", 0, false},
 };

@@ -119,7 +119,7 @@ H5Catalog h5_catalog(const std::string& file) {
   detail::require_file(file);
   const Handle access = detail::unlocked_file_access();
   Handle f(H5Fopen(file.c_str(), H5F_ACC_RDONLY, access.get()), H5Fclose);
-  if (!f.valid()) detail::fail(file, "cannot open as an HDF5 file");
+  if (!f.valid()) detail::fail_to_open(file);
 
   H5Catalog catalog;
   detail::Visit visit;

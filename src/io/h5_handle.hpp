@@ -108,6 +108,9 @@ Handle unlocked_file_access();
 // Refuses a missing path or a directory with a clearer message than HDF5's.
 void require_file(const std::string& file);
 Handle open_for_reading(const std::string& file);
+// Throws H5Error: `file` cannot be opened (HDF5's reason), saying so when a killed writer
+// left the superblock's end of allocation behind the data (end_of_allocation.hpp).
+[[noreturn]] void fail_to_open(const std::string& file);
 
 // Whether every component of `path` exists as a link.
 bool link_exists(hid_t loc, const std::string& path);

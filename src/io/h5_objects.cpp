@@ -1,5 +1,6 @@
 // Opening files, datasets and attributes for reading, and reading them as typed
 // values, each failure an H5Error naming the file and the object.
+#include "io/end_of_allocation.hpp"
 #include "io/h5_handle.hpp"
 
 #include <filesystem>
@@ -22,12 +23,20 @@ void require_file(const std::string& file) {
   if (!std::filesystem::is_regular_file(status)) fail(file, "is not a regular file (a pipe or device?)");
 }
 
+void fail_to_open(const std::string& file) {
+  if (end_of_allocation_lags(file))
+    fail_with_reason(file, "cannot open as an HDF5 file: its superblock records an end before its data, as a "
+                           "writer killed inside a flush leaves it; `nnfield run --resume` repairs a run file "
+                           "with a checkpoint");
+  fail_with_reason(file, "cannot open as an HDF5 file");
+}
+
 Handle open_for_reading(const std::string& file) {
   quiet_hdf5();
   require_file(file);
   const Handle access = unlocked_file_access();
   const hid_t id = H5Fopen(file.c_str(), H5F_ACC_RDONLY, access.get());
-  if (id < 0) fail_with_reason(file, "cannot open as an HDF5 file");
+  if (id < 0) fail_to_open(file);
   return Handle(id, H5Fclose);
 }
 

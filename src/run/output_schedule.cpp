@@ -14,7 +14,7 @@ void integrate_on_schedule(OdeSystem& system, State& x, const OutputSchedule& sc
       std::vector<double> times;
       for (long k = first; k < window_end; ++k) times.push_back(schedule.time(k));
       const double t = at.t;
-      integrate(system, x, t, times, breakpoints ? breakpoints(t, times.back()) : std::vector<double>{}, config,
+      integrate(system, x, t, times, breakpoints ? breakpoints(t, times.back()) : BreakpointSource{}, config,
                 callbacks, &stats, &at.stepper);
       at.t = times.back();
       first = window_end;

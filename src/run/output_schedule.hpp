@@ -27,8 +27,8 @@ class OutputSchedule {
 
 constexpr long kOutputsPerWindow = 4096;
 
-// Breakpoints of the data in (t0, t1] (none for fixed data).
-using BreakpointsIn = std::function<std::vector<double>(double t0, double t1)>;
+// Breakpoints of the data in (t0, t1], generated as the integration reaches them (none for fixed data).
+using BreakpointsIn = std::function<BreakpointSource(double t0, double t1)>;
 
 // Where an integration along the schedule stands: the next output row to reach, the time
 // of the state, and the stepper's carried state (a checkpoint saves all three).

@@ -96,11 +96,7 @@ void add_data_parts(const ModelConfig& c, std::vector<Part>& parts) {
     parts.push_back({8 * (Mt * N * (Kt + 1) + 2 * (Mt + 1) * N * S),
                      kv("data.teacher.M", Mt) + ", " + kv("data.samples", S) + ", " + kv("network.N", N)});
   }
-  if (varies_in_time(c.data.presentation) && c.dynamics.kind != DynamicsKind::sgd) {
-    // Breakpoints are generated one window of 4096 output times at a time.
-    const double window = std::min(c.dynamics.t_end, 4096 * c.output.every);
-    parts.push_back({8 * 2 * window / c.data.tau, kv("data.tau", c.data.tau) + ", " + kv("output.every", c.output.every)});
-  }
+  // Sample switches take no memory: the integrators pull them one at a time (data/data.hpp, SwitchTimes).
 }
 
 std::vector<Part> memory_parts(const ModelConfig& c, const ResourceEstimate& e) {

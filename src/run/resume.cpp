@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
-#include <sstream>
 
 #include "nnfield/io/checkpoint_file.hpp"
 #include "nnfield/io/h5io.hpp"
@@ -19,27 +18,9 @@ namespace {
 const char* const kResumableKeys[] = {"dynamics.t_end", "dynamics.steps", "output.flush_every",
                                       "output.checkpoint_every", "output.checkpoint_seconds"};
 
-// "section.key" -> value text of a resolved configuration (one key a line, [section] headers).
-std::map<std::string, std::string> resolved_keys(const std::string& toml) {
-  std::map<std::string, std::string> keys;
-  std::istringstream in(toml);
-  std::string line, section;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    if (line[0] == '[') {
-      section = line.substr(1, line.find(']') - 1);
-      continue;
-    }
-    const std::size_t eq = line.find(" = ");
-    if (eq == std::string::npos) continue;
-    keys[section + "." + line.substr(0, eq)] = line.substr(eq + 3);
-  }
-  return keys;
-}
-
 // The first key whose value differs and which a resume may not change, or "".
 std::string changed_physics_key(const std::string& before, const std::string& after) {
-  const auto a = resolved_keys(before), b = resolved_keys(after);
+  const auto a = resolved_key_values(before), b = resolved_key_values(after);
   std::map<std::string, std::string> all = a;
   all.insert(b.begin(), b.end());
   for (const auto& kv : all) {

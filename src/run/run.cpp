@@ -68,10 +68,10 @@ RunResult run_network_continuous(const ModelConfig& config, const RunOptions& op
     s.lines = shape.M;
     s.width = shape.N;
   };
+  const auto switches = [&data](double t0, double t1) { return BreakpointSource(data.breakpoints(t0, t1)); };
   State x0 = dynamics->initial_state(init.q, init.v);
   init = ParameterState{};  // the state holds it now: no second copy through the run
-  return run_continuous(*dynamics, std::move(x0), config, options,
-                        [&data](double t0, double t1) { return data.breakpoints(t0, t1); }, recording, snapshot_at);
+  return run_continuous(*dynamics, std::move(x0), config, options, switches, recording, snapshot_at);
 }
 
 bool all_finite(const std::vector<double>& v) {
@@ -204,6 +204,7 @@ void stop_point(const std::atomic<bool>* stop) {
 }
 
 RunResult run_model(const ModelConfig& config, const RunOptions& options) {
+  if (options.output_path.empty()) check_keys_read_in_memory(config);  // no file: no checkpoints beside it
   check_continuum_values(config);  // before a non-finite field blows the run up at its first step
   stop_point(options.stop);
   if (config.field.present) return run_field_model(config, options);  // [field]: the field solver

@@ -12,17 +12,6 @@ model="$src/models/teacher_tanh.toml"
 # the data or the initial state use models with nothing else set.
 py=/usr/bin/python3
 
-# expect STATUS NAME COMMAND...: runs COMMAND (5 s at most), checks the status and that
-# stderr is exactly one line.
-expect() {
-  local want=$1 name=$2
-  shift 2
-  timeout 5 "$@" > "$work/out" 2> "$work/err"
-  local code=$?
-  check "$name: exit $want (got $code)" "[ $code -eq $want ]"
-  check "$name: one line on stderr" "[ \$(awk 'END { print NR }' '$work/err') -eq 1 ]"
-}
-
 # --- crashes: nesting and length limits -------------------------------------------------
 $py -c "print('[' + '.'.join(['a'] * 100000) + ']')" > "$work/tables.toml"
 expect 2 "100 000 nested tables" "$exe" validate "$work/tables.toml"

@@ -13,12 +13,14 @@ extended with --set dynamics.t_end (dynamics.steps) equals the longer run; resum
 refused (exit 2, one line naming the cause) for a changed physics key, a missing, corrupt or
 foreign checkpoint, a checkpoint counting rows the file has not got, and an extension past an
 off-grid last row; a checkpoint write cut short by a kill (a partial RUN.h5.ckpt.tmp) leaves
-the previous checkpoint usable; a run file whose superblock lags its data (a kill inside an HDF5
+the previous checkpoint usable, both emulated and by a real SIGKILL of a run with a large state
+while its RUN.h5.ckpt.tmp exists; a run file whose superblock lags its data (a kill inside an HDF5
 flush) is repaired on resume; a run stopped by SIGINT without periodic checkpoints
 checkpoints its last row and resumes to the uninterrupted run.
 
     checkpoint_restart.py NNFIELD_EXE [TRIALS]
 """
+import functools
 import os
 import random
 import shutil
@@ -31,6 +33,9 @@ import time
 
 import h5py
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import file_contents  # noqa: E402
+
 EXE = sys.argv[1]
 TRIALS = int(sys.argv[2]) if len(sys.argv) > 2 else 24
 MODELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "restart_models")
@@ -38,32 +43,9 @@ MODELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "restart_model
 SKIP_ATTRS = {"created", "finished", "command_line"}
 
 
-def run(args, expect=0):
-    p = subprocess.run([EXE] + args, capture_output=True, text=True)
-    if p.returncode != expect:
-        sys.exit(f"FAIL: nnfield {' '.join(args)}: exit {p.returncode}, expected {expect}: {p.stderr.strip()}")
-    return p
-
-
-def contents(path):
-    """Every dataset's bytes and every root attribute (but SKIP_ATTRS) of a run file."""
-    out = {}
-    with h5py.File(path, "r") as f:
-        f.visititems(lambda n, o: out.__setitem__(n, (o.shape, o[()].tobytes()))
-                     if isinstance(o, h5py.Dataset) else None)
-        for k, v in f.attrs.items():
-            if k not in SKIP_ATTRS:
-                out["@" + k] = repr(v)
-    return out
-
-
-def same(reference, path, what):
-    a, b = contents(reference), contents(path)
-    if a.keys() != b.keys():
-        sys.exit(f"FAIL {what}: names differ: {sorted(a.keys() ^ b.keys())}")
-    bad = [k for k in a if a[k] != b[k]]
-    if bad:
-        sys.exit(f"FAIL {what}: differs from the uninterrupted run in {bad}")
+run = functools.partial(file_contents.nnfield, EXE)
+contents = functools.partial(file_contents.contents, skip_attrs=SKIP_ATTRS)
+same = functools.partial(file_contents.same, skip_attrs=SKIP_ATTRS, reference_name="the uninterrupted run")
 
 
 def start_and_kill(args, ckpt, delay, rng, sig=signal.SIGKILL):
@@ -205,6 +187,72 @@ def kill_during_checkpoint(work, references):
     print("a checkpoint write cut short leaves the previous checkpoint, and the resume equals the uninterrupted run")
 
 
+# A state of 8 MB (128 x 1024 sites, fan-in 3, damped: weights, biases and their velocities),
+# checkpointed at every output row, so that a checkpoint write (write, fsync, rename) takes
+# long enough for a kill to land inside it; only the loss is written to the run file.
+LARGE_STATE = """
+[run]
+seed = 3
+[network]
+M = 128
+N = 1024
+r = 1
+[data]
+source = "random"
+samples = 4
+presentation = "switch"
+tau = 0.35
+[dynamics]
+kind = "damped"
+gamma = 1.0
+t_end = 1.0
+[integrator]
+stepper = "rk4"
+dt = 0.05
+[output]
+every = 0.1
+checkpoint_every = 0.1
+trajectory = ["loss"]
+"""
+
+
+def kill_inside_checkpoint_write(work, attempts=8):
+    """A real SIGKILL while RUN.h5.ckpt.tmp exists (after the first checkpoint, so that a
+    previous one is there): the kill landed inside a checkpoint write when the .tmp is still
+    there once the process is dead (the rename would have removed it). Retried a bounded
+    number of times; fails if no kill ever lands inside a write. The resume equals the
+    uninterrupted run in every dataset."""
+    model = os.path.join(work, "large_state.toml")
+    with open(model, "w") as f:
+        f.write(LARGE_STATE)
+    reference = os.path.join(work, "large_full.h5")
+    run(["run", model, "-o", reference, "-q"])
+    for attempt in range(1, attempts + 1):
+        out = os.path.join(work, f"large_{attempt}.h5")
+        ckpt = out + ".ckpt"
+        tmp = ckpt + ".tmp"
+        p = subprocess.Popen([EXE, "run", model, "-o", out, "-q"], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        while p.poll() is None and not os.path.exists(ckpt):
+            time.sleep(0.001)
+        while p.poll() is None and not os.path.exists(tmp):
+            pass  # busy: a write lasts milliseconds
+        if p.poll() is None:
+            p.send_signal(signal.SIGKILL)
+        p.wait()
+        if p.returncode != -signal.SIGKILL or not os.path.exists(tmp):
+            continue  # finished, or killed just after the rename: not inside a write
+        torn = os.path.getsize(tmp)
+        run(["run", "--resume", out, "-q"])
+        same(reference, out, "resume after a SIGKILL inside a checkpoint write")
+        if os.path.exists(tmp):
+            sys.exit("FAIL: the temporary checkpoint left by the kill was not replaced")
+        print(f"a SIGKILL inside a checkpoint write (attempt {attempt}; {torn} of "
+              f"{os.path.getsize(ckpt)} bytes in the .tmp) resumes to the uninterrupted run")
+        return
+    sys.exit(f"FAIL: in {attempts} attempts no SIGKILL landed inside a checkpoint write")
+
+
 def torn_flush(work, rng):
     """A run killed inside an HDF5 flush can leave chunks and metadata on disk past the end of
     allocation its superblock records (the superblock is rewritten last), so that HDF5 refuses
@@ -236,6 +284,10 @@ def torn_flush(work, rng):
         sys.exit("FAIL: lowering the end of allocation did not make the file unreadable: the emulation is wrong")
     except OSError:
         pass
+    info = subprocess.run([EXE, "info", out], capture_output=True, text=True)
+    if "nnfield run --resume" not in info.stdout + info.stderr:
+        sys.exit(f"FAIL: nnfield info on a file killed inside a flush names no repair: exit {info.returncode}, "
+                 f"{(info.stdout + info.stderr).strip()!r}")
     run(["run", "--resume", out, "-q"])
     same(reference, out, "resume after a flush cut short")
     print("a run file whose end of allocation lags its data (a kill inside a flush) is repaired on resume")
@@ -265,6 +317,7 @@ def main():
         refusals(work)
         interrupted_runs(work, references, rng)
         kill_during_checkpoint(work, references)
+        kill_inside_checkpoint_write(work)
         torn_flush(work, rng)
     finally:
         shutil.rmtree(work, ignore_errors=True)

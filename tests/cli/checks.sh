@@ -1,8 +1,19 @@
 # Sourced by the CLI test scripts: a scratch directory $work, removed on exit;
 # `check NAME CONDITION` evaluates CONDITION, prints "ok: NAME" or "FAIL: NAME" and
-# counts; `summary` prints the counts and fails if any check failed (end a script with it).
+# counts; `expect STATUS NAME COMMAND...` checks a command's exit status and one-line stderr;
+# `summary` prints the counts and fails if any check failed (end a script with it).
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0 passed=0
 check() { if eval "$2"; then echo "ok: $1"; passed=$((passed+1)); else echo "FAIL: $1"; failures=$((failures+1)); fi; }
+# expect STATUS NAME COMMAND...: runs COMMAND (5 s at most), checks the status and that
+# stderr ($work/err) is exactly one line.
+expect() {
+  local want=$1 name=$2
+  shift 2
+  timeout 5 "$@" > "$work/out" 2> "$work/err"
+  local code=$?
+  check "$name: exit $want (got $code)" "[ $code -eq $want ]"
+  check "$name: one line on stderr" "[ \$(awk 'END { print NR }' '$work/err') -eq 1 ]"
+}
 summary() { echo "$passed passed, $failures failed"; [ "$failures" -eq 0 ]; }

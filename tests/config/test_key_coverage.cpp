@@ -1,8 +1,11 @@
 // No key is accepted and ignored: every key of the schema, set to another value on every
 // run kind (network sgd, gradient flow, damped; field gradient flow, damped), is either
-// refused by the loader (a one-line error naming it) or changes the run's output.
+// refused by the loader (a one-line error naming it) or changes the run's output. The walk's
+// runs are kept in memory, as ensemble's and compare's are and the Python module's without
+// an output file: they take no checkpoints, so the checkpoint keys are refused there.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <sstream>
@@ -167,8 +170,6 @@ TEST_CASE("every key is refused or changes the output, on every run kind", "[con
       {"init.file", "an HDF5 file (tests/data/test_initial_state.cpp)"},
       {"data.file", "an HDF5 file (tests/data/test_data.cpp)"},
       {"output.flush_every", "when rows reach the disk, not what they hold (tests/io)"},
-      {"output.checkpoint_every", "when checkpoints are written, not what a run holds (tests/cli/checkpoint_restart.py)"},
-      {"output.checkpoint_seconds", "when checkpoints are written, not what a run holds (tests/cli/checkpoint_restart.py)"},
       {"field.allow_unstable", "a permission: acts only when a check refuses (tests/cli/field_unstable.sh)"},
       {"integrator.dt_min", "a floor checked on rejected steps only; these runs reject none"}};
   std::vector<std::string> ignored;
@@ -183,7 +184,7 @@ TEST_CASE("every key is refused or changes the output, on every run kind", "[con
       for (const std::string& v : candidates(k, k.get(base_config))) {
         ModelConfig c;
         try {
-          c = load_model_string(kind.text, "base.toml", {k.name + "=" + v});
+          c = load_model_string(kind.text, "base.toml", {k.name + "=" + v}, UnreadKeys::refuse, RunStorage::memory);
         } catch (const ConfigError&) {
           ++refused;
           continue;
@@ -209,4 +210,59 @@ TEST_CASE("every key is refused or changes the output, on every run kind", "[con
   CHECK(ignored.empty());
   CHECK(changed > 100);
   CHECK(refused > 0);
+}
+
+// Checkpoints go beside a run file: a run file reads the checkpoint keys, and every way of
+// keeping runs in memory refuses them with the key and why, whether it knew at load time
+// (ensemble, propagate, compare) or learns it at the run (a model run without an output file).
+TEST_CASE("the checkpoint keys are read with a run file and refused in memory", "[config][coverage]") {
+  const std::string text = std::string(kNetwork) + kGradientFlow;
+  for (const char* set : {"output.checkpoint_every=3", "output.checkpoint_seconds=7.5"}) {
+    const std::string key = std::string(set).substr(0, std::string(set).find('='));
+    INFO(set);
+    const std::string why = key + " is not read by this run: runs kept in memory";
+    CHECK_THROWS_WITH(load_model_string(text, "m.toml", {set}, UnreadKeys::refuse, RunStorage::memory),
+                      Catch::StartsWith("--set " + std::string(set) + ": error: " + why));
+    const ModelConfig on_file = load_model_string(text, "m.toml", {set});
+    RunOptions o;
+    o.progress = "off";
+    CHECK_THROWS_WITH(run_model(on_file, o), Catch::StartsWith("m.toml: error: " + why));
+    // Defaults are never refused: a resolved configuration loads back for memory runs too.
+    const ModelConfig plain = load_model_string(text, "m.toml");
+    CHECK_NOTHROW(load_model_string(plain.resolved_toml, "r.toml", {}, UnreadKeys::refuse, RunStorage::memory));
+    CHECK_NOTHROW(check_keys_read_in_memory(plain));
+  }
+}
+
+// What a run kept in memory refuses beyond what a run file refuses is exactly the checkpoint
+// keys: every key of the schema, set to each candidate value on every run kind, loads for a
+// run file and for runs in memory alike, but for those two (the loader of ensemble,
+// propagate and compare, and run_model without a file, share this rule table).
+TEST_CASE("runs in memory refuse the checkpoint keys and nothing else a run file reads", "[config][coverage]") {
+  const std::vector<std::string> texts = {std::string(kNetwork) + kSgd, std::string(kNetwork) + kDamped,
+                                          std::string(kField) + kGradientFlow};
+  std::vector<std::string> differ;
+  for (const std::string& text : texts) {
+    const ModelConfig base = load_model_string(text, "base.toml");
+    for (const ModelKey& k : model_keys())
+      for (const std::string& v : candidates(k, k.get(base))) {
+        const std::vector<std::string> set = {k.name + "=" + v};
+        bool on_file = true, in_memory = true;
+        try {
+          load_model_string(text, "base.toml", set);
+        } catch (const ConfigError&) {
+          on_file = false;
+        }
+        try {
+          load_model_string(text, "base.toml", set, UnreadKeys::refuse, RunStorage::memory);
+        } catch (const ConfigError&) {
+          in_memory = false;
+        }
+        if (in_memory) CHECK(on_file);  // memory runs never take what a run file refuses
+        if (on_file != in_memory) differ.push_back(k.name);
+      }
+  }
+  std::sort(differ.begin(), differ.end());
+  differ.erase(std::unique(differ.begin(), differ.end()), differ.end());
+  CHECK(differ == std::vector<std::string>{"output.checkpoint_every", "output.checkpoint_seconds"});
 }

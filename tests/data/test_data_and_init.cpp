@@ -1,13 +1,39 @@
 // The data boundary and the initial states.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <utility>
+#include <vector>
+
 #include "nnfield/bbd/bbd_variables.hpp"
 #include "nnfield/data/data.hpp"
 #include "nnfield/data/initial_state.hpp"
+#include "nnfield/numerics/rng.hpp"
 #include "nnfield/core/network.hpp"
 #include "support.hpp"
 
 using namespace nnfield;
+
+namespace {
+
+// Every time a switch stream yields, until its +infinity.
+std::vector<double> drain(SwitchTimes next) {
+  std::vector<double> out;
+  for (double t = next(); std::isfinite(t); t = next()) out.push_back(t);
+  return out;
+}
+
+// The switch times in (t0, t1] as the data stream used to list them up front (before the
+// integrators pulled them one at a time): the lazy stream must give exactly these.
+std::vector<double> listed_switches(double tau, double t0, double t1) {
+  std::vector<double> out;
+  for (long j = long(std::floor(t0 / tau)) + 1; double(j) * tau <= t1; ++j)
+    if (double(j) * tau > t0) out.push_back(double(j) * tau);
+  return out;
+}
+
+}  // namespace
 
 TEST_CASE("blended data are C^1 in time with the stated derivative", "[data]") {
   ModelConfig c = test::small_model(3, 10, 1);
@@ -37,13 +63,50 @@ TEST_CASE("switched data are piecewise constant with breakpoints at multiples of
   c.data.tau = 0.5;
   c.data.order = DataOrder::sequential;
   DataStream data(make_samples(c), c.data, c.seed);
-  const auto bp = data.breakpoints(0.0, 2.0);  // (t0, t1]: a switch at t1 is booked too
+  const auto bp = drain(data.breakpoints(0.0, 2.0));  // (t0, t1]: a switch at t1 is booked too
   REQUIRE(bp.size() == 4);
   CHECK(bp[0] == Approx(0.5));
   CHECK(bp[3] == Approx(2.0));
   std::vector<double> X(10), Y(10);
   data.at(0.75, X.data(), Y.data(), nullptr, nullptr);
   CHECK(X[3] == data.samples().x(1)[3]);
+}
+
+TEST_CASE("the lazy switch stream yields exactly the switch times and samples the listing did", "[data]") {
+  ModelConfig c = test::small_model(3, 10, 1);
+  c.data.source = DataSource::random;
+  c.data.samples = 7;
+  for (Presentation presentation : {Presentation::switched, Presentation::blend})
+    for (DataOrder order : {DataOrder::sequential, DataOrder::shuffle, DataOrder::random})
+      for (double tau : {0.5, 0.1, 0.3, 1.0 / 3.0, 0.7, 1e-3}) {
+        c.data.presentation = presentation;
+        c.data.order = order;
+        c.data.tau = tau;
+        const DataStream data(make_samples(c), c.data, c.seed);
+        const SampleOrder samples(7, order, derive_seed(c.seed, "order"));
+        // Windows from 0, from a switch, between switches, far out, empty and reversed.
+        for (auto [t0, t1] : {std::pair{0.0, 2.0}, {3 * tau, 7.0}, {0.25, 0.2501}, {1e6, 1e6 + 1.0}, {1.0, 1.0},
+                              {2.0, 1.0}, {0.9 * tau, 1000 * tau}}) {
+          INFO("tau " << tau << " window (" << t0 << ", " << t1 << "]");
+          const std::vector<double> lazy = drain(data.breakpoints(t0, t1));
+          REQUIRE(lazy == listed_switches(tau, t0, t1));  // bitwise: the same doubles
+          std::vector<double> X(10), Y(10), before(10);
+          for (double t : lazy) {  // at each switch the segment's sample is the order's, the one before it before
+            const long j = std::lround(t / tau);
+            data.at(t, X.data(), Y.data(), nullptr, nullptr);
+            data.at(t, before.data(), Y.data(), nullptr, nullptr, true);
+            if (presentation == Presentation::switched) {
+              CHECK(std::equal(X.begin(), X.end(), data.samples().x(samples[j])));
+              CHECK(std::equal(before.begin(), before.end(), data.samples().x(samples[j - 1])));
+            } else {  // the blend sits on sample j at u = 0
+              CHECK(X[0] == Approx(data.samples().x(samples[j])[0]).margin(1e-9));
+            }
+          }
+        }
+      }
+  // Data fixed in time have none.
+  c.data.presentation = Presentation::fixed;
+  CHECK(drain(DataStream(make_samples(c), c.data, c.seed).breakpoints(0.0, 10.0)).empty());
 }
 
 TEST_CASE("sample orders are reproducible permutations", "[data]") {

@@ -10,6 +10,7 @@
 
 #include "nnfield/config/config.hpp"
 #include "nnfield/io/h5io.hpp"
+#include "nnfield/run/resources.hpp"
 #include "nnfield/run/run.hpp"
 
 using namespace nnfield;
@@ -140,4 +141,38 @@ TEST_CASE("a continuum field that is not finite on the sites is refused before t
   options.progress = "off";
   CHECK_THROWS_WITH(run_model(config, options),
                     Catch::Contains("continuum.phi = \"1/(x - 0.5)\" is not finite: inf at x = 0.5"));
+}
+
+// Sample switches are pulled by the integrators one at a time (data/data.hpp, SwitchTimes):
+// a run with 10^10 of them (a thousand times what used to be the cap, and far more than a
+// list of them would fit in memory) is accepted at set-up and its estimate holds no switch.
+TEST_CASE("a run with 1e10 data switches is accepted and costs no memory for them", "[run][limits]") {
+  const std::string model = std::string(NNFIELD_SOURCE_DIR) + "/models/blend_gradient_flow.toml";
+  for (const char* presentation : {"\"switch\"", "\"blend\""}) {
+    const std::vector<std::string> many = {"data.presentation=" + std::string(presentation), "data.tau=1e-6",
+                                           "dynamics.t_end=1e4", "output.every=100.0"};
+    std::vector<std::string> few = many;
+    few[1] = "data.tau=1.0";
+    const ModelConfig c = load_model_file(model, many);  // refused above 1e7 switches before
+    CHECK(c.dynamics.t_end / c.data.tau == Approx(1e10));
+    const ResourceEstimate e = estimate_resources(c);
+    CHECK(e.memory_bytes == estimate_resources(load_model_file(model, few)).memory_bytes);
+    ResourceBudget budget;
+    budget.max_memory = 256e6;
+    CHECK_NOTHROW(check_resources(c, budget));
+  }
+}
+
+// Many switches inside one output interval: the stream hands each to the integrator, which
+// stops at every one (a step never crosses a switch), however large its adaptive steps could be.
+TEST_CASE("switches far denser than the output rows are all stopped at", "[run]") {
+  const std::string model = std::string(NNFIELD_SOURCE_DIR) + "/models/blend_gradient_flow.toml";
+  const ModelConfig c = load_model_file(
+      model, {"data.presentation=\"switch\"", "data.tau=1e-3", "dynamics.t_end=1.0", "output.every=0.5"});
+  RunOptions o;
+  o.progress = "off";
+  const RunResult r = run_model(c, o);
+  REQUIRE(r.status == RunStatus::complete);
+  CHECK(r.steps >= 1000);  // a step may not cross a switch: at least one per segment
+  CHECK(r.rows == 3);
 }

@@ -54,6 +54,16 @@ struct EnsembleDataset {
   std::vector<double> mean, error;
 };
 
+// One averaged dataset's samples: the values of every complete seed, shape (seeds, T, row...).
+// Written under /seeds/series/ so that `nnfield merge` can reduce several files' seeds again.
+struct EnsembleSeedSeries {
+  std::string name;                 // the run's name, e.g. "/trajectory/loss"
+  std::vector<std::size_t> shape;   // (seeds, T, row...)
+  std::string index_order, description;  // "seed," + the run's; the run's description
+  std::string units = "1";
+  std::vector<double> data;
+};
+
 struct EnsembleResult {
   std::vector<SeedSummary> seeds;        // in the order given
   std::vector<std::size_t> included;     // indices into seeds of the runs averaged (complete ones)
@@ -61,6 +71,7 @@ struct EnsembleResult {
   std::vector<double> time;              // /trajectory/time of the included runs (identical)
   std::vector<double> correlator_time;   // /correlators/time, if the runs measured correlators
   std::vector<EnsembleDataset> datasets; // means and errors
+  std::vector<EnsembleSeedSeries> seed_series;  // the samples of every dataset in `datasets` but xi_ensemble
   std::vector<std::string> notes;        // truncations, exclusions
   bool interrupted = false;
 };
@@ -74,6 +85,20 @@ struct EnsembleResult {
 // empty result. `progress` then counts the seeds done by the calling process.
 EnsembleResult run_ensemble(const ModelConfig& config, const EnsembleOptions& options,
                             const std::function<void(int done)>& progress = {});
+
+// Ensembles run as separate jobs (a batch array over seed ranges), combined: the seeds of
+// every file in the order given, reduced exactly as run_ensemble reduces the seeds it ran
+// (the per-seed samples are stored under /seeds/series), so the merged means, errors and
+// summaries equal those of one run over all the seeds, bit for bit. Throws ConfigError,
+// naming the file, for a file that is not a complete ensemble file with per-seed samples,
+// a model that differs in anything but run.seed, another error method, or a seed that
+// is in two files.
+struct MergedEnsemble {
+  ModelConfig config;      // the first file's (its model text and resolved configuration)
+  EnsembleResult result;
+  std::string seeds_text;  // the files' --seeds, joined by " + "
+};
+MergedEnsemble merge_ensembles(const std::vector<std::string>& files);
 
 // Everything above into a sink (an HDF5 file through RunWriter, or a MemoryRun): per-seed
 // summaries under /seeds/, means under the runs' names, errors under <name>_error.

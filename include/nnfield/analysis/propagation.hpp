@@ -26,6 +26,7 @@
 
 #include "nnfield/core/activation.hpp"
 #include "nnfield/analysis/mean_field.hpp"
+#include "nnfield/config/config.hpp"
 #include "nnfield/core/shape.hpp"
 #include "nnfield/io/series_sink.hpp"
 #include "nnfield/numerics/statistics.hpp"
@@ -49,6 +50,9 @@ struct PropagationOptions {
   double q0 = 1.0;          // per-site input variance (default 1: unit-variance inputs)
   double c0 = 0.5;          // input correlation, in [-1, 1]
   int networks = 64;        // independent random networks
+  // The networks are first_network .. first_network + networks - 1: network n's weights and
+  // inputs depend on the seed and n alone, so jobs over network ranges merge (nnfield merge).
+  long long first_network = 0;
   int pairs = 4;            // input pairs (and tangent directions) per network
   int threads = 0;          // 0: default_thread_count() (numerics/thread_count.hpp)
   std::uint64_t seed = 0;   // master seed
@@ -117,6 +121,10 @@ struct PropagationScan {
   PropagationOptions options;
   std::vector<PropagationResult> points;  // one per sigma_w, in the order given
   TransitionEstimate transition;          // from the scan's measured chi_1 (needs >= 2 points)
+  // samples[s]: the per-network sums at sigma_w[s], (networks, M * 6) row-major: network
+  // n's means over its input pairs and sites of z1 z1, z2 z2, z1 z2, (z1 - z2)^2,
+  // (z1 - z2)(z1 + z2) and t^2, layer-major. Everything above is computed from them.
+  std::vector<std::vector<double>> samples;
 };
 
 // Runs `options.networks` random networks for every sigma_w (same sigma_b), on
@@ -125,6 +133,13 @@ struct PropagationScan {
 PropagationScan propagate(const NetworkShape& shape, Activation activation, const std::vector<double>& sigma_w,
                           double sigma_b, const PropagationOptions& options,
                           const std::function<void(int done)>& progress = {});
+
+// The analysis of measured sums (PropagationScan::samples): the means, errors, fits and
+// transition propagate() computes after measuring. Used by propagate() and by
+// merge_propagations(), so that a merged scan equals one run over all its networks.
+PropagationScan analyse_scan(const NetworkShape& shape, Activation activation, const std::vector<double>& sigma_w,
+                             double sigma_b, const PropagationOptions& options,
+                             std::vector<std::vector<double>> samples);
 
 // What a propagation file records beyond the scan (whose options it records too): the
 // request as it was given.
@@ -137,6 +152,20 @@ struct PropagationRecord {
 // /dc, /tangent with their *_error, /mean_field/..., /fit/..., /tangent_fit/...,
 // /transition/... (layout in propagation_output.cpp).
 void write_propagation(const PropagationScan& scan, const PropagationRecord& record, SeriesSink& sink);
+
+// Scans run as separate jobs (over ranges of networks, --first-network, or over sigma_w
+// values), combined: every (sigma_w, network) sum read back from /samples, the points in
+// the order they first appear, the networks in index order, analysed by analyse_scan, so
+// the result equals one propagate over all of them bit for bit. Throws ConfigError, naming
+// the file, for a file that is not a complete propagation file with samples, settings
+// that differ (model, seed, inputs, fit options), a (sigma_w, network) in two files, or a
+// union that is not every sigma_w at every network of one contiguous network range.
+struct MergedPropagation {
+  ModelConfig config;
+  PropagationScan scan;
+  PropagationRecord record;
+};
+MergedPropagation merge_propagations(const std::vector<std::string>& files);
 
 // Exact forward-mode linearisation of the network (docs/theory.md section 1) for one input X and
 // direction U, both (N): z (M,N) as the forward pass, t (M,N) = dz/dX . U:

@@ -4,6 +4,7 @@
 // else sees these plain structs. Every field's default and meaning is documented
 // in docs/model-files.md (generated from the same schema: `nnfield keys`).
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -206,12 +207,28 @@ struct ModelConfig {
 // tools that only parse (the parser's own tests), accept it.
 enum class UnreadKeys { refuse, accept };
 
+// Where the model's runs keep their rows. A run file takes checkpoints beside it
+// (output.checkpoint_every, output.checkpoint_seconds); runs held in memory (nnfield
+// ensemble, propagate and compare, the Python module without an output file) take none,
+// so they refuse those keys rather than ignore them.
+enum class RunStorage { file, memory };
+
 // Parse and validate a model file. `overrides` are "section.key=value" strings
 // (value in TOML syntax; bare words are taken as strings). Throws ConfigError.
 ModelConfig load_model_file(const std::string& path, const std::vector<std::string>& overrides = {},
-                            UnreadKeys unread = UnreadKeys::refuse);
+                            UnreadKeys unread = UnreadKeys::refuse, RunStorage storage = RunStorage::file);
 ModelConfig load_model_string(const std::string& text, const std::string& name,
-                              const std::vector<std::string>& overrides = {}, UnreadKeys unread = UnreadKeys::refuse);
+                              const std::vector<std::string>& overrides = {}, UnreadKeys unread = UnreadKeys::refuse,
+                              RunStorage storage = RunStorage::file);
+
+// Refuses (ConfigError, one line naming the key and why) a configuration that sets a key
+// a run kept in memory does not read; for configurations loaded before it was known where
+// their run would go (run_model calls it for runs without an output file).
+void check_keys_read_in_memory(const ModelConfig& config);
+
+// "section.key" -> value text of a resolved configuration (ModelConfig::resolved_toml: one
+// `key = value` a line under [section] headers), for comparing two configurations key by key.
+std::map<std::string, std::string> resolved_key_values(const std::string& resolved_toml);
 
 // The schema as a Markdown reference (docs/model-files.md is this text).
 std::string model_file_reference_markdown();

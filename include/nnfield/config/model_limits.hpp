@@ -25,8 +25,7 @@ constexpr std::size_t kMaxModes = 4096;   // entries of init.smooth.modes (each 
 
 // Rules across keys.
 constexpr double kMaxOutputRows = 1e8;     // rows of a run: t_end / output.every, steps / every_steps
-constexpr double kMaxDataSwitches = 1e7;   // sample changes: t_end / data.tau
-constexpr double kTimeResolution = 1e-12;  // a fixed step dt, and output.every, >= t_end * this
+constexpr double kTimeResolution = 1e-12;  // a fixed step dt, output.every and data.tau >= t_end * this
 
 // The first place where `text` nests deeper than kMaxTomlDepth, judged without parsing
 // it (so the check itself cannot recurse): line, column (1-based) and the depth reached.

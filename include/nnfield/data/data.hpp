@@ -1,6 +1,7 @@
 #pragma once
 // The data boundary (docs/theory.md section 2): where samples come from, and how they are
 // presented to the dynamics in time.
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -42,6 +43,21 @@ class SampleOrder {
   mutable int m_next_slot = 0;
 };
 
+// The times j tau in (t0, t1] where presented data switch samples, in increasing order and
+// one at a time: each call gives the next, +infinity after the last. Generated, never
+// listed, so memory is O(1) however many switches a run has (the integrators pull them as
+// they reach them, dynamics/integrator.hpp).
+class SwitchTimes {
+ public:
+  SwitchTimes(double tau, double t0, double t1)
+      : m_tau(tau), m_t0(t0), m_t1(t1), m_j(long(std::floor(t0 / tau)) + 1) {}
+  double operator()();
+
+ private:
+  double m_tau, m_t0, m_t1;
+  long m_j;  // the next candidate j
+};
+
 // X(t), Y(t) and their time derivatives for continuous-time dynamics.
 //   fixed:      sample 0 forever
 //   switch:     sample j on [j tau, (j+1) tau), piecewise constant (X' = 0 between switches)
@@ -64,8 +80,8 @@ class DataStream {
   // With `left_limit` as in at().
   void second_derivatives(double t, double* Xddot, double* Yddot, bool left_limit = false) const;
   // Times in (t0, t1] where the data jump (switch) or lose smoothness (blend: C^2 only
-  // at segment boundaries): integrators stop there.
-  std::vector<double> breakpoints(double t0, double t1) const;
+  // at segment boundaries): integrators stop there. None for data fixed in time.
+  SwitchTimes breakpoints(double t0, double t1) const;
 
  private:
   struct Segment {

@@ -51,17 +51,23 @@ struct StepperState {
   State dxdt;
 };
 
+// The times where the right-hand side jumps, in increasing order, pulled one at a time as the
+// integration reaches them: each call gives the next, +infinity after the last (empty: none).
+// Never listed, so a run with 10^10 data switches holds one of them (data/data.hpp, SwitchTimes).
+using BreakpointSource = std::function<double()>;
+
 // Orders of the steppers (used by the order tests and docs).
 int stepper_order(StepperKind stepper);
 
 // Integrate from t0 to the last observation time. `observe_times` is sorted and
-// starts at or after t0 (t0 itself is observed if listed); `breakpoints` are times
-// where the right-hand side jumps. Steps are counted into `running` as they are
+// starts at or after t0 (t0 itself is observed if listed); `breakpoints` gives the times
+// where the right-hand side jumps (those after t0 and up to the last observation time are
+// stopped at; the system's at_breakpoint books each). Steps are counted into `running` as they are
 // taken (so observers can read the count), and returned for this call alone. `carried`, if
 // given, is the stepper state to start from (dt = config.dt and no derivative for a fresh
 // start) and is kept current, so the observe callback sees the state of that moment.
 IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::vector<double>& observe_times,
-                           const std::vector<double>& breakpoints, const IntegratorConfig& config,
+                           const BreakpointSource& breakpoints, const IntegratorConfig& config,
                            const IntegrationCallbacks& callbacks, IntegrationStats* running = nullptr,
                            StepperState* carried = nullptr);
 

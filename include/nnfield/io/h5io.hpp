@@ -39,6 +39,11 @@ std::string h5_read_string_attribute(const std::string& file, const std::string&
 double h5_read_double_attribute(const std::string& file, const std::string& object,
                                 const std::string& attribute);
 
+// True if the file's superblock records an end of allocation before the end of its data:
+// a writer is running, or one was killed inside a flush and HDF5 may refuse to read the
+// newest objects ("addr overflow") until `nnfield run --resume` repairs the file.
+bool h5_end_of_allocation_lags(const std::string& file);
+
 // ---- the fixed input formats ---------------------------------------------
 // Initial state: /W (M,N,K), /b (M,N), optional /Wdot (M,N,K), /bdot (M,N) (both or neither).
 struct InitialState {
