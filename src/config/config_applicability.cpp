@@ -77,7 +77,6 @@ void field_run_rules(std::vector<Applicability>& t) {
                {{"observe.energy_flow"},
                 [](const ModelConfig& c) { return !field(c) || c.data.presentation != Presentation::blend; },
                 "the field's per-site energy book has no data-power term, and blended data move"},
-               {{"output.trajectory"}, not_field, "a field run writes its own grid datasets (docs/output-schema.md)"},
                {{"dynamics.variables"}, [](const ModelConfig& c) { return !field(c) && !sgd(c); },
                 [](const ModelConfig& c) {
                   return field(c) ? std::string("the field solver has no BBD coordinate option")
@@ -200,8 +199,9 @@ void output_rules(std::vector<Applicability>& t) {
                 [](const ModelConfig& c) { return !scaled_damped(c); },
                 "the BBD energy books assume unit masses, and dynamics.eta_scaling = \"depth\" gives damped runs "
                 "masses 1/(eta ax)"},
-               {{"observe.field", "observe.every"}, [](const ModelConfig& c) { return !c.observe.correlators.empty(); },
-                "observe.correlators is empty"},
+               {{"observe.field", "observe.every"},
+                [](const ModelConfig& c) { return !c.observe.correlators.empty() || c.observe.autocorrelation; },
+                "observe.correlators is empty and observe.autocorrelation is false"},
            });
 }
 

@@ -316,7 +316,9 @@ std::vector<ModelKey> build_model_keys() {
   add("output.every_steps", &OutputConfig::every_steps, "sgd: output cadence in steps").at_least(1).note("<= " + number_text(kMaxOutputRows) + " rows");
   add("output.trajectory", &OutputConfig::trajectory,
       "datasets written under /trajectory (gain: g - 1 per bulk link, docs/theory.md 4.1; Wdot, bdot: the "
-      "velocities, damped runs)");
+      "velocities, damped runs). Field runs name the field's datasets: loss, gain, phi, w, beta, w_in, b_in, Z, "
+      "response, adjoint and (damped) w_dot, beta_dot, w_in_dot, b_in_dot; their default is all of these "
+      "(docs/output-schema.md, \"Field runs\")");
   add("output.flush_every", &OutputConfig::flush_every, "flush the output file every this many rows").at_least(1);
   add("output.checkpoint_every", &OutputConfig::checkpoint_every,
       "checkpoint (RUN.h5.ckpt, for run --resume) at the first output row past every multiple of this model "
@@ -335,6 +337,9 @@ std::vector<ModelKey> build_model_keys() {
   add("observe.field", &ObserveConfig::field,
       "the field correlators measure: phi (neurons z), w (weights), b (biases)");
   add("observe.every", &ObserveConfig::every, "correlator cadence in time (0: output.every)").at_least(0);
+  add("observe.autocorrelation", &ObserveConfig::autocorrelation,
+      "time autocorrelations rho(tau) and tau_int of observe.field's layer means and of the loss over the rows "
+      "every observe.every, written when the run completes (/autocorrelation/*, docs/correlators.md)");
 
   add_continuum_keys(k);
   add_field_keys(k);

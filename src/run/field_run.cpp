@@ -19,12 +19,15 @@ namespace {
 // The measurements of a field run (make_observers for the field lattice).
 void add_field_observers(const ModelConfig& config, FieldProblem& problem, Recorder& rec) {
   FieldTheory& theory = *problem.theory;
-  rec.add(make_field_trajectory_observer(problem, config.dynamics.kind == DynamicsKind::damped));
-  rec.add(make_field_gain_observer(theory, rec.regime));
+  const std::vector<TrajectoryDataset>& wanted = config.output.trajectory;
+  rec.add(make_field_trajectory_observer(problem, wanted));
+  const bool gain = std::find(wanted.begin(), wanted.end(), TrajectoryDataset::gain) != wanted.end();
+  rec.add(make_field_gain_observer(theory, rec.regime, gain));
   rec.add(make_energy_observer());
   if (config.observe.energy_flow) rec.add(make_field_energy_flow_observer(problem, config.dynamics.gamma));
   rec.add(make_correlator_observer(config, theory.nx(), theory.ny(), theory.K(),
                                    correlator_input(config, &problem.data->samples())));
+  rec.add(make_time_autocorrelation_observer(config, theory.nx(), theory.ny(), theory.K()));
 }
 
 }  // namespace

@@ -143,8 +143,9 @@ std::vector<std::string> candidates(const ModelKey& k, const Value& now) {
       }
       break;
     case ValueKind::string_array:
-      if (!k.choices.empty()) out.push_back("[" + toml_quote(k.choices.front()) + "]");
-      if (k.choices.size() > 1) out.push_back("[" + toml_quote(k.choices[1]) + "]");
+      // Every choice alone: a list of choices may hold some only for some run kinds
+      // (output.trajectory: the network's datasets, a field run's).
+      for (const std::string& c : k.choices) out.push_back("[" + toml_quote(c) + "]");
       if (k.choices.empty()) out.push_back("[\"0.3\", \"0.1\", \"0.3\"]");
       break;
     case ValueKind::float_array:

@@ -137,6 +137,10 @@ struct OutputConfig {
   double checkpoint_seconds = 60.0;
 };
 
+// A field run's output.trajectory when the model does not give it: every dataset of the
+// field (the velocities: damped runs), the output of field runs before the key applied to them.
+std::vector<TrajectoryDataset> field_trajectory_default(DynamicsKind kind);
+
 // Measurements made during a run beyond the trajectory and the total energy.
 struct ObserveConfig {
   bool energy_flow = false;               // BBD per-site energy density, decay, currents (/energy/*)
@@ -144,6 +148,7 @@ struct ObserveConfig {
   std::vector<Correlator> correlators;    // correlators measured on the fly (/correlators/*)
   ObservedField field = ObservedField::phi;  // the field correlators measure: phi (neurons z), w, b
   double every = 0.0;                     // cadence in time (0: output.every; sgd: output.every_steps)
+  bool autocorrelation = false;           // time autocorrelations of the layer means and loss (/autocorrelation/*)
 };
 
 // One continuum field in a model file: an expression of x, y, or a seeded smooth random field "random(RMS)" / "random(RMS, MEAN)".
