@@ -98,7 +98,7 @@ double output_error(const FieldData& f, const NetData& n, std::size_t ti) {
   double num2 = 0.0, den2 = 0.0;
   for (int b = 0; b < f.ny; ++b) {
     const std::size_t i = std::size_t(b * f.ry);
-    const double zn = n.Z[ti][i], d = f.Z[ti][std::size_t(b)] - zn, m = zn - n.Y[i];
+    const double zn = n.Z[ti][i], d = f.Z[ti][std::size_t(b)] - zn, m = zn - n.Y[ti][i];
     num2 += d * d;
     den2 += m * m;
   }

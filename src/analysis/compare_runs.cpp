@@ -10,8 +10,10 @@
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 
 #include "nnfield/core/network.hpp"
+#include "nnfield/data/data.hpp"
 #include "nnfield/numerics/parallel_for.hpp"
 #include "nnfield/numerics/processes.hpp"
 #include "nnfield/run/run.hpp"
@@ -63,8 +65,7 @@ ModelConfig network_config(const ModelConfig& base, int level, double every) {
   c.field.present = false;
   c.init.kind = InitKind::continuum;
   if (c.dynamics.kind == DynamicsKind::damped) c.init.velocity = InitVelocity::continuum;
-  c.data.source = DataSource::continuum;
-  c.data.presentation = Presentation::fixed;
+  c.data.source = DataSource::continuum;  // presented as the field's: data.presentation, tau, order as given
   c.output.every = every;
   // What network_data reads, and no more: every row of these is held in memory.
   c.output.trajectory = {TrajectoryDataset::W, TrajectoryDataset::b, TrajectoryDataset::z, TrajectoryDataset::loss,
@@ -84,6 +85,9 @@ ModelConfig field_config(const ModelConfig& base, int level, double every, Depth
   c.field.rx = c.field.ry = r;
   c.field.allow_unstable = c.field.allow_unstable || allow_unstable;
   c.output.every = every;
+  // What field_data reads, and no more (max_gain_deviation_over_ax is always written).
+  c.output.trajectory = {TrajectoryDataset::response, TrajectoryDataset::phi, TrajectoryDataset::w,
+                         TrajectoryDataset::adjoint};
   c.observe = ObserveConfig{};
   return c;
 }
@@ -93,18 +97,31 @@ double misfit_scale(const ModelConfig& c) {
   return (c.continuum.misfit_scaling == MisfitScaling::depth && c.continuum.Y.empty()) ? ax : 1.0;
 }
 
-RunResult run_in_memory(const ModelConfig& c, const std::atomic<bool>* stop) {
+RunResult run_in_memory(const ModelConfig& c, const std::atomic<bool>* stop, MemoryCapture capture = {},
+                        int threads = 1) {
   RunOptions o;
   o.progress = "off";
   o.stop = stop;
+  o.capture = std::move(capture);
+  o.threads = threads;
   RunResult r = run_model(c, o);
   if (!r.memory) throw std::runtime_error("compare: the run kept no memory");
   return r;
 }
 
-NetData network_data(const ModelConfig& c, const ComparePlan& plan, std::string& message) {
+// What network_data reads of a network run, and no more: W, b, z at t = 0 and at the
+// compared times (the gain enters through RunResult::max_gain_deviation).
+MemoryCapture network_capture(const ComparePlan& plan) {
+  MemoryCapture capture{{"/trajectory/time", "/trajectory/W", "/trajectory/b", "/trajectory/z"}, {0}};
+  for (double t : plan.times) capture.rows.push_back(std::size_t(std::llround(t / plan.every)));
+  std::sort(capture.rows.begin(), capture.rows.end());
+  capture.rows.erase(std::unique(capture.rows.begin(), capture.rows.end()), capture.rows.end());
+  return capture;
+}
+
+NetData network_data(const ModelConfig& c, const ComparePlan& plan, std::string& message, int threads = 1) {
   const std::vector<double>& times = plan.times;
-  const RunResult result = run_in_memory(c, plan.stop);
+  const RunResult result = run_in_memory(c, plan.stop, network_capture(plan), threads);
   message = result.message;
   if (result.status != RunStatus::complete)
     throw std::runtime_error("compare: the network at M = " + std::to_string(c.network.shape.M) +
@@ -117,14 +134,18 @@ NetData network_data(const ModelConfig& c, const ComparePlan& plan, std::string&
   const auto& z = need(run, "/trajectory/z");
   const auto& W = need(run, "/trajectory/W");
   const auto& b = need(run, "/trajectory/b");
-  const auto& X = need(run, "/data/X");
-  const auto& Y = need(run, "/data/Y");
+  // The same stream the run presented its samples with: the adjoint at t is the presented sample's.
+  const DataStream stream(Samples{int(need(run, "/data/X").shape[0]), s.N, need(run, "/data/X").data,
+                                  need(run, "/data/Y").data},
+                          c.data, c.seed);
+  std::vector<double> X(std::size_t(s.N)), Y(std::size_t(s.N));
   const std::vector<double> z0 = row(z, 0), W0 = row(W, 0);
   const std::size_t N = std::size_t(s.N), M = std::size_t(s.M);
   const double scale = misfit_scale(c);
   Network net(s, c.network.activation, c.network.loss);
   std::vector<double> gW(W0.size()), gb(M * N);
-  d.Y.assign(Y.data.begin(), Y.data.begin() + std::ptrdiff_t(N));
+  stream.at(0.0, X.data(), Y.data(), nullptr, nullptr);
+  d.Y.push_back(Y);
   d.Z.emplace_back(z0.begin() + std::ptrdiff_t((M - 1) * N), z0.end());
   for (double t : times) {
     const std::size_t k = row_of(run, t, c.dynamics.t_end);
@@ -135,13 +156,13 @@ NetData network_data(const ModelConfig& c, const ComparePlan& plan, std::string&
     d.R.push_back(R);
     d.dz.push_back(minus(zt, z0));
     d.dW.push_back(minus(Wt, W0));
-    net.value_and_gradient(Wt.data(), bt.data(), X.data.data(), Y.data.data(), 1, gW.data(), gb.data());
+    stream.at(t, X.data(), Y.data(), nullptr, nullptr);
+    d.Y.push_back(Y);
+    net.value_and_gradient(Wt.data(), bt.data(), X.data(), Y.data(), 1, gW.data(), gb.data());
     d.adj.push_back(gb);
   }
-  if (run.has("/trajectory/gain")) {
-    for (double g : run.dataset("/trajectory/gain").data) d.max_gain = std::max(d.max_gain, std::fabs(g));
-    d.max_gain /= d.ax;
-  }
+  // max|g - 1| over every row and bulk link (none for a single weight layer).
+  if (!std::isnan(result.max_gain_deviation)) d.max_gain = result.max_gain_deviation / d.ax;
   d.left = number_attribute(run, "left_critical_regime_at", -1.0);
   return d;
 }
@@ -203,6 +224,7 @@ struct CostedJob {
   std::function<std::string()> run;
   std::function<std::string()> save;
   std::function<void(const std::string&)> load;
+  bool alone = false;  // runs by itself, on every worker thread (the largest network's memory)
 };
 
 void write_rows(ByteWriter& w, const std::vector<std::vector<double>>& rows) {
@@ -220,8 +242,7 @@ std::string to_bytes(const NetData& d) {
   ByteWriter w;
   for (int v : {d.M, d.N, d.K}) w.value(v);
   for (double v : {d.ax, d.max_gain, d.left}) w.value(v);
-  for (const auto* rows : {&d.R, &d.dz, &d.dW, &d.adj, &d.Z}) write_rows(w, *rows);
-  w.values(d.Y);
+  for (const auto* rows : {&d.R, &d.dz, &d.dW, &d.adj, &d.Z, &d.Y}) write_rows(w, *rows);
   return w.take();
 }
 
@@ -229,8 +250,7 @@ void from_bytes(const std::string& bytes, NetData& d) {
   ByteReader r(bytes);
   for (int* v : {&d.M, &d.N, &d.K}) *v = r.value<int>();
   for (double* v : {&d.ax, &d.max_gain, &d.left}) *v = r.value<double>();
-  for (auto* rows : {&d.R, &d.dz, &d.dW, &d.adj, &d.Z}) *rows = read_rows(r);
-  d.Y = r.values<double>();
+  for (auto* rows : {&d.R, &d.dz, &d.dW, &d.adj, &d.Z, &d.Y}) *rows = read_rows(r);
 }
 
 std::string to_bytes(const FieldData& d) {
@@ -296,21 +316,25 @@ class CompareLog {
   std::mutex m_mutex;
 };
 
-void add_network_jobs(const ModelConfig& config, const ComparePlan& plan, CompareRuns& runs,
+// The finest network holds the most memory of all the runs (its state and integrator
+// stages): it runs alone, its passes on all `threads`, and the others after it.
+void add_network_jobs(const ModelConfig& config, const ComparePlan& plan, unsigned threads, CompareRuns& runs,
                       std::vector<CostedJob>& jobs) {
   for (std::size_t l = 0; l < runs.nets.size(); ++l) {
     const ModelConfig c = network_config(config, int(l), plan.every);
     const double cost = double(c.network.shape.M) * c.network.shape.N * c.network.shape.M;
+    const bool finest = l + 1 == runs.nets.size();
     jobs.push_back(with_slot(
         cost,
-        [&, c, &slot = runs.nets[l]] {
+        [&, c, &slot = runs.nets[l], run_threads = finest ? int(threads) : 1] {
           const auto t0 = Clock::now();
           std::string message;
-          slot = network_data(c, plan, message);
+          slot = network_data(c, plan, message, run_threads);
           return "network M = " + std::to_string(c.network.shape.M) + ", N = " + std::to_string(c.network.shape.N) +
                  ": " + message + " (" + seconds_since(t0) + " s)";
         },
         runs.nets[l]));
+    jobs.back().alone = finest;
   }
 }
 
@@ -377,26 +401,35 @@ void add_exact_jobs(const ModelConfig& config, const CompareOptions& options, co
 
 CompareRuns run_compare_levels(const ModelConfig& config, const CompareOptions& options, const ComparePlan& plan) {
   const std::size_t L = std::size_t(options.levels);
+  const unsigned threads = resolve_thread_count(options.threads);
   CompareRuns runs;
   runs.nets.resize(L);
   for (int p : options.orders)
     for (int r : plan.coarsen) runs.studies.push_back({p, r, std::vector<FieldData>(L)});
   std::vector<CostedJob> jobs;
-  add_network_jobs(config, plan, runs, jobs);
+  add_network_jobs(config, plan, threads, runs, jobs);
   add_field_jobs(config, options, plan, runs, jobs);
   if (options.exact_check) add_exact_jobs(config, options, plan, runs, jobs);
-  std::stable_sort(jobs.begin(), jobs.end(), [](const CostedJob& a, const CostedJob& b) { return a.cost > b.cost; });
+  // The jobs that run alone first, then the others the costliest first.
+  std::stable_sort(jobs.begin(), jobs.end(), [](const CostedJob& a, const CostedJob& b) {
+    return a.alone != b.alone ? a.alone : a.cost > b.cost;
+  });
+  const std::size_t alone = std::size_t(std::count_if(jobs.begin(), jobs.end(), [](auto& j) { return j.alone; }));
   CompareLog log(options.log, options.stop, jobs);
   // A stop (SIGINT) stops the running runs and starts no new ones; whatever they threw
   // then (an incomplete network run) is the interruption, not an error.
   ParallelHooks hooks;
   hooks.stop = options.stop;
   const auto stopped = [&] { return options.stop && options.stop->load(); };
-  const unsigned threads = resolve_thread_count(options.threads);
   if (processes::count() == 1) {
     try {
-      parallel_for(
-          jobs.size(), threads, [&](std::size_t j, unsigned) { log.finished(jobs[j], jobs[j].run()); }, hooks);
+      // jobs [first, first + n) on `workers` threads.
+      const auto run_range = [&](std::size_t first, std::size_t n, unsigned workers) {
+        parallel_for(
+            n, workers, [&](std::size_t j, unsigned) { log.finished(jobs[first + j], jobs[first + j].run()); }, hooks);
+      };
+      run_range(0, alone, 1);
+      if (!stopped()) run_range(alone, jobs.size() - alone, threads);
     } catch (const std::exception&) {
       if (stopped()) throw CompareInterrupted();
       throw;
@@ -406,12 +439,13 @@ CompareRuns run_compare_levels(const ModelConfig& config, const CompareOptions& 
   }
   // Under mpirun (processes.hpp): a job's result is a flag (1: it ran to the end) and its
   // data; process 0 loads every one into its own copy of the jobs' slots.
+  std::size_t first = 0;
   const auto job = [&](std::size_t j) {
     ByteWriter out;
     try {
-      log.finished(jobs[j], jobs[j].run());
+      log.finished(jobs[first + j], jobs[first + j].run());
       out.value(char(1));
-      out.text(jobs[j].save());
+      out.text(jobs[first + j].save());
     } catch (const std::exception&) {
       if (!stopped()) throw;
       out.value(char(0));
@@ -422,12 +456,15 @@ CompareRuns run_compare_levels(const ModelConfig& config, const CompareOptions& 
   const auto keep = [&](std::size_t j, std::string&& bytes) {
     ByteReader in(bytes);
     if (in.value<char>() == 1)
-      jobs[j].load(in.text());
+      jobs[first + j].load(in.text());
     else
       complete = false;
   };
-  if (distributed_for(jobs.size(), threads, job, keep, hooks) < jobs.size() || !complete || stopped())
-    throw CompareInterrupted();
+  for (const auto& [from, n, workers] : {std::tuple<std::size_t, std::size_t, unsigned>{0, alone, 1u},
+                                         {alone, jobs.size() - alone, threads}}) {
+    first = from;
+    if (distributed_for(n, workers, job, keep, hooks) < n || !complete || stopped()) throw CompareInterrupted();
+  }
   return runs;
 }
 

@@ -16,7 +16,7 @@ struct NetData {
   double ax = 0.0;
   std::vector<std::vector<double>> R, dz, dW, adj;  // (N), (M,N) row m-1 = z^(m), (M,N,K), (M,N) row m-1 = dl/dz^(m)
   std::vector<std::vector<double>> Z;               // the output Z (N) at t = 0, then at each time
-  std::vector<double> Y;                            // the target (N)
+  std::vector<std::vector<double>> Y;               // the presented target (N) at t = 0, then at each time
   double max_gain = 0.0, left = -1.0;
 };
 

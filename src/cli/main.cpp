@@ -70,9 +70,23 @@ int run_reporting_errors(const std::vector<nnfield::cli::Command>& commands) {
 
 }  // namespace
 
+// A closed terminal (SIGHUP) stops a run as Ctrl-C does: the file keeps its rows and
+// says "interrupted", instead of dying with status "running".
+static void install_stop_handlers() {
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGHUP, on_signal);
+}
+
 int main(int argc, char** argv) {
   using namespace nnfield::cli;
+  // First thing: under mpirun a signal forwarded to every process may reach one that is
+  // still starting (a loaded machine), and the default action would kill it, and with it
+  // the others before process 0 writes what completed. Again after MPI has started, in
+  // case it installed handlers of its own.
+  install_stop_handlers();
   nnfield::processes::start(argc, argv);
+  install_stop_handlers();
   // MPI ends with every return from main (help, parse errors, results).
   struct EndProcesses {
     ~EndProcesses() { nnfield::processes::finish(); }
@@ -101,11 +115,6 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  // A closed terminal (SIGHUP) stops a run as Ctrl-C does: the file keeps its rows and
-  // says "interrupted", instead of dying with status "running".
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-  std::signal(SIGHUP, on_signal);
   const int status = run_reporting_errors(commands);
   // Under mpirun, a process that failed before the shared work (process 0 refusing the
   // output, say) leaves the others waiting for it: end them all with its status. After

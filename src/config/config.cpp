@@ -410,6 +410,9 @@ class Loader {
     }
     for (const auto& s : model_sections())
       if (s.mark_present && m_sections_given.count(s.name)) s.mark_present(config);
+    // The key's default names the network's datasets; a field run writes its own.
+    if (config.field.present && !m_entries.count("output.trajectory"))
+      config.output.trajectory = field_trajectory_default(config.dynamics.kind);
     fail_if_problems();
     auto violations = cross_field_violations(config);
     if (violations.empty() && m_unread == UnreadKeys::refuse) {
@@ -428,6 +431,13 @@ class Loader {
 
 }  // namespace
 }  // namespace detail
+
+std::vector<TrajectoryDataset> field_trajectory_default(DynamicsKind kind) {
+  using T = TrajectoryDataset;
+  std::vector<T> all{T::loss, T::gain, T::phi, T::w, T::beta, T::w_in, T::b_in, T::Z, T::response, T::adjoint};
+  if (kind == DynamicsKind::damped) all.insert(all.end(), {T::w_dot, T::beta_dot, T::w_in_dot, T::b_in_dot});
+  return all;
+}
 
 // Text that is not a file has no folder of its own: its paths resolve from the working directory.
 ModelConfig load_model_string(const std::string& text, const std::string& name,

@@ -67,9 +67,18 @@ void field_run_rules(std::vector<Applicability>& t) {
                 },
                 "a field run starts at rest (\"zero\") or from [continuum] (\"continuum\")"},
                {{"init."}, not_field, "a field run takes its initial state from [continuum]", "init.velocity"},
-               {{"data."}, not_field,
-                "a field run takes its data from [continuum] (X, misfit or Y); [data] is for network runs"},
-               {{"output.trajectory"}, not_field, "a field run writes its own grid datasets (docs/output-schema.md)"},
+               {{"data.source", "data.file", "data.samples", "data.x", "data.y", "data.x_kind", "data.x_scale", "data.x_cutoff",
+                 "data.y_scale", "data.teacher."},
+                not_field,
+                "a field run's samples always come from [continuum] (continuum.samples, continuum.dX): data files, "
+                "teacher and random data are rough in width"},
+               {{"data.presentation"},
+                [](const ModelConfig& c) { return !field(c) || c.data.presentation != Presentation::full_batch; },
+                "a field run presents one sample at a time (fixed, switch, blend): full_batch would need a "
+                "boundary theory of every sample at once (not implemented)"},
+               {{"observe.energy_flow"},
+                [](const ModelConfig& c) { return !field(c) || c.data.presentation != Presentation::blend; },
+                "the field's per-site energy book has no data-power term, and blended data move"},
                {{"dynamics.variables"}, [](const ModelConfig& c) { return !field(c) && !sgd(c); },
                 [](const ModelConfig& c) {
                   return field(c) ? std::string("the field solver has no BBD coordinate option")
@@ -127,7 +136,11 @@ void data_rules(std::vector<Applicability>& t) {
                 [](const ModelConfig& c) {
                   return c.data.source == DataSource::teacher || c.data.source == DataSource::random;
                 },
-                [](const ModelConfig& c) { return is("data.source", name(c.data.source)) + ": the samples are given"; }},
+                [](const ModelConfig& c) {
+                  return is("data.source", name(c.data.source)) +
+                         (c.data.source == DataSource::continuum ? ": continuum.samples gives their number"
+                                                                 : ": the samples are given");
+                }},
                {{"data.x_kind", "data.x_scale"}, generated_inputs,
                 "no inputs are generated (data.source and data.x give them)"},
                {{"data.x_cutoff"},
@@ -188,8 +201,9 @@ void output_rules(std::vector<Applicability>& t) {
                 [](const ModelConfig& c) { return !scaled_damped(c); },
                 "the BBD energy books assume unit masses, and dynamics.eta_scaling = \"depth\" gives damped runs "
                 "masses 1/(eta ax)"},
-               {{"observe.field", "observe.every"}, [](const ModelConfig& c) { return !c.observe.correlators.empty(); },
-                "observe.correlators is empty"},
+               {{"observe.field", "observe.every"},
+                [](const ModelConfig& c) { return !c.observe.correlators.empty() || c.observe.autocorrelation; },
+                "observe.correlators is empty and observe.autocorrelation is false"},
            });
 }
 
@@ -199,8 +213,11 @@ void continuum_rules(std::vector<Applicability>& t) {
            {
                {{"continuum.phi_dot", "continuum.w_dot"}, continuum_velocity,
                 "it gives damped runs' initial velocities (init.velocity = \"continuum\")"},
-               {{"continuum.X", "continuum.Y", "continuum.misfit", "continuum.misfit_scaling"}, continuum_boundary,
-                "the data come from [data] (use data.source = \"continuum\")"},
+               {{"continuum.X", "continuum.Y", "continuum.misfit", "continuum.misfit_scaling", "continuum.samples",
+                 "continuum.dX"},
+                continuum_boundary, "the data come from [data] (use data.source = \"continuum\")"},
+               {{"continuum.dX"}, [](const ModelConfig& c) { return c.continuum.samples > 1; },
+                "continuum.samples is 1: the one sample's input is continuum.X itself"},
                {{"continuum."}, continuum_initial_state,
                 "nothing reads [continuum]: use init.kind = \"continuum\" or \"critical\", data.source = "
                 "\"continuum\", or a [field] section"},
@@ -270,20 +287,22 @@ void ensemble_rules(std::vector<CommandRule>& t) {
   const ModelCommand e = ModelCommand::ensemble;
   t.insert(t.end(),
            {{e, {"output.trajectory"}, always, "ensemble keeps only loss and z of each seed's run"},
-            {e, {"observe.lagrangian"}, always,
-             "ensemble averages the /trajectory and /energy series and the correlators, not /lagrangian"},
+            {e, {"observe.lagrangian", "observe.autocorrelation"}, always,
+             "ensemble averages the /trajectory and /energy series and the correlators, not /lagrangian or "
+             "/autocorrelation"},
             // ensemble_teacher.toml, made for ensemble, sets run.seed: in the file it is the
             // seed of `nnfield run` of the model.
             {e, {"run.seed"}, [](const ModelUse& u) { return !u.bootstrap_errors; },
              "--seeds gives each run's seed; run.seed seeds only the resamples of --error bootstrap", true}});
 }
 
-// nnfield compare: networks at refined levels and field runs, all from [continuum].
+// nnfield compare: networks at refined levels and field runs, all from [continuum]. The data
+// keys are judged as for a field run (as_run): its samples come from [continuum], presented
+// by data.presentation, tau and order, which compare's networks follow too.
 void compare_rules(std::vector<CommandRule>& t) {
   const ModelCommand c = ModelCommand::compare;
   t.insert(t.end(),
            {{c, {"init."}, always, "compare's networks and field runs start from [continuum]", false, {"init.velocity"}},
-            {c, {"data."}, always, "compare's networks and field runs take their data from [continuum]"},
             {c, {"output.trajectory"}, always, "compare records what it compares (its networks' W, b, z, loss, gain)"},
             {c, {"observe."}, always, "compare's runs measure no observers, only what it compares"},
             {c, {"field.form"}, always,

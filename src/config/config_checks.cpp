@@ -12,6 +12,7 @@
 #include "config/config_schema.hpp"
 #include "nnfield/config/model_limits.hpp"
 #include "nnfield/config/continuum_spec.hpp"
+#include "nnfield/config/name_suggestion.hpp"
 
 namespace nnfield::detail {
 namespace {
@@ -38,8 +39,9 @@ std::optional<ValueProblem> choice_problem(const KeySpec<Root>& k, const std::st
   if (k.choices.empty() || std::find(k.choices.begin(), k.choices.end(), s) != k.choices.end()) {
     return std::nullopt;
   }
+  const std::optional<std::string> near = closest_name(s, k.choices);
   return ValueProblem{-1, name + " = " + toml_quote(s) + " is not a valid choice; expected one of " +
-                              quoted_list(k.choices)};
+                              quoted_list(k.choices) + (near ? "; did you mean " + toml_quote(*near) + "?" : "")};
 }
 
 template <class Root>
@@ -186,14 +188,37 @@ void check_bbd_observers(std::vector<Violation>& out, const ModelConfig& c) {
   }
 }
 
-// Parameter velocities are state only of second-order dynamics.
-void check_velocity_outputs(std::vector<Violation>& out, const ModelConfig& c) {
-  for (const TrajectoryDataset d : {TrajectoryDataset::Wdot, TrajectoryDataset::bdot}) {
-    const auto& list = c.output.trajectory;
-    if (c.dynamics.kind != DynamicsKind::damped && std::find(list.begin(), list.end(), d) != list.end())
+// The same quantity under the other run kind's name (W and w, z and phi, ...), for messages.
+const char* counterpart(TrajectoryDataset d) {
+  using T = TrajectoryDataset;
+  switch (d) {
+    case T::W: return "w"; case T::b: return "beta"; case T::z: return "phi";
+    case T::Wdot: return "w_dot"; case T::bdot: return "beta_dot";
+    case T::w: return "W"; case T::beta: return "b"; case T::phi: return "z";
+    case T::w_dot: return "Wdot"; case T::beta_dot: return "bdot";
+    default: return nullptr;
+  }
+}
+
+// Each run kind writes its own datasets; parameter velocities are state only of
+// second-order dynamics.
+void check_trajectory_outputs(std::vector<Violation>& out, const ModelConfig& c) {
+  for (const TrajectoryDataset d : c.output.trajectory) {
+    const bool field = c.field.present;
+    if (field ? !field_dataset(d) : !network_dataset(d)) {
+      const char* other = counterpart(d);
+      out.push_back({"output.trajectory", {},
+                     "output.trajectory " + str(d) + " is a " + (field ? "network" : "field run") +
+                         " dataset; " + (field ? "this field run" : "a network run without [field]") +
+                         (other ? " writes it as \"" + std::string(other) + "\"" : " has no such dataset")});
+      return;
+    }
+    if (c.dynamics.kind != DynamicsKind::damped && velocity_dataset(d)) {
       out.push_back({"output.trajectory", {"dynamics.kind"},
                      "output.trajectory " + str(d) + " (a velocity) requires dynamics.kind = \"damped\", got " +
                          str(c.dynamics.kind)});
+      return;
+    }
   }
 }
 
@@ -335,7 +360,7 @@ std::vector<Violation> cross_field_violations(const ModelConfig& c) {
   check_symplectic(out, c);
   check_bbd_observers(out, c);
   check_input_correlator(out, c);
-  check_velocity_outputs(out, c);
+  check_trajectory_outputs(out, c);
   check_continuum(out, c);
   check_field(out, c);
   check_time_counts(out, c);

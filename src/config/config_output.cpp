@@ -214,14 +214,16 @@ happen. `nnfield propagate` studies the model's network at initialisation: it re
 copies `run.title` into its file; the file's other keys describe the training run and are
 checked as for `nnfield run` of the file. `nnfield ensemble` and `nnfield compare` run the
 model, so a key they do not honour is refused in the file too, as the run kinds refuse theirs:
-`ensemble` refuses `output.trajectory` (it keeps only loss and z of each seed's run) and
-`observe.lagrangian` (it averages the `/trajectory`, `/energy` and correlator series), and
+`ensemble` refuses `output.trajectory` (it keeps only loss and z of each seed's run),
+`observe.lagrangian` and `observe.autocorrelation` (it averages the `/trajectory`, `/energy` and
+correlator series), and
 takes `run.seed` only with `--error bootstrap` (the resamples' seed; `--seeds` gives the runs'
-seeds); `compare` refuses `[init]` but `init.velocity`, `[data]`, `output.trajectory`,
-`[observe]` and `field.form` (its networks and field runs start from, and take their data from,
-`[continuum]`; it records only what it compares; it picks the forms; `init.kind = "continuum"`
-and `data.source = "continuum"` in the file, which say what it does, are taken), and judges the other keys
-as a field run of the model. Two exceptions keep the example models usable: in a file, `run.seed`
+seeds); `compare` refuses `[init]` but `init.velocity`, `output.trajectory`, `[observe]` and
+`field.form` (its networks and field runs start from `[continuum]`; it records only what it
+compares; it picks the forms; `init.kind = "continuum"` and `data.source = "continuum"` in the
+file, which say what it does, are taken), and judges the other keys as a field run of the model
+(the `[data]` keys a field run reads, `data.presentation`, `data.tau`, `data.order`, present
+the samples to its networks too). Two exceptions keep the example models usable: in a file, `run.seed`
 for `ensemble` with jackknife errors, and `field.p`, `field.ry` (and `field.rx` with `--coarsen`)
 for `compare`, are the keys of `nnfield run` of the file, refused only as overrides.
 `tests/config/test_command_keys.cpp` sets every key for each of these commands and checks that

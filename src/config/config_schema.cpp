@@ -193,6 +193,14 @@ void add_continuum_keys(std::vector<ModelKey>& k) {
       .note("K = 2r+1 entries, or empty");
   add("continuum.cutoff_x", &ContinuumConfig::cutoff_x, "largest depth mode number of the random fields").at_least(0).at_most(kMaxCutoff);
   add("continuum.cutoff_y", &ContinuumConfig::cutoff_y, "largest |width mode number| of the random fields").at_least(0).at_most(kMaxCutoff);
+  add("continuum.samples", &ContinuumConfig::samples,
+      "P samples of the continuum data set (docs/field-limit.md section 10): sample 0 is X and the target; "
+      "sample s >= 1 has input X + scale * dX_s and its own draw of a random misfit or Y")
+      .at_least(1).at_most(kMaxContinuumSamples);
+  add("continuum.dX", &ContinuumConfig::dX,
+      "samples s >= 1: the input's deviation dX_s(y) from X, evaluated on x = 0 and scaled like the misfit "
+      "(ax or 1); random(...) draws a new field per sample, an expression is the same for every s >= 1")
+      .note(field);
   // clang-format on
 }
 
@@ -253,7 +261,8 @@ std::vector<ModelKey> build_model_keys() {
 
   add("data.source", &DataConfig::source,
       "pair (one pair), file (HDF5 /X, /Y (S,N)), teacher (Y = teacher(X)), random (i.i.d.), "
-      "continuum (one pair: continuum.X and the continuum target)");
+      "continuum (continuum.samples samples smooth in width: continuum.X, X + scale dX_s, and their continuum "
+      "targets)");
   add("data.file", &DataConfig::file, "source = \"file\": HDF5 file with /X (S,N), /Y (S,N)")
       .path().note("required if source is \"file\"");
   add("data.samples", &DataConfig::samples, "number S of generated samples").at_least(1).at_most(kMaxSamples);
@@ -307,8 +316,10 @@ std::vector<ModelKey> build_model_keys() {
   add("output.every_steps", &OutputConfig::every_steps, "sgd: output cadence in steps").at_least(1).note("<= " + number_text(kMaxOutputRows) + " rows");
   add("output.trajectory", &OutputConfig::trajectory,
       "datasets written under /trajectory (gain: g - 1 per bulk link, docs/theory.md 4.1; Wdot, bdot: the "
-      "velocities, damped runs)");
-  add("output.flush_every", &OutputConfig::flush_every,
+      "velocities, damped runs). Field runs name the field's datasets: loss, gain, phi, w, beta, w_in, b_in, Z, "
+      "response, adjoint and (damped) w_dot, beta_dot, w_in_dot, b_in_dot; their default is all of these "
+      "(docs/output-schema.md, \"Field runs\")");
+  add("output.flush_every", &OutputConfig::flush_every, 
       "flush the output file every this many rows; runs kept in memory refuse it").at_least(1);
   add("output.checkpoint_every", &OutputConfig::checkpoint_every,
       "checkpoint (RUN.h5.ckpt, for run --resume) at the first output row past every multiple of this model "
@@ -326,6 +337,9 @@ std::vector<ModelKey> build_model_keys() {
   add("observe.field", &ObserveConfig::field,
       "the field correlators measure: phi (neurons z), w (weights), b (biases)");
   add("observe.every", &ObserveConfig::every, "correlator cadence in time (0: output.every)").at_least(0);
+  add("observe.autocorrelation", &ObserveConfig::autocorrelation,
+      "time autocorrelations rho(tau) and tau_int of observe.field's layer means and of the loss over the rows "
+      "every observe.every, written when the run completes (/autocorrelation/*, docs/correlators.md)");
 
   add_continuum_keys(k);
   add_field_keys(k);
@@ -384,7 +398,9 @@ const std::vector<SectionSpec>& model_sections() {
                       "fields with a spectral cutoff plus explicit `modes`."},
       {"init.smooth_velocity", "Smooth initial velocities for `init.velocity = \"smooth\"` "
                                "(same keys as `[init.smooth]`)."},
-      {"data", "Training samples and how they are presented to the dynamics."},
+      {"data", "Training samples and how they are presented to the dynamics. A field run reads only "
+               "`presentation` (fixed, switch, blend), `tau` and `order`: its samples are always the continuum "
+               "data set of `[continuum]` (`samples`, `dX`; docs/field-limit.md section 10)."},
       {"data.teacher", "The teacher network for `data.source = \"teacher\"` (same width N)."},
       {"dynamics", "Training dynamics: damped (heavy ball), gradient flow or SGD."},
       {"integrator", "ODE integration of the continuous dynamics."},
@@ -395,7 +411,8 @@ const std::vector<SectionSpec>& model_sections() {
                        "tanh(x)`; functions sin cos tan exp log sqrt tanh sinh cosh abs sigmoid, constants "
                        "pi, e) or a seeded smooth random field `random(RMS)` / `random(RMS, MEAN)`. The same "
                        "file gives the same fields at every (M, N). Used by `init.kind = \"continuum\"`, "
-                       "`init.velocity = \"continuum\"`, `data.source = \"continuum\"` and the field solver.",
+                       "`init.velocity = \"continuum\"`, `data.source = \"continuum\"` and the field solver. "
+                       "`samples` and `dX` make a data set of smooth samples, the same on every lattice and grid.",
                        [](auto& c) -> auto& { return c.continuum.present; }),
       presence_section("field",
                        "The field solver (docs/theory.md 4.3, 4.4): with this section, even empty, `nnfield run` "

@@ -136,7 +136,8 @@ std::optional<ContinuumProblem> continuum_problem(const ContinuumConfig& c, int 
                             {"continuum.c", &c.c},
                             {"continuum.X", &c.X},
                             {"continuum.misfit", &c.misfit},
-                            {"continuum.phi_dot", &c.phi_dot}};
+                            {"continuum.phi_dot", &c.phi_dot},
+                            {"continuum.dX", &c.dX}};
   for (const auto& [key, text] : scalars)
     if (auto p = check(key, *text)) return p;
   if (!is_blank(c.Y))

@@ -88,7 +88,7 @@ std::string field_dataset(const std::string& file, ObservedField field) {
   switch (field) {
     case ObservedField::phi: candidates = {"/trajectory/phi", "/trajectory/z"}; break;
     case ObservedField::w: candidates = {"/trajectory/w", "/trajectory/W"}; break;
-    case ObservedField::b: candidates = {"/trajectory/b"}; break;
+    case ObservedField::b: candidates = {"/trajectory/b", "/trajectory/beta"}; break;
   }
   for (const std::string& name : candidates)
     if (h5_has(file, name)) return name;

@@ -102,46 +102,6 @@ std::vector<double> input_boundary(const std::string& file, std::size_t N, Corre
                              X.data.begin() + std::ptrdiff_t((sample + 1) * N));
 }
 
-// Normalised autocorrelations rho(tau) (T, P) of P series a (T, P) and their tau_int.
-void add_autocorrelation(CorrelateResult& result, const std::string& name, const std::vector<double>& a,
-                         std::size_t T, std::vector<std::size_t> series_shape, const std::string& series_order,
-                         const std::string& what) {
-  std::size_t P = 1;
-  for (std::size_t d : series_shape) P *= d;
-  std::vector<double> rho(T * P);
-  time_autocovariance(a.data(), T, P, rho.data());
-  const std::vector<IntegratedTime> tau = integrated_autocorrelation_times(rho.data(), T, P);
-  for (std::size_t p = 0; p < P; ++p) {
-    const double g0 = rho[p];
-    for (std::size_t t = 0; t < T; ++t)
-      rho[t * P + p] = g0 > 0.0 ? rho[t * P + p] / g0 : std::numeric_limits<double>::quiet_NaN();
-  }
-  std::vector<double> tau_int(P), error(P), window(P), converged(P);
-  for (std::size_t p = 0; p < P; ++p) {
-    tau_int[p] = tau[p].tau_int;
-    error[p] = tau[p].error;
-    window[p] = double(tau[p].window);
-    converged[p] = tau[p].converged ? 1.0 : 0.0;
-  }
-  const std::string order = series_order.empty() ? "lag" : "lag," + series_order;
-  const std::string scalar_order = series_order.empty() ? "scalar" : series_order;
-  std::vector<std::size_t> shape{T};
-  shape.insert(shape.end(), series_shape.begin(), series_shape.end());
-  const std::string base = "/autocorrelation/" + name;
-  result.arrays.push_back({base, shape, std::move(rho), order,
-                           "rho(tau) = Gamma(tau)/Gamma(0) of " + what +
-                               " along the selected rows, lag tau in rows (non-periodic estimator, zero-padded FFT)"});
-  result.arrays.push_back({base + "_tau_int", series_shape, std::move(tau_int), scalar_order,
-                           "integrated autocorrelation time of " + what +
-                               " in rows, automatic window: the smallest W >= c tau_int(W) (c = sokal_window_constant)"});
-  result.arrays.push_back({base + "_tau_int_error", series_shape, std::move(error), scalar_order,
-                           "Madras-Sokal error tau_int sqrt(2 (2W + 1)/T)"});
-  result.arrays.push_back(
-      {base + "_window", series_shape, std::move(window), scalar_order, "the window W (rows)", integer_values()});
-  result.arrays.push_back({base + "_converged", series_shape, std::move(converged), scalar_order,
-                           "1 if a window W < T met W >= c tau_int(W), else 0 (series too short)", integer_values()});
-}
-
 // The run's series, cut to the length T they share: a run killed between two appends
 // can leave them one row apart.
 struct RunSeries {
@@ -261,21 +221,11 @@ void add_time_averages(CorrelateResult& result, const CorrelatorSet& set, const 
 // (nearly) stationary stretches of a run.
 void add_autocorrelations(CorrelateResult& result, const std::string& file, const std::vector<double>& layer_means,
                           const std::vector<double>& loss, const std::vector<std::size_t>& rows, const Extents& e) {
-  std::vector<std::size_t> series_shape{e.M};
-  std::string series_order = "M";
-  if (e.C > 1) {
-    series_shape.insert(series_shape.begin(), e.C);
-    series_order = "K,M";
-  }
-  add_autocorrelation(result, "layer_mean", layer_means, e.R, series_shape, series_order,
-                      "the layer width mean (1/N) sum_i phi^(m)_i");
-  if (loss.empty()) {
-    result.notes.push_back("loss autocorrelation not computed: " + file + " has no /trajectory/loss");
-    return;
-  }
-  std::vector<double> selected_loss(e.R);
-  for (std::size_t r = 0; r < e.R; ++r) selected_loss[r] = loss[rows[r]];
-  add_autocorrelation(result, "loss", selected_loss, e.R, {}, "", "the loss /trajectory/loss");
+  std::vector<double> selected_loss;
+  for (std::size_t r = 0; r < e.R && !loss.empty(); ++r) selected_loss.push_back(loss[rows[r]]);
+  for (NamedArray& a : time_autocorrelation_arrays(layer_means, selected_loss, e.R, e.C, e.M))
+    result.arrays.push_back(std::move(a));
+  if (loss.empty()) result.notes.push_back("loss autocorrelation not computed: " + file + " has no /trajectory/loss");
 }
 
 void add_run_attributes(CorrelateResult& result, const std::string& file, const CorrelateOptions& options,

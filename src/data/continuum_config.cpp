@@ -48,15 +48,62 @@ ContinuumBoundary continuum_boundary_from_config(const ModelConfig& config) {
   return b;
 }
 
+namespace {
+
+// One sample's target on n width nodes: Y(Lx, y_i) given, else Z0_i + scale * misfit(Lx, y_i).
+void target_row(bool given, bool depth_scaled, const SmoothField& f, const double* Z0, int n, double Lx, double Ly,
+                double ax, double* Y) {
+  const double scale = depth_scaled ? ax : 1.0;
+  for (int i = 0; i < n; ++i) {
+    const double y = i * Ly / n;
+    Y[i] = given ? f(Lx, y) : Z0[i] + scale * f(Lx, y);
+  }
+}
+
+}  // namespace
+
 std::vector<double> continuum_target(const ContinuumBoundary& b, const double* Z0, int n, double Lx, double Ly,
                                      double ax) {
   std::vector<double> Y(static_cast<std::size_t>(n));
-  const double scale = b.misfit_depth_scaled ? ax : 1.0;
-  for (int i = 0; i < n; ++i) {
-    const double y = i * Ly / n;
-    Y[std::size_t(i)] = b.target_given ? b.Y(Lx, y) : Z0[i] + scale * b.misfit(Lx, y);
-  }
+  target_row(b.target_given, b.misfit_depth_scaled, b.target_given ? b.Y : b.misfit, Z0, n, Lx, Ly, ax, Y.data());
   return Y;
+}
+
+ContinuumDataSet continuum_data_set_from_config(const ModelConfig& config) {
+  const ContinuumConfig& c = config.continuum;
+  ContinuumDataSet set;
+  set.P = c.samples;
+  set.target_given = !is_blank(c.Y);
+  set.depth_scaled = c.misfit_scaling == MisfitScaling::depth;
+  const std::string& target = set.target_given ? c.Y : c.misfit;
+  const std::string target_name = set.target_given ? "Y" : "misfit";
+  // Sample 0 draws from the names of the single pair, so one sample is that pair exactly.
+  set.X.push_back(field_of(config, "X", c.X));
+  set.target.push_back(field_of(config, target_name, target));
+  for (int s = 1; s < set.P; ++s) {
+    const std::string tag = "#" + std::to_string(s);
+    set.X.push_back(field_of(config, "dX" + tag, c.dX));
+    set.target.push_back(field_of(config, target_name + tag, target));
+  }
+  return set;
+}
+
+std::vector<double> ContinuumDataSet::inputs(const std::vector<double>& y, double ax) const {
+  const std::size_t n = y.size();
+  const double scale = depth_scaled ? ax : 1.0;
+  std::vector<double> out(std::size_t(P) * n);
+  for (std::size_t i = 0; i < n; ++i) out[i] = X[0](0.0, y[i]);
+  for (int s = 1; s < P; ++s)
+    for (std::size_t i = 0; i < n; ++i) out[std::size_t(s) * n + i] = out[i] + scale * X[std::size_t(s)](0.0, y[i]);
+  return out;
+}
+
+std::vector<double> ContinuumDataSet::targets(const double* Z0, int n, double Lx, double Ly, double ax) const {
+  std::vector<double> out(std::size_t(P) * std::size_t(n));
+  for (int s = 0; s < P; ++s)
+    target_row(target_given, depth_scaled, target[std::size_t(s)], Z0 + std::size_t(s) * n, n, Lx, Ly, ax,
+               out.data() + std::size_t(s) * n);
+  return out;
 }
 
 }  // namespace nnfield

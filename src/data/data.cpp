@@ -47,29 +47,30 @@ void teacher_targets(Samples& d, const ModelConfig& config) {
   for (auto& y : d.Y) y += t.noise * rng.normal();
 }
 
-// data.source = "continuum": one pair, X_i = X(0, i ay) and the continuum target. Without
-// a given Y the target is Z0 + scale * misfit, Z0 the output of the run's own initial
-// network on this X, so the misfit Y - Z0 is exactly the given field (times ax in the
-// weakly nonlinear scaling, docs/theory.md 4.2).
-void continuum_pair(Samples& d, const ModelConfig& config) {
+// data.source = "continuum": the continuum data set (continuum_config.hpp), P samples with
+// X_s(i ay). Without a given Y the targets are Z0_s + scale * misfit_s, Z0_s the output of
+// the run's own initial network on X_s, so each misfit Y_s - Z0_s is exactly the given
+// field (times ax in the weakly nonlinear scaling, docs/theory.md 4.2). The initial network
+// is built on the first presented sample, as the run builds it.
+void continuum_samples(Samples& d, const ModelConfig& config) {
   const NetworkShape& s = config.network.shape;
-  const double Lx = config.network.Lx, Ly = config.network.Ly;
-  const ContinuumData fields = continuum_data_from_config(config);
-  const ContinuumBoundary boundary = continuum_boundary_from_config(config);
-  d.S = 1;
-  d.X.resize(std::size_t(s.N));
-  for (int i = 0; i < s.N; ++i) d.X[std::size_t(i)] = fields.X(0.0, i * Ly / s.N);
-  std::vector<double> Z0(std::size_t(s.N), 0.0);
-  if (!boundary.target_given) {
+  const double Lx = config.network.Lx, Ly = config.network.Ly, ax = Lx / s.M;
+  const ContinuumDataSet set = continuum_data_set_from_config(config);
+  std::vector<double> y(std::size_t(s.N));
+  for (int i = 0; i < s.N; ++i) y[std::size_t(i)] = i * Ly / s.N;
+  d.S = set.P;
+  d.X = set.inputs(y, ax);
+  std::vector<double> Z0(d.X.size(), 0.0);
+  if (!set.target_given) {
     Samples x_only = d;
     x_only.Y.assign(d.X.size(), 0.0);
     const DataStream stream(std::move(x_only), config.data, config.seed);
     const ParameterState init = make_initial_state(config, stream);
     Network net(s, config.network.activation, config.network.loss);
-    net.forward(init.q.data(), init.q.data() + s.num_weights(), d.X.data(), 1);
+    net.forward(init.q.data(), init.q.data() + s.num_weights(), d.X.data(), d.S);
     net.output(Z0.data());
   }
-  d.Y = continuum_target(boundary, Z0.data(), s.N, Lx, Ly, Lx / s.M);
+  d.Y = set.targets(Z0.data(), s.N, Lx, Ly, ax);
 }
 
 }  // namespace
@@ -80,7 +81,7 @@ Samples make_samples(const ModelConfig& config) {
   Samples d;
   d.N = N;
   if (cfg.source == DataSource::continuum) {
-    continuum_pair(d, config);
+    continuum_samples(d, config);
     return d;
   }
   if (cfg.source == DataSource::file) {
@@ -168,6 +169,12 @@ DataStream::Segment DataStream::segment(double t, bool left_limit) const {
   return seg;
 }
 
+int DataStream::presented(double t, bool left_limit) const {
+  if (m_presentation == Presentation::full_batch) return -1;
+  if (m_presentation == Presentation::fixed) return 0;
+  return m_order[segment(t, left_limit).j];
+}
+
 void DataStream::at(double t, double* X, double* Y, double* Xdot, double* Ydot, bool left_limit) const {
   const int N = m_samples.N;
   const std::size_t row = std::size_t(N) * sizeof(double);
@@ -179,7 +186,7 @@ void DataStream::at(double t, double* X, double* Y, double* Xdot, double* Ydot, 
     return;
   }
   const Segment seg = segment(t, left_limit);
-  const int a = m_presentation == Presentation::fixed ? 0 : m_order[seg.j];
+  const int a = presented(t, left_limit);
   if (m_presentation != Presentation::blend) {
     std::memcpy(X, m_samples.x(a), row);
     std::memcpy(Y, m_samples.y(a), row);

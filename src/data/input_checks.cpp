@@ -33,6 +33,7 @@ std::vector<NamedField> continuum_fields(const ContinuumConfig& c) {
   std::vector<NamedField> out{{"continuum.phi", &c.phi, Where::everywhere},
                               {"continuum.c", &c.c, Where::everywhere},
                               {"continuum.X", &c.X, Where::input_line},
+                              {"continuum.dX", &c.dX, Where::input_line},
                               {"continuum.Y", &c.Y, Where::output_line},
                               {"continuum.misfit", &c.misfit, Where::output_line},
                               {"continuum.phi_dot", &c.phi_dot, Where::everywhere}};

@@ -83,6 +83,29 @@ void check_output_offset(const ModelConfig& config, FieldProblem& pr, const std:
   throw ConfigError(m.str());
 }
 
+// The row s of a (P, n) array.
+std::vector<double> row_of(const std::vector<double>& a, int s, int n) {
+  return std::vector<double>(a.begin() + std::ptrdiff_t(s) * n, a.begin() + std::ptrdiff_t(s + 1) * n);
+}
+
+// The targets of every sample (Z0_s: the field's own initial output on X_s, as the network's
+// on its X_s) and the stream that presents them; pr.Y is the first presented sample's.
+void attach_targets(const ModelConfig& config, const ContinuumDataSet& set, FieldProblem& pr) {
+  FieldTheory& t = *pr.theory;
+  const LatticeGeometry& lattice = t.lattice();
+  const int ny = t.ny();
+  Samples samples = pr.data->samples();
+  std::vector<double> Z0(samples.X.size()), phi(std::size_t(t.nx()) * ny), zeros(std::size_t(ny), 0.0);
+  for (int s = 0; s < samples.S; ++s) {
+    t.loss(pr.q0.data(), samples.x(s), zeros.data(), phi.data());
+    std::copy(phi.end() - ny, phi.end(), Z0.begin() + std::ptrdiff_t(s) * ny);
+  }
+  samples.Y = set.targets(Z0.data(), ny, lattice.Lx, lattice.Ly, lattice.ax());
+  const int first = pr.data->presented(0.0);
+  pr.data = std::make_unique<DataStream>(std::move(samples), config.data, config.seed);
+  pr.Y = row_of(pr.data->samples().Y, first, ny);
+}
+
 }  // namespace
 
 std::unique_ptr<FieldTheory> theory_with_automatic_settings(const LatticeGeometry& lattice, Activation activation,
@@ -106,12 +129,17 @@ FieldProblem make_field_problem(const ModelConfig& config) {
   const LatticeGeometry lattice{config.network.shape, config.network.Lx, config.network.Ly};
   const ContinuumData data = continuum_data_from_config(config);
   const ContinuumBoundary boundary = continuum_boundary_from_config(config);
+  const ContinuumDataSet set = continuum_data_set_from_config(config);
   FieldSettings settings = field_settings(config);
   FieldProblem pr;
   std::vector<double> phi_data;
   try {
     pr.theory = std::make_unique<FieldTheory>(lattice, config.network.activation, config.network.loss, settings);
-    pr.X = sample_width(data.X, 0.0, *pr.theory);
+    std::vector<double> y(std::size_t(pr.theory->ny()));
+    for (int b = 0; b < pr.theory->ny(); ++b) y[std::size_t(b)] = pr.theory->y(b);
+    pr.data = std::make_unique<DataStream>(Samples{set.P, pr.theory->ny(), set.inputs(y, lattice.ax()), {}},
+                                           config.data, config.seed);
+    pr.X = row_of(pr.data->samples().X, pr.data->presented(0.0), pr.theory->ny());
     pr.q0 = field_params_from_continuum(*pr.theory, data, pr.X);
     phi_data = sample_phi_on_lines(*pr.theory, data.phi);
     pr.stability = field_stability(*pr.theory, pr.q0.data(), phi_data.data());
@@ -152,7 +180,7 @@ FieldProblem make_field_problem(const ModelConfig& config) {
       << "docs/theory.md 4.4), or pass --allow-unstable";
     throw ConfigError(m.str());
   }
-  pr.Y = continuum_target(boundary, pr.Z0.data(), ny, lattice.Lx, lattice.Ly, lattice.ax());
+  attach_targets(config, set, pr);
   check_output_offset(config, pr, phi_data);
   pr.misfit_scale = (!boundary.target_given && boundary.misfit_depth_scaled) ? lattice.ax() : 1.0;
   // Damped runs start at rest unless init.velocity = "continuum" (phi_dot, w_dot).

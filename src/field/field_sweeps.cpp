@@ -144,6 +144,23 @@ double FieldTheory::gradient(const double* q, const double* X, const double* Y, 
   return L;
 }
 
+double FieldTheory::data_power(const double* q, const double* grad, const double* phi, const double* Y,
+                               const double* X_dot, const double* Y_dot) {
+  const std::size_t n = std::size_t(m_ny), K_ = std::size_t(K());
+  m_shift.shift_all(X_dot, m_shifted.data());
+  const double* w_in = q + w_in_offset();
+  const double* phi0_bar = grad + b_in_offset();  // dL/db_in = dL/dphi0
+  const double* Z = phi + (std::size_t(m_nx) - 1) * n;
+  const double ry = m_settings.ry;
+  double p = 0.0;
+  for (std::size_t b = 0; b < n; ++b) {
+    double phi0_dot = 0.0;
+    for (std::size_t k = 0; k < K_; ++k) phi0_dot += w_in[b * K_ + k] * m_shifted[k * n + b];
+    p += phi0_bar[b] * phi0_dot + ry * loss_dY(m_loss, Z[b], Y[b]) * Y_dot[b];
+  }
+  return p;
+}
+
 void FieldTheory::gain(const double* q, const double* phi, double* g) {
   const std::vector<double> s = link_coefficients(q, phi);
   const std::size_t K_ = std::size_t(K());

@@ -128,6 +128,21 @@ void FileDimensions::add_scale(hid_t dset, const std::string& file_name, const s
   m_scales.push_back(Scale{group, dimension, length, maxdim == H5S_UNLIMITED, Handle(own, H5Oclose)});
 }
 
+const FileDimensions::Scale& FileDimensions::existing_coordinate(hid_t file, const std::string& file_name,
+                                                                 const std::string& name,
+                                                                 const std::string& dimension) {
+  const hid_t dset = H5Dopen2(file, name.c_str(), H5P_DEFAULT);
+  if (dset < 0) fail_with_reason(file_name, "cannot open " + quoted(name));
+  Handle own(dset, H5Dclose);
+  Handle space(H5Dget_space(dset), H5Sclose);
+  hsize_t length = 0, maxdim = 0;
+  if (!space.valid() || H5Sget_simple_extent_ndims(space.get()) != 1 ||
+      H5Sget_simple_extent_dims(space.get(), &length, &maxdim) < 0 || H5DSis_scale(dset) <= 0)
+    fail(file_name, quoted(name) + " is not the one-dimensional coordinate of dimension '" + dimension + "'");
+  m_scales.push_back(Scale{"/", dimension, length, maxdim == H5S_UNLIMITED, std::move(own)});
+  return m_scales.back();
+}
+
 bool FileDimensions::make_coordinate(hid_t file, const std::string& file_name, hid_t dset, const std::string& path,
                                      const std::vector<hsize_t>& shape, const std::string& index_order,
                                      const double* values) {
@@ -154,13 +169,15 @@ const FileDimensions::Scale& FileDimensions::index_coordinate(hid_t file, const 
                                                               const std::string& path, const std::string& label,
                                                               hsize_t length) {
   const AxisDimension& a = axis(file_name, path, label);
+  const std::string name = std::string("/") + a.dimension;
+  // A reopened file (run --resume) has the coordinates of its first part already.
+  if (H5Lexists(file, name.c_str(), H5P_DEFAULT) > 0) return existing_coordinate(file, file_name, name, a.dimension);
   if (a.coordinate_written)
     fail(file_name, "dataset " + quoted(path) + " has a '" + label + "' axis but the file has no " + a.dimension +
                         " coordinate yet");
   const long long first = a.first == kCentered ? -static_cast<long long>(length - 1) / 2 : a.first;
   std::vector<double> values(length);
   std::iota(values.begin(), values.end(), double(first));
-  const std::string name = std::string("/") + a.dimension;
   write_dataset(file, file_name, name, {std::size_t(length)}, values.data(), label, a.long_name,
                 integer_values(), this);
   return *find("/", a.dimension);
@@ -184,6 +201,57 @@ void FileDimensions::describe(hid_t file, const std::string& file_name, hid_t ds
     if (H5DSattach_scale(dset, scale->dset.get(), static_cast<unsigned>(i)) < 0)
       fail_write(file_name, "cannot attach dimension '" + dimension + "' to " + quoted(path));
   }
+}
+
+namespace {
+
+// Detaches dataset `path` from every coordinate of every axis; adds their names to `scales`.
+void detach_all(hid_t file, const std::string& file_name, const std::string& path, std::vector<std::string>& scales) {
+  const hid_t id = H5Dopen2(file, path.c_str(), H5P_DEFAULT);
+  if (id < 0) fail_with_reason(file_name, "cannot open " + quoted(path));
+  Handle dset(id, H5Dclose);
+  Handle space(H5Dget_space(id), H5Sclose);
+  const int rank = space.valid() ? H5Sget_simple_extent_ndims(space.get()) : -1;
+  if (rank < 0) fail_with_reason(file_name, "cannot read the shape of " + quoted(path));
+  for (unsigned i = 0; i < unsigned(rank); ++i) {
+    // By name: the iteration's handles live only in the callback.
+    std::vector<std::string> names;
+    const auto visit = [](hid_t, unsigned, hid_t scale, void* out) -> herr_t {
+      char name[256];
+      if (H5Iget_name(scale, name, sizeof name) <= 0) return -1;
+      static_cast<std::vector<std::string>*>(out)->push_back(name);
+      return 0;
+    };
+    if (H5DSiterate_scales(id, i, nullptr, visit, &names) < 0)
+      fail_write(file_name, "cannot list the dimensions of " + quoted(path));
+    for (const std::string& n : names) {
+      Handle scale(H5Dopen2(file, n.c_str(), H5P_DEFAULT), H5Dclose);
+      if (!scale.valid() || H5DSdetach_scale(id, scale.get(), i) < 0)
+        fail_write(file_name, "cannot detach " + quoted(n) + " from " + quoted(path));
+      scales.push_back(n);
+    }
+  }
+}
+
+}  // namespace
+
+void FileDimensions::remove_group(hid_t file, const std::string& file_name, const std::string& group) {
+  std::vector<std::string> datasets, scales;
+  const auto list = [](hid_t, const char* name, const H5L_info_t*, void* out) -> herr_t {
+    static_cast<std::vector<std::string>*>(out)->push_back(name);
+    return 0;
+  };
+  if (H5Literate_by_name(file, group.c_str(), H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, list, &datasets,
+                          H5P_DEFAULT) < 0)
+    fail_with_reason(file_name, "cannot list " + quoted(group));
+  for (const std::string& d : datasets) detach_all(file, file_name, group + "/" + d, scales);
+  if (H5Ldelete(file, group.c_str(), H5P_DEFAULT) < 0) fail_write(file_name, "cannot replace " + quoted(group));
+  // A coordinate keeps the list of what is attached to it in REFERENCE_LIST, gone with the last.
+  for (const std::string& n : scales)
+    if (H5Lexists(file, n.c_str(), H5P_DEFAULT) > 0 &&
+        H5Aexists_by_name(file, n.c_str(), "REFERENCE_LIST", H5P_DEFAULT) == 0 &&
+        H5Ldelete(file, n.c_str(), H5P_DEFAULT) < 0)
+      fail_write(file_name, "cannot remove the coordinate " + quoted(n));
 }
 
 bool FileDimensions::close() noexcept {

@@ -30,6 +30,10 @@ class FileDimensions {
   // with no time coordinate yet is an H5Error naming the dataset (a bug in the writer).
   void describe(hid_t file, const std::string& file_name, hid_t dset, const std::string& path,
                 const std::vector<hsize_t>& shape, const std::string& index_order, const double* values);
+  // Deletes `group` and its datasets, each detached from its dimensions first (their
+  // coordinates list the datasets attached to them), then the coordinates nothing is
+  // attached to any more: a resumed run rewrites what an earlier end of the run wrote.
+  static void remove_group(hid_t file, const std::string& file_name, const std::string& group);
   // Closes every coordinate it holds open (before the file is closed).
   bool close() noexcept;
 
@@ -46,6 +50,9 @@ class FileDimensions {
                  const std::string& dimension, hsize_t length);
   const Scale& index_coordinate(hid_t file, const std::string& file_name, const std::string& path,
                                 const std::string& label, hsize_t length);
+  // The coordinate `name` of `dimension` the file already holds (a resumed run's).
+  const Scale& existing_coordinate(hid_t file, const std::string& file_name, const std::string& name,
+                                   const std::string& dimension);
   bool make_coordinate(hid_t file, const std::string& file_name, hid_t dset, const std::string& path,
                        const std::vector<hsize_t>& shape, const std::string& index_order, const double* values);
   std::vector<Scale> m_scales;

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <stdexcept>
 
 #include "nnfield/io/series_sink.hpp"
@@ -21,19 +22,29 @@ int MemoryRun::add_series(const std::string& name, const std::vector<std::size_t
   d.shape.insert(d.shape.end(), row_shape.begin(), row_shape.end());
   d.index_order = index_order;
   d.description = description;
-  m_datasets[name] = std::move(d);
+  const auto& wanted = m_capture.series;
+  const bool held = wanted.empty() || std::find(wanted.begin(), wanted.end(), name) != wanted.end();
+  if (held) m_datasets[name] = std::move(d);
   m_series.push_back(name);
+  m_appended.push_back(0);
+  m_held.push_back(held);
   return int(m_series.size()) - 1;
 }
 
 void MemoryRun::append(int series, const double* row) {
-  Dataset& d = m_datasets.at(m_series.at(std::size_t(series)));
+  const std::size_t k = std::size_t(series), row_index = m_appended.at(k)++;
+  const auto& rows = m_capture.rows;
+  if (!m_held[k] || (!rows.empty() && !std::binary_search(rows.begin(), rows.end(), row_index))) return;
+  Dataset& d = m_datasets.at(m_series[k]);
   const std::size_t n = product(d.shape, 1);
+  // Known rows: room for all of them at once, not a doubling that holds 1.5x their size.
+  if (!rows.empty() && d.data.empty()) d.data.reserve(rows.size() * n);
   d.data.insert(d.data.end(), row, row + n);
   ++d.shape[0];
 }
 
-std::size_t MemoryRun::rows(int series) const { return m_datasets.at(m_series.at(std::size_t(series))).shape[0]; }
+// The rows appended, held or not: observers count their own rows (the energy's first row).
+std::size_t MemoryRun::rows(int series) const { return m_appended.at(std::size_t(series)); }
 
 void MemoryRun::write_array(const std::string& name, const std::vector<std::size_t>& shape, const double* data,
                             const std::string& index_order, const std::string& description,

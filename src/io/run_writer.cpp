@@ -368,6 +368,16 @@ void RunWriter::write_array(const std::string& name, const std::vector<std::size
   });
 }
 
+void RunWriter::declare_final_group(const std::string& group) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
+  m_impl->writing([&] {
+    const std::string abs = detail::absolute(group);
+    // Only a resumed run can meet what its own end wrote (an extended, finished run).
+    if (m_impl->resuming && detail::link_exists(m_impl->file.get(), abs))
+      detail::FileDimensions::remove_group(m_impl->file.get(), m_path, abs);
+  });
+}
+
 void RunWriter::set_root_attribute(const std::string& name, const std::string& value) {
   std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   m_impl->writing(

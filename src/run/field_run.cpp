@@ -19,11 +19,15 @@ namespace {
 // The measurements of a field run (make_observers for the field lattice).
 void add_field_observers(const ModelConfig& config, FieldProblem& problem, Recorder& rec) {
   FieldTheory& theory = *problem.theory;
-  rec.add(make_field_trajectory_observer(problem, config.dynamics.kind == DynamicsKind::damped));
-  rec.add(make_field_gain_observer(theory, rec.regime));
+  const std::vector<TrajectoryDataset>& wanted = config.output.trajectory;
+  rec.add(make_field_trajectory_observer(problem, wanted));
+  const bool gain = std::find(wanted.begin(), wanted.end(), TrajectoryDataset::gain) != wanted.end();
+  rec.add(make_field_gain_observer(theory, rec.regime, gain));
   rec.add(make_energy_observer());
   if (config.observe.energy_flow) rec.add(make_field_energy_flow_observer(problem, config.dynamics.gamma));
-  rec.add(make_correlator_observer(config, theory.nx(), theory.ny(), theory.K(), problem.X));
+  rec.add(make_correlator_observer(config, theory.nx(), theory.ny(), theory.K(),
+                                   correlator_input(config, &problem.data->samples())));
+  rec.add(make_time_autocorrelation_observer(config, theory.nx(), theory.ny(), theory.K()));
 }
 
 }  // namespace
@@ -32,7 +36,7 @@ RunResult run_field_model(const ModelConfig& config, const RunOptions& options) 
   FieldProblem problem = make_field_problem(config);  // ConfigError before any file is created
   stop_point(options.stop);
   FieldTheory& theory = *problem.theory;
-  FieldPotential potential(theory, problem.X, problem.Y);
+  FieldPotential potential(theory, *problem.data);
   std::unique_ptr<TrainingDynamics> dynamics = make_field_dynamics(config, potential);
   if (config.observe.energy_flow && !dynamics->second_order())
     throw std::invalid_argument("field energy flow needs damped dynamics");
@@ -41,10 +45,11 @@ RunResult run_field_model(const ModelConfig& config, const RunOptions& options) 
   recording.start([&](SeriesSink& writer) { write_field_static(writer, problem, config); });
 
   const std::size_t nx = std::size_t(theory.nx()), ny = std::size_t(theory.ny());
-  std::vector<double> phi(nx * ny), adjoint(nx * ny), grad(theory.num_params());
+  std::vector<double> phi(nx * ny), adjoint(nx * ny), grad(theory.num_params()), X(ny), Y(ny);
   const auto snapshot_at = [&](const State& x, double t, Snapshot& s) {
     const double* q = x.data();
-    s.loss = theory.gradient(q, problem.X.data(), problem.Y.data(), grad.data(), phi.data(), adjoint.data());
+    potential.data_at(t, X.data(), Y.data());  // the sample presented at t
+    s.loss = theory.gradient(q, X.data(), Y.data(), grad.data(), phi.data(), adjoint.data());
     s.energy = dynamics->energy(x, t);
     s.q = q;
     s.W = q + theory.w_offset();
@@ -56,8 +61,10 @@ RunResult run_field_model(const ModelConfig& config, const RunOptions& options) 
     s.width = theory.ny();
   };
   const auto summary = [&] { return ", " + std::to_string(potential.gradient_evaluations()) + " field gradients"; };
-  RunResult result = run_continuous(*dynamics, dynamics->initial_state(problem.q0, problem.v0), config, options, {},
-                                    recording, snapshot_at, summary);
+  const DataStream& data = *problem.data;
+  const auto switches = [&data](double t0, double t1) { return BreakpointSource(data.breakpoints(t0, t1)); };
+  RunResult result = run_continuous(*dynamics, dynamics->initial_state(problem.q0, problem.v0), config, options,
+                                    switches, recording, snapshot_at, summary);
   recording.finish(result);
   return result;
 }

@@ -54,7 +54,11 @@ double row_doubles(const ModelConfig& c, double lines, double width) {
   const double K = c.network.shape.K(), sites = (lines + 1) * width;
   double row = 16;  // time, step, loss, energy terms
   for (TrajectoryDataset d : c.output.trajectory)
-    row += d == TrajectoryDataset::W || d == TrajectoryDataset::Wdot ? sites * K : d == TrajectoryDataset::loss ? 1 : sites;
+    row += d == TrajectoryDataset::W || d == TrajectoryDataset::Wdot || d == TrajectoryDataset::w ||
+                   d == TrajectoryDataset::w_dot
+               ? sites * K
+           : d == TrajectoryDataset::loss ? 1
+                                          : sites;
   if (c.observe.energy_flow) row += sites * (K + 6);
   if (c.observe.lagrangian) row += 3;
   row += c.observe.correlators.size() * sites * 2;

@@ -41,7 +41,7 @@ void write_static(SeriesSink& w, const ModelConfig& config, const Samples& sampl
 }
 
 RunResult run_network_continuous(const ModelConfig& config, const RunOptions& options, Network& network,
-                                 const DataStream& data, const ParameterState& init, RunRecording& recording) {
+                                 const DataStream& data, ParameterState init, RunRecording& recording) {
   const NetworkShape& shape = config.network.shape;
   LossLandscape landscape(network, data);
   DynamicsConfig dynamics_config = config.dynamics;
@@ -50,10 +50,15 @@ RunResult run_network_continuous(const ModelConfig& config, const RunOptions& op
       make_training_dynamics(dynamics_config, landscape, config.observe.energy_flow);
   std::vector<double> z(shape.num_biases()), q, v;
   const auto snapshot_at = [&](const State& state, double t, Snapshot& s) {
-    dynamics->parameters(state, t, q, v);
-    s.W = q.data();
-    s.b = q.data() + shape.num_weights();
-    s.v = v.empty() ? nullptr : v.data();
+    if (const double* in_state = dynamics->parameters_in(state)) {  // no copy of the parameters
+      s.W = in_state;
+      s.v = dynamics->second_order() ? in_state + shape.num_params() : nullptr;
+    } else {
+      dynamics->parameters(state, t, q, v);
+      s.W = q.data();
+      s.v = v.empty() ? nullptr : v.data();
+    }
+    s.b = s.W + shape.num_weights();
     s.energy = dynamics->energy(state, t);  // runs the forward pass at (q, t)
     s.loss = s.energy.potential;
     s.landscape = &landscape;
@@ -63,8 +68,9 @@ RunResult run_network_continuous(const ModelConfig& config, const RunOptions& op
     s.width = shape.N;
   };
   const auto switches = [&data](double t0, double t1) { return BreakpointSource(data.breakpoints(t0, t1)); };
-  return run_continuous(*dynamics, dynamics->initial_state(init.q, init.v), config, options, switches, recording,
-                        snapshot_at);
+  State x0 = dynamics->initial_state(init.q, init.v);
+  init = ParameterState{};  // the state holds it now: no second copy through the run
+  return run_continuous(*dynamics, std::move(x0), config, options, switches, recording, snapshot_at);
 }
 
 bool all_finite(const std::vector<double>& v) {
@@ -187,6 +193,7 @@ void add_network_observers(const ModelConfig& config, const Samples& samples, Re
   if (config.observe.energy_flow) rec.add(make_energy_flow_observer(shape, config.network.loss, config.dynamics.gamma));
   if (config.observe.lagrangian) rec.add(make_lagrangian_observer());
   rec.add(make_correlator_observer(config, shape.M, shape.N, shape.K(), correlator_input(config)));
+  rec.add(make_time_autocorrelation_observer(config, shape.M, shape.N, shape.K()));
 }
 
 }  // namespace
@@ -218,7 +225,7 @@ RunResult run_model(const ModelConfig& config, const RunOptions& options) {
 
   RunResult result = config.dynamics.kind == DynamicsKind::sgd
                          ? run_sgd(config, options, network, samples, std::move(init), recording)
-                         : run_network_continuous(config, options, network, data, init, recording);
+                         : run_network_continuous(config, options, network, data, std::move(init), recording);
   recording.finish(result);
   return result;
 }

@@ -74,7 +74,7 @@ void restore_recorder(Recorder& recorder, const ResumePoint& resume) {
   for (std::size_t i = 0; i < recorder.observers.size(); ++i) {
     const std::string key = "observer." + std::to_string(i);
     const std::vector<double>& state = checkpoint.reals(key);
-    if (state.size() != recorder.observers[i]->saved_state().size())
+    if (!recorder.observers[i]->accepts_state(state))
       throw CheckpointError(resume.path + ": checkpoint entry '" + key +
                             "' does not fit the run's observers");
     recorder.observers[i]->restore_state(state);

@@ -21,6 +21,10 @@ void Recorder::record(const Snapshot& s) {
   if (++rows % flush_every == 0) writer.flush();
 }
 
+void Recorder::finish() {
+  for (auto& o : observers) o->finish(writer);
+}
+
 void append_regime_note(const Recorder& recorder, RunResult& result) {
   if (recorder.regime.left_at() < 0) return;
   result.message += "; left the critical regime at t = " + std::to_string(recorder.regime.left_at()) +
@@ -122,7 +126,7 @@ RunSink open_run_sink(const ModelConfig& config, const RunOptions& options, cons
   // Network runs pass it to Network::set_threads, which resolves 0 the same way.
   provenance.threads = config.field.present ? 1u : resolve_thread_count(options.threads);
   if (options.output_path.empty()) {
-    out.memory = std::make_shared<MemoryRun>();
+    out.memory = std::make_shared<MemoryRun>(options.capture);
     out.memory->set_root_attribute("model_text", provenance.model_text);
     out.memory->set_root_attribute("model_path", provenance.model_path);
     out.memory->set_root_attribute("title", provenance.title);
@@ -161,12 +165,14 @@ void RunRecording::start(const std::function<void(SeriesSink&)>& write_static) {
 
 void RunRecording::finish(RunResult& result) {
   SeriesSink& writer = m_sink.get();
+  if (result.status == RunStatus::complete) m_recorder.finish();
   switch (result.status) {
     case RunStatus::complete: writer.finish("complete"); break;
     case RunStatus::interrupted: writer.finish("interrupted"); break;
     case RunStatus::blew_up: writer.finish("failed: " + result.message); break;
   }
   result.memory = m_sink.memory;
+  result.max_gain_deviation = m_recorder.regime.max_deviation();
 }
 
 }  // namespace nnfield

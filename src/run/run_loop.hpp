@@ -29,6 +29,7 @@ struct Recorder {
   }
   void declare();                    // create every observer's datasets
   void record(const Snapshot& s);    // one output row
+  void finish();                     // after the last row of a completed run
 };
 
 // Fills the lattice's part of a snapshot (loss, energy, neurons, link fields) for state x at t.

@@ -210,6 +210,43 @@ TEST_CASE("compare: damped dynamics converge with masses 1/(eta ax), and say why
   CHECK(contains(unit.studies[0].verdict, "no limit"));
 }
 
+TEST_CASE("compare: with a switched or blended data set the field converges to the network at order p", "[compare][field][data]") {
+  // models/field_data_set.toml: the data of models/field_coarse.toml as a continuum data set
+  // of P = 8 samples (inputs X + ax dX_s, dX_s smooth random fields of width modes |ky| <= 1)
+  // switched every 0.25 in shuffled order (or blended over 0.25), M = 32, 64, 128
+  // (docs/field-limit.md section 10): network and field see the same samples at the same
+  // times, the network self-converges, and the field's response error falls at order p
+  // (gradient flow: the adjoint too; damped, masses 1/(eta ax): the response).
+  const std::string model = std::string(NNFIELD_SOURCE_DIR) + "/models/field_data_set.toml";
+  CompareOptions options;
+  options.levels = 3;
+  options.orders = {1, 2};
+  options.coarsen = {1};
+  options.exact_check = false;
+  struct Case {
+    bool damped;
+    const char* presentation;
+  };
+  for (const Case& run : {Case{false, "switch"}, Case{true, "switch"}, Case{false, "blend"}}) {
+    const bool damped = run.damped;
+    std::vector<std::string> set = {std::string("data.presentation=\"") + run.presentation + "\""};
+    if (damped) set.insert(set.end(), {"dynamics.kind=\"damped\"", "dynamics.gamma=1.0"});
+    const CompareResult r = run_compare(load_model_file(model, set), options);
+    INFO((damped ? "damped, " : "gradient flow, ") << run.presentation << "; self: " << r.self_verdict);
+    CHECK(contains(r.self_verdict, "converges"));
+    REQUIRE(r.studies.size() == 2);
+    for (const CompareStudy& s : r.studies)
+      for (int quantity : {0, 3}) {  // response, adjoint
+        if (damped && quantity == 3) continue;  // pre-asymptotic at these M for damped motion
+        const OrderFit& fit = s.fits[std::size_t(quantity)];
+        REQUIRE(fit.pair_order.size() == 2);
+        INFO(s.name << " " << kCompareQuantityNames[std::size_t(quantity)] << ": pair orders " << fit.pair_order[0]
+                    << ", " << fit.pair_order[1]);
+        CHECK(std::fabs(fit.pair_order.back() - s.p) < 0.3);
+      }
+  }
+}
+
 TEST_CASE("compare: an O(1) misfit leaves the critical regime and is reported as no limit", "[compare]") {
   const ModelConfig config = load_model_string(kModel, "strong.toml",
                                                {"continuum.misfit_scaling=\"none\"", "dynamics.t_end=1.0",

@@ -3,7 +3,8 @@
 
 Resumed == uninterrupted, bitwise: every model in restart_models/ (SGD with batches, gradient
 flow rk4 on switching data, damped dopri5 adaptive and fixed-step, rkf78, symplectic, blended
-data with the BBD energy flow, correlators, a damped field run) is run once uninterrupted;
+data with the BBD energy flow, correlators and time autocorrelations, a damped field run with
+them) is run once uninterrupted;
 then TRIALS times a run is killed with SIGKILL at a random moment (seeded) after its first
 checkpoint, resumed to the end, and every dataset and
 root attribute compared with the uninterrupted run byte for byte (some trials kill the resumed

@@ -55,6 +55,8 @@ t_end = 2.0
 every = 1.0
 )TOML";
 
+// The field model: a continuum data set of 3 samples switched every 0.7, so that every data
+// key a field run reads can show its effect.
 inline const char* const kField = R"TOML(
 [network]
 M = 16
@@ -66,6 +68,10 @@ c = "0.1*cos(pi*x)*sin(2*pi*y)"
 w = ["0.3", "", "0.3"]
 X = "sin(2*pi*y)"
 misfit = "cos(2*pi*y)"
+samples = 3
+[data]
+presentation = "switch"
+tau = 0.7
 [field]
 p = 1
 )TOML";
@@ -134,8 +140,9 @@ inline std::vector<std::string> candidates(const ModelKey& k, const Value& now) 
       }
       break;
     case ValueKind::string_array:
-      if (!k.choices.empty()) out.push_back("[" + toml_quote(k.choices.front()) + "]");
-      if (k.choices.size() > 1) out.push_back("[" + toml_quote(k.choices[1]) + "]");
+      // Every choice alone: a list of choices may hold some only for some run kinds
+      // (output.trajectory: the network's datasets, a field run's).
+      for (const std::string& c : k.choices) out.push_back("[" + toml_quote(c) + "]");
       if (k.choices.empty()) out.push_back("[\"0.3\", \"0.1\", \"0.3\"]");
       break;
     case ValueKind::float_array:

@@ -70,8 +70,9 @@ std::string compare_output(const ModelConfig& c) {
 // largest steps anyway), and output.every = 0.2 caps compare's cadence t_end/n at n = 3 (an
 // every the tried values change).
 std::string compare_model(std::string field, const std::string& dynamics) {
-  const std::string size = "M = 16\nN = 16\n";
+  const std::string size = "M = 16\nN = 16\n", tau = "tau = 0.7\n";
   field.replace(field.find(size), size.size(), "M = 8\nN = 8\n");
+  field.replace(field.find(tau), tau.size(), "tau = 0.15\n");  // samples switch within t_end
   return field + "[dynamics]\n" + dynamics + "eta_scaling = \"depth\"\nt_end = 0.5\n" +
          "[integrator]\nrtol = 1e-11\natol = 1e-13\n[output]\nevery = 0.2\n";
 }
@@ -219,7 +220,7 @@ TEST_CASE("commands refuse what they do not read, naming the key and why", "[con
     CHECK_THAT(load_error(model, {"init.kind=\"critical\""}, ModelUse::compare(false)),
                Catch::Contains("init.kind is not read by nnfield compare"));
     CHECK_THAT(load_error(model, {"data.samples=3"}, ModelUse::compare(false)),
-               Catch::Contains("data.samples is not read by nnfield compare: compare's networks and field runs take "
-                               "their data from [continuum]"));
+               Catch::Contains("data.samples is not read by this run: a field run's samples always come from "
+                               "[continuum]"));
   }
 }

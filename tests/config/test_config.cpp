@@ -316,13 +316,21 @@ TEST_CASE("config: errors name the file, line, column and key on one line", "[co
   SECTION("invalid choices list the valid ones") {
     CHECK(error_of("[network]\nactivation = \"relu\"\n") ==
           "m.toml:2:14: error: network.activation = \"relu\" is not a valid choice; expected one of "
-          "\"tanh\", \"sigmoid\", \"softplus\", \"erf\", \"sin\", \"gelu\" (key 'network.activation')");
+          "\"tanh\", \"sigmoid\", \"softplus\", \"erf\", \"sin\", \"gelu\"; did you mean \"gelu\"? "
+          "(key 'network.activation')");
     CHECK_THAT(error_of("[network]\nloss = \"l1\"\n"), Contains("expected one of \"mse\", \"logistic\""));
     CHECK_THAT(error_of("[integrator]\nstepper = \"euler\"\n"),
                Contains("expected one of \"rk4\", \"dopri5\", \"rkf78\", \"symplectic\""));
     CHECK(error_of("[output]\ntrajectory = [\"W\", \"energy\"]\n") ==
           "m.toml:2:20: error: output.trajectory[1] = \"energy\" is not a valid choice; expected one of "
-          "\"W\", \"b\", \"z\", \"loss\", \"gain\", \"Wdot\", \"bdot\" (key 'output.trajectory')");
+          "\"W\", \"b\", \"z\", \"loss\", \"gain\", \"Wdot\", \"bdot\", \"phi\", \"w\", \"beta\", \"w_in\", "
+          "\"b_in\", \"Z\", \"response\", \"adjoint\", \"w_dot\", \"beta_dot\", \"w_in_dot\", \"b_in_dot\" "
+          "(key 'output.trajectory')");
+    CHECK(error_of("[output]\ntrajectory = [\"phii\"]\n") ==
+          "m.toml:2:15: error: output.trajectory[0] = \"phii\" is not a valid choice; expected one of "
+          "\"W\", \"b\", \"z\", \"loss\", \"gain\", \"Wdot\", \"bdot\", \"phi\", \"w\", \"beta\", \"w_in\", "
+          "\"b_in\", \"Z\", \"response\", \"adjoint\", \"w_dot\", \"beta_dot\", \"w_in_dot\", \"b_in_dot\"; "
+          "did you mean \"phi\"? (key 'output.trajectory')");
     CHECK_THAT(error_of("[[init.smooth.modes]]\nfield = \"psi\"\n"),
                Contains("init.smooth.modes[0].field = \"psi\" is not a valid choice; expected one of \"w\", \"phi\""));
   }

@@ -4,6 +4,7 @@
 // name table and the names written out here agree; and every key with choices is held so.
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -61,9 +62,14 @@ using Spellings = std::vector<std::pair<std::decay_t<std::invoke_result_t<Get, c
 // a model file (--set) and the resolved TOML read back. A list key (a vector of an enum)
 // is checked with one-entry lists. A name added to a table without its enumerator, or to
 // the schema without the table, fails here.
+// The model file a choice is loaded into: files named by init.file and data.file are only
+// opened by a run, not by the loader; gamma = 0 lets the symplectic stepper be chosen.
+const char* const kChoiceModel = "[init]\nfile = \"i.h5\"\n[data]\nfile = \"d.h5\"\n[dynamics]\ngamma = 0.0\n";
+using ChoiceModel = std::function<std::string(const std::string& choice)>;
+
 template <class Get>
 void check_choice_key(const std::string& key_name, Get get, const Spellings<Get>& spellings,
-                      bool whole_table = true) {
+                      bool whole_table = true, const ChoiceModel& model_for = {}) {
   using T = std::decay_t<std::invoke_result_t<Get, const ModelConfig&>>;
   constexpr bool list = IsVector<T>::value;
   INFO("key " << key_name);
@@ -83,11 +89,8 @@ void check_choice_key(const std::string& key_name, Get get, const Spellings<Get>
     CHECK(shown(value) == choice);
     CHECK(detail::toml_literal(key->get(c)) == literal);
 
-    // Files named by init.file and data.file are only opened by a run, not by the loader;
-    // gamma = 0 lets the symplectic stepper be chosen.
-    const ModelConfig m = load_model_string(
-        "[init]\nfile = \"i.h5\"\n[data]\nfile = \"d.h5\"\n[dynamics]\ngamma = 0.0\n", "m.toml",
-        {key_name + "=" + literal}, nnfield::UnreadKeys::accept);
+    const ModelConfig m = load_model_string(model_for ? model_for(choice) : std::string(kChoiceModel), "m.toml",
+                                            {key_name + "=" + literal}, nnfield::UnreadKeys::accept);
     CHECK(get(m) == value);
     CHECK_THAT(m.resolved_toml, Contains("\n" + detail::leaf_of(key_name) + " = " + literal + "\n"));
     CHECK(get(load_model_string(m.resolved_toml, "resolved.toml", {}, nnfield::UnreadKeys::accept)) == value);
@@ -96,13 +99,13 @@ void check_choice_key(const std::string& key_name, Get get, const Spellings<Get>
 
 }  // namespace
 
-TEST_CASE("choice keys: every choice round-trips name -> enum -> name; schema lists are the name tables",
+TEST_CASE("choice keys: every choice round-trips name -> enum -> name, schema lists are the name tables",
           "[config][choices]") {
   std::set<std::string> converted;
   auto check = [&converted](const std::string& key, auto get, const Spellings<decltype(get)>& spellings,
-                            bool whole_table = true) {
+                            bool whole_table = true, const ChoiceModel& model_for = {}) {
     converted.insert(key);
-    check_choice_key(key, get, spellings, whole_table);
+    check_choice_key(key, get, spellings, whole_table, model_for);
   };
   using A = Activation;
   check("network.activation", [](const ModelConfig& c) { return c.network.activation; },
@@ -140,9 +143,21 @@ TEST_CASE("choice keys: every choice round-trips name -> enum -> name; schema li
         {{StepperKind::rk4, "rk4"}, {StepperKind::dopri5, "dopri5"}, {StepperKind::rkf78, "rkf78"},
          {StepperKind::symplectic, "symplectic"}});
   using T = TrajectoryDataset;
+  // Velocities need damped dynamics, the field's names a field run.
+  const ChoiceModel trajectory_model = [](const std::string& choice) {
+    const std::set<std::string> network_names{"W", "b", "z", "loss", "gain", "Wdot", "bdot"};
+    const bool field_name = network_names.count(choice) == 0;
+    const bool velocity = choice == "Wdot" || choice == "bdot";
+    if (field_name) return std::string("[field]\n[dynamics]\nkind = \"damped\"\ngamma = 1.0\n");
+    return std::string(kChoiceModel) + (velocity ? "kind = \"damped\"\n" : "");
+  };
   check("output.trajectory", [](const ModelConfig& c) { return c.output.trajectory; },
         {{{T::W}, "W"}, {{T::b}, "b"}, {{T::z}, "z"}, {{T::loss}, "loss"}, {{T::gain}, "gain"},
-         {{T::Wdot}, "Wdot"}, {{T::bdot}, "bdot"}});
+         {{T::Wdot}, "Wdot"}, {{T::bdot}, "bdot"}, {{T::phi}, "phi"}, {{T::w}, "w"}, {{T::beta}, "beta"},
+         {{T::w_in}, "w_in"}, {{T::b_in}, "b_in"}, {{T::Z}, "Z"}, {{T::response}, "response"},
+         {{T::adjoint}, "adjoint"}, {{T::w_dot}, "w_dot"}, {{T::beta_dot}, "beta_dot"},
+         {{T::w_in_dot}, "w_in_dot"}, {{T::b_in_dot}, "b_in_dot"}},
+        true, trajectory_model);
   check("observe.correlators", [](const ModelConfig& c) { return c.observe.correlators; },
         {{{Correlator::width}, "width"}, {{Correlator::structure}, "structure"}, {{Correlator::xi}, "xi"},
          {{Correlator::depth}, "depth"}, {{Correlator::input}, "input"}, {{Correlator::two_d}, "2d"}});

@@ -56,7 +56,7 @@ TEST_CASE("paths: --set paths resolve from the working directory", "[config][pat
   CHECK(c.init.file == (f.root / "elsewhere" / "i.h5").string());
 }
 
-TEST_CASE("paths: absolute paths are unchanged; empty stays unset", "[config][paths]") {
+TEST_CASE("paths: absolute paths are unchanged, empty stays unset", "[config][paths]") {
   PathFixture f;
   const ModelConfig c = load_model_file(f.model.string(), {"data.file=/abs//x.h5"});
   CHECK(c.data.file == "/abs//x.h5");

@@ -157,7 +157,7 @@ TEST_CASE("FFT width correlators and structure factors equal the direct sums", "
   CHECK(max_abs_diff(C.data(), Cd.data(), C.size()) < 1e-12);
 }
 
-TEST_CASE("FFT 2D and input cross-correlators equal the direct sums; depth is their d = 0", "[correlators]") {
+TEST_CASE("FFT 2D and input cross-correlators equal the direct sums, depth is their d = 0", "[correlators]") {
   for (std::size_t N : {3, 8, 17})
     for (MeanSubtraction sub : kAllSubtractions) {
       CAPTURE(N, mean_subtraction_name(sub));
@@ -422,7 +422,7 @@ TEST_CASE("the correlator observer writes /correlators/* with index orders at it
   }
 }
 
-TEST_CASE("the correlator observer: weights have one field per offset; none asked, none written", "[correlators]") {
+TEST_CASE("the correlator observer: weights have one field per offset, none asked, none written", "[correlators]") {
   const std::size_t M = 4, N = 8, K = 3;
   const std::shared_ptr<MemoryRun> run = correlator_run(ObservedField::w, {Correlator::width});
   const MemoryRun::Dataset& d = run->dataset("/correlators/width");

@@ -94,7 +94,7 @@ TEST_CASE("field energy flow: the tangent sweep is the derivative of the forward
   }
 }
 
-TEST_CASE("field energy flow: every site and every depth interval balances; the densities sum to E",
+TEST_CASE("field energy flow: every site and every depth interval balances, the densities sum to E",
           "[field][energy_flow]") {
   const ContinuumData data = test::smooth_critical_data(22);
   for (const Setup& s : setups()) {

@@ -33,7 +33,10 @@ check "the failure is named" "grep -q 'serial.h5: exists' '$work/exists.out'"
 
 # SIGINT to mpirun reaches every process: each stops taking seeds, process 0 writes the
 # seeds that completed with status "interrupted" (and exits 130).
-mpirun --oversubscribe -np 2 "$exe" ensemble "$model" --seeds 0:100000 --threads 1 -o "$work/int.h5" -q \
+# Open MPI sends SIGTERM odls_base_sigkill_timeout seconds after mpirun's SIGINT and SIGKILL as
+# long again later (default 1 s: on a loaded machine too short for process 0 to write).
+mpirun --mca odls_base_sigkill_timeout 5 --oversubscribe -np 2 "$exe" ensemble "$model" --seeds 0:100000 \
+  --threads 1 -o "$work/int.h5" -q \
   > "$work/int.out" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do [ -e "$work/int.h5" ] && break; sleep 0.1; done

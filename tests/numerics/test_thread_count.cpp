@@ -36,7 +36,7 @@ class ScopedVariable {
 
 }  // namespace
 
-TEST_CASE("thread caps: positive whole numbers; OMP_NUM_THREADS's first list entry", "[threads]") {
+TEST_CASE("thread caps: positive whole numbers, OMP_NUM_THREADS's first list entry", "[threads]") {
   CHECK(nnfield::parse_thread_cap("NNFIELD_THREADS", "4") == 4u);
   CHECK(nnfield::parse_thread_cap("NNFIELD_THREADS", " 3 ") == 3u);
   CHECK(nnfield::parse_thread_cap("OMP_NUM_THREADS", "2,8") == 2u);

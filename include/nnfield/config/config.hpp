@@ -81,7 +81,8 @@ struct TeacherConfig {
 struct DataConfig {
   // Where samples come from: "pair" (one given or random pair), "file"
   // (HDF5 /X (S,N), /Y (S,N)), "teacher" (Y = teacher network of X), "random" (X, Y i.i.d.),
-  // "continuum" (one pair: X(y) and the target of the [continuum] section).
+  // "continuum" (the continuum data set of the [continuum] section: continuum.samples
+  // samples, smooth in width; data/continuum_config.hpp).
   DataSource source = DataSource::teacher;
   std::string file;
   int samples = 16;               // S for generated data
@@ -136,6 +137,10 @@ struct OutputConfig {
   double checkpoint_seconds = 60.0;
 };
 
+// A field run's output.trajectory when the model does not give it: every dataset of the
+// field (the velocities: damped runs), the output of field runs before the key applied to them.
+std::vector<TrajectoryDataset> field_trajectory_default(DynamicsKind kind);
+
 // Measurements made during a run beyond the trajectory and the total energy.
 struct ObserveConfig {
   bool energy_flow = false;               // BBD per-site energy density, decay, currents (/energy/*)
@@ -143,6 +148,7 @@ struct ObserveConfig {
   std::vector<Correlator> correlators;    // correlators measured on the fly (/correlators/*)
   ObservedField field = ObservedField::phi;  // the field correlators measure: phi (neurons z), w, b
   double every = 0.0;                     // cadence in time (0: output.every; sgd: output.every_steps)
+  bool autocorrelation = false;           // time autocorrelations of the layer means and loss (/autocorrelation/*)
 };
 
 // One continuum field in a model file: an expression of x, y, or a seeded smooth random field "random(RMS)" / "random(RMS, MEAN)".
@@ -166,6 +172,11 @@ struct ContinuumConfig {
   std::string phi_dot = "0";             // initial velocities (damped dynamics) in BBD variables
   std::vector<std::string> w_dot;        // K entries, default "0" (all offsets incl. 0)
   int cutoff_x = 2, cutoff_y = 3;        // spectral cutoffs of the random fields
+  // The continuum data set (data/continuum_config.hpp): P samples; sample 0 is X and the
+  // target above, sample s >= 1 has the input X + scale * dX_s (scale as the misfit's) and,
+  // where misfit (or Y) is random(...), its own draw of it.
+  int samples = 1;
+  std::string dX = "random(0.5)";        // samples s >= 1: the input's deviation from X, on x = 0
 };
 
 // The [field] section: `nnfield run` integrates the field theory (docs/theory.md 4.3, 4.4) instead of the network.

@@ -32,7 +32,10 @@ enum class DynamicsKind { damped, gradient_flow, sgd };                   // dyn
 enum class DynamicsVariables { wb, bbd };                                 // dynamics.variables
 enum class EtaScaling { none, depth };                                    // dynamics.eta_scaling
 enum class StepperKind { rk4, dopri5, rkf78, symplectic };                // integrator.stepper
-enum class TrajectoryDataset { W, b, z, loss, gain, Wdot, bdot };         // entries of output.trajectory
+// Entries of output.trajectory: the network's datasets (W .. bdot; loss and gain shared) and
+// a field run's (phi .. b_in_dot), each named as its dataset /trajectory/<name>.
+enum class TrajectoryDataset { W, b, z, loss, gain, Wdot, bdot,
+                               phi, w, beta, w_in, b_in, Z, response, adjoint, w_dot, beta_dot, w_in_dot, b_in_dot };
 enum class Correlator { width, structure, xi, depth, input, two_d };      // entries of observe.correlators ("2d")
 enum class ObservedField { phi, w, b };                                   // observe.field
 // The depth shift of the truncated theory (docs/theory.md 4.3; field/depth_stability.hpp): the
@@ -40,6 +43,16 @@ enum class ObservedField { phi, w, b };                                   // obs
 // and the exact lattice shift. The field solver (field.form) integrates midpoint or exact;
 // the stability check evaluates all four.
 enum class DepthForm { implicit_forward, backward_taylor, midpoint, exact };
+
+// Which run kind writes an output.trajectory entry: loss and gain both, W .. bdot the
+// network, phi .. b_in_dot a field run ([field]); velocities only damped runs.
+constexpr bool network_dataset(TrajectoryDataset d) { return d <= TrajectoryDataset::bdot; }
+constexpr bool field_dataset(TrajectoryDataset d) {
+  return d == TrajectoryDataset::loss || d == TrajectoryDataset::gain || d >= TrajectoryDataset::phi;
+}
+constexpr bool velocity_dataset(TrajectoryDataset d) {
+  return d == TrajectoryDataset::Wdot || d == TrajectoryDataset::bdot || d >= TrajectoryDataset::w_dot;
+}
 
 // switch and blend change the presented sample along the run; fixed and full_batch never do.
 constexpr bool varies_in_time(Presentation p) { return p == Presentation::switched || p == Presentation::blend; }
@@ -60,7 +73,8 @@ template <> struct Choices<DynamicsKind> { static constexpr std::string_view nam
 template <> struct Choices<DynamicsVariables> { static constexpr std::string_view names[] = {"wb", "bbd"}; };
 template <> struct Choices<EtaScaling> { static constexpr std::string_view names[] = {"none", "depth"}; };
 template <> struct Choices<StepperKind> { static constexpr std::string_view names[] = {"rk4", "dopri5", "rkf78", "symplectic"}; };
-template <> struct Choices<TrajectoryDataset> { static constexpr std::string_view names[] = {"W", "b", "z", "loss", "gain", "Wdot", "bdot"}; };
+template <> struct Choices<TrajectoryDataset> { static constexpr std::string_view names[] = {"W", "b", "z", "loss", "gain", "Wdot", "bdot",
+    "phi", "w", "beta", "w_in", "b_in", "Z", "response", "adjoint", "w_dot", "beta_dot", "w_in_dot", "b_in_dot"}; };
 template <> struct Choices<Correlator> { static constexpr std::string_view names[] = {"width", "structure", "xi", "depth", "input", "2d"}; };
 template <> struct Choices<ObservedField> { static constexpr std::string_view names[] = {"phi", "w", "b"}; };
 template <> struct Choices<DepthForm> { static constexpr std::string_view names[] = {"implicit_forward", "backward_taylor", "midpoint", "exact"}; };

@@ -19,6 +19,7 @@ constexpr double kMaxLayers = 1e6;        // network.M, data.teacher.M
 constexpr double kMaxWidth = 1e6;         // network.N
 constexpr double kMaxSamples = 1e7;       // data.samples, dynamics.batch
 constexpr double kMaxCutoff = 1024;       // spectral cutoffs of random smooth fields
+constexpr double kMaxContinuumSamples = 4096;  // continuum.samples (each is a smooth field per sample)
 constexpr double kMaxSubsteps = 4096;     // field.depth_substeps
 constexpr double kMaxSteps = 1e12;        // dynamics.steps
 constexpr std::size_t kMaxModes = 4096;   // entries of init.smooth.modes (each is summed at every site)

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "nnfield/correlators/time_autocorrelations.hpp"
 #include "nnfield/io/provenance.hpp"
 #include "nnfield/io/series_sink.hpp"
 
@@ -47,14 +48,6 @@ struct CorrelateEstimate {
   std::size_t rows = 0;     // selected rows
 };
 CorrelateEstimate estimate_correlate(const std::string& run_file, const CorrelateOptions& options);
-
-struct NamedArray {
-  std::string name;  // "/correlators/width", ...
-  std::vector<std::size_t> shape;
-  std::vector<double> data;
-  std::string index_order, description;
-  DatasetValues kind = {};  // units; integers (counts, indices, flags)
-};
 
 struct CorrelateResult {
   std::vector<NamedArray> arrays;

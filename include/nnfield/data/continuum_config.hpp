@@ -30,4 +30,29 @@ ContinuumBoundary continuum_boundary_from_config(const ModelConfig& config);  //
 // Y on the width lattice/grid of n points for a model whose own initial output is Z0 (n values) and depth spacing ax: Y given -> Y(Lx, y_i); else Z0_i + scale * misfit(Lx, y_i) with scale = ax or 1.
 std::vector<double> continuum_target(const ContinuumBoundary& b, const double* Z0, int n, double Lx, double Ly, double ax);
 
+// The continuum data set of continuum.samples = P samples, smooth in width, for a lattice
+// or a field grid alike (docs/field-limit.md section 10). Sample 0 is the pair above: X and
+// the target of ContinuumBoundary. Sample s >= 1 has the input
+//
+//   X_s(y) = X(0, y) + scale * dX_s(0, y),   scale = ax (misfit_scaling = "depth") or 1,
+//
+// and the target Y_s = Z0_s + scale * misfit_s (or Y_s given), Z0_s the model's own initial
+// output on X_s. A random(...) spec of dX, misfit or Y draws sample s's field from its own
+// sub-stream (derive_seed(run.seed, "continuum.<name>#s")), an expression is shared by
+// the samples. The scale is what keeps a limit: the layer maps are near-identity only
+// linearly about the data's phi, so samples may differ by O(ax) (as the misfit does),
+// not O(1) (docs/theory.md 4.2).
+struct ContinuumDataSet {
+  int P = 1;
+  bool target_given = false, depth_scaled = true;
+  std::vector<SmoothField> X;       // P fields: X for sample 0, dX_s for s >= 1
+  std::vector<SmoothField> target;  // P fields: Y_s (target_given) or misfit_s
+
+  // The inputs on width nodes y (n values) at depth spacing ax: (P, n), row s = X_s(y).
+  std::vector<double> inputs(const std::vector<double>& y, double ax) const;
+  // The targets on n width nodes y_i = i Ly / n given the initial outputs Z0 (P, n): (P, n).
+  std::vector<double> targets(const double* Z0, int n, double Lx, double Ly, double ax) const;
+};
+ContinuumDataSet continuum_data_set_from_config(const ModelConfig& config);  // throws ConfigError like the above
+
 }  // namespace nnfield

@@ -71,11 +71,17 @@ class DataStream {
   int batch() const { return m_batch; }
   int width() const { return m_samples.N; }
   bool time_dependent() const { return varies_in_time(m_presentation); }
+  // Constant between breakpoints (fixed, switch, full_batch): X' = Y' = 0 there.
+  bool piecewise_constant() const { return m_presentation != Presentation::blend; }
   const Samples& samples() const { return m_samples; }
 
   // X, Y, Xdot, Ydot are (batch, N); Xdot/Ydot may be null. With `left_limit`, the
   // data just before t (differs from the value at t only at a switch).
   void at(double t, double* X, double* Y, double* Xdot, double* Ydot, bool left_limit = false) const;
+  // The sample presented at t: fixed 0; switch the sample of t's segment; blend the one
+  // being left (X = X_a + s(u) (X_c - X_a): a); full_batch -1 (all of them). With
+  // `left_limit` as in at().
+  int presented(double t, bool left_limit = false) const;
   // X'' and Y'' (the BBD forward sweep needs X''); zero except for blended data.
   // With `left_limit` as in at().
   void second_derivatives(double t, double* Xddot, double* Yddot, bool left_limit = false) const;

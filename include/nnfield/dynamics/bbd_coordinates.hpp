@@ -45,6 +45,7 @@ class BbdCoordinates final : public TrainingDynamics {
   // `inner`: the (W, b) system over `landscape` (GradientFlow or Damped).
   BbdCoordinates(LossLandscape& landscape, std::unique_ptr<TrainingDynamics> inner);
   bool second_order() const override { return m_inner->second_order(); }
+  const double* parameters_in(const State&) const override { return nullptr; }  // (W, z), not (W, b)
   std::size_t state_size() const override { return m_inner->state_size(); }
   std::size_t num_controlled() const override { return m_inner->num_controlled(); }
   void rhs(const State& x, State& dxdt, double t) override;

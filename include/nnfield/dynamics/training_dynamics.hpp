@@ -32,6 +32,9 @@ class TrainingDynamics : public OdeSystem {
   // The parameters q and, for second-order dynamics, v = q' of a state at t (v left empty
   // otherwise), whatever variables the state uses.
   virtual void parameters(const State& x, double t, std::vector<double>& q, std::vector<double>& v);
+  // Where the state holds the parameters q (and then, second order, v right after them) as
+  // they are, for reading them without a copy; null when its variables are others (BBD).
+  virtual const double* parameters_in(const State& x) const { return x.data(); }
   // The motion at t: q, v = q' and, for second-order dynamics, a = q'' (else left empty).
   // Returns L(q, t).
   virtual double motion(const State& x, double t, std::vector<double>& q, std::vector<double>& v,

@@ -8,6 +8,7 @@
 
 #include "nnfield/config/config.hpp"
 #include "nnfield/data/continuum_data.hpp"
+#include "nnfield/data/data.hpp"
 #include "nnfield/field/field_stability.hpp"
 #include "nnfield/field/field_theory.hpp"
 
@@ -19,7 +20,12 @@ constexpr double kMaxOutputOffset = 0.1;
 
 struct FieldProblem {
   std::unique_ptr<FieldTheory> theory;
-  std::vector<double> X, Y, Z0;  // (ny) on the input line, the output line, and phi(Lx) at t = 0
+  // The continuum data set on the grid's width nodes, (P, ny) samples presented by the same
+  // stream as the network's (same seed: same samples at the same times, same switches).
+  std::unique_ptr<DataStream> data;
+  // The sample presented at t = 0, on which the initial state is built: X (ny) on the
+  // input line, Y on the output line, and phi(Lx) at t = 0.
+  std::vector<double> X, Y, Z0;
   std::vector<double> q0, v0;    // initial parameters and (damped) velocities
   FieldStability stability;      // at t = 0 on the data's phi
   double misfit_scale = 1.0;     // ax in the weakly nonlinear scaling, else 1: response = (Z - Z0)/scale

@@ -100,6 +100,12 @@ class FieldTheory : private DepthLayer {
   // by ry: one width node carries ry neurons), the counterpart of backprop's dl/dz^(m).
   double gradient(const double* q, const double* X, const double* Y, double* grad, double* phi = nullptr,
                   double* adjoint = nullptr);
+  // The data power dL/dt at fixed q of moving boundary data: dL/dX . X' + dL/dY . Y' (X', Y'
+  // ny each), given grad = dL/dq and phi (nx, ny) from gradient() at the same (q, X, Y). X
+  // enters only through the input link phi0 = sum_k w_in_k X(y + (k-r) ay) + b_in, whose
+  // adjoint is dL/db_in, and Y only through the output line's loss.
+  double data_power(const double* q, const double* grad, const double* phi, const double* Y, const double* X_dot,
+                    const double* Y_dot);
   // The gain g = sum_k w_k sigma'(phi(x, y + (k-r) ay)) of the link leaving each line (nx, ny),
   // given phi (nx, ny) from a sweep: the critical-regime report (docs/theory.md 4.1, 4.2).
   void gain(const double* q, const double* phi, double* g);

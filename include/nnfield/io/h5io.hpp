@@ -95,6 +95,7 @@ class RunWriter final : public SeriesSink {
   void write_array(const std::string& name, const std::vector<std::size_t>& shape,
                    const double* data, const std::string& index_order,
                    const std::string& description, const DatasetValues& kind = {}) override;
+  void declare_final_group(const std::string& group) override;
   void set_root_attribute(const std::string& name, const std::string& value) override;
   void set_root_attribute(const std::string& name, double value) override;
   void set_root_integer(const std::string& name, std::int64_t value) override;

@@ -46,6 +46,9 @@ class SeriesSink {
   virtual void write_array(const std::string& name, const std::vector<std::size_t>& shape, const double* data,
                            const std::string& index_order, const std::string& description,
                            const DatasetValues& kind = {}) = 0;
+  // A group whose arrays a run writes at its end from all its rows (Observer::finish): a
+  // resumed run (one extended past its end) removes what an earlier end wrote there.
+  virtual void declare_final_group(const std::string& /*group*/) {}
   virtual void set_root_attribute(const std::string& name, const std::string& value) = 0;
   virtual void set_root_attribute(const std::string& name, double value) = 0;
   // Counts, indices and flags (flags as 0/1): int64 in a file. Seeds: uint64.
@@ -63,9 +66,19 @@ void set_shape_attributes(SeriesSink& sink, const NetworkShape& shape);
 // attributes "ax" and "ay": run and ensemble files record them.
 void set_spacing_attributes(SeriesSink& sink, const NetworkShape& shape, double Lx, double Ly);
 
+// What a run kept in memory holds of its time series: those named in `series` (all when
+// empty), and of them only the output rows listed in `rows` (all when empty), in order. A
+// caller that reads a few rows of a few series of a large run (compare) keeps just those.
+struct MemoryCapture {
+  std::vector<std::string> series;
+  std::vector<std::size_t> rows;  // output row indices, ascending
+};
+
 // A run kept in memory. Arrays are contiguous row-major, in the canonical index order (docs/theory.md section 1).
 class MemoryRun final : public SeriesSink {
  public:
+  explicit MemoryRun(MemoryCapture capture = {}) : m_capture(std::move(capture)) {}
+
   struct Dataset {
     std::vector<std::size_t> shape;  // for series: (T, row_shape...), T = rows so far
     std::vector<double> data;
@@ -98,8 +111,11 @@ class MemoryRun final : public SeriesSink {
   const std::map<std::string, std::uint64_t>& unsigned_attributes() const { return m_unsigned_attributes; }
 
  private:
+  MemoryCapture m_capture;
   std::map<std::string, Dataset> m_datasets;
   std::vector<std::string> m_series;  // handle -> name
+  std::vector<std::size_t> m_appended;  // handle -> rows appended (held or not)
+  std::vector<bool> m_held;             // handle -> the series is held (MemoryCapture::series)
   std::map<std::string, std::string> m_text_attributes;
   std::map<std::string, double> m_number_attributes;
   std::map<std::string, std::int64_t> m_integer_attributes;

@@ -52,7 +52,11 @@ class Observer {
   // What later rows depend on besides the snapshot (e.g. the energy E(0) of the first row),
   // saved in checkpoints and restored on --resume; empty when the observer keeps nothing.
   virtual std::vector<double> saved_state() const { return {}; }
+  // Whether a checkpoint's `state` is one this observer saves (by default: of saved_state()'s size).
+  virtual bool accepts_state(const std::vector<double>& state) const { return state.size() == saved_state().size(); }
   virtual void restore_state(const std::vector<double>& /*state*/) {}
+  // After the last row of a completed run: what only the whole series gives.
+  virtual void finish(SeriesSink& /*writer*/) {}
 };
 
 // /trajectory/time, step and the requested subset of W, b, z, loss.
@@ -81,8 +85,14 @@ std::unique_ptr<Observer> make_energy_observer(bool balance = true);
 // `input` (width values) for the input correlator. nullptr if none are asked for.
 std::unique_ptr<Observer> make_correlator_observer(const ModelConfig& config, int lines, int width, int K,
                                                    const std::vector<double>& input);
-// The input the network's recorded neurons see, for the input correlator (empty when no
-// correlator needs it); ConfigError when the presentation has no single such input.
-std::vector<double> correlator_input(const ModelConfig& config);
+// Both lattices, with observe.autocorrelation: /autocorrelation/* of observe.field's layer
+// means and the loss at the rows every observe.every, written when the run completes
+// (docs/correlators.md, "Along training time"). nullptr if not asked for.
+std::unique_ptr<Observer> make_time_autocorrelation_observer(const ModelConfig& config, int lines, int width, int K);
+// The input the recorded neurons see, for the input correlator (empty when no correlator
+// needs it): a sample of `samples` (the field's, on its grid), or of the model's network
+// data set when null; ConfigError when the presentation has no single such input.
+struct Samples;
+std::vector<double> correlator_input(const ModelConfig& config, const Samples* samples = nullptr);
 
 }  // namespace nnfield

@@ -2,6 +2,7 @@
 // A run: model file -> network + data + initial state -> dynamics -> integrator ->
 // observers -> run file. The CLI's `nnfield run` and the Python module call this.
 #include <atomic>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -26,6 +27,8 @@ struct RunOptions {
   // Continue the run in output_path from its checkpoint (`nnfield run --resume`, docs/output-schema.md,
   // "Checkpoint and restart"); the config must be the checkpointed run's (run/resume.hpp).
   bool resume = false;
+  // A run kept in memory holds only these series and rows (all by default).
+  MemoryCapture capture;
 };
 
 enum class RunStatus { complete, interrupted, blew_up };
@@ -38,6 +41,8 @@ struct RunResult {
   long steps = 0;          // integrator or SGD steps
   double final_loss = 0.0;
   Energy final_energy;
+  // The largest max|g - 1| over the rows (the regime check's measure); NaN without a gain observer.
+  double max_gain_deviation = std::numeric_limits<double>::quiet_NaN();
   std::shared_ptr<MemoryRun> memory;  // the run's datasets when output_path was empty
 };
 
