@@ -36,6 +36,22 @@ std::string library();
 // for it, so a later failure (writing the output) needs no abort_all.
 bool shared_work_done();
 
+// ---- messages between neighbours: one network split along its width -------------------
+// (core/width_halo.hpp). Process k's neighbours are k - 1 and k + 1, periodically. Every
+// call is collective over the processes that take part, in the same order on each.
+// Sends to_left (n doubles) to the left neighbour and to_right to the right one, and
+// receives what they send: from_left is the left neighbour's to_right. One process is its
+// own neighbour both ways (the periodic copy).
+void exchange_with_neighbours(const double* to_left, const double* to_right, double* from_left, double* from_right,
+                              std::size_t n);
+// n doubles from this process to process `to` / into this process from `from` (two processes at least).
+void send_values(int to, const double* values, std::size_t n);
+void receive_values(int from, double* values, std::size_t n);
+// Process `from`'s n values, on every process.
+void broadcast_values(int from, double* values, std::size_t n);
+// Every process's values, concatenated in process order, on process 0; empty elsewhere.
+std::vector<double> gather_values(const std::vector<double>& local);
+
 }  // namespace processes
 
 // Runs job(k) for every k in 0..jobs-1 exactly once, somewhere among the processes, on
