@@ -35,6 +35,8 @@ std::string library();
 // True once this process has finished a distributed_for: no other process then waits
 // for it, so a later failure (writing the output) needs no abort_all.
 bool shared_work_done();
+// Says so after shared work other than distributed_for (a width-split run's last step).
+void shared_work_finished();
 
 // ---- messages between neighbours: one network split along its width -------------------
 // (core/width_halo.hpp). Process k's neighbours are k - 1 and k + 1, periodically. Every
@@ -51,6 +53,8 @@ void receive_values(int from, double* values, std::size_t n);
 void broadcast_values(int from, double* values, std::size_t n);
 // Every process's values, concatenated in process order, on process 0; empty elsewhere.
 std::vector<double> gather_values(const std::vector<double>& local);
+// Whether `value` is true on every process (on every process).
+bool on_all_processes(bool value);
 
 }  // namespace processes
 
