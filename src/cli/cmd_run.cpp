@@ -33,6 +33,18 @@ int exit_status(RunStatus status) {
   return 1;
 }
 
+// run_config on every process of a width split, one process at a time: resuming takes
+// the run file's lock for a moment (run/resume.hpp), which two processes cannot hold at once.
+ModelConfig run_config_in_turn(const RunArgs& args) {
+  if (args.resume.empty() || processes::count() == 1) return run_config(args);
+  ModelConfig config;
+  for (int p = 0; p < processes::count(); ++p) {
+    if (p == processes::rank()) config = run_config(args);
+    processes::on_all_processes(true);  // the turn passes when every process is here
+  }
+  return config;
+}
+
 Command register_run(CLI::App& app, const Context& context) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* sub = app.add_subcommand("run", "run a model file and write an HDF5 run file");
@@ -52,7 +64,7 @@ Command register_run(CLI::App& app, const Context& context) {
       ->excludes(output_option)
       ->excludes(sub->get_option("--force"));
   return {sub, [args, context]() {
-            ModelConfig config = run_config(*args);
+            ModelConfig config = run_config_in_turn(*args);
             if (args->allow_unstable) config.field.allow_unstable = true;
             // Field runs are serial: an explicit thread count would be ignored.
             if (config.field.present && args->threads > 1)
