@@ -105,13 +105,22 @@ void Network::forward(const double* W, const double* b, const double* X, int B) 
   reserve(B);
   m_B = B;
   m_ready.reset(std::size_t(m_shape.M));
+  if (m_halo.is_split()) link_major_all(W);
   over_chunks([&](int c, int s0, int s1) { forward_rows(W, b, X, c, s0, s1, true); });
+}
+
+void Network::link_major_all(const double* W) {
+  for (int m = 0; m < m_shape.M; ++m) m_stencil.link_major(W + m_shape.w_index(m, 0, 0), weights_link_major(m));
+  // The layers' rows follow one another: their ghosts in one call (one exchange when split).
+  m_halo.fill_ghosts(m_wk.data() + m_stencil.weight_pad() - m_shape.r, m_shape.M * m_shape.K(),
+                     m_stencil.weight_row_stride());
 }
 
 void Network::link_major_layer(const double* W, int m, int c) {
   // Chunk 0 reorders layer m just before it applies it, while the weights are at hand;
   // the other chunks wait for that (m_ready: each lets the next one on once it may go).
-  if (m_B == 1) return;  // the one-sample kernels read W as it is
+  // The one-sample kernels read W as it is; a split network's are all ready (link_major_all).
+  if (m_B == 1 || m_halo.is_split()) return;
   if (c == 0) {
     m_stencil.link_major(W + m_shape.w_index(m, 0, 0), weights_link_major(m));
     fill_weight_ghosts(m);
@@ -237,11 +246,7 @@ void Network::layer_gradient(int m, int c, int s0, int s1, double* gW, double* g
 }
 
 double Network::backward(const double* W, const double* Y, double* gW, double* gb, double* gX, double* gY) {
-  if (m_B > 1)  // the W given here, as the one-sample path reads it
-    for (int m = 0; m < m_shape.M; ++m) {
-      m_stencil.link_major(W + m_shape.w_index(m, 0, 0), weights_link_major(m));
-      fill_weight_ghosts(m);
-    }
+  if (m_B > 1) link_major_all(W);  // the W given here, as the one-sample path reads it
   m_turns.reset(std::size_t(m_shape.M));
   over_chunks([&](int c, int s0, int s1) { backward_rows(W, Y, gX, gY, c, s0, s1, gW, gb); });
   return batch_loss();
@@ -254,6 +259,7 @@ double Network::value_and_gradient(const double* W, const double* b, const doubl
   m_B = B;
   m_ready.reset(std::size_t(m_shape.M));
   m_turns.reset(std::size_t(m_shape.M));
+  if (m_halo.is_split()) link_major_all(W);
   over_chunks([&](int c, int s0, int s1) {  // a chunk forward and straight back
     forward_rows(W, b, X, c, s0, s1, m_keep_neurons);
     backward_rows(W, Y, gX, gY, c, s0, s1, gW, gb);

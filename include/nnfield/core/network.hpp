@@ -84,6 +84,8 @@ class Network {
   // Link layer m's weights, link-major in padded rows (link_stencil.hpp), and their ghosts.
   double* weights_link_major(int m);
   void fill_weight_ghosts(int m);
+  // Every layer's, at once: a split network's (one halo exchange a pass) and backward()'s.
+  void link_major_all(const double* W);
   // The batch goes through the sweeps in chunks of consecutive samples (chunk_rows each):
   // f(chunk, s0, s1) for each, on the calling thread in order or on m_threads threads.
   template <class F>
