@@ -67,6 +67,29 @@ void copy_columns(const double* from, int from_width, int from_first, double* to
                 std::size_t(width) * c, to + (std::size_t(m) * std::size_t(to_width) + std::size_t(to_first)) * c);
 }
 
+// The whole width on process 0 from every process's block, gathered in process order: each
+// block holds arrays one after another, `lines` rows of its columns of cells[a] values
+// each, and so does the whole (W: K cells, then b: 1). Empty elsewhere.
+void gather_blocks(const std::vector<double>& block, int N, int lines, const std::vector<int>& cells,
+                   std::vector<double>& whole) {
+  const std::vector<double> parts = processes::gather_values(block);
+  whole.clear();
+  if (!processes::is_root()) return;
+  std::size_t size = 0;
+  for (int c : cells) size += std::size_t(lines) * std::size_t(N) * std::size_t(c);
+  whole.assign(size, 0.0);
+  std::size_t at = 0;
+  for (int p = 0; p < processes::count(); ++p) {
+    const WidthBlock b = width_block(N, processes::count(), p);
+    std::size_t to = 0;
+    for (int c : cells) {
+      copy_columns(parts.data() + at, b.width, 0, whole.data() + to, N, b.first, lines, b.width, c);
+      at += std::size_t(lines) * std::size_t(b.width) * std::size_t(c);
+      to += std::size_t(lines) * std::size_t(N) * std::size_t(c);
+    }
+  }
+}
+
 class WidthSplit final : public SgdLattice {
  public:
   WidthSplit(const ModelConfig& config, const Samples& samples, const std::vector<double>& q)
@@ -104,35 +127,13 @@ class WidthSplit final : public SgdLattice {
                                         grad.data() + nw);
   }
   const std::vector<double>& whole() override {
-    const NetworkShape& s = m_whole_shape;
-    const std::vector<double> parts = processes::gather_values(m_q);
-    m_whole.clear();
-    if (!processes::is_root()) return m_whole;
-    m_whole.assign(s.num_params(), 0.0);
-    std::size_t at = 0;
-    for (int p = 0; p < processes::count(); ++p) {
-      const WidthBlock b = width_block(s.N, processes::count(), p);
-      copy_columns(parts.data() + at, b.width, 0, m_whole.data(), s.N, b.first, s.M, b.width, s.K());
-      at += std::size_t(s.M) * std::size_t(b.width) * std::size_t(s.K());
-      copy_columns(parts.data() + at, b.width, 0, m_whole.data() + s.num_weights(), s.N, b.first, s.M, b.width, 1);
-      at += std::size_t(s.M) * std::size_t(b.width);
-    }
+    gather_blocks(m_q, m_whole_shape.N, m_whole_shape.M, {m_whole_shape.K(), 1}, m_whole);
     return m_whole;
   }
   const std::vector<double>& first_neurons() override {
-    const NetworkShape& s = m_whole_shape;
     m_network.forward(m_q.data(), m_q.data() + m_network.shape().num_weights(), m_X.data(), m_B);
     m_network.neurons(0, m_z.data());
-    const std::vector<double> parts = processes::gather_values(m_z);
-    m_neurons.clear();
-    if (!processes::is_root()) return m_neurons;
-    m_neurons.assign(s.num_biases(), 0.0);
-    std::size_t at = 0;
-    for (int p = 0; p < processes::count(); ++p) {
-      const WidthBlock b = width_block(s.N, processes::count(), p);
-      copy_columns(parts.data() + at, b.width, 0, m_neurons.data(), s.N, b.first, s.M, b.width, 1);
-      at += std::size_t(s.M) * std::size_t(b.width);
-    }
+    gather_blocks(m_z, m_whole_shape.N, m_whole_shape.M, {1}, m_neurons);
     return m_neurons;
   }
   bool stop_requested(const std::atomic<bool>* stop) override {
