@@ -3,6 +3,7 @@
 // nnfield run --resume RUN.h5 [--set dynamics.t_end=...] [...]: continue from RUN.h5.ckpt
 #include "commands.hpp"
 #include "nnfield/config/config.hpp"
+#include "nnfield/numerics/processes.hpp"
 #include "nnfield/run/resume.hpp"
 #include "nnfield/run/run.hpp"
 
@@ -20,6 +21,28 @@ ModelConfig run_config(const RunArgs& args) {
   if (args.model.empty() || args.output.empty())
     throw ConfigError("run: needs a model file and -o/--output RUN.h5 (or --resume RUN.h5)");
   return load_model_file(args.model, args.overrides);
+}
+
+// The exit status of a run that ended so (README, "Exit status").
+int exit_status(RunStatus status) {
+  switch (status) {
+    case RunStatus::complete: return 0;
+    case RunStatus::interrupted: return 130;
+    case RunStatus::blew_up: return 3;
+  }
+  return 1;
+}
+
+// run_config on every process of a width split, one process at a time: resuming takes
+// the run file's lock for a moment (run/resume.hpp), which two processes cannot hold at once.
+ModelConfig run_config_in_turn(const RunArgs& args) {
+  if (args.resume.empty() || processes::count() == 1) return run_config(args);
+  ModelConfig config;
+  for (int p = 0; p < processes::count(); ++p) {
+    if (p == processes::rank()) config = run_config(args);
+    processes::on_all_processes(true);  // the turn passes when every process is here
+  }
+  return config;
 }
 
 Command register_run(CLI::App& app, const Context& context) {
@@ -41,7 +64,7 @@ Command register_run(CLI::App& app, const Context& context) {
       ->excludes(output_option)
       ->excludes(sub->get_option("--force"));
   return {sub, [args, context]() {
-            ModelConfig config = run_config(*args);
+            ModelConfig config = run_config_in_turn(*args);
             if (args->allow_unstable) config.field.allow_unstable = true;
             // Field runs are serial: an explicit thread count would be ignored.
             if (config.field.present && args->threads > 1)
@@ -59,7 +82,13 @@ Command register_run(CLI::App& app, const Context& context) {
             options.command_line = context.command_line;
             options.stop = context.stop;
             options.threads = config.field.present ? 1 : int(args->thread_count());
-            const RunResult result = run_model(config, options);
+            // Under mpirun with several processes, one network split along its width
+            // (docs/cluster.md): one thread per process unless --threads says otherwise
+            // (then refused).
+            const bool split = processes::count() > 1;
+            if (split) options.threads = args->threads == 0 ? 1 : args->threads;
+            const RunResult result = split ? run_width_split(config, options) : run_model(config, options);
+            if (!processes::is_root()) return exit_status(result.status);  // process 0 reports
             switch (result.status) {
               case RunStatus::complete: return 0;
               case RunStatus::interrupted:

@@ -15,6 +15,7 @@
 #include <type_traits>
 
 #include "nnfield/core/link_stencil.hpp"
+#include "nnfield/core/width_halo.hpp"
 #include "numerics/simd.hpp"
 
 namespace nnfield {
@@ -116,10 +117,10 @@ void motion_b1(const double* W, const double* Wd, const double* Wdd, const doubl
 // faster there; apply and the transpose, whose weights serve kSampleBlock rows, measured
 // no faster (the transpose slower) and use plain loads.
 
-// z = bias + sum_k wk[k] h[i + k] for SB rows.
+// z = bias + sum_k wk[k] h[i + k] for SB rows (weight rows WP apart).
 template <int KC, int SB, int VI, class V>
 inline void apply_step(const double* __restrict wk, const double* __restrict bias, const double* __restrict h,
-                       double* __restrict z, std::size_t P, std::size_t N, std::size_t i, std::size_t K) {
+                       double* __restrict z, std::size_t P, std::size_t WP, std::size_t i, std::size_t K) {
   constexpr std::size_t L = V::lanes;
   V acc[VI][SB];
   for (int v = 0; v < VI; ++v) {
@@ -128,7 +129,7 @@ inline void apply_step(const double* __restrict wk, const double* __restrict bia
   }
   for (std::size_t k = 0; k < K; ++k)
     for (int v = 0; v < VI; ++v) {
-      const V w = V::load(wk + k * N + i + v * L);
+      const V w = V::load(wk + k * WP + i + v * L);
       for (int s = 0; s < SB; ++s) acc[v][s] = fma(w, V::load(h + s * P + i + v * L + k), acc[v][s]);
     }
   for (int v = 0; v < VI; ++v)
@@ -139,9 +140,10 @@ inline void apply_step(const double* __restrict wk, const double* __restrict bia
 // whose receivers do not wrap, k from K-1 down: the terms in the order of increasing
 // receiver. The link-major row k read from the receiver on is the row the weights meet.
 // `delta` is the padded row (site 0 at r): receiver j + r - k is padded index j + 2r - k.
+// Weight rows WP apart.
 template <int KC, int SB, int VI, class V>
 inline void gather_step(const double* __restrict wk, const double* __restrict delta, const double* __restrict scale,
-                        double* __restrict g, std::size_t P, std::size_t N, std::size_t r, std::size_t j,
+                        double* __restrict g, std::size_t P, std::size_t WP, std::size_t r, std::size_t j,
                         std::size_t K) {
   constexpr std::size_t L = V::lanes;
   V acc[VI][SB];
@@ -149,7 +151,7 @@ inline void gather_step(const double* __restrict wk, const double* __restrict de
     for (int s = 0; s < SB; ++s) acc[v][s] = V::broadcast(0.0);
   for (std::size_t k = K; k-- > 0;)
     for (int v = 0; v < VI; ++v) {
-      const V w = V::load(wk + k * N + j + v * L + r - k);
+      const V w = V::load(wk + k * WP + j + v * L + r - k);
       for (int s = 0; s < SB; ++s) acc[v][s] = fma(w, V::load(delta + s * P + j + v * L + 2 * r - k), acc[v][s]);
     }
   for (int v = 0; v < VI; ++v)
@@ -233,19 +235,20 @@ std::size_t LinkStencil::row_stride() const {
   return (padded + kRowAlign - 1) / kRowAlign * kRowAlign;
 }
 
-void LinkStencil::fill_ghosts(double* rows, int B) const {
-  const std::size_t P = row_stride();
-  for (int s = 0; s < B; ++s) {
-    double* row = rows + std::size_t(s) * P;
-    for (int p = 0; p < m_r; ++p) row[p] = row[p + m_N];                            // site p - r + N
-    for (int p = m_N + m_r; p < m_N + 2 * m_r; ++p) row[p] = row[p - m_N];          // site p - r - N
-  }
+void LinkStencil::fill_ghosts(double* rows, int B) const { fill_periodic_ghosts(rows, B, row_stride(), m_N, m_r); }
+
+std::size_t LinkStencil::weight_row_stride() const {
+  const std::size_t padded = std::size_t(weight_pad() + m_N + m_r);
+  return (padded + kRowAlign - 1) / kRowAlign * kRowAlign;
 }
 
 void LinkStencil::link_major(const double* w, double* wk) const {
   const int K_ = K();
-  for (int k = 0; k < K_; ++k)
-    for (int i = 0; i < m_N; ++i) wk[std::size_t(k) * m_N + i] = w[std::size_t(i) * K_ + k];
+  const std::size_t WP = weight_row_stride();
+  for (int k = 0; k < K_; ++k) {
+    double* row = wk + std::size_t(k) * WP + std::size_t(weight_pad());
+    for (int i = 0; i < m_N; ++i) row[i] = w[std::size_t(i) * K_ + k];
+  }
 }
 
 void LinkStencil::from_link_major(const double* gwk, double* gw) const {
@@ -300,8 +303,9 @@ void LinkStencil::motion_row(const double* w, const double* wd, const double* wd
 
 // ---- batches -------------------------------------------------------------------------
 
-void LinkStencil::apply_rows(const double* wk, const double* bias, const double* h, double* z, int B) const {
-  const std::size_t P = row_stride(), N = std::size_t(m_N), K_ = std::size_t(K());
+void LinkStencil::apply_rows(const double* wk_rows, const double* bias, const double* h, double* z, int B) const {
+  const std::size_t P = row_stride(), WP = weight_row_stride(), N = std::size_t(m_N), K_ = std::size_t(K());
+  const double* wk = wk_rows + weight_pad();  // receiver 0 of link 0
   with_fan_in(K(), [&](auto kc) {
     constexpr int KC = decltype(kc)::value;
     const std::size_t K = KC == kDynamic ? K_ : std::size_t(KC);
@@ -311,7 +315,7 @@ void LinkStencil::apply_rows(const double* wk, const double* bias, const double*
         const double* hs = h + s * P;
         double* zs = z + s * P + m_r;
         over_sites(i0, i1, [&](auto vi, auto v, std::size_t i) {
-          apply_step<KC, SB, decltype(vi)::value, decltype(v)>(wk, bias, hs, zs, P, N, i, K);
+          apply_step<KC, SB, decltype(vi)::value, decltype(v)>(wk, bias, hs, zs, P, WP, i, K);
         });
       });
     });
@@ -345,32 +349,38 @@ void LinkStencil::weight_gradient_rows(const double* delta, const double* h, dou
   });
 }
 
-void LinkStencil::transpose_rows(const double* wk, const double* delta, const double* scale, double* g,
+void LinkStencil::transpose_rows(const double* wk_rows, const double* delta, const double* scale, double* g,
                                  int B) const {
-  const std::size_t P = row_stride();
+  const std::size_t P = row_stride(), WP = weight_row_stride();
   const int N = m_N, r = m_r, K_ = K();
-  // Edge sites: receivers across the seam summed apart and added last (see the header).
-  // Receiver j + r - k is inside 0..N-1 for k_lo <= k <= k_hi; the others wrap by N. The
-  // sample loop is innermost: the split is the site's, the rows' sums are independent.
+  const double* wk = wk_rows + weight_pad();  // receiver 0 of link 0; ghosts at -r.. and N..
+  // Edge sites: receivers across a periodic seam summed apart and added last (see the
+  // header); across a block edge that is no seam, in order with the others. Receiver
+  // j + r - k is beyond the right edge for k < j + r - N + 1, beyond the left one for
+  // k > j + r; it is read from the ghosts either way. The sample loop is innermost: the
+  // split is the site's, the rows' sums are independent.
   auto edge_site = [&](int j) {
-    const int k_lo = std::max(0, j + r - N + 1), k_hi = std::min(K_ - 1, j + r);
-    const int wrap = k_lo > 0 ? -N : N;  // where the seam's receivers are
-    const bool crossed = k_lo > 0 || k_hi < K_ - 1;
+    auto across_seam = [&](int k) {
+      const int p = j + r - k;
+      return (p < 0 && m_left_seam) || (p >= N && m_right_seam);
+    };
+    bool crossed = false;
+    for (int k = 0; k < K_; ++k) crossed = crossed || across_seam(k);
     for (int s = 0; s < B; ++s) {
       const double* d = delta + s * P + r + j + r;  // d[-k]: receiver j + r - k
       double in = 0.0, seam = 0.0;
       for (int k = K_ - 1; k >= 0; --k) {
-        const double w = wk[std::size_t(k) * N + std::size_t(receiver(j, k))];
-        if (k >= k_lo && k <= k_hi)
-          in = multiply_add(w, d[-k], in);
+        const double w = wk[std::ptrdiff_t(std::size_t(k) * WP) + (j + r - k)];
+        if (across_seam(k))
+          seam = multiply_add(w, d[-k], seam);
         else
-          seam = multiply_add(w, d[wrap - k], seam);
+          in = multiply_add(w, d[-k], in);
       }
       const double gj = crossed ? in + seam : in;
       g[s * P + r + j] = scale ? scale[s * P + r + j] * gj : gj;
     }
   };
-  const int lo = r, hi = std::max(r, N - r);
+  const int lo = std::min(r, N), hi = std::max(lo, N - r);
   for (int j = 0; j < lo; ++j) edge_site(j);
   for (int j = hi; j < N; ++j) edge_site(j);
   with_fan_in(K_, [&](auto kc) {
@@ -382,7 +392,7 @@ void LinkStencil::transpose_rows(const double* wk, const double* delta, const do
         const std::size_t at = s * P;  // row starts: the step finds site j at r + j
         over_sites(j0, j1, [&](auto vi, auto v, std::size_t j) {
           gather_step<KC, SB, decltype(vi)::value, decltype(v)>(wk, delta + at, scale ? scale + at : nullptr, g + at,
-                                                                P, std::size_t(N), std::size_t(r), j, K);
+                                                                P, WP, std::size_t(r), j, K);
         });
       });
     });

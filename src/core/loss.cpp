@@ -60,8 +60,9 @@ double loss_dZZ(Loss l, double Z, double /*Y*/) {
   return 0.0;
 }
 
-double loss_row(Loss l, const double* Z, const double* Y, double scale, double* dZ, double* dY, std::size_t n) {
-  double total = 0.0;
+double loss_row(Loss l, const double* Z, const double* Y, double scale, double* dZ, double* dY, std::size_t n,
+                double start) {
+  double total = start;
   if (l == Loss::mse) {
     // Inline arithmetic, so the loops vectorise. The values pass through dZ before they are
     // summed: a product feeding the sum directly would be contracted into a fused

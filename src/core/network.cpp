@@ -17,6 +17,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
+#include <utility>
 
 namespace nnfield {
 
@@ -29,13 +31,34 @@ constexpr int kChunkRows = 4;
 }  // namespace
 
 Network::Network(NetworkShape shape, Activation activation, Loss loss)
-    : m_shape(shape),
-      m_stencil(shape),
+    : Network(shape, activation, loss, WidthHalo(shape.N, shape.r)) {}
+
+Network::Network(NetworkShape shape, Activation activation, Loss loss, WidthHalo halo)
+    : m_shape{shape.M, halo.block().width, shape.r},
+      m_halo(std::move(halo)),
+      m_stencil(m_shape.N, m_shape.r, m_halo.block().left_seam(), m_halo.block().right_seam()),
       m_activation(activation),
       m_loss(loss),
       m_d1_from_h(d1_from_value(activation)),
       m_stride(m_stencil.row_stride()) {
+  if (m_halo.block().N != shape.N || m_halo.r() != shape.r)
+    throw std::invalid_argument("network: the width halo is not of this network's width and radius");
   reserve(1);
+}
+
+double* Network::weights_link_major(int m) {
+  return m_wk.data() + std::size_t(m) * std::size_t(m_shape.K()) * m_stencil.weight_row_stride();
+}
+
+void Network::fill_weight_ghosts(int m) {
+  // The receivers beyond the edges, for the transpose's edge sites (link_stencil.hpp).
+  m_halo.fill_ghosts(weights_link_major(m) + m_stencil.weight_pad() - m_shape.r, m_shape.K(),
+                     m_stencil.weight_row_stride());
+}
+
+void Network::check_batch(int B) const {
+  if (m_halo.is_split() && B == 1)
+    throw std::invalid_argument("network split along its width: batches of one sample are not supported");
 }
 
 void Network::reserve(int B) {
@@ -48,16 +71,18 @@ void Network::reserve(int B) {
   m_dsigma.assign(M, rows);
   m_delta.assign(2, rows);
   m_sample_loss.assign(std::size_t(B), 0.0);
+  m_loss_start.assign(std::size_t(B), 0.0);
   if (B > 1) {
-    const std::size_t nw = m_shape.num_weights();
-    for (auto* v : {&m_wk, &m_gwk}) v->assign(nw, 0.0);
+    m_wk.assign(std::size_t(m_shape.M) * std::size_t(m_shape.K()) * m_stencil.weight_row_stride(), 0.0);
+    m_gwk.assign(m_shape.num_weights(), 0.0);
   }
   m_capacity = B;
 }
 
 bool Network::threaded() const {
   const double terms = double(m_shape.num_weights()) * double(m_B);
-  return m_threads != 1 && m_B > kChunkRows && terms >= kMinTermsForThreads;
+  // A split network's halo exchanges are collective calls, one sweep at a time.
+  return m_threads != 1 && !m_halo.is_split() && m_B > kChunkRows && terms >= kMinTermsForThreads;
 }
 
 template <class F>
@@ -76,17 +101,30 @@ void Network::over_chunks(F&& f) {
 }
 
 void Network::forward(const double* W, const double* b, const double* X, int B) {
+  check_batch(B);
   reserve(B);
   m_B = B;
   m_ready.reset(std::size_t(m_shape.M));
+  if (m_halo.is_split()) link_major_all(W);
   over_chunks([&](int c, int s0, int s1) { forward_rows(W, b, X, c, s0, s1, true); });
+}
+
+void Network::link_major_all(const double* W) {
+  for (int m = 0; m < m_shape.M; ++m) m_stencil.link_major(W + m_shape.w_index(m, 0, 0), weights_link_major(m));
+  // The layers' rows follow one another: their ghosts in one call (one exchange when split).
+  m_halo.fill_ghosts(m_wk.data() + m_stencil.weight_pad() - m_shape.r, m_shape.M * m_shape.K(),
+                     m_stencil.weight_row_stride());
 }
 
 void Network::link_major_layer(const double* W, int m, int c) {
   // Chunk 0 reorders layer m just before it applies it, while the weights are at hand;
   // the other chunks wait for that (m_ready: each lets the next one on once it may go).
-  if (m_B == 1) return;  // the one-sample kernels read W as it is
-  if (c == 0) m_stencil.link_major(W + m_shape.w_index(m, 0, 0), m_wk.data() + m_shape.w_index(m, 0, 0));
+  // The one-sample kernels read W as it is; a split network's are all ready (link_major_all).
+  if (m_B == 1 || m_halo.is_split()) return;
+  if (c == 0) {
+    m_stencil.link_major(W + m_shape.w_index(m, 0, 0), weights_link_major(m));
+    fill_weight_ghosts(m);
+  }
   m_ready.wait(std::size_t(m), std::size_t(c));
   m_ready.pass(std::size_t(m));
 }
@@ -96,7 +134,7 @@ void Network::forward_rows(const double* W, const double* b, const double* X, in
   const int M = m_shape.M, N = m_shape.N, r = m_shape.r, n = s1 - s0;
   for (int s = s0; s < s1; ++s)  // h^(0) = X
     std::memcpy(row(m_h[0], s) + r, X + std::size_t(s) * N, std::size_t(N) * sizeof(double));
-  m_stencil.fill_ghosts(row(m_h[0], s0), n);
+  m_halo.fill_ghosts(row(m_h[0], s0), n, m_stride);
   for (int m = 0; m < M; ++m) {
     const double* h = row(m_h[std::size_t(m)], s0);
     // z^(m+1) into its layer, or, when the hidden neurons need not be kept, into the
@@ -110,7 +148,7 @@ void Network::forward_rows(const double* W, const double* b, const double* X, in
     if (m_B == 1)
       m_stencil.apply_row(W + wm, bm, h, z);
     else
-      m_stencil.apply_rows(m_wk.data() + wm, bm, h, z, n);
+      m_stencil.apply_rows(weights_link_major(m), bm, h, z, n);
     if (m + 1 == M) break;  // the output layer has no activation
     // h^(m+1) = sigma(z^(m+1)): one call for the chunk's rows (one sample: its sites, as
     // the one-sample path always did).
@@ -122,7 +160,7 @@ void Network::forward_rows(const double* W, const double* b, const double* X, in
       sigma_values(m_activation, z, hn, std::size_t(n) * m_stride);
     else
       sigma_and_d1(m_activation, z, hn, ds, std::size_t(n) * m_stride);
-    m_stencil.fill_ghosts(hn, n);
+    m_halo.fill_ghosts(hn, n, m_stride);
   }
 }
 
@@ -140,12 +178,14 @@ void Network::output(double* Z) const {
 
 double Network::loss(const double* Y) const {
   const int N = m_shape.N;
+  std::vector<double> samples(static_cast<std::size_t>(m_B), 0.0);  // each sample's sum over sites
+  m_halo.sums_from_left(samples.data(), m_B);
+  for (int s = 0; s < m_B; ++s)
+    for (int i = 0; i < N; ++i)
+      samples[std::size_t(s)] += loss_value(m_loss, z(m_shape.M, s, i), Y[std::size_t(s) * N + i]);
+  m_halo.sums_to_right(samples.data(), m_B);
   double total = 0.0;
-  for (int s = 0; s < m_B; ++s) {
-    double sample = 0.0;
-    for (int i = 0; i < N; ++i) sample += loss_value(m_loss, z(m_shape.M, s, i), Y[std::size_t(s) * N + i]);
-    total += sample;
-  }
+  for (double sample : samples) total += sample;
   return total / m_B;
 }
 
@@ -153,23 +193,27 @@ void Network::backward_rows(const double* W, const double* Y, double* gX, double
                             double* gW, double* gb) {
   const int M = m_shape.M, N = m_shape.N, r = m_shape.r, n = s1 - s0;
   const double inv_B = 1.0 / m_B;
+  m_halo.sums_from_left(m_loss_start.data() + s0, n);
   for (int s = s0; s < s1; ++s)  // delta^(M) = d(mean loss)/dZ
     m_sample_loss[std::size_t(s)] =
         loss_row(m_loss, row(m_z[std::size_t(M)], s) + r, Y + std::size_t(s) * N, inv_B, row(delta(M), s) + r,
-                 gY ? gY + std::size_t(s) * N : nullptr, std::size_t(N));
+                 gY ? gY + std::size_t(s) * N : nullptr, std::size_t(N), m_loss_start[std::size_t(s)]);
+  m_halo.sums_to_right(m_sample_loss.data() + s0, n);
   for (int m = M - 1; m >= 0; --m) {
     layer_gradient(m, c, s0, s1, gW, gb);
     if (m == 0 && !gX) break;
     // dl/dh^(m)_j = sum over out-links (i,k) with i+k-r = j of W[m,i,k] delta^(m+1)_i, and
     // delta^(m) = sigma'(z^(m)) * dl/dh^(m) (at m = 0 no activation: dl/dX).
-    const double* d = row(delta(m + 1), s0);
+    double* d = row(delta(m + 1), s0);
     const double* ds = m == 0 ? nullptr : dsigma_rows(m, s0, s1);
     double* g = row(delta(m), s0);
     const std::size_t wm = m_shape.w_index(m, 0, 0);
-    if (m_B == 1)
+    if (m_B == 1) {
       m_stencil.transpose_row(W + wm, d, ds, g);
-    else
-      m_stencil.transpose_rows(m_wk.data() + wm, d, ds, g, n);
+    } else {
+      m_halo.fill_ghosts(d, n, m_stride);  // the receivers beyond the edges
+      m_stencil.transpose_rows(weights_link_major(m), d, ds, g, n);
+    }
   }
   if (gX)
     for (int s = s0; s < s1; ++s)
@@ -202,9 +246,7 @@ void Network::layer_gradient(int m, int c, int s0, int s1, double* gW, double* g
 }
 
 double Network::backward(const double* W, const double* Y, double* gW, double* gb, double* gX, double* gY) {
-  if (m_B > 1)  // the W given here, as the one-sample path reads it
-    for (int m = 0; m < m_shape.M; ++m)
-      m_stencil.link_major(W + m_shape.w_index(m, 0, 0), m_wk.data() + m_shape.w_index(m, 0, 0));
+  if (m_B > 1) link_major_all(W);  // the W given here, as the one-sample path reads it
   m_turns.reset(std::size_t(m_shape.M));
   over_chunks([&](int c, int s0, int s1) { backward_rows(W, Y, gX, gY, c, s0, s1, gW, gb); });
   return batch_loss();
@@ -212,10 +254,12 @@ double Network::backward(const double* W, const double* Y, double* gW, double* g
 
 double Network::value_and_gradient(const double* W, const double* b, const double* X, const double* Y,
                                    int B, double* gW, double* gb, double* gX, double* gY) {
+  check_batch(B);
   reserve(B);
   m_B = B;
   m_ready.reset(std::size_t(m_shape.M));
   m_turns.reset(std::size_t(m_shape.M));
+  if (m_halo.is_split()) link_major_all(W);
   over_chunks([&](int c, int s0, int s1) {  // a chunk forward and straight back
     forward_rows(W, b, X, c, s0, s1, m_keep_neurons);
     backward_rows(W, Y, gX, gY, c, s0, s1, gW, gb);

@@ -3,6 +3,7 @@
 // there, so a plain `nnfield run` never pays for it (nor do the sanitizer builds' tests).
 #include <mpi.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -74,6 +75,65 @@ std::string library() {
   std::string s(text, std::size_t(length));
   const std::size_t end = s.find_first_of(",\n");
   return end == std::string::npos ? s : s.substr(0, end);
+}
+
+namespace {
+// MPI counts are ints: messages of more doubles are refused, not truncated.
+int message_count(std::size_t n) {
+  if (n > std::size_t(INT_MAX)) throw std::runtime_error("MPI: a message of more than 2^31 values");
+  return int(n);
+}
+constexpr int kTagLeft = 11, kTagRight = 12, kTagValues = 13;
+}  // namespace
+
+void exchange_with_neighbours(const double* to_left, const double* to_right, double* from_left, double* from_right,
+                              std::size_t n) {
+  const int K = count();
+  if (K == 1) {
+    std::copy(to_right, to_right + n, from_left);
+    std::copy(to_left, to_left + n, from_right);
+    return;
+  }
+  const int me = rank(), left = (me + K - 1) % K, right = (me + 1) % K, c = message_count(n);
+  // Rightward: what goes right arrives from the left; then leftward.
+  check(MPI_Sendrecv(to_right, c, MPI_DOUBLE, right, kTagRight, from_left, c, MPI_DOUBLE, left, kTagRight,
+                     MPI_COMM_WORLD, MPI_STATUS_IGNORE),
+        "MPI_Sendrecv");
+  check(MPI_Sendrecv(to_left, c, MPI_DOUBLE, left, kTagLeft, from_right, c, MPI_DOUBLE, right, kTagLeft,
+                     MPI_COMM_WORLD, MPI_STATUS_IGNORE),
+        "MPI_Sendrecv");
+}
+
+void send_values(int to, const double* values, std::size_t n) {
+  check(MPI_Send(values, message_count(n), MPI_DOUBLE, to, kTagValues, MPI_COMM_WORLD), "MPI_Send");
+}
+
+void receive_values(int from, double* values, std::size_t n) {
+  check(MPI_Recv(values, message_count(n), MPI_DOUBLE, from, kTagValues, MPI_COMM_WORLD, MPI_STATUS_IGNORE),
+        "MPI_Recv");
+}
+
+void broadcast_values(int from, double* values, std::size_t n) {
+  if (!g_started) return;
+  check(MPI_Bcast(values, message_count(n), MPI_DOUBLE, from, MPI_COMM_WORLD), "MPI_Bcast");
+}
+
+std::vector<double> gather_values(const std::vector<double>& local) {
+  if (!g_started) return local;
+  const int n = count(), me = rank();
+  int size = message_count(local.size());
+  std::vector<int> sizes(me == 0 ? std::size_t(n) : 0), offsets(sizes.size());
+  MPI_Gather(&size, 1, MPI_INT, sizes.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
+  std::size_t total = 0;
+  for (std::size_t p = 0; p < sizes.size(); ++p) {
+    offsets[p] = message_count(total);
+    total += std::size_t(sizes[p]);
+  }
+  std::vector<double> all(total);
+  check(MPI_Gatherv(local.data(), size, MPI_DOUBLE, all.data(), sizes.data(), offsets.data(), MPI_DOUBLE, 0,
+                    MPI_COMM_WORLD),
+        "MPI_Gatherv");
+  return all;
 }
 
 }  // namespace processes

@@ -45,6 +45,10 @@ std::size_t single_process_for(std::size_t jobs, unsigned threads,
 
 bool processes::shared_work_done() { return g_shared_work_done; }
 
+void processes::shared_work_finished() { g_shared_work_done = true; }
+
+bool processes::on_all_processes(bool value) { return detail::sum_over_processes(value ? 0 : 1) == 0; }
+
 std::size_t distributed_for(std::size_t jobs, unsigned threads,
                             const std::function<std::string(std::size_t)>& job,
                             const std::function<void(std::size_t, std::string&&)>& collect,

@@ -2,6 +2,8 @@
 # `check NAME CONDITION` evaluates CONDITION, prints "ok: NAME" or "FAIL: NAME" and
 # counts; `expect STATUS NAME COMMAND...` checks a command's exit status and one-line stderr;
 # `refused NAME MESSAGE COMMAND...` checks a refusal: exit 2, one line on stderr holding MESSAGE;
+# `interrupt PID FILE` sends SIGINT to PID 2 s after FILE appears and waits (30 s at most)
+# for it to end, setting $code to its exit status;
 # `summary` prints the counts and fails if any check failed (end a script with it).
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -22,5 +24,15 @@ refused() {
   shift 2
   expect 2 "$name" "$@"
   check "$name: says '$message'" "grep -qF -- \"\$message\" '$work/err'"
+}
+interrupt() {
+  local pid=$1 file=$2
+  for _ in $(seq 1 100); do [ -e "$file" ] && break; sleep 0.1; done
+  sleep 2
+  kill -INT "$pid"
+  for _ in $(seq 1 300); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
+  check "interrupted: ends within 30 s of SIGINT" "! kill -0 $pid 2> /dev/null" || kill -KILL "$pid"
+  wait "$pid"
+  code=$?
 }
 summary() { echo "$passed passed, $failures failed"; [ "$failures" -eq 0 ]; }

@@ -38,14 +38,7 @@ check "the failure is named" "grep -q 'serial.h5: exists' '$work/exists.out'"
 mpirun --mca odls_base_sigkill_timeout 5 --oversubscribe -np 2 "$exe" ensemble "$model" --seeds 0:100000 \
   --threads 1 -o "$work/int.h5" -q \
   > "$work/int.out" 2>&1 &
-pid=$!
-for _ in $(seq 1 100); do [ -e "$work/int.h5" ] && break; sleep 0.1; done
-sleep 2
-kill -INT $pid
-for _ in $(seq 1 300); do kill -0 $pid 2> /dev/null || break; sleep 0.1; done
-check "interrupted: mpirun ends within 30 s of SIGINT" "! kill -0 $pid 2> /dev/null" || kill -KILL $pid
-wait $pid
-code=$?
+interrupt $! "$work/int.h5"
 # mpirun itself exits 1 after forwarding a signal (Open MPI's status, whatever the
 # processes return); process 0's message says what happened.
 check "interrupted: a non-zero exit (got $code)" "[ $code -ne 0 ]"

@@ -30,6 +30,14 @@ class LinkStencil {
  public:
   LinkStencil(int N, int r) : m_N(N), m_r(r) {}
   explicit LinkStencil(const NetworkShape& s) : LinkStencil(s.N, s.r) {}
+  // A block of N columns of a wider periodic width (width_halo.hpp): the periodic seam is at
+  // its left edge, its right edge, both (the whole width) or neither. Only the batched
+  // transpose asks (its edge sites sum the terms across the seam apart, see below); the
+  // other batched kernels read the ghosts, whoever filled them. The one-sample kernels and
+  // the neighbour arithmetic below (sender, receiver, shift_rows, ...) wrap within N: they
+  // are for the whole width.
+  LinkStencil(int N, int r, bool left_seam, bool right_seam)
+      : m_N(N), m_r(r), m_left_seam(left_seam), m_right_seam(right_seam) {}
 
   int N() const { return m_N; }
   int r() const { return m_r; }
@@ -78,11 +86,19 @@ class LinkStencil {
                   const double* hd, const double* hdd, double* z, double* u, double* ud, double* Ud,
                   double* Udd) const;
 
-  // B > 1 samples. The kernels read the weights link-major, wk[k N + i] = w[i, k], so that
-  // the site loops load whole vectors: apply at the receiver i, the transpose at receiver
-  // j + r - k of site j (the row shifted by r - k).
+  // B > 1 samples. The kernels read the weights link-major, one padded row per link k,
+  // wk[k P + pad + i] = w[i, k] (P = weight_row_stride(), pad = weight_pad()), so that the
+  // site loops load whole vectors: apply at the receiver i, the transpose at receiver
+  // j + r - k of site j (the row shifted by r - k). The r receivers beyond each edge, at
+  // pad - r .. pad - 1 and pad + N .., are ghosts like those of the neuron rows: the
+  // transpose's edge sites read them, after the caller filled them (width_halo.hpp; the
+  // rows to fill start at wk + pad - r). pad is r rounded up to whole vectors, so that
+  // apply's loads of receiver i are aligned as the neuron rows' are.
+  int weight_pad() const { return (m_r + kRowAlign - 1) / kRowAlign * kRowAlign; }
+  std::size_t weight_row_stride() const;
+  // Writes sites only: the ghosts are the caller's (fill them as above).
   void link_major(const double* w, double* wk) const;
-  // gw[i, k] = gwk[k N + i]: a link-major gradient back to the (N, K) layout.
+  // gw[i, k] = gwk[k N + i]: a link-major gradient (unpadded rows) back to the (N, K) layout.
   void from_link_major(const double* gwk, double* gw) const;
   // z rows = bias + W h rows (sites of z written; its ghosts untouched).
   void apply_rows(const double* wk, const double* bias, const double* h, double* z, int B) const;
@@ -92,10 +108,12 @@ class LinkStencil {
   void weight_gradient_rows(const double* delta, const double* h, double* gwk, double* gb, int B,
                             bool accumulate) const;
   // g rows = scale * (W^T delta) rows, elementwise (scale: rows like g, e.g. sigma'(z) to
-  // make g the next delta; null: 1). Sites of g written. Each site sums its K terms in the order
-  // of increasing receiver; at the r sites by each edge the receivers across the periodic
-  // seam are summed apart and added last. That is the order of the scatter with ghost rows
-  // this gather replaced, so the gradients did not change by a bit.
+  // make g the next delta; null: 1). Sites of g written. Reads the ghosts of delta and of
+  // wk. Each site sums its K terms in the order of increasing receiver; at the r sites by
+  // an edge that is the periodic seam, the receivers across it are summed apart and added
+  // last. That is the order of the scatter with ghost rows this gather replaced, so the
+  // gradients did not change by a bit; and a block of a split width sums every site's
+  // terms as the whole width does.
   void transpose_rows(const double* wk, const double* delta, const double* scale, double* g, int B) const;
 
  private:
@@ -109,6 +127,7 @@ class LinkStencil {
   }
 
   int m_N, m_r;
+  bool m_left_seam = true, m_right_seam = true;
 };
 
 }  // namespace nnfield

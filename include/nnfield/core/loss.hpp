@@ -22,9 +22,11 @@ double loss_dZ(Loss l, double Z, double Y);   // dl_i/dZ_i
 double loss_dY(Loss l, double Z, double Y);   // dl_i/dY_i (work done by a moving target)
 double loss_dZZ(Loss l, double Z, double Y);  // d^2 l_i/dZ_i^2
 
-// One sample's row of n sites: returns sum_i l_i(Z_i, Y_i) summed in site order, and writes
+// One sample's row of n sites: returns start + sum_i l_i(Z_i, Y_i) summed in site order
+// (start: the sum over the sites before these, a block of a split width), and writes
 // dZ_i = scale dl_i/dZ_i and, if dY is not null, dY_i = scale dl_i/dY_i. The same values as
 // the scalar functions, without a call per site.
-double loss_row(Loss l, const double* Z, const double* Y, double scale, double* dZ, double* dY, std::size_t n);
+double loss_row(Loss l, const double* Z, const double* Y, double scale, double* dZ, double* dY, std::size_t n,
+                double start = 0.0);
 
 }  // namespace nnfield

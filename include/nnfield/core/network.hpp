@@ -19,6 +19,7 @@
 #include "nnfield/core/link_stencil.hpp"
 #include "nnfield/core/loss.hpp"
 #include "nnfield/core/shape.hpp"
+#include "nnfield/core/width_halo.hpp"
 #include "nnfield/numerics/big_array.hpp"
 #include "nnfield/numerics/parallel_for.hpp"
 
@@ -27,8 +28,17 @@ namespace nnfield {
 class Network {
  public:
   Network(NetworkShape shape, Activation activation, Loss loss);
+  // The block of width columns `halo` holds of a network of `shape` (width_halo.hpp): its
+  // W (M, n, K), b (M, n), X, Y, Z (B, n) are the block's columns, n = halo.block().width;
+  // the passes exchange ghosts with the neighbouring blocks, and the loss is the whole
+  // network's on every process, to the last bit. A split network takes batches of B > 1
+  // (the one-sample kernels wrap within the block) on one thread; every process calls
+  // forward and backward together.
+  Network(NetworkShape shape, Activation activation, Loss loss, WidthHalo halo);
 
+  // The shape of the columns held: the whole network's, or its block's (N = block width).
   const NetworkShape& shape() const { return m_shape; }
+  const WidthHalo& halo() const { return m_halo; }
   Activation activation() const { return m_activation; }
   Loss loss_kind() const { return m_loss; }
   // Worker threads for forward and backward (parallel_for.hpp; 0: default_thread_count(),
@@ -69,6 +79,13 @@ class Network {
 
  private:
   void reserve(int B);
+  // A split network refuses batches of one sample (see the constructor).
+  void check_batch(int B) const;
+  // Link layer m's weights, link-major in padded rows (link_stencil.hpp), and their ghosts.
+  double* weights_link_major(int m);
+  void fill_weight_ghosts(int m);
+  // Every layer's, at once: a split network's (one halo exchange a pass) and backward()'s.
+  void link_major_all(const double* W);
   // The batch goes through the sweeps in chunks of consecutive samples (chunk_rows each):
   // f(chunk, s0, s1) for each, on the calling thread in order or on m_threads threads.
   template <class F>
@@ -111,6 +128,7 @@ class Network {
   };
 
   NetworkShape m_shape;
+  WidthHalo m_halo;
   LinkStencil m_stencil;
   Activation m_activation;
   Loss m_loss;
@@ -127,8 +145,10 @@ class Network {
   Layers m_dsigma;  // m = 1..M-1; sigma'(z^(m)); [0]: dsigma_rows' scratch
   Layers m_delta;   // dl/dz^(m) (dl/dX at m = 0): see delta()
   std::vector<double> m_sample_loss;          // each sample's sum over sites
-  // Batches of more than one sample: the weights link-major, and the weight gradient
-  // link-major while the chunks add to it, (M, K, N) each.
+  std::vector<double> m_loss_start;           // split width: the sums over the blocks to the left
+  // Batches of more than one sample: the weights link-major in padded rows with ghost
+  // receivers (M, K, weight_row_stride), and the weight gradient link-major while the
+  // chunks add to it (M, K, N).
   std::vector<double> m_wk, m_gwk;
   Turns m_turns;  // one step per link layer: the weight gradients' sums
   Turns m_ready;  // one step per link layer: its link-major weights written

@@ -35,6 +35,26 @@ std::string library();
 // True once this process has finished a distributed_for: no other process then waits
 // for it, so a later failure (writing the output) needs no abort_all.
 bool shared_work_done();
+// Says so after shared work other than distributed_for (a width-split run's last step).
+void shared_work_finished();
+
+// ---- messages between neighbours: one network split along its width -------------------
+// (core/width_halo.hpp). Process k's neighbours are k - 1 and k + 1, periodically. Every
+// call is collective over the processes that take part, in the same order on each.
+// Sends to_left (n doubles) to the left neighbour and to_right to the right one, and
+// receives what they send: from_left is the left neighbour's to_right. One process is its
+// own neighbour both ways (the periodic copy).
+void exchange_with_neighbours(const double* to_left, const double* to_right, double* from_left, double* from_right,
+                              std::size_t n);
+// n doubles from this process to process `to` / into this process from `from` (two processes at least).
+void send_values(int to, const double* values, std::size_t n);
+void receive_values(int from, double* values, std::size_t n);
+// Process `from`'s n values, on every process.
+void broadcast_values(int from, double* values, std::size_t n);
+// Every process's values, concatenated in process order, on process 0; empty elsewhere.
+std::vector<double> gather_values(const std::vector<double>& local);
+// Whether `value` is true on every process (on every process).
+bool on_all_processes(bool value);
 
 }  // namespace processes
 

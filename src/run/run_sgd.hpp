@@ -1,0 +1,17 @@
+#pragma once
+// The SGD loop of a network run (run.cpp): steps of the lattice's parameters, output rows
+// recorded by process 0, checkpoints at rows.
+#include "nnfield/config/config.hpp"
+#include "nnfield/run/run.hpp"
+#include "run/run_loop.hpp"
+#include "run/sgd_lattice.hpp"
+
+namespace nnfield {
+
+// Trains `lattice` on the S samples for config.dynamics.steps steps. `recording` is null on
+// the processes other than 0 of a width split: they step their blocks and take part in the
+// lattice's collective calls, and their result says only how the run ended.
+RunResult run_sgd(const ModelConfig& config, const RunOptions& options, SgdLattice& lattice, int S,
+                  RunRecording* recording);
+
+}  // namespace nnfield

@@ -1,0 +1,54 @@
+#pragma once
+// What SGD trains, step after step (run_sgd.cpp): the whole network on this process, or this
+// process's block of columns of a network split along its width over the processes of
+// `mpirun -np K nnfield run` (core/width_halo.hpp, docs/cluster.md). The loop is the same;
+// the lattice says where the parameters are and brings the whole network's values to
+// process 0 for the output rows, whose observers run there as in a one-process run.
+//
+// Calls marked collective are made by every process at the same point of the loop.
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "nnfield/config/config.hpp"
+#include "nnfield/core/network.hpp"
+#include "nnfield/data/data.hpp"
+
+namespace nnfield {
+
+class SgdLattice {
+ public:
+  virtual ~SgdLattice() = default;
+  // This process's parameters: W (M, n, K) then b (M, n) of the n columns it holds.
+  virtual std::vector<double>& q() = 0;
+  // Sets q from the whole network's parameters (a checkpoint's).
+  virtual void set_whole(const std::vector<double>& whole) = 0;
+  // Collective. The mean loss of the batch (samples by index), the whole network's on every
+  // process, and dl/dq of the columns held into grad.
+  virtual double gradient(const std::vector<int>& batch, std::vector<double>& grad) = 0;
+  // Collective. The whole network's parameters on process 0 (empty elsewhere).
+  virtual const std::vector<double>& whole() = 0;
+  // Collective. z^(1..M) (M, N) of the last batch's first sample at the current q, on
+  // process 0 (empty elsewhere): a forward pass of that batch.
+  virtual const std::vector<double>& first_neurons() = 0;
+  // Collective. Whether `stop` is set on any process (all stop at the same step).
+  virtual bool stop_requested(const std::atomic<bool>* stop) = 0;
+  // Collective. Whether q is finite on every process.
+  virtual bool finite() = 0;
+  // Collective. Process 0's `value`, on every process (a decision only it can take).
+  virtual bool from_root(bool value) = 0;
+};
+
+// The whole network on this process (network's shape is the model's).
+std::unique_ptr<SgdLattice> whole_network_lattice(Network& network, const Samples& samples, int batch,
+                                                  std::vector<double> q);
+// This process's block of a network split along its width over every process; q is the
+// whole initial state, of which it keeps its block.
+std::unique_ptr<SgdLattice> width_split_lattice(const ModelConfig& config, const Samples& samples,
+                                                const std::vector<double>& q);
+
+// Refuses (ConfigError, one line) what a width-split run does not do: runs other than SGD
+// on a network, batches of one sample, more than one thread, blocks narrower than r.
+void check_width_split(const ModelConfig& config, int threads);
+
+}  // namespace nnfield

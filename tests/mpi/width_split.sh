@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# One SGD network split along its width under mpirun (docs/cluster.md): N = 10 over 1, 2 and 3
+# processes (blocks of 10; 5, 5; 4, 3, 3 columns, r = 2) gives the file one process writes,
+# every dataset bit for bit; the checkpoint is the same file; a run stopped on 3 processes
+# resumes on 2 and ends as the uninterrupted run; what is not split is refused (exit 2).
+# Usage: width_split.sh NNFIELD_EXE SOURCE_DIR
+set -uo pipefail
+exe=$1 src=$2
+source "$src/tests/cli/checks.sh"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+model="$src/tests/mpi/width_split_model.toml"
+same="/usr/bin/python3 $src/tests/mpi/same_datasets.py"
+mpi() { local np=$1; shift; timeout 300 mpirun --oversubscribe -np "$np" "$exe" "$@"; }
+
+"$exe" run "$model" -o "$work/serial.h5" -q
+check "one process without mpirun" "[ $? -eq 0 ]"
+for np in 1 2 3; do
+  mpi $np run "$model" -o "$work/np$np.h5" -q > "$work/np$np.out" 2>&1
+  check "mpirun -np $np: exit 0" "[ $? -eq 0 ]"
+  check "mpirun -np $np: same datasets as one process" "$same '$work/serial.h5' '$work/np$np.h5' > /dev/null"
+  check "mpirun -np $np: the same checkpoint" "cmp -s '$work/serial.h5.ckpt' '$work/np$np.h5.ckpt'"
+done
+check "the split file records its process count" \
+  "/usr/bin/python3 -c \"import h5py,sys; sys.exit(float(h5py.File('$work/np3.h5').attrs['processes']) != 3)\""
+
+# Stopped at step 140 on 3 processes, resumed to 300 on 2: the uninterrupted run.
+mpi 3 run "$model" -o "$work/part.h5" -q --set dynamics.steps=140
+check "first part on 3 processes: exit 0" "[ $? -eq 0 ]"
+mpi 2 run --resume "$work/part.h5" -q --set dynamics.steps=300
+check "resumed on 2 processes: exit 0" "[ $? -eq 0 ]"
+check "resumed run equals the uninterrupted one" "$same '$work/serial.h5' '$work/part.h5' > /dev/null"
+
+# SIGINT to mpirun: every process agrees to stop at the same step (no process left waiting
+# in an exchange), process 0 writes its rows with status "interrupted" and a checkpoint; the
+# rows are those of one process run to the last row's step.
+mpirun --mca odls_base_sigkill_timeout 5 --oversubscribe -np 2 "$exe" run "$model" -o "$work/int.h5" -q \
+  --set dynamics.steps=100000000 --set output.every_steps=50 > "$work/int.out" 2>&1 &
+interrupt $! "$work/int.h5"
+# mpirun exits 1 after forwarding a signal (docs/cluster.md); process 0's message says more.
+check "interrupted: a non-zero exit (got $code)" "[ $code -ne 0 ]"
+check "interrupted: process 0 says so" "grep -q 'interrupted at step' '$work/int.out'"
+check "interrupted: a checkpoint beside the file" "[ -e '$work/int.h5.ckpt' ]"
+last=$(/usr/bin/python3 -c "
+import h5py, sys
+f = h5py.File(sys.argv[1])
+assert f.attrs['status'] == 'interrupted'
+print(int(f['trajectory/step'][-1]))" "$work/int.h5")
+check "interrupted: status interrupted, rows written (last step $last)" "[ -n '$last' ] && [ '$last' -gt 0 ]"
+"$exe" run "$model" -o "$work/int_serial.h5" -q --set dynamics.steps="${last:-50}" --set output.every_steps=50
+/usr/bin/python3 -c "
+import h5py, numpy as np, sys
+a, b = h5py.File(sys.argv[1])['trajectory'], h5py.File(sys.argv[2])['trajectory']
+for name in a:
+    assert np.array_equal(a[name][()], b[name][()]), name
+" "$work/int_serial.h5" "$work/int.h5"
+check "interrupted: the rows equal one process's, bit for bit" "[ $? -eq 0 ]"
+
+# Refused under a split, exit 2 with nnfield's one line (Open MPI adds its banner after it).
+refused_split() {
+  local np=$1 name=$2 message=$3
+  shift 3
+  mpi "$np" "$@" > "$work/out" 2> "$work/err"
+  local code=$?
+  check "$name: exit 2 (got $code)" "[ $code -eq 2 ]"
+  check "$name: says '$message'" "grep -qF -- \"\$message\" '$work/err'"
+  check "$name: no output file" "[ ! -e '$work/refused.h5' ]"
+}
+refused_split 2 "damped dynamics" 'dynamics.kind = "damped" is not split' \
+  run "$src/models/teacher_tanh.toml" -o "$work/refused.h5" -q
+refused_split 2 "batch of one" "dynamics.batch = 1" run "$model" -o "$work/refused.h5" -q --set dynamics.batch=1
+refused_split 2 "threads" "--threads 2" run "$model" -o "$work/refused.h5" -q --threads 2
+refused_split 3 "blocks narrower than r" "blocks of 1 columns, fewer than network.r = 2" \
+  run "$model" -o "$work/refused.h5" -q --set network.N=5
+refused_split 2 "field run" "field runs ([field]) are not split" \
+  run "$src/models/field_coarse.toml" -o "$work/refused.h5" -q
+summary
