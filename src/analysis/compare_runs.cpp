@@ -282,8 +282,10 @@ CostedJob with_slot(double cost, std::function<std::string()> run, Data& slot) {
 }
 
 // Lines for options.log, from any worker, one at a time, each with the overall progress:
-// runs done, and an ETA from the estimated costs of the runs done and left.
-// After a stop the runs end early; their lines would only say so, so none is written.
+// runs done, and an ETA from the estimated costs of the runs done and left. Under mpirun
+// the runs and costs done are totals over every process (SharedTotals), so process 0's
+// lines count the others' runs too. After a stop the runs end early; their lines would
+// only say so, so none is written.
 class CompareLog {
  public:
   CompareLog(const std::function<void(const std::string&)>& sink, const std::atomic<bool>* stop,
@@ -293,8 +295,9 @@ class CompareLog {
   }
   void finished(const CostedJob& job, const std::string& line) {
     std::lock_guard<std::mutex> lock(m_mutex);
-    ++m_done;
-    m_done_cost += job.cost;
+    const std::vector<double> done = m_done_everywhere.add({1.0, job.cost});
+    m_done = std::size_t(done[0]);
+    m_done_cost = done[1];
     if (!m_sink || (m_stop && m_stop->load())) return;
     const double elapsed = std::chrono::duration<double>(Clock::now() - m_start).count();
     const double left = m_total_cost > m_done_cost ? elapsed * (m_total_cost - m_done_cost) / m_done_cost : 0.0;
@@ -312,6 +315,7 @@ class CompareLog {
   const std::atomic<bool>* m_stop;
   std::size_t m_runs, m_done = 0;
   double m_total_cost = 0.0, m_done_cost = 0.0;
+  SharedTotals m_done_everywhere{2};  // runs, cost
   Clock::time_point m_start = Clock::now();
   std::mutex m_mutex;
 };

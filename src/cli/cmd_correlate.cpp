@@ -33,6 +33,7 @@ void write_result(const CorrelateResult& result, const CorrelateArgs& args, cons
   Provenance provenance = result.source;
   provenance.command_line = command_line;
   provenance.build = collect_build_provenance();
+  provenance.threads = args.thread_count();
   RunWriter writer(args.output, args.force, provenance);  // throws before creating anything
   try {
     for (const auto& [name, value] : result.attributes) writer.set_root_attribute(name, value);
@@ -86,10 +87,12 @@ Command register_correlate(CLI::App& app, const Context& context) {
   for (const std::string& n : correlate_output_names()) names += (names.empty() ? "" : ",") + n;
   sub->add_option("--only", args->only, "outputs written, a subset of " + names + " (default: all)")
       ->delimiter(',');
-  add_common_options(*sub, *args, {CommonOption::force, CommonOption::quiet, CommonOption::resources});
+  add_common_options(*sub, *args,
+                     {CommonOption::force, CommonOption::quiet, CommonOption::resources, CommonOption::threads});
   return {sub, [args, context]() {
             check_output_against_inputs(args->output, {args->run});
             CorrelateOptions options;
+            options.threads = args->thread_count();
             options.field = args->field;
             options.times = args->times;
             options.every = args->every;

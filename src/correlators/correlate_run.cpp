@@ -15,6 +15,7 @@
 #include "nnfield/correlators/correlators.hpp"
 #include "nnfield/numerics/fft.hpp"
 #include "nnfield/io/h5io.hpp"
+#include "nnfield/numerics/parallel_for.hpp"
 
 namespace nnfield {
 
@@ -169,23 +170,43 @@ CorrelatorSet make_correlator_set(const std::vector<Correlator>& correlators, co
   }
 }
 
-// /correlators/<name> (R, ...): each selected row is one configuration (S = 1).
-std::vector<NamedArray> per_row_correlators(const CorrelatorSet& set, const std::vector<double>& phi,
-                                            const Extents& e) {
+// The correlators of the selected rows, as /correlators/<name> (R, ...), each row one
+// configuration (S = 1), and as /time_average/<name>, all rows at once being the samples
+// of <.>. One job computes the average and one job each row, on `threads` threads: every
+// job writes its own slots in its own order, so no number depends on the thread count.
+struct RowCorrelators {
+  std::vector<NamedArray> per_row, average;
+};
+
+RowCorrelators row_correlators(const CorrelatorSet& set, const std::vector<double>& phi, const Extents& e,
+                               unsigned threads) {
   const std::size_t R = e.R, M = e.M, N = e.N;
-  std::vector<NamedArray> per_row;
+  RowCorrelators out;
+  std::vector<std::size_t> row_size;
   for (const CorrelatorOutput& o : set.outputs()) {
-    NamedArray a{"/correlators/" + o.name, {R}, {}, "T," + o.index_order, o.description};
+    std::size_t size = 1;
+    for (std::size_t d : o.row_shape) size *= d;
+    row_size.push_back(size);
+    NamedArray a{"/correlators/" + o.name, {R}, std::vector<double>(R * size), "T," + o.index_order, o.description};
     a.shape.insert(a.shape.end(), o.row_shape.begin(), o.row_shape.end());
-    per_row.push_back(std::move(a));
+    out.per_row.push_back(std::move(a));
   }
-  std::vector<std::vector<double>> values;
-  for (std::size_t r = 0; r < R; ++r) {
+  std::vector<std::vector<double>> average;
+  // Job 0, the average, is claimed first: the longest job starts at once.
+  parallel_for(R + 1, threads, [&](std::size_t job, unsigned) {
+    if (job == 0) return set.evaluate(phi.data(), R, R * M * N, average);
+    const std::size_t r = job - 1;
+    std::vector<std::vector<double>> values;
     set.evaluate(phi.data() + r * M * N, 1, R * M * N, values);
     for (std::size_t j = 0; j < values.size(); ++j)
-      per_row[j].data.insert(per_row[j].data.end(), values[j].begin(), values[j].end());
+      std::copy(values[j].begin(), values[j].end(), out.per_row[j].data.begin() + std::ptrdiff_t(r * row_size[j]));
+  });
+  for (std::size_t j = 0; j < average.size(); ++j) {
+    const CorrelatorOutput& o = set.outputs()[j];
+    out.average.push_back({"/time_average/" + o.name, o.row_shape, std::move(average[j]), o.index_order,
+                           o.description + "; <.> over the " + std::to_string(R) + " selected rows"});
   }
-  return per_row;
+  return out;
 }
 
 // The axes of the per-row arrays: time and run-file row of each selected row (T), k (Q).
@@ -203,18 +224,6 @@ void add_row_axes(CorrelateResult& result, const std::vector<double>& time, cons
   std::vector<double> k(N / 2 + 1);
   for (std::size_t q = 0; q < k.size(); ++q) k[q] = half_spectrum_wavenumber(q, N);
   result.arrays.push_back({"/correlators/k", {k.size()}, k, "Q", "wavenumbers k_q = 2 pi q / N of the Q axis"});
-}
-
-// /time_average/<name>: all selected rows at once, the rows being the samples of <.>.
-void add_time_averages(CorrelateResult& result, const CorrelatorSet& set, const std::vector<double>& phi,
-                       const Extents& e) {
-  std::vector<std::vector<double>> values;
-  set.evaluate(phi.data(), e.R, e.R * e.M * e.N, values);
-  for (std::size_t j = 0; j < values.size(); ++j) {
-    const CorrelatorOutput& o = set.outputs()[j];
-    result.arrays.push_back({"/time_average/" + o.name, o.row_shape, std::move(values[j]), o.index_order,
-                             o.description + "; <.> over the " + std::to_string(e.R) + " selected rows"});
-  }
 }
 
 // Along training time, of the layer means (R, C, M) and the loss. Meaningful for
@@ -271,14 +280,14 @@ CorrelateResult correlate(const std::string& file, const CorrelateOptions& optio
   const MeanSubtraction subtraction = options.connected ? MeanSubtraction::configuration : MeanSubtraction::none;
   const CorrelatorSet set = make_correlator_set(correlators, e, subtraction, X);
 
-  std::vector<NamedArray> per_row = per_row_correlators(set, phi, e);
+  RowCorrelators computed = row_correlators(set, phi, e, std::max(1u, options.threads));
   add_row_axes(result, series.time, rows, e.N);
   // Layer means before the per-row arrays are moved: the autocorrelation needs them.
   std::vector<double> layer_means;
-  for (const NamedArray& a : per_row)
+  for (const NamedArray& a : computed.per_row)
     if (a.name == "/correlators/layer_mean") layer_means = a.data;  // (R, C, M)
-  for (NamedArray& a : per_row) result.arrays.push_back(std::move(a));
-  add_time_averages(result, set, phi, e);
+  for (NamedArray& a : computed.per_row) result.arrays.push_back(std::move(a));
+  for (NamedArray& a : computed.average) result.arrays.push_back(std::move(a));
   if (selection.autocorrelation) add_autocorrelations(result, file, layer_means, series.loss, rows, e);
   if (!selection.layer_mean) {
     // Always computed (the autocorrelation's input), written only when selected.

@@ -107,7 +107,7 @@ void write_dataset(hid_t loc, const std::string& file, const std::string& path,
                H5Sclose);
   if (!space.valid()) fail_with_reason(file, "cannot make the dataspace for " + quoted(abs));
   const std::vector<hsize_t> chunk = fixed_chunk(dims);
-  const Handle dcpl = dataset_creation(file, abs, chunk, !chunk.empty());
+  const Handle dcpl = dataset_creation(file, abs, chunk, !chunk.empty() && kind.compressible);
   Handle lcpl = intermediate_groups_lcpl(file);
   Handle dset(H5Dcreate2(loc, abs.c_str(), stored_type(kind), space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
               H5Dclose);

@@ -3,6 +3,7 @@
 // process_backend_mpi.cpp (the only file that includes mpi.h) and
 // process_backend_single.cpp (builds without MPI).
 #include <cstdint>
+#include <mutex>
 #include <string>
 
 namespace nnfield::detail {
@@ -21,6 +22,10 @@ class JobCounter {
   struct State;
   State* m_state;
 };
+
+// Locks every MPI call made by worker threads: MPI runs MPI_THREAD_SERIALIZED, and the job
+// counter and the shared totals (processes.hpp) are used from several threads.
+std::mutex& mpi_calls();
 
 // Every process's `local` bytes, concatenated in process order, on process 0; "" elsewhere.
 std::string gather_to_root(const std::string& local);

@@ -7,6 +7,7 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <stdexcept>
 #include <vector>
 
@@ -140,6 +141,11 @@ std::vector<double> gather_values(const std::vector<double>& local) {
 
 namespace detail {
 
+std::mutex& mpi_calls() {
+  static std::mutex m;
+  return m;
+}
+
 // One int64 on process 0, read and advanced by MPI_Fetch_and_op under a shared lock
 // (a plain count when MPI did not start).
 struct JobCounter::State {
@@ -168,6 +174,7 @@ JobCounter::~JobCounter() {
 }
 
 std::int64_t JobCounter::next() {
+  std::lock_guard<std::mutex> lock(mpi_calls());
   if (m_state->window == MPI_WIN_NULL) return m_state->local++;
   const std::int64_t one = 1;
   std::int64_t drawn = 0;
@@ -204,4 +211,51 @@ std::int64_t sum_over_processes(std::int64_t value) {
 }
 
 }  // namespace detail
+
+// n doubles on process 0, added to and read back by MPI_Get_accumulate under a shared lock
+// (element-wise atomic); plain sums when MPI did not start.
+struct SharedTotals::State {
+  MPI_Win window = MPI_WIN_NULL;
+  double* base = nullptr;
+  std::vector<double> local;
+};
+
+SharedTotals::SharedTotals(std::size_t n) : m_state(new State) {
+  m_state->local.assign(n, 0.0);
+  if (!g_started) return;
+  const bool root = processes::rank() == 0;
+  check(MPI_Win_allocate(root ? MPI_Aint(n * sizeof(double)) : 0, sizeof(double), MPI_INFO_NULL, MPI_COMM_WORLD,
+                         &m_state->base, &m_state->window),
+        "MPI_Win_allocate");
+  if (root) {
+    MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, m_state->window);
+    for (std::size_t i = 0; i < n; ++i) m_state->base[i] = 0.0;
+    MPI_Win_unlock(0, m_state->window);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);  // nobody adds before the totals are zero
+}
+
+SharedTotals::~SharedTotals() {
+  if (m_state->window != MPI_WIN_NULL) MPI_Win_free(&m_state->window);
+  delete m_state;
+}
+
+std::vector<double> SharedTotals::add(const std::vector<double>& amounts) {
+  std::lock_guard<std::mutex> lock(detail::mpi_calls());
+  std::vector<double>& totals = m_state->local;
+  if (amounts.size() != totals.size()) throw std::invalid_argument("SharedTotals::add: wrong number of amounts");
+  if (m_state->window == MPI_WIN_NULL) {
+    for (std::size_t i = 0; i < totals.size(); ++i) totals[i] += amounts[i];
+    return totals;
+  }
+  const int n = int(totals.size());
+  std::vector<double> before(totals.size());
+  MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, m_state->window);
+  MPI_Get_accumulate(amounts.data(), n, MPI_DOUBLE, before.data(), n, MPI_DOUBLE, 0, 0, n, MPI_DOUBLE, MPI_SUM,
+                     m_state->window);
+  MPI_Win_unlock(0, m_state->window);
+  for (std::size_t i = 0; i < before.size(); ++i) before[i] += amounts[i];
+  return before;
+}
+
 }  // namespace nnfield

@@ -5,6 +5,9 @@
 #include <stdexcept>
 #include <vector>
 #include <cstdlib>
+#include <mutex>
+#include <stdexcept>
+#include <vector>
 
 #include "nnfield/numerics/processes.hpp"
 #include "numerics/process_backend.hpp"
@@ -39,8 +42,24 @@ struct JobCounter::State {
 JobCounter::JobCounter() : m_state(new State) {}
 JobCounter::~JobCounter() { delete m_state; }
 std::int64_t JobCounter::next() { return m_state->next++; }
+std::mutex& mpi_calls() {
+  static std::mutex m;
+  return m;
+}
 std::string gather_to_root(const std::string& local) { return local; }
 std::int64_t sum_over_processes(std::int64_t value) { return value; }
 }  // namespace detail
+
+struct SharedTotals::State {
+  std::vector<double> totals;
+};
+SharedTotals::SharedTotals(std::size_t n) : m_state(new State{std::vector<double>(n, 0.0)}) {}
+SharedTotals::~SharedTotals() { delete m_state; }
+std::vector<double> SharedTotals::add(const std::vector<double>& amounts) {
+  std::lock_guard<std::mutex> lock(detail::mpi_calls());
+  if (amounts.size() != m_state->totals.size()) throw std::invalid_argument("SharedTotals::add: wrong number of amounts");
+  for (std::size_t i = 0; i < amounts.size(); ++i) m_state->totals[i] += amounts[i];
+  return m_state->totals;
+}
 
 }  // namespace nnfield

@@ -58,18 +58,15 @@ std::size_t distributed_for(std::size_t jobs, unsigned threads,
   // Several processes: each worker thread draws the next index from the shared counter
   // until they run out; this process's results go to process 0 at the end.
   detail::JobCounter counter;
-  std::mutex mutex;  // the counter (MPI_THREAD_SERIALIZED), `mine` and hooks.done
+  SharedTotals finished(1);  // jobs done by every process, for hooks.done
+  std::mutex mutex;          // `mine` and hooks.done
   ByteWriter mine;
-  std::size_t done_here = 0;
+  std::size_t done_here = 0, reported = 0;  // reported: the last total given to hooks.done
   const unsigned workers = worker_count(jobs, threads);
   parallel_for(workers, workers, [&](std::size_t, unsigned) {
     for (;;) {
       if (hooks.stop && hooks.stop->load()) return;
-      std::int64_t k = 0;
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        k = counter.next();
-      }
+      const std::int64_t k = counter.next();
       if (k < 0 || std::size_t(k) >= jobs) return;
       std::string result;
       try {
@@ -84,13 +81,16 @@ std::size_t distributed_for(std::size_t jobs, unsigned threads,
       mine.value(std::uint64_t(k));
       mine.text(result);
       ++done_here;
-      if (hooks.done) hooks.done(done_here);
+      reported = std::size_t(finished.add({1.0})[0]);
+      if (hooks.done) hooks.done(reported);
     }
   });
   const std::size_t ran = std::size_t(detail::sum_over_processes(std::int64_t(done_here)));
   const std::string all = detail::gather_to_root(mine.take());
   g_shared_work_done = true;
   if (!processes::is_root()) return ran;
+  // The other processes' last jobs may have ended after this one's.
+  if (hooks.done && reported < ran) hooks.done(ran);
   std::vector<std::pair<std::size_t, std::string>> results;
   ByteReader in(all);
   for (std::size_t i = 0; i < ran; ++i) {

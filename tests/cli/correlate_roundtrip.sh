@@ -179,4 +179,15 @@ cp "$work/corr.h5" "$work/keep.h5"
 "$exe" correlate "$work/run.h5" -o "$work/keep.h5" 2> "$work/keep.err"; code=$?
 check "existing output: exit 4, file untouched" "[ $code -eq 4 ] && cmp -s '$work/corr.h5' '$work/keep.h5'"
 
+# --threads: the rows and their average computed side by side write the same numbers.
+for field in phi w; do
+  for threads in 1 2 3; do
+    "$exe" correlate "$work/run.h5" -o "$work/threads.$field.$threads.h5" --field $field --threads $threads -q
+    check "correlate --field $field --threads $threads exits 0" "[ $? -eq 0 ]"
+  done
+  for threads in 2 3; do
+    check "correlate --field $field: $threads threads write 1 thread's datasets bit for bit" \
+      "$py '$src/tests/mpi/same_datasets.py' '$work/threads.$field.1.h5' '$work/threads.$field.$threads.h5' > /dev/null"
+  done
+done
 summary

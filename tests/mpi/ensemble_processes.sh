@@ -22,6 +22,12 @@ for np in 1 2 3; do
       "$same '$work/serial.h5' '$work/np$np.t$threads.h5' > /dev/null"
   done
 done
+# Process 0's progress counts every process's seeds (plain lines print at the end).
+timeout 300 mpirun --oversubscribe -np 3 "$exe" ensemble "$model" --seeds 0:9 --progress plain \
+  -o "$work/progress.h5" > "$work/progress.out" 2>&1
+check "progress under mpirun: exit 0" "[ $? -eq 0 ]"
+check "progress under mpirun counts all processes' seeds (9/9)" "grep -q 'seeds 9/9 (100.0%)' '$work/progress.out'"
+check "progress under mpirun: one progress writer" "[ \$(grep -c 'seeds 9/9' '$work/progress.out') -eq 1 ]"
 /usr/bin/python3 -c "import h5py, sys; assert h5py.File(sys.argv[1]).attrs['processes'] == 3" "$work/np3.t1.h5"
 check "the file records 3 processes" "[ $? -eq 0 ]"
 

@@ -31,6 +31,11 @@ struct CorrelateOptions {
   std::size_t every = 1;           // with no times: rows 0, every, 2 every, ...
   bool connected = false;          // subtract each configuration's layer width mean
   std::vector<std::string> only;   // the outputs written (--only); empty: all of them
+  // Worker threads (resolved: at least 1). The selected rows' correlators and the
+  // average over them are computed side by side, each in its own fixed order, so the
+  // output is the same to the last bit for any thread count; the average over the rows
+  // takes as long as all the rows together, so more than two threads gain little.
+  unsigned threads = 1;
 };
 
 // The outputs --only selects, in file order: the correlators (the observe.correlators

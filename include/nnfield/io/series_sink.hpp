@@ -16,10 +16,13 @@ namespace nnfield {
 
 // What the numbers of a dataset are (docs/output-schema.md, "Types and units"): their
 // units ("1" for dimensionless, the default) and whether they are integers (counts,
-// indices, seeds, flags 0/1), which a file stores as int64.
+// indices, seeds, flags 0/1), which a file stores as int64; and whether a large one may be
+// compressed ("Storage details"): not where deflate barely shrinks the values and its time
+// would fall on one process while the others wait (an ensemble's per-seed series).
 struct DatasetValues {
   std::string units = "1";
   bool integer = false;
+  bool compressible = true;
 };
 // Model time: the unit of dynamics.t_end, data.tau and output.every.
 inline const char* const kTimeUnits = "model time unit";

@@ -58,11 +58,32 @@ bool on_all_processes(bool value);
 
 }  // namespace processes
 
+// Totals that every process adds to, held by process 0 (MPI one-sided accumulates): how
+// much of a piece of work shared by the processes is done, so that a progress line on
+// process 0 counts every process's jobs. Without MPI, plain sums. Collective: every
+// process creates and destroys it together, in the same order as its other collectives.
+class SharedTotals {
+ public:
+  explicit SharedTotals(std::size_t n);
+  ~SharedTotals();
+  SharedTotals(const SharedTotals&) = delete;
+  SharedTotals& operator=(const SharedTotals&) = delete;
+  // Adds amounts[i] to total i (amounts.size() == n) and returns the totals including
+  // them. Thread-safe.
+  std::vector<double> add(const std::vector<double>& amounts);
+
+ private:
+  struct State;
+  State* m_state;
+};
+
 // Runs job(k) for every k in 0..jobs-1 exactly once, somewhere among the processes, on
 // `threads` worker threads in each. On process 0, collect(k, result) is then called for
 // every job that ran, in increasing k; other processes get no calls. Returns, on every
 // process, the number of jobs that ran in all (fewer than `jobs` only after hooks.stop).
-// hooks.done counts this process's jobs. A job that throws ends every process
+// hooks.done is called on every process after each of its jobs with the number of jobs done
+// by all processes so far (SharedTotals), and once more on process 0 at the end with the
+// number that ran. A job that throws ends every process
 // (abort_all with status 1) when there are several: the others cannot be told to stop.
 std::size_t distributed_for(std::size_t jobs, unsigned threads,
                             const std::function<std::string(std::size_t job)>& job,
