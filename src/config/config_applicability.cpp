@@ -307,10 +307,9 @@ void compare_rules(std::vector<CommandRule>& t) {
             {c, {"observe."}, always, "compare's runs measure no observers, only what it compares"},
             {c, {"field.form"}, always,
              "compare runs the midpoint form at each order of --orders and the lattice-exact form at the base level"},
-            // compare_small.toml, made for compare, sets field.p and field.ry for `nnfield run` of it.
+            // compare_small.toml, made for compare, sets field.p for `nnfield run` of it.
             {c, {"field.p"}, always, "compare runs each order of --orders", true},
-            {c, {"field.ry"}, always, "compare coarse-grains width as depth, rx = ry = each --coarsen factor", true},
-            {c, {"field.rx"}, [](const ModelUse& u) { return u.coarsen_given; },
+            {c, {"field.rx", "field.ry"}, [](const ModelUse& u) { return u.coarsen_given; },
              "--coarsen gives the coarse-graining factors", true}});
 }
 

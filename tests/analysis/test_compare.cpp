@@ -114,7 +114,7 @@ TEST_CASE("compare: weakly nonlinear scaling converges, lattice-exact field is t
   CompareOptions options;
   options.levels = 3;
   options.orders = {2};
-  options.coarsen = {1};
+  options.coarsen = {{1, 1}};
   options.times = {0.25, 0.5};
   const CompareResult r = run_compare(config, options);
   REQUIRE(r.levels.size() == 3);
@@ -159,7 +159,7 @@ TEST_CASE("compare: the field dynamics converge to the network at order p (p = 1
   CompareOptions options;
   options.levels = 3;
   options.orders = {1, 2};
-  options.coarsen = {1};
+  options.coarsen = {{1, 1}};
   options.exact_check = false;
   const CompareResult r = run_compare(config, options);
   REQUIRE(r.studies.size() == 2);
@@ -184,7 +184,7 @@ TEST_CASE("compare: damped dynamics converge with masses 1/(eta ax), and say why
   CompareOptions options;
   options.levels = 3;
   options.orders = {1, 2};
-  options.coarsen = {1};
+  options.coarsen = {{1, 1}};
   options.exact_check = false;
   const CompareResult r = run_compare(
       load_model_file(model, {"network.M=32", "network.N=32", "dynamics.kind=\"damped\"", "dynamics.gamma=1.0"}),
@@ -221,7 +221,7 @@ TEST_CASE("compare: with a switched or blended data set the field converges to t
   CompareOptions options;
   options.levels = 3;
   options.orders = {1, 2};
-  options.coarsen = {1};
+  options.coarsen = {{1, 1}};
   options.exact_check = false;
   struct Case {
     bool damped;
@@ -254,7 +254,7 @@ TEST_CASE("compare: an O(1) misfit leaves the critical regime and is reported as
   CompareOptions options;
   options.levels = 3;
   options.orders = {1};
-  options.coarsen = {1};
+  options.coarsen = {{1, 1}};
   options.exact_check = false;
   const CompareResult r = run_compare(config, options);
   bool left = false;

@@ -236,7 +236,7 @@ struct ModelUse {
   ModelCommand command = ModelCommand::run;
   RunStorage storage = RunStorage::file;
   bool bootstrap_errors = false;  // ensemble --error bootstrap: run.seed seeds the resampling
-  bool coarsen_given = false;     // compare --coarsen: the factors, not field.rx
+  bool coarsen_given = false;     // compare --coarsen: the factors, not field.rx, field.ry
   bool sigma_w_given = false;     // propagate --sigma-w: not init.sigma_w
   bool sigma_b_given = false;     // propagate --sigma-b: not init.sigma_b
   bool seed_given = false;        // propagate --seed: not run.seed
