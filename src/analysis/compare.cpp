@@ -179,6 +179,11 @@ std::vector<double> refined_spacings(const CompareResult& out) {
   return a;
 }
 
+// Why networks refined in width alone may converge faster than order 1 in ay (docs/field-limit.md
+// section 9): the O(ay) term is the advection (ay/ax) sum_k (k-r) s_k d_y, the O(ay^2) one the diffusion.
+const char* kSymmetricStencil =
+    "the O(ay) width advection vanishes for a symmetric width stencil, leaving the O(ay^2) diffusion";
+
 // The levels and the networks' self-convergence with its verdict. Returns where the
 // networks left the critical regime ("" if they did not).
 std::string add_self_convergence(const std::vector<NetData>& nets, double Ly, CompareResult& out) {
@@ -201,7 +206,12 @@ std::string add_self_convergence(const std::vector<NetData>& nets, double Ly, Co
   else if (!self_decreasing)
     out.self_verdict = "no limit (the self-convergence errors do not decrease)";
   else
-    out.self_verdict = convergence_verdict(se, out.self_fit, out.self_theoretical_order, nullptr);
+    out.self_verdict = convergence_verdict(se, out.self_fit, out.self_theoretical_order,
+                                           out.refine == CompareRefinement::width ? kSymmetricStencil : nullptr);
+  // At fixed N the width couplings per unit depth grow as ax falls (docs/field-limit.md section 9).
+  if (out.refine == CompareRefinement::depth && out.self_verdict.rfind("converges", 0) != 0)
+    out.self_verdict += "; at fixed N the width couplings per unit depth grow like ay/ax and ay^2/ax: the networks "
+                        "approach a depth limit only while ay << ax";
   return network_left;
 }
 
@@ -241,8 +251,7 @@ std::string no_limit_reason(const std::string& field_left, const std::string& ne
 
 // Why the field's error does not depend on ay (refining N alone): docs/field-limit.md section 9.
 const char* kWidthExact =
-    "the field's width shifts are exact (index shifts, or Fourier phases on a coarse width grid), so its "
-    "difference from the network is the depth error at this ax, which refining N alone leaves";
+    "the field's width shifts are exact, so its difference from the network is the depth error at this ax";
 
 // The fit, pair orders and verdict of quantity q at the last time, over the levels that ran.
 void fit_quantity(CompareStudy& st, int q, const std::vector<double>& a, CompareRefinement refine,

@@ -6,6 +6,7 @@
 //   /self_convergence/error_by_time       (T, L-1)
 //   /self_convergence/order               (L-2) log2(e_l / e_{l+1})
 //   /self_convergence/{fit_order, fit_uncertainty, fit_C, fit_D}   scalars (NaN: no fit)
+//   /self_convergence/theoretical_order   scalar
 //   /studies/<name>/error                 (L, Q), Q = response, phi, w, adjoint
 //   /studies/<name>/error_by_time         (T, L, Q)
 //   /studies/<name>/pair_order            (L-1, Q)
@@ -135,6 +136,8 @@ void write_compare(const CompareResult& r, SeriesSink& s) {
   scalar(s, "/self_convergence/fit_uncertainty", r.self_fit.uncertainty, "uncertainty of the fitted p");
   scalar(s, "/self_convergence/fit_C", r.self_fit.C, "fit e = C a^p (1 + D a): C");
   scalar(s, "/self_convergence/fit_D", r.self_fit.D, "fit e = C a^p (1 + D a): D");
+  scalar(s, "/self_convergence/theoretical_order", r.self_theoretical_order,
+         "expected order in the refined spacing (docs/theory.md 4.2; docs/field-limit.md section 9)");
   s.set_root_attribute("self_convergence_verdict", r.self_verdict);
   if (r.exact_checked) s.set_root_attribute("lattice_exact_max_rel_diff", r.exact_max_rel_diff);
 
