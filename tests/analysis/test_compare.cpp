@@ -15,8 +15,6 @@ namespace {
 
 // The continuum data of models/continuum_network.toml, small and short.
 const char* kModel = R"TOML(
-[run]
-seed = 3
 [network]
 M = 32
 N = 32

@@ -248,6 +248,11 @@ struct ModelUse {
   static ModelUse propagate(bool sigma_w_given, bool sigma_b_given, bool seed_given);
 };
 
+// The model keys `nnfield propagate` reads (it copies run.title into its file too), and the
+// same as text: "network.M, network.N, ... and run.seed".
+const std::vector<std::string>& propagate_model_keys();
+std::string propagate_model_keys_text();
+
 // Parse and validate a model file. `overrides` are "section.key=value" strings
 // (value in TOML syntax; bare words are taken as strings). Throws ConfigError.
 ModelConfig load_model_file(const std::string& path, const std::vector<std::string>& overrides = {},
