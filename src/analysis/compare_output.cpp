@@ -102,8 +102,59 @@ std::string compare_table(const CompareResult& r) {
   return o.str();
 }
 
+namespace {
+
+// /studies/<name>/... and the study's verdicts and notes as root attributes.
+void write_study(const CompareStudy& st, std::size_t L, std::size_t T, SeriesSink& s) {
+  const std::size_t Q = kCompareQuantities;
+  const std::string g = "/studies/" + st.name + "/";
+  std::vector<double> e, et, pair, fo, fu, fc, fd;
+  for (std::size_t l = 0; l < L; ++l)
+    for (std::size_t q = 0; q < Q; ++q) e.push_back(st.errors.back()[l][q]);
+  for (std::size_t t = 0; t < T; ++t)
+    for (std::size_t l = 0; l < L; ++l)
+      for (std::size_t q = 0; q < Q; ++q) et.push_back(st.errors[t][l][q]);
+  for (std::size_t l = 0; l + 1 < L; ++l)
+    for (std::size_t q = 0; q < Q; ++q) pair.push_back(st.fits[q].pair_order[l]);
+  for (std::size_t q = 0; q < Q; ++q) {
+    fo.push_back(st.fits[q].order), fu.push_back(st.fits[q].uncertainty);
+    fc.push_back(st.fits[q].C), fd.push_back(st.fits[q].D);
+  }
+  const std::string qdesc = " (Q: response, phi, w, adjoint)";
+  s.write_array(g + "error", {L, Q}, e.data(), "L,quantity",
+                "relative L2 difference field vs network at the last time" + qdesc + "; verdict: " + st.verdict);
+  s.write_array(g + "error_by_time", {T, L, Q}, et.data(), "T,L,quantity", "the errors at each chosen time" + qdesc);
+  s.write_array(g + "pair_order", {L - 1, Q}, pair.data(), "L-1,quantity",
+                "log(e_l/e_{l+1}) / log(a_l/a_{l+1}), a the refined spacing" + qdesc);
+  s.write_array(g + "fit_order", {Q}, fo.data(), "quantity", "fit e = C a^p (1 + D a): p (NaN: no fit)" + qdesc);
+  s.write_array(g + "fit_uncertainty", {Q}, fu.data(), "quantity",
+                "3 levels: spread of the pair orders; more: standard error of p" + qdesc);
+  s.write_array(g + "fit_C", {Q}, fc.data(), "quantity", "fit: C" + qdesc);
+  s.write_array(g + "fit_D", {Q}, fd.data(), "quantity", "fit: D" + qdesc);
+  std::vector<double> oe;
+  for (const auto& row : st.output_error) oe.insert(oe.end(), row.begin(), row.end());
+  s.write_array(g + "output_error", {T + 1, L}, oe.data(), "T+1,L",
+                "||Z_field - Z_net|| / ||Z_net - Y|| on the field's width nodes; row 0 at t = 0 (the initial "
+                "offset), then the chosen times (NaN: not run)");
+  s.write_array(g + "max_gain_over_ax", {L}, st.max_gain_over_ax.data(), "L",
+                "field runs: max over time of max|g - 1|/ax (NaN: not run)");
+  scalar(s, g + "p", st.p, "order of the truncated theory (midpoint form)", integer_values());
+  scalar(s, g + "rx", st.rx, "depth coarse-graining factor", integer_values());
+  scalar(s, g + "ry", st.ry, "width coarse-graining factor", integer_values());
+  scalar(s, g + "theoretical_order", st.theoretical_order,
+         "expected global order in the refined spacing (docs/theory.md 4.3: p in ax; 0 in ay)");
+  s.set_root_attribute("verdict." + st.name, st.verdict);
+  for (std::size_t q = 0; q < Q; ++q)
+    s.set_root_attribute("verdict." + st.name + "." + kCompareQuantityNames[q], st.verdicts[q]);
+  std::string notes;
+  for (const std::string& n : st.notes) notes += n + "\n";
+  s.set_root_attribute("notes." + st.name, notes);
+}
+
+}  // namespace
+
 void write_compare(const CompareResult& r, SeriesSink& s) {
-  const std::size_t L = r.levels.size(), T = r.times.size(), Q = kCompareQuantities;
+  const std::size_t L = r.levels.size(), T = r.times.size();
   s.set_root_attribute("kind", "compare");
   std::vector<double> M, N, ax, ay, gain, left;
   for (const CompareLevel& lv : r.levels) {
@@ -143,49 +194,8 @@ void write_compare(const CompareResult& r, SeriesSink& s) {
 
   std::string studies;
   for (const CompareStudy& st : r.studies) {
-    const std::string g = "/studies/" + st.name + "/";
     studies += (studies.empty() ? "" : ",") + st.name;
-    std::vector<double> e, et, pair, fo, fu, fc, fd;
-    for (std::size_t l = 0; l < L; ++l)
-      for (std::size_t q = 0; q < Q; ++q) e.push_back(st.errors.back()[l][q]);
-    for (std::size_t t = 0; t < T; ++t)
-      for (std::size_t l = 0; l < L; ++l)
-        for (std::size_t q = 0; q < Q; ++q) et.push_back(st.errors[t][l][q]);
-    for (std::size_t l = 0; l + 1 < L; ++l)
-      for (std::size_t q = 0; q < Q; ++q) pair.push_back(st.fits[q].pair_order[l]);
-    for (std::size_t q = 0; q < Q; ++q) {
-      fo.push_back(st.fits[q].order), fu.push_back(st.fits[q].uncertainty);
-      fc.push_back(st.fits[q].C), fd.push_back(st.fits[q].D);
-    }
-    const std::string qdesc = " (Q: response, phi, w, adjoint)";
-    s.write_array(g + "error", {L, Q}, e.data(), "L,quantity",
-                  "relative L2 difference field vs network at the last time" + qdesc + "; verdict: " + st.verdict);
-    s.write_array(g + "error_by_time", {T, L, Q}, et.data(), "T,L,quantity", "the errors at each chosen time" + qdesc);
-    s.write_array(g + "pair_order", {L - 1, Q}, pair.data(), "L-1,quantity",
-                  "log(e_l/e_{l+1}) / log(a_l/a_{l+1}), a the refined spacing" + qdesc);
-    s.write_array(g + "fit_order", {Q}, fo.data(), "quantity", "fit e = C a^p (1 + D a): p (NaN: no fit)" + qdesc);
-    s.write_array(g + "fit_uncertainty", {Q}, fu.data(), "quantity",
-                  "3 levels: spread of the pair orders; more: standard error of p" + qdesc);
-    s.write_array(g + "fit_C", {Q}, fc.data(), "quantity", "fit: C" + qdesc);
-    s.write_array(g + "fit_D", {Q}, fd.data(), "quantity", "fit: D" + qdesc);
-    std::vector<double> oe;
-    for (const auto& row : st.output_error) oe.insert(oe.end(), row.begin(), row.end());
-    s.write_array(g + "output_error", {T + 1, L}, oe.data(), "T+1,L",
-                  "||Z_field - Z_net|| / ||Z_net - Y|| on the field's width nodes; row 0 at t = 0 (the initial "
-                  "offset), then the chosen times (NaN: not run)");
-    s.write_array(g + "max_gain_over_ax", {L}, st.max_gain_over_ax.data(), "L",
-                  "field runs: max over time of max|g - 1|/ax (NaN: not run)");
-    scalar(s, g + "p", st.p, "order of the truncated theory (midpoint form)", integer_values());
-    scalar(s, g + "rx", st.rx, "depth coarse-graining factor", integer_values());
-    scalar(s, g + "ry", st.ry, "width coarse-graining factor", integer_values());
-    scalar(s, g + "theoretical_order", st.theoretical_order,
-           "expected global order in the refined spacing (docs/theory.md 4.3: p in ax; 0 in ay)");
-    s.set_root_attribute("verdict." + st.name, st.verdict);
-    for (std::size_t q = 0; q < Q; ++q)
-      s.set_root_attribute("verdict." + st.name + "." + kCompareQuantityNames[q], st.verdicts[q]);
-    std::string notes;
-    for (const std::string& n : st.notes) notes += n + "\n";
-    s.set_root_attribute("notes." + st.name, notes);
+    write_study(st, L, T, s);
   }
   s.set_root_attribute("studies", studies);
   s.set_root_attribute("quantities", "response,phi,w,adjoint");
