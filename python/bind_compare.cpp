@@ -117,8 +117,7 @@ std::vector<Coarsening> coarsening_list(const py::object& v) {
 }
 
 CompareRefinement refinement(const std::string& text) {
-  for (CompareRefinement r : {CompareRefinement::both, CompareRefinement::depth, CompareRefinement::width})
-    if (text == name(r)) return r;
+  if (const auto refine = compare_refinement_named(text)) return *refine;
   throw py::value_error("refine: expected 'both', 'depth' or 'width', not '" + text + "'");
 }
 

@@ -22,6 +22,12 @@ const char* name(CompareRefinement refine) {
   return "?";
 }
 
+std::optional<CompareRefinement> compare_refinement_named(const std::string& text) {
+  for (CompareRefinement r : {CompareRefinement::both, CompareRefinement::depth, CompareRefinement::width})
+    if (text == name(r)) return r;
+  return std::nullopt;
+}
+
 const char* spacing_name(CompareRefinement refine) { return refine == CompareRefinement::width ? "ay" : "ax"; }
 
 NetworkShape compare_level_shape(const ModelConfig& config, CompareRefinement refine, int level) {

@@ -76,8 +76,9 @@ std::string compare_table(const CompareResult& r) {
       << " (exact field form vs the network, response, fixed-step RK4)\n";
   for (const std::string& n : r.notes) o << "note: " << n << "\n";
   for (const CompareStudy& s : r.studies) {
-    o << "\nstudy " << s.name << " (midpoint p = " << s.p << ", " << detail::coarsening_text(s.rx, s.ry) << ", theory order "
-      << fmt(s.theoretical_order, "%g") << " in " << spacing_name(r.refine) << "): " << s.verdict << "\n";
+    o << "\nstudy " << s.name << " (midpoint p = " << s.p << ", " << detail::coarsening_text(s.rx, s.ry)
+      << ", theory order " << fmt(s.theoretical_order, "%g") << " in " << spacing_name(r.refine) << "): " << s.verdict
+      << "\n";
     o << "  l      M   response        phi          w    adjoint   max|g-1|/ax   output(0)     output\n";
     for (std::size_t l = 0; l < L; ++l) {
       const auto& e = s.errors.back()[l];

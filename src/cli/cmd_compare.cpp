@@ -53,7 +53,9 @@ std::vector<Coarsening> parse_coarsening(const std::string& text) {
   while (std::getline(in, item, ',')) {
     const std::size_t x = item.find('x');
     const std::string rx = item.substr(0, x), ry = x == std::string::npos ? rx : item.substr(x + 1);
-    const auto integer = [](const std::string& part) { return !part.empty() && part.find_first_not_of("0123456789") == std::string::npos && part.size() < 8; };
+    const auto integer = [](const std::string& part) {
+      return !part.empty() && part.size() < 8 && part.find_first_not_of("0123456789") == std::string::npos;
+    };
     if (!integer(rx) || !integer(ry))
       throw ConfigError("--coarsen: '" + item + "' is not R or RXxRY, e.g. 8 or 8x2 (in '" + text + "')");
     out.push_back({std::stoi(rx), std::stoi(ry)});
@@ -63,8 +65,7 @@ std::vector<Coarsening> parse_coarsening(const std::string& text) {
 }
 
 CompareRefinement parse_refinement(const std::string& text) {
-  for (CompareRefinement r : {CompareRefinement::both, CompareRefinement::depth, CompareRefinement::width})
-    if (text == name(r)) return r;
+  if (const auto refine = compare_refinement_named(text)) return *refine;
   throw ConfigError("--refine: '" + text + "' is not both, depth or width");
 }
 

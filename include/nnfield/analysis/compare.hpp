@@ -17,6 +17,7 @@
 #include <array>
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -33,6 +34,7 @@ enum class CompareRefinement {
   width,  // N doubled at fixed M: orders in ay alone
 };
 const char* name(CompareRefinement refine);          // "both", "depth", "width"
+std::optional<CompareRefinement> compare_refinement_named(const std::string& name);  // the inverse
 const char* spacing_name(CompareRefinement refine);  // the spacing orders are in: "ay" (width), "ax"
 
 // One field study's coarse graining: hx = rx ax, hy = ry ay.
