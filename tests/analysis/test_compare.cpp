@@ -107,6 +107,31 @@ TEST_CASE("compare: verdicts weigh the fit's uncertainty and flag orders off the
                  "above theory 2"));
 }
 
+TEST_CASE("compare: errors theory expects not to depend on the spacing are judged against order 0", "[compare]") {
+  // e = e_inf + C a (the field refined in width alone: the depth error plus an O(ay) part):
+  // once C a is small beside e_inf the finest pair order is near 0 -> "independent of ay";
+  // while C a dominates, the pair orders are near 1 -> an order, flagged above theory 0.
+  std::vector<double> a;
+  for (int l = 0; l < 4; ++l) a.push_back(1.0 / (32 << l));
+  const auto errors = [&](double e_inf, double C) {
+    std::vector<double> e;
+    for (double v : a) e.push_back(e_inf + C * v);
+    return e;
+  };
+  const std::vector<double> flat = errors(3e-3, 2e-3);
+  const std::string v = independence_verdict(flat, fit_orders(a, flat), "ay", "why");
+  INFO(v);
+  CHECK(v.rfind("independent of ay (pair orders ", 0) == 0);
+  CHECK(contains(v, "): why"));
+  const std::vector<double> falling = errors(1e-7, 2e-2);
+  const std::string w = independence_verdict(falling, fit_orders(a, falling), "ay", "why");
+  INFO(w);
+  CHECK(contains(w, "converges at order 1"));
+  CHECK(contains(w, "above theory 0"));
+  CHECK(contains(independence_verdict({1e-3, 2e-3}, fit_orders({a[0], a[1]}, {1e-3, 2e-3}), "ay", "why"),
+                 "pre-asymptotic"));
+}
+
 TEST_CASE("compare: weakly nonlinear scaling converges, lattice-exact field is the network", "[compare]") {
   const ModelConfig config = load_model_string(kModel, "weak.toml");
   CompareOptions options;
