@@ -129,8 +129,9 @@ double output_error(const FieldData& f, const NetData& n, std::size_t ti) {
   return std::sqrt(num2 / den2);
 }
 
-std::string left_text(double t, int M) {
-  return "left the critical regime at t = " + compare_number(t, 4) + " at M = " + std::to_string(M);
+std::string left_text(double t, int M, int N) {
+  return "left the critical regime at t = " + compare_number(t, 4) + " at M = " + std::to_string(M) +
+         ", N = " + std::to_string(N);
 }
 
 // The times, output cadence and coarsening factors, checked: ConfigError naming the model.
@@ -204,7 +205,7 @@ std::string add_self_convergence(const std::vector<NetData>& nets, double Ly, Co
   out.self_fit = fit_orders(std::vector<double>(a.begin(), a.end() - 1), se);
   std::string network_left;
   for (const CompareLevel& lv : out.levels)
-    if (lv.left_critical_at >= 0 && network_left.empty()) network_left = left_text(lv.left_critical_at, lv.M);
+    if (lv.left_critical_at >= 0 && network_left.empty()) network_left = left_text(lv.left_critical_at, lv.M, lv.N);
   bool self_decreasing = true;
   for (std::size_t l = 0; l + 1 < se.size(); ++l) self_decreasing = self_decreasing && se[l + 1] < se[l];
   if (!network_left.empty())
@@ -234,7 +235,7 @@ std::string add_study_levels(const StudyRuns& s, const std::vector<NetData>& net
     st.max_gain_over_ax.push_back(f.ran ? f.max_gain : kNaN);
     st.left_critical_at.push_back(f.ran ? f.left : -1.0);
     if (!f.note.empty()) st.notes.push_back(f.note);
-    if (f.ran && f.left >= 0 && field_left.empty()) field_left = left_text(f.left, nets[l].M);
+    if (f.ran && f.left >= 0 && field_left.empty()) field_left = left_text(f.left, nets[l].M, nets[l].N);
     for (std::size_t ti = 0; f.ran && ti <= T; ++ti) st.output_error[ti][l] = output_error(f, nets[l], ti);
     for (std::size_t ti = 0; ti < T; ++ti) {
       if (f.ran)
