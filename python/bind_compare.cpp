@@ -26,16 +26,20 @@ py::dict fit_dict(const OrderFit& f) {
 py::dict result_dict(const CompareResult& r) {
   py::dict out;
   out["times"] = copy_array(r.times);
-  std::vector<double> M, N, ax, gain;
+  out["refine"] = name(r.refine);
+  out["spacing"] = spacing_name(r.refine);
+  std::vector<double> M, N, ax, ay, gain;
   for (const auto& l : r.levels) {
     M.push_back(l.M);
     N.push_back(l.N);
     ax.push_back(l.ax);
+    ay.push_back(l.ay);
     gain.push_back(l.max_gain_over_ax);
   }
   out["M"] = copy_array(M);
   out["N"] = copy_array(N);
   out["ax"] = copy_array(ax);
+  out["ay"] = copy_array(ay);
   out["network_max_gain_over_ax"] = copy_array(gain);
   py::list self_error;
   for (const auto& e : r.self_error) self_error.append(copy_array(e));
@@ -48,7 +52,8 @@ py::dict result_dict(const CompareResult& r) {
   for (const auto& s : r.studies) {
     py::dict d;
     d["p"] = s.p;
-    d["r"] = s.r;
+    d["rx"] = s.rx;
+    d["ry"] = s.ry;
     d["theoretical_order"] = s.theoretical_order;
     const std::size_t T = s.errors.size(), L = T ? s.errors[0].size() : 0;
     std::vector<double> e;  // (T, L, Q)
@@ -93,6 +98,29 @@ std::vector<int> int_list(const py::object& v, const std::string& name) {
   return out;
 }
 
+// coarsen: a list of R (rx = ry = R) or (RX, RY) pairs.
+std::vector<Coarsening> coarsening_list(const py::object& v) {
+  std::vector<Coarsening> out;
+  if (v.is_none()) return out;
+  const char* expected = "coarsen: expected a list of integers R or pairs (RX, RY)";
+  if (!py::hasattr(v, "__iter__")) throw py::type_error(expected);
+  for (py::handle h : v) {
+    if (py::isinstance<py::int_>(h)) {
+      out.push_back({h.cast<int>(), h.cast<int>()});
+      continue;
+    }
+    const std::vector<int> pair = int_list(py::reinterpret_borrow<py::object>(h), "coarsen");
+    if (pair.size() != 2) throw py::type_error(expected);
+    out.push_back({pair[0], pair[1]});
+  }
+  return out;
+}
+
+CompareRefinement refinement(const std::string& text) {
+  if (const auto refine = compare_refinement_named(text)) return *refine;
+  throw py::value_error("refine: expected 'both', 'depth' or 'width', not '" + text + "'");
+}
+
 std::vector<double> float_list(const py::object& v, const std::string& name) {
   std::vector<double> out;
   if (v.is_none()) return out;
@@ -102,13 +130,15 @@ std::vector<double> float_list(const py::object& v, const std::string& name) {
 }
 
 py::dict compare_py(const py::object& model, int levels, const py::object& orders, const py::object& coarsen,
-                    const py::object& times, const py::object& overrides, bool allow_unstable) {
+                    const py::object& times, const py::object& overrides, bool allow_unstable,
+                    const std::string& refine) {
   const std::string path = path_argument(model, "model");
   if (levels < 2 || levels > 8) throw py::value_error("levels: expected 2 <= levels <= 8");
   CompareOptions o;
   o.levels = levels;
+  o.refine = refinement(refine);
   if (!orders.is_none()) o.orders = int_list(orders, "orders");
-  o.coarsen = int_list(coarsen, "coarsen");
+  o.coarsen = coarsening_list(coarsen);
   o.times = float_list(times, "times");
   o.allow_unstable = allow_unstable;
   const ModelConfig config =
@@ -123,11 +153,13 @@ py::dict compare_py(const py::object& model, int levels, const py::object& order
 void add_compare(py::module_& m) {
   m.def("compare", &compare_py, py::arg("model"), py::arg("levels") = 3, py::arg("orders") = py::none(),
         py::arg("coarsen") = py::none(), py::arg("times") = py::none(), py::arg("overrides") = py::none(),
-        py::arg("allow_unstable") = false, R"doc(
+        py::arg("allow_unstable") = false, py::arg("refine") = "both", R"doc(
 The field solver against networks at refined spacings, as `nnfield compare` (docs/theory.md 4.5):
-networks at (M 2^l, N 2^l), l < levels, from the model's [continuum] data; the field theory
-at each order p in `orders` (default [1, 2]) and coarse-graining r in `coarsen` (default the
-model's field.rx); relative L2 errors of the output response, phi, w and the adjoint at
+networks at (M 2^l, N 2^l), l < levels (refine="both"; "depth": M 2^l at fixed N, "width":
+N 2^l at fixed M, orders then in ay), from the model's [continuum] data; the field theory
+at each order p in `orders` (default [1, 2]) and coarse-graining in `coarsen`, each R
+(rx = ry = R) or a pair (RX, RY) (default the model's (field.rx, field.ry)); relative L2
+errors of the output response, phi, w and the adjoint at
 `times` (default [t_end]); the network's self-convergence; fitted orders and verdicts.
 `overrides`: a dict {'section.key': value} or a list of 'section.key=value', as Model.from_file.
 

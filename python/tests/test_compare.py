@@ -34,3 +34,20 @@ def test_compare_rejects_bad_arguments(models_dir):
         nnfield.compare(model, levels=1)
     with pytest.raises(TypeError):
         nnfield.compare(model, orders="12")
+
+
+def test_compare_refines_one_spacing_and_coarse_grains_each_direction(models_dir):
+    """refine="width" doubles N at fixed M (orders in ay); coarsen takes (rx, ry) pairs."""
+    model = str(models_dir / "compare_small.toml")
+    c = nnfield.compare(model, levels=2, orders=[1], coarsen=[(2, 1), 2], refine="width", times=[0.5])
+    assert c["refine"] == "width" and c["spacing"] == "ay"
+    assert list(c["M"]) == [16, 16] and list(c["N"]) == [16, 32]
+    np.testing.assert_allclose(c["ay"], [1 / 16, 1 / 32])
+    assert set(c["studies"]) == {"p1_r2x1", "p1_r2"}
+    s = c["studies"]["p1_r2x1"]
+    assert (s["rx"], s["ry"]) == (2, 1) and s["theoretical_order"] == 0
+    assert "orders in ay" in c["table"]
+    with pytest.raises(ValueError):
+        nnfield.compare(model, levels=2, refine="diagonal")
+    with pytest.raises(TypeError):
+        nnfield.compare(model, levels=2, coarsen=[(1, 2, 3)])

@@ -13,6 +13,30 @@ namespace nnfield {
 
 const std::array<const char*, kCompareQuantities> kCompareQuantityNames = {"response", "phi", "w", "adjoint"};
 
+const char* name(CompareRefinement refine) {
+  switch (refine) {
+    case CompareRefinement::both: return "both";
+    case CompareRefinement::depth: return "depth";
+    case CompareRefinement::width: return "width";
+  }
+  return "?";
+}
+
+std::optional<CompareRefinement> compare_refinement_named(const std::string& text) {
+  for (CompareRefinement r : {CompareRefinement::both, CompareRefinement::depth, CompareRefinement::width})
+    if (text == name(r)) return r;
+  return std::nullopt;
+}
+
+const char* spacing_name(CompareRefinement refine) { return refine == CompareRefinement::width ? "ay" : "ax"; }
+
+NetworkShape compare_level_shape(const ModelConfig& config, CompareRefinement refine, int level) {
+  NetworkShape s = config.network.shape;
+  if (refine != CompareRefinement::width) s.M <<= level;
+  if (refine != CompareRefinement::depth) s.N <<= level;
+  return s;
+}
+
 namespace {
 
 using detail::compare_number;
@@ -105,8 +129,9 @@ double output_error(const FieldData& f, const NetData& n, std::size_t ti) {
   return std::sqrt(num2 / den2);
 }
 
-std::string left_text(double t, int M) {
-  return "left the critical regime at t = " + compare_number(t, 4) + " at M = " + std::to_string(M);
+std::string left_text(double t, int M, int N) {
+  return "left the critical regime at t = " + compare_number(t, 4) + " at M = " + std::to_string(M) +
+         ", N = " + std::to_string(N);
 }
 
 // The times, output cadence and coarsening factors, checked: ConfigError naming the model.
@@ -129,35 +154,49 @@ detail::ComparePlan plan_compare(const ModelConfig& config, const CompareOptions
   plan.stop = options.stop;
   if (!std::isfinite(plan.every))
     throw ConfigError(where + ": --times: no output cadence t_end/n puts every time on a row");
+  plan.refine = options.refine;
   plan.coarsen = options.coarsen;
-  if (plan.coarsen.empty()) plan.coarsen = {config.field.present ? config.field.rx : 1};
-  for (int r : plan.coarsen)
-    if (r < 1) throw ConfigError(where + ": --coarsen: factor " + std::to_string(r) + " must be >= 1");
+  if (plan.coarsen.empty())
+    plan.coarsen = {config.field.present ? Coarsening{config.field.rx, config.field.ry} : Coarsening{1, 1}};
+  for (const Coarsening& r : plan.coarsen)
+    if (r.rx < 1 || r.ry < 1)
+      throw ConfigError(where + ": --coarsen: factors " + detail::coarsening_text(r.rx, r.ry) + " must be >= 1");
   for (int p : options.orders)
     if (p < 1 || p > 2) throw ConfigError(where + ": --orders: p = " + std::to_string(p) + " (the midpoint form has p = 1, 2)");
   return plan;
 }
 
-// ||R_l - R_{l+1}|| / ||R_{l+1}|| at time index ti, the finer network's sites 2i.
+// ||R_l - R_{l+1}|| / ||R_{l+1}|| at time index ti, on the coarser network's width sites
+// (the finer network's sites 2i when the width was refined, i otherwise).
 double self_error(const NetData& c, const NetData& f, std::size_t ti) {
+  const int stride = f.N / c.N;
   double num2 = 0.0, den2 = 0.0;
   for (int i = 0; i < c.N; ++i) {
-    const double v = f.R[ti][std::size_t(2 * i)], d = c.R[ti][std::size_t(i)] - v;
+    const double v = f.R[ti][std::size_t(stride * i)], d = c.R[ti][std::size_t(i)] - v;
     num2 += d * d;
     den2 += v * v;
   }
   return std::sqrt(num2 / den2);
 }
 
+// The refined spacing of each level: ay when only the width is refined, ax otherwise.
+std::vector<double> refined_spacings(const CompareResult& out) {
+  std::vector<double> a;
+  for (const CompareLevel& lv : out.levels) a.push_back(out.refine == CompareRefinement::width ? lv.ay : lv.ax);
+  return a;
+}
+
+// Why networks refined in width alone may converge faster than order 1 in ay (docs/field-limit.md
+// section 9): the O(ay) term is the advection (ay/ax) sum_k (k-r) s_k d_y, the O(ay^2) one the diffusion.
+const char* kSymmetricStencil =
+    "the O(ay) width advection vanishes for a symmetric width stencil, leaving the O(ay^2) diffusion";
+
 // The levels and the networks' self-convergence with its verdict. Returns where the
 // networks left the critical regime ("" if they did not).
-std::string add_self_convergence(const std::vector<NetData>& nets, CompareResult& out) {
+std::string add_self_convergence(const std::vector<NetData>& nets, double Ly, CompareResult& out) {
   const std::size_t T = out.times.size(), L = nets.size();
-  std::vector<double> a;
-  for (const NetData& n : nets) {
-    out.levels.push_back({n.M, n.N, n.ax, n.max_gain, n.left});
-    a.push_back(n.ax);
-  }
+  for (const NetData& n : nets) out.levels.push_back({n.M, n.N, n.ax, Ly / n.N, n.max_gain, n.left});
+  const std::vector<double> a = refined_spacings(out);
   out.self_error.assign(T, std::vector<double>(L - 1));
   for (std::size_t ti = 0; ti < T; ++ti)
     for (std::size_t l = 0; l + 1 < L; ++l) out.self_error[ti][l] = self_error(nets[l], nets[l + 1], ti);
@@ -166,7 +205,7 @@ std::string add_self_convergence(const std::vector<NetData>& nets, CompareResult
   out.self_fit = fit_orders(std::vector<double>(a.begin(), a.end() - 1), se);
   std::string network_left;
   for (const CompareLevel& lv : out.levels)
-    if (lv.left_critical_at >= 0 && network_left.empty()) network_left = left_text(lv.left_critical_at, lv.M);
+    if (lv.left_critical_at >= 0 && network_left.empty()) network_left = left_text(lv.left_critical_at, lv.M, lv.N);
   bool self_decreasing = true;
   for (std::size_t l = 0; l + 1 < se.size(); ++l) self_decreasing = self_decreasing && se[l + 1] < se[l];
   if (!network_left.empty())
@@ -174,7 +213,12 @@ std::string add_self_convergence(const std::vector<NetData>& nets, CompareResult
   else if (!self_decreasing)
     out.self_verdict = "no limit (the self-convergence errors do not decrease)";
   else
-    out.self_verdict = convergence_verdict(se, out.self_fit, 1.0, nullptr);
+    out.self_verdict = convergence_verdict(se, out.self_fit, out.self_theoretical_order,
+                                           out.refine == CompareRefinement::width ? kSymmetricStencil : nullptr);
+  // At fixed N the width couplings per unit depth grow as ax falls (docs/field-limit.md section 9).
+  if (out.refine == CompareRefinement::depth && out.self_verdict.rfind("converges", 0) != 0)
+    out.self_verdict += "; at fixed N the width couplings per unit depth grow like ay/ax and ay^2/ax: the networks "
+                        "approach a depth limit only while ay << ax";
   return network_left;
 }
 
@@ -191,7 +235,7 @@ std::string add_study_levels(const StudyRuns& s, const std::vector<NetData>& net
     st.max_gain_over_ax.push_back(f.ran ? f.max_gain : kNaN);
     st.left_critical_at.push_back(f.ran ? f.left : -1.0);
     if (!f.note.empty()) st.notes.push_back(f.note);
-    if (f.ran && f.left >= 0 && field_left.empty()) field_left = left_text(f.left, nets[l].M);
+    if (f.ran && f.left >= 0 && field_left.empty()) field_left = left_text(f.left, nets[l].M, nets[l].N);
     for (std::size_t ti = 0; f.ran && ti <= T; ++ti) st.output_error[ti][l] = output_error(f, nets[l], ti);
     for (std::size_t ti = 0; ti < T; ++ti) {
       if (f.ran)
@@ -212,8 +256,13 @@ std::string no_limit_reason(const std::string& field_left, const std::string& ne
   return "";
 }
 
+// Why the field's error does not depend on ay (refining N alone): docs/field-limit.md section 9.
+const char* kWidthExact =
+    "the field's width shifts are exact, so its difference from the network is the depth error at this ax";
+
 // The fit, pair orders and verdict of quantity q at the last time, over the levels that ran.
-void fit_quantity(CompareStudy& st, int q, const std::vector<double>& a, const std::string& no_limit) {
+void fit_quantity(CompareStudy& st, int q, const std::vector<double>& a, CompareRefinement refine,
+                  const std::string& no_limit) {
   const std::vector<std::array<double, kCompareQuantities>>& last = st.errors.back();
   std::vector<double> e, aa;
   for (std::size_t l = 0; l < a.size(); ++l) {
@@ -232,6 +281,8 @@ void fit_quantity(CompareStudy& st, int q, const std::vector<double>& a, const s
     v = no_limit;
   else if (e.size() < 2)
     v = "not measured (fewer than two levels ran)";
+  else if (refine == CompareRefinement::width)
+    v = independence_verdict(e, fit_orders(aa, e), spacing_name(refine), kWidthExact);
   else
     v = convergence_verdict(e, fit_orders(aa, e), st.theoretical_order);
 }
@@ -239,14 +290,16 @@ void fit_quantity(CompareStudy& st, int q, const std::vector<double>& a, const s
 CompareStudy study_result(const StudyRuns& s, const std::vector<NetData>& nets, const std::string& network_left,
                           const CompareResult& out) {
   CompareStudy st;
-  st.name = "p" + std::to_string(s.p) + "_r" + std::to_string(s.r);
-  st.p = s.p, st.r = s.r;
-  st.theoretical_order = s.p;
+  const Coarsening& r = s.coarsen;
+  st.name = "p" + std::to_string(s.p) + "_r" + std::to_string(r.rx) +
+            (r.rx == r.ry ? std::string() : "x" + std::to_string(r.ry));
+  st.p = s.p, st.rx = r.rx, st.ry = r.ry;
+  // Order p in ax; none in ay (the width is not truncated: kWidthExact).
+  st.theoretical_order = out.refine == CompareRefinement::width ? 0.0 : s.p;
   const std::string field_left = add_study_levels(s, nets, out.times.size(), st);
   const std::string no_limit = no_limit_reason(field_left, network_left, out.self_verdict);
-  std::vector<double> a;
-  for (const CompareLevel& lv : out.levels) a.push_back(lv.ax);
-  for (int q = 0; q < kCompareQuantities; ++q) fit_quantity(st, q, a, no_limit);
+  const std::vector<double> a = refined_spacings(out);
+  for (int q = 0; q < kCompareQuantities; ++q) fit_quantity(st, q, a, out.refine, no_limit);
   st.verdict = st.verdicts[0];
   return st;
 }
@@ -281,7 +334,8 @@ CompareResult run_compare(const ModelConfig& config, const CompareOptions& optio
   CompareResult out;
   if (!processes::is_root()) return out;  // under mpirun process 0 holds every run
   out.times = plan.times;
-  const std::string network_left = add_self_convergence(runs.nets, out);
+  out.refine = plan.refine;
+  const std::string network_left = add_self_convergence(runs.nets, config.network.Ly, out);
   // Damped dynamics with unit masses have no depth limit: their output's stiffness grows like
   // M (docs/field-limit.md, "Momentum with a limit"). Say why, not just "no limit".
   if (out.self_verdict.rfind("no limit", 0) == 0 && config.dynamics.kind == DynamicsKind::damped &&

@@ -196,4 +196,16 @@ std::string convergence_verdict(const std::vector<double>& e, const OrderFit& fi
   return "pre-asymptotic (finest pair " + number(finest) + ", theory " + number(theoretical, "%.0f") + ")";
 }
 
+std::string independence_verdict(const std::vector<double>& e, const OrderFit& fit, const std::string& spacing,
+                                 const std::string& why) {
+  bool finite = e.size() >= 2;
+  for (double v : e) finite = finite && std::isfinite(v) && v > 0.0;
+  const double finest = fit.pair_order.empty() ? kNaN : fit.pair_order.back();
+  if (!finite || !(std::fabs(finest) <= kOrderTolerance))
+    return convergence_verdict(e, fit, 0.0, "the part of the error that depends on it still dominates");
+  std::string orders;
+  for (double p : fit.pair_order) orders += (orders.empty() ? "" : ", ") + number(p);
+  return "independent of " + spacing + " (pair orders " + orders + "): " + why;
+}
+
 }  // namespace nnfield

@@ -27,6 +27,10 @@ std::string compare_number(double v, int precision) {
   return s.str();
 }
 
+std::string coarsening_text(int rx, int ry) {
+  return rx == ry ? "rx = ry = " + std::to_string(rx) : "rx = " + std::to_string(rx) + ", ry = " + std::to_string(ry);
+}
+
 namespace {
 
 const MemoryRun::Dataset& need(const MemoryRun& run, const std::string& name) {
@@ -58,10 +62,9 @@ double number_attribute(const MemoryRun& run, const std::string& name, double fa
   return it == run.number_attributes().end() ? fallback : it->second;
 }
 
-ModelConfig network_config(const ModelConfig& base, int level, double every) {
+ModelConfig network_config(const ModelConfig& base, CompareRefinement refine, int level, double every) {
   ModelConfig c = base;
-  c.network.shape.M = base.network.shape.M << level;
-  c.network.shape.N = base.network.shape.N << level;
+  c.network.shape = compare_level_shape(base, refine, level);
   c.field.present = false;
   c.init.kind = InitKind::continuum;
   if (c.dynamics.kind == DynamicsKind::damped) c.init.velocity = InitVelocity::continuum;
@@ -74,15 +77,15 @@ ModelConfig network_config(const ModelConfig& base, int level, double every) {
   return c;
 }
 
-ModelConfig field_config(const ModelConfig& base, int level, double every, DepthForm form, int p, int r,
-                         bool allow_unstable) {
+ModelConfig field_config(const ModelConfig& base, CompareRefinement refine, int level, double every, DepthForm form,
+                         int p, Coarsening r, bool allow_unstable) {
   ModelConfig c = base;
-  c.network.shape.M = base.network.shape.M << level;
-  c.network.shape.N = base.network.shape.N << level;
+  c.network.shape = compare_level_shape(base, refine, level);
   c.field.present = true;
   c.field.form = form;
   c.field.p = p;
-  c.field.rx = c.field.ry = r;
+  c.field.rx = r.rx;
+  c.field.ry = r.ry;
   c.field.allow_unstable = c.field.allow_unstable || allow_unstable;
   c.output.every = every;
   // What field_data reads, and no more (max_gain_deviation_over_ax is always written).
@@ -174,12 +177,14 @@ FieldData field_data(const ModelConfig& c, const ComparePlan& plan) {
   try {
     result = run_in_memory(c, plan.stop);
   } catch (const std::exception& e) {  // refused (ConfigError) or failed: the study reports it, the others go on
-    d.note = "M = " + std::to_string(c.network.shape.M) + ", " + name(c.field.form) + " p = " +
-             std::to_string(c.field.p) + ", r = " + std::to_string(c.field.rx) + ": " + e.what();
+    d.note = "M = " + std::to_string(c.network.shape.M) + ", N = " + std::to_string(c.network.shape.N) + ", " +
+             name(c.field.form) + " p = " + std::to_string(c.field.p) + ", " + coarsening_text(c.field.rx, c.field.ry) +
+             ": " + e.what();
     return d;
   }
   if (result.status != RunStatus::complete) {
-    d.note = "M = " + std::to_string(c.network.shape.M) + ": the field run did not complete: " + result.message;
+    d.note = "M = " + std::to_string(c.network.shape.M) + ", N = " + std::to_string(c.network.shape.N) +
+             ": the field run did not complete: " + result.message;
     return d;
   }
   const MemoryRun& run = *result.memory;
@@ -325,7 +330,7 @@ class CompareLog {
 void add_network_jobs(const ModelConfig& config, const ComparePlan& plan, unsigned threads, CompareRuns& runs,
                       std::vector<CostedJob>& jobs) {
   for (std::size_t l = 0; l < runs.nets.size(); ++l) {
-    const ModelConfig c = network_config(config, int(l), plan.every);
+    const ModelConfig c = network_config(config, plan.refine, int(l), plan.every);
     const double cost = double(c.network.shape.M) * c.network.shape.N * c.network.shape.M;
     const bool finest = l + 1 == runs.nets.size();
     jobs.push_back(with_slot(
@@ -346,23 +351,26 @@ void add_field_jobs(const ModelConfig& config, const CompareOptions& options, co
                     CompareRuns& runs, std::vector<CostedJob>& jobs) {
   for (StudyRuns& s : runs.studies)
     for (std::size_t l = 0; l < s.levels.size(); ++l) {
-      const ModelConfig c =
-          field_config(config, int(l), plan.every, DepthForm::midpoint, s.p, s.r, options.allow_unstable);
+      const ModelConfig c = field_config(config, plan.refine, int(l), plan.every, DepthForm::midpoint, s.p, s.coarsen,
+                                         options.allow_unstable);
       FieldData& slot = s.levels[l];
-      if (c.network.shape.N % s.r != 0 || c.network.shape.M < 2 * s.r) {
-        slot.note = "M = " + std::to_string(c.network.shape.M) + ", N = " + std::to_string(c.network.shape.N) +
-                    ": coarsening " + std::to_string(s.r) + " does not fit the lattice (skipped)";
+      const int rx = s.coarsen.rx, ry = s.coarsen.ry, M = c.network.shape.M, N = c.network.shape.N;
+      if (N % ry != 0 || M < 2 * rx) {
+        slot.note = "M = " + std::to_string(M) + ", N = " + std::to_string(N) + ": coarsening " +
+                    coarsening_text(rx, ry) + " does not fit the lattice (skipped)";
         continue;
       }
-      const double cost = 40.0 * double(c.network.shape.M) * c.network.shape.N * c.network.shape.M / (double(s.r) * s.r);
+      // A coarse depth grid over a fine width grid takes substeps ~ rx/ry (field_stability).
+      const double substeps = std::max(1.0, double(rx) / ry);
+      const double cost = 40.0 * substeps * double(M) * N * M / (double(rx) * ry);
       jobs.push_back(with_slot(
           cost,
-          [&, c, &slot = slot, p = s.p, r = s.r] {
+          [&, c, &slot = slot, p = s.p, rx, ry] {
             const auto t0 = Clock::now();
             slot = field_data(c, plan);
-            return "field p = " + std::to_string(p) + ", r = " + std::to_string(r) + ", M = " +
-                   std::to_string(c.network.shape.M) + ": " + (slot.ran ? std::string("done") : slot.note) + " (" +
-                   seconds_since(t0) + " s)";
+            return "field p = " + std::to_string(p) + ", " + coarsening_text(rx, ry) + ", M = " +
+                   std::to_string(c.network.shape.M) + ", N = " + std::to_string(c.network.shape.N) + ": " +
+                   (slot.ran ? std::string("done") : slot.note) + " (" + seconds_since(t0) + " s)";
           },
           slot));
     }
@@ -371,8 +379,8 @@ void add_field_jobs(const ModelConfig& config, const CompareOptions& options, co
 // Both with the same fixed-step RK4: the exact form is the network itself (docs/theory.md 4.5).
 void add_exact_jobs(const ModelConfig& config, const CompareOptions& options, const ComparePlan& plan,
                     CompareRuns& runs, std::vector<CostedJob>& jobs) {
-  ModelConfig cn = network_config(config, 0, plan.every);
-  ModelConfig cf = field_config(config, 0, plan.every, DepthForm::exact, 1, 1, options.allow_unstable);
+  ModelConfig cn = network_config(config, plan.refine, 0, plan.every);
+  ModelConfig cf = field_config(config, plan.refine, 0, plan.every, DepthForm::exact, 1, {1, 1}, options.allow_unstable);
   for (ModelConfig* c : {&cn, &cf}) {
     c->integrator.stepper = StepperKind::rk4;
     c->integrator.adaptive = false;
@@ -409,7 +417,7 @@ CompareRuns run_compare_levels(const ModelConfig& config, const CompareOptions& 
   CompareRuns runs;
   runs.nets.resize(L);
   for (int p : options.orders)
-    for (int r : plan.coarsen) runs.studies.push_back({p, r, std::vector<FieldData>(L)});
+    for (const Coarsening& r : plan.coarsen) runs.studies.push_back({p, r, std::vector<FieldData>(L)});
   std::vector<CostedJob> jobs;
   add_network_jobs(config, plan, threads, runs, jobs);
   add_field_jobs(config, options, plan, runs, jobs);

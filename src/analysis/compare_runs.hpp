@@ -35,19 +35,21 @@ struct FieldData {
 struct ComparePlan {
   std::vector<double> times;  // sorted, in (0, t_end]
   double every = 0.0;         // output cadence: every time is a row
-  std::vector<int> coarsen;   // field coarsening factors r
+  CompareRefinement refine = CompareRefinement::both;  // which spacings the levels refine
+  std::vector<Coarsening> coarsen;  // the studies' (rx, ry)
   const std::atomic<bool>* stop = nullptr;  // CompareOptions::stop, handed to every run
 };
 
-// One field study: order p, coarsening r, a field run per level.
+// One field study: order p, coarsening (rx, ry), a field run per level.
 struct StudyRuns {
-  int p = 1, r = 1;
+  int p = 1;
+  Coarsening coarsen;
   std::vector<FieldData> levels;
 };
 
 struct CompareRuns {
   std::vector<NetData> nets;       // per level
-  std::vector<StudyRuns> studies;  // per (p in options.orders, r in plan.coarsen)
+  std::vector<StudyRuns> studies;  // per (p in options.orders, (rx, ry) in plan.coarsen)
   NetData exact_net;               // options.exact_check: the base level with fixed-step RK4,
   FieldData exact_field;           // network and lattice-exact field
 };
@@ -58,5 +60,6 @@ struct CompareRuns {
 CompareRuns run_compare_levels(const ModelConfig& config, const CompareOptions& options, const ComparePlan& plan);
 
 std::string compare_number(double v, int precision = 6);  // v to `precision` significant digits
+std::string coarsening_text(int rx, int ry);              // "rx = ry = 8", "rx = 8, ry = 2"
 
 }  // namespace nnfield::detail

@@ -93,8 +93,8 @@ int measure_for_root(const ModelConfig& config, const std::vector<double>& sigma
 void add_propagate_options(CLI::App& sub, PropagateArgs& args) {
   PropagateArgs* const a = &args;  // bound by address: the options write into *a
   sub.add_option("model", a->model,
-                 "model file (TOML): propagate reads network.M, N, r, activation, init.sigma_w, init.sigma_b and "
-                 "run.seed (and copies run.title); its other keys describe the training run, and --set refuses them")
+                 "model file (TOML): propagate reads " + propagate_model_keys_text() +
+                     " (and copies run.title); its other keys describe the training run, and --set refuses them")
       ->required();
   using O = CommonOption;
   add_common_options(sub, args, {O::output, O::overrides});

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/config_schema.hpp"
+#include "nnfield/config/continuum_spec.hpp"
 
 namespace nnfield::detail {
 namespace {
@@ -54,6 +55,32 @@ bool continuum_initial_state(const ModelConfig& c) {
 bool continuum_boundary(const ModelConfig& c) { return field(c) || c.data.source == DataSource::continuum; }
 bool continuum_velocity(const ModelConfig& c) { return damped(c) && c.init.velocity == InitVelocity::continuum; }
 
+// What a field run draws from run.seed: the random(...) specs of [continuum] it reads
+// (continuum_spec.hpp: each from its sub-stream of the seed) and the order of a data set's
+// samples when it presents them in shuffled or random order.
+bool field_draws_at_random(const ModelConfig& c) {
+  const ContinuumConfig& k = c.continuum;
+  const int r = c.network.shape.r, K = 2 * r + 1;
+  std::vector<std::string> read = {k.phi, k.c, k.X, is_blank(k.Y) ? k.misfit : k.Y};
+  for (int j = 0; j < K; ++j) {
+    if (j != r) read.push_back(continuum_entry(k.w, j, continuum_default_w(j, r)));
+    read.push_back(continuum_entry(k.w_in, j, continuum_default_w_in(K)));
+    if (continuum_velocity(c)) read.push_back(continuum_entry(k.w_dot, j, "0"));
+  }
+  if (continuum_velocity(c)) read.push_back(k.phi_dot);
+  if (k.samples > 1) read.push_back(k.dX);
+  for (const std::string& text : read) {
+    try {
+      if (!is_blank(text) && parse_continuum_spec(text).random) return true;
+    } catch (const std::exception&) {
+      return true;  // the load-time checks name the bad spec; nothing to say about the seed
+    }
+  }
+  const Presentation shown = c.data.presentation;
+  return k.samples > 1 && (shown == Presentation::switched || shown == Presentation::blend) &&
+         c.data.order != DataOrder::sequential;
+}
+
 std::string is(const char* key, const std::string& value) { return std::string(key) + " is " + toml_quote(value); }
 
 // Field runs: the initial state and the data come from [continuum] (docs/field-limit.md).
@@ -79,6 +106,9 @@ void field_run_rules(std::vector<Applicability>& t) {
                {{"observe.energy_flow"},
                 [](const ModelConfig& c) { return !field(c) || c.data.presentation != Presentation::blend; },
                 "the field's per-site energy book has no data-power term, and blended data move"},
+               {{"run.seed"}, [](const ModelConfig& c) { return !field(c) || field_draws_at_random(c); },
+                "every [continuum] field a field run reads is an expression and no sample order is drawn: "
+                "nothing in it is random"},
                {{"dynamics.variables"}, [](const ModelConfig& c) { return !field(c) && !sgd(c); },
                 [](const ModelConfig& c) {
                   return field(c) ? std::string("the field solver has no BBD coordinate option")
@@ -268,18 +298,18 @@ void storage_rules(std::vector<CommandRule>& t) {
              "file to flush"}});
 }
 
-// nnfield propagate: random networks of the model's shape at initialisation.
-const char* const kPropagateReads = "network.M, network.N, network.r, network.activation, init.sigma_w, init.sigma_b "
-                                    "and run.seed (run.title is copied into the output)";
+// nnfield propagate: random networks of the model's shape at initialisation; the keys it
+// reads are propagate_model_keys() (below).
 void propagate_rules(std::vector<CommandRule>& t) {
   const ModelCommand p = ModelCommand::propagate;
+  std::vector<std::string> copied = propagate_model_keys();
+  copied.push_back("run.title");
   t.insert(t.end(),
            {{p, {"init.sigma_w"}, [](const ModelUse& u) { return u.sigma_w_given; }, "--sigma-w gives sigma_w", true},
             {p, {"init.sigma_b"}, [](const ModelUse& u) { return u.sigma_b_given; }, "--sigma-b gives sigma_b", true},
             {p, {"run.seed"}, [](const ModelUse& u) { return u.seed_given; }, "--seed gives the seed", true},
-            {p, {"*"}, always, std::string("it reads only ") + kPropagateReads, true,
-             {"run.title", "run.seed", "network.M", "network.N", "network.r", "network.activation", "init.sigma_w",
-              "init.sigma_b"}}});
+            {p, {"*"}, always, "it reads only " + propagate_model_keys_text() + " (run.title is copied into the output)",
+             true, copied}});
 }
 
 // nnfield ensemble: the model once per seed of --seeds.
@@ -307,10 +337,9 @@ void compare_rules(std::vector<CommandRule>& t) {
             {c, {"observe."}, always, "compare's runs measure no observers, only what it compares"},
             {c, {"field.form"}, always,
              "compare runs the midpoint form at each order of --orders and the lattice-exact form at the base level"},
-            // compare_small.toml, made for compare, sets field.p and field.ry for `nnfield run` of it.
+            // compare_small.toml, made for compare, sets field.p for `nnfield run` of it.
             {c, {"field.p"}, always, "compare runs each order of --orders", true},
-            {c, {"field.ry"}, always, "compare coarse-grains width as depth, rx = ry = each --coarsen factor", true},
-            {c, {"field.rx"}, [](const ModelUse& u) { return u.coarsen_given; },
+            {c, {"field.rx", "field.ry"}, [](const ModelUse& u) { return u.coarsen_given; },
              "--coarsen gives the coarse-graining factors", true}});
 }
 
@@ -393,11 +422,19 @@ ModelConfig as_run(const ModelConfig& c, const ModelUse& use) {
   return view;
 }
 
+// compare's networks integrate in dynamics.variables (make_training_dynamics), its field runs
+// in (w, beta), which has no such option: the key is judged as for a network run.
+bool read_by_compare_networks(const ModelUse& use, const std::string& key) {
+  return use.command == ModelCommand::compare && key == "dynamics.variables";
+}
+
 }  // namespace
 
 std::vector<Violation> unread_keys(const ModelConfig& c, const std::vector<GivenKey>& given, const ModelUse& use) {
   std::vector<Violation> out;
   const ModelConfig run = as_run(c, use);
+  ModelConfig networks = c;  // compare's networks: no [field]
+  networks.field.present = false;
   for (const GivenKey& key : given) {
     if (use.command == ModelCommand::compare && !key.overridden && says_what_compare_does(c, key.name)) continue;
     // An override asks for a value, even the default one: the command refuses it if it does
@@ -411,8 +448,11 @@ std::vector<Violation> unread_keys(const ModelConfig& c, const std::vector<Given
     if (at_default) continue;
     // propagate runs nothing: the keys it reads are its own, whatever a run would make of them.
     if (use.command == ModelCommand::propagate && !refusing_command_rule(use, key.name, true)) continue;
-    if (const Applicability* rule = refusing_rule(rules(), run, key.name))
-      out.push_back({key.name, {}, key.name + " is not read by this run: " + rule->why(run)});
+    // ensemble's bootstrap resamples draw from run.seed, whatever its runs draw.
+    if (use.command == ModelCommand::ensemble && use.bootstrap_errors && key.name == "run.seed") continue;
+    const ModelConfig& view = read_by_compare_networks(use, key.name) ? networks : run;
+    if (const Applicability* rule = refusing_rule(rules(), view, key.name))
+      out.push_back({key.name, {}, key.name + " is not read by this run: " + rule->why(view)});
   }
   return out;
 }
@@ -442,6 +482,20 @@ ModelUse ModelUse::compare(bool coarsen_given) {
   use.command = ModelCommand::compare;
   use.coarsen_given = coarsen_given;
   return use;
+}
+
+const std::vector<std::string>& propagate_model_keys() {
+  static const std::vector<std::string> keys = {"network.M",    "network.N",    "network.r", "network.activation",
+                                                "init.sigma_w", "init.sigma_b", "run.seed"};
+  return keys;
+}
+
+std::string propagate_model_keys_text() {
+  const std::vector<std::string>& keys = propagate_model_keys();
+  std::string out;
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == keys.size() ? " and " : ", ") + keys[i];
+  return out;
 }
 
 // propagate runs nothing: its model file is checked as for `nnfield run` of the file.

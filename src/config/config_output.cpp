@@ -196,7 +196,9 @@ Integers are accepted where a float is expected, not the other way round.
 would not read is an error naming the key and why, never accepted and ignored: `dynamics.gamma`
 on gradient flow, `data.tau` with `data.presentation = "fixed"`, `integrator.rtol` with a
 fixed-step stepper, `init.sigma_w` unless `init.kind = "random"`, any `[data]` or `[init]` key
-but `init.velocity` on a field run (its data and initial state come from `[continuum]`), and so
+but `init.velocity` on a field run (its data and initial state come from `[continuum]`),
+`run.seed` on a field run that draws nothing at random (every `[continuum]` field it reads an
+expression, and no data set presented in shuffled or random order), and so
 on; switching `dynamics.kind` with `--set` therefore needs the keys of the old kind removed.
 A key set to its default is accepted either way, so a resolved configuration loads back.
 `tests/config/test_key_coverage.cpp` sets every key on every run kind and checks that it is
@@ -223,8 +225,11 @@ seeds); `compare` refuses `[init]` but `init.velocity`, `output.trajectory`, `[o
 compares; it picks the forms; `init.kind = "continuum"` and `data.source = "continuum"` in the
 file, which say what it does, are taken), and judges the other keys as a field run of the model
 (the `[data]` keys a field run reads, `data.presentation`, `data.tau`, `data.order`, present
-the samples to its networks too). Two exceptions keep the example models usable: in a file, `run.seed`
-for `ensemble` with jackknife errors, and `field.p`, `field.ry` (and `field.rx` with `--coarsen`)
+the samples to its networks too), but `dynamics.variables` as a network run: its networks
+integrate in those variables (the same comparison to the integrator's tolerance), its field runs
+in (w, beta). `field.rx` and `field.ry` give compare's default coarse-graining, `--coarsen` replaces
+them. Two exceptions keep the example models usable: in a file, `run.seed`
+for `ensemble` with jackknife errors, and `field.p` (and `field.rx`, `field.ry` with `--coarsen`)
 for `compare`, are the keys of `nnfield run` of the file, refused only as overrides.
 `tests/config/test_command_keys.cpp` sets every key for each of these commands and checks that
 it is refused or changes the command's output.

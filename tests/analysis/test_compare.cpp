@@ -15,8 +15,6 @@ namespace {
 
 // The continuum data of models/continuum_network.toml, small and short.
 const char* kModel = R"TOML(
-[run]
-seed = 3
 [network]
 M = 32
 N = 32
@@ -109,12 +107,37 @@ TEST_CASE("compare: verdicts weigh the fit's uncertainty and flag orders off the
                  "above theory 2"));
 }
 
+TEST_CASE("compare: errors theory expects not to depend on the spacing are judged against order 0", "[compare]") {
+  // e = e_inf + C a (the field refined in width alone: the depth error plus an O(ay) part):
+  // once C a is small beside e_inf the finest pair order is near 0 -> "independent of ay";
+  // while C a dominates, the pair orders are near 1 -> an order, flagged above theory 0.
+  std::vector<double> a;
+  for (int l = 0; l < 4; ++l) a.push_back(1.0 / (32 << l));
+  const auto errors = [&](double e_inf, double C) {
+    std::vector<double> e;
+    for (double v : a) e.push_back(e_inf + C * v);
+    return e;
+  };
+  const std::vector<double> flat = errors(3e-3, 2e-3);
+  const std::string v = independence_verdict(flat, fit_orders(a, flat), "ay", "why");
+  INFO(v);
+  CHECK(v.rfind("independent of ay (pair orders ", 0) == 0);
+  CHECK(contains(v, "): why"));
+  const std::vector<double> falling = errors(1e-7, 2e-2);
+  const std::string w = independence_verdict(falling, fit_orders(a, falling), "ay", "why");
+  INFO(w);
+  CHECK(contains(w, "converges at order 1"));
+  CHECK(contains(w, "above theory 0"));
+  CHECK(contains(independence_verdict({1e-3, 2e-3}, fit_orders({a[0], a[1]}, {1e-3, 2e-3}), "ay", "why"),
+                 "pre-asymptotic"));
+}
+
 TEST_CASE("compare: weakly nonlinear scaling converges, lattice-exact field is the network", "[compare]") {
   const ModelConfig config = load_model_string(kModel, "weak.toml");
   CompareOptions options;
   options.levels = 3;
   options.orders = {2};
-  options.coarsen = {1};
+  options.coarsen = {{1, 1}};
   options.times = {0.25, 0.5};
   const CompareResult r = run_compare(config, options);
   REQUIRE(r.levels.size() == 3);
@@ -159,7 +182,7 @@ TEST_CASE("compare: the field dynamics converge to the network at order p (p = 1
   CompareOptions options;
   options.levels = 3;
   options.orders = {1, 2};
-  options.coarsen = {1};
+  options.coarsen = {{1, 1}};
   options.exact_check = false;
   const CompareResult r = run_compare(config, options);
   REQUIRE(r.studies.size() == 2);
@@ -184,7 +207,7 @@ TEST_CASE("compare: damped dynamics converge with masses 1/(eta ax), and say why
   CompareOptions options;
   options.levels = 3;
   options.orders = {1, 2};
-  options.coarsen = {1};
+  options.coarsen = {{1, 1}};
   options.exact_check = false;
   const CompareResult r = run_compare(
       load_model_file(model, {"network.M=32", "network.N=32", "dynamics.kind=\"damped\"", "dynamics.gamma=1.0"}),
@@ -221,7 +244,7 @@ TEST_CASE("compare: with a switched or blended data set the field converges to t
   CompareOptions options;
   options.levels = 3;
   options.orders = {1, 2};
-  options.coarsen = {1};
+  options.coarsen = {{1, 1}};
   options.exact_check = false;
   struct Case {
     bool damped;
@@ -247,6 +270,112 @@ TEST_CASE("compare: with a switched or blended data set the field converges to t
   }
 }
 
+TEST_CASE("compare: refining M alone at fixed N, the field converges at order p in ax", "[compare][field]") {
+  // models/field_coarse.toml at N = 256 and M = 16, 32, 64 (ay/ax = 1/16 .. 1/4; docs/field-limit.md
+  // section 9): the field's depth truncation converges at order p in ax, gradient flow, the
+  // 3-level fit of the response and of the adjoint within 0.3 of p with an uncertainty below 0.3.
+  const ModelConfig config = load_model_file(std::string(NNFIELD_SOURCE_DIR) + "/models/field_coarse.toml",
+                                             {"network.M=16", "network.N=256"});
+  CompareOptions options;
+  options.levels = 3;
+  options.refine = CompareRefinement::depth;
+  options.orders = {1, 2};
+  options.coarsen = {{1, 1}};
+  options.exact_check = false;
+  const CompareResult r = run_compare(config, options);
+  REQUIRE(r.levels.size() == 3);
+  for (std::size_t l = 0; l < 3; ++l) {
+    CHECK(r.levels[l].M == 16 << l);
+    CHECK(r.levels[l].N == 256);
+  }
+  CHECK(contains(compare_table(r), "orders in ax"));
+  REQUIRE(r.studies.size() == 2);
+  for (const CompareStudy& s : r.studies) {
+    CHECK(s.theoretical_order == s.p);
+    for (int quantity : {0, 3}) {  // response, adjoint
+      const OrderFit& fit = s.fits[std::size_t(quantity)];
+      INFO(s.name << " " << kCompareQuantityNames[std::size_t(quantity)] << ": fit " << fit.order << " ± "
+                  << fit.uncertainty << "; " << s.verdicts[std::size_t(quantity)]);
+      REQUIRE(fit.fitted);
+      CHECK(fit.uncertainty < 0.3);
+      CHECK(std::fabs(fit.order - s.p) < 0.3);
+      CHECK(contains(s.verdicts[std::size_t(quantity)], "converges at order"));
+    }
+  }
+}
+
+TEST_CASE("compare: refining N alone at fixed M, the field's error does not depend on ay", "[compare][field]") {
+  // M = 32, N = 32 .. 256 (docs/field-limit.md section 9). The field's width shifts are exact,
+  // so its difference from the network is the depth error at this ax: the pair orders in ay
+  // fall to 0 (within 0.3 at the finest pair, p = 1, 2; the coarse depth grid rx = 4 over
+  // ever finer width grids too, with the substeps the stability check asks for). The
+  // networks themselves converge in ay: at order 2 for a symmetric width stencil (no
+  // advection, only the O(ay^2) diffusion), at order 1 for an asymmetric one.
+  const std::string model = std::string(NNFIELD_SOURCE_DIR) + "/models/field_coarse.toml";
+  CompareOptions options;
+  options.levels = 4;
+  options.refine = CompareRefinement::width;
+  options.orders = {1, 2};
+  options.coarsen = {{1, 1}, {4, 1}};
+  options.exact_check = false;
+  const CompareResult sym = run_compare(
+      load_model_file(model, {"network.M=32", "network.N=32", "continuum.w=[\"0.3\", \"\", \"0.3\"]"}), options);
+  for (std::size_t l = 0; l < 4; ++l) CHECK((sym.levels[l].M == 32 && sym.levels[l].N == 32 << l));
+  CHECK(contains(compare_table(sym), "orders in ay"));
+  INFO("symmetric stencil: " << sym.self_verdict);
+  CHECK(std::fabs(sym.self_order.back() - 2.0) < 0.3);
+  REQUIRE(sym.studies.size() == 4);
+  CHECK(sym.studies[1].name == "p1_r4x1");
+  for (const CompareStudy& s : sym.studies) {
+    CHECK(s.theoretical_order == 0.0);
+    for (std::size_t l = 0; l < 4; ++l) REQUIRE(s.ran[l]);
+    for (int quantity : {0, 3}) {  // response, adjoint
+      const OrderFit& fit = s.fits[std::size_t(quantity)];
+      INFO(s.name << " " << kCompareQuantityNames[std::size_t(quantity)] << ": "
+                  << s.verdicts[std::size_t(quantity)]);
+      CHECK(std::fabs(fit.pair_order.back()) < 0.3);
+      CHECK(contains(s.verdicts[std::size_t(quantity)], "independent of ay"));
+    }
+  }
+  options.orders = {1};
+  options.coarsen = {{1, 1}};
+  const CompareResult asym = run_compare(
+      load_model_file(model, {"network.M=32", "network.N=32", "continuum.w=[\"0.45\", \"\", \"0.15\"]"}), options);
+  INFO("asymmetric stencil: " << asym.self_verdict);
+  CHECK(std::fabs(asym.self_order.back() - 1.0) < 0.3);
+  CHECK(contains(asym.studies[0].verdict, "independent of ay"));
+}
+
+TEST_CASE("compare: a study coarse-grains depth and width by different factors", "[compare][field]") {
+  // rx = 4, ry = 1 and rx = 1, ry = 4 next to rx = ry = 4: each study's field grid has
+  // nx - 1 = (M - 1)/rx intervals and N/ry width nodes, its errors are finite and fall as
+  // (M, N) are refined together, and the grid that does not fit a level is skipped with a note.
+  const ModelConfig config = load_model_string(kModel, "weak.toml");
+  CompareOptions options;
+  options.levels = 2;
+  options.orders = {2};
+  options.coarsen = {{4, 1}, {1, 4}, {4, 4}, {1, 64}};
+  options.exact_check = false;
+  const CompareResult r = run_compare(config, options);
+  REQUIRE(r.studies.size() == 4);
+  CHECK(r.studies[0].name == "p2_r4x1");
+  CHECK(r.studies[1].name == "p2_r1x4");
+  CHECK(r.studies[2].name == "p2_r4");
+  for (int i = 0; i < 3; ++i) {
+    const CompareStudy& s = r.studies[std::size_t(i)];
+    INFO(s.name << ": " << s.verdict);
+    REQUIRE((s.ran[0] && s.ran[1]));
+    CHECK(s.errors.back()[1][0] < s.errors.back()[0][0]);
+  }
+  CHECK((r.studies[0].rx == 4 && r.studies[0].ry == 1 && r.studies[1].rx == 1 && r.studies[1].ry == 4));
+  // N/ry = 32/64 < 1: does not fit at the base level; at N = 64, 1 width node < K: refused.
+  const CompareStudy& wide = r.studies[3];
+  CHECK(!wide.ran[0]);
+  REQUIRE(!wide.notes.empty());
+  CHECK(contains(wide.notes[0], "rx = 1, ry = 64"));
+  CHECK(contains(compare_table(r), "rx = 4, ry = 1"));
+}
+
 TEST_CASE("compare: an O(1) misfit leaves the critical regime and is reported as no limit", "[compare]") {
   const ModelConfig config = load_model_string(kModel, "strong.toml",
                                                {"continuum.misfit_scaling=\"none\"", "dynamics.t_end=1.0",
@@ -254,7 +383,7 @@ TEST_CASE("compare: an O(1) misfit leaves the critical regime and is reported as
   CompareOptions options;
   options.levels = 3;
   options.orders = {1};
-  options.coarsen = {1};
+  options.coarsen = {{1, 1}};
   options.exact_check = false;
   const CompareResult r = run_compare(config, options);
   bool left = false;

@@ -62,7 +62,41 @@ bad "not a field model" "teacher_tanh.toml" "$src/models/teacher_tanh.toml"
 bad "bad --orders" "--orders" "$src/models/compare_small.toml" --orders 1,x
 bad "bad --set key" "network.MM" "$src/models/compare_small.toml" --set network.MM=3
 
+bad "bad --coarsen item" "is not R or RXxRY" "$src/models/compare_small.toml" --coarsen 1,4x
+bad "bad --refine" "is not both, depth or width" "$src/models/compare_small.toml" --refine depths
+bad "field.ry with --coarsen" "field.ry is not read by nnfield compare: --coarsen gives" \
+  "$src/models/compare_small.toml" --coarsen 2 --set field.ry=1
+
 $py "$src/scripts/plot_convergence.py" "$work/conv.h5" -o "$work/conv.png" > /dev/null
 check "plot_convergence.py writes a PNG" "[ -s '$work/conv.png' ]"
+
+# Width refined alone, a study coarse-grained in depth only: N doubles at fixed M, the
+# orders are in ay, the study is named p2_r2x1 with rx = 2, ry = 1; without --coarsen the
+# model's field.rx x field.ry (2 x 2) is the study.
+"$exe" compare "$src/models/compare_small.toml" -o "$work/width.h5" --refine width --coarsen 2x1 --orders 2 \
+  --levels 2 --times 0.5 > "$work/width.txt" 2> /dev/null
+check "compare --refine width --coarsen 2x1 exits 0" "[ $? -eq 0 ]"
+check "its table says the orders are in ay" \
+  "grep -q 'levels refine N alone at fixed M (ay); orders in ay' '$work/width.txt' && grep -q 'study p2_r2x1 (midpoint p = 2, rx = 2, ry = 1, theory order 0 in ay)' '$work/width.txt'"
+"$exe" compare "$src/models/compare_small.toml" -o "$work/depth.h5" --refine depth --orders 1 --levels 2 \
+  --times 0.5 -q --set field.ry=1
+check "compare --refine depth takes field.rx x field.ry from the model" "[ $? -eq 0 ]"
+$py - "$work/width.h5" "$work/depth.h5" <<'PY'
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r") as f:
+    assert f.attrs["refined"] == "width" and f.attrs["spacing"] == "ay"
+    assert list(f["levels/M"][()]) == [16, 16] and list(f["levels/N"][()]) == [16, 32]
+    assert np.allclose(f["levels/ay"][()], [1 / 16, 1 / 32]) and np.allclose(f["levels/ax"][()], [1 / 16, 1 / 16])
+    g = f["studies/p2_r2x1"]
+    assert g["rx"][()] == 2 and g["ry"][()] == 1 and g["theoretical_order"][()] == 0
+with h5py.File(sys.argv[2], "r") as f:
+    assert f.attrs["refined"] == "depth" and f.attrs["spacing"] == "ax"
+    assert list(f["levels/M"][()]) == [16, 32] and list(f["levels/N"][()]) == [16, 16]
+    assert set(f["studies"]) == {"p1_r2x1"}, list(f["studies"])
+print("refined layouts ok")
+PY
+check "conv.h5 of --refine width and depth" "[ $? -eq 0 ]"
+$py "$src/scripts/plot_convergence.py" "$work/width.h5" -o "$work/width.png" > /dev/null
+check "plot_convergence.py plots against ay" "[ -s '$work/width.png' ]"
 
 summary

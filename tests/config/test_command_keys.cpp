@@ -6,6 +6,7 @@
 // file too; propagate refuses only overrides (the file describes the training run too).
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <functional>
 #include <map>
 #include <string>
@@ -198,6 +199,18 @@ TEST_CASE("commands refuse what they do not read, naming the key and why", "[con
     CHECK_THAT(load_error(net, {"run.seed=2"}, ModelUse::propagate(false, false, true)),
                Catch::Contains("run.seed is not read by nnfield propagate: --seed gives the seed"));
     CHECK(load_error("[init]\nsigma_b = 0.2\n" + net, {}, ModelUse::propagate(false, true, false)).empty());
+    // One list: the keys the refusal names are the keys propagate takes from an override.
+    CHECK_THAT(load_error(net, {"dynamics.t_end=5"}, plain),
+               Catch::Contains("it reads only " + propagate_model_keys_text() + " (run.title is copied"));
+    const ModelConfig base = load_model_string(net, "m.toml");
+    for (const std::string& key : propagate_model_keys()) {
+      const ModelKey* k = find_model_key(key);
+      REQUIRE(k);
+      int taken = 0;
+      for (const std::string& v : candidates(*k, k->get(base))) taken += load_error(net, {key + "=" + v}, plain).empty();
+      INFO(key);
+      CHECK(taken > 0);
+    }
     // A file's checkpoint keys are for `nnfield run` of it.
     CHECK(load_error(net + "checkpoint_every = 1.0\n", {}, plain).empty());
   }
@@ -219,6 +232,25 @@ TEST_CASE("commands refuse what they do not read, naming the key and why", "[con
                                   ModelUse::compare(false)));
     CHECK_THAT(load_error(model, {"init.kind=\"critical\""}, ModelUse::compare(false)),
                Catch::Contains("init.kind is not read by nnfield compare"));
+    // compare's networks integrate in dynamics.variables (their field runs have no such
+    // option): taken, and the same comparison to the integrator's tolerance, not bit for bit.
+    const ModelConfig wb = load_model_string(model, "m.toml", {}, UnreadKeys::refuse, ModelUse::compare(false));
+    const ModelConfig bbd = load_model_string(model, "m.toml", {"dynamics.variables=\"bbd\""}, UnreadKeys::refuse,
+                                              ModelUse::compare(false));
+    CompareOptions o;
+    o.levels = 2;
+    o.threads = 1;
+    o.orders = {1};
+    const CompareResult in_wb = run_compare(wb, o), in_bbd = run_compare(bbd, o);
+    const double e_wb = in_wb.self_error.back()[0], e_bbd = in_bbd.self_error.back()[0];
+    INFO("network self error in (W, b) " << e_wb << ", in (W, z) " << e_bbd);
+    CHECK(e_bbd != e_wb);
+    CHECK(std::fabs(e_bbd - e_wb) < 1e-6 * e_wb);
+    // ... and as for a network run: refused with masses 1/(eta ax), whose energy books differ.
+    CHECK_THAT(load_error(compare_damped(), {"dynamics.variables=\"bbd\""}, ModelUse::compare(false)),
+               Catch::Contains("dynamics.variables is not read by this run: the BBD energy books assume unit masses"));
+    CHECK_THAT(load_error(model, {"dynamics.variables=\"bbd\""}, ModelUse{}),
+               Catch::Contains("the field solver has no BBD coordinate option"));
     CHECK_THAT(load_error(model, {"data.samples=3"}, ModelUse::compare(false)),
                Catch::Contains("data.samples is not read by this run: a field run's samples always come from "
                                "[continuum]"));

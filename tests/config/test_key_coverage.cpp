@@ -138,3 +138,48 @@ TEST_CASE("runs in memory refuse the checkpoint and flush keys and nothing else 
   differ.erase(std::unique(differ.begin(), differ.end()), differ.end());
   CHECK(differ == std::vector<std::string>{"output.checkpoint_every", "output.checkpoint_seconds", "output.flush_every"});
 }
+
+// run.seed on a field run: read only where something in it is drawn at random (a random(...)
+// spec of [continuum] it reads, or the shuffled order of a data set); otherwise refused with
+// the reason, in the file as from an override. ensemble's bootstrap resamples read it anyway.
+TEST_CASE("a field run whose [continuum] is all expressions refuses run.seed", "[config][coverage]") {
+  std::string explicit_field = std::string(kField) + kGradientFlow;
+  const auto replace = [](std::string text, const std::string& from, const std::string& to) {
+    return text.replace(text.find(from), from.size(), to);
+  };
+  explicit_field = replace(explicit_field, "samples = 3\n", "w_in = [\"0.3\", \"0.4\", \"0.3\"]\n");
+  explicit_field = replace(explicit_field, "presentation = \"switch\"\ntau = 0.7\n", "");
+  const std::string why = "run.seed is not read by this run: every [continuum] field a field run reads is an "
+                          "expression and no sample order is drawn";
+  const auto error = [](const std::string& text, const std::vector<std::string>& sets,
+                        const ModelUse& use = ModelUse(RunStorage::memory)) -> std::string {
+    try {
+      load_model_string(text, "m.toml", sets, UnreadKeys::refuse, use);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  CHECK_THAT(error(explicit_field, {"run.seed=4"}), Catch::Contains(why));
+  CHECK_THAT(error("[run]\nseed = 4\n" + explicit_field, {}), Catch::Contains("m.toml:") && Catch::Contains(why));
+  CHECK(error(explicit_field, {"run.seed=4"}, ModelUse::ensemble(true)).empty());
+  // Each thing a field run draws makes it read the seed, and the seed then changes the run.
+  RunOptions o;
+  o.progress = "off";
+  const auto output = [&](const std::string& text, const std::vector<std::string>& sets) {
+    return fingerprint(*run_model(load_model_string(text, "m.toml", sets, UnreadKeys::refuse, RunStorage::memory), o).memory);
+  };
+  const std::string data_set = replace(explicit_field, "[data]\n",
+                                       "samples = 3\ndX = \"0.1*cos(2*pi*y)\"\n[data]\npresentation = \"switch\"\n"
+                                       "tau = 0.3\norder = \"random\"\n");
+  const std::vector<std::string> random_draws = {
+      replace(explicit_field, "X = \"sin(2*pi*y)\"", "X = \"random(0.5)\""),  // a random field
+      replace(data_set, "dX = \"0.1*cos(2*pi*y)\"", "dX = \"random(0.1)\""),  // a random sample
+      data_set};                                                             // a random sample order
+  for (const std::string& text : random_draws) {
+    REQUIRE(error(text, {"run.seed=4"}).empty());
+    CHECK(output(text, {"run.seed=4"}) != output(text, {}));
+  }
+  CHECK_THAT(error(replace(data_set, "order = \"random\"", "order = \"sequential\""), {"run.seed=4"}),
+             Catch::Contains(why));
+}

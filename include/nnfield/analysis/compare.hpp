@@ -2,18 +2,22 @@
 // `nnfield compare`: the field solver against the network it coarse-grains, and the
 // network against itself under refinement (docs/theory.md 4.2, 4.4, 4.5). From one field model
 // (a [continuum] section; [field] optional) it runs, in memory:
-//   - networks at levels l = 0..L-1, (M_l, N_l) = (M 2^l, N 2^l), the same continuum data;
-//   - per level, per order p and coarse-graining factor r, the midpoint field theory
-//     (rx = ry = r), and at the base level a lattice-exact field run (form = exact);
+//   - networks at levels l = 0..L-1, (M_l, N_l) = (M 2^l, N 2^l) (--refine both), or only
+//     M_l = M 2^l at fixed N (depth) or only N_l = N 2^l at fixed M (width), the same
+//     continuum data;
+//   - per level, per order p and coarse-graining (rx, ry), the midpoint field theory, and at
+//     the base level a lattice-exact field run (form = exact);
 // and measures, at chosen times, relative L2 differences of the output response
 // R = (Z - Z0)/scale, of phi(t) - phi(0), of w(t) - w(0) and of the adjoint dl/dphi,
-// the network's self-convergence on R, the observed orders and a fit e = C a^p (1 + D a),
+// the network's self-convergence on R, the observed orders in the refined spacing (a = ax, or
+// ay when only the width is refined) and a fit e = C a^p (1 + D a),
 // the gains, and a verdict per study ("converges at order X ± u", "pre-asymptotic",
 // "no limit (...)"). Output: compare_table() and write_compare() (conv.h5 layout,
 // docs in README "Comparing with the network").
 #include <array>
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -23,10 +27,26 @@
 
 namespace nnfield {
 
+// Which lattice spacings the levels refine (docs/field-limit.md section 9).
+enum class CompareRefinement {
+  both,   // M and N doubled per level: ax and ay together, orders in ax
+  depth,  // M doubled at fixed N: orders in ax alone
+  width,  // N doubled at fixed M: orders in ay alone
+};
+const char* name(CompareRefinement refine);          // "both", "depth", "width"
+std::optional<CompareRefinement> compare_refinement_named(const std::string& name);  // the inverse
+const char* spacing_name(CompareRefinement refine);  // the spacing orders are in: "ay" (width), "ax"
+
+// One field study's coarse graining: hx = rx ax, hy = ry ay.
+struct Coarsening {
+  int rx = 1, ry = 1;
+};
+
 struct CompareOptions {
   int levels = 3;
+  CompareRefinement refine = CompareRefinement::both;
   std::vector<int> orders{1, 2};    // field orders p
-  std::vector<int> coarsen;         // rx = ry factors; empty: {config.field.rx} (1 without [field])
+  std::vector<Coarsening> coarsen;  // empty: the model's (field.rx, field.ry), (1, 1) without [field]
   std::vector<double> times;        // empty: {t_end}
   bool allow_unstable = false;      // field runs: integrate even when the stability check refuses
   bool exact_check = true;          // the lattice-exact run at the base level
@@ -44,6 +64,9 @@ class CompareInterrupted : public std::runtime_error {
 // Quantities compared (the Q axis of /studies/<name>/error).
 constexpr int kCompareQuantities = 4;
 extern const std::array<const char*, kCompareQuantities> kCompareQuantityNames;  // response, phi, w, adjoint
+
+// Network (M_l, N_l) of level l of a comparison of `config`.
+NetworkShape compare_level_shape(const ModelConfig& config, CompareRefinement refine, int level);
 
 // Orders from errors e_l at spacings a_l (a decreasing).
 struct OrderFit {
@@ -65,18 +88,23 @@ OrderFit fit_orders(const std::vector<double>& a, const std::vector<double>& e);
 // above_cause: why an order above theory happens (null: not said).
 std::string convergence_verdict(const std::vector<double>& e, const OrderFit& fit, double theoretical,
                                 const char* above_cause = "a higher-order error dominates at these spacings");
+// The verdict on errors theory expects not to depend on the refined spacing (order 0):
+//   "independent of <spacing> (...): <why>"  the finest pair order within 0.3 of 0;
+// otherwise convergence_verdict against order 0 (errors that fall or grow after all).
+std::string independence_verdict(const std::vector<double>& e, const OrderFit& fit, const std::string& spacing,
+                                 const std::string& why);
 
 struct CompareLevel {
   int M = 0, N = 0;
-  double ax = 0.0;
+  double ax = 0.0, ay = 0.0;
   double max_gain_over_ax = 0.0;   // network: max over time of max|g - 1|/ax
   double left_critical_at = -1.0;  // network: root attribute left_critical_regime_at, or < 0
 };
 
 struct CompareStudy {
-  std::string name;                // "p2_r8"
-  int p = 0, r = 1;
-  double theoretical_order = 0.0;
+  std::string name;                // "p2_r8" (rx = ry = 8), "p2_r8x2" (rx = 8, ry = 2)
+  int p = 0, rx = 1, ry = 1;
+  double theoretical_order = 0.0;  // in the refined spacing
   std::vector<bool> ran;           // per level (false: r does not divide N_l, or the run failed)
   std::vector<std::string> notes;  // skipped levels, failed runs
   // errors[time][level][quantity], NaN where not run
@@ -93,11 +121,13 @@ struct CompareStudy {
 };
 
 struct CompareResult {
+  CompareRefinement refine = CompareRefinement::both;
   std::vector<double> times;
   std::vector<CompareLevel> levels;
   std::vector<std::vector<double>> self_error;  // [time][l] = ||R_l - R_{l+1}|| / ||R_{l+1}||, l = 0..L-2
   std::vector<double> self_order;               // at the last time: log2(e_l / e_{l+1}), l = 0..L-3
   OrderFit self_fit;
+  double self_theoretical_order = 1.0;  // docs/theory.md 4.2 (depth), docs/field-limit.md section 9 (width)
   std::string self_verdict;
   std::vector<CompareStudy> studies;
   bool exact_checked = false;

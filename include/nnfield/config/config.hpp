@@ -236,7 +236,7 @@ struct ModelUse {
   ModelCommand command = ModelCommand::run;
   RunStorage storage = RunStorage::file;
   bool bootstrap_errors = false;  // ensemble --error bootstrap: run.seed seeds the resampling
-  bool coarsen_given = false;     // compare --coarsen: the factors, not field.rx
+  bool coarsen_given = false;     // compare --coarsen: the factors, not field.rx, field.ry
   bool sigma_w_given = false;     // propagate --sigma-w: not init.sigma_w
   bool sigma_b_given = false;     // propagate --sigma-b: not init.sigma_b
   bool seed_given = false;        // propagate --seed: not run.seed
@@ -247,6 +247,11 @@ struct ModelUse {
   static ModelUse compare(bool coarsen_given);
   static ModelUse propagate(bool sigma_w_given, bool sigma_b_given, bool seed_given);
 };
+
+// The model keys `nnfield propagate` reads (it copies run.title into its file too), and the
+// same as text: "network.M, network.N, ... and run.seed".
+const std::vector<std::string>& propagate_model_keys();
+std::string propagate_model_keys_text();
 
 // Parse and validate a model file. `overrides` are "section.key=value" strings
 // (value in TOML syntax; bare words are taken as strings). Throws ConfigError.
