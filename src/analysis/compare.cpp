@@ -134,7 +134,7 @@ detail::ComparePlan plan_compare(const ModelConfig& config, const CompareOptions
   for (int r : plan.coarsen)
     if (r < 1) throw ConfigError(where + ": --coarsen: factor " + std::to_string(r) + " must be >= 1");
   for (int p : options.orders)
-    if (p < 1 || p > 2) throw ConfigError(where + ": --orders: p = " + std::to_string(p) + " (the midpoint form has p = 1, 2)");
+    if (p < 1 || p > 3) throw ConfigError(where + ": --orders: p = " + std::to_string(p) + " (the midpoint form has p = 1, 2, 3)");
   return plan;
 }
 

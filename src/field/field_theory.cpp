@@ -41,10 +41,13 @@ FieldTheory::FieldTheory(const LatticeGeometry& lattice, Activation activation, 
   m_beta_offset = w_offset() + std::size_t(m_nx) * m_ny * K();
 
   const std::size_t n = std::size_t(m_ny), nk = n * std::size_t(K());
-  for (auto* v : {&m_phi_line, &m_phi_line_bar, &m_beta, &m_beta2, &m_betad, &m_betad2, &m_sig, &m_dsig, &m_sigma_dot,
-                  &m_shifted_back, &m_betabar})
+  for (auto* v : {&m_phi_line, &m_phi_line_bar, &m_sig, &m_dsig, &m_sigma_dot, &m_shifted_back, &m_betabar})
     v->assign(n, 0.0);
-  for (auto* v : {&m_w, &m_w2, &m_wd, &m_wd2, &m_shifted, &m_shifted_d, &m_weighted_S_bar, &m_wbar}) v->assign(nk, 0.0);
+  for (auto* v : {&m_shifted, &m_shifted_d, &m_weighted_S_bar, &m_wbar}) v->assign(nk, 0.0);
+  for (int side = 0; side < kLinkSides; ++side) {
+    m_w[std::size_t(side)].assign(nk, 0.0), m_wd[std::size_t(side)].assign(nk, 0.0);
+    m_beta[std::size_t(side)].assign(n, 0.0), m_betad[std::size_t(side)].assign(n, 0.0);
+  }
   build_stages();
   m_stage_state.assign(m_stages.size() * n, 0.0);
 }
@@ -88,13 +91,12 @@ void FieldTheory::build_stages() {
     for (int j = 0; j < scheme.stages(); ++j) {
       Stage st;
       st.x = x(a) + scheme.stage_depth(j, m_hx);
-      st.at = interpolation(st.x);
-      reads(a, st.at);
-      if (scheme.reads_behind()) {
-        st.behind = interpolation(st.x - 0.5 * ax());
-        reads(a, st.behind);
+      for (int side = 0; side < kLinkSides; ++side) {
+        if (!scheme.reads(LinkSide(side))) continue;
+        st.side[std::size_t(side)] = interpolation(st.x - link_side_lag(LinkSide(side)) * ax());
+        reads(a, st.side[std::size_t(side)]);
       }
-      credit(scheme.weighted_side() == LinkSide::behind ? st.behind : st.at, scheme.stage_share(j));
+      credit(st.side[std::size_t(scheme.weighted_side())], scheme.stage_share(j));
       m_stages.push_back(st);
     }
   const std::size_t n = std::size_t(m_ny), K_ = std::size_t(K());

@@ -20,6 +20,11 @@
 //                  Started from the implicit T_2 relation (consistent to O(ax^3)); R
 //                  contracts smooth errors by O(ax), so two iterations leave O(ax^5); the
 //                  dependence on beta(x - ax/2) itself is a fixed point iterated 12 times.
+//   midpoint p = 3 beta(x - ax/2) from phi_x = (4/3) f(psi2; x - ax/2) - (1/6)(f(phi; x) + f(P_2; x - ax))
+//                  (the nested right-hand side, depth_scheme_nested.cpp), which also reads
+//                  beta(x) and beta(x - ax) with weight 1/8 each: those come from the level
+//                  below, moved by the same correction as beta(x - ax/2), so smooth errors
+//                  shrink by O(ax) per level; two levels above Eq. 6 (consistent to O(ax^5)).
 // The input link: w_in from the data, b_in = phi(ax) - sum_k w_in_k X(y + (k-r) ay) with the
 // solver's own width shift, so the input line is exact too.
 #include <vector>
