@@ -37,7 +37,6 @@ NestedRhs order2() {
   NestedRhs r;
   r.evaluations = {{L::at, {}}, {L::half_behind, {-0.5}}, {L::half_behind, {0.25, -0.75}}};
   r.d = {0.0, 0.0, 1.0};
-  r.weighted = L::half_behind;
   return r;
 }
 
@@ -54,7 +53,7 @@ NestedRhs order3() {
       {L::half_behind, {0.125, 0.0, 0.0, -0.125, 0.0, -0.5}},       // k6 = a(1/2) = f(psi2; x - ax/2)
   };
   r.d = {-1.0 / 6.0, 0.0, 0.0, -1.0 / 6.0, 0.0, 0.0, 4.0 / 3.0};
-  r.weighted = L::half_behind;  // the sensitivity's centre: (4/3)(x - ax/2) - (1/6)(x + x - ax) = x - ax/2
+  r.interpolates_output_line = false;
   return r;
 }
 
@@ -88,6 +87,15 @@ NestedMidpointScheme::NestedMidpointScheme(int p, double ax, int substeps, std::
   for (std::size_t e = 1; e < E; ++e)  // rhs_transpose adds only evaluation 0 straight into y_bar
     if (m_rhs.evaluations[e].a.empty()) throw std::logic_error("nested_rhs: only evaluation 0 reads y itself");
   for (auto* v : {&m_state, &m_k, &m_state_bar, &m_k_bar, &m_state_dot, &m_k_dot}) v->assign(E, std::vector<double>(ny));
+}
+
+// F's sensitivity to the link fields of a side, at leading order: the outer weights d_e of
+// the evaluations on it (the inner ones enter through states weighted by ax).
+double NestedMidpointScheme::side_weight(LinkSide side) const {
+  double weight = 0.0;
+  for (std::size_t e = 0; e < m_rhs.evaluations.size(); ++e)
+    if (m_rhs.evaluations[e].side == side) weight += m_rhs.d[e];
+  return weight;
 }
 
 bool NestedMidpointScheme::reads(LinkSide side) const {

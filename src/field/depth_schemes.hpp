@@ -68,7 +68,7 @@ struct NestedEvaluation {
 struct NestedRhs {
   std::vector<NestedEvaluation> evaluations;  // evaluation 0 reads y itself, the others do not
   std::vector<double> d;                      // F = sum_e d[e] k_e
-  LinkSide weighted;                          // where F's sensitivity to the link fields is centred
+  bool interpolates_output_line = true;       // DepthScheme::interpolates_output_line
 };
 const NestedRhs& nested_rhs(int p);
 
@@ -77,7 +77,8 @@ class NestedMidpointScheme final : public MidpointScheme {
  public:
   NestedMidpointScheme(int p, double ax, int substeps, std::size_t ny);
   bool reads(LinkSide side) const override;
-  LinkSide weighted_side() const override { return m_rhs.weighted; }
+  double side_weight(LinkSide side) const override;
+  bool interpolates_output_line() const override { return m_rhs.interpolates_output_line; }
   void rhs(DepthLayer& layer, const double* y, double* F) override;
   void rhs_transpose(DepthLayer& layer, const double* y, const double* F_bar, double* y_bar) override;
   void rhs_tangent(DepthLayer& layer, const double* y, const double* y_dot, double* F, double* F_dot) override;

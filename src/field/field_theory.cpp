@@ -56,14 +56,16 @@ FieldTheory::DepthSample FieldTheory::interpolation(double x) const {
   DepthSample s;
   const double t = (x - this->x(0)) / m_hx;  // position in node units
   const double nearest = std::round(t);
-  if (std::fabs(t - nearest) < 1e-12 && nearest >= 0 && nearest <= m_nx - 1) {
+  // The last node the link fields interpolate from (depth_scheme.hpp, interpolates_output_line).
+  const int last = m_scheme->interpolates_output_line() ? m_nx - 1 : m_nx - 2;
+  if (std::fabs(t - nearest) < 1e-12 && nearest >= 0 && nearest <= last) {
     s.nodes = {int(nearest)};
     s.weights = {1.0};
     return s;
   }
-  const int n = std::min(m_settings.q + 1, m_nx);  // q+1 nodes: degree q
+  const int n = std::min(m_settings.q + 1, last + 1);  // q+1 nodes: degree q
   int first = (n % 2 == 0) ? int(std::floor(t)) - (n / 2 - 1) : int(nearest) - n / 2;
-  first = std::clamp(first, 0, m_nx - n);
+  first = std::clamp(first, 0, last + 1 - n);
   std::vector<double> nodes;
   for (int j = 0; j < n; ++j) {
     s.nodes.push_back(first + j);
@@ -95,8 +97,9 @@ void FieldTheory::build_stages() {
         if (!scheme.reads(LinkSide(side))) continue;
         st.side[std::size_t(side)] = interpolation(st.x - link_side_lag(LinkSide(side)) * ax());
         reads(a, st.side[std::size_t(side)]);
+        const double weight = scheme.side_weight(LinkSide(side));
+        if (weight != 0.0) credit(st.side[std::size_t(side)], scheme.stage_share(j) * weight);
       }
-      credit(st.side[std::size_t(scheme.weighted_side())], scheme.stage_share(j));
       m_stages.push_back(st);
     }
   const std::size_t n = std::size_t(m_ny), K_ = std::size_t(K());

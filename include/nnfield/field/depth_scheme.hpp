@@ -72,10 +72,18 @@ class DepthScheme {
   virtual int stages() const = 0;
   virtual double stage_depth(int stage, double hx) const = 0;
   virtual double stage_share(int stage) const = 0;
-  // Whether F reads the link fields of a side, and which side's link fields carry the
-  // stage's depth share (the one F's sensitivity is centred on).
+  // Whether F reads the link fields of a side, and the part of the stage's depth share the
+  // side's link fields carry: F's sensitivity to them at leading order (p = 2: all on
+  // x - ax/2; p = 3: 4/3 there, -1/6 at x and at x - ax; the parts add up to 1).
   virtual bool reads(LinkSide side) const { return side == LinkSide::at; }
-  virtual LinkSide weighted_side() const { return LinkSide::at; }
+  virtual double side_weight(LinkSide side) const { return side == LinkSide::at ? 1.0 : 0.0; }
+  // Whether the output line's link fields are interpolation nodes. The output line carries no
+  // link of the network; p = 3 reads its link fields only at the last interval's stages,
+  // with shares that cancel (-1/6 at x, 4/3 at x - ax/2: a net depth share of -0.004 at
+  // M = 32), so a mass there would be meaningless and freezing it costs an order: p = 3
+  // interpolates from the lines that carry links (the output line's then has mass 0, frozen,
+  // as in the exact form). p = 1, 2 keep it (their share there is small and positive).
+  virtual bool interpolates_output_line() const { return true; }
 
   // One depth interval of length hx on n values: y <- step(y).
   virtual void advance(double hx, std::size_t n, double* y, const StageRhs& rhs) = 0;
