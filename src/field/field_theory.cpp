@@ -56,8 +56,9 @@ FieldTheory::DepthSample FieldTheory::interpolation(double x) const {
   DepthSample s;
   const double t = (x - this->x(0)) / m_hx;  // position in node units
   const double nearest = std::round(t);
-  // The last node the link fields interpolate from (depth_scheme.hpp, interpolates_output_line).
-  const int last = m_scheme->interpolates_output_line() ? m_nx - 1 : m_nx - 2;
+  // The last node the link fields interpolate from: on the lattice's own lines (rx = 1) the
+  // output line carries no link, and a scheme may leave it out (depth_scheme.hpp).
+  const int last = m_scheme->interpolates_output_line() || m_settings.rx > 1 ? m_nx - 1 : m_nx - 2;
   if (std::fabs(t - nearest) < 1e-12 && nearest >= 0 && nearest <= last) {
     s.nodes = {int(nearest)};
     s.weights = {1.0};

@@ -77,12 +77,14 @@ class DepthScheme {
   // x - ax/2; p = 3: 4/3 there, -1/6 at x and at x - ax; the parts add up to 1).
   virtual bool reads(LinkSide side) const { return side == LinkSide::at; }
   virtual double side_weight(LinkSide side) const { return side == LinkSide::at ? 1.0 : 0.0; }
-  // Whether the output line's link fields are interpolation nodes. The output line carries no
-  // link of the network; p = 3 reads its link fields only at the last interval's stages,
-  // with shares that cancel (-1/6 at x, 4/3 at x - ax/2: a net depth share of -0.004 at
-  // M = 32), so a mass there would be meaningless and freezing it costs an order: p = 3
-  // interpolates from the lines that carry links (the output line's then has mass 0, frozen,
-  // as in the exact form). p = 1, 2 keep it (their share there is small and positive).
+  // Whether the output line's link fields are interpolation nodes on the lattice's own lines
+  // (rx = 1), where the output line carries no link of the network. p = 3 reads them there
+  // only at the last interval's stages, with shares that cancel (-1/6 at x, 4/3 at x - ax/2:
+  // a net depth share of -0.004 at M = 32), so a mass there would be meaningless and freezing
+  // the node costs an order: p = 3 interpolates from the lines that carry links (the output
+  // line's then has mass 0, frozen, as in the exact form). p = 1, 2 keep it (their share
+  // there is small and positive). On a coarse grid (rx > 1) the output line's node is the
+  // link fields' sample near Lx, read by the whole last interval: every scheme keeps it.
   virtual bool interpolates_output_line() const { return true; }
 
   // One depth interval of length hx on n values: y <- step(y).
