@@ -3,9 +3,6 @@
 #include "nnfield/field/field_init.hpp"
 
 #include <functional>
-#include <initializer_list>
-#include <map>
-#include <utility>
 #include <stdexcept>
 
 namespace nnfield {
@@ -39,26 +36,13 @@ class Relation {
   std::vector<double> source(double x, const std::vector<double>& u) {
     for (std::size_t b = 0; b < m_n; ++b) m_sig[b] = sigma(m_t.activation(), u[b]);
     m_shift.shift_all(m_sig.data(), m_shifted.data());
-    const std::vector<double>& w = weights(x);
     std::vector<double> s(m_n, 0.0);
     for (std::size_t b = 0; b < m_n; ++b)
-      for (std::size_t k = 0; k < m_K; ++k) s[b] += w[b * m_K + k] * m_shifted[k * m_n + b];
+      for (std::size_t k = 0; k < m_K; ++k) s[b] += m_f.w(int(k), x, m_t.y(int(b))) * m_shifted[k * m_n + b];
     return s;
-  }
-  // w_k(x, y_b) (n, K), kept per depth while one line's bias is solved for (the relations
-  // evaluate the same few depths many times, and the data's weight is a cos series).
-  const std::vector<double>& weights(double x) {
-    auto [it, fresh] = m_weights.try_emplace(x);
-    if (fresh) {
-      it->second.resize(m_n * m_K);
-      for (std::size_t b = 0; b < m_n; ++b)
-        for (std::size_t k = 0; k < m_K; ++k) it->second[b * m_K + k] = m_f.w(int(k), x, m_t.y(int(b)));
-    }
-    return it->second;
   }
   // The bias field of the link leaving depth x.
   std::vector<double> beta(double x) {
-    m_weights.clear();
     const double ax = m_t.ax();
     // Eq. 6 for the exact form, and for midpoint p = 3: its nested right-hand side holds
     // on every trajectory of the layer map to O(ax^4) (depth_scheme_nested.cpp), and Eq. 6
@@ -74,66 +58,10 @@ class Relation {
       for (std::size_t b = 0; b < m_n; ++b) v[b] += ax * d[b] - s[b];
       return v;
     }
-    if (m_t.settings().p == 2) return fixed_point(x, 2);
-    return order3_beta(x, 2);
+    return fixed_point(x, 2);
   }
 
  private:
-  // f(u; x) = (sum_k w_k(x) sigma(u)(..) + beta - u)/ax, the rate of the link leaving x.
-  std::vector<double> rate(double x, const std::vector<double>& u, const std::vector<double>& beta) {
-    std::vector<double> f = source(x, u);
-    for (std::size_t b = 0; b < m_n; ++b) f[b] = (f[b] + beta[b] - u[b]) / m_t.ax();
-    return f;
-  }
-  // y + ax sum_j c_j k_j.
-  using Term = std::pair<double, const std::vector<double>*>;
-  std::vector<double> state(const std::vector<double>& y, std::initializer_list<Term> terms) const {
-    std::vector<double> v = y;
-    for (const auto& [c, k] : terms)
-      for (std::size_t b = 0; b < m_n; ++b) v[b] += c * m_t.ax() * (*k)[b];
-    return v;
-  }
-
-  // p = 3: beta(s) from phi_x = (4/3) f(psi2; s) - (1/6)(f(phi; x) + f(P_2; x - ax)) at
-  // x = s + ax/2 (the solver's nested right-hand side, depth_scheme_nested.cpp), solved for
-  // the beta(s) of the outer evaluation. The relation also reads beta(s + ax/2) and
-  // beta(s - ax/2) with weight 1/8 each, a contraction by only 1/4; so the neighbours are
-  // taken from the level below (depth - 1) shifted by the same correction as beta(s):
-  // smooth errors then shrink by O(ax) per level. Level 0 is Eq. 6 (the network's bias),
-  // consistent to O(ax^5).
-  std::vector<double> order3_beta(double s, int depth) {
-    const double ax = m_t.ax(), x = s + 0.5 * ax;
-    if (depth == 0) {
-      std::vector<double> v = row(0, s + ax);
-      const std::vector<double> src = source(s, row(0, s));
-      for (std::size_t b = 0; b < m_n; ++b) v[b] -= src[b];
-      return v;
-    }
-    const std::vector<double> at0 = order3_beta(x, depth - 1), mid0 = order3_beta(s, depth - 1),
-                              back0 = order3_beta(s - 0.5 * ax, depth - 1);
-    const std::vector<double> y = row(0, x), phi_x = row(1, x);
-    std::vector<double> mid = mid0, at(m_n), back(m_n);
-    for (int it = 0; it < 10; ++it) {
-      for (std::size_t b = 0; b < m_n; ++b) at[b] = at0[b] + mid[b] - mid0[b], back[b] = back0[b] + mid[b] - mid0[b];
-      const std::vector<double> k0 = rate(x, y, at);
-      std::vector<double> P = state(y, {{-1.0, &k0}}), k(m_n);
-      for (int j = 0; j < 3; ++j) {
-        k = rate(s - 0.5 * ax, P, back);  // the third is a(1) = f(P_2; x - ax)
-        if (j < 2) P = state(y, {{-1.0, &k}});
-      }
-      const std::vector<double> F0 = rate(s, state(y, {{-0.5, &k0}}), mid);
-      const std::vector<double> k5 = rate(s, state(y, {{0.25, &k0}, {-0.75, &F0}}), mid);
-      const std::vector<double> psi2 = state(y, {{0.125, &k0}, {-0.125, &k}, {-0.5, &k5}});
-      const std::vector<double> src = source(s, psi2);
-      // The fixed point's slope in beta(s) is 1/4 + O(ax): step by 4/3 of the update.
-      for (std::size_t b = 0; b < m_n; ++b) {
-        const double target = 0.75 * ax * (phi_x[b] + (k0[b] + k[b]) / 6.0) + psi2[b] - src[b];
-        mid[b] += (target - mid[b]) / 0.75;
-      }
-    }
-    return mid;
-  }
-
   // beta(s) = R(s + ax/2; beta(s + ax/2)), `depth` iterations from the T_2 relation.
   std::vector<double> fixed_point(double s, int depth) {
     const double ax = m_t.ax(), xr = s + 0.5 * ax;
@@ -167,7 +95,6 @@ class Relation {
   std::size_t m_n, m_K;
   WidthShiftOperator m_shift;
   std::vector<double> m_shifted, m_sig;
-  std::map<double, std::vector<double>> m_weights;
 };
 
 std::vector<double> params_from_fields(FieldTheory& t, const ContinuumData& data, const Fields& f,
