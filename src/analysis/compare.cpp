@@ -162,7 +162,7 @@ detail::ComparePlan plan_compare(const ModelConfig& config, const CompareOptions
     if (r.rx < 1 || r.ry < 1)
       throw ConfigError(where + ": --coarsen: factors " + detail::coarsening_text(r.rx, r.ry) + " must be >= 1");
   for (int p : options.orders)
-    if (p < 1 || p > 2) throw ConfigError(where + ": --orders: p = " + std::to_string(p) + " (the midpoint form has p = 1, 2)");
+    if (p < 1 || p > 3) throw ConfigError(where + ": --orders: p = " + std::to_string(p) + " (the midpoint form has p = 1, 2, 3)");
   return plan;
 }
 

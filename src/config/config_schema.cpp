@@ -212,8 +212,9 @@ void add_field_keys(std::vector<ModelKey>& k) {
   add("field.form", &FieldConfig::form,
       "midpoint: modified-equation midpoint scheme of order p (well posed, docs/theory.md 4.3 iii); exact: the "
       "lattice shift (the discrete network itself)").one_of(names_of({DepthForm::midpoint, DepthForm::exact})).note("exact: rx = ry = 1");
-  add("field.p", &FieldConfig::p, "order in (ax, ay) of the truncated theory (1 = transport); form = \"midpoint\"")
-      .at_least(1).at_most(2);
+  add("field.p", &FieldConfig::p, "order in (ax, ay) of the truncated theory (1 = transport; 2, 3: the layer map's "
+                                  "modified equation, docs/field-limit.md section 6); form = \"midpoint\"")
+      .at_least(1).at_most(3);
   add("field.rx", &FieldConfig::rx, "depth coarse graining: depth steps hx ~ rx ax (docs/theory.md 4.4)").at_least(1).at_most(kMaxLayers);
   add("field.ry", &FieldConfig::ry, "width coarse graining: N/ry width points").at_least(1)
       .note("N % ry = 0, N/ry >= 2r+1");

@@ -1,6 +1,6 @@
 // The depth schemes' stepping and rates (include/nnfield/field/depth_scheme.hpp): the
 // lattice map and the midpoint flow, with the one-evaluation right-hand side F = f(y)
-// they share at p = 1. The order-2 right-hand side is in depth_scheme_order2.cpp.
+// they share at p = 1. The nested right-hand sides of orders 2, 3 are in depth_scheme_nested.cpp.
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -116,8 +116,9 @@ std::unique_ptr<DepthScheme> make_depth_scheme(const FieldSettings& settings, do
   if (settings.form != DepthForm::midpoint)
     throw std::invalid_argument("field solver: the form must be exact or midpoint, not " + name(settings.form));
   if (settings.p == 1) return std::make_unique<MidpointScheme>(ax, settings.depth_substeps, ny);
-  if (settings.p == 2) return std::make_unique<MidpointOrder2Scheme>(ax, settings.depth_substeps, ny);
-  throw std::invalid_argument("field solver: the midpoint form has orders p = 1, 2");
+  if (settings.p == 2 || settings.p == 3)
+    return std::make_unique<NestedMidpointScheme>(settings.p, ax, settings.depth_substeps, ny);
+  throw std::invalid_argument("field solver: the midpoint form has orders p = 1, 2, 3");
 }
 
 }  // namespace nnfield

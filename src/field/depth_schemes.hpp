@@ -1,6 +1,6 @@
 #pragma once
 // The concrete depth schemes (include/nnfield/field/depth_scheme.hpp): the lattice map,
-// the midpoint flow of order 1 and its order-2 right-hand side.
+// the midpoint flow of order 1 and its nested right-hand sides of orders 2 and 3.
 #include <vector>
 
 #include "nnfield/field/depth_scheme.hpp"
@@ -58,22 +58,43 @@ class MidpointScheme : public DepthScheme {
   std::vector<double> m_rates, m_stage_state, m_S_bar;
 };
 
-// form = midpoint, p = 2: F = f(psi1; x - ax/2), the derivative-free modified equation.
-class MidpointOrder2Scheme final : public MidpointScheme {
+// The derivative-free modified equation of order p = 2, 3 as nested evaluations of f: evaluation
+// e reads the link fields of `side` at the state y + ax sum_{j<e} a[j] k_j (k_j the earlier
+// evaluations' rates), and F = sum_e d[e] k_e. One table per order (depth_scheme_nested.cpp).
+struct NestedEvaluation {
+  LinkSide side;
+  std::vector<double> a;  // coefficients of k_0..k_{e-1}, in units of ax; empty: the state is y
+};
+struct NestedRhs {
+  std::vector<NestedEvaluation> evaluations;  // evaluation 0 reads y itself, the others do not
+  std::vector<double> d;                      // F = sum_e d[e] k_e
+  bool interpolates_output_line = true;       // DepthScheme::interpolates_output_line
+};
+const NestedRhs& nested_rhs(int p);
+
+// form = midpoint, p = 2, 3: F from the nested evaluations of nested_rhs(p).
+class NestedMidpointScheme final : public MidpointScheme {
  public:
-  MidpointOrder2Scheme(double ax, int substeps, std::size_t ny);
-  bool reads_behind() const override { return true; }
+  NestedMidpointScheme(int p, double ax, int substeps, std::size_t ny);
+  bool reads(LinkSide side) const override;
+  double side_weight(LinkSide side) const override;
+  bool interpolates_output_line() const override { return m_rhs.interpolates_output_line; }
   void rhs(DepthLayer& layer, const double* y, double* F) override;
   void rhs_transpose(DepthLayer& layer, const double* y, const double* F_bar, double* y_bar) override;
   void rhs_tangent(DepthLayer& layer, const double* y, const double* y_dot, double* F, double* F_dot) override;
 
  private:
-  void intermediate_states(DepthLayer& layer, const double* y);
-  // f1, psi0, F0, psi1 of the last intermediate_states(); adjoints of psi1 and psi0, and
-  // of F0 and f1; velocities of f1, psi0, F0 and psi1.
-  std::vector<double> m_f1, m_psi0, m_F0, m_psi1;
-  std::vector<double> m_psi1_bar, m_psi0_bar, m_F0_bar, m_f1_bar;
-  std::vector<double> m_f1_dot, m_psi0_dot, m_F0_dot, m_psi1_dot;
+  // The states of evaluations 0..E-1 and the rates k_0..k_{last-1} (k of the last one too if
+  // `all`); y_dot given: their velocities as well (states_dot, k_dot for every evaluation).
+  void evaluate(DepthLayer& layer, const double* y, bool all);
+  void combine(const std::vector<double>& from, const double* base, const std::vector<std::vector<double>>& k,
+               double* out) const;
+  const NestedRhs& m_rhs;
+  std::size_t m_n;
+  // Per evaluation: its state, rate, their adjoints and their velocities; the summed adjoint
+  // of the states that are not y.
+  std::vector<std::vector<double>> m_state, m_k, m_state_bar, m_k_bar, m_state_dot, m_k_dot;
+  std::vector<double> m_y_bar_sum;
 };
 
 }  // namespace nnfield

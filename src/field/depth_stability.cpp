@@ -7,6 +7,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "nnfield/field/depth_scheme.hpp"
 #include "nnfield/numerics/linalg.hpp"
 
 namespace nnfield {
@@ -17,14 +18,13 @@ std::vector<C> depth_symbol_roots(int p, DepthForm form, C G) {
   if (p < 0) throw std::invalid_argument("depth_symbol_roots: negative order p");
   if (form == DepthForm::exact) return {std::log(G)};  // e^lambda = G: the lattice map itself
   if (form == DepthForm::midpoint) {
-    // The field solver's depth ODE (field_theory.hpp): linear symbol per ax u (transport,
-    // p = 1) and u - u^2/2 + 3u^3/8 (midpoint p = 2: f(psi1, x - ax/2) with psi1 =
-    // phi + (ax/4) f - (3ax/4) f(phi - (ax/2) f), i.e. (u/ax)(1 - u/2 + 3u^2/8) phi), the
-    // log series of G = 1 + u to order p plus the form's own u^3 term.
+    // The field solver's depth ODE (field_theory.hpp): one root per ax, the scheme's own
+    // linear symbol (midpoint_symbol, depth_scheme.hpp) for the orders it integrates (u,
+    // u - u^2/2 + 3u^3/8, u - u^2/2 + u^3/3 - u^4/4 + u^5/6 for p = 1, 2, 3: the log series
+    // of G = 1 + u to order p plus the form's own higher terms); beyond, the log series.
     if (p == 0) return {};
     const C u = G - 1.0;
-    if (p == 1) return {u};
-    if (p == 2) return {u - 0.5 * u * u + 0.375 * u * u * u};
+    if (p <= 3) return {midpoint_symbol(p, u)};
     C lambda = 0.0, power = 1.0;
     for (int n = 1; n <= p; ++n) {
       power *= u;

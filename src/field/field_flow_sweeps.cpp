@@ -13,10 +13,9 @@ namespace nnfield {
 // S_dot = beta_dot + sum_k [w_dot_k T_k sigma(y) + w_k T_k (sigma'(y) y_dot)].
 void FieldTheory::map_tangent(LinkSide side, const double* y, const double* y_dot, double* S_dot) {
   const int n = m_ny, K_ = K();
-  const bool at = side == LinkSide::at;
-  const double* w = at ? m_w.data() : m_w2.data();
-  const double* w_dot = at ? m_wd.data() : m_wd2.data();
-  const double* beta_dot = at ? m_betad.data() : m_betad2.data();
+  const double* w = m_w[std::size_t(side)].data();
+  const double* w_dot = m_wd[std::size_t(side)].data();
+  const double* beta_dot = m_betad[std::size_t(side)].data();
   sigma_and_d1(m_activation, y, m_sig.data(), m_dsig.data(), std::size_t(n));
   m_shift.shift_all(m_sig.data(), m_shifted.data());
   for (int b = 0; b < n; ++b) m_sigma_dot[std::size_t(b)] = m_dsig[std::size_t(b)] * y_dot[b];

@@ -11,8 +11,8 @@ namespace nnfield {
 // The layer map of the current stage: S = sum_k w_k T_k sigma(y) + beta (Eq. 1 on the grid).
 void FieldTheory::map(LinkSide side, const double* y, double* S) {
   const int n = m_ny, K_ = K();
-  const double* w = side == LinkSide::at ? m_w.data() : m_w2.data();
-  const double* beta = side == LinkSide::at ? m_beta.data() : m_beta2.data();
+  const double* w = m_w[std::size_t(side)].data();
+  const double* beta = m_beta[std::size_t(side)].data();
   ++m_layer_evaluations;
   sigma_and_d1(m_activation, y, m_sig.data(), m_dsig.data(), std::size_t(n));  // the vectorised kernel
   m_shift.shift_all(m_sig.data(), m_shifted.data());
@@ -28,7 +28,7 @@ void FieldTheory::map(LinkSide side, const double* y, double* S) {
 // scattered onto the nodes the side's link fields interpolate.
 void FieldTheory::map_transpose(LinkSide side, const double* y, const double* S_bar, double* y_bar) {
   const int n = m_ny, K_ = K();
-  const double* w = side == LinkSide::at ? m_w.data() : m_w2.data();
+  const double* w = m_w[std::size_t(side)].data();
   sigma_and_d1(m_activation, y, m_sig.data(), m_dsig.data(), std::size_t(n));
   m_shift.shift_all(m_sig.data(), m_shifted.data());
   // Raw pointers and a local S_bar: the stores below could otherwise alias S_bar for the
@@ -49,16 +49,17 @@ void FieldTheory::map_transpose(LinkSide side, const double* y, const double* S_
   const double* dsig = m_dsig.data();
   const double* back = m_shifted_back.data();
   for (int b = 0; b < n; ++b) y_bar[b] += dsig[b] * back[b];
-  scatter_link_gradient(side == LinkSide::at ? m_stage->at : m_stage->behind, m_wbar.data(), m_betabar.data(), m_grad);
+  scatter_link_gradient(m_stage->side[std::size_t(side)], m_wbar.data(), m_betabar.data(), m_grad);
 }
 
 void FieldTheory::enter_stage(const double* q, int stage, const double* v) {
   m_stage = &m_stages[std::size_t(stage)];
-  link_fields(q, m_stage->at, m_w.data(), m_beta.data());
-  if (v) link_fields(v, m_stage->at, m_wd.data(), m_betad.data());  // the interpolation is linear: velocities alike
-  if (!m_scheme->reads_behind()) return;
-  link_fields(q, m_stage->behind, m_w2.data(), m_beta2.data());
-  if (v) link_fields(v, m_stage->behind, m_wd2.data(), m_betad2.data());
+  for (std::size_t side = 0; side < std::size_t(kLinkSides); ++side) {
+    if (!m_scheme->reads(LinkSide(side))) continue;
+    link_fields(q, m_stage->side[side], m_w[side].data(), m_beta[side].data());
+    // The interpolation is linear: the velocities alike.
+    if (v) link_fields(v, m_stage->side[side], m_wd[side].data(), m_betad[side].data());
+  }
 }
 
 void FieldTheory::input_layer(const double* q, const double* X, double* phi0) {

@@ -41,10 +41,13 @@ FieldTheory::FieldTheory(const LatticeGeometry& lattice, Activation activation, 
   m_beta_offset = w_offset() + std::size_t(m_nx) * m_ny * K();
 
   const std::size_t n = std::size_t(m_ny), nk = n * std::size_t(K());
-  for (auto* v : {&m_phi_line, &m_phi_line_bar, &m_beta, &m_beta2, &m_betad, &m_betad2, &m_sig, &m_dsig, &m_sigma_dot,
-                  &m_shifted_back, &m_betabar})
+  for (auto* v : {&m_phi_line, &m_phi_line_bar, &m_sig, &m_dsig, &m_sigma_dot, &m_shifted_back, &m_betabar})
     v->assign(n, 0.0);
-  for (auto* v : {&m_w, &m_w2, &m_wd, &m_wd2, &m_shifted, &m_shifted_d, &m_weighted_S_bar, &m_wbar}) v->assign(nk, 0.0);
+  for (auto* v : {&m_shifted, &m_shifted_d, &m_weighted_S_bar, &m_wbar}) v->assign(nk, 0.0);
+  for (int side = 0; side < kLinkSides; ++side) {
+    m_w[std::size_t(side)].assign(nk, 0.0), m_wd[std::size_t(side)].assign(nk, 0.0);
+    m_beta[std::size_t(side)].assign(n, 0.0), m_betad[std::size_t(side)].assign(n, 0.0);
+  }
   build_stages();
   m_stage_state.assign(m_stages.size() * n, 0.0);
 }
@@ -53,14 +56,17 @@ FieldTheory::DepthSample FieldTheory::interpolation(double x) const {
   DepthSample s;
   const double t = (x - this->x(0)) / m_hx;  // position in node units
   const double nearest = std::round(t);
-  if (std::fabs(t - nearest) < 1e-12 && nearest >= 0 && nearest <= m_nx - 1) {
+  // The last node the link fields interpolate from: on the lattice's own lines (rx = 1) the
+  // output line carries no link, and a scheme may leave it out (depth_scheme.hpp).
+  const int last = m_scheme->interpolates_output_line() || m_settings.rx > 1 ? m_nx - 1 : m_nx - 2;
+  if (std::fabs(t - nearest) < 1e-12 && nearest >= 0 && nearest <= last) {
     s.nodes = {int(nearest)};
     s.weights = {1.0};
     return s;
   }
-  const int n = std::min(m_settings.q + 1, m_nx);  // q+1 nodes: degree q
+  const int n = std::min(m_settings.q + 1, last + 1);  // q+1 nodes: degree q
   int first = (n % 2 == 0) ? int(std::floor(t)) - (n / 2 - 1) : int(nearest) - n / 2;
-  first = std::clamp(first, 0, m_nx - n);
+  first = std::clamp(first, 0, last + 1 - n);
   std::vector<double> nodes;
   for (int j = 0; j < n; ++j) {
     s.nodes.push_back(first + j);
@@ -88,13 +94,13 @@ void FieldTheory::build_stages() {
     for (int j = 0; j < scheme.stages(); ++j) {
       Stage st;
       st.x = x(a) + scheme.stage_depth(j, m_hx);
-      st.at = interpolation(st.x);
-      reads(a, st.at);
-      if (scheme.reads_behind()) {
-        st.behind = interpolation(st.x - 0.5 * ax());
-        reads(a, st.behind);
+      for (int side = 0; side < kLinkSides; ++side) {
+        if (!scheme.reads(LinkSide(side))) continue;
+        st.side[std::size_t(side)] = interpolation(st.x - link_side_lag(LinkSide(side)) * ax());
+        reads(a, st.side[std::size_t(side)]);
+        const double weight = scheme.side_weight(LinkSide(side));
+        if (weight != 0.0) credit(st.side[std::size_t(side)], scheme.stage_share(j) * weight);
       }
-      credit(scheme.weighted_side() == LinkSide::behind ? st.behind : st.at, scheme.stage_share(j));
       m_stages.push_back(st);
     }
   const std::size_t n = std::size_t(m_ny), K_ = std::size_t(K());

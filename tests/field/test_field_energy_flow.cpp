@@ -28,12 +28,12 @@ std::vector<Setup> setups() {
   FieldSettings exact;
   exact.form = DepthForm::exact;
   out.push_back({"exact", exact, NetworkShape{12, 8, 1}});
-  for (int p : {1, 2}) {
+  for (int p : {1, 2, 3}) {
     FieldSettings mid;
     mid.p = p;
     mid.rx = 3;
     mid.ry = 2;  // spectral width shifts
-    mid.depth_substeps = 2;
+    mid.depth_substeps = p == 3 ? 4 : 2;  // p = 3's symbol reaches further out (docs/field-limit.md 6)
     out.push_back({"midpoint p = " + std::to_string(p), mid, NetworkShape{25, 16, 1}});
   }
   return out;

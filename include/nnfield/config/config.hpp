@@ -183,7 +183,7 @@ struct ContinuumConfig {
 struct FieldConfig {
   bool present = false;            // the model file has a [field] section: `nnfield run` runs the field solver
   DepthForm form = DepthForm::midpoint;  // midpoint: modified-equation midpoint scheme of order p (1 = transport, 2); exact: the lattice shift (the discrete network itself, needs rx = ry = 1)
-  int p = 1;                       // order in (ax, ay) of the truncated theory, 1..2 (form = midpoint); docs/field-limit.md section 8 on p = 2's dynamics
+  int p = 1;                       // order in (ax, ay) of the truncated theory, 1..3 (form = midpoint); docs/field-limit.md sections 6, 8
   int rx = 1, ry = 1;              // coarse graining: depth steps hx ~ rx ax, width points ny = N/ry (N % ry == 0)
   int q = 0;                       // degree of the depth interpolation of the link fields (Lagrange on q+1 nodes), 1..8; 0 = automatic (5, or 7 where it cuts the initial phi error: field_problem.hpp)
   int depth_substeps = 0;          // RK4 substeps per depth interval; 0 = automatic (depth-integrator stability)

@@ -8,17 +8,19 @@
 //       midpoint  f = (S - y)/ax    (Eq. 1 read as a depth ODE, phi_x = f)
 //   * how a depth interval advances: the exact form applies the map once; the midpoint
 //     form takes `depth_substeps` classical RK4 steps (numerics/runge_kutta.hpp) of hx;
-//   * the right-hand side F(y) at a stage: F = f(y) (exact, p = 1), or p = 2's
-//     derivative-free modified equation F = f(psi1; x - ax/2) with
+//   * the right-hand side F(y) at a stage: F = f(y) (exact, p = 1), or the derivative-free
+//     modified equation of order p = 2, 3 (NestedRhs, depth_scheme_nested.cpp): nested
+//     evaluations of f at states predicted half and one lattice step behind, e.g. p = 2's
 //       f1 = f(y; x), psi0 = y - (ax/2) f1, F0 = f(psi0; x - ax/2),
-//       psi1 = y + (ax/4) f1 - (3ax/4) F0,
-//     which matches the exact layer map's ax-flow to O(ax^3) (docs/field-limit.md 6-8);
+//       psi1 = y + (ax/4) f1 - (3ax/4) F0,   F = f(psi1; x - ax/2),
+//     whose ax-flow matches the exact layer map to O(ax^(p+1)) (docs/field-limit.md 6-8);
 //   * where each stage samples the link fields and what share of depth it stands for
 //     (the quadrature behind the kinetic-energy weights).
 //
 // Forward, transpose (the discrete adjoint) and tangent (forward mode) of each piece
 // live side by side, so the reverse sweep is the exact transpose of the forward sweep.
 // A scheme owns scratch rows: one per FieldTheory, not shared across threads.
+#include <complex>
 #include <cstddef>
 #include <memory>
 #include <vector>
@@ -29,9 +31,14 @@ namespace nnfield {
 
 struct FieldSettings;
 
-// Which link fields a layer evaluation uses: those at the stage's depth x, or (p = 2)
-// those half a lattice step behind it, at x - ax/2.
-enum class LinkSide { at, behind };
+// Which link fields a layer evaluation uses: those at the stage's depth x, or those half a
+// lattice step (x - ax/2; p = 2, 3) or one lattice step (x - ax; p = 3) behind it.
+enum class LinkSide { at, half_behind, step_behind };
+inline constexpr int kLinkSides = 3;
+// How far behind the stage's depth a side reads, in lattice steps ax.
+inline constexpr double link_side_lag(LinkSide side) {
+  return side == LinkSide::at ? 0.0 : side == LinkSide::half_behind ? 0.5 : 1.0;
+}
 
 // The layer map of one stage, with the link fields of both sides already loaded
 // (implemented by FieldTheory). Rows are the ny width nodes of one depth line.
@@ -65,10 +72,20 @@ class DepthScheme {
   virtual int stages() const = 0;
   virtual double stage_depth(int stage, double hx) const = 0;
   virtual double stage_share(int stage) const = 0;
-  // Whether F reads the link fields half a lattice step behind the stage (p = 2), and
-  // which side's link fields carry the stage's depth share.
-  virtual bool reads_behind() const { return false; }
-  LinkSide weighted_side() const { return reads_behind() ? LinkSide::behind : LinkSide::at; }
+  // Whether F reads the link fields of a side, and the part of the stage's depth share the
+  // side's link fields carry: F's sensitivity to them at leading order (p = 2: all on
+  // x - ax/2; p = 3: 4/3 there, -1/6 at x and at x - ax; the parts add up to 1).
+  virtual bool reads(LinkSide side) const { return side == LinkSide::at; }
+  virtual double side_weight(LinkSide side) const { return side == LinkSide::at ? 1.0 : 0.0; }
+  // Whether the output line's link fields are interpolation nodes on the lattice's own lines
+  // (rx = 1), where the output line carries no link of the network. p = 3 reads them there
+  // only at the last interval's stages, with shares that cancel (-1/6 at x, 4/3 at x - ax/2:
+  // a net depth share of -0.004 at M = 32), so a mass there would be meaningless and freezing
+  // the node costs an order: p = 3 interpolates from the lines that carry links (the output
+  // line's then has mass 0, frozen, as in the exact form). p = 1, 2 keep it (their share
+  // there is small and positive). On a coarse grid (rx > 1) the output line's node is the
+  // link fields' sample near Lx, read by the whole last interval: every scheme keeps it.
+  virtual bool interpolates_output_line() const { return true; }
 
   // One depth interval of length hx on n values: y <- step(y).
   virtual void advance(double hx, std::size_t n, double* y, const StageRhs& rhs) = 0;
@@ -92,5 +109,11 @@ class DepthScheme {
 // The scheme of the settings (form exact, or midpoint of order p with depth_substeps)
 // for lattice spacing ax and ny width nodes.
 std::unique_ptr<DepthScheme> make_depth_scheme(const FieldSettings& settings, double ax, std::size_t ny);
+
+// The midpoint form's linear symbol per lattice step: ax F for f = (u/ax) phi with frozen
+// coefficients, u = G(kappa) - 1 (depth_stability.hpp). Evaluated from the scheme's own
+// nested evaluations: u (p = 1), u - u^2/2 + 3u^3/8 (p = 2), u - u^2/2 + u^3/3 - u^4/4 + u^5/6
+// (p = 3): the log series of G to order p plus the form's own higher terms.
+std::complex<double> midpoint_symbol(int p, std::complex<double> u);
 
 }  // namespace nnfield

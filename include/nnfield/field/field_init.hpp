@@ -20,6 +20,17 @@
 //                  Started from the implicit T_2 relation (consistent to O(ax^3)); R
 //                  contracts smooth errors by O(ax), so two iterations leave O(ax^5); the
 //                  dependence on beta(x - ax/2) itself is a fixed point iterated 12 times.
+//   midpoint p = 3 beta(x - ax/2) from phi_x = (4/3) f(psi2; x - ax/2) - (1/6)(f(phi; x) + f(P_2; x - ax))
+//                  (the nested right-hand side, depth_scheme_nested.cpp), which also reads
+//                  beta(x) and beta(x - ax) with weight 1/8 each: those come from the level
+//                  below, moved by the same correction as beta(x - ax/2), so smooth errors
+//                  shrink by O(ax) per level; two levels above Eq. 6 (consistent to O(ax^5)).
+//   midpoint p = 3 Eq. 6, the network's own biases: p = 3's right-hand side reproduces
+//                  phi_x on every trajectory of the layer map to O(ax^4), and with Eq. 6 the
+//                  data's phi is one from every depth, so phi is the data's to O(ax^4) and
+//                  the adjoint to O(ax^3) (a fixed point in beta(x - ax/2) like p = 2's would
+//                  read beta at x and x - ax with weight 1/8 each and contracts the lattice's
+//                  high width modes by less than 1: it diverged on them).
 // The input link: w_in from the data, b_in = phi(ax) - sum_k w_in_k X(y + (k-r) ay) with the
 // solver's own width shift, so the input line is exact too.
 #include <vector>

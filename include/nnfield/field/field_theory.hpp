@@ -6,7 +6,7 @@
 //
 //   exact     the lattice shift: one layer map per depth step, hx = ax, hy = ay.
 //             phi(x + ax) = S(phi, x) is Eq. 1, so this *is* the discrete network.
-//   midpoint  the truncated theory of order p = 1, 2 as a depth ODE integrated by RK4
+//   midpoint  the truncated theory of order p = 1, 2, 3 as a depth ODE integrated by RK4
 //             (order 4 in hx) on a coarse grid, link fields interpolated in depth:
 //               p = 1 (transport)  phi_x = f(phi, x),                     f = (S - phi)/ax
 //               p = 2 (midpoint)   phi_x = f(psi1, x - ax/2),
@@ -20,6 +20,9 @@
 //             adjoint and the training dynamics converged at order 1; docs/field-limit.md
 //             section 8). Both are first order in depth: no spurious roots, no stiffness
 //             (linear symbol u and u - u^2/2 + 3u^3/8 per ax, u = G(kappa) - 1).
+//               p = 3              phi_x = (4/3) f(psi2, x - ax/2) - (1/6)(f(phi, x) + f(P, x - ax)),
+//                 psi2 and P phi(x - ax/2) and phi(x - ax) to O(ax^4) by nested evaluations
+//                 (depth_scheme_nested.cpp; symbol u - u^2/2 + u^3/3 - u^4/4 + u^5/6).
 //
 // where S(phi, x)(y) = sum_k w_k(x, y) sigma(phi(x, y + (k-r) ay)) + beta(x, y): the link
 // fields at the *sending* depth x (node a of the grid is the link leaving x_a), width
@@ -42,6 +45,7 @@
 // dynamics of q conserve/balance the field theory's own energy exactly (docs/theory.md section 4).
 //
 // Not thread-safe: a FieldTheory owns its sweep workspace. Use one per thread.
+#include <array>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -58,7 +62,7 @@ namespace nnfield {
 
 struct FieldSettings {
   DepthForm form = DepthForm::midpoint;  // exact or midpoint (the solver integrates no other form)
-  int p = 1;               // midpoint: 1 (transport) or 2
+  int p = 1;               // midpoint: 1 (transport), 2 or 3
   int rx = 1, ry = 1;      // coarse graining: hx ~ rx ax, hy = ry ay
   int q = 5;               // degree of the depth interpolation of the link fields (Lagrange on q+1 nodes)
   int depth_substeps = 1;  // RK4 steps per depth interval
@@ -136,10 +140,10 @@ class FieldTheory : private DepthLayer {
     std::vector<int> nodes;
     std::vector<double> weights;
   };
-  // One right-hand-side evaluation of the sweep: where it samples the link fields.
+  // One right-hand-side evaluation of the sweep: where it samples the link fields, per
+  // LinkSide (at its depth x, x - ax/2, x - ax; only the sides the scheme reads are filled).
   struct Stage {
-    DepthSample at;      // at its depth x
-    DepthSample behind;  // at x - ax/2 (schemes that read behind: midpoint p = 2)
+    std::array<DepthSample, kLinkSides> side;
     double x = 0.0;
   };
   void build_stages();
@@ -179,11 +183,11 @@ class FieldTheory : private DepthLayer {
   void exchange_collect(int interval, const double* grad);
   std::vector<double> m_stage_state;  // (stages, ny): the state each stage's F is evaluated at
   // Workspace (ny or (K, ny)): the neurons on the line being swept and their adjoint; the
-  // link fields of the stage (w, beta) and half a lattice step behind it (w2, beta2), and
-  // their velocities (wd, betad, wd2, betad2); sigma and sigma' of the row, the shifted rows
-  // (sigma, and sigma' y_dot); w_k S_bar per shift and its sum shifted back; the link-field
-  // adjoints; the exchange's gradient snapshot.
-  std::vector<double> m_phi_line, m_phi_line_bar, m_w, m_beta, m_w2, m_beta2, m_wd, m_betad, m_wd2, m_betad2;
+  // link fields of the stage on each side (w, beta) and their velocities (wd, betad); sigma
+  // and sigma' of the row, the shifted rows (sigma, and sigma' y_dot); w_k S_bar per shift
+  // and its sum shifted back; the link-field adjoints; the exchange's gradient snapshot.
+  std::vector<double> m_phi_line, m_phi_line_bar;
+  std::array<std::vector<double>, kLinkSides> m_w, m_beta, m_wd, m_betad;
   std::vector<double> m_sig, m_dsig, m_sigma_dot, m_shifted, m_shifted_d, m_weighted_S_bar, m_shifted_back;
   std::vector<double> m_wbar, m_betabar, m_snapshot;
   long m_layer_evaluations = 0;
