@@ -1,6 +1,9 @@
 // GradientFlow and Damped over any Potential (include/nnfield/dynamics/training_dynamics.hpp).
 // The loops multiply by 1/m even where m = 1 (the network): x * 1.0 is exact, so unit
-// masses cost a multiplication, not a rounding.
+// masses cost a multiplication, not a rounding. This file is compiled without fused
+// multiply-adds (src/CMakeLists.txt): a vectorised loop fuses its products into the sums
+// in its body and not in its remainder, or the other way round, so where a split network's
+// lines end would change the last bits of the sums over the parameters.
 #include "nnfield/dynamics/training_dynamics.hpp"
 
 #include <algorithm>
