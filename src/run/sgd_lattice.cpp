@@ -132,21 +132,15 @@ std::unique_ptr<SgdLattice> width_split_lattice(const ModelConfig& config, const
 
 namespace {
 
-// Gradient flow and damped dynamics split: on presented batches of 2 samples or more that do
-// not move (a moving sample's data power is a sum over the width the blocks do not keep in
-// order), in (W, b) variables, without the BBD observers (they read the whole landscape).
+// Gradient flow and damped dynamics split on a fixed full batch: one presented sample is not
+// split (the one-sample kernels wrap within the block), and moving data's power is a sum over
+// the width the blocks do not keep in order. (BBD variables and observers need one presented
+// sample: the model checks refuse them with a full batch.)
 void check_split_flow(const ModelConfig& config, const std::string& where) {
   if (config.data.presentation != Presentation::full_batch)
     throw ConfigError(where + "data.presentation = " + toml_quote(name(config.data.presentation)) +
                       " is not split for dynamics.kind = " + toml_quote(name(config.dynamics.kind)) +
                       " (only \"full_batch\")");
-  if (config.dynamics.variables != DynamicsVariables::wb)
-    throw ConfigError(where + "dynamics.variables = " + toml_quote(name(config.dynamics.variables)) +
-                      " is not split (only \"wb\")");
-  if (config.observe.energy_flow)
-    throw ConfigError(where + "observe.energy_flow = true is not split (it reads the whole network's landscape)");
-  if (config.observe.lagrangian)
-    throw ConfigError(where + "observe.lagrangian = true is not split (it reads the whole network's landscape)");
 }
 
 }  // namespace

@@ -48,8 +48,8 @@ std::unique_ptr<SgdLattice> width_split_lattice(const ModelConfig& config, const
                                                 const std::vector<double>& q);
 
 // Refuses (ConfigError, one line) what a width-split run does not do: field runs, SGD batches
-// of one sample, gradient flow or damped dynamics on data other than a fixed full batch, in
-// BBD variables or with the BBD observers, more than one thread, blocks narrower than r.
+// of one sample, gradient flow or damped dynamics on data other than a fixed full batch,
+// more than one thread, blocks narrower than r.
 void check_width_split(const ModelConfig& config, int threads);
 
 }  // namespace nnfield

@@ -104,9 +104,8 @@ refused_split() {
 }
 refused_split 2 "moving data" 'data.presentation = "blend" is not split for dynamics.kind = "damped"' \
   run "$src/models/teacher_tanh.toml" -o "$work/refused.h5" -q
-refused_split 2 "energy flow" "observe.energy_flow = true is not split" \
-  run "$flow" -o "$work/refused.h5" -q --set dynamics.kind=damped --set dynamics.gamma=2.0 \
-  --set dynamics.eta_scaling=depth --set observe.energy_flow=true
+refused_split 2 "one presented sample" 'data.presentation = "fixed" is not split for dynamics.kind = "gradient_flow"' \
+  run "$flow" -o "$work/refused.h5" -q --set data.presentation=fixed
 refused_split 2 "batch of one" "dynamics.batch = 1" run "$model" -o "$work/refused.h5" -q --set dynamics.batch=1
 refused_split 2 "threads" "--threads 2" run "$model" -o "$work/refused.h5" -q --threads 2
 refused_split 3 "blocks narrower than r" "blocks of 1 columns, fewer than network.r = 2" \
