@@ -32,8 +32,8 @@ class SplitErrorNorm {
   using algebra_type = odeint::range_algebra;
   using operations_type = odeint::default_operations;
 
-  SplitErrorNorm(double atol, double rtol, std::size_t n_dynamical)
-      : m_atol(atol), m_rtol(rtol), m_n(n_dynamical) {}
+  SplitErrorNorm(double atol, double rtol, const OdeSystem& system)
+      : m_atol(atol), m_rtol(rtol), m_n(system.num_controlled()), m_system(&system) {}
 
   template <class S, class D, class E, class T>
   double error(algebra_type&, const S& x_old, const D& dxdt_old, E& x_err, T dt) const {
@@ -42,6 +42,7 @@ class SplitErrorNorm {
     for (std::size_t i = 0; i < m_n; ++i)
       worst = std::max(worst, std::fabs(x_err[i]) /
                                   (m_atol + m_rtol * (std::fabs(x_old[i]) + adt * std::fabs(dxdt_old[i]))));
+    worst = m_system->max_over_processes(worst);
     double group_scale = 0.0, group_error = 0.0;
     for (std::size_t i = m_n; i < x_old.size(); ++i) {
       group_scale = std::max(group_scale, std::fabs(x_old[i]) + adt * std::fabs(dxdt_old[i]));
@@ -53,6 +54,7 @@ class SplitErrorNorm {
  private:
   double m_atol, m_rtol;
   std::size_t m_n;
+  const OdeSystem* m_system;
 };
 
 template <class ErrorStepper>
@@ -80,9 +82,10 @@ class ProgressClock {
 // Checks shared by every stepper after each accepted step.
 struct StepGuard {
   const IntegrationCallbacks& cb;
+  const OdeSystem& sys;
   ProgressClock clock;
   void after_step(const State& x, double t, double t_prev) {
-    if (!all_finite(x)) throw NonFiniteState(t, t_prev);
+    if (!sys.on_all_processes(all_finite(x))) throw NonFiniteState(t, t_prev);
     if (cb.should_stop && cb.should_stop()) throw IntegrationInterrupted(t);
     if (cb.progress && clock.due()) cb.progress(t);
   }
@@ -163,7 +166,7 @@ void advance_adaptive(Controlled& stepper, OdeSystem& sys, State& x, double& t, 
       ++stats.rejected;
       dt = h;
       if (!std::isfinite(dt) || dt < dt_min) {
-        if (!all_finite(x)) throw NonFiniteState(t, t_prev);
+        if (!sys.on_all_processes(all_finite(x))) throw NonFiniteState(t, t_prev);
         throw StepSizeUnderflow("adaptive step size fell below integrator.dt_min = " + std::to_string(dt_min) +
                                 " at t = " + std::to_string(t) + " (stiff or singular dynamics?)");
       }
@@ -254,7 +257,7 @@ IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::ve
   const IntegrationStats start = stats;
   StepperState fresh{config.dt, {}};
   StepperState& carry = carried ? *carried : fresh;
-  StepGuard guard{callbacks, {}};
+  StepGuard guard{callbacks, system, {}};
   Stops stops(t0, observe_times, breakpoints);
   const StepperKind kind = config.stepper;
   if (kind == StepperKind::symplectic && system.num_coordinates() == 0)
@@ -264,7 +267,7 @@ IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::ve
   odeint::runge_kutta_dopri5<State> dopri5;
   odeint::runge_kutta_fehlberg78<State> rkf78;
   odeint::symplectic_rkn_sb3a_mclachlan<State> symplectic;
-  const SplitErrorNorm checker(config.atol, config.rtol, system.num_controlled());
+  const SplitErrorNorm checker(config.atol, config.rtol, system);
   Controlled<odeint::runge_kutta_dopri5<State>> dopri5_controlled(checker);
   Controlled<odeint::runge_kutta_fehlberg78<State>> rkf78_controlled(checker);
 

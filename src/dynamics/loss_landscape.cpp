@@ -1,11 +1,31 @@
 #include "nnfield/dynamics/loss_landscape.hpp"
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace nnfield {
 
 LossLandscape::LossLandscape(Network& network, const DataStream& data)
     : m_network(network), m_data(data), m_unit_mass(network.shape().num_params(), 1.0) {
   const std::size_t n = std::size_t(data.batch()) * std::size_t(data.width());
   for (auto* v : {&m_X, &m_Y, &m_Xdot, &m_Ydot, &m_gX, &m_gY}) v->assign(n, 0.0);
+  if (network.halo().is_split()) {
+    // The data power would be a sum over the whole width of every presented sample.
+    if (data.time_dependent())
+      throw std::invalid_argument("a network split along its width takes data that do not move in time");
+    const std::size_t block = std::size_t(data.batch()) * std::size_t(network.halo().block().width);
+    m_X_block.assign(block, 0.0);
+    m_Y_block.assign(block, 0.0);
+  }
+}
+
+const double* LossLandscape::block_columns(const std::vector<double>& whole, std::vector<double>& block) const {
+  const WidthBlock& b = m_network.halo().block();
+  const std::size_t N = std::size_t(b.N), n = std::size_t(b.width);
+  for (std::size_t s = 0; s < std::size_t(m_data.batch()); ++s)
+    std::copy_n(whole.begin() + std::ptrdiff_t(s * N + std::size_t(b.first)), n,
+                block.begin() + std::ptrdiff_t(s * n));
+  return block.data();
 }
 
 void LossLandscape::load_data(double t, bool left_limit) {
@@ -16,7 +36,10 @@ double LossLandscape::evaluate(const double* q, double t, double* grad, double* 
   load_data(t, t >= m_interval_end);
   const std::size_t nw = m_network.shape().num_weights();
   const bool moving = data_power && m_data.time_dependent();
-  const double l = m_network.value_and_gradient(q, q + nw, m_X.data(), m_Y.data(), m_data.batch(), grad,
+  const bool split = m_network.halo().is_split();
+  const double* X = split ? block_columns(m_X, m_X_block) : m_X.data();
+  const double* Y = split ? block_columns(m_Y, m_Y_block) : m_Y.data();
+  const double l = m_network.value_and_gradient(q, q + nw, X, Y, m_data.batch(), grad,
                                                 grad + nw, moving ? m_gX.data() : nullptr,
                                                 moving ? m_gY.data() : nullptr);
   if (data_power) {
@@ -31,8 +54,12 @@ double LossLandscape::evaluate(const double* q, double t, double* grad, double* 
 double LossLandscape::loss(const double* q, double t, bool left_limit) {
   load_data(t, left_limit);
   const std::size_t nw = m_network.shape().num_weights();
-  m_network.forward(q, q + nw, m_X.data(), m_data.batch());
-  return m_network.loss(m_Y.data());
+  if (!m_network.halo().is_split()) {
+    m_network.forward(q, q + nw, m_X.data(), m_data.batch());
+    return m_network.loss(m_Y.data());
+  }
+  m_network.forward(q, q + nw, block_columns(m_X, m_X_block), m_data.batch());
+  return m_network.loss(block_columns(m_Y, m_Y_block));
 }
 
 void LossLandscape::data_at(double t, double* X, double* Xd, double* Xdd, double* Y, double* Yd) {

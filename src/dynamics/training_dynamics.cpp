@@ -1,11 +1,17 @@
 // GradientFlow and Damped over any Potential (include/nnfield/dynamics/training_dynamics.hpp).
 // The loops multiply by 1/m even where m = 1 (the network): x * 1.0 is exact, so unit
-// masses cost a multiplication, not a rounding.
+// masses cost a multiplication, not a rounding. This file is compiled without fused
+// multiply-adds (src/CMakeLists.txt): a vectorised loop fuses its products into the sums
+// in its body and not in its remainder, or the other way round, so where a split network's
+// lines end would change the last bits of the sums over the parameters.
 #include "nnfield/dynamics/training_dynamics.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+
+#include "nnfield/core/width_halo.hpp"
+#include "nnfield/numerics/processes.hpp"
 
 namespace nnfield {
 
@@ -30,6 +36,36 @@ void TrainingDynamics::at_breakpoint(State& x, double t) {
   x[data_work_index()] += jump;
 }
 
+void TrainingDynamics::split_over_processes(const WidthHalo& halo, std::vector<std::size_t> line_starts) {
+  if (line_starts.empty() || line_starts.front() != 0 || line_starts.back() != num_params())
+    throw std::invalid_argument("split dynamics: the lines must cover the block's parameters");
+  m_halo = &halo;
+  m_line_starts = std::move(line_starts);
+}
+
+double TrainingDynamics::max_over_processes(double local) const {
+  return m_halo ? processes::max_over_processes(local) : local;
+}
+
+bool TrainingDynamics::on_all_processes(bool local) const {
+  return m_halo ? processes::on_all_processes(local) : local;
+}
+
+double TrainingDynamics::sum_over_lines(AddTerms add) const {
+  // Line by line: the block holding site 0 starts from the sum of the lines before, the
+  // others from their left neighbour's; the last block's sum reaches every process.
+  double total = 0.0;
+  for (std::size_t l = 0; l + 1 < m_line_starts.size(); ++l) {
+    double sum = 0.0;
+    m_halo->sums_from_left(&sum, 1);
+    if (m_halo->block().left_seam()) sum = total;
+    sum = add(sum, m_line_starts[l], m_line_starts[l + 1]);
+    m_halo->sums_to_right(&sum, 1);
+    total = sum;
+  }
+  return total;
+}
+
 // ---- gradient flow: m q' = -eta dL/dq -------------------------------------------
 
 GradientFlow::GradientFlow(Potential& potential, double eta)
@@ -39,12 +75,15 @@ void GradientFlow::rhs(const State& x, State& dxdt, double t) {
   const std::size_t P = num_params();
   double power = 0.0;
   m_potential.evaluate(x.data(), t, m_grad.data(), &power);
-  double g2 = 0.0;  // |dL/dq|^2 in the inverse metric: the dissipation is eta g2
-  for (std::size_t j = 0; j < P; ++j) {
-    const double g_over_m = m_grad[j] * m_inv_mass[j];
-    g2 += m_grad[j] * g_over_m;
-    dxdt[j] = -m_eta * g_over_m;
-  }
+  // |dL/dq|^2 in the inverse metric: the dissipation is eta g2
+  const double g2 = sum_over_parameters([&](double g2_sum, std::size_t j0, std::size_t j1) {
+    for (std::size_t j = j0; j < j1; ++j) {
+      const double g_over_m = m_grad[j] * m_inv_mass[j];
+      g2_sum += m_grad[j] * g_over_m;
+      dxdt[j] = -m_eta * g_over_m;
+    }
+    return g2_sum;
+  });
   dxdt[P] = m_eta * g2;  // dissipation rate
   dxdt[P + 1] = power;   // work done by the data
 }
@@ -86,12 +125,15 @@ void Damped::rhs(const State& x, State& dxdt, double t) {
   double power = 0.0;
   m_potential.evaluate(x.data(), t, a, &power);  // a = dL/dq for now
   const std::vector<double>& m = m_potential.mass();
-  double mv2 = 0.0;  // sum m v^2: the dissipation is gamma mv2
-  for (std::size_t j = 0; j < P; ++j) {
-    dxdt[j] = v[j];
-    a[j] = -m_gamma * v[j] - a[j] * m_inv_mass[j];
-    mv2 += m[j] * v[j] * v[j];
-  }
+  // sum m v^2: the dissipation is gamma mv2
+  const double mv2 = sum_over_parameters([&](double mv2_sum, std::size_t j0, std::size_t j1) {
+    for (std::size_t j = j0; j < j1; ++j) {
+      dxdt[j] = v[j];
+      a[j] = -m_gamma * v[j] - a[j] * m_inv_mass[j];
+      mv2_sum += m[j] * v[j] * v[j];
+    }
+    return mv2_sum;
+  });
   dxdt[2 * P] = m_gamma * (mv2 * m_mass_scale);
   dxdt[2 * P + 1] = power;
   if (m_integrals) m_integrals->rate(x.data(), v, a, t, dxdt.data() + 2 * P + 2);
@@ -127,8 +169,10 @@ void Damped::at_breakpoint(State& x, double t) {
 Energy Damped::energy(const State& x, double t) {
   const std::size_t P = num_params();
   const std::vector<double>& m = m_potential.mass();
-  double mv2 = 0.0;
-  for (std::size_t j = 0; j < P; ++j) mv2 += m[j] * x[P + j] * x[P + j];
+  const double mv2 = sum_over_parameters([&](double mv2_sum, std::size_t j0, std::size_t j1) {
+    for (std::size_t j = j0; j < j1; ++j) mv2_sum += m[j] * x[P + j] * x[P + j];
+    return mv2_sum;
+  });
   return {0.5 * (mv2 * m_mass_scale), m_potential.loss(x.data(), t), x[2 * P], x[2 * P + 1]};
 }
 

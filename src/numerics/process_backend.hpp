@@ -31,5 +31,6 @@ std::mutex& mpi_calls();
 std::string gather_to_root(const std::string& local);
 // The sum of `value` over the processes, on every process.
 std::int64_t sum_over_processes(std::int64_t value);
+double max_over_processes(double value);
 
 }  // namespace nnfield::detail

@@ -210,6 +210,13 @@ std::int64_t sum_over_processes(std::int64_t value) {
   return sum;
 }
 
+double max_over_processes(double value) {
+  if (!g_started) return value;
+  double largest = 0.0;
+  MPI_Allreduce(&value, &largest, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+  return largest;
+}
+
 }  // namespace detail
 
 // n doubles on process 0, added to and read back by MPI_Get_accumulate under a shared lock

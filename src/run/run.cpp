@@ -23,6 +23,7 @@
 #include "run/run_loop.hpp"
 #include "run/run_sgd.hpp"
 #include "run/sgd_lattice.hpp"
+#include "run/split_flow.hpp"
 #include "nnfield/numerics/processes.hpp"
 #include "nnfield/run/field_run.hpp"
 
@@ -140,27 +141,33 @@ RunResult run_width_split(const ModelConfig& config, const RunOptions& options) 
   // generators are sequential), then keeps its block of the parameters.
   Samples samples = make_samples(config);
   stop_point(options.stop);
+  const bool sgd = config.dynamics.kind == DynamicsKind::sgd;
+  if (!sgd && samples.S < 2)
+    throw ConfigError("mpirun -np " + std::to_string(processes::count()) + " nnfield run (width split, " +
+                      "docs/cluster.md): a data set of 1 sample; a split network needs batches of 2 or more");
+  DataStream data(samples, config.data, config.seed);
+  ParameterState init = make_initial_state(config, data);
   std::unique_ptr<SgdLattice> lattice;
-  {
-    DataStream data(samples, config.data, config.seed);
-    lattice = width_split_lattice(config, samples, make_initial_state(config, data).q);
+  if (sgd) {
+    lattice = width_split_lattice(config, samples, init.q);
+    init = ParameterState{};
   }
-  if (!processes::is_root()) {  // process 0 records; the others step their blocks with it
-    RunOptions quiet = options;
-    quiet.progress = "off";
-    RunResult result = run_sgd(config, quiet, *lattice, samples.S, nullptr);
-    processes::shared_work_finished();
-    return result;
+  // Process 0 records; the others step their blocks with it.
+  RunOptions quiet = options;
+  quiet.progress = "off";
+  std::unique_ptr<RunRecording> recording;
+  if (processes::is_root()) {
+    recording = std::make_unique<RunRecording>(config, options);
+    add_network_observers(config, samples, recording->recorder());
+    recording->start([&](SeriesSink& writer) {
+      write_static(writer, config, samples);
+      writer.set_root_attribute("processes", double(processes::count()));
+    });
   }
-  RunRecording recording(config, options);
-  Recorder& rec = recording.recorder();
-  add_network_observers(config, samples, rec);
-  recording.start([&](SeriesSink& writer) {
-    write_static(writer, config, samples);
-    writer.set_root_attribute("processes", double(processes::count()));
-  });
-  RunResult result = run_sgd(config, options, *lattice, samples.S, &recording);
-  recording.finish(result);
+  const RunOptions& mine = recording ? options : quiet;
+  RunResult result = sgd ? run_sgd(config, mine, *lattice, samples.S, recording.get())
+                         : run_split_flow(config, mine, data, init, recording.get());
+  if (recording) recording->finish(result);
   processes::shared_work_finished();
   return result;
 }

@@ -6,6 +6,7 @@
 
 #include "nnfield/io/h5io.hpp"
 #include "nnfield/io/provenance.hpp"
+#include "nnfield/numerics/processes.hpp"
 #include "nnfield/numerics/thread_count.hpp"
 #include "nnfield/observe/progress.hpp"
 #include "run/run_checkpoint.hpp"
@@ -43,14 +44,17 @@ void save_position(CheckpointFile& out, const State& x, const SchedulePosition& 
   out.set("loop.steps", std::vector<std::int64_t>{stats.accepted, stats.rejected});
 }
 
-void restore_position(const ResumePoint& resume, State& x, SchedulePosition& at, IntegrationStats& stats) {
+void restore_position(const ResumePoint& resume, State& x, SchedulePosition& at, IntegrationStats& stats,
+                      const StateSplit* split) {
   const CheckpointFile& in = resume.checkpoint;
-  if (in.text("loop.kind") != "continuous" || in.reals("loop.x").size() != x.size())
+  const std::size_t size = split ? split->whole_size : x.size();
+  if (in.text("loop.kind") != "continuous" || in.reals("loop.x").size() != size)
     throw CheckpointError(resume.path + ": the checkpoint is not of this run's dynamics");
-  x = in.reals("loop.x");
+  x = split ? split->block(in.reals("loop.x")) : in.reals("loop.x");
   at.next_output = long(in.integer("loop.next_output"));
   at.t = in.real("loop.t");
   at.stepper = StepperState{in.real("loop.dt"), in.reals("loop.dxdt")};
+  if (split && !at.stepper.dxdt.empty()) at.stepper.dxdt = split->block(at.stepper.dxdt);
   const std::vector<std::int64_t>& steps = in.integers("loop.steps");
   if (steps.size() != 2) throw CheckpointError(resume.path + ": checkpoint entry 'loop.steps' is not two counts");
   stats = IntegrationStats{long(steps[0]), long(steps[1])};
@@ -65,21 +69,43 @@ struct LastRow {
   IntegrationStats stats;
 };
 
-}  // namespace
+// Process 0's `value` on every process of a split (a decision only it can take: the clock).
+bool from_root(const StateSplit* split, bool value) {
+  if (!split) return value;
+  double v = value ? 1.0 : 0.0;
+  processes::broadcast_values(0, &v, 1);
+  return v != 0.0;
+}
 
-RunResult run_continuous(TrainingDynamics& dynamics, State x, const ModelConfig& config, const RunOptions& options,
-                         const BreakpointsIn& breakpoints, RunRecording& recording, const SnapshotAt& snapshot_at,
-                         const std::function<std::string()>& summary) {
-  Recorder& recorder = recording.recorder();
+// The loop of run_continuous and run_continuous_split: `recording` is null on the processes
+// of a split other than 0, `split` null on one process.
+RunResult continuous_loop(TrainingDynamics& dynamics, State x, const ModelConfig& config, const RunOptions& options,
+                          const BreakpointsIn& breakpoints, RunRecording* recording, const SnapshotAt& snapshot_at,
+                          const std::function<std::string()>& summary, const StateSplit* split) {
   const double t_end = config.dynamics.t_end;
   const OutputSchedule schedule(t_end, config.output.every);
   ProgressLine progress(options.progress, t_end);
   RunResult result;
   IntegrationStats stats;
   SchedulePosition at;
-  if (recording.resume().active) restore_position(recording.resume(), x, at, stats);
+  const ResumePoint own = recording ? ResumePoint{} : resume_point(options);  // the others read the same file
+  const ResumePoint& from = recording ? recording->resume() : own;
+  if (from.active) restore_position(from, x, at, stats, split);
   Checkpointer checkpointer(config, options, at.t);
   LastRow last_row;
+  // A split's checkpoint holds the whole state (and carried derivative), gathered on process 0.
+  const auto write_checkpoint = [&](double t, const State& state, const SchedulePosition& pos,
+                                    const IntegrationStats& counts) {
+    const auto write = [&](const State& x_saved, const SchedulePosition& pos_saved) {
+      if (recording)
+        checkpointer.write(recording->recorder(), t,
+                           [&](CheckpointFile& out) { save_position(out, x_saved, pos_saved, counts); });
+    };
+    if (!split) return write(state, pos);
+    SchedulePosition whole_pos = pos;
+    if (!pos.stepper.dxdt.empty()) whole_pos.stepper.dxdt = split->whole(pos.stepper.dxdt);
+    write(split->whole(state), whole_pos);
+  };
   IntegrationCallbacks cb;
   cb.observe = [&](const State& state, double t) {
     Snapshot s;
@@ -88,32 +114,50 @@ RunResult run_continuous(TrainingDynamics& dynamics, State x, const ModelConfig&
     s.dynamics = &dynamics;
     s.state = &state;
     snapshot_at(state, t, s);
-    recorder.record(s);
+    if (recording) recording->recorder().record(s);
     result.t_last = t;
     result.final_loss = s.loss;
     result.final_energy = s.energy;
     progress.update(t, s.loss, s.energy.total());
     ++at.next_output;
     at.t = t;
-    last_row.pending = checkpointer.enabled() && !checkpointer.due(t, at.next_output == schedule.count());
+    const bool due = checkpointer.enabled() &&
+                     from_root(split, recording && checkpointer.due(t, at.next_output == schedule.count()));
+    last_row.pending = checkpointer.enabled() && !due;
     if (last_row.pending)
       last_row = LastRow{true, state, at, stats};
     else if (checkpointer.enabled())
-      checkpointer.write(recorder, t, [&](CheckpointFile& out) { save_position(out, state, at, stats); });
+      write_checkpoint(t, state, at, stats);
   };
   cb.progress = [&](double t) { progress.update(t, result.final_loss, result.final_energy.total()); };
-  if (options.stop) cb.should_stop = [&] { return options.stop->load(); };
+  if (split)  // every process stops at the same step
+    cb.should_stop = [&] { return !processes::on_all_processes(!(options.stop && options.stop->load())); };
+  else if (options.stop)
+    cb.should_stop = [&] { return options.stop->load(); };
   integrate_on_schedule(dynamics, x, schedule, t_end, at, breakpoints, config.integrator, cb, stats, result);
   if (result.status == RunStatus::interrupted && last_row.pending)
-    checkpointer.write(recorder, last_row.at.t, [&](CheckpointFile& out) {
-      save_position(out, last_row.x, last_row.at, last_row.stats);
-    });
+    write_checkpoint(last_row.at.t, last_row.x, last_row.at, last_row.stats);
   if (result.status == RunStatus::complete && summary) result.message += summary();
-  append_regime_note(recorder, result);
+  if (recording) append_regime_note(recording->recorder(), result);
   result.steps = stats.accepted;
-  result.rows = recorder.rows;
+  result.rows = recording ? recording->recorder().rows : 0;
   progress.finish(result.message);
   return result;
+}
+
+}  // namespace
+
+RunResult run_continuous(TrainingDynamics& dynamics, State x, const ModelConfig& config, const RunOptions& options,
+                         const BreakpointsIn& breakpoints, RunRecording& recording, const SnapshotAt& snapshot_at,
+                         const std::function<std::string()>& summary) {
+  return continuous_loop(dynamics, std::move(x), config, options, breakpoints, &recording, snapshot_at, summary,
+                         nullptr);
+}
+
+RunResult run_continuous_split(TrainingDynamics& dynamics, State x, const ModelConfig& config,
+                               const RunOptions& options, const BreakpointsIn& breakpoints, RunRecording* recording,
+                               const SnapshotAt& snapshot_at, const StateSplit& split) {
+  return continuous_loop(dynamics, std::move(x), config, options, breakpoints, recording, snapshot_at, {}, &split);
 }
 
 RunSink open_run_sink(const ModelConfig& config, const RunOptions& options, const ResumePoint& resume) {

@@ -37,6 +37,15 @@ using SnapshotAt = std::function<void(const State& x, double t, Snapshot& s)>;
 
 class RunRecording;
 
+// A state split over processes along a network's width (run.cpp's width split, docs/cluster.md):
+// how the loop brings it whole to process 0 for checkpoints, and gives a process its block of
+// a resumed run's whole state.
+struct StateSplit {
+  std::function<State(const State&)> whole;  // collective: the whole state on process 0, empty elsewhere
+  std::function<State(const State&)> block;  // this process's block of a whole state
+  std::size_t whole_size = 0;                 // of the whole state
+};
+
 // Integrates `dynamics` from x over [0, config.dynamics.t_end] with output rows every
 // config.output.every, checkpointing at rows (run_checkpoint.hpp); a resumed recording
 // continues from its checkpoint instead of x. `summary`, if given, is appended to the
@@ -44,6 +53,11 @@ class RunRecording;
 RunResult run_continuous(TrainingDynamics& dynamics, State x, const ModelConfig& config, const RunOptions& options,
                          const BreakpointsIn& breakpoints, RunRecording& recording, const SnapshotAt& snapshot_at,
                          const std::function<std::string()>& summary = {});
+// The same loop on every process of a width split: x is this process's block; snapshot_at
+// is collective; process 0 records into `recording`, the others pass none and step with it.
+RunResult run_continuous_split(TrainingDynamics& dynamics, State x, const ModelConfig& config,
+                               const RunOptions& options, const BreakpointsIn& breakpoints, RunRecording* recording,
+                               const SnapshotAt& snapshot_at, const StateSplit& split);
 
 // The regime note of the run's message (when it left the critical regime).
 void append_regime_note(const Recorder& recorder, RunResult& result);

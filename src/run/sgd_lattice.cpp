@@ -7,6 +7,7 @@
 
 #include "nnfield/config/toml_quote.hpp"
 #include "nnfield/numerics/processes.hpp"
+#include "run/width_blocks.hpp"
 
 namespace nnfield {
 
@@ -57,39 +58,6 @@ class WholeNetwork final : public SgdLattice {
   std::vector<double> m_q, m_X, m_Y, m_z;
 };
 
-// Copies `width` columns from `first` of `lines` rows of `cells`-value columns, from rows of
-// from_width columns to rows of to_width columns (a block out of the whole, or back).
-void copy_columns(const double* from, int from_width, int from_first, double* to, int to_width, int to_first,
-                  int lines, int width, int cells) {
-  const std::size_t c = std::size_t(cells);
-  for (int m = 0; m < lines; ++m)
-    std::copy_n(from + (std::size_t(m) * std::size_t(from_width) + std::size_t(from_first)) * c,
-                std::size_t(width) * c, to + (std::size_t(m) * std::size_t(to_width) + std::size_t(to_first)) * c);
-}
-
-// The whole width on process 0 from every process's block, gathered in process order: each
-// block holds arrays one after another, `lines` rows of its columns of cells[a] values
-// each, and so does the whole (W: K cells, then b: 1). Empty elsewhere.
-void gather_blocks(const std::vector<double>& block, int N, int lines, const std::vector<int>& cells,
-                   std::vector<double>& whole) {
-  const std::vector<double> parts = processes::gather_values(block);
-  whole.clear();
-  if (!processes::is_root()) return;
-  std::size_t size = 0;
-  for (int c : cells) size += std::size_t(lines) * std::size_t(N) * std::size_t(c);
-  whole.assign(size, 0.0);
-  std::size_t at = 0;
-  for (int p = 0; p < processes::count(); ++p) {
-    const WidthBlock b = width_block(N, processes::count(), p);
-    std::size_t to = 0;
-    for (int c : cells) {
-      copy_columns(parts.data() + at, b.width, 0, whole.data() + to, N, b.first, lines, b.width, c);
-      at += std::size_t(lines) * std::size_t(b.width) * std::size_t(c);
-      to += std::size_t(lines) * std::size_t(N) * std::size_t(c);
-    }
-  }
-}
-
 class WidthSplit final : public SgdLattice {
  public:
   WidthSplit(const ModelConfig& config, const Samples& samples, const std::vector<double>& q)
@@ -109,12 +77,7 @@ class WidthSplit final : public SgdLattice {
   std::vector<double>& q() override { return m_q; }
   void set_whole(const std::vector<double>& whole) override {
     // W (M, N, K) and b (M, N) of the whole network: this block's columns of each.
-    const NetworkShape& s = m_whole_shape;
-    const std::size_t nw = m_network.shape().num_weights();
-    m_q.assign(m_network.shape().num_params(), 0.0);
-    copy_columns(whole.data(), s.N, m_block.first, m_q.data(), m_block.width, 0, s.M, m_block.width, s.K());
-    copy_columns(whole.data() + s.num_weights(), s.N, m_block.first, m_q.data() + nw, m_block.width, 0, s.M,
-                 m_block.width, 1);
+    m_q = block_of(whole.data(), m_whole_shape.N, m_whole_shape.M, {m_whole_shape.K(), 1}, m_block);
   }
   double gradient(const std::vector<int>& batch, std::vector<double>& grad) override {
     const std::size_t n = std::size_t(m_block.width), nw = m_network.shape().num_weights();
@@ -167,15 +130,28 @@ std::unique_ptr<SgdLattice> width_split_lattice(const ModelConfig& config, const
   return std::make_unique<WidthSplit>(config, samples, q);
 }
 
+namespace {
+
+// Gradient flow and damped dynamics split on a fixed full batch: one presented sample is not
+// split (the one-sample kernels wrap within the block), and moving data's power is a sum over
+// the width the blocks do not keep in order. (BBD variables and observers need one presented
+// sample: the model checks refuse them with a full batch.)
+void check_split_flow(const ModelConfig& config, const std::string& where) {
+  if (config.data.presentation != Presentation::full_batch)
+    throw ConfigError(where + "data.presentation = " + toml_quote(name(config.data.presentation)) +
+                      " is not split for dynamics.kind = " + toml_quote(name(config.dynamics.kind)) +
+                      " (only \"full_batch\")");
+}
+
+}  // namespace
+
 void check_width_split(const ModelConfig& config, int threads) {
   const std::string where = "mpirun -np " + std::to_string(processes::count()) + " nnfield run (width split, " +
                             "docs/cluster.md): ";
   if (config.field.present) throw ConfigError(where + "field runs ([field]) are not split; run them without mpirun");
-  if (config.dynamics.kind != DynamicsKind::sgd)
-    throw ConfigError(where + "dynamics.kind = " + toml_quote(name(config.dynamics.kind)) +
-                      " is not split (only \"sgd\"); run it without mpirun");
-  if (config.dynamics.batch < 2)
+  if (config.dynamics.kind == DynamicsKind::sgd && config.dynamics.batch < 2)
     throw ConfigError(where + "dynamics.batch = 1: a split network needs batches of 2 samples or more");
+  if (config.dynamics.kind != DynamicsKind::sgd) check_split_flow(config, where);
   if (threads != 1)
     throw ConfigError(where + "--threads " + std::to_string(threads) +
                       ": a split network runs one thread per process; leave --threads out or give 1");

@@ -47,8 +47,9 @@ std::unique_ptr<SgdLattice> whole_network_lattice(Network& network, const Sample
 std::unique_ptr<SgdLattice> width_split_lattice(const ModelConfig& config, const Samples& samples,
                                                 const std::vector<double>& q);
 
-// Refuses (ConfigError, one line) what a width-split run does not do: runs other than SGD
-// on a network, batches of one sample, more than one thread, blocks narrower than r.
+// Refuses (ConfigError, one line) what a width-split run does not do: field runs, SGD batches
+// of one sample, gradient flow or damped dynamics on data other than a fixed full batch,
+// more than one thread, blocks narrower than r.
 void check_width_split(const ModelConfig& config, int threads);
 
 }  // namespace nnfield

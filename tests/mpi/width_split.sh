@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# One SGD network split along its width under mpirun (docs/cluster.md): N = 10 over 1, 2 and 3
+# One network split along its width under mpirun (docs/cluster.md): N = 10 over 1, 2 and 3
 # processes (blocks of 10; 5, 5; 4, 3, 3 columns, r = 2) gives the file one process writes,
-# every dataset bit for bit; the checkpoint is the same file; a run stopped on 3 processes
-# resumes on 2 and ends as the uninterrupted run; what is not split is refused (exit 2).
+# every dataset bit for bit, for SGD, gradient flow and damped dynamics; the checkpoint is the
+# same file; a run stopped on 3 processes resumes on 2 and ends as the uninterrupted run; what
+# is not split is refused (exit 2).
 # Usage: width_split.sh NNFIELD_EXE SOURCE_DIR
 set -uo pipefail
 exe=$1 src=$2
@@ -55,6 +56,42 @@ for name in a:
 " "$work/int_serial.h5" "$work/int.h5"
 check "interrupted: the rows equal one process's, bit for bit" "[ $? -eq 0 ]"
 
+# Gradient flow and damped dynamics (adaptive dopri5): each process integrates its block of the
+# state; the error norm, the energy sums and the loss are one process's, so are the steps.
+flow="$src/tests/mpi/width_split_flow_model.toml"
+for kind in gradient_flow damped; do
+  extra=()
+  [ $kind = damped ] && extra=(--set dynamics.kind=damped --set dynamics.gamma=2.0 --set dynamics.eta_scaling=depth
+    --set 'output.trajectory=["W", "b", "z", "loss", "gain", "Wdot", "bdot"]')
+  "$exe" run "$flow" -o "$work/${kind}_serial.h5" -q "${extra[@]}"
+  check "$kind: one process without mpirun" "[ $? -eq 0 ]"
+  for np in 1 2 3; do
+    mpi $np run "$flow" -o "$work/${kind}_np$np.h5" -q "${extra[@]}" > "$work/${kind}_np$np.out" 2>&1
+    check "$kind, mpirun -np $np: exit 0" "[ $? -eq 0 ]"
+    check "$kind, mpirun -np $np: same datasets as one process" \
+      "$same '$work/${kind}_serial.h5' '$work/${kind}_np$np.h5' > /dev/null"
+    check "$kind, mpirun -np $np: the same checkpoint" "cmp -s '$work/${kind}_serial.h5.ckpt' '$work/${kind}_np$np.h5.ckpt'"
+  done
+  # Ended at t = 1 on 3 processes, resumed to t = 2 on 2: the uninterrupted run.
+  mpi 3 run "$flow" -o "$work/${kind}_part.h5" -q "${extra[@]}" --set dynamics.t_end=1.0
+  check "$kind: first part on 3 processes: exit 0" "[ $? -eq 0 ]"
+  mpi 2 run --resume "$work/${kind}_part.h5" -q --set dynamics.t_end=2.0
+  check "$kind: resumed on 2 processes: exit 0" "[ $? -eq 0 ]"
+  check "$kind: resumed run equals the uninterrupted one" \
+    "$same '$work/${kind}_serial.h5' '$work/${kind}_part.h5' > /dev/null"
+done
+# A step size below integrator.dt_min is found on every process at the same step (the error
+# norm is reduced): exit 3, the rows and status of one process.
+blow=(--set dynamics.eta=1e12 --set integrator.dt_min=1e-6)
+"$exe" run "$flow" -o "$work/blow_serial.h5" -q "${blow[@]}" > /dev/null 2>&1
+serial_code=$?
+mpi 3 run "$flow" -o "$work/blow_np3.h5" -q "${blow[@]}" > "$work/blow.out" 2>&1
+split_code=$?
+check "blow-up: exit 3 on one process and on 3 (got $serial_code, $split_code)" \
+  "[ $serial_code -eq 3 ] && [ $split_code -eq 3 ]"
+check "blow-up: same datasets and status as one process" \
+  "$same '$work/blow_serial.h5' '$work/blow_np3.h5' > /dev/null"
+
 # Refused under a split, exit 2 with nnfield's one line (Open MPI adds its banner after it).
 refused_split() {
   local np=$1 name=$2 message=$3
@@ -65,8 +102,10 @@ refused_split() {
   check "$name: says '$message'" "grep -qF -- \"\$message\" '$work/err'"
   check "$name: no output file" "[ ! -e '$work/refused.h5' ]"
 }
-refused_split 2 "damped dynamics" 'dynamics.kind = "damped" is not split' \
+refused_split 2 "moving data" 'data.presentation = "blend" is not split for dynamics.kind = "damped"' \
   run "$src/models/teacher_tanh.toml" -o "$work/refused.h5" -q
+refused_split 2 "one presented sample" 'data.presentation = "fixed" is not split for dynamics.kind = "gradient_flow"' \
+  run "$flow" -o "$work/refused.h5" -q --set data.presentation=fixed
 refused_split 2 "batch of one" "dynamics.batch = 1" run "$model" -o "$work/refused.h5" -q --set dynamics.batch=1
 refused_split 2 "threads" "--threads 2" run "$model" -o "$work/refused.h5" -q --threads 2
 refused_split 3 "blocks narrower than r" "blocks of 1 columns, fewer than network.r = 2" \

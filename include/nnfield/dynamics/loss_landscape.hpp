@@ -2,6 +2,8 @@
 // The network's potential (potential.hpp): the loss l(q, t) of the network evaluated on
 // the data presented at time t, its gradient dl/dq by backpropagation, and the data power
 // dl/dt|_q = dl/dX . X' + dl/dY . Y' (docs/theory.md section 2). Every parameter has unit mass.
+// Over a network split along its width (core/width_halo.hpp) the landscape is the block's:
+// its parameters, the block's columns of data that do not move, the whole network's loss.
 #include <vector>
 
 #include "nnfield/core/network.hpp"
@@ -30,12 +32,15 @@ class LossLandscape final : public Potential {
 
  private:
   void load_data(double t, bool left_limit = false);
+  // A split network's columns of whole (batch, N) data, copied into `block`.
+  const double* block_columns(const std::vector<double>& whole, std::vector<double>& block) const;
 
   Network& m_network;
   const DataStream& m_data;
   double m_interval_end = 1e300;
   std::vector<double> m_unit_mass;
   std::vector<double> m_X, m_Y, m_Xdot, m_Ydot, m_gX, m_gY;
+  std::vector<double> m_X_block, m_Y_block;  // a split network's columns of m_X, m_Y
 };
 
 }  // namespace nnfield

@@ -32,6 +32,12 @@ class OdeSystem {
   // right-hand sides evaluated at t_end belong to this interval (the left limit of
   // data that switch at t_end).
   virtual void set_interval_end(double /*t_end*/) {}
+
+  // A system whose state is split over processes (a network's width blocks, docs/cluster.md)
+  // reduces what the steppers decide on over every process, so that all take the same steps:
+  // the largest error and whether the state is finite. One process keeps its own values.
+  virtual double max_over_processes(double local) const { return local; }
+  virtual bool on_all_processes(bool local) const { return local; }
 };
 
 }  // namespace nnfield

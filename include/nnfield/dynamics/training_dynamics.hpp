@@ -20,8 +20,11 @@
 #include "nnfield/config/config.hpp"
 #include "nnfield/dynamics/ode_system.hpp"
 #include "nnfield/dynamics/potential.hpp"
+#include "nnfield/numerics/function_ref.hpp"
 
 namespace nnfield {
+
+class WidthHalo;
 
 class TrainingDynamics : public OdeSystem {
  public:
@@ -50,9 +53,33 @@ class TrainingDynamics : public OdeSystem {
   // The initial state from parameters and velocities (frozen coordinates get v = 0).
   virtual State initial_state(const std::vector<double>& q, const std::vector<double>& v) = 0;
 
+  // The potential is a network's block of width columns on this process, split along the
+  // width over every process (core/width_halo.hpp, docs/cluster.md). Its parameters lie in
+  // lines (W's M lines of n K values, then b's M lines of n values): parameter j of line l
+  // is in [line_starts[l], line_starts[l + 1]). Sums over the parameters then run line by
+  // line through the blocks in width order, the one-process order, so they are its sums to
+  // the last bit; the steppers' decisions are reduced over the processes.
+  void split_over_processes(const WidthHalo& halo, std::vector<std::size_t> line_starts);
+  double max_over_processes(double local) const override;
+  bool on_all_processes(bool local) const override;
+
  protected:
+  // The sum over the parameters of `add`'s terms, in the one-process order: add(sum, j0, j1)
+  // returns sum plus the terms of j0 .. j1 - 1, added one after another (collective when split).
+  using AddTerms = FunctionRef<double(double, std::size_t, std::size_t)>;
+  template <class Add>
+  double sum_over_parameters(Add&& add) {
+    if (!m_halo) return add(0.0, 0, num_params());
+    return sum_over_lines(AddTerms(add));
+  }
+
   Potential& m_potential;
   std::vector<double> m_inv_mass;  // 1/m, 0 for frozen coordinates
+
+ private:
+  double sum_over_lines(AddTerms add) const;
+  const WidthHalo* m_halo = nullptr;
+  std::vector<std::size_t> m_line_starts;
 };
 
 // Integrals along a second-order motion that the state carries after data_work: their

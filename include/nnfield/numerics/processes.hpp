@@ -55,6 +55,8 @@ void broadcast_values(int from, double* values, std::size_t n);
 std::vector<double> gather_values(const std::vector<double>& local);
 // Whether `value` is true on every process (on every process).
 bool on_all_processes(bool value);
+// The largest `value` of every process (on every process): exact, whatever the order.
+double max_over_processes(double value);
 
 }  // namespace processes
 

@@ -1,0 +1,22 @@
+#pragma once
+// Gradient flow and damped dynamics of a network split along its width over the processes
+// of `mpirun -np K nnfield run` (core/width_halo.hpp, docs/cluster.md): each process
+// integrates its block of the state (W, b and, damped, their velocities; the energy
+// quadratures on every process), the right-hand side is the block's gradient, and every sum
+// over the state is the one-process sum (TrainingDynamics::split_over_processes), so the
+// steps, the rows and the checkpoint are one process's bit for bit.
+#include "nnfield/config/config.hpp"
+#include "nnfield/data/data.hpp"
+#include "nnfield/data/initial_state.hpp"
+#include "nnfield/run/run.hpp"
+#include "run/run_loop.hpp"
+
+namespace nnfield {
+
+// Integrates this process's block of the network from the whole initial state `init` on the
+// data set `data` (a fixed full batch: check_width_split). `recording` is process 0's, null
+// on the others, which integrate with it and take part in its collective calls.
+RunResult run_split_flow(const ModelConfig& config, const RunOptions& options, const DataStream& data,
+                         const ParameterState& init, RunRecording* recording);
+
+}  // namespace nnfield
