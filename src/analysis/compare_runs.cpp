@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include "nnfield/core/network.hpp"
+#include "nnfield/data/continuum_config.hpp"
 #include "nnfield/data/data.hpp"
 #include "nnfield/numerics/parallel_for.hpp"
 #include "nnfield/numerics/processes.hpp"
@@ -137,7 +138,7 @@ NetData network_data(const ModelConfig& c, const ComparePlan& plan, std::string&
   // The same stream the run presented its samples with: the adjoint at t is the presented sample's.
   const DataStream stream(Samples{int(need(run, "/data/X").shape[0]), s.N, need(run, "/data/X").data,
                                   need(run, "/data/Y").data},
-                          c.data, c.seed);
+                          c.data, c.seed, lattice_source_motion(c));
   std::vector<double> X(std::size_t(s.N)), Y(std::size_t(s.N));
   const std::vector<double> z0 = row(z, 0), W0 = row(W, 0);
   const std::size_t N = std::size_t(s.N), M = std::size_t(s.M);

@@ -178,11 +178,15 @@ void add_continuum_keys(std::vector<ModelKey>& k) {
   add("continuum.w_in", &ContinuumConfig::w_in,
       "the input link's weights v_k(y) on x = 0, offsets -r..r; empty: \"random(0.05, 1/K)\" each")
       .note("K = 2r+1 entries, or empty");
-  add("continuum.X", &ContinuumConfig::X, "input X(y), evaluated on x = 0").note(field);
+  add("continuum.X", &ContinuumConfig::X,
+      "input X(y), evaluated on x = 0; an expression of t too moves it: X(y, 0) + scale * (X(y, t) - X(y, 0)), "
+      "scale as the misfit's (docs/field-limit.md section 11)").note(field);
   add("continuum.Y", &ContinuumConfig::Y,
-      "target Y(y), evaluated on x = Lx; empty: Z0(y) + scale * misfit(y), Z0 the initial output")
+      "target Y(y), evaluated on x = Lx (an expression of t too: a moving target); empty: Z0(y) + scale * "
+      "misfit(y), Z0 the initial output")
       .note(field + ", or empty");
-  add("continuum.misfit", &ContinuumConfig::misfit, "Y empty: the misfit field, evaluated on x = Lx").note(field);
+  add("continuum.misfit", &ContinuumConfig::misfit,
+      "Y empty: the misfit field, evaluated on x = Lx (an expression of t too: a moving target)").note(field);
   add("continuum.misfit_scaling", &ContinuumConfig::misfit_scaling,
       "depth: scale = ax (weakly nonlinear scaling, docs/theory.md 4.2: a limit exists); none: scale = 1 "
       "(O(1) misfit: no limit)");
@@ -412,7 +416,10 @@ const std::vector<SectionSpec>& model_sections() {
                        "pi, e) or a seeded smooth random field `random(RMS)` / `random(RMS, MEAN)`. The same "
                        "file gives the same fields at every (M, N). Used by `init.kind = \"continuum\"`, "
                        "`init.velocity = \"continuum\"`, `data.source = \"continuum\"` and the field solver. "
-                       "`samples` and `dX` make a data set of smooth samples, the same on every lattice and grid.",
+                       "`samples` and `dX` make a data set of smooth samples, the same on every lattice and grid. "
+                       "The sources `X`, `Y` and `misfit` may also be expressions of the time `t` (a moving input "
+                       "or target, `sin(2*pi*y)*cos(t)`: docs/field-limit.md section 11), for continuous "
+                       "dynamics; the other fields may not.",
                        [](auto& c) -> auto& { return c.continuum.present; }),
       presence_section("field",
                        "The field solver (docs/theory.md 4.3, 4.4): with this section, even empty, `nnfield run` "

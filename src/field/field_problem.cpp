@@ -83,6 +83,13 @@ void check_output_offset(const ModelConfig& config, FieldProblem& pr, const std:
   throw ConfigError(m.str());
 }
 
+// The sources' motion on the grid's width nodes (the network's sites at ry = 1).
+SourceMotion grid_source_motion(const ModelConfig& config, const FieldTheory& t) {
+  std::vector<double> y(std::size_t(t.ny()));
+  for (int b = 0; b < t.ny(); ++b) y[std::size_t(b)] = t.y(b);
+  return continuum_source_motion(config, std::move(y), t.ax());
+}
+
 // The row s of a (P, n) array.
 std::vector<double> row_of(const std::vector<double>& a, int s, int n) {
   return std::vector<double>(a.begin() + std::ptrdiff_t(s) * n, a.begin() + std::ptrdiff_t(s + 1) * n);
@@ -102,7 +109,7 @@ void attach_targets(const ModelConfig& config, const ContinuumDataSet& set, Fiel
   }
   samples.Y = set.targets(Z0.data(), ny, lattice.Lx, lattice.Ly, lattice.ax());
   const int first = pr.data->presented(0.0);
-  pr.data = std::make_unique<DataStream>(std::move(samples), config.data, config.seed);
+  pr.data = std::make_unique<DataStream>(std::move(samples), config.data, config.seed, grid_source_motion(config, t));
   pr.Y = row_of(pr.data->samples().Y, first, ny);
 }
 

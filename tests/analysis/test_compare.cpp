@@ -247,6 +247,31 @@ TEST_CASE("compare: with a switched or blended data set the field converges to t
   }
 }
 
+TEST_CASE("compare: with a moving source the field converges to the network at order p", "[compare][field][data]") {
+  // models/field_moving_source.toml: X(y, t) and misfit(y, t) expressions of t (the input
+  // moving by ax), gradient flow, M = 32, 64, 128 (docs/field-limit.md section 11): network
+  // and field see the same X, Y at the same times, the network self-converges, and the
+  // field's response and adjoint errors fall at order p.
+  CompareOptions options;
+  options.levels = 3;
+  options.orders = {1, 2};
+  options.coarsen = {1};
+  options.exact_check = false;
+  const CompareResult r =
+      run_compare(load_model_file(std::string(NNFIELD_SOURCE_DIR) + "/models/field_moving_source.toml"), options);
+  INFO("self: " << r.self_verdict);
+  CHECK(contains(r.self_verdict, "converges"));
+  REQUIRE(r.studies.size() == 2);
+  for (const CompareStudy& s : r.studies)
+    for (int quantity : {0, 3}) {  // response, adjoint
+      const OrderFit& fit = s.fits[std::size_t(quantity)];
+      REQUIRE(fit.pair_order.size() == 2);
+      INFO(s.name << " " << kCompareQuantityNames[std::size_t(quantity)] << ": pair orders " << fit.pair_order[0]
+                  << ", " << fit.pair_order[1]);
+      CHECK(std::fabs(fit.pair_order.back() - s.p) < 0.3);
+    }
+}
+
 TEST_CASE("compare: an O(1) misfit leaves the critical regime and is reported as no limit", "[compare]") {
   const ModelConfig config = load_model_string(kModel, "strong.toml",
                                                {"continuum.misfit_scaling=\"none\"", "dynamics.t_end=1.0",

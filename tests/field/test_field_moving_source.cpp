@@ -1,0 +1,168 @@
+// Sources that move in time (docs/field-limit.md section 11, data/source_motion.hpp):
+// continuum.X and the misfit as expressions of t. The network and the field from one model
+// see the same X, Y (and X', X'') at the same times; the motion changes the run (a
+// negative control); damped motion balances its energy with the moving data's work, for
+// the field and the network; the data power is dL/dt at fixed parameters.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "nnfield/config/config.hpp"
+#include "nnfield/data/continuum_config.hpp"
+#include "nnfield/data/data.hpp"
+#include "nnfield/field/field_potential.hpp"
+#include "nnfield/field/field_problem.hpp"
+#include "nnfield/numerics/expression.hpp"
+#include "nnfield/run/run.hpp"
+
+using namespace nnfield;
+
+namespace {
+
+const std::string kModel = std::string(NNFIELD_SOURCE_DIR) + "/models/field_moving_source.toml";
+
+// The network run of the same model (what nnfield compare runs beside the field).
+ModelConfig network_of(ModelConfig c) {
+  c.field.present = false;
+  c.init.kind = InitKind::continuum;
+  c.data.source = DataSource::continuum;
+  return c;
+}
+
+std::shared_ptr<MemoryRun> run_in_memory(const ModelConfig& c) {
+  RunOptions o;
+  o.progress = "off";
+  RunResult r = run_model(c, o);
+  REQUIRE(r.status == RunStatus::complete);
+  return r.memory;
+}
+
+const std::vector<double>& data_of(const MemoryRun& run, const std::string& name) {
+  REQUIRE(run.has(name));
+  return run.dataset(name).data;
+}
+
+double max_diff(const std::vector<double>& a, const std::vector<double>& b) {
+  REQUIRE(a.size() == b.size());
+  double d = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) d = std::max(d, std::fabs(a[i] - b[i]));
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("moving source: network and field see the same X, Y at the same times", "[field][data]") {
+  // The lattice-exact form on the lattice grid: the field's width nodes are the network's
+  // sites, and (the exact form being the network) the targets built on the initial outputs agree.
+  const ModelConfig field = load_model_file(kModel, {"field.form=\"exact\""});
+  const ModelConfig net = network_of(field);
+  const DataStream net_stream(make_samples(net), net.data, net.seed, lattice_source_motion(net));
+  const FieldProblem pr = make_field_problem(field);
+  const DataStream& field_stream = *pr.data;
+  REQUIRE(net_stream.source_moves());
+  REQUIRE(field_stream.source_moves());
+  CHECK(!field_stream.piecewise_constant());
+  const std::size_t N = std::size_t(net.network.shape.N);
+  REQUIRE(std::size_t(field_stream.width()) == N);
+  std::vector<double> X[2], Y[2], Xd[2], Yd[2], Xdd[2], Ydd[2];
+  for (int k = 0; k < 2; ++k)
+    for (auto* v : {&X[k], &Y[k], &Xd[k], &Yd[k], &Xdd[k], &Ydd[k]}) v->assign(N, 0.0);
+  const Expression source = Expression::parse(net.continuum.X);
+  const double ax = net.network.Lx / net.network.shape.M;
+  double moved = 0.0;
+  for (int j = 0; j <= 40; ++j) {
+    const double t = 0.05 * j;
+    net_stream.at(t, X[0].data(), Y[0].data(), Xd[0].data(), Yd[0].data());
+    field_stream.at(t, X[1].data(), Y[1].data(), Xd[1].data(), Yd[1].data());
+    net_stream.second_derivatives(t, Xdd[0].data(), Ydd[0].data());
+    field_stream.second_derivatives(t, Xdd[1].data(), Ydd[1].data());
+    INFO("t = " << t);
+    CHECK(max_diff(X[0], X[1]) < 1e-14);
+    CHECK(max_diff(Y[0], Y[1]) < 1e-13);
+    CHECK(max_diff(Xd[0], Xd[1]) < 1e-13);
+    CHECK(max_diff(Yd[0], Yd[1]) < 1e-13);
+    CHECK(max_diff(Xdd[0], Xdd[1]) < 1e-12);
+    CHECK(max_diff(Ydd[0], Ydd[1]) < 1e-12);
+    // The input moves by ax (X(y, t) - X(y, 0)), at the site y_5 = 5 ay.
+    const double y5 = 5.0 * net.network.Ly / double(N);
+    CHECK(X[0][5] - net_stream.samples().x(0)[5] ==
+          Approx(ax * (source(0.0, y5, t) - source(0.0, y5, 0.0))).epsilon(1e-12).margin(1e-15));
+    moved = std::max(moved, std::fabs(X[0][5] - net_stream.samples().x(0)[5]));
+  }
+  CHECK(moved > 0.25 * ax);  // 0.5 sin(2 pi y_5) sin(3t) reaches 0.41 ax
+}
+
+TEST_CASE("moving source: the motion changes the run, a source without t does not move", "[field][data]") {
+  const ModelConfig moving = load_model_file(kModel);
+  const ModelConfig still = load_model_file(
+      kModel, {"continuum.X=\"sin(2*pi*y) + 0.3*cos(4*pi*y)\"", "continuum.misfit=\"cos(2*pi*y)\""});
+  const auto a = run_in_memory(moving), b = run_in_memory(still);
+  const std::vector<double>&Za = data_of(*a, "/trajectory/Z"), &Zb = data_of(*b, "/trajectory/Z");
+  // Identical at t = 0 (the motion starts from the sources at t = 0), then apart by O(ax).
+  const std::size_t ny = std::size_t(moving.network.shape.N);
+  CHECK(std::equal(Za.begin(), Za.begin() + std::ptrdiff_t(ny), Zb.begin()));
+  CHECK(max_diff(Za, Zb) > 1e-3);
+  CHECK(data_of(*a, "/energy/data_work").back() != 0.0);
+  CHECK(data_of(*b, "/energy/data_work").back() == 0.0);
+}
+
+TEST_CASE("moving source: damped motion balances energy with the moving data's work", "[field][data]") {
+  // m q'' + gamma m q' + dL/dq = 0 with X(t), Y(t) moving: the power dL/dX . X' + dL/dY . Y'
+  // (the input link's adjoint on the field, backprop's dL/dX on the network) integrated
+  // along the motion; E + dissipated - data_work stays E(0), on the field and the network.
+  const ModelConfig field = load_model_file(kModel, {"dynamics.kind=\"damped\"", "dynamics.gamma=0.7",
+                                                     "integrator.rtol=1e-12", "integrator.atol=1e-14",
+                                                     "dynamics.t_end=1.5"});
+  for (const bool on_field : {true, false}) {
+    const auto run = run_in_memory(on_field ? field : network_of(field));
+    const std::vector<double>& E = data_of(*run, "/energy/total");
+    const std::vector<double>& work = data_of(*run, "/energy/data_work");
+    const std::vector<double>& residual = data_of(*run, "/energy/balance_residual");
+    const double scale = *std::max_element(E.begin(), E.end());
+    double worst = 0.0;
+    for (double r : residual) worst = std::max(worst, std::fabs(r));
+    INFO((on_field ? "field" : "network") << ": E(0) = " << E.front() << ", data work " << work.back()
+                                          << ", worst residual " << worst);
+    CHECK(worst < 1e-9 * scale);
+    CHECK(std::fabs(work.back()) > 1e-2 * scale);  // the balance needs it
+  }
+}
+
+TEST_CASE("moving source: the data power is dL/dt at fixed parameters", "[field][data]") {
+  for (const char* r : {"1", "2"}) {  // index shifts, and spectral ones on a coarse grid
+    const ModelConfig c =
+        load_model_file(kModel, {std::string("field.rx=") + r, std::string("field.ry=") + r});
+    FieldProblem pr = make_field_problem(c);
+    FieldPotential potential(*pr.theory, *pr.data);
+    std::vector<double> grad(pr.q0.size());
+    const double h = 1e-5;
+    for (const double t : {0.1, 0.55, 1.3}) {
+      double power = 0.0;
+      potential.evaluate(pr.q0.data(), t, grad.data(), &power);
+      const double fd = (potential.loss(pr.q0.data(), t + h) - potential.loss(pr.q0.data(), t - h)) / (2 * h);
+      INFO("r = " << r << ", t = " << t << ": data power " << power << ", central difference " << fd);
+      CHECK(std::fabs(power) > 1e-5);
+      CHECK(power == Approx(fd).epsilon(1e-6));
+    }
+  }
+}
+
+TEST_CASE("moving source: t only in the sources, and only under continuous dynamics", "[field][data][config]") {
+  const auto refused = [](const std::vector<std::string>& set, const std::string& part) {
+    try {
+      load_model_file(kModel, set);
+    } catch (const ConfigError& e) {
+      INFO(e.what());
+      CHECK(std::string(e.what()).find(part) != std::string::npos);
+      return;
+    }
+    FAIL("accepted: " << set.front());
+  };
+  refused({"continuum.phi=\"0.2 + 0.1*t\""}, "only the sources continuum.X, Y and misfit may depend on the time t");
+  refused({"continuum.dX=\"sin(2*pi*y)*t\"", "continuum.samples=2"}, "continuum.dX");
+  refused({"observe.correlators=[\"input\"]"}, "continuum.X moves in time");
+  refused({"dynamics.kind=\"damped\"", "observe.energy_flow=true"}, "per-site energy book has no data-power term");
+}
