@@ -139,14 +139,16 @@ NetData network_data(const ModelConfig& c, const ComparePlan& plan, std::string&
   const DataStream stream(Samples{int(need(run, "/data/X").shape[0]), s.N, need(run, "/data/X").data,
                                   need(run, "/data/Y").data},
                           c.data, c.seed, lattice_source_motion(c));
-  std::vector<double> X(std::size_t(s.N)), Y(std::size_t(s.N));
+  // A batch of samples (full_batch): the adjoint and misfit of the first, as the field records.
+  std::vector<double> X(std::size_t(stream.batch()) * std::size_t(s.N)), Y(X.size());
+  const auto first = [&](const std::vector<double>& v) { return std::vector<double>(v.begin(), v.begin() + s.N); };
   const std::vector<double> z0 = row(z, 0), W0 = row(W, 0);
   const std::size_t N = std::size_t(s.N), M = std::size_t(s.M);
   const double scale = misfit_scale(c);
   Network net(s, c.network.activation, c.network.loss);
   std::vector<double> gW(W0.size()), gb(M * N);
   stream.at(0.0, X.data(), Y.data(), nullptr, nullptr);
-  d.Y.push_back(Y);
+  d.Y.push_back(first(Y));
   d.Z.emplace_back(z0.begin() + std::ptrdiff_t((M - 1) * N), z0.end());
   for (double t : times) {
     const std::size_t k = row_of(run, t, c.dynamics.t_end);
@@ -158,7 +160,7 @@ NetData network_data(const ModelConfig& c, const ComparePlan& plan, std::string&
     d.dz.push_back(minus(zt, z0));
     d.dW.push_back(minus(Wt, W0));
     stream.at(t, X.data(), Y.data(), nullptr, nullptr);
-    d.Y.push_back(Y);
+    d.Y.push_back(first(Y));
     net.value_and_gradient(Wt.data(), bt.data(), X.data(), Y.data(), 1, gW.data(), gb.data());
     d.adj.push_back(gb);
   }

@@ -72,10 +72,6 @@ void field_run_rules(std::vector<Applicability>& t) {
                 not_field,
                 "a field run's samples always come from [continuum] (continuum.samples, continuum.dX): data files, "
                 "teacher and random data are rough in width"},
-               {{"data.presentation"},
-                [](const ModelConfig& c) { return !field(c) || c.data.presentation != Presentation::full_batch; },
-                "a field run presents one sample at a time (fixed, switch, blend): full_batch would need a "
-                "boundary theory of every sample at once (not implemented)"},
                {{"observe.energy_flow"},
                 [](const ModelConfig& c) { return !field(c) || c.data.presentation != Presentation::blend; },
                 "the field's per-site energy book has no data-power term, and blended data move"},

@@ -403,7 +403,7 @@ const std::vector<SectionSpec>& model_sections() {
       {"init.smooth_velocity", "Smooth initial velocities for `init.velocity = \"smooth\"` "
                                "(same keys as `[init.smooth]`)."},
       {"data", "Training samples and how they are presented to the dynamics. A field run reads only "
-               "`presentation` (fixed, switch, blend), `tau` and `order`: its samples are always the continuum "
+               "`presentation` (fixed, switch, blend, full_batch), `tau` and `order`: its samples are always the continuum "
                "data set of `[continuum]` (`samples`, `dX`; docs/field-limit.md section 10)."},
       {"data.teacher", "The teacher network for `data.source = \"teacher\"` (same width N)."},
       {"dynamics", "Training dynamics: damped (heavy ball), gradient flow or SGD."},

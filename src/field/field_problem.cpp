@@ -1,5 +1,6 @@
 #include "nnfield/field/field_problem.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -108,7 +109,7 @@ void attach_targets(const ModelConfig& config, const ContinuumDataSet& set, Fiel
     std::copy(phi.end() - ny, phi.end(), Z0.begin() + std::ptrdiff_t(s) * ny);
   }
   samples.Y = set.targets(Z0.data(), ny, lattice.Lx, lattice.Ly, lattice.ax());
-  const int first = pr.data->presented(0.0);
+  const int first = std::max(0, pr.data->presented(0.0));  // full_batch: sample 0, as the network
   pr.data = std::make_unique<DataStream>(std::move(samples), config.data, config.seed, grid_source_motion(config, t));
   pr.Y = row_of(pr.data->samples().Y, first, ny);
 }
@@ -146,7 +147,7 @@ FieldProblem make_field_problem(const ModelConfig& config) {
     for (int b = 0; b < pr.theory->ny(); ++b) y[std::size_t(b)] = pr.theory->y(b);
     pr.data = std::make_unique<DataStream>(Samples{set.P, pr.theory->ny(), set.inputs(y, lattice.ax()), {}},
                                            config.data, config.seed);
-    pr.X = row_of(pr.data->samples().X, pr.data->presented(0.0), pr.theory->ny());
+    pr.X = row_of(pr.data->samples().X, std::max(0, pr.data->presented(0.0)), pr.theory->ny());
     pr.q0 = field_params_from_continuum(*pr.theory, data, pr.X);
     phi_data = sample_phi_on_lines(*pr.theory, data.phi);
     pr.stability = field_stability(*pr.theory, pr.q0.data(), phi_data.data());

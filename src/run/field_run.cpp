@@ -45,12 +45,15 @@ RunResult run_field_model(const ModelConfig& config, const RunOptions& options) 
   recording.start([&](SeriesSink& writer) { write_field_static(writer, problem, config); });
 
   const std::size_t nx = std::size_t(theory.nx()), ny = std::size_t(theory.ny());
-  std::vector<double> phi(nx * ny), adjoint(nx * ny), grad(theory.num_params()), X(ny), Y(ny);
+  const std::size_t batch = std::size_t(potential.batch());
+  std::vector<double> phi(nx * ny), adjoint(nx * ny), grad(theory.num_params()), X(batch * ny), Y(batch * ny);
   const auto snapshot_at = [&](const State& x, double t, Snapshot& s) {
     const double* q = x.data();
-    potential.data_at(t, X.data(), Y.data());  // the sample presented at t
+    // The sample presented at t (full_batch: the first, as the network records its neurons).
+    potential.data_at(t, X.data(), Y.data());
     s.loss = theory.gradient(q, X.data(), Y.data(), grad.data(), phi.data(), adjoint.data());
     s.energy = dynamics->energy(x, t);
+    if (batch > 1) s.loss = s.energy.potential;  // the batch's mean loss
     s.q = q;
     s.W = q + theory.w_offset();
     s.b = q + theory.beta_offset();
