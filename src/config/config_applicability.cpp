@@ -247,6 +247,7 @@ struct CommandRule {
   std::string why;
   bool overrides_only = false;
   std::vector<std::string> except = {};
+  std::function<bool(const ModelConfig&)> when = {};  // and only for such models (none: every model)
 };
 
 bool always(const ModelUse&) { return true; }
@@ -307,7 +308,11 @@ void compare_rules(std::vector<CommandRule>& t) {
             {c, {"field.p"}, always, "compare runs each order of --orders", true},
             {c, {"field.ry"}, always, "compare coarse-grains width as depth, rx = ry = each --coarsen factor", true},
             {c, {"field.rx"}, [](const ModelUse& u) { return u.coarsen_given; },
-             "--coarsen gives the coarse-graining factors", true}});
+             "--coarsen gives the coarse-graining factors", true},
+            // SGD's steps do not depend on where rows are written, and compare writes its own.
+            {c, {"output.every_steps"}, always,
+             "compare's SGD runs write a row at each compared time; the steps do not depend on the cadence", false,
+             {}, sgd}});
 }
 
 // compare starts its networks from [continuum] and takes their data from it: a model file
@@ -358,10 +363,11 @@ const Applicability* refusing_rule(const std::vector<Applicability>& table, cons
 }
 
 // The first command rule that says `key`, given in the file or by an override, is not read.
-const CommandRule* refusing_command_rule(const ModelUse& use, const std::string& key, bool overridden) {
+const CommandRule* refusing_command_rule(const ModelUse& use, const ModelConfig& c, const std::string& key,
+                                         bool overridden) {
   for (const CommandRule& rule : command_rules())
     if ((!rule.command || *rule.command == use.command) && (overridden || !rule.overrides_only) &&
-        matches(rule.keys, key) && !matches(rule.except, key) && rule.refuses(use))
+        matches(rule.keys, key) && !matches(rule.except, key) && rule.refuses(use) && (!rule.when || rule.when(c)))
       return &rule;
   return nullptr;
 }
@@ -400,13 +406,13 @@ std::vector<Violation> unread_keys(const ModelConfig& c, const std::vector<Given
     // not read the key. In the file a default changes nothing (resolved configurations load back).
     const bool at_default = holds_default(c, key.name);
     if (key.overridden || !at_default)
-      if (const CommandRule* rule = refusing_command_rule(use, key.name, key.overridden)) {
+      if (const CommandRule* rule = refusing_command_rule(use, c, key.name, key.overridden)) {
         out.push_back(refusal(*rule, key.name));
         continue;
       }
     if (at_default) continue;
     // propagate runs nothing: the keys it reads are its own, whatever a run would make of them.
-    if (use.command == ModelCommand::propagate && !refusing_command_rule(use, key.name, true)) continue;
+    if (use.command == ModelCommand::propagate && !refusing_command_rule(use, c, key.name, true)) continue;
     if (const Applicability* rule = refusing_rule(rules(), run, key.name))
       out.push_back({key.name, {}, key.name + " is not read by this run: " + rule->why(run)});
   }
@@ -418,7 +424,7 @@ std::vector<Violation> keys_unread_in_memory(const ModelConfig& c) {
   std::vector<Violation> out;
   for (const ModelKey& k : model_keys())
     if (!holds_default(c, k.name))
-      if (const CommandRule* rule = refusing_command_rule(memory, k.name, false)) out.push_back(refusal(*rule, k.name));
+      if (const CommandRule* rule = refusing_command_rule(memory, c, k.name, false)) out.push_back(refusal(*rule, k.name));
   return out;
 }
 

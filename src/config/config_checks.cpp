@@ -376,11 +376,14 @@ std::vector<Violation> cross_field_violations(const ModelConfig& c) {
   check_length(out, "data.x", c.data.x, N);
   check_length(out, "data.y", c.data.y, N);
 
-  if (c.dynamics.kind == DynamicsKind::sgd && c.data.source != DataSource::file && c.dynamics.batch > c.data.samples) {
-    out.push_back({"dynamics.batch", {"data.samples", "dynamics.kind"},
-                   "dynamics.batch = " + std::to_string(c.dynamics.batch) +
-                       " must be <= data.samples = " + std::to_string(c.data.samples) +
-                       " for sgd"});
+  // A field run's samples, and data.source = "continuum"'s, are the continuum data set's.
+  const bool continuum_set = c.field.present || c.data.source == DataSource::continuum;
+  const int samples = continuum_set ? c.continuum.samples : c.data.samples;
+  const char* samples_key = continuum_set ? "continuum.samples" : "data.samples";
+  if (c.dynamics.kind == DynamicsKind::sgd && c.data.source != DataSource::file && c.dynamics.batch > samples) {
+    out.push_back({"dynamics.batch", {samples_key, "dynamics.kind"},
+                   "dynamics.batch = " + std::to_string(c.dynamics.batch) + " must be <= " + samples_key + " = " +
+                       std::to_string(samples) + " for sgd"});
   }
   check_symplectic(out, c);
   check_bbd_observers(out, c);

@@ -291,13 +291,14 @@ std::vector<ModelKey> build_model_keys() {
       "standard deviation of Gaussian noise added to the teacher's output").at_least(0);
 
   add("dynamics.kind", &DynamicsConfig::kind,
-      "damped: q'' + gamma q' + dl/dq = 0; gradient_flow: q' = -eta dl/dq; sgd: discrete steps");
+      "damped: q'' + gamma q' + dl/dq = 0; gradient_flow: q' = -eta dl/dq; sgd: discrete steps (field runs: "
+      "q <- q - eta m^-1 dl/dq, docs/field-limit.md section 12)");
   add("dynamics.variables", &DynamicsConfig::variables,
       "continuous dynamics in (W, b) or in BBD variables (W, z) (Eq. 6; same trajectories)");
   add("dynamics.gamma", &DynamicsConfig::gamma, "damped: friction gamma").at_least(0);
   add("dynamics.eta", &DynamicsConfig::eta, "gradient_flow: rate eta; sgd: step size; damped with eta_scaling = depth: masses 1/(eta ax)").above(0);
   add("dynamics.batch", &DynamicsConfig::batch, "sgd: mini-batch size (mean loss over the batch)").at_least(1).at_most(kMaxSamples)
-      .note("<= data.samples for sgd on generated data");
+      .note("<= data.samples for sgd on generated data, <= continuum.samples on continuum data and field runs");
   add("dynamics.t_end", &DynamicsConfig::t_end, "damped, gradient_flow: final time").above(0);
   add("dynamics.steps", &DynamicsConfig::steps, "sgd: number of steps").at_least(1).at_most(kMaxSteps);
   add("dynamics.eta_scaling", &DynamicsConfig::eta_scaling,

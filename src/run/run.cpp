@@ -22,6 +22,7 @@
 #include "run/run_sink.hpp"
 #include "run/run_checkpoint.hpp"
 #include "run/run_loop.hpp"
+#include "run/sgd_loop.hpp"
 #include "nnfield/run/field_run.hpp"
 
 namespace nnfield {
@@ -74,110 +75,31 @@ RunResult run_network_continuous(const ModelConfig& config, const RunOptions& op
   return run_continuous(*dynamics, std::move(x0), config, options, switches, recording, snapshot_at);
 }
 
-bool all_finite(const std::vector<double>& v) {
-  for (double x : v)
-    if (!std::isfinite(x)) return false;
-  return true;
-}
-
-// Where SGD stands at the start of step k: the parameters and the batch sampler's position
-// (checkpoints save it after writing row k, before the step's update).
-void save_sgd(CheckpointFile& out, long k, const std::vector<double>& q, long drawn) {
-  out.set("loop.kind", std::string("sgd"));
-  out.set_integer("loop.step", k);
-  out.set("loop.x", q);
-  out.set_integer("loop.drawn", drawn);
-}
-
-// Restores save_sgd's position; returns the step to start at (its row is written already).
-long restore_sgd(const ResumePoint& resume, std::vector<double>& q, BatchSampler& sampler) {
-  const CheckpointFile& in = resume.checkpoint;
-  if (in.text("loop.kind") != "sgd" || in.reals("loop.x").size() != q.size())
-    throw CheckpointError(resume.path + ": the checkpoint is not of this run's dynamics");
-  q = in.reals("loop.x");
-  sampler.seek(long(in.integer("loop.drawn")));
-  return long(in.integer("loop.step"));
-}
-
 RunResult run_sgd(const ModelConfig& config, const RunOptions& options, Network& network, const Samples& samples,
                   ParameterState init, RunRecording& recording) {
-  Recorder& rec = recording.recorder();
   const NetworkShape& shape = config.network.shape;
   const int B = config.dynamics.batch, N = shape.N;
-  const long steps = config.dynamics.steps, every = config.output.every_steps;
-  const double eta = effective_eta(config);  // eta_scaling (docs/theory.md 4.2)
   const std::size_t nw = shape.num_weights();
-  BatchSampler sampler(samples.S, B, config.data.order, derive_seed(config.seed, "order"));
-  std::vector<double>& q = init.q;
-  std::vector<double> grad(q.size()), X(std::size_t(B) * N), Y(X.size()), z(shape.num_biases());
-  ProgressLine progress(options.progress, double(steps), "step");
-  RunResult result;
-  long k = 0;
-  const bool resumed = recording.resume().active;
-  if (resumed) k = restore_sgd(recording.resume(), q, sampler);
-  const long first = k;
-  Checkpointer checkpointer(config, options, double(k));
-  for (; k <= steps; ++k) {
-    const long drawn = sampler.drawn();
-    const std::vector<int>& batch = sampler.next();
+  std::vector<double> X(std::size_t(B) * N), Y(X.size()), z(shape.num_biases());
+  const auto gradient = [&](const double* q, const std::vector<int>& batch, double* grad) {
     for (int s = 0; s < B; ++s) {
-      std::copy(samples.x(batch[std::size_t(s)]), samples.x(batch[std::size_t(s)]) + N, X.begin() + std::ptrdiff_t(s) * N);
-      std::copy(samples.y(batch[std::size_t(s)]), samples.y(batch[std::size_t(s)]) + N, Y.begin() + std::ptrdiff_t(s) * N);
+      const int j = batch[std::size_t(s)];
+      std::copy(samples.x(j), samples.x(j) + N, X.begin() + std::ptrdiff_t(s) * N);
+      std::copy(samples.y(j), samples.y(j) + N, Y.begin() + std::ptrdiff_t(s) * N);
     }
-    const double loss = network.value_and_gradient(q.data(), q.data() + nw, X.data(), Y.data(), B, grad.data(),
-                                                   grad.data() + nw);
-    if (!std::isfinite(loss)) {
-      result.status = RunStatus::blew_up;
-      result.message = "loss became NaN/Inf at step " + std::to_string(k) + " (last finite state at step " +
-                       std::to_string(k - 1) + ")";
-      break;
-    }
-    if ((k % every == 0 || k == steps) && !(resumed && k == first)) {
-      // The step kept no hidden neurons (keep_neurons below): the same forward pass again.
-      network.forward(q.data(), q.data() + nw, X.data(), B);
-      Snapshot s;
-      s.t = double(k) * eta;  // SGD time is gradient-flow time: t = step * eta
-      s.step = k;
-      s.W = q.data();
-      s.b = q.data() + nw;
-      s.loss = loss;
-      s.energy.potential = loss;
-      network.neurons(0, z.data());
-      s.neurons = z.data();
-      s.lines = shape.M;
-      s.width = shape.N;
-      rec.record(s);
-      result.t_last = s.t;
-      result.final_loss = loss;
-      result.final_energy = s.energy;
-      if (checkpointer.due(double(k), k == steps))
-        checkpointer.write(rec, double(k), [&](CheckpointFile& out) { save_sgd(out, k, q, drawn); });
-    }
-    progress.update(double(k), loss, loss);
-    if (k == steps) break;
-    if (options.stop && options.stop->load()) {
-      result.status = RunStatus::interrupted;
-      result.message = "interrupted at step " + std::to_string(k);
-      // Stopped by a signal: checkpoint here (row k, if it is one, is written), losing nothing.
-      if (checkpointer.enabled())
-        checkpointer.write(rec, double(k), [&](CheckpointFile& out) { save_sgd(out, k, q, drawn); });
-      break;
-    }
-    for (std::size_t j = 0; j < q.size(); ++j) q[j] -= eta * grad[j];
-  }
-  if (result.status == RunStatus::complete) {
-    if (!all_finite(q)) {
-      result.status = RunStatus::blew_up;
-      result.message = "parameters became NaN/Inf after step " + std::to_string(k);
-    } else {
-      result.message = "completed " + std::to_string(steps) + " SGD steps";
-    }
-  }
-  append_regime_note(rec, result);
-  result.steps = k;
-  result.rows = rec.rows;
-  progress.finish(result.message);
-  return result;
+    return network.value_and_gradient(q, q + nw, X.data(), Y.data(), B, grad, grad + nw);
+  };
+  const auto snapshot = [&](const double* q, const std::vector<int>&, Snapshot& s) {
+    // The step kept no hidden neurons (keep_neurons): the same forward pass again.
+    network.forward(q, q + nw, X.data(), B);
+    s.W = q;
+    s.b = q + nw;
+    network.neurons(0, z.data());
+    s.neurons = z.data();
+    s.lines = shape.M;
+    s.width = shape.N;
+  };
+  return run_sgd_loop(config, options, samples.S, init.q, recording, gradient, snapshot);
 }
 
 // The measurements of a network run (make_observers for the network lattice).

@@ -296,6 +296,30 @@ TEST_CASE("compare: on a full batch of 8 samples the field converges to the netw
     }
 }
 
+TEST_CASE("compare: SGD on the field converges to the network's SGD at order p", "[compare][field][sgd]") {
+  // models/field_sgd.toml: 40 steps of q <- q - eta ax m^-1 dL/dq on a batch of all 8
+  // samples, M = 32, 64, 128 at the same step count (the map's limit); the lattice-exact map
+  // is the network's step.
+  CompareOptions options;
+  options.levels = 3;
+  options.orders = {1, 2};
+  options.coarsen = {1};
+  const CompareResult r =
+      run_compare(load_model_file(std::string(NNFIELD_SOURCE_DIR) + "/models/field_sgd.toml"), options);
+  INFO("self: " << r.self_verdict);
+  CHECK(contains(r.self_verdict, "converges"));
+  CHECK(r.exact_max_rel_diff < 1e-13);
+  REQUIRE(r.studies.size() == 2);
+  for (const CompareStudy& s : r.studies)
+    for (int quantity : {0, 3}) {  // response, adjoint
+      const OrderFit& fit = s.fits[std::size_t(quantity)];
+      REQUIRE(fit.pair_order.size() == 2);
+      INFO(s.name << " " << kCompareQuantityNames[std::size_t(quantity)] << ": pair orders " << fit.pair_order[0]
+                  << ", " << fit.pair_order[1]);
+      CHECK(std::fabs(fit.pair_order.back() - s.p) < 0.3);
+    }
+}
+
 TEST_CASE("compare: an O(1) misfit leaves the critical regime and is reported as no limit", "[compare]") {
   const ModelConfig config = load_model_string(kModel, "strong.toml",
                                                {"continuum.misfit_scaling=\"none\"", "dynamics.t_end=1.0",
