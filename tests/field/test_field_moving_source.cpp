@@ -17,51 +17,24 @@
 #include "nnfield/field/field_problem.hpp"
 #include "nnfield/numerics/expression.hpp"
 #include "nnfield/run/run.hpp"
+#include "field/field_run_support.hpp"
 
 using namespace nnfield;
+using namespace nnfield::test;
 
 namespace {
 
 const std::string kModel = std::string(NNFIELD_SOURCE_DIR) + "/models/field_moving_source.toml";
-
-// The network run of the same model (what nnfield compare runs beside the field).
-ModelConfig network_of(ModelConfig c) {
-  c.field.present = false;
-  c.init.kind = InitKind::continuum;
-  c.data.source = DataSource::continuum;
-  return c;
-}
-
-std::shared_ptr<MemoryRun> run_in_memory(const ModelConfig& c) {
-  RunOptions o;
-  o.progress = "off";
-  RunResult r = run_model(c, o);
-  REQUIRE(r.status == RunStatus::complete);
-  return r.memory;
-}
-
-const std::vector<double>& data_of(const MemoryRun& run, const std::string& name) {
-  REQUIRE(run.has(name));
-  return run.dataset(name).data;
-}
-
-double max_diff(const std::vector<double>& a, const std::vector<double>& b) {
-  REQUIRE(a.size() == b.size());
-  double d = 0.0;
-  for (std::size_t i = 0; i < a.size(); ++i) d = std::max(d, std::fabs(a[i] - b[i]));
-  return d;
-}
 
 }  // namespace
 
 TEST_CASE("moving source: network and field see the same X, Y at the same times", "[field][data]") {
   // The lattice-exact form on the lattice grid: the field's width nodes are the network's
   // sites, and (the exact form being the network) the targets built on the initial outputs agree.
-  const ModelConfig field = load_model_file(kModel, {"field.form=\"exact\""});
-  const ModelConfig net = network_of(field);
-  const DataStream net_stream(make_samples(net), net.data, net.seed, lattice_source_motion(net));
-  const FieldProblem pr = make_field_problem(field);
-  const DataStream& field_stream = *pr.data;
+  const ExactPair pair(kModel);
+  const ModelConfig& net = pair.net;
+  const DataStream& net_stream = pair.net_stream;
+  const DataStream& field_stream = *pair.problem.data;
   REQUIRE(net_stream.source_moves());
   REQUIRE(field_stream.source_moves());
   CHECK(!field_stream.piecewise_constant());
@@ -117,37 +90,18 @@ TEST_CASE("moving source: damped motion balances energy with the moving data's w
                                                      "integrator.rtol=1e-12", "integrator.atol=1e-14",
                                                      "dynamics.t_end=1.5"});
   for (const bool on_field : {true, false}) {
-    const auto run = run_in_memory(on_field ? field : network_of(field));
-    const std::vector<double>& E = data_of(*run, "/energy/total");
-    const std::vector<double>& work = data_of(*run, "/energy/data_work");
-    const std::vector<double>& residual = data_of(*run, "/energy/balance_residual");
-    const double scale = *std::max_element(E.begin(), E.end());
-    double worst = 0.0;
-    for (double r : residual) worst = std::max(worst, std::fabs(r));
-    INFO((on_field ? "field" : "network") << ": E(0) = " << E.front() << ", data work " << work.back()
-                                          << ", worst residual " << worst);
-    CHECK(worst < 1e-9 * scale);
-    CHECK(std::fabs(work.back()) > 1e-2 * scale);  // the balance needs it
+    const EnergyBooks books = energy_books(*run_in_memory(on_field ? field : network_of(field)));
+    INFO((on_field ? "field" : "network") << ": data work " << books.work << " of E, worst residual "
+                                          << books.residual << " of E");
+    CHECK(books.residual < 1e-9);
+    CHECK(std::fabs(books.work) > 1e-2);  // the balance needs it
   }
 }
 
 TEST_CASE("moving source: the data power is dL/dt at fixed parameters", "[field][data]") {
-  for (const char* r : {"1", "2"}) {  // index shifts, and spectral ones on a coarse grid
-    const ModelConfig c =
-        load_model_file(kModel, {std::string("field.rx=") + r, std::string("field.ry=") + r});
-    FieldProblem pr = make_field_problem(c);
-    FieldPotential potential(*pr.theory, *pr.data);
-    std::vector<double> grad(pr.q0.size());
-    const double h = 1e-5;
-    for (const double t : {0.1, 0.55, 1.3}) {
-      double power = 0.0;
-      potential.evaluate(pr.q0.data(), t, grad.data(), &power);
-      const double fd = (potential.loss(pr.q0.data(), t + h) - potential.loss(pr.q0.data(), t - h)) / (2 * h);
-      INFO("r = " << r << ", t = " << t << ": data power " << power << ", central difference " << fd);
-      CHECK(std::fabs(power) > 1e-5);
-      CHECK(power == Approx(fd).epsilon(1e-6));
-    }
-  }
+  for (const char* r : {"1", "2"})  // index shifts, and spectral ones on a coarse grid
+    check_data_power_is_dL_dt(load_model_file(kModel, {std::string("field.rx=") + r, std::string("field.ry=") + r}),
+                              {0.1, 0.55, 1.3});
 }
 
 TEST_CASE("moving source: t only in the sources, and only under continuous dynamics", "[field][data][config]") {

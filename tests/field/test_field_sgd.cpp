@@ -13,25 +13,14 @@
 #include "nnfield/analysis/compare.hpp"
 #include "nnfield/config/config.hpp"
 #include "nnfield/run/run.hpp"
+#include "field/field_run_support.hpp"
 
 using namespace nnfield;
+using namespace nnfield::test;
 
 namespace {
 
 const std::string kModel = std::string(NNFIELD_SOURCE_DIR) + "/models/field_sgd.toml";
-
-std::shared_ptr<MemoryRun> run_in_memory(const ModelConfig& c) {
-  RunOptions o;
-  o.progress = "off";
-  RunResult r = run_model(c, o);
-  REQUIRE(r.status == RunStatus::complete);
-  return r.memory;
-}
-
-const std::vector<double>& data_of(const MemoryRun& run, const std::string& name) {
-  REQUIRE(run.has(name));
-  return run.dataset(name).data;
-}
 
 // The exact field and the network of the model, with the overrides `set`: the largest
 // difference of their neurons (the first sample of each recorded batch) over the largest
@@ -41,10 +30,7 @@ std::pair<double, double> exact_vs_network(const std::vector<std::string>& set) 
   with_exact.push_back("field.form=\"exact\"");
   ModelConfig field = load_model_file(kModel, with_exact);
   field.output.trajectory = {TrajectoryDataset::phi, TrajectoryDataset::loss};
-  ModelConfig net = field;
-  net.field.present = false;
-  net.init.kind = InitKind::continuum;
-  net.data.source = DataSource::continuum;
+  ModelConfig net = network_of(field);
   net.output.trajectory = {TrajectoryDataset::z, TrajectoryDataset::loss};
   const auto f = run_in_memory(field), n = run_in_memory(net);
   const std::vector<double>&phi = data_of(*f, "/trajectory/phi"), &z = data_of(*n, "/trajectory/z");
