@@ -2,7 +2,8 @@
 // continuum.X and the misfit as expressions of t. The network and the field from one model
 // see the same X, Y (and X', X'') at the same times; the motion changes the run (a
 // negative control); damped motion balances its energy with the moving data's work, for
-// the field and the network; the data power is dL/dt at fixed parameters.
+// the field and the network; the data power is dL/dt at fixed parameters; the network in BBD
+// variables (which need X'') follows the same motion.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -119,4 +120,25 @@ TEST_CASE("moving source: t only in the sources, and only under continuous dynam
   refused({"continuum.dX=\"sin(2*pi*y)*t\"", "continuum.samples=2"}, "continuum.dX");
   refused({"observe.correlators=[\"input\"]"}, "continuum.X moves in time");
   refused({"dynamics.kind=\"damped\"", "observe.energy_flow=true"}, "per-site energy book has no data-power term");
+}
+
+TEST_CASE("moving source: the network in BBD variables, which need X'', follows the same motion", "[field][data]") {
+  // dynamics.variables = "bbd" integrates (W, z), whose forward sweep needs the input's X''
+  // (DataStream::second_derivatives: the source's symbolic d^2/dt^2): the same trajectory as in
+  // (W, b), and the same data work. Damped with unit masses (the BBD books' condition).
+  ModelConfig wb = network_of(load_model_file(kModel, {"dynamics.kind=\"damped\"", "dynamics.gamma=1.0",
+                                                 "integrator.rtol=1e-10", "integrator.atol=1e-12"}));
+  wb.dynamics.eta_scaling = EtaScaling::none;  // unit masses (the file's eta is then not read)
+  wb.output.trajectory = {TrajectoryDataset::z};
+  ModelConfig bbd = wb;
+  bbd.dynamics.variables = DynamicsVariables::bbd;
+  const auto a = run_in_memory(wb), b = run_in_memory(bbd);
+  const std::vector<double>&za = data_of(*a, "/trajectory/z"), &zb = data_of(*b, "/trajectory/z");
+  std::vector<double> moved = za;
+  for (std::size_t i = 0; i < moved.size(); ++i) moved[i] -= za[i % std::size_t(wb.network.shape.M * wb.network.shape.N)];
+  INFO("max |z_wb - z_bbd| " << max_diff(za, zb) << " against a motion of " << max_abs(moved));
+  CHECK(max_diff(za, zb) < 1e-8 * max_abs(moved));
+  const double work = data_of(*a, "/energy/data_work").back();
+  CHECK(std::fabs(work) > 1e-4);
+  CHECK(data_of(*b, "/energy/data_work").back() == Approx(work).epsilon(1e-7));
 }
