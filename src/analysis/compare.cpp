@@ -1,6 +1,7 @@
 // `nnfield compare` (include/nnfield/analysis/compare.hpp): the runs (compare_runs.cpp),
 // then, from what they give, the relative differences, the orders and the verdicts.
 #include "nnfield/analysis/compare.hpp"
+#include "nnfield/dynamics/training_dynamics.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -139,10 +140,18 @@ detail::ComparePlan plan_compare(const ModelConfig& config, const CompareOptions
   const std::string where = config.source_path.empty() ? "model" : config.source_path;
   if (!config.continuum.present)
     throw ConfigError(where + ": compare needs a [continuum] section (the data every level samples)");
-  if (config.dynamics.kind == DynamicsKind::sgd)
-    throw ConfigError(where + ": dynamics.kind = \"sgd\": compare needs gradient_flow or damped dynamics");
+  const bool sgd = config.dynamics.kind == DynamicsKind::sgd;
+  // SGD's rows are the first sample of each step's batch: one sample only if every batch is
+  // the whole set in one order (or the set is one sample).
+  if (sgd && config.continuum.samples > 1 &&
+      (config.dynamics.batch != config.continuum.samples || config.data.order != DataOrder::sequential))
+    throw ConfigError(where + ": dynamics.kind = \"sgd\": compare follows the first sample of each batch, which "
+                      "changes unless dynamics.batch = continuum.samples and data.order = \"sequential\"");
   if (options.levels < 2 || options.levels > 8) throw ConfigError(where + ": --levels must be in 2..8");
-  const double t_end = config.dynamics.t_end;
+  // SGD time is gradient-flow time, t = step * eta (eta ax with eta_scaling = "depth").
+  const double eta = effective_eta(config);
+  const double t_end = sgd ? double(config.dynamics.steps) * eta : config.dynamics.t_end;
+  const double model_every = sgd ? double(config.output.every_steps) * eta : config.output.every;
   detail::ComparePlan plan;
   plan.times = options.times.empty() ? std::vector<double>{t_end} : options.times;
   std::sort(plan.times.begin(), plan.times.end());
@@ -150,11 +159,15 @@ detail::ComparePlan plan_compare(const ModelConfig& config, const CompareOptions
     if (!(t > 0.0 && t <= t_end * (1 + 1e-12)))
       throw ConfigError(where + ": --times: t = " + compare_number(t) + " is not in (0, t_end = " +
                         compare_number(t_end) + "]");
-  plan.every = output_every(t_end, plan.times, config.output.every);
+  plan.every = output_every(t_end, plan.times, model_every);
   plan.stop = options.stop;
+  if (sgd) plan.sgd_eta = eta;
   if (!std::isfinite(plan.every))
     throw ConfigError(where + ": --times: no output cadence t_end/n puts every time on a row");
   plan.refine = options.refine;
+  if (sgd && std::fabs(plan.every / eta - std::round(plan.every / eta)) > 1e-9 * plan.every / eta)
+    throw ConfigError(where + ": dynamics.kind = \"sgd\": the compared times need rows every whole number of "
+                      "steps (output.every_steps dividing dynamics.steps, --times on such rows)");
   plan.coarsen = options.coarsen;
   if (plan.coarsen.empty())
     plan.coarsen = {config.field.present ? Coarsening{config.field.rx, config.field.ry} : Coarsening{1, 1}};

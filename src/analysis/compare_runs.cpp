@@ -13,7 +13,9 @@
 #include <tuple>
 
 #include "nnfield/core/network.hpp"
+#include "nnfield/data/continuum_config.hpp"
 #include "nnfield/data/data.hpp"
+#include "nnfield/dynamics/training_dynamics.hpp"
 #include "nnfield/numerics/parallel_for.hpp"
 #include "nnfield/numerics/processes.hpp"
 #include "nnfield/run/run.hpp"
@@ -62,6 +64,20 @@ double number_attribute(const MemoryRun& run, const std::string& name, double fa
   return it == run.number_attributes().end() ? fallback : it->second;
 }
 
+// SGD at a level: the model's steps at every level (ComparePlan::sgd_eta), a row every
+// `every` of the base level's step time.
+void sgd_cadence(ModelConfig& c, const ModelConfig& base, double every) {
+  if (c.dynamics.kind != DynamicsKind::sgd) return;
+  c.output.every_steps = std::max(1L, long(std::llround(every / effective_eta(base))));
+  c.dynamics.t_end = double(c.dynamics.steps) * effective_eta(c);  // not read by SGD: row_of's tolerance
+}
+
+// The time of the row of plan time t in a run of c: t itself, or for SGD the time SGD
+// writes for step t / sgd_eta at this level's eta.
+double run_time(const ModelConfig& c, const ComparePlan& plan, double t) {
+  return plan.sgd_eta > 0.0 ? double(std::llround(t / plan.sgd_eta)) * effective_eta(c) : t;
+}
+
 ModelConfig network_config(const ModelConfig& base, CompareRefinement refine, int level, double every) {
   ModelConfig c = base;
   c.network.shape = compare_level_shape(base, refine, level);
@@ -70,6 +86,7 @@ ModelConfig network_config(const ModelConfig& base, CompareRefinement refine, in
   if (c.dynamics.kind == DynamicsKind::damped) c.init.velocity = InitVelocity::continuum;
   c.data.source = DataSource::continuum;  // presented as the field's: data.presentation, tau, order as given
   c.output.every = every;
+  sgd_cadence(c, base, every);
   // What network_data reads, and no more: every row of these is held in memory.
   c.output.trajectory = {TrajectoryDataset::W, TrajectoryDataset::b, TrajectoryDataset::z, TrajectoryDataset::loss,
                          TrajectoryDataset::gain};
@@ -88,6 +105,7 @@ ModelConfig field_config(const ModelConfig& base, CompareRefinement refine, int 
   c.field.ry = r.ry;
   c.field.allow_unstable = c.field.allow_unstable || allow_unstable;
   c.output.every = every;
+  sgd_cadence(c, base, every);
   // What field_data reads, and no more (max_gain_deviation_over_ax is always written).
   c.output.trajectory = {TrajectoryDataset::response, TrajectoryDataset::phi, TrajectoryDataset::w,
                          TrajectoryDataset::adjoint};
@@ -140,18 +158,20 @@ NetData network_data(const ModelConfig& c, const ComparePlan& plan, std::string&
   // The same stream the run presented its samples with: the adjoint at t is the presented sample's.
   const DataStream stream(Samples{int(need(run, "/data/X").shape[0]), s.N, need(run, "/data/X").data,
                                   need(run, "/data/Y").data},
-                          c.data, c.seed);
-  std::vector<double> X(std::size_t(s.N)), Y(std::size_t(s.N));
+                          c.data, c.seed, lattice_source_motion(c));
+  // A batch of samples (full_batch): the adjoint and misfit of the first, as the field records.
+  std::vector<double> X(std::size_t(stream.batch()) * std::size_t(s.N)), Y(X.size());
+  const auto first = [&](const std::vector<double>& v) { return std::vector<double>(v.begin(), v.begin() + s.N); };
   const std::vector<double> z0 = row(z, 0), W0 = row(W, 0);
   const std::size_t N = std::size_t(s.N), M = std::size_t(s.M);
   const double scale = misfit_scale(c);
   Network net(s, c.network.activation, c.network.loss);
   std::vector<double> gW(W0.size()), gb(M * N);
   stream.at(0.0, X.data(), Y.data(), nullptr, nullptr);
-  d.Y.push_back(Y);
+  d.Y.push_back(first(Y));
   d.Z.emplace_back(z0.begin() + std::ptrdiff_t((M - 1) * N), z0.end());
   for (double t : times) {
-    const std::size_t k = row_of(run, t, c.dynamics.t_end);
+    const std::size_t k = row_of(run, run_time(c, plan, t), c.dynamics.t_end);
     const std::vector<double> zt = row(z, k), Wt = row(W, k), bt = row(b, k);
     d.Z.emplace_back(zt.begin() + std::ptrdiff_t((M - 1) * N), zt.end());
     std::vector<double> R(N);
@@ -160,7 +180,7 @@ NetData network_data(const ModelConfig& c, const ComparePlan& plan, std::string&
     d.dz.push_back(minus(zt, z0));
     d.dW.push_back(minus(Wt, W0));
     stream.at(t, X.data(), Y.data(), nullptr, nullptr);
-    d.Y.push_back(Y);
+    d.Y.push_back(first(Y));
     net.value_and_gradient(Wt.data(), bt.data(), X.data(), Y.data(), 1, gW.data(), gb.data());
     d.adj.push_back(gb);
   }
@@ -204,7 +224,7 @@ FieldData field_data(const ModelConfig& c, const ComparePlan& plan) {
   };
   d.Z.push_back(output_line(phi0));
   for (double t : times) {
-    const std::size_t k = row_of(run, t, c.dynamics.t_end);
+    const std::size_t k = row_of(run, run_time(c, plan, t), c.dynamics.t_end);
     d.R.push_back(row(R, k));
     d.Z.push_back(output_line(row(phi, k)));
     d.dphi.push_back(minus(row(phi, k), phi0));

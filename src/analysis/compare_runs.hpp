@@ -38,6 +38,10 @@ struct ComparePlan {
   CompareRefinement refine = CompareRefinement::both;  // which spacings the levels refine
   std::vector<Coarsening> coarsen;  // the studies' (rx, ry)
   const std::atomic<bool>* stop = nullptr;  // CompareOptions::stop, handed to every run
+  // SGD: the base level's step time eta_eff. Every level takes the model's steps (with
+  // eta_scaling = "depth" the map q <- q - eta ax dL/dq has a limit at a fixed step count),
+  // and a time t of the plan is step t / sgd_eta on every level. 0: continuous dynamics.
+  double sgd_eta = 0.0;
 };
 
 // One field study: order p, coarsening (rx, ry), a field run per level.

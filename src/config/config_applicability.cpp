@@ -99,10 +99,6 @@ void field_run_rules(std::vector<Applicability>& t) {
                 not_field,
                 "a field run's samples always come from [continuum] (continuum.samples, continuum.dX): data files, "
                 "teacher and random data are rough in width"},
-               {{"data.presentation"},
-                [](const ModelConfig& c) { return !field(c) || c.data.presentation != Presentation::full_batch; },
-                "a field run presents one sample at a time (fixed, switch, blend): full_batch would need a "
-                "boundary theory of every sample at once (not implemented)"},
                {{"observe.energy_flow"},
                 [](const ModelConfig& c) { return !field(c) || c.data.presentation != Presentation::blend; },
                 "the field's per-site energy book has no data-power term, and blended data move"},
@@ -281,6 +277,7 @@ struct CommandRule {
   std::string why;
   bool overrides_only = false;
   std::vector<std::string> except = {};
+  std::function<bool(const ModelConfig&)> when = {};  // and only for such models (none: every model)
 };
 
 bool always(const ModelUse&) { return true; }
@@ -340,7 +337,12 @@ void compare_rules(std::vector<CommandRule>& t) {
             // compare_small.toml, made for compare, sets field.p for `nnfield run` of it.
             {c, {"field.p"}, always, "compare runs each order of --orders", true},
             {c, {"field.rx", "field.ry"}, [](const ModelUse& u) { return u.coarsen_given; },
-             "--coarsen gives the coarse-graining factors", true}});
+             "--coarsen gives the coarse-graining factors", true},
+
+            // SGD's steps do not depend on where rows are written, and compare writes its own.
+            {c, {"output.every_steps"}, always,
+             "compare's SGD runs write a row at each compared time; the steps do not depend on the cadence", false,
+             {}, sgd}});
 }
 
 // compare starts its networks from [continuum] and takes their data from it: a model file
@@ -391,10 +393,11 @@ const Applicability* refusing_rule(const std::vector<Applicability>& table, cons
 }
 
 // The first command rule that says `key`, given in the file or by an override, is not read.
-const CommandRule* refusing_command_rule(const ModelUse& use, const std::string& key, bool overridden) {
+const CommandRule* refusing_command_rule(const ModelUse& use, const ModelConfig& c, const std::string& key,
+                                         bool overridden) {
   for (const CommandRule& rule : command_rules())
     if ((!rule.command || *rule.command == use.command) && (overridden || !rule.overrides_only) &&
-        matches(rule.keys, key) && !matches(rule.except, key) && rule.refuses(use))
+        matches(rule.keys, key) && !matches(rule.except, key) && rule.refuses(use) && (!rule.when || rule.when(c)))
       return &rule;
   return nullptr;
 }
@@ -441,13 +444,13 @@ std::vector<Violation> unread_keys(const ModelConfig& c, const std::vector<Given
     // not read the key. In the file a default changes nothing (resolved configurations load back).
     const bool at_default = holds_default(c, key.name);
     if (key.overridden || !at_default)
-      if (const CommandRule* rule = refusing_command_rule(use, key.name, key.overridden)) {
+      if (const CommandRule* rule = refusing_command_rule(use, c, key.name, key.overridden)) {
         out.push_back(refusal(*rule, key.name));
         continue;
       }
     if (at_default) continue;
     // propagate runs nothing: the keys it reads are its own, whatever a run would make of them.
-    if (use.command == ModelCommand::propagate && !refusing_command_rule(use, key.name, true)) continue;
+    if (use.command == ModelCommand::propagate && !refusing_command_rule(use, c, key.name, true)) continue;
     // ensemble's bootstrap resamples draw from run.seed, whatever its runs draw.
     if (use.command == ModelCommand::ensemble && use.bootstrap_errors && key.name == "run.seed") continue;
     const ModelConfig& view = read_by_compare_networks(use, key.name) ? networks : run;
@@ -462,7 +465,7 @@ std::vector<Violation> keys_unread_in_memory(const ModelConfig& c) {
   std::vector<Violation> out;
   for (const ModelKey& k : model_keys())
     if (!holds_default(c, k.name))
-      if (const CommandRule* rule = refusing_command_rule(memory, k.name, false)) out.push_back(refusal(*rule, k.name));
+      if (const CommandRule* rule = refusing_command_rule(memory, c, k.name, false)) out.push_back(refusal(*rule, k.name));
   return out;
 }
 

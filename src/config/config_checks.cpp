@@ -247,6 +247,31 @@ void check_continuum(std::vector<Violation>& out, const ModelConfig& c) {
   if (auto p = continuum_problem(c.continuum, c.network.shape.r)) out.push_back({p->key, {"network.r"}, p->what});
 }
 
+// A source that moves in time (continuum.X, Y or misfit an expression of t,
+// data/source_motion.hpp) is read by continuous dynamics only, and changes the presented
+// data all along the run as blended data do.
+void check_moving_source(std::vector<Violation>& out, const ModelConfig& c) {
+  const ContinuumConfig& cc = c.continuum;
+  if (!continuum_source_moves(cc)) return;
+  ContinuumConfig x_only = cc;
+  x_only.Y.clear();
+  x_only.misfit = "0";
+  const std::string key = continuum_source_moves(x_only) ? "continuum.X" : is_blank(cc.Y) ? "continuum.misfit" : "continuum.Y";
+  const std::string moving = key + " moves in time (an expression of t): ";
+  if (c.dynamics.kind == DynamicsKind::sgd)
+    out.push_back({key, {"dynamics.kind"}, moving + "it needs continuous dynamics (damped or gradient_flow), not "
+                                                    "dynamics.kind = \"sgd\""});
+  if (c.integrator.stepper == StepperKind::symplectic)
+    out.push_back({key, {"integrator.stepper"},
+                   moving + "integrator.stepper = \"symplectic\" needs data fixed in time"});
+  const auto& list = c.observe.correlators;
+  if (std::find(list.begin(), list.end(), Correlator::input) != list.end())
+    out.push_back({"observe.correlators", {key}, moving + "observe.correlators \"input\" needs a fixed input"});
+  if (c.field.present && c.observe.energy_flow)
+    out.push_back({"observe.energy_flow", {key},
+                   moving + "the field's per-site energy book has no data-power term"});
+}
+
 // The field solver's grid (docs/theory.md 4.4): N/ry width points, each link reaching 2r+1 of them.
 void check_field(std::vector<Violation>& out, const ModelConfig& c) {
   const FieldConfig& f = c.field;
@@ -351,11 +376,14 @@ std::vector<Violation> cross_field_violations(const ModelConfig& c) {
   check_length(out, "data.x", c.data.x, N);
   check_length(out, "data.y", c.data.y, N);
 
-  if (c.dynamics.kind == DynamicsKind::sgd && c.data.source != DataSource::file && c.dynamics.batch > c.data.samples) {
-    out.push_back({"dynamics.batch", {"data.samples", "dynamics.kind"},
-                   "dynamics.batch = " + std::to_string(c.dynamics.batch) +
-                       " must be <= data.samples = " + std::to_string(c.data.samples) +
-                       " for sgd"});
+  // A field run's samples, and data.source = "continuum"'s, are the continuum data set's.
+  const bool continuum_set = c.field.present || c.data.source == DataSource::continuum;
+  const int samples = continuum_set ? c.continuum.samples : c.data.samples;
+  const char* samples_key = continuum_set ? "continuum.samples" : "data.samples";
+  if (c.dynamics.kind == DynamicsKind::sgd && c.data.source != DataSource::file && c.dynamics.batch > samples) {
+    out.push_back({"dynamics.batch", {samples_key, "dynamics.kind"},
+                   "dynamics.batch = " + std::to_string(c.dynamics.batch) + " must be <= " + samples_key + " = " +
+                       std::to_string(samples) + " for sgd"});
   }
   check_symplectic(out, c);
   check_bbd_observers(out, c);
@@ -363,6 +391,7 @@ std::vector<Violation> cross_field_violations(const ModelConfig& c) {
   check_trajectory_outputs(out, c);
   check_continuum(out, c);
   check_field(out, c);
+  check_moving_source(out, c);
   check_time_counts(out, c);
   return out;
 }

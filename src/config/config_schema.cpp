@@ -178,11 +178,15 @@ void add_continuum_keys(std::vector<ModelKey>& k) {
   add("continuum.w_in", &ContinuumConfig::w_in,
       "the input link's weights v_k(y) on x = 0, offsets -r..r; empty: \"random(0.05, 1/K)\" each")
       .note("K = 2r+1 entries, or empty");
-  add("continuum.X", &ContinuumConfig::X, "input X(y), evaluated on x = 0").note(field);
+  add("continuum.X", &ContinuumConfig::X,
+      "input X(y), evaluated on x = 0; an expression of t too moves it: X(y, 0) + scale * (X(y, t) - X(y, 0)), "
+      "scale as the misfit's (docs/field-limit.md section 11)").note(field);
   add("continuum.Y", &ContinuumConfig::Y,
-      "target Y(y), evaluated on x = Lx; empty: Z0(y) + scale * misfit(y), Z0 the initial output")
+      "target Y(y), evaluated on x = Lx (an expression of t too: a moving target); empty: Z0(y) + scale * "
+      "misfit(y), Z0 the initial output")
       .note(field + ", or empty");
-  add("continuum.misfit", &ContinuumConfig::misfit, "Y empty: the misfit field, evaluated on x = Lx").note(field);
+  add("continuum.misfit", &ContinuumConfig::misfit,
+      "Y empty: the misfit field, evaluated on x = Lx (an expression of t too: a moving target)").note(field);
   add("continuum.misfit_scaling", &ContinuumConfig::misfit_scaling,
       "depth: scale = ax (weakly nonlinear scaling, docs/theory.md 4.2: a limit exists); none: scale = 1 "
       "(O(1) misfit: no limit)");
@@ -288,13 +292,14 @@ std::vector<ModelKey> build_model_keys() {
       "standard deviation of Gaussian noise added to the teacher's output").at_least(0);
 
   add("dynamics.kind", &DynamicsConfig::kind,
-      "damped: q'' + gamma q' + dl/dq = 0; gradient_flow: q' = -eta dl/dq; sgd: discrete steps");
+      "damped: q'' + gamma q' + dl/dq = 0; gradient_flow: q' = -eta dl/dq; sgd: discrete steps (field runs: "
+      "q <- q - eta m^-1 dl/dq, docs/field-limit.md section 12)");
   add("dynamics.variables", &DynamicsConfig::variables,
       "continuous dynamics in (W, b) or in BBD variables (W, z) (Eq. 6; same trajectories)");
   add("dynamics.gamma", &DynamicsConfig::gamma, "damped: friction gamma").at_least(0);
   add("dynamics.eta", &DynamicsConfig::eta, "gradient_flow: rate eta; sgd: step size; damped with eta_scaling = depth: masses 1/(eta ax)").above(0);
   add("dynamics.batch", &DynamicsConfig::batch, "sgd: mini-batch size (mean loss over the batch)").at_least(1).at_most(kMaxSamples)
-      .note("<= data.samples for sgd on generated data");
+      .note("<= data.samples for sgd on generated data, <= continuum.samples on continuum data and field runs");
   add("dynamics.t_end", &DynamicsConfig::t_end, "damped, gradient_flow: final time").above(0);
   add("dynamics.steps", &DynamicsConfig::steps, "sgd: number of steps").at_least(1).at_most(kMaxSteps);
   add("dynamics.eta_scaling", &DynamicsConfig::eta_scaling,
@@ -400,7 +405,7 @@ const std::vector<SectionSpec>& model_sections() {
       {"init.smooth_velocity", "Smooth initial velocities for `init.velocity = \"smooth\"` "
                                "(same keys as `[init.smooth]`)."},
       {"data", "Training samples and how they are presented to the dynamics. A field run reads only "
-               "`presentation` (fixed, switch, blend), `tau` and `order`: its samples are always the continuum "
+               "`presentation` (fixed, switch, blend, full_batch), `tau` and `order`: its samples are always the continuum "
                "data set of `[continuum]` (`samples`, `dX`; docs/field-limit.md section 10)."},
       {"data.teacher", "The teacher network for `data.source = \"teacher\"` (same width N)."},
       {"dynamics", "Training dynamics: damped (heavy ball), gradient flow or SGD."},
@@ -413,7 +418,10 @@ const std::vector<SectionSpec>& model_sections() {
                        "pi, e) or a seeded smooth random field `random(RMS)` / `random(RMS, MEAN)`. The same "
                        "file gives the same fields at every (M, N). Used by `init.kind = \"continuum\"`, "
                        "`init.velocity = \"continuum\"`, `data.source = \"continuum\"` and the field solver. "
-                       "`samples` and `dX` make a data set of smooth samples, the same on every lattice and grid.",
+                       "`samples` and `dX` make a data set of smooth samples, the same on every lattice and grid. "
+                       "The sources `X`, `Y` and `misfit` may also be expressions of the time `t` (a moving input "
+                       "or target, `sin(2*pi*y)*cos(t)`: docs/field-limit.md section 11), for continuous "
+                       "dynamics; the other fields may not.",
                        [](auto& c) -> auto& { return c.continuum.present; }),
       presence_section("field",
                        "The field solver (docs/theory.md 4.3, 4.4): with this section, even empty, `nnfield run` "

@@ -50,8 +50,8 @@ double constant_argument(const std::string& text, std::size_t begin, std::size_t
   }
   std::size_t lead = 0;
   while (lead < arg.size() && std::isspace(static_cast<unsigned char>(arg[lead]))) ++lead;
-  if (e.depends_on('x') || e.depends_on('y'))
-    throw ExpressionError(std::string(what) + " must be a number, not a function of x, y", int(begin + lead) + 1);
+  if (e.depends_on('x') || e.depends_on('y') || e.depends_on('t'))
+    throw ExpressionError(std::string(what) + " must be a number, not a function of x, y, t", int(begin + lead) + 1);
   const double v = e(0.0, 0.0);
   if (!std::isfinite(v)) throw ExpressionError(std::string(what) + " is not finite", int(begin + lead) + 1);
   return v;
@@ -114,15 +114,41 @@ SmoothField continuum_field(const ContinuumSpec& spec, const ModelConfig& config
   return f;
 }
 
+bool continuum_key_may_move(const std::string& key) {
+  return key == "continuum.X" || key == "continuum.Y" || key == "continuum.misfit";
+}
+
+namespace {
+
+bool moves(const std::string& text) {
+  try {
+    const ContinuumSpec spec = parse_continuum_spec(text);
+    return !spec.random && spec.expression.depends_on('t');
+  } catch (const ExpressionError&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+bool continuum_source_moves(const ContinuumConfig& c) {
+  return moves(c.X) || (is_blank(c.Y) ? moves(c.misfit) : moves(c.Y));
+}
+
 std::optional<ContinuumProblem> continuum_problem(const ContinuumConfig& c, int r) {
   const int K = 2 * r + 1;
   auto check = [](const std::string& key, const std::string& text) -> std::optional<ContinuumProblem> {
     if (is_blank(text)) return ContinuumProblem{key, key + " is empty: give an expression of x, y or random(RMS[, MEAN])"};
+    ContinuumSpec spec;
     try {
-      parse_continuum_spec(text);
+      spec = parse_continuum_spec(text);
     } catch (const ExpressionError& e) {
       return ContinuumProblem{key, key + " = " + toml_quote(detail::shortened_name(text)) + ": " + e.what()};
     }
+    // Only the sources move (data/source_motion.hpp); the bulk's fields are data-independent.
+    if (!spec.random && spec.expression.depends_on('t') && !continuum_key_may_move(key))
+      return ContinuumProblem{key, key + " = " + toml_quote(detail::shortened_name(text)) +
+                                       ": only the sources continuum.X, Y and misfit may depend on the time t"};
     return std::nullopt;
   };
   auto length = [K, r](const std::string& key, const std::vector<std::string>& v) -> std::optional<ContinuumProblem> {

@@ -88,6 +88,32 @@ ContinuumDataSet continuum_data_set_from_config(const ModelConfig& config) {
   return set;
 }
 
+SourceMotion continuum_source_motion(const ModelConfig& config, std::vector<double> y, double ax) {
+  const ContinuumConfig& c = config.continuum;
+  const bool target_given = !is_blank(c.Y);
+  const std::string& target = target_given ? c.Y : c.misfit;
+  // A random(...) field, or an expression without t, does not move.
+  const auto moving = [&](const std::string& key, const std::string& text) {
+    try {
+      const ContinuumSpec spec = parse_continuum_spec(text);
+      return spec.random ? Expression() : spec.expression;
+    } catch (const ExpressionError& e) {
+      throw ConfigError(config.source_path + ": continuum." + key + ": " + e.what());
+    }
+  };
+  const double scale = c.misfit_scaling == MisfitScaling::depth ? ax : 1.0;
+  return SourceMotion(moving("X", c.X), moving(target_given ? "Y" : "misfit", target), scale,
+                      target_given ? 1.0 : scale, config.network.Lx, std::move(y));
+}
+
+SourceMotion lattice_source_motion(const ModelConfig& config) {
+  if (config.data.source != DataSource::continuum) return {};
+  const NetworkShape& s = config.network.shape;
+  std::vector<double> y(std::size_t(s.N));
+  for (int i = 0; i < s.N; ++i) y[std::size_t(i)] = i * config.network.Ly / s.N;
+  return continuum_source_motion(config, std::move(y), config.network.Lx / s.M);
+}
+
 std::vector<double> ContinuumDataSet::inputs(const std::vector<double>& y, double ax) const {
   const std::size_t n = y.size();
   const double scale = depth_scaled ? ax : 1.0;

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 #include <numeric>
+#include <stdexcept>
 
 #include "nnfield/data/continuum_config.hpp"
 #include "nnfield/io/h5io.hpp"
@@ -143,16 +144,20 @@ int SampleOrder::operator[](long j) const {
   return 0;
 }
 
-DataStream::DataStream(Samples samples, const DataConfig& config, std::uint64_t seed)
+DataStream::DataStream(Samples samples, const DataConfig& config, std::uint64_t seed, SourceMotion motion)
     : m_samples(std::move(samples)),
+      m_motion(std::move(motion)),
       m_presentation(config.presentation),
       m_tau(config.tau),
       m_batch(config.presentation == Presentation::full_batch ? m_samples.S : 1),
-      m_order(m_samples.S, config.order, derive_seed(seed, "order")) {}
+      m_order(m_samples.S, config.order, derive_seed(seed, "order")) {
+  if (m_motion.moves() && m_motion.width() != m_samples.N)
+    throw std::invalid_argument("DataStream: the source's motion is sampled on another width");
+}
 
 DataStream::Segment DataStream::segment(double t, bool left_limit) const {
   Segment seg{0, 0.0};
-  if (!time_dependent()) return seg;
+  if (!varies_in_time(m_presentation)) return seg;
   // Segment j covers [j tau, (j+1) tau) with the boundaries computed as j * tau,
   // exactly as breakpoints() reports them, so a switch never hides in round-off.
   const double tt = std::max(t, 0.0);
@@ -176,6 +181,12 @@ int DataStream::presented(double t, bool left_limit) const {
 }
 
 void DataStream::at(double t, double* X, double* Y, double* Xdot, double* Ydot, bool left_limit) const {
+  presentation_at(t, X, Y, Xdot, Ydot, left_limit);
+  m_motion.add(t, 0, X, Y, m_batch);
+  m_motion.add(t, 1, Xdot, Ydot, m_batch);
+}
+
+void DataStream::presentation_at(double t, double* X, double* Y, double* Xdot, double* Ydot, bool left_limit) const {
   const int N = m_samples.N;
   const std::size_t row = std::size_t(N) * sizeof(double);
   if (m_presentation == Presentation::full_batch) {
@@ -210,18 +221,17 @@ void DataStream::at(double t, double* X, double* Y, double* Xdot, double* Ydot, 
 
 void DataStream::second_derivatives(double t, double* Xddot, double* Yddot, bool left_limit) const {
   const std::size_t n = std::size_t(m_batch) * std::size_t(m_samples.N);
-  if (m_presentation != Presentation::blend) {
-    if (Xddot) std::fill(Xddot, Xddot + n, 0.0);
-    if (Yddot) std::fill(Yddot, Yddot + n, 0.0);
-    return;
-  }
+  if (Xddot) std::fill(Xddot, Xddot + n, 0.0);
+  if (Yddot) std::fill(Yddot, Yddot + n, 0.0);
+  m_motion.add(t, 2, Xddot, Yddot, m_batch);
+  if (m_presentation != Presentation::blend) return;
   const Segment seg = segment(t, left_limit);
   const int a = m_order[seg.j], c = m_order[seg.j + 1];
   const double u = seg.u;
   const double dds = 60.0 * u * (1.0 - u) * (1.0 - 2.0 * u) / (m_tau * m_tau);  // s''(u) / tau^2
   for (int i = 0; i < m_samples.N; ++i) {
-    if (Xddot) Xddot[i] = dds * (m_samples.x(c)[i] - m_samples.x(a)[i]);
-    if (Yddot) Yddot[i] = dds * (m_samples.y(c)[i] - m_samples.y(a)[i]);
+    if (Xddot) Xddot[i] += dds * (m_samples.x(c)[i] - m_samples.x(a)[i]);
+    if (Yddot) Yddot[i] += dds * (m_samples.y(c)[i] - m_samples.y(a)[i]);
   }
 }
 
@@ -240,7 +250,8 @@ double SwitchTimes::operator()() {
 SwitchTimes DataStream::breakpoints(double t0, double t1) const {
   // Switched data jump at j tau; blended data are only C^2 there (the third derivative
   // jumps). Both are stops for the integrators: a step across them loses its order.
-  if (!time_dependent()) return SwitchTimes(1.0, t0, -std::numeric_limits<double>::infinity());
+  // A moving source is smooth in time: no stops of its own.
+  if (!varies_in_time(m_presentation)) return SwitchTimes(1.0, t0, -std::numeric_limits<double>::infinity());
   return SwitchTimes(m_tau, t0, t1);
 }
 

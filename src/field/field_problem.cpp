@@ -1,5 +1,6 @@
 #include "nnfield/field/field_problem.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -83,6 +84,13 @@ void check_output_offset(const ModelConfig& config, FieldProblem& pr, const std:
   throw ConfigError(m.str());
 }
 
+// The sources' motion on the grid's width nodes (the network's sites at ry = 1).
+SourceMotion grid_source_motion(const ModelConfig& config, const FieldTheory& t) {
+  std::vector<double> y(std::size_t(t.ny()));
+  for (int b = 0; b < t.ny(); ++b) y[std::size_t(b)] = t.y(b);
+  return continuum_source_motion(config, std::move(y), t.ax());
+}
+
 // The row s of a (P, n) array.
 std::vector<double> row_of(const std::vector<double>& a, int s, int n) {
   return std::vector<double>(a.begin() + std::ptrdiff_t(s) * n, a.begin() + std::ptrdiff_t(s + 1) * n);
@@ -101,8 +109,8 @@ void attach_targets(const ModelConfig& config, const ContinuumDataSet& set, Fiel
     std::copy(phi.end() - ny, phi.end(), Z0.begin() + std::ptrdiff_t(s) * ny);
   }
   samples.Y = set.targets(Z0.data(), ny, lattice.Lx, lattice.Ly, lattice.ax());
-  const int first = pr.data->presented(0.0);
-  pr.data = std::make_unique<DataStream>(std::move(samples), config.data, config.seed);
+  const int first = std::max(0, pr.data->presented(0.0));  // full_batch: sample 0, as the network
+  pr.data = std::make_unique<DataStream>(std::move(samples), config.data, config.seed, grid_source_motion(config, t));
   pr.Y = row_of(pr.data->samples().Y, first, ny);
 }
 
@@ -139,7 +147,7 @@ FieldProblem make_field_problem(const ModelConfig& config) {
     for (int b = 0; b < pr.theory->ny(); ++b) y[std::size_t(b)] = pr.theory->y(b);
     pr.data = std::make_unique<DataStream>(Samples{set.P, pr.theory->ny(), set.inputs(y, lattice.ax()), {}},
                                            config.data, config.seed);
-    pr.X = row_of(pr.data->samples().X, pr.data->presented(0.0), pr.theory->ny());
+    pr.X = row_of(pr.data->samples().X, std::max(0, pr.data->presented(0.0)), pr.theory->ny());
     pr.q0 = field_params_from_continuum(*pr.theory, data, pr.X);
     phi_data = sample_phi_on_lines(*pr.theory, data.phi);
     pr.stability = field_stability(*pr.theory, pr.q0.data(), phi_data.data());

@@ -1,4 +1,4 @@
-// Expressions of (x, y): the recursive-descent parser and the Expression class. The
+// Expressions of (x, y, t): the recursive-descent parser and the Expression class. The
 // tree algebra is in expression_algebra.cpp, the compiled program in expression_program.cpp.
 #include "nnfield/numerics/expression.hpp"
 
@@ -224,7 +224,7 @@ class Parser {
       return bounded(fn(f, std::move(arg)));
     }
     NodePtr value;
-    if (name == "x" || name == "y")
+    if (name == "x" || name == "y" || name == "t")
       value = var(name[0]);
     else if (name == "pi")
       value = num(M_PI);
@@ -233,7 +233,7 @@ class Parser {
     if (value && call) fail("'" + name + "' is not a function", start);
     if (value) return value;
     if (call) fail("unknown function '" + name + "'", start);
-    fail("unknown variable '" + name + "' (the variables are x and y)", start);
+    fail("unknown variable '" + name + "' (the variables are x, y and t)", start);
   }
 };
 
@@ -256,10 +256,11 @@ Expression Expression::constant(double v) {
   return Expression(std::move(n), std::move(text));
 }
 
-double Expression::operator()(double x, double y) const { return run(*m_program, x, y); }
+double Expression::operator()(double x, double y, double t) const { return run(*m_program, x, y, t); }
 
 Expression Expression::derivative(char var) const {
-  if (var != 'x' && var != 'y') throw std::invalid_argument("Expression::derivative: the variables are 'x' and 'y'");
+  if (var != 'x' && var != 'y' && var != 't')
+    throw std::invalid_argument("Expression::derivative: the variables are 'x', 'y' and 't'");
   NodePtr d = expr_detail::derivative(m_root, var);
   std::string text;
   if (!print(d, kMaxText, text)) text = std::string("d/d") + var + "(" + m_text + ")";

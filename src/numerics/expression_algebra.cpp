@@ -79,7 +79,7 @@ NodePtr num(double v) {
 
 NodePtr var(char name) {
   auto n = std::make_shared<Node>();
-  n->op = name == 'x' ? Op::x : Op::y;
+  n->op = name == 'x' ? Op::x : name == 'y' ? Op::y : Op::t;
   return n;
 }
 
@@ -188,6 +188,7 @@ class Differentiator {
       case Op::num: return num(0.0);
       case Op::x: return num(m_var == 'x' ? 1.0 : 0.0);
       case Op::y: return num(m_var == 'y' ? 1.0 : 0.0);
+      case Op::t: return num(m_var == 't' ? 1.0 : 0.0);
       case Op::neg: return neg(d(a));
       case Op::add: return add(d(a), d(b));
       case Op::sub: return sub(d(a), d(b));
@@ -275,6 +276,7 @@ void Printer::print_to(const NodePtr& n) {
       return;
     case Op::x: out += 'x'; return;
     case Op::y: out += 'y'; return;
+    case Op::t: out += 't'; return;
     case Op::neg:
       out += '-';
       operand(n->a, 3);

@@ -6,7 +6,7 @@
 
 namespace nnfield::expr_detail {
 
-enum class Op : unsigned char { num, x, y, neg, add, sub, mul, div, pow, fn };
+enum class Op : unsigned char { num, x, y, t, neg, add, sub, mul, div, pow, fn };
 enum class Fn : unsigned char { sin, cos, tan, exp, log, sqrt, tanh, sinh, cosh, abs, sigmoid, sign };
 
 struct Node;
@@ -29,7 +29,7 @@ double apply(Fn f, double v);
 // a^1 -> a, -(-a) -> a, constant factors gather on the left. This is what keeps the
 // 6th derivative of a product a readable size instead of a tree of zeros and ones.
 NodePtr num(double v);
-NodePtr var(char name);  // 'x' or 'y'
+NodePtr var(char name);  // 'x', 'y' or 't'
 NodePtr neg(NodePtr a);
 NodePtr add(NodePtr a, NodePtr b);
 NodePtr sub(NodePtr a, NodePtr b);

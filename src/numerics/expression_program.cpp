@@ -17,7 +17,7 @@
 namespace nnfield::expr_detail {
 namespace {
 
-enum class Code : unsigned char { num, x, y, neg, add, sub, mul, div, pow, powi, fn };
+enum class Code : unsigned char { num, x, y, t, neg, add, sub, mul, div, pow, powi, fn };
 
 struct Instr {
   Code code;
@@ -37,7 +37,7 @@ struct Program {
   std::vector<Instr> code;
   int slots = 0;
   int result = 0;  // the slot holding the value at the end
-  bool uses_x = false, uses_y = false;
+  bool uses_x = false, uses_y = false, uses_t = false;
 };
 
 namespace {
@@ -129,6 +129,7 @@ class Compiler {
       case Op::num: in.code = Code::num; in.value = n->value; break;
       case Op::x: in.code = Code::x; m_p.uses_x = true; break;
       case Op::y: in.code = Code::y; m_p.uses_y = true; break;
+      case Op::t: in.code = Code::t; m_p.uses_t = true; break;
       case Op::neg: in.code = Code::neg; break;
       case Op::fn: in.code = Code::fn; in.fn = n->fn; break;
       case Op::add: in.code = Code::add; break;
@@ -162,7 +163,7 @@ double powi(double v, int n) {
   return inverse ? 1.0 / r : r;
 }
 
-double run_on(const Program& p, double x, double y, double* r) {
+double run_on(const Program& p, double x, double y, double t, double* r) {
   for (const Instr& in : p.code) {
     const double a = r[in.a], b = r[in.b];
     double v = 0.0;
@@ -170,6 +171,7 @@ double run_on(const Program& p, double x, double y, double* r) {
       case Code::num: v = in.value; break;
       case Code::x: v = x; break;
       case Code::y: v = y; break;
+      case Code::t: v = t; break;
       case Code::neg: v = -a; break;
       case Code::fn: v = apply(in.fn, a); break;
       case Code::powi: v = powi(a, int(in.value)); break;
@@ -186,14 +188,14 @@ double run_on(const Program& p, double x, double y, double* r) {
 
 }  // namespace
 
-double run(const Program& p, double x, double y) {
+double run(const Program& p, double x, double y, double t) {
   if (p.slots <= kSlots) {
     double r[kSlots];
-    return run_on(p, x, y, r);
+    return run_on(p, x, y, t, r);
   }
   thread_local std::vector<double> big;
   if (big.size() < std::size_t(p.slots)) big.resize(std::size_t(p.slots));
-  return run_on(p, x, y, big.data());
+  return run_on(p, x, y, t, big.data());
 }
 
 std::shared_ptr<const Program> compile(const NodePtr& root) {
@@ -202,6 +204,8 @@ std::shared_ptr<const Program> compile(const NodePtr& root) {
   return p;
 }
 
-bool uses(const Program& p, char var) { return var == 'x' ? p.uses_x : var == 'y' ? p.uses_y : false; }
+bool uses(const Program& p, char var) {
+  return var == 'x' ? p.uses_x : var == 'y' ? p.uses_y : var == 't' ? p.uses_t : false;
+}
 
 }  // namespace nnfield::expr_detail

@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "nnfield/data/continuum_config.hpp"
 #include "nnfield/data/data.hpp"
 #include "nnfield/data/input_checks.hpp"
 #include "nnfield/io/h5io.hpp"
@@ -108,7 +109,7 @@ RunResult run_model(const ModelConfig& config, const RunOptions& options) {
   const NetworkShape& shape = config.network.shape;
   Samples samples = make_samples(config);
   stop_point(options.stop);
-  DataStream data(samples, config.data, config.seed);
+  DataStream data(samples, config.data, config.seed, lattice_source_motion(config));
   ParameterState init = make_initial_state(config, data);
   stop_point(options.stop);
   Network network(shape, config.network.activation, config.network.loss);

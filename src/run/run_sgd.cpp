@@ -24,9 +24,9 @@ void save_sgd(CheckpointFile& out, long k, const std::vector<double>& q, long dr
 }
 
 // Restores save_sgd's position; returns the step to start at (its row is written already).
-long restore_sgd(const ResumePoint& resume, SgdLattice& lattice, std::size_t num_params, BatchSampler& sampler) {
+long restore_sgd(const ResumePoint& resume, SgdLattice& lattice, BatchSampler& sampler) {
   const CheckpointFile& in = resume.checkpoint;
-  if (in.text("loop.kind") != "sgd" || in.reals("loop.x").size() != num_params)
+  if (in.text("loop.kind") != "sgd" || in.reals("loop.x").size() != lattice.whole_size())
     throw CheckpointError(resume.path + ": the checkpoint is not of this run's dynamics");
   lattice.set_whole(in.reals("loop.x"));
   sampler.seek(long(in.integer("loop.drawn")));
@@ -37,7 +37,6 @@ long restore_sgd(const ResumePoint& resume, SgdLattice& lattice, std::size_t num
 
 RunResult run_sgd(const ModelConfig& config, const RunOptions& options, SgdLattice& lattice, int S,
                   RunRecording* recording) {
-  const NetworkShape& shape = config.network.shape;
   const int B = config.dynamics.batch;
   const long steps = config.dynamics.steps, every = config.output.every_steps;
   const double eta = effective_eta(config);  // eta_scaling (docs/theory.md 4.2)
@@ -51,7 +50,7 @@ RunResult run_sgd(const ModelConfig& config, const RunOptions& options, SgdLatti
   const ResumePoint resume = recording ? ResumePoint{} : resume_point(options);
   const ResumePoint& from = recording ? recording->resume() : resume;
   const bool resumed = from.active;
-  if (resumed) k = restore_sgd(from, lattice, shape.num_params(), sampler);
+  if (resumed) k = restore_sgd(from, lattice, sampler);
   const long first = k;
   Checkpointer checkpointer(config, options, double(k));
   const auto checkpoint = [&](long at, long drawn) {
@@ -72,13 +71,9 @@ RunResult run_sgd(const ModelConfig& config, const RunOptions& options, SgdLatti
       Snapshot s;
       s.t = double(k) * eta;  // SGD time is gradient-flow time: t = step * eta
       s.step = k;
-      s.W = lattice.whole().data();
-      s.b = s.W + shape.num_weights();
       s.loss = loss;
       s.energy.potential = loss;
-      s.neurons = lattice.first_neurons().data();
-      s.lines = shape.M;
-      s.width = shape.N;
+      lattice.snapshot(s);
       if (recording) recording->recorder().record(s);
       result.t_last = s.t;
       result.final_loss = loss;

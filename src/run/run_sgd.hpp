@@ -1,6 +1,7 @@
 #pragma once
-// The SGD loop of a network run (run.cpp): steps of the lattice's parameters, output rows
-// recorded by process 0, checkpoints at rows.
+// The SGD loop of every run (run.cpp: the network, whole or split over processes;
+// field_run.cpp: a field grid): steps of the lattice's parameters, output rows recorded by
+// process 0, checkpoints at rows.
 #include "nnfield/config/config.hpp"
 #include "nnfield/run/run.hpp"
 #include "run/run_loop.hpp"

@@ -17,6 +17,17 @@ bool all_finite(const std::vector<double>& v) {
   return std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); });
 }
 
+// A network's output row: the whole parameters and the first sample's neurons.
+void network_snapshot(const NetworkShape& shape, const std::vector<double>& whole, const std::vector<double>& neurons,
+                      Snapshot& s) {
+  if (whole.empty()) return;  // not process 0
+  s.W = whole.data();
+  s.b = s.W + shape.num_weights();
+  s.neurons = neurons.data();
+  s.lines = shape.M;
+  s.width = shape.N;
+}
+
 class WholeNetwork final : public SgdLattice {
  public:
   WholeNetwork(Network& network, const Samples& samples, int batch, std::vector<double> q)
@@ -41,11 +52,12 @@ class WholeNetwork final : public SgdLattice {
                                         grad.data() + nw);
   }
   const std::vector<double>& whole() override { return m_q; }
-  const std::vector<double>& first_neurons() override {
+  std::size_t whole_size() const override { return m_network.shape().num_params(); }
+  void snapshot(Snapshot& s) override {
     // The steps keep no hidden neurons (Network::keep_neurons): the same forward pass again.
     m_network.forward(m_q.data(), m_q.data() + m_network.shape().num_weights(), m_X.data(), m_B);
     m_network.neurons(0, m_z.data());
-    return m_z;
+    network_snapshot(m_network.shape(), m_q, m_z, s);
   }
   bool stop_requested(const std::atomic<bool>* stop) override { return stop && stop->load(); }
   bool finite() override { return all_finite(m_q); }
@@ -93,11 +105,13 @@ class WidthSplit final : public SgdLattice {
     gather_blocks(m_q, m_whole_shape.N, m_whole_shape.M, {m_whole_shape.K(), 1}, m_whole);
     return m_whole;
   }
-  const std::vector<double>& first_neurons() override {
+  std::size_t whole_size() const override { return m_whole_shape.num_params(); }
+  void snapshot(Snapshot& s) override {
+    const std::vector<double>& W = whole();
     m_network.forward(m_q.data(), m_q.data() + m_network.shape().num_weights(), m_X.data(), m_B);
     m_network.neurons(0, m_z.data());
     gather_blocks(m_z, m_whole_shape.N, m_whole_shape.M, {1}, m_neurons);
-    return m_neurons;
+    network_snapshot(m_whole_shape, W, m_neurons, s);
   }
   bool stop_requested(const std::atomic<bool>* stop) override {
     return !processes::on_all_processes(!(stop && stop->load()));
@@ -118,7 +132,36 @@ class WidthSplit final : public SgdLattice {
   std::vector<double> m_q, m_X, m_Y, m_z, m_whole, m_neurons;
 };
 
+class OneProcess final : public SgdLattice {
+ public:
+  OneProcess(std::vector<double> q, BatchGradient gradient, BatchSnapshot snapshot)
+      : m_q(std::move(q)), m_gradient(std::move(gradient)), m_snapshot(std::move(snapshot)) {}
+  std::vector<double>& q() override { return m_q; }
+  void set_whole(const std::vector<double>& whole) override { m_q = whole; }
+  double gradient(const std::vector<int>& batch, std::vector<double>& grad) override {
+    m_batch = batch;
+    return m_gradient(m_q.data(), batch, grad.data());
+  }
+  const std::vector<double>& whole() override { return m_q; }
+  std::size_t whole_size() const override { return m_q.size(); }
+  void snapshot(Snapshot& s) override { m_snapshot(m_q.data(), m_batch, s); }
+  bool stop_requested(const std::atomic<bool>* stop) override { return stop && stop->load(); }
+  bool finite() override { return all_finite(m_q); }
+  bool from_root(bool value) override { return value; }
+
+ private:
+  std::vector<double> m_q;
+  BatchGradient m_gradient;
+  BatchSnapshot m_snapshot;
+  std::vector<int> m_batch;
+};
+
 }  // namespace
+
+std::unique_ptr<SgdLattice> one_process_lattice(std::vector<double> q, BatchGradient gradient,
+                                                BatchSnapshot snapshot) {
+  return std::make_unique<OneProcess>(std::move(q), std::move(gradient), std::move(snapshot));
+}
 
 std::unique_ptr<SgdLattice> whole_network_lattice(Network& network, const Samples& samples, int batch,
                                                   std::vector<double> q) {

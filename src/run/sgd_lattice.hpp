@@ -7,12 +7,14 @@
 //
 // Calls marked collective are made by every process at the same point of the loop.
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <vector>
 
 #include "nnfield/config/config.hpp"
 #include "nnfield/core/network.hpp"
 #include "nnfield/data/data.hpp"
+#include "nnfield/observe/observer.hpp"
 
 namespace nnfield {
 
@@ -26,11 +28,14 @@ class SgdLattice {
   // Collective. The mean loss of the batch (samples by index), the whole network's on every
   // process, and dl/dq of the columns held into grad.
   virtual double gradient(const std::vector<int>& batch, std::vector<double>& grad) = 0;
-  // Collective. The whole network's parameters on process 0 (empty elsewhere).
+  // Collective. The whole lattice's parameters on process 0 (empty elsewhere).
   virtual const std::vector<double>& whole() = 0;
-  // Collective. z^(1..M) (M, N) of the last batch's first sample at the current q, on
-  // process 0 (empty elsewhere): a forward pass of that batch.
-  virtual const std::vector<double>& first_neurons() = 0;
+  // The whole lattice's number of parameters (a checkpoint's loop.x).
+  virtual std::size_t whole_size() const = 0;
+  // Collective. The output row's parameters and neurons at the current q, on process 0: W, b
+  // (a field's q too), the last batch's first sample's neurons (and a field's adjoint),
+  // lines and width. Elsewhere s is left as it is.
+  virtual void snapshot(Snapshot& s) = 0;
   // Collective. Whether `stop` is set on any process (all stop at the same step).
   virtual bool stop_requested(const std::atomic<bool>* stop) = 0;
   // Collective. Whether q is finite on every process.
@@ -38,6 +43,13 @@ class SgdLattice {
   // Collective. Process 0's `value`, on every process (a decision only it can take).
   virtual bool from_root(bool value) = 0;
 };
+
+// One process's lattice whose batch gradient and snapshot are given (a field grid,
+// field_run.cpp): q stepped by q <- q - eta g with g = gradient(q, batch, g).
+using BatchGradient = std::function<double(const double* q, const std::vector<int>& batch, double* g)>;
+using BatchSnapshot = std::function<void(const double* q, const std::vector<int>& batch, Snapshot& s)>;
+std::unique_ptr<SgdLattice> one_process_lattice(std::vector<double> q, BatchGradient gradient,
+                                                BatchSnapshot snapshot);
 
 // The whole network on this process (network's shape is the model's).
 std::unique_ptr<SgdLattice> whole_network_lattice(Network& network, const Samples& samples, int batch,

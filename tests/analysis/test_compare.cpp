@@ -386,6 +386,38 @@ TEST_CASE("compare: a study coarse-grains depth and width by different factors",
   CHECK(contains(compare_table(r), "rx = 4, ry = 1"));
 }
 
+TEST_CASE("compare: with a moving source, a full batch or SGD the field converges to the network at order p",
+          "[compare][field][data]") {
+  // docs/field-limit.md sections 10-12, M = 32, 64, 128, rx = ry = 1, gradient flow unless SGD:
+  //   field_moving_source.toml  X(y, t) and misfit(y, t) moving (the input by ax)
+  //   field_full_batch.toml     the 8 samples of field_data_set.toml as one batch, one neuron
+  //                             field per sample, the loss their mean
+  //   field_sgd.toml            40 steps of q <- q - eta ax m^-1 dL/dq on that batch, the same
+  //                             step count on every level (the map's limit)
+  // The network self-converges, the lattice-exact form is the network (moving data, the batch,
+  // the SGD step), and the field's response and adjoint fall at order p on the finest pair.
+  for (const char* model : {"field_moving_source", "field_full_batch", "field_sgd"}) {
+    CompareOptions options;
+    options.levels = 3;
+    options.orders = {1, 2};
+    options.coarsen = {{1, 1}};
+    const CompareResult r =
+        run_compare(load_model_file(std::string(NNFIELD_SOURCE_DIR) + "/models/" + model + ".toml"), options);
+    INFO(model << "; self: " << r.self_verdict);
+    CHECK(contains(r.self_verdict, "converges"));
+    CHECK(r.exact_max_rel_diff < 1e-13);
+    REQUIRE(r.studies.size() == 2);
+    for (const CompareStudy& s : r.studies)
+      for (int quantity : {0, 3}) {  // response, adjoint
+        const OrderFit& fit = s.fits[std::size_t(quantity)];
+        REQUIRE(fit.pair_order.size() == 2);
+        INFO(s.name << " " << kCompareQuantityNames[std::size_t(quantity)] << ": pair orders " << fit.pair_order[0]
+                    << ", " << fit.pair_order[1]);
+        CHECK(std::fabs(fit.pair_order.back() - s.p) < 0.3);
+      }
+  }
+}
+
 TEST_CASE("compare: an O(1) misfit leaves the critical regime and is reported as no limit", "[compare]") {
   const ModelConfig config = load_model_string(kModel, "strong.toml",
                                                {"continuum.misfit_scaling=\"none\"", "dynamics.t_end=1.0",

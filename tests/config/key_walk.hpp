@@ -4,6 +4,7 @@
 // comparable text.
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/config_schema.hpp"
@@ -81,6 +82,24 @@ inline std::string field_with_velocities() {
   std::string text = kField;
   const std::string after = "misfit = \"cos(2*pi*y)\"\n";
   text.insert(text.find(after) + after.size(), "phi_dot = \"0.01*sin(2*pi*(x - y))\"\n");
+  return text;
+}
+
+// The field model for SGD: its data set in batches (sgd presents no switch), with `dynamics`
+// (TOML lines) in its [dynamics].
+inline std::string field_sgd(const std::string& dynamics) {
+  std::string text = kField;
+  const std::string presentation = "presentation = \"switch\"\ntau = 0.7\n";
+  text.replace(text.find(presentation), presentation.size(), "order = \"sequential\"\n");
+  return text + "[dynamics]\nkind = \"sgd\"\n" + dynamics;
+}
+
+// The field model with moving sources: X(y, t) and misfit(y, t) (docs/field-limit.md section 11).
+inline std::string field_moving_source() {
+  std::string text = kField;
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"X = \"sin(2*pi*y)\"", "X = \"sin(2*pi*y)*(1 + 0.5*sin(3*t))\""},
+                                 {"misfit = \"cos(2*pi*y)\"", "misfit = \"cos(2*pi*y) + 0.5*sin(2*pi*y)*sin(2*t)\""}})
+    text.replace(text.find(from), from.size(), to);
   return text;
 }
 

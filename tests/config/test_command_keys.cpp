@@ -79,6 +79,12 @@ std::string compare_model(std::string field, const std::string& dynamics) {
 }
 // A rate fast enough that the error control, not the largest step, sets the steps.
 std::string compare_gradient_flow() { return compare_model(kField, "kind = \"gradient_flow\"\neta = 8.0\n"); }
+// SGD: the whole set of 3 samples as one batch in sequential order (what compare follows).
+std::string compare_sgd() {
+  std::string field = field_sgd("eta = 2.0\neta_scaling = \"depth\"\nbatch = 3\nsteps = 6\n");
+  const std::string size = "M = 16\nN = 16\n";
+  return field.replace(field.find(size), size.size(), "M = 8\nN = 8\n");
+}
 std::string compare_damped() {
   return compare_model(field_with_velocities(), "kind = \"damped\"\n") + "[init]\nvelocity = \"continuum\"\n";
 }
@@ -164,7 +170,8 @@ TEST_CASE("propagate: every key overridden is refused or changes the scan", "[co
 TEST_CASE("compare: every key is refused or changes the comparison", "[config][coverage][compare]") {
   const ModelUse use = ModelUse::compare(false);
   check_walks({{"compare gradient flow", compare_gradient_flow(), use, compare_output},
-               {"compare damped", compare_damped(), use, compare_output}});
+               {"compare damped", compare_damped(), use, compare_output},
+               {"compare sgd", compare_sgd(), use, compare_output}});
 }
 
 // Keys a command does not honour are refused from the file too for ensemble and compare, and

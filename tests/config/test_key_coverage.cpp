@@ -1,5 +1,6 @@
 // No key is accepted and ignored: every key of the schema, set to another value on every
-// run kind (network sgd, gradient flow, damped; field gradient flow, damped), is either
+// run kind (network sgd, gradient flow, damped; field gradient flow, damped, sgd, and with
+// moving sources), is either
 // refused by the loader (a one-line error naming it) or changes the run's output. The walk's
 // runs are kept in memory, as ensemble's and compare's are and the Python module's without
 // an output file: they take no checkpoints and flush no file, so those keys are refused there.
@@ -36,7 +37,9 @@ TEST_CASE("every key is refused or changes the output, on every run kind", "[con
                                    {"network damped", std::string(kNetwork) + kDamped},
                                    {"field gradient flow", std::string(kField) + kGradientFlow},
                                    {"field damped", field_with_velocities() + kDamped +
-                                                        "[init]\nvelocity = \"continuum\"\n"}};
+                                                        "[init]\nvelocity = \"continuum\"\n"},
+                                   {"field sgd", field_sgd("eta = 0.5\nbatch = 2\nsteps = 6\n[output]\nevery_steps = 2\n")},
+                                   {"field gradient flow, moving source", field_moving_source() + kGradientFlow}};
   // Keys whose effect needs files or is outside one run's output (documented where they are tested).
   const std::map<std::string, std::string> skipped = {
       {"init.file", "an HDF5 file (tests/data/test_initial_state.cpp)"},
@@ -112,7 +115,8 @@ TEST_CASE("the checkpoint keys are read with a run file and refused in memory", 
 TEST_CASE("runs in memory refuse the checkpoint and flush keys and nothing else a run file reads",
           "[config][coverage]") {
   const std::vector<std::string> texts = {std::string(kNetwork) + kSgd, std::string(kNetwork) + kDamped,
-                                          std::string(kField) + kGradientFlow};
+                                          std::string(kField) + kGradientFlow,
+                                          field_sgd("batch = 2\nsteps = 6\n[output]\nevery_steps = 2\n")};
   std::vector<std::string> differ;
   for (const std::string& text : texts) {
     const ModelConfig base = load_model_string(text, "base.toml");

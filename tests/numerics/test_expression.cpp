@@ -247,3 +247,21 @@ TEST_CASE("expression: overlong and deeply nested texts fail cleanly instead of 
   const std::string ok = std::string(64, '(') + "x" + std::string(64, ')');
   CHECK(Expression::parse(ok)(2.0, 0.0) == 2.0);
 }
+
+TEST_CASE("expression: the time t of a moving source, its derivatives symbolic", "[expression]") {
+  // continuum.X = "sin(2*pi*y)*cos(t)" (data/source_motion.hpp): a third variable, 0 unless
+  // given, with d/dt exact (against central differences) and d/dx, d/dy blind to it.
+  const Expression f = Expression::parse("sin(2*pi*y)*cos(3*t) + x*t^2");
+  CHECK(f.depends_on('t'));
+  CHECK(!Expression::parse("sin(2*pi*y) + x").depends_on('t'));
+  const Expression ft = f.derivative('t'), ftt = ft.derivative('t');
+  for (const double t : {0.0, 0.3, 1.7}) {
+    const double x = 0.4, y = 0.15, h = 1e-5;
+    CHECK(f(x, y, t) == Approx(std::sin(2 * M_PI * y) * std::cos(3 * t) + x * t * t).epsilon(1e-14));
+    CHECK(ft(x, y, t) == Approx((f(x, y, t + h) - f(x, y, t - h)) / (2 * h)).epsilon(1e-7).margin(1e-8));
+    CHECK(ftt(x, y, t) == Approx(-9 * std::sin(2 * M_PI * y) * std::cos(3 * t) + 2 * x).epsilon(1e-12).margin(1e-13));
+  }
+  CHECK(f(0.4, 0.15) == f(0.4, 0.15, 0.0));  // a field of (x, y) is evaluated at t = 0
+  CHECK(f.derivative('x')(0.4, 0.15, 2.0) == Approx(4.0).epsilon(1e-15));
+  CHECK(Expression::parse(ft.text())(0.4, 0.15, 0.7) == Approx(ft(0.4, 0.15, 0.7)).epsilon(1e-12));
+}

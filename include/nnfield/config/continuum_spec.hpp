@@ -44,4 +44,10 @@ std::string continuum_default_w_in(int K);
 const std::string& continuum_entry(const std::vector<std::string>& given, int k, const std::string& fallback);
 bool is_blank(const std::string& s);  // only white space: a key left unset
 
+// The [continuum] keys that may move in time (data/source_motion.hpp): the sources.
+bool continuum_key_may_move(const std::string& key);  // "continuum.X", "continuum.Y", "continuum.misfit"
+// Whether the data's sources move: continuum.X or the target (Y, or else misfit) is an
+// expression of t. False for texts that do not parse (continuum_problem reports those).
+bool continuum_source_moves(const ContinuumConfig& continuum);
+
 }  // namespace nnfield

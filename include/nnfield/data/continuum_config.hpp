@@ -9,6 +9,7 @@
 #include "nnfield/config/config.hpp"
 #include "nnfield/config/continuum_spec.hpp"
 #include "nnfield/data/continuum_data.hpp"
+#include "nnfield/data/source_motion.hpp"
 #include "nnfield/numerics/smooth_field.hpp"
 
 namespace nnfield {
@@ -54,5 +55,13 @@ struct ContinuumDataSet {
   std::vector<double> targets(const double* Z0, int n, double Lx, double Ly, double ax) const;
 };
 ContinuumDataSet continuum_data_set_from_config(const ModelConfig& config);  // throws ConfigError like the above
+
+// The motion of the sources (source_motion.hpp) on width nodes y at depth spacing ax:
+// continuum.X and the target (continuum.Y, or else continuum.misfit) where they are
+// expressions of t; none when neither is.
+SourceMotion continuum_source_motion(const ModelConfig& config, std::vector<double> y, double ax);
+// The same on a network's lattice (sites i ay, spacing ax = Lx/M) for data.source =
+// "continuum"; none for every other source.
+SourceMotion lattice_source_motion(const ModelConfig& config);
 
 }  // namespace nnfield

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "nnfield/config/config.hpp"
+#include "nnfield/data/source_motion.hpp"
 
 namespace nnfield {
 
@@ -64,15 +65,18 @@ class SwitchTimes {
 //   blend:      X = X_j + s(u) (X_{j+1} - X_j), u = t/tau - j, s = 10u^3 - 15u^4 + 6u^5,
 //               so X is C^2 in time and X' = s'(u)/tau (X_{j+1} - X_j) is available
 //   full_batch: all S samples at once (the loss is their mean)
+// A moving source (source_motion.hpp) adds its displacement X(t) - X(0), Y(t) - Y(0) to
+// whatever the presentation gives, every sample alike, and its derivatives to X', X''.
 class DataStream {
  public:
-  DataStream(Samples samples, const DataConfig& config, std::uint64_t seed);
+  DataStream(Samples samples, const DataConfig& config, std::uint64_t seed, SourceMotion motion = {});
 
   int batch() const { return m_batch; }
   int width() const { return m_samples.N; }
-  bool time_dependent() const { return varies_in_time(m_presentation); }
-  // Constant between breakpoints (fixed, switch, full_batch): X' = Y' = 0 there.
-  bool piecewise_constant() const { return m_presentation != Presentation::blend; }
+  bool time_dependent() const { return varies_in_time(m_presentation) || m_motion.moves(); }
+  // Constant between breakpoints (fixed, switch, full_batch, no motion): X' = Y' = 0 there.
+  bool piecewise_constant() const { return m_presentation != Presentation::blend && !m_motion.moves(); }
+  bool source_moves() const { return m_motion.moves(); }
   const Samples& samples() const { return m_samples; }
 
   // X, Y, Xdot, Ydot are (batch, N); Xdot/Ydot may be null. With `left_limit`, the
@@ -95,8 +99,11 @@ class DataStream {
     double u;  // position inside the segment, [0, 1]
   };
   Segment segment(double t, bool left_limit) const;
+  // at() without the source's motion: the presentation's samples.
+  void presentation_at(double t, double* X, double* Y, double* Xdot, double* Ydot, bool left_limit) const;
 
   Samples m_samples;
+  SourceMotion m_motion;
   Presentation m_presentation;
   double m_tau;
   int m_batch;

@@ -14,6 +14,8 @@
 // data power between switches, and the loss jump at a switch is the data's work, booked
 // by the dynamics at the breakpoint (loss with left_limit). Blended data move: their power
 // dL/dX . X' + dL/dY . Y' (FieldTheory::data_power) is integrated with the motion.
+// full_batch presents every sample at once: L is the mean of the samples' losses, each
+// sample its own boundary theory (its own neuron field) on the one bulk.
 #include <memory>
 #include <vector>
 
@@ -36,8 +38,9 @@ class FieldPotential final : public Potential {
   double evaluate(const double* q, double t, double* grad, double* data_power) override;
   double loss(const double* q, double t, bool left_limit = false) override;
   void set_interval_end(double t_end) override { m_interval_end = t_end; }
-  // The boundary data presented at t (ny each), the right limit at a switch (as loss(q, t)).
+  // The boundary data presented at t (batch x ny each), the right limit at a switch (as loss(q, t)).
   void data_at(double t, double* X, double* Y) const;
+  int batch() const { return m_data.batch(); }
   // Gradients evaluated so far (each is one forward and one reverse sweep).
   long gradient_evaluations() const { return m_gradients; }
 
@@ -50,6 +53,7 @@ class FieldPotential final : public Potential {
   const DataStream& m_data;
   double m_interval_end = 1e300;
   std::vector<double> m_X, m_Y, m_Xdot, m_Ydot, m_phi;
+  std::vector<double> m_sample_grad;  // full_batch: one sample's gradient
   long m_gradients = 0;
 };
 

@@ -7,7 +7,7 @@
 //   product := unary (('*' | '/') unary)*
 //   unary   := ('-' | '+') unary | power
 //   power   := primary ('^' unary)?          right associative: 2^3^2 = 2^9; -2^2 = -(2^2)
-//   primary := number | x | y | pi | e | function '(' sum ')' | '(' sum ')'
+//   primary := number | x | y | t | pi | e | function '(' sum ')' | '(' sum ')'
 //
 // Functions: sin cos tan exp log sqrt tanh sinh cosh abs sigmoid (and sign, which
 // d/dx abs produces). Numbers: 2, 2.5, .5, 1e-3, 2.5E+4.
@@ -51,13 +51,15 @@ class Expression {
  public:
   Expression();  // the constant 0
 
-  // Variables x, y; constants pi, e. Throws ExpressionError.
+  // Variables x, y and t; constants pi, e. Throws ExpressionError. t is the time of a
+  // moving data source (continuum.X, Y, misfit: data/source_motion.hpp); fields of (x, y)
+  // alone are evaluated at t = 0, and the model-file checks refuse t in the other fields.
   static Expression parse(const std::string& text);
   static Expression constant(double v);
 
-  double operator()(double x, double y) const;
+  double operator()(double x, double y, double t = 0.0) const;
 
-  // d/dx (var = 'x') or d/dy (var = 'y'), symbolically, with light simplification
+  // d/dx (var = 'x'), d/dy (var = 'y') or d/dt (var = 't'), symbolically, with light simplification
   // (constant folding, 0*a -> 0, 1*a -> a, a+0 -> a, ...) so repeated derivatives stay small.
   Expression derivative(char var) const;
 
