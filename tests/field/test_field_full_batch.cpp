@@ -85,7 +85,8 @@ TEST_CASE("full batch: the lattice-exact field is the network on the batch, whic
   // A negative control: sample 0 alone trains differently.
   ModelConfig one = field;
   one.data.presentation = Presentation::fixed;
-  const std::vector<double>& Z1 = data_of(*run_in_memory(one), "/trajectory/Z");
+  const auto alone = run_in_memory(one);  // kept alive: data_of returns a view into the run
+  const std::vector<double>& Z1 = data_of(*alone, "/trajectory/Z");
   double apart = 0.0;
   for (std::size_t i = 0; i < Zf.size(); ++i) apart = std::max(apart, std::fabs(Zf[i] - Z1[i]));
   CHECK(apart > 1e-3 * size);
