@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <vector>
 
 #include "numerics/vector_math.hpp"
 
@@ -142,6 +143,32 @@ void sigma_and_d1(Activation a, const double* z, double* h, double* dh, std::siz
       }
       return;
   }
+}
+
+void sigma_and_d1_in_row(Activation a, const double* z, double* h, double* dh, std::size_t n, std::size_t first,
+                         std::size_t row_width) {
+#ifdef NNFIELD_LIBMVEC
+  const std::size_t lanes = detail::kLanes;
+#else
+  const std::size_t lanes = 1;
+#endif
+  const std::size_t vector_end = row_width / lanes * lanes;  // the whole row's vector loop ends here
+  const std::size_t body = first >= vector_end ? 0 : std::min(n, vector_end - first);
+  if (body % lanes == 0) {
+    sigma_and_d1(a, z, h, dh, body);
+  } else {  // padded to whole registers, so that every site of the body is taken in one
+    thread_local std::vector<double> padded_z, padded_h, padded_dh;
+    const std::size_t padded = (body / lanes + 1) * lanes;
+    padded_z.assign(padded, 0.0);
+    padded_h.resize(padded);
+    padded_dh.resize(padded);
+    std::copy_n(z, body, padded_z.data());
+    sigma_and_d1(a, padded_z.data(), padded_h.data(), padded_dh.data(), padded);
+    std::copy_n(padded_h.data(), body, h);
+    std::copy_n(padded_dh.data(), body, dh);
+  }
+  // Sites past the whole row's vector loop: fewer than a register, the scalar tail.
+  sigma_and_d1(a, z + body, h + body, dh + body, n - body);
 }
 
 void sigma_all(Activation a, const double* z, double* h, double* d1, double* d2, std::size_t n) {

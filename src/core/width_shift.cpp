@@ -6,9 +6,13 @@
 namespace nnfield {
 
 WidthShiftOperator::WidthShiftOperator(int ny, int r, double ay, double Ly)
-    : m_ny(ny), m_K(2 * r + 1), m_stencil(ny, r), m_fft(std::size_t(ny)), m_real(std::size_t(ny)),
+    : WidthShiftOperator(ny, r, ay, Ly, WidthHalo(ny, r)) {}
+
+WidthShiftOperator::WidthShiftOperator(int ny, int r, double ay, double Ly, const WidthHalo& halo)
+    : m_halo(halo), m_ny(ny), m_K(2 * r + 1), m_stencil(ny, r), m_fft(std::size_t(ny)), m_real(std::size_t(ny)),
       m_spectrum(std::size_t(ny / 2 + 1)), m_work(std::size_t(ny / 2 + 1)) {
-  if (ny < 1 || r < 0 || !(ay > 0) || !(Ly > 0)) throw std::invalid_argument("WidthShiftOperator: bad grid");
+  if (ny < 1 || r < 0 || !(ay > 0) || !(Ly > 0) || halo.block().N != ny)
+    throw std::invalid_argument("WidthShiftOperator: bad grid");
   const double hy = Ly / ny;
   const double cells = ay / hy;  // a lattice spacing in grid cells
   // Index shifts only where a lattice spacing is exactly one grid cell (ry = 1): a
@@ -27,6 +31,16 @@ WidthShiftOperator::WidthShiftOperator(int ny, int r, double ay, double Ly)
 }
 
 void WidthShiftOperator::shift_all(const double* in, double* out) {
+  if (m_halo.is_split()) return shift_block(in, out);
+  shift_whole(in, out);
+}
+
+void WidthShiftOperator::shift_all_transpose(const double* in, double* out) {
+  if (m_halo.is_split()) return shift_block_transpose(in, out);
+  shift_whole_transpose(in, out);
+}
+
+void WidthShiftOperator::shift_whole(const double* in, double* out) {
   const int n = m_ny;
   if (!m_spectral) {  // hy = ay: the lattice's own index shift
     m_stencil.shift_rows(in, out);
@@ -44,7 +58,7 @@ void WidthShiftOperator::shift_all(const double* in, double* out) {
   }
 }
 
-void WidthShiftOperator::shift_all_transpose(const double* in, double* out) {
+void WidthShiftOperator::shift_whole_transpose(const double* in, double* out) {
   const int n = m_ny;
   if (!m_spectral) {
     m_stencil.shift_rows_transpose(in, out);

@@ -16,7 +16,7 @@ void FieldTheory::map_tangent(LinkSide side, const double* y, const double* y_do
   const double* w = m_w[std::size_t(side)].data();
   const double* w_dot = m_wd[std::size_t(side)].data();
   const double* beta_dot = m_betad[std::size_t(side)].data();
-  sigma_and_d1(m_activation, y, m_sig.data(), m_dsig.data(), std::size_t(n));
+  activate(y);
   m_shift.shift_all(m_sig.data(), m_shifted.data());
   for (int b = 0; b < n; ++b) m_sigma_dot[std::size_t(b)] = m_dsig[std::size_t(b)] * y_dot[b];
   m_shift.shift_all(m_sigma_dot.data(), m_shifted_d.data());

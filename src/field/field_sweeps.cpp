@@ -8,13 +8,19 @@
 
 namespace nnfield {
 
+// sigma and sigma' of a line into m_sig, m_dsig, with the whole row's bits on a split's block.
+void FieldTheory::activate(const double* y) {
+  sigma_and_d1_in_row(m_activation, y, m_sig.data(), m_dsig.data(), std::size_t(m_ny),
+                      std::size_t(m_halo.block().first), std::size_t(m_halo.block().N));
+}
+
 // The layer map of the current stage: S = sum_k w_k T_k sigma(y) + beta (Eq. 1 on the grid).
 void FieldTheory::map(LinkSide side, const double* y, double* S) {
   const int n = m_ny, K_ = K();
   const double* w = m_w[std::size_t(side)].data();
   const double* beta = m_beta[std::size_t(side)].data();
   ++m_layer_evaluations;
-  sigma_and_d1(m_activation, y, m_sig.data(), m_dsig.data(), std::size_t(n));  // the vectorised kernel
+  activate(y);  // the vectorised kernel
   m_shift.shift_all(m_sig.data(), m_shifted.data());
   const double* shifted = m_shifted.data();
   for (int b = 0; b < n; ++b) {
@@ -29,7 +35,7 @@ void FieldTheory::map(LinkSide side, const double* y, double* S) {
 void FieldTheory::map_transpose(LinkSide side, const double* y, const double* S_bar, double* y_bar) {
   const int n = m_ny, K_ = K();
   const double* w = m_w[std::size_t(side)].data();
-  sigma_and_d1(m_activation, y, m_sig.data(), m_dsig.data(), std::size_t(n));
+  activate(y);
   m_shift.shift_all(m_sig.data(), m_shifted.data());
   // Raw pointers and a local S_bar: the stores below could otherwise alias S_bar for the
   // compiler, which would reload it and keep the loop from vectorising.
@@ -77,10 +83,12 @@ void FieldTheory::input_layer(const double* q, const double* X, double* phi0) {
 double FieldTheory::output_loss(const double* Z, const double* Y, double* Z_bar) const {
   const double ry = m_settings.ry;  // (1/ay) int dy = (hy/ay) sum_b
   double L = 0.0;
+  m_halo.sums_from_left(&L, 1);  // split: continue the sum the blocks to the left reached
   for (int b = 0; b < m_ny; ++b) {
     L += ry * loss_value(m_loss, Z[b], Y[b]);
     if (Z_bar) Z_bar[b] = ry * loss_dZ(m_loss, Z[b], Y[b]);
   }
+  m_halo.sums_to_right(&L, 1);
   return L;
 }
 

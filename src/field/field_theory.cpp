@@ -13,8 +13,10 @@ namespace nnfield {
 
 namespace {
 
-// The settings' scheme, after the checks that make it well defined.
-std::unique_ptr<DepthScheme> checked_scheme(const LatticeGeometry& lattice, const FieldSettings& settings) {
+// The width nodes a theory holds, after the checks that make the settings well defined:
+// all ny of them, or this process's block. Index shifts (ry = 1) read r ghosts from the
+// neighbouring blocks; spectral shifts gather whole rows and read none.
+WidthHalo checked_width(const LatticeGeometry& lattice, const FieldSettings& settings, bool split) {
   const NetworkShape& s = lattice.shape;
   if (s.M < 2) throw std::invalid_argument("field solver: needs M >= 2 (a bulk link)");
   if (settings.rx < 1 || settings.ry < 1 || s.N % settings.ry != 0)
@@ -25,18 +27,20 @@ std::unique_ptr<DepthScheme> checked_scheme(const LatticeGeometry& lattice, cons
     throw std::invalid_argument("field solver: the exact (lattice) shift needs rx = ry = 1");
   if (settings.q < 1 || settings.depth_substeps < 1)
     throw std::invalid_argument("field solver: need q >= 1 and depth_substeps >= 1");
-  return make_depth_scheme(settings, lattice.ax(), std::size_t(s.N / settings.ry));
+  const int ny = s.N / settings.ry;
+  return split ? WidthHalo::split(ny, settings.ry == 1 ? s.r : 0) : WidthHalo(ny, s.r);
 }
 
 }  // namespace
 
 FieldTheory::FieldTheory(const LatticeGeometry& lattice, Activation activation, Loss loss,
-                         const FieldSettings& settings)
+                         const FieldSettings& settings, bool split_width)
     : m_lattice(lattice), m_activation(activation), m_loss(loss), m_settings(settings),
-      m_scheme(checked_scheme(lattice, settings)),
+      m_halo(checked_width(lattice, settings, split_width)),
+      m_scheme(make_depth_scheme(settings, lattice.ax(), std::size_t(m_halo.block().width))),
       m_nx(m_scheme->intervals(lattice.shape.M, settings.rx) + 1),
-      m_ny(lattice.shape.N / settings.ry),
-      m_shift(m_ny, lattice.shape.r, lattice.ay(), lattice.Ly) {
+      m_ny(m_halo.block().width),
+      m_shift(m_halo.block().N, lattice.shape.r, lattice.ay(), lattice.Ly, m_halo) {
   m_hx = (lattice.Lx - lattice.ax()) / (m_nx - 1);
   m_beta_offset = w_offset() + std::size_t(m_nx) * m_ny * K();
 

@@ -137,6 +137,22 @@ std::vector<double> gather_values(const std::vector<double>& local) {
   return all;
 }
 
+void all_gather_values(const double* local, std::size_t n, const std::vector<int>& counts, double* all) {
+  if (!g_started) {
+    std::copy(local, local + n, all);
+    return;
+  }
+  std::vector<int> offsets(counts.size());
+  std::size_t total = 0;
+  for (std::size_t p = 0; p < counts.size(); ++p) {
+    offsets[p] = message_count(total);
+    total += std::size_t(counts[p]);
+  }
+  check(MPI_Allgatherv(local, message_count(n), MPI_DOUBLE, all, counts.data(), offsets.data(), MPI_DOUBLE,
+                       MPI_COMM_WORLD),
+        "MPI_Allgatherv");
+}
+
 }  // namespace processes
 
 namespace detail {

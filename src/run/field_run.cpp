@@ -11,12 +11,11 @@
 #include "nnfield/field/field_problem.hpp"
 #include "nnfield/observe/field_output.hpp"
 #include "nnfield/run/make_dynamics.hpp"
+#include "run/field_split.hpp"
 #include "run/run_loop.hpp"
 #include "run/run_sgd.hpp"
 
 namespace nnfield {
-
-namespace {
 
 // The measurements of a field run (make_observers for the field lattice).
 void add_field_observers(const ModelConfig& config, FieldProblem& problem, Recorder& rec) {
@@ -31,6 +30,8 @@ void add_field_observers(const ModelConfig& config, FieldProblem& problem, Recor
                                    correlator_input(config, &problem.data->samples())));
   rec.add(make_time_autocorrelation_observer(config, theory.nx(), theory.ny(), theory.K()));
 }
+
+namespace {
 
 // SGD on the field: the discrete-step map of the field's gradient flow m q' = -eta dL/dq
 // (docs/field-limit.md section 12), q <- q - eta m^-1 dL/dq on the batch's mean loss, each

@@ -24,6 +24,7 @@
 #include "run/run_loop.hpp"
 #include "run/run_sgd.hpp"
 #include "run/sgd_lattice.hpp"
+#include "run/field_split.hpp"
 #include "run/split_flow.hpp"
 #include "nnfield/numerics/processes.hpp"
 #include "nnfield/run/field_run.hpp"
@@ -138,6 +139,7 @@ RunResult run_width_split(const ModelConfig& config, const RunOptions& options) 
   check_width_split(config, options.threads);
   check_continuum_values(config);
   stop_point(options.stop);
+  if (config.field.present) return run_field_split(config, options);  // [field]: the field grid's width
   // Every process makes the data set and the whole initial state as one process does (the
   // generators are sequential), then keeps its block of the parameters.
   Samples samples = make_samples(config);

@@ -156,8 +156,10 @@ RunResult run_continuous(TrainingDynamics& dynamics, State x, const ModelConfig&
 
 RunResult run_continuous_split(TrainingDynamics& dynamics, State x, const ModelConfig& config,
                                const RunOptions& options, const BreakpointsIn& breakpoints, RunRecording* recording,
-                               const SnapshotAt& snapshot_at, const StateSplit& split) {
-  return continuous_loop(dynamics, std::move(x), config, options, breakpoints, recording, snapshot_at, {}, &split);
+                               const SnapshotAt& snapshot_at, const StateSplit& split,
+                               const std::function<std::string()>& summary) {
+  return continuous_loop(dynamics, std::move(x), config, options, breakpoints, recording, snapshot_at, summary,
+                         &split);
 }
 
 RunSink open_run_sink(const ModelConfig& config, const RunOptions& options, const ResumePoint& resume) {

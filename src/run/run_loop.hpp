@@ -57,7 +57,8 @@ RunResult run_continuous(TrainingDynamics& dynamics, State x, const ModelConfig&
 // is collective; process 0 records into `recording`, the others pass none and step with it.
 RunResult run_continuous_split(TrainingDynamics& dynamics, State x, const ModelConfig& config,
                                const RunOptions& options, const BreakpointsIn& breakpoints, RunRecording* recording,
-                               const SnapshotAt& snapshot_at, const StateSplit& split);
+                               const SnapshotAt& snapshot_at, const StateSplit& split,
+                               const std::function<std::string()>& summary = {});
 
 // The regime note of the run's message (when it left the critical regime).
 void append_regime_note(const Recorder& recorder, RunResult& result);

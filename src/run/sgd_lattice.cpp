@@ -7,6 +7,7 @@
 
 #include "nnfield/config/toml_quote.hpp"
 #include "nnfield/numerics/processes.hpp"
+#include "run/field_split.hpp"
 #include "run/width_blocks.hpp"
 
 namespace nnfield {
@@ -191,13 +192,13 @@ void check_split_flow(const ModelConfig& config, const std::string& where) {
 void check_width_split(const ModelConfig& config, int threads) {
   const std::string where = "mpirun -np " + std::to_string(processes::count()) + " nnfield run (width split, " +
                             "docs/cluster.md): ";
-  if (config.field.present) throw ConfigError(where + "field runs ([field]) are not split; run them without mpirun");
+  if (threads != 1)
+    throw ConfigError(where + "--threads " + std::to_string(threads) +
+                      ": a split run runs one thread per process; leave --threads out or give 1");
+  if (config.field.present) return check_field_split(config, where);  // the field grid's width
   if (config.dynamics.kind == DynamicsKind::sgd && config.dynamics.batch < 2)
     throw ConfigError(where + "dynamics.batch = 1: a split network needs batches of 2 samples or more");
   if (config.dynamics.kind != DynamicsKind::sgd) check_split_flow(config, where);
-  if (threads != 1)
-    throw ConfigError(where + "--threads " + std::to_string(threads) +
-                      ": a split network runs one thread per process; leave --threads out or give 1");
   const NetworkShape& s = config.network.shape;
   if (s.N / processes::count() < s.r)
     throw ConfigError(where + "network.N = " + std::to_string(s.N) + " leaves blocks of " +

@@ -13,44 +13,28 @@
 
 namespace nnfield {
 
-namespace {
-
-// Where the lines of a block's parameters start, in their order: W's M lines of n K
-// values, then b's M lines of n values; the last entry is the number of parameters.
-std::vector<std::size_t> parameter_lines(const NetworkShape& block) {
-  std::vector<std::size_t> starts;
-  const std::size_t n = std::size_t(block.N), K = std::size_t(block.K()), M = std::size_t(block.M);
-  for (std::size_t m = 0; m < M; ++m) starts.push_back(m * n * K);
-  for (std::size_t m = 0; m <= M; ++m) starts.push_back(block.num_weights() + m * n);
-  return starts;
-}
-
-// The whole state of every process's block on process 0, and a block of a whole state: the
-// arrays of columns (q, and v for second-order dynamics) go by blocks, the quadratures after
-// them are the same on every process.
-StateSplit state_split(const NetworkShape& whole, const WidthBlock& block, std::size_t block_params,
-                       bool second_order, std::size_t quadratures) {
-  const std::vector<int> cells = second_order ? std::vector<int>{whole.K(), 1, whole.K(), 1}
-                                              : std::vector<int>{whole.K(), 1};
-  const std::size_t arrays = second_order ? 2 : 1;
-  const std::size_t head = arrays * block_params, whole_head = arrays * whole.num_params();
+StateSplit state_split(int N, const std::vector<ColumnArray>& parameters, const WidthBlock& block,
+                       std::size_t block_params, std::size_t whole_params, bool second_order,
+                       std::size_t quadratures) {
+  std::vector<ColumnArray> arrays = parameters;
+  if (second_order) arrays.insert(arrays.end(), parameters.begin(), parameters.end());
+  const std::size_t copies = second_order ? 2 : 1;
+  const std::size_t head = copies * block_params, whole_head = copies * whole_params;
   StateSplit split;
   split.whole = [=](const State& x) {
     State out;
-    gather_blocks(State(x.begin(), x.begin() + std::ptrdiff_t(head)), whole.N, whole.M, cells, out);
+    gather_blocks(State(x.begin(), x.begin() + std::ptrdiff_t(head)), N, arrays, out);
     if (processes::is_root()) out.insert(out.end(), x.begin() + std::ptrdiff_t(head), x.end());
     return out;
   };
   split.block = [=](const State& x) {
-    State out = block_of(x.data(), whole.N, whole.M, cells, block);
+    State out = block_of(x.data(), N, arrays, block);
     out.insert(out.end(), x.begin() + std::ptrdiff_t(whole_head), x.end());
     return out;
   };
   split.whole_size = whole_head + quadratures;
   return split;
 }
-
-}  // namespace
 
 RunResult run_split_flow(const ModelConfig& config, const RunOptions& options, const DataStream& data,
                          const ParameterState& init, RunRecording* recording) {
@@ -63,10 +47,12 @@ RunResult run_split_flow(const ModelConfig& config, const RunOptions& options, c
   DynamicsConfig dynamics_config = config.dynamics;
   dynamics_config.eta = effective_eta(config);  // eta_scaling (docs/theory.md 4.2)
   std::unique_ptr<TrainingDynamics> dynamics = make_training_dynamics(dynamics_config, landscape, false);
-  dynamics->split_over_processes(network.halo(), parameter_lines(block));
+  const std::vector<ColumnArray> parameter_arrays{{whole.M, whole.K()}, {whole.M, 1}};  // W, b
+  dynamics->split_over_processes(network.halo(), line_starts(parameter_arrays, block.N));
   const bool second_order = dynamics->second_order();
   const std::size_t arrays = second_order ? 2 : 1;
-  const StateSplit split = state_split(whole, columns, block.num_params(), second_order,
+  const StateSplit split = state_split(whole.N, parameter_arrays, columns, block.num_params(),
+                                       whole.num_params(), second_order,
                                        dynamics->state_size() - arrays * block.num_params());
   const std::vector<int> parameter_cells{whole.K(), 1};
   State x0 = dynamics->initial_state(

@@ -10,6 +10,7 @@
 #include "nnfield/data/initial_state.hpp"
 #include "nnfield/run/run.hpp"
 #include "run/run_loop.hpp"
+#include "run/width_blocks.hpp"
 
 namespace nnfield {
 
@@ -18,5 +19,13 @@ namespace nnfield {
 // on the others, which integrate with it and take part in its collective calls.
 RunResult run_split_flow(const ModelConfig& config, const RunOptions& options, const DataStream& data,
                          const ParameterState& init, RunRecording* recording);
+
+// How the run loop moves a split state between the blocks and process 0: the state is the
+// parameters (arrays `parameters` of columns: block_params on this process, whole_params in
+// all), for second-order dynamics their velocities in the same layout, then `quadratures`
+// scalars every process carries (the energy books). Network and field splits share it.
+StateSplit state_split(int N, const std::vector<ColumnArray>& parameters, const WidthBlock& block,
+                       std::size_t block_params, std::size_t whole_params, bool second_order,
+                       std::size_t quadratures);
 
 }  // namespace nnfield

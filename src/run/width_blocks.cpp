@@ -16,38 +16,66 @@ void copy_columns(const double* from, int from_width, int from_first, double* to
                 std::size_t(width) * c, to + (std::size_t(m) * std::size_t(to_width) + std::size_t(to_first)) * c);
 }
 
-void gather_blocks(const std::vector<double>& block, int N, int lines, const std::vector<int>& cells,
+namespace {
+
+std::vector<ColumnArray> same_lines(int lines, const std::vector<int>& cells) {
+  std::vector<ColumnArray> arrays;
+  for (int c : cells) arrays.push_back(ColumnArray{lines, c});
+  return arrays;
+}
+
+}  // namespace
+
+std::vector<std::size_t> line_starts(const std::vector<ColumnArray>& arrays, int width) {
+  std::vector<std::size_t> starts{0};
+  for (const ColumnArray& a : arrays)
+    for (int line = 0; line < a.lines; ++line)
+      starts.push_back(starts.back() + std::size_t(width) * std::size_t(a.cells));
+  return starts;
+}
+
+void gather_blocks(const std::vector<double>& block, int N, const std::vector<ColumnArray>& arrays,
                    std::vector<double>& whole) {
   const std::vector<double> parts = processes::gather_values(block);
   whole.clear();
   if (!processes::is_root()) return;
   std::size_t size = 0;
-  for (int c : cells) size += std::size_t(lines) * std::size_t(N) * std::size_t(c);
+  for (const ColumnArray& a : arrays) size += std::size_t(a.lines) * std::size_t(N) * std::size_t(a.cells);
   whole.assign(size, 0.0);
   std::size_t at = 0;
   for (int p = 0; p < processes::count(); ++p) {
     const WidthBlock b = width_block(N, processes::count(), p);
     std::size_t to = 0;
-    for (int c : cells) {
-      copy_columns(parts.data() + at, b.width, 0, whole.data() + to, N, b.first, lines, b.width, c);
-      at += std::size_t(lines) * std::size_t(b.width) * std::size_t(c);
-      to += std::size_t(lines) * std::size_t(N) * std::size_t(c);
+    for (const ColumnArray& a : arrays) {
+      copy_columns(parts.data() + at, b.width, 0, whole.data() + to, N, b.first, a.lines, b.width, a.cells);
+      at += std::size_t(a.lines) * std::size_t(b.width) * std::size_t(a.cells);
+      to += std::size_t(a.lines) * std::size_t(N) * std::size_t(a.cells);
     }
   }
 }
 
-std::vector<double> block_of(const double* whole, int N, int lines, const std::vector<int>& cells,
+std::vector<double> block_of(const double* whole, int N, const std::vector<ColumnArray>& arrays,
                              const WidthBlock& block) {
   std::size_t size = 0;
-  for (int c : cells) size += std::size_t(lines) * std::size_t(block.width) * std::size_t(c);
+  for (const ColumnArray& a : arrays) size += std::size_t(a.lines) * std::size_t(block.width) * std::size_t(a.cells);
   std::vector<double> out(size);
   std::size_t from = 0, to = 0;
-  for (int c : cells) {
-    copy_columns(whole + from, N, block.first, out.data() + to, block.width, 0, lines, block.width, c);
-    from += std::size_t(lines) * std::size_t(N) * std::size_t(c);
-    to += std::size_t(lines) * std::size_t(block.width) * std::size_t(c);
+  for (const ColumnArray& a : arrays) {
+    copy_columns(whole + from, N, block.first, out.data() + to, block.width, 0, a.lines, block.width, a.cells);
+    from += std::size_t(a.lines) * std::size_t(N) * std::size_t(a.cells);
+    to += std::size_t(a.lines) * std::size_t(block.width) * std::size_t(a.cells);
   }
   return out;
+}
+
+void gather_blocks(const std::vector<double>& block, int N, int lines, const std::vector<int>& cells,
+                   std::vector<double>& whole) {
+  gather_blocks(block, N, same_lines(lines, cells), whole);
+}
+
+std::vector<double> block_of(const double* whole, int N, int lines, const std::vector<int>& cells,
+                             const WidthBlock& block) {
+  return block_of(whole, N, same_lines(lines, cells), block);
 }
 
 }  // namespace nnfield

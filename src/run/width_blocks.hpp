@@ -4,6 +4,7 @@
 // network's arrays meet on process 0 for output rows and checkpoints, and a resumed run's
 // whole arrays go back to the blocks. Arrays of `lines` rows of `cells` values per column
 // lie one after another (a network's parameters: W, K cells, then b, 1 cell; M lines).
+#include <cstddef>
 #include <vector>
 
 #include "nnfield/core/width_halo.hpp"
@@ -14,6 +15,23 @@ namespace nnfield {
 // from_width columns to rows of to_width columns (a block out of the whole, or back).
 void copy_columns(const double* from, int from_width, int from_first, double* to, int to_width, int to_first,
                   int lines, int width, int cells);
+
+// `lines` rows of `cells` values a column: one array of a layout of several, one after another
+// (a field's parameters: w_in, 1 line of K cells; b_in, 1 line of 1; w, nx lines of K; beta, nx of 1).
+struct ColumnArray {
+  int lines = 1, cells = 1;
+};
+
+// Where the lines of arrays of `width` columns start, one after another, and where the last
+// ends (TrainingDynamics::split_over_processes): a line is one row of one array.
+std::vector<std::size_t> line_starts(const std::vector<ColumnArray>& arrays, int width);
+
+// Collective. The whole width on process 0 from every process's block, gathered in process
+// order (empty elsewhere), of the arrays `arrays`; and `block`'s columns of such whole arrays.
+void gather_blocks(const std::vector<double>& block, int N, const std::vector<ColumnArray>& arrays,
+                   std::vector<double>& whole);
+std::vector<double> block_of(const double* whole, int N, const std::vector<ColumnArray>& arrays,
+                             const WidthBlock& block);
 
 // Collective. The whole width on process 0 from every process's block, gathered in process
 // order (empty elsewhere): arrays of cells[a] values a column, `lines` rows each.

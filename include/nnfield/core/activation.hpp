@@ -24,6 +24,12 @@ double sigma_d2(Activation a, double z);
 // Array kernels for the hot path: h[i] = sigma(z[i]), dh[i] = sigma'(z[i]).
 // Vectorised (SLEEF) where available; agree with the scalar versions to ~1 ulp.
 void sigma_and_d1(Activation a, const double* z, double* h, double* dh, std::size_t n);
+// sigma_and_d1 on sites first .. first + n - 1 of a row of `row_width` sites (a block of a
+// width split, docs/cluster.md), with the bits sigma_and_d1 on the whole row gives them: the
+// vector kernels and the scalar tail agree only to ~1 ulp, so each site goes the way the
+// whole row's call takes it (in a register if the whole row's vector loop reaches it).
+void sigma_and_d1_in_row(Activation a, const double* z, double* h, double* dh, std::size_t n, std::size_t first,
+                         std::size_t row_width);
 // h = sigma(z), d1 = sigma'(z), d2 = sigma''(z) in one pass: sigma'' follows from
 // sigma and sigma' algebraically (or one exp for gelu), no extra transcendental calls.
 void sigma_all(Activation a, const double* z, double* h, double* d1, double* d2, std::size_t n);

@@ -11,9 +11,16 @@
 // discrete adjoint of a sweep is again a sweep with the opposite shifts. Modes beyond
 // the lattice Nyquist pi/ay never appear (ny <= N). Taylor-expanded width shifts are
 // not offered: they amplify sub-lattice modes (docs/field-limit.md section 4).
+//
+// Split along the width over the processes of `mpirun -np K nnfield run` (docs/cluster.md),
+// the operator acts on this process's block of columns: index shifts read the r ghosts of
+// the halo exchange (width_halo.hpp), spectral shifts gather the row's blocks on every
+// process, transform the whole row as one process does and keep the block's columns
+// (width_shift_split.cpp). Either way every value is one process's, bit for bit.
 #include <vector>
 
 #include "nnfield/core/link_stencil.hpp"
+#include "nnfield/core/width_halo.hpp"
 #include "nnfield/numerics/fft.hpp"
 
 namespace nnfield {
@@ -22,17 +29,30 @@ class WidthShiftOperator {
  public:
   // Shifts by (k - r) ay for k = 0..2r on a grid of ny points over [0, Ly).
   WidthShiftOperator(int ny, int r, double ay, double Ly);
+  // The block `halo` holds of the ny points (halo.block().N == ny); a split halo's radius is
+  // r for index shifts (hy = ay), any for spectral ones (they exchange no ghosts).
+  WidthShiftOperator(int ny, int r, double ay, double Ly, const WidthHalo& halo);
 
   int ny() const { return m_ny; }
+  int width() const { return m_halo.block().width; }  // the columns in and out hold
   int K() const { return m_K; }
   bool spectral() const { return m_spectral; }
 
-  // out (K, ny): row k = T_{(k-r) ay} in, i.e. out[k][b] = f(y_b + (k-r) ay).
+  // out (K, width()): row k = T_{(k-r) ay} in, i.e. out[k][b] = f(y_b + (k-r) ay).
   void shift_all(const double* in, double* out);
-  // out (ny) = sum_k T_{-(k-r) ay} in[k]: the transpose of shift_all (in is (K, ny)).
+  // out (width()) = sum_k T_{-(k-r) ay} in[k]: the transpose of shift_all (in is (K, width())).
   void shift_all_transpose(const double* in, double* out);
 
  private:
+  // On the whole row (ny columns), and on a split's block (width_shift_split.cpp).
+  void shift_whole(const double* in, double* out);
+  void shift_whole_transpose(const double* in, double* out);
+  void shift_block(const double* in, double* out);
+  void shift_block_transpose(const double* in, double* out);
+  // `rows` rows of every process's block (rows, width) into whole rows (rows, ny), everywhere.
+  void gather_rows(const double* block, int rows, double* whole);
+
+  WidthHalo m_halo;
   int m_ny, m_K;
   bool m_spectral;
   LinkStencil m_stencil;                   // the index shift when not spectral
@@ -40,6 +60,8 @@ class WidthShiftOperator {
   std::vector<Complex> m_phase;            // (K, ny/2+1): e^{i kappa_q (k-r) ay}
   FftBuffer<double> m_real;
   FftBuffer<Complex> m_spectrum, m_work;
+  // A split's workspace: padded rows with ghosts, gathered blocks, whole rows in and out.
+  std::vector<double> m_padded, m_gathered, m_whole_in, m_whole_out;
 };
 
 }  // namespace nnfield

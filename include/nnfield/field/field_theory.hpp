@@ -44,6 +44,13 @@
 // With the loss gradient exact for this discrete theory, gradient flow and damped
 // dynamics of q conserve/balance the field theory's own energy exactly (docs/theory.md section 4).
 //
+// Split along the width over the processes of `mpirun -np K nnfield run` (docs/cluster.md),
+// a FieldTheory holds one contiguous block of the ny width nodes: every array of width
+// (q's rows, X, Y, phi, adjoints) has the block's columns, ny() is the block's width, the
+// width shifts exchange ghosts or gather rows (WidthShiftOperator), and the loss, the one
+// sum over the width in a sweep, runs through the blocks in width order, so every value is
+// the one-process value, bit for bit (the data power, another such sum, is not split).
+//
 // Not thread-safe: a FieldTheory owns its sweep workspace. Use one per thread.
 #include <array>
 #include <cstddef>
@@ -55,6 +62,7 @@
 #include "nnfield/core/activation.hpp"
 #include "nnfield/core/field_grid.hpp"
 #include "nnfield/core/loss.hpp"
+#include "nnfield/core/width_halo.hpp"
 #include "nnfield/core/width_shift.hpp"
 #include "nnfield/field/depth_scheme.hpp"
 
@@ -70,22 +78,26 @@ struct FieldSettings {
 
 class FieldTheory : private DepthLayer {
  public:
-  FieldTheory(const LatticeGeometry& lattice, Activation activation, Loss loss, const FieldSettings& settings);
+  // split_width: this process's block of the width nodes, split over every process
+  // (processes.hpp; one process holds them all).
+  FieldTheory(const LatticeGeometry& lattice, Activation activation, Loss loss, const FieldSettings& settings,
+              bool split_width = false);
 
   const LatticeGeometry& lattice() const { return m_lattice; }
   const FieldSettings& settings() const { return m_settings; }
   Activation activation() const { return m_activation; }
   Loss loss() const { return m_loss; }
   int nx() const { return m_nx; }
-  int ny() const { return m_ny; }
+  int ny() const { return m_ny; }  // this process's width nodes: all of them unless split
+  const WidthHalo& halo() const { return m_halo; }
   int r() const { return m_lattice.shape.r; }
   int K() const { return m_lattice.shape.K(); }
   double ax() const { return m_lattice.ax(); }
   double ay() const { return m_lattice.ay(); }
   double hx() const { return m_hx; }
-  double hy() const { return m_lattice.Ly / m_ny; }
+  double hy() const { return m_lattice.Ly / m_halo.block().N; }
   double x(int a) const { return ax() + a * m_hx; }  // neuron line a
-  double y(int b) const { return b * hy(); }
+  double y(int b) const { return (m_halo.block().first + b) * hy(); }  // width node b of this block
 
   // Layout of q.
   std::size_t num_params() const { return m_beta_offset + std::size_t(m_nx) * m_ny; }
@@ -155,6 +167,7 @@ class FieldTheory : private DepthLayer {
   void map(LinkSide side, const double* y, double* S) override;
   void map_transpose(LinkSide side, const double* y, const double* S_bar, double* y_bar) override;
   void map_tangent(LinkSide side, const double* y, const double* y_dot, double* S_dot) override;
+  void activate(const double* y);
   // Load the link fields (and, for the tangent, their velocities v) of stage j.
   void enter_stage(const double* q, int stage, const double* v = nullptr);
   void input_layer(const double* q, const double* X, double* phi0);
@@ -165,6 +178,7 @@ class FieldTheory : private DepthLayer {
   Activation m_activation;
   Loss m_loss;
   FieldSettings m_settings;
+  WidthHalo m_halo;  // the width nodes this theory holds
   std::unique_ptr<DepthScheme> m_scheme;
   int m_nx = 0, m_ny = 0;
   double m_hx = 0.0;

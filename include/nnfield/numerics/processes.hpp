@@ -53,6 +53,9 @@ void receive_values(int from, double* values, std::size_t n);
 void broadcast_values(int from, double* values, std::size_t n);
 // Every process's values, concatenated in process order, on process 0; empty elsewhere.
 std::vector<double> gather_values(const std::vector<double>& local);
+// Every process's n values (counts[p] on process p), concatenated in process order into
+// `all` on every process (MPI_Allgatherv): the whole of a row cut into blocks.
+void all_gather_values(const double* local, std::size_t n, const std::vector<int>& counts, double* all);
 // Whether `value` is true on every process (on every process).
 bool on_all_processes(bool value);
 // The largest `value` of every process (on every process): exact, whatever the order.
