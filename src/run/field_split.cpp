@@ -24,8 +24,8 @@ namespace nnfield {
 
 void check_field_split(const ModelConfig& config, const std::string& where) {
   if (config.dynamics.kind == DynamicsKind::sgd)
-    throw ConfigError(where + "dynamics.kind = \"sgd\" on a field ([field]) is not split (its samples' sweeps " +
-                      "run one after another on one process); run it without mpirun");
+    throw ConfigError(where + "dynamics.kind = \"sgd\" on a field ([field]) is not split (field SGD steps the " +
+                      "whole grid on one process); run it without mpirun");
   if (config.data.presentation == Presentation::blend)
     throw ConfigError(where + "data.presentation = \"blend\" on a field ([field]) is not split (the data power " +
                       "of moving data is a sum over the width not kept in the one-process order)");

@@ -110,6 +110,4 @@ refused_split 2 "batch of one" "dynamics.batch = 1" run "$model" -o "$work/refus
 refused_split 2 "threads" "--threads 2" run "$model" -o "$work/refused.h5" -q --threads 2
 refused_split 3 "blocks narrower than r" "blocks of 1 columns, fewer than network.r = 2" \
   run "$model" -o "$work/refused.h5" -q --set network.N=5
-refused_split 2 "field run" "field runs ([field]) are not split" \
-  run "$src/models/field_coarse.toml" -o "$work/refused.h5" -q
 summary
