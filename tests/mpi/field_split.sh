@@ -11,6 +11,7 @@
 set -uo pipefail
 exe=$1 src=$2
 source "$src/tests/cli/checks.sh"
+source "$src/tests/mpi/split_checks.sh"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 model="$src/tests/mpi/field_split_model.toml"
 same="/usr/bin/python3 $src/tests/mpi/same_datasets.py"
@@ -32,15 +33,7 @@ for c in "${cases[@]}"; do
   read -r -a extra <<< "$settings"
   m=${case_model:-$model}
   i=$((i + 1))
-  "$exe" run "$m" -o "$work/c${i}_serial.h5" -q "${extra[@]}"
-  check "$name: one process without mpirun" "[ $? -eq 0 ]"
-  for np in 1 2 3; do
-    mpi $np run "$m" -o "$work/c${i}_np$np.h5" -q "${extra[@]}" > "$work/c${i}_np$np.out" 2>&1
-    check "$name, mpirun -np $np: exit 0" "[ $? -eq 0 ]"
-    check "$name, mpirun -np $np: same datasets as one process" \
-      "$same '$work/c${i}_serial.h5' '$work/c${i}_np$np.h5' > /dev/null"
-    check "$name, mpirun -np $np: the same checkpoint" "cmp -s '$work/c${i}_serial.h5.ckpt' '$work/c${i}_np$np.h5.ckpt'"
-  done
+  equals_one_process "$name" "$m" "c$i" "${extra[@]}"
 done
 check "the split file records its process count" \
   "/usr/bin/python3 -c \"import h5py,sys; sys.exit(float(h5py.File('$work/c1_np3.h5').attrs['processes']) != 3)\""
@@ -58,16 +51,7 @@ for kind in gradient_flow damped; do
     "$same '$work/c${n}_serial.h5' '$work/${kind}_part.h5' > /dev/null"
 done
 
-# Refused under a split, exit 2 with nnfield's one line (Open MPI adds its banner after it).
-refused_split() {
-  local np=$1 name=$2 message=$3
-  shift 3
-  mpi "$np" "$@" > "$work/out" 2> "$work/err"
-  local code=$?
-  check "$name: exit 2 (got $code)" "[ $code -eq 2 ]"
-  check "$name: says '$message'" "grep -qF -- \"\$message\" '$work/err'"
-  check "$name: no output file" "[ ! -e '$work/refused.h5' ]"
-}
+# Refused under a split (split_checks.sh).
 refused_split 2 "field SGD" 'dynamics.kind = "sgd" on a field ([field]) is not split' \
   run "$src/models/field_sgd.toml" -o "$work/refused.h5" -q
 refused_split 2 "moving sources" "moving sources on a field are not split" \

@@ -8,6 +8,7 @@
 set -uo pipefail
 exe=$1 src=$2
 source "$src/tests/cli/checks.sh"
+source "$src/tests/mpi/split_checks.sh"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 model="$src/tests/mpi/width_split_model.toml"
 same="/usr/bin/python3 $src/tests/mpi/same_datasets.py"
@@ -63,15 +64,7 @@ for kind in gradient_flow damped; do
   extra=()
   [ $kind = damped ] && extra=(--set dynamics.kind=damped --set dynamics.gamma=2.0 --set dynamics.eta_scaling=depth
     --set 'output.trajectory=["W", "b", "z", "loss", "gain", "Wdot", "bdot"]')
-  "$exe" run "$flow" -o "$work/${kind}_serial.h5" -q "${extra[@]}"
-  check "$kind: one process without mpirun" "[ $? -eq 0 ]"
-  for np in 1 2 3; do
-    mpi $np run "$flow" -o "$work/${kind}_np$np.h5" -q "${extra[@]}" > "$work/${kind}_np$np.out" 2>&1
-    check "$kind, mpirun -np $np: exit 0" "[ $? -eq 0 ]"
-    check "$kind, mpirun -np $np: same datasets as one process" \
-      "$same '$work/${kind}_serial.h5' '$work/${kind}_np$np.h5' > /dev/null"
-    check "$kind, mpirun -np $np: the same checkpoint" "cmp -s '$work/${kind}_serial.h5.ckpt' '$work/${kind}_np$np.h5.ckpt'"
-  done
+  equals_one_process "$kind" "$flow" "$kind" "${extra[@]}"
   # Ended at t = 1 on 3 processes, resumed to t = 2 on 2: the uninterrupted run.
   mpi 3 run "$flow" -o "$work/${kind}_part.h5" -q "${extra[@]}" --set dynamics.t_end=1.0
   check "$kind: first part on 3 processes: exit 0" "[ $? -eq 0 ]"
@@ -92,16 +85,7 @@ check "blow-up: exit 3 on one process and on 3 (got $serial_code, $split_code)" 
 check "blow-up: same datasets and status as one process" \
   "$same '$work/blow_serial.h5' '$work/blow_np3.h5' > /dev/null"
 
-# Refused under a split, exit 2 with nnfield's one line (Open MPI adds its banner after it).
-refused_split() {
-  local np=$1 name=$2 message=$3
-  shift 3
-  mpi "$np" "$@" > "$work/out" 2> "$work/err"
-  local code=$?
-  check "$name: exit 2 (got $code)" "[ $code -eq 2 ]"
-  check "$name: says '$message'" "grep -qF -- \"\$message\" '$work/err'"
-  check "$name: no output file" "[ ! -e '$work/refused.h5' ]"
-}
+# Refused under a split (split_checks.sh).
 refused_split 2 "moving data" 'data.presentation = "blend" is not split for dynamics.kind = "damped"' \
   run "$src/models/teacher_tanh.toml" -o "$work/refused.h5" -q
 refused_split 2 "one presented sample" 'data.presentation = "fixed" is not split for dynamics.kind = "gradient_flow"' \

@@ -1,0 +1,31 @@
+# Checks shared by the width-split tests (width_split.sh, field_split.sh), sourced after
+# tests/cli/checks.sh; the caller defines mpi NP ARGS... (mpirun of nnfield).
+
+# refused_split NP NAME MESSAGE ARGS...: refused under a split, exit 2 with nnfield's one
+# line (Open MPI adds its banner after it), and no output file $work/refused.h5.
+refused_split() {
+  local np=$1 name=$2 message=$3
+  shift 3
+  mpi "$np" "$@" > "$work/out" 2> "$work/err"
+  local code=$?
+  check "$name: exit 2 (got $code)" "[ $code -eq 2 ]"
+  check "$name: says '$message'" "grep -qF -- \"\$message\" '$work/err'"
+  check "$name: no output file" "[ ! -e '$work/refused.h5' ]"
+}
+
+# equals_one_process NAME MODEL TAG ARGS...: `nnfield run MODEL ARGS` on one process without
+# mpirun ($work/TAG_serial.h5) and under mpirun -np 1, 2, 3 ($work/TAG_npK.h5): every
+# dataset and the checkpoint the same, bit for bit. Needs $exe and $same.
+equals_one_process() {
+  local name=$1 model=$2 tag=$3
+  shift 3
+  "$exe" run "$model" -o "$work/${tag}_serial.h5" -q "$@"
+  check "$name: one process without mpirun" "[ $? -eq 0 ]"
+  for np in 1 2 3; do
+    mpi $np run "$model" -o "$work/${tag}_np$np.h5" -q "$@" > "$work/${tag}_np$np.out" 2>&1
+    check "$name, mpirun -np $np: exit 0" "[ $? -eq 0 ]"
+    check "$name, mpirun -np $np: same datasets as one process" \
+      "$same '$work/${tag}_serial.h5' '$work/${tag}_np$np.h5' > /dev/null"
+    check "$name, mpirun -np $np: the same checkpoint" "cmp -s '$work/${tag}_serial.h5.ckpt' '$work/${tag}_np$np.h5.ckpt'"
+  done
+}
