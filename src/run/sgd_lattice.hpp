@@ -59,9 +59,10 @@ std::unique_ptr<SgdLattice> whole_network_lattice(Network& network, const Sample
 std::unique_ptr<SgdLattice> width_split_lattice(const ModelConfig& config, const Samples& samples,
                                                 const std::vector<double>& q);
 
-// Refuses (ConfigError, one line) what a width-split run does not do: field runs, SGD batches
-// of one sample, gradient flow or damped dynamics on data other than a fixed full batch,
-// more than one thread, blocks narrower than r.
+// Refuses (ConfigError, one line) what a width-split run does not do: more than one thread;
+// for fields, what check_field_split refuses (run/field_split.hpp); for networks, SGD
+// batches of one sample, gradient flow or damped dynamics on data other than a fixed full
+// batch, blocks narrower than r.
 void check_width_split(const ModelConfig& config, int threads);
 
 }  // namespace nnfield

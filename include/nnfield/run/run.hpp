@@ -49,8 +49,9 @@ struct RunResult {
 // Throws ConfigError (bad model inputs such as a data file), H5Error (output) and
 // SetupInterrupted (stopped before the first row).
 RunResult run_model(const ModelConfig& config, const RunOptions& options);
-// `mpirun -np K nnfield run` (K > 1): the network split along its width over the K
-// processes (docs/cluster.md); process 0 writes the file, the same file one process writes.
+// `mpirun -np K nnfield run` (K > 1): the network, or the field grid ([field]), split along
+// its width over the K processes (docs/cluster.md); process 0 writes the file, the same file
+// one process writes.
 // Refuses (ConfigError) what is not split: see check_width_split (run/sgd_lattice.hpp).
 RunResult run_width_split(const ModelConfig& config, const RunOptions& options);
 
