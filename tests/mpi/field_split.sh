@@ -38,14 +38,14 @@ done
 check "the split file records its process count" \
   "/usr/bin/python3 -c \"import h5py,sys; sys.exit(float(h5py.File('$work/c1_np3.h5').attrs['processes']) != 3)\""
 
-# Ended at t = 0.25 on 3 processes, resumed to t = 0.5 on 2: the uninterrupted run.
+# Ended at t = 0.125 on 3 processes, resumed to t = 0.25 on 2: the uninterrupted run.
 for kind in gradient_flow damped; do
   extra=(--set field.ry=2)  # as case 2 (gradient flow, p = 1) and case 3 (damped, p = 2)
   [ $kind = damped ] && extra+=("${damped[@]}") || extra+=(--set field.p=1)
   n=$([ $kind = damped ] && echo 3 || echo 2)
-  mpi 3 run "$model" -o "$work/${kind}_part.h5" -q "${extra[@]}" --set dynamics.t_end=0.25
+  mpi 3 run "$model" -o "$work/${kind}_part.h5" -q "${extra[@]}" --set dynamics.t_end=0.125
   check "$kind: first part on 3 processes: exit 0" "[ $? -eq 0 ]"
-  mpi 2 run --resume "$work/${kind}_part.h5" -q --set dynamics.t_end=0.5
+  mpi 2 run --resume "$work/${kind}_part.h5" -q --set dynamics.t_end=0.25
   check "$kind: resumed on 2 processes: exit 0" "[ $? -eq 0 ]"
   check "$kind: resumed run equals the uninterrupted one" \
     "$same '$work/c${n}_serial.h5' '$work/${kind}_part.h5' > /dev/null"
