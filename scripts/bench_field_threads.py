@@ -21,8 +21,8 @@ import time
 FINE = ["--set", "network.M=256", "--set", "network.N=256"]
 CASES = [
     # (label, model, overrides)
-    ("full batch 8, p=2, 256x256 grid (rx=ry=1)", "models/field_full_batch.toml",
-     FINE + ["--set", "dynamics.t_end=0.1"]),
+    ("full batch 8, p=2, 128x128 grid (rx=ry=1)", "models/field_full_batch.toml",
+     ["--set", "network.M=128", "--set", "network.N=128", "--set", "dynamics.t_end=0.5"]),
     ("full batch 8, p=2, 33x32 grid (rx=ry=8)", "models/field_full_batch.toml",
      FINE + ["--set", "field.rx=8", "--set", "field.ry=8", "--set", "dynamics.t_end=10"]),
     ("sgd batch 8, p=2, 65x64 grid (rx=ry=4)", "models/field_sgd.toml",
