@@ -167,8 +167,9 @@ RunSink open_run_sink(const ModelConfig& config, const RunOptions& options, cons
     return out;
   }
   Provenance provenance = provenance_of(config, options.command_line);
-  // Network runs pass it to Network::set_threads, which resolves 0 the same way.
-  provenance.threads = config.field.present ? 1u : resolve_thread_count(options.threads);
+  // Network runs pass it to Network::set_threads, field runs to their stability check and
+  // SampleSweeps, which resolve 0 the same way.
+  provenance.threads = resolve_thread_count(options.threads);
   if (options.output_path.empty()) {
     out.memory = std::make_shared<MemoryRun>(options.capture);
     out.memory->set_root_attribute("model_text", provenance.model_text);

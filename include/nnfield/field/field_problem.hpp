@@ -70,6 +70,7 @@ std::unique_ptr<FieldTheory> theory_with_automatic_settings(const LatticeGeometr
 // Throws ConfigError when the model cannot be run as a field theory, and when the stability
 // check refuses it (max Re lambda above stability_threshold), and when the grid is too coarse
 // for M (the field's phi at t = 0 misses the data's by more than ax), unless field.allow_unstable.
-FieldProblem make_field_problem(const ModelConfig& config);
+// The stability check on `threads` threads (0: the default): the same problem for any count.
+FieldProblem make_field_problem(const ModelConfig& config, unsigned threads = 1);
 
 }  // namespace nnfield
