@@ -11,15 +11,18 @@ namespace {
 
 class TrajectoryObserver final : public Observer {
  public:
-  TrajectoryObserver(const NetworkShape& shape, const std::vector<TrajectoryDataset>& datasets)
-      : m_shape(shape), m_datasets(datasets) {}
+  TrajectoryObserver(const NetworkShape& shape, const std::vector<TrajectoryDataset>& datasets, bool in_pieces)
+      : m_shape(shape), m_datasets(datasets), m_in_pieces(in_pieces) {}
 
   void declare(SeriesSink& w) override {
     const std::size_t M = std::size_t(m_shape.M), N = std::size_t(m_shape.N), K = std::size_t(m_shape.K());
     m_time = w.add_series("/trajectory/time", {}, "T", "time t of each output row", time_values());
     m_step = w.add_series("/trajectory/step", {}, "T", "integrator steps (or SGD steps) taken so far",
                         integer_values());
-    if (wants(TrajectoryDataset::W)) m_W = w.add_series("/trajectory/W", {M, N, K}, "T,M,N,K", "weights W[m,i,k]");
+    DatasetValues W_values;
+    W_values.in_pieces = m_in_pieces;
+    if (wants(TrajectoryDataset::W))
+      m_W = w.add_series("/trajectory/W", {M, N, K}, "T,M,N,K", "weights W[m,i,k]", W_values);
     if (wants(TrajectoryDataset::b)) m_b = w.add_series("/trajectory/b", {M, N}, "T,M,N", "biases b[m,i]");
     if (wants(TrajectoryDataset::z))
       m_z = w.add_series("/trajectory/z", {M, N}, "T,M,N",
@@ -36,7 +39,10 @@ class TrajectoryObserver final : public Observer {
     const double step = double(s.step);
     w.append(m_time, &s.t);
     w.append(m_step, &step);
-    if (m_W >= 0) w.append(m_W, s.W);
+    if (m_W >= 0 && s.W_pieces)
+      w.append_pieces(m_W, *s.W_pieces);
+    else if (m_W >= 0)
+      w.append(m_W, s.W);
     if (m_b >= 0) w.append(m_b, s.b);
     if (m_z >= 0) w.append(m_z, s.neurons);
     if (m_loss >= 0) w.append(m_loss, &s.loss);
@@ -53,6 +59,7 @@ class TrajectoryObserver final : public Observer {
   }
   NetworkShape m_shape;
   std::vector<TrajectoryDataset> m_datasets;
+  bool m_in_pieces;
   int m_time = -1, m_step = -1, m_W = -1, m_b = -1, m_z = -1, m_loss = -1, m_Wdot = -1, m_bdot = -1;
 };
 
@@ -65,6 +72,10 @@ class TrainLossObserver final : public Observer {
     m_id = w.add_series("/trajectory/train_loss", {}, "T", "mean loss over all S training samples");
   }
   void observe(const Snapshot& s, SeriesSink& w) override {
+    if (s.train_loss) {  // measured by a split network on its blocks
+      w.append(m_id, s.train_loss);
+      return;
+    }
     m_network.forward(s.W, s.b, m_X.data(), m_S);
     const double l = m_network.loss(m_Y.data());
     w.append(m_id, &l);
@@ -117,8 +128,8 @@ class EnergyObserver final : public Observer {
 }  // namespace
 
 std::unique_ptr<Observer> make_trajectory_observer(const NetworkShape& shape,
-                                                   const std::vector<TrajectoryDataset>& datasets) {
-  return std::make_unique<TrajectoryObserver>(shape, datasets);
+                                                   const std::vector<TrajectoryDataset>& datasets, bool in_pieces) {
+  return std::make_unique<TrajectoryObserver>(shape, datasets, in_pieces);
 }
 
 std::unique_ptr<Observer> make_train_loss_observer(const NetworkShape& shape, Activation activation, Loss loss,

@@ -184,8 +184,8 @@ RunSink open_run_sink(const ModelConfig& config, const RunOptions& options, cons
   return out;
 }
 
-RunRecording::RunRecording(const ModelConfig& config, const RunOptions& options)
-    : m_resume(resume_point(options)),
+RunRecording::RunRecording(const ModelConfig& config, const RunOptions& options, const CheckpointRanges& ranges)
+    : m_resume(resume_point(options, ranges)),
       m_sink(open_run_sink(config, options, m_resume)),
       m_recorder{m_sink.get(), std::max(1, config.output.flush_every), {}, {}, 0},
       m_resolved_toml(config.resolved_toml) {}

@@ -66,7 +66,8 @@ void append_regime_note(const Recorder& recorder, RunResult& result);
 // empty, with the provenance on the root either way) and its recorder.
 class RunRecording {
  public:
-  RunRecording(const ModelConfig& config, const RunOptions& options);
+  // `ranges`: what it reads of the checkpoint's large entries (resume_point).
+  RunRecording(const ModelConfig& config, const RunOptions& options, const CheckpointRanges& ranges = {});
   Recorder& recorder() { return m_recorder; }
   // The checkpoint a resumed run continues from (inactive for a new run).
   const ResumePoint& resume() const { return m_resume; }

@@ -68,10 +68,7 @@ RunResult run_split_flow(const ModelConfig& config, const RunOptions& options, c
   const std::size_t arrays = second_order ? 2 : 1;
   const StateSplit split = state_split(whole, columns, block.num_params(), second_order,
                                        dynamics->state_size() - arrays * block.num_params());
-  const std::vector<int> parameter_cells{whole.K(), 1};
-  State x0 = dynamics->initial_state(
-      block_of(init.q.data(), whole.N, whole.M, parameter_cells, columns),
-      init.v.empty() ? std::vector<double>{} : block_of(init.v.data(), whole.N, whole.M, parameter_cells, columns));
+  State x0 = dynamics->initial_state(init.q, init.v);
   std::vector<double> z(block.num_biases()), neurons;
   State whole_state;
   // Collective: the energy (a forward pass and sums over the blocks), then the gathers.
