@@ -1,5 +1,6 @@
 // The core observers: the trajectory and the energy balance (docs/theory.md section 6 names).
 #include <algorithm>
+#include <memory>
 #include <stdexcept>
 
 #include "nnfield/core/network.hpp"
@@ -30,7 +31,8 @@ class TrajectoryObserver final : public Observer {
     if (wants(TrajectoryDataset::loss))
       m_loss = w.add_series("/trajectory/loss", {}, "T", "loss of the presented data");
     if (wants(TrajectoryDataset::Wdot))
-      m_Wdot = w.add_series("/trajectory/Wdot", {M, N, K}, "T,M,N,K", "weight velocities dW[m,i,k]/dt (damped)");
+      m_Wdot = w.add_series("/trajectory/Wdot", {M, N, K}, "T,M,N,K", "weight velocities dW[m,i,k]/dt (damped)",
+                            W_values);
     if (wants(TrajectoryDataset::bdot))
       m_bdot = w.add_series("/trajectory/bdot", {M, N}, "T,M,N", "bias velocities db[m,i]/dt (damped)");
   }
@@ -47,10 +49,13 @@ class TrajectoryObserver final : public Observer {
     if (m_z >= 0) w.append(m_z, s.neurons);
     if (m_loss >= 0) w.append(m_loss, &s.loss);
     // The velocities are the parameters' (W then b, as the parameters), damped runs only.
-    if ((m_Wdot >= 0 || m_bdot >= 0) && !s.v)
+    if ((m_Wdot >= 0 || m_bdot >= 0) && !s.v && !s.Wdot_pieces)
       throw std::invalid_argument("output.trajectory \"Wdot\", \"bdot\": the dynamics have no velocities");
-    if (m_Wdot >= 0) w.append(m_Wdot, s.v);
-    if (m_bdot >= 0) w.append(m_bdot, s.v + m_shape.num_weights());
+    if (m_Wdot >= 0 && s.Wdot_pieces)
+      w.append_pieces(m_Wdot, *s.Wdot_pieces);
+    else if (m_Wdot >= 0)
+      w.append(m_Wdot, s.v);
+    if (m_bdot >= 0) w.append(m_bdot, s.bdot ? s.bdot : s.v + m_shape.num_weights());
   }
 
  private:
@@ -67,7 +72,7 @@ class TrainLossObserver final : public Observer {
  public:
   TrainLossObserver(const NetworkShape& shape, Activation activation, Loss loss, const std::vector<double>& X,
                     const std::vector<double>& Y, int S)
-      : m_network(shape, activation, loss), m_X(X), m_Y(Y), m_S(S) {}
+      : m_shape(shape), m_activation(activation), m_loss(loss), m_X(X), m_Y(Y), m_S(S) {}
   void declare(SeriesSink& w) override {
     m_id = w.add_series("/trajectory/train_loss", {}, "T", "mean loss over all S training samples");
   }
@@ -76,13 +81,18 @@ class TrainLossObserver final : public Observer {
       w.append(m_id, s.train_loss);
       return;
     }
-    m_network.forward(s.W, s.b, m_X.data(), m_S);
-    const double l = m_network.loss(m_Y.data());
+    // Made at the first row that needs it: a split network's process 0 never holds its layers.
+    if (!m_network) m_network = std::make_unique<Network>(m_shape, m_activation, m_loss);
+    m_network->forward(s.W, s.b, m_X.data(), m_S);
+    const double l = m_network->loss(m_Y.data());
     w.append(m_id, &l);
   }
 
  private:
-  Network m_network;
+  NetworkShape m_shape;
+  Activation m_activation;
+  Loss m_loss;
+  std::unique_ptr<Network> m_network;
   const std::vector<double>& m_X;
   const std::vector<double>& m_Y;
   int m_S;

@@ -164,7 +164,9 @@ RunResult run_width_split(const ModelConfig& config, const RunOptions& options) 
   DataStream data(samples, config.data, config.seed);
   ParameterState init = initial_block(config, data);
   std::unique_ptr<SgdLattice> lattice;
-  CheckpointRanges ranges;  // what process 0's recording reads of a checkpoint: its block
+  // What process 0's recording reads of a checkpoint's state: its block (SGD), or none of it
+  // (the flow's loop reads the blocks).
+  CheckpointRanges ranges = skip_state_ranges();
   if (sgd) {
     lattice = width_split_lattice(config, samples, std::move(init.q));
     init = ParameterState{};
@@ -176,7 +178,7 @@ RunResult run_width_split(const ModelConfig& config, const RunOptions& options) 
   std::unique_ptr<RunRecording> recording;
   if (processes::is_root()) {
     recording = std::make_unique<RunRecording>(config, options, ranges);
-    add_network_observers(config, samples, recording->recorder(), /*W_in_pieces=*/sgd);
+    add_network_observers(config, samples, recording->recorder(), /*W_in_pieces=*/true);
     recording->start([&](SeriesSink& writer) {
       write_static(writer, config, samples);
       writer.set_root_attribute("processes", double(processes::count()));
@@ -184,7 +186,7 @@ RunResult run_width_split(const ModelConfig& config, const RunOptions& options) 
   }
   const RunOptions& mine = recording ? options : quiet;
   RunResult result = sgd ? run_sgd(config, mine, *lattice, samples.S, recording.get())
-                         : run_split_flow(config, mine, data, init, recording.get());
+                         : run_split_flow(config, mine, samples, data, init, recording.get());
   if (recording) recording->finish(result);
   processes::shared_work_finished();
   return result;

@@ -25,6 +25,13 @@ void save_sgd(CheckpointFile& out, long k, SgdLattice& lattice, long drawn) {
   out.set_integer("loop.drawn", drawn);
 }
 
+// The other processes' part in process 0's save_sgd: they hand their blocks over.
+void save_sgd_elsewhere(long k, SgdLattice& lattice, long drawn) {
+  CheckpointFile out;
+  save_sgd(out, k, lattice, drawn);
+  out.pass_streamed();
+}
+
 // Restores save_sgd's position; returns the step to start at (its row is written already).
 // The checkpoint was read with the lattice's ranges of loop.x alone (sgd_checkpoint_ranges).
 long restore_sgd(const ResumePoint& resume, SgdLattice& lattice, BatchSampler& sampler) {
@@ -63,7 +70,7 @@ RunResult run_sgd(const ModelConfig& config, const RunOptions& options, SgdLatti
     if (recording)
       checkpointer.write(recording->recorder(), double(at), [&](CheckpointFile& out) { save_sgd(out, at, lattice, drawn); });
     else
-      lattice.whole_in_pieces({});
+      save_sgd_elsewhere(at, lattice, drawn);
   };
   for (; k <= steps; ++k) {
     const long drawn = sampler.drawn();

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "nnfield/config/toml_quote.hpp"
-#include "nnfield/data/continuum_data.hpp"
 #include "nnfield/numerics/processes.hpp"
+#include "run/split_output_row.hpp"
 #include "run/width_blocks.hpp"
 
 namespace nnfield {
@@ -71,18 +71,14 @@ class WholeNetwork final : public SgdLattice {
   std::vector<double> m_q, m_X, m_Y, m_z;
 };
 
-// A process's block of a network split along its width. Its output rows measure on the
-// blocks (the training loss over the data set by the split network, the gains of the
-// block's links) and gather to process 0 only arrays of one value a site (b, the first
-// sample's neurons, the gains); W goes to process 0 a block of a line at a time.
+// A process's block of a network split along its width; its output rows are measured on
+// the blocks (split_output_row.hpp).
 class WidthSplit final : public SgdLattice {
  public:
   WidthSplit(const ModelConfig& config, const Samples& samples, std::vector<double> q)
       : m_whole_shape(config.network.shape),
         m_network(m_whole_shape, config.network.activation, config.network.loss,
                   WidthHalo::split(m_whole_shape.N, m_whole_shape.r)),
-        m_train(m_whole_shape, config.network.activation, config.network.loss,
-                WidthHalo::split(m_whole_shape.N, m_whole_shape.r)),
         m_block(m_network.halo().block()),
         m_samples(samples),
         m_B(config.dynamics.batch),
@@ -90,10 +86,7 @@ class WidthSplit final : public SgdLattice {
         m_X(std::size_t(m_B) * std::size_t(m_block.width)),
         m_Y(m_X.size()),
         m_z(m_network.shape().num_biases()),
-        m_train_X(block_of(samples.X.data(), samples.N, samples.S, {1}, m_block)),
-        m_train_Y(block_of(samples.Y.data(), samples.N, samples.S, {1}, m_block)),
-        m_wants_W(wants(config, TrajectoryDataset::W)),
-        m_wants_gain(m_whole_shape.M >= 2 && wants(config, TrajectoryDataset::gain)) {
+        m_row(config, samples, m_block) {
     m_network.keep_neurons(false);
     if (m_q.size() != m_network.shape().num_params())
       throw std::logic_error("width split: the initial parameters are not the block's");
@@ -135,65 +128,20 @@ class WidthSplit final : public SgdLattice {
   }
 
  private:
-  static bool wants(const ModelConfig& config, TrajectoryDataset d) {
-    const auto& t = config.output.trajectory;
-    return std::find(t.begin(), t.end(), d) != t.end();
-  }
-  // Collective: the gains of every bulk link on process 0, each block measuring its own
-  // links from the whole first-sample neurons (m_neurons on process 0, sent to every one).
-  void gather_gains();
-
   NetworkShape m_whole_shape;
-  Network m_network, m_train;  // the steps' batches; the whole data set for the training loss
+  Network m_network;
   WidthBlock m_block;
   const Samples& m_samples;
   int m_B;
-  std::vector<double> m_q, m_X, m_Y, m_z, m_train_X, m_train_Y;
-  bool m_wants_W, m_wants_gain;
-  // Process 0's output row: b, the neurons and the gains gathered, the training loss.
-  std::vector<double> m_b, m_neurons, m_gain;
-  double m_train_loss = 0.0;
-  RowPieces m_W_pieces;
+  std::vector<double> m_q, m_X, m_Y, m_z;
+  SplitOutputRow m_row;
 };
-
-void WidthSplit::gather_gains() {
-  const std::size_t MN = m_whole_shape.num_biases();
-  m_neurons.resize(MN);  // process 0 has them already
-  processes::broadcast_values(0, m_neurons.data(), MN);
-  const std::vector<double> g = link_gain_of_columns(m_whole_shape, m_network.activation(), m_q.data(),
-                                                     m_neurons.data(), m_block.first, m_block.width);
-  gather_blocks(g, m_whole_shape.N, m_whole_shape.M - 1, {1}, m_gain);
-}
 
 void WidthSplit::snapshot(Snapshot& s) {
   const std::size_t nw = m_network.shape().num_weights();
-  const int M = m_whole_shape.M, N = m_whole_shape.N, K = m_whole_shape.K();
   m_network.forward(m_q.data(), m_q.data() + nw, m_X.data(), m_B);
   m_network.neurons(0, m_z.data());
-  gather_blocks(m_z, N, M, {1}, m_neurons);
-  if (m_wants_gain) gather_gains();
-  // The training loss over the data set: the split network's, one process's to the last bit.
-  m_train.forward(m_q.data(), m_q.data() + nw, m_train_X.data(), m_samples.S);
-  m_train_loss = m_train.loss(m_train_Y.data());
-  gather_blocks(std::vector<double>(m_q.begin() + std::ptrdiff_t(nw), m_q.end()), N, M, {1}, m_b);
-  if (!processes::is_root()) {
-    // Process 0's trajectory observer takes W now, a piece at a time (Snapshot::W_pieces).
-    if (m_wants_W) pass_blocks_to_root(m_q.data(), N, M, K, {});
-    return;
-  }
-  m_W_pieces = [this, N, M, K](const RowPiece& piece) {
-    pass_blocks_to_root(m_q.data(), N, M, K, [&](int m, const WidthBlock& b, const double* values) {
-      piece(std::size_t(m), std::size_t(b.first), std::size_t(b.width), values);
-    });
-  };
-  s.W = nullptr;
-  s.b = m_b.data();
-  s.neurons = m_neurons.data();
-  s.lines = M;
-  s.width = N;
-  s.W_pieces = &m_W_pieces;
-  s.gain = m_wants_gain ? m_gain.data() : nullptr;
-  s.train_loss = &m_train_loss;
+  m_row.fill(m_q.data(), m_q.data() + nw, nullptr, m_z, s);
 }
 
 class OneProcess final : public SgdLattice {
@@ -259,11 +207,11 @@ void check_width_split(const ModelConfig& config, int threads) {
   if (config.dynamics.kind == DynamicsKind::sgd && config.dynamics.batch < 2)
     throw ConfigError(where + "dynamics.batch = 1: a split network needs batches of 2 samples or more");
   if (config.dynamics.kind != DynamicsKind::sgd) check_split_flow(config, where);
-  // Split SGD hands W to the output in pieces; the correlators of w need all of it at once.
+  // A split hands W to the output in pieces; the correlators of w need all of it at once.
   const bool weight_correlators = !config.observe.correlators.empty() || config.observe.autocorrelation;
-  if (config.dynamics.kind == DynamicsKind::sgd && config.observe.field == ObservedField::w && weight_correlators)
+  if (config.observe.field == ObservedField::w && weight_correlators)
     throw ConfigError(where + "observe.field = \"w\": the correlators of the weights need the whole W on one "
-                      "process, which split SGD never holds (observe \"phi\" or \"b\", or run without mpirun)");
+                      "process, which a split run never holds (observe \"phi\" or \"b\", or run without mpirun)");
   if (threads != 1)
     throw ConfigError(where + "--threads " + std::to_string(threads) +
                       ": a split network runs one thread per process; leave --threads out or give 1");

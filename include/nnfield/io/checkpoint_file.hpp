@@ -49,6 +49,9 @@ class CheckpointFile {
   double real(const std::string& name) const;
   std::int64_t integer(const std::string& name) const;
 
+  // On the processes that hand pieces to the one that writes: runs the streamed entries'
+  // pieces in the order write() takes them (by name), writing nothing.
+  void pass_streamed() const;
   // Replaces `path` atomically (see above); H5Error (an output error) when it cannot.
   void write(const std::string& path) const;
   // CheckpointError naming `path` when it is missing, truncated or corrupt. The file is read
