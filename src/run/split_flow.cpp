@@ -9,6 +9,7 @@
 #include "nnfield/dynamics/training_dynamics.hpp"
 #include "nnfield/numerics/processes.hpp"
 #include "nnfield/run/make_dynamics.hpp"
+#include "run/split_output_row.hpp"
 #include "run/width_blocks.hpp"
 
 namespace nnfield {
@@ -25,9 +26,9 @@ std::vector<std::size_t> parameter_lines(const NetworkShape& block) {
   return starts;
 }
 
-// The whole state of every process's block on process 0, and a block of a whole state: the
-// arrays of columns (q, and v for second-order dynamics) go by blocks, the quadratures after
-// them are the same on every process.
+// The state of every process's block to process 0 in pieces, and where a block lies in the
+// whole state: the arrays of columns (q, and v for second-order dynamics) by blocks, the
+// quadratures after them the same on every process (process 0's are written).
 StateSplit state_split(const NetworkShape& whole, const WidthBlock& block, std::size_t block_params,
                        bool second_order, std::size_t quadratures) {
   const std::vector<int> cells = second_order ? std::vector<int>{whole.K(), 1, whole.K(), 1}
@@ -35,25 +36,25 @@ StateSplit state_split(const NetworkShape& whole, const WidthBlock& block, std::
   const std::size_t arrays = second_order ? 2 : 1;
   const std::size_t head = arrays * block_params, whole_head = arrays * whole.num_params();
   StateSplit split;
-  split.whole = [=](const State& x) {
-    State out;
-    gather_blocks(State(x.begin(), x.begin() + std::ptrdiff_t(head)), whole.N, whole.M, cells, out);
-    if (processes::is_root()) out.insert(out.end(), x.begin() + std::ptrdiff_t(head), x.end());
-    return out;
+  split.in_pieces = [=](const State& x, const ValuePiece& piece) {
+    const double* at = x.data();
+    for (int c : cells) {
+      pass_blocks_to_root(at, whole.N, whole.M, c,
+                          [&](int, const WidthBlock& b, const double* v) { piece(v, std::size_t(b.width * c)); });
+      at += std::size_t(whole.M) * std::size_t(block.width) * std::size_t(c);
+    }
+    if (processes::is_root()) piece(x.data() + head, x.size() - head);
   };
-  split.block = [=](const State& x) {
-    State out = block_of(x.data(), whole.N, whole.M, cells, block);
-    out.insert(out.end(), x.begin() + std::ptrdiff_t(whole_head), x.end());
-    return out;
-  };
+  split.ranges = block_ranges(whole.N, whole.M, cells, block);
+  split.ranges.push_back({whole_head, quadratures});
   split.whole_size = whole_head + quadratures;
   return split;
 }
 
 }  // namespace
 
-RunResult run_split_flow(const ModelConfig& config, const RunOptions& options, const DataStream& data,
-                         const ParameterState& init, RunRecording* recording) {
+RunResult run_split_flow(const ModelConfig& config, const RunOptions& options, const Samples& samples,
+                         const DataStream& data, const ParameterState& init, RunRecording* recording) {
   const NetworkShape& whole = config.network.shape;
   Network network(whole, config.network.activation, config.network.loss, WidthHalo::split(whole.N, whole.r));
   network.keep_neurons(false);  // the steps' passes read no neurons; snapshots run forward() for them
@@ -68,28 +69,18 @@ RunResult run_split_flow(const ModelConfig& config, const RunOptions& options, c
   const std::size_t arrays = second_order ? 2 : 1;
   const StateSplit split = state_split(whole, columns, block.num_params(), second_order,
                                        dynamics->state_size() - arrays * block.num_params());
-  const std::vector<int> parameter_cells{whole.K(), 1};
-  State x0 = dynamics->initial_state(
-      block_of(init.q.data(), whole.N, whole.M, parameter_cells, columns),
-      init.v.empty() ? std::vector<double>{} : block_of(init.v.data(), whole.N, whole.M, parameter_cells, columns));
-  std::vector<double> z(block.num_biases()), neurons;
-  State whole_state;
-  // Collective: the energy (a forward pass and sums over the blocks), then the gathers.
+  State x0 = dynamics->initial_state(init.q, init.v);
+  std::vector<double> z(block.num_biases());
+  SplitOutputRow row(config, samples, columns);
+  // Collective: the energy (a forward pass and sums over the blocks), then the row's measures.
   const auto snapshot_at = [&](const State& state, double t, Snapshot& s) {
     s.energy = dynamics->energy(state, t);
     s.loss = s.energy.potential;
     s.dynamics = nullptr;  // the BBD observers are refused under a split
     s.state = nullptr;
     network.neurons(0, z.data());
-    gather_blocks(z, whole.N, whole.M, {1}, neurons);
-    whole_state = split.whole(state);
-    s.lines = whole.M;
-    s.width = whole.N;
-    if (!processes::is_root()) return;
-    s.W = whole_state.data();
-    s.b = s.W + whole.num_weights();
-    s.v = second_order ? s.W + whole.num_params() : nullptr;
-    s.neurons = neurons.data();
+    row.fill(state.data(), state.data() + block.num_weights(), second_order ? state.data() + block.num_params() : nullptr,
+             z, s);
   };
   const auto switches = [&data](double t0, double t1) { return BreakpointSource(data.breakpoints(t0, t1)); };
   return run_continuous_split(*dynamics, std::move(x0), config, options, switches, recording, snapshot_at, split);
