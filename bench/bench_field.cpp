@@ -286,9 +286,13 @@ RunResult run_field(const Options& o, const ContinuumData& data, int M, int fact
   auto owned = std::make_unique<FieldTheory>(lattice, Activation::tanh, Loss::mse, fs);
   const std::vector<double> X = sample_width(data.X, 0.0, *owned);
   const std::vector<double> q = field_params_from_continuum(*owned, data, X);
-  if (substeps < 0)  // what a model file gets by default (depth_substeps = 0)
-    owned = theory_with_automatic_settings(lattice, Activation::tanh, Loss::mse, fs, q_degree == 0, true, q, X,
-                                           sample_phi_on_lines(*owned, data.phi));
+  if (substeps < 0) {  // what a model file gets by default (depth_substeps = 0), misfit ax m(y) as below
+    std::vector<double> m(static_cast<std::size_t>(owned->ny()));
+    for (int b = 0; b < owned->ny(); ++b) m[std::size_t(b)] = owned->ax() * misfit(owned->y(b));
+    const std::vector<double> phi_data = sample_phi_on_lines(*owned, data.phi);
+    owned = theory_with_automatic_settings(lattice, Activation::tanh, Loss::mse, fs, q_degree == 0, true,
+                                           {q, X, phi_data, m});
+  }
   FieldTheory& theory = *owned;
   r.substeps = theory.settings().depth_substeps;
   r.q = theory.settings().q;

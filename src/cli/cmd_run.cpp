@@ -66,10 +66,6 @@ Command register_run(CLI::App& app, const Context& context) {
   return {sub, [args, context]() {
             ModelConfig config = run_config_in_turn(*args);
             if (args->allow_unstable) config.field.allow_unstable = true;
-            // Field runs are serial: an explicit thread count would be ignored.
-            if (config.field.present && args->threads > 1)
-              throw ConfigError("--threads " + std::to_string(args->threads) +
-                                ": field runs ([field]) run on one thread; leave --threads out");
             const std::string output = args->resume.empty() ? args->output : args->resume;
             check_output_against_inputs(output, model_inputs(config));
             check_resources(config, resource_budget(*args, output));
@@ -81,7 +77,7 @@ Command register_run(CLI::App& app, const Context& context) {
             options.progress = args->progress_mode();
             options.command_line = context.command_line;
             options.stop = context.stop;
-            options.threads = config.field.present ? 1 : int(args->thread_count());
+            options.threads = int(args->thread_count());
             // Under mpirun with several processes, one network split along its width
             // (docs/cluster.md): one thread per process unless --threads says otherwise
             // (then refused).

@@ -42,6 +42,27 @@ std::vector<double> link_gain(const NetworkShape& s, Activation act, const doubl
   return g;
 }
 
+std::vector<double> link_gain_of_columns(const NetworkShape& s, Activation act, const double* W_block,
+                                         const double* z, int first, int width) {
+  // A window of width + 2r columns, the block in its middle and r senders on each side: the
+  // stencil applied to it does not wrap for the block's columns, whose sums are then the
+  // whole network's, term for term (the rows beyond the block are left at zero and dropped).
+  const int r = s.r, K = s.K(), window = width + 2 * r;
+  const LinkStencil links(window, r);
+  std::vector<double> g(std::size_t(std::max(s.M - 1, 0)) * std::size_t(width));
+  const std::size_t columns = std::size_t(window);
+  std::vector<double> ds(columns), w(columns * std::size_t(K), 0.0), gw(columns);
+  for (int m = 1; m < s.M; ++m) {
+    const double* zm = z + std::size_t(m - 1) * std::size_t(s.N);  // z^(m), the sending layer
+    for (int j = 0; j < window; ++j) ds[std::size_t(j)] = sigma_d1(act, zm[((first - r + j) % s.N + s.N) % s.N]);
+    std::copy_n(W_block + std::size_t(m) * std::size_t(width) * std::size_t(K), std::size_t(width) * std::size_t(K),
+                w.begin() + std::ptrdiff_t(r * K));
+    links.apply(w.data(), nullptr, ds.data(), gw.data());
+    std::copy_n(gw.begin() + r, width, g.begin() + std::ptrdiff_t(std::size_t(m - 1) * std::size_t(width)));
+  }
+  return g;
+}
+
 double SampledNetwork::max_gain_deviation() const {
   double d = 0.0;
   for (double g : gain) d = std::max(d, std::fabs(g - 1.0));

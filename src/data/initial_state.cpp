@@ -180,4 +180,45 @@ ParameterState make_initial_state(const ModelConfig& config, const DataStream& d
   return st;
 }
 
+namespace {
+
+// The next `lines` x N x cells draws of `draw`, keeping the columns first .. first + width - 1
+// into `out` (lines x width x cells); the others are drawn and dropped.
+template <class Draw>
+void draw_columns(int lines, int N, int cells, int first, int width, Draw&& draw, double* out) {
+  for (int m = 0; m < lines; ++m)
+    for (int i = 0; i < N; ++i)
+      for (int k = 0; k < cells; ++k) {
+        const double value = draw();
+        if (i >= first && i < first + width) *out++ = value;
+      }
+}
+
+}  // namespace
+
+bool initial_state_by_columns(const ModelConfig& config) {
+  return config.init.kind == InitKind::random &&
+         (config.init.velocity == InitVelocity::zero || config.init.velocity == InitVelocity::random);
+}
+
+ParameterState make_initial_columns(const ModelConfig& config, int first, int width) {
+  if (!initial_state_by_columns(config))
+    throw std::logic_error("make_initial_columns: init.kind is not drawn value by value");
+  const NetworkShape& s = config.network.shape;
+  const NetworkShape block{s.M, width, s.r};
+  const std::size_t P = block.num_params(), nw = block.num_weights();
+  ParameterState st{std::vector<double>(P, 0.0), std::vector<double>(P, 0.0)};
+  Rng rng(derive_seed(config.seed, "init"));
+  const InitConfig& init = config.init;
+  // The draws of initial_parameters and initial_velocities, in their order.
+  const double sw = init.sigma_w / std::sqrt(double(s.K()));
+  draw_columns(s.M, s.N, s.K(), first, width, [&] { return sw * rng.normal(); }, st.q.data());
+  draw_columns(s.M, s.N, 1, first, width, [&] { return init.sigma_b * rng.normal(); }, st.q.data() + nw);
+  if (init.velocity == InitVelocity::random) {
+    draw_columns(s.M, s.N, s.K(), first, width, [&] { return init.sigma_v * rng.normal(); }, st.v.data());
+    draw_columns(s.M, s.N, 1, first, width, [&] { return init.sigma_v * rng.normal(); }, st.v.data() + nw);
+  }
+  return st;
+}
+
 }  // namespace nnfield

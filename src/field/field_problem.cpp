@@ -26,14 +26,36 @@ FieldSettings field_settings(const ModelConfig& config) {
 
 namespace {
 
-// max |phi - phi_data| over the grid after one sweep at t = 0.
-double initial_phi_error(FieldTheory& t, const std::vector<double>& q0, const std::vector<double>& X,
-                         const std::vector<double>& phi_data) {
-  std::vector<double> phi(phi_data.size()), zeros(std::size_t(t.ny()), 0.0);
+// How far a candidate grid's sweep at t = 0 is from the data, in units of what the automatic
+// choices aim at: max |phi - phi_data| over the grid against 0.05 ax, and the output offset
+// ||Z0 - phi_data(Lx)|| against kTargetOutputOffset of the misfit ||Y - phi_data(Lx)|| (when
+// one is given). <= 1: good enough.
+struct InitialError {
+  double phi = 0.0, offset = 0.0;
+  double badness(double ax) const {
+    const double b = std::max(phi / (0.05 * ax), offset / kTargetOutputOffset);
+    return std::isfinite(b) ? b : std::numeric_limits<double>::infinity();
+  }
+};
+
+InitialError initial_error(FieldTheory& t, const std::vector<double>& q0, const std::vector<double>& X,
+                           const std::vector<double>& phi_data, const std::vector<double>& misfit) {
+  const std::size_t ny = std::size_t(t.ny()), last = phi_data.size() - ny;
+  std::vector<double> phi(phi_data.size()), zeros(ny, 0.0);
   t.loss(q0.data(), X.data(), zeros.data(), phi.data());
-  double e = 0.0;
-  for (std::size_t i = 0; i < phi.size(); ++i) e = std::max(e, std::fabs(phi[i] - phi_data[i]));
-  return std::isfinite(e) ? e : std::numeric_limits<double>::infinity();
+  InitialError e;
+  for (std::size_t i = 0; i < phi.size(); ++i) e.phi = std::max(e.phi, std::fabs(phi[i] - phi_data[i]));
+  if (misfit.size() == ny) {
+    double offset2 = 0.0, misfit2 = 0.0;
+    for (std::size_t b = 0; b < ny; ++b) {
+      const double d = phi[last + b] - phi_data[last + b];
+      offset2 += d * d;
+      misfit2 += misfit[b] * misfit[b];
+    }
+    if (misfit2 > 0.0) e.offset = std::sqrt(offset2 / misfit2);
+  }
+  if (!std::isfinite(e.phi)) e.phi = std::numeric_limits<double>::infinity();
+  return e;
 }
 
 // Degree 7 needs room: its end stencils lower the quadrature weights of the lines next to
@@ -41,24 +63,23 @@ double initial_phi_error(FieldTheory& t, const std::vector<double>& q0, const st
 constexpr int kMinLinesForDegree7 = 17;
 
 // Substeps doubled from settings.depth_substeps on a coarse grid while that cuts the initial
-// phi error by a quarter and it is above 0.05 ax: the RK4 quadrature of the interpolated
-// link fields errs like the interpolation itself and is amplified the same way
-// (docs/field-limit.md section 6), so halving the step can halve the error.
+// error (InitialError::badness) by a quarter and it is above its aim: the RK4 quadrature of
+// the interpolated link fields errs like the interpolation itself and is amplified the same
+// way (docs/field-limit.md section 6), so halving the step can halve the error.
 std::unique_ptr<FieldTheory> refine_substeps(const LatticeGeometry& lattice, Activation activation, Loss loss,
-                                             FieldSettings settings, const std::vector<double>& q0,
-                                             const std::vector<double>& X, const std::vector<double>& phi_data,
-                                             bool automatic, double& err) {
+                                             FieldSettings settings, const AutomaticFieldInputs& in,
+                                             bool automatic, double& badness) {
   auto theory = std::make_unique<FieldTheory>(lattice, activation, loss, settings);
-  err = initial_phi_error(*theory, q0, X, phi_data);
-  while (automatic && theory->hx() > 1.5 * lattice.ax() && err > 0.05 * lattice.ax() && settings.depth_substeps < 16) {
+  badness = initial_error(*theory, in.q0, in.X, in.phi_data, in.misfit).badness(lattice.ax());
+  while (automatic && theory->hx() > 1.5 * lattice.ax() && badness > 1.0 && settings.depth_substeps < 16) {
     FieldSettings finer = settings;
     finer.depth_substeps *= 2;
     auto candidate = std::make_unique<FieldTheory>(lattice, activation, loss, finer);
-    const double e = initial_phi_error(*candidate, q0, X, phi_data);
-    if (!(e < 0.75 * err)) break;
+    const double b = initial_error(*candidate, in.q0, in.X, in.phi_data, in.misfit).badness(lattice.ax());
+    if (!(b < 0.75 * badness)) break;
     settings = finer;
     theory = std::move(candidate);
-    err = e;
+    badness = b;
   }
   return theory;
 }
@@ -114,25 +135,41 @@ void attach_targets(const ModelConfig& config, const ContinuumDataSet& set, Fiel
   pr.Y = row_of(pr.data->samples().Y, first, ny);
 }
 
+// The misfit the run starts from, before any grid is chosen: the first presented sample's
+// target minus the data's phi(Lx) (the network's output at t = 0, which the BBD
+// initialisation puts on the data), on the width nodes. Targets given relative to Z0 take
+// phi_data(Lx) for it.
+std::vector<double> data_misfit(const ContinuumDataSet& set, const LatticeGeometry& lattice, const DataStream& data,
+                                const std::vector<double>& phi_data, int ny) {
+  const std::size_t n = std::size_t(ny);
+  const std::vector<double> phi_out(phi_data.end() - std::ptrdiff_t(n), phi_data.end());
+  std::vector<double> Z0;
+  for (int s = 0; s < data.samples().S; ++s) Z0.insert(Z0.end(), phi_out.begin(), phi_out.end());
+  const std::vector<double> Y = set.targets(Z0.data(), ny, lattice.Lx, lattice.Ly, lattice.ax());
+  const std::size_t first = std::size_t(std::max(0, data.presented(0.0)));
+  std::vector<double> misfit(n);
+  for (std::size_t b = 0; b < n; ++b) misfit[b] = Y[first * n + b] - phi_out[b];
+  return misfit;
+}
+
 }  // namespace
 
 std::unique_ptr<FieldTheory> theory_with_automatic_settings(const LatticeGeometry& lattice, Activation activation,
                                                             Loss loss, FieldSettings settings, bool automatic_q,
-                                                            bool automatic_substeps, const std::vector<double>& q0, const std::vector<double>& X,
-                                                            const std::vector<double>& phi_data) {
+                                                            bool automatic_substeps, const AutomaticFieldInputs& in) {
   if (automatic_q) settings.q = 5;
-  double err = 0.0;
-  auto theory = refine_substeps(lattice, activation, loss, settings, q0, X, phi_data, automatic_substeps, err);
-  if (automatic_q && theory->nx() >= kMinLinesForDegree7 && err > 0.05 * lattice.ax()) {
+  double badness = 0.0;
+  auto theory = refine_substeps(lattice, activation, loss, settings, in, automatic_substeps, badness);
+  if (automatic_q && theory->nx() >= kMinLinesForDegree7 && badness > 1.0) {
     settings.q = 7;
-    double err7 = 0.0;
-    auto candidate = refine_substeps(lattice, activation, loss, settings, q0, X, phi_data, automatic_substeps, err7);
-    if (err7 < 0.75 * err) theory = std::move(candidate);
+    double badness7 = 0.0;
+    auto candidate = refine_substeps(lattice, activation, loss, settings, in, automatic_substeps, badness7);
+    if (badness7 < 0.75 * badness) theory = std::move(candidate);
   }
   return theory;
 }
 
-FieldProblem make_field_problem(const ModelConfig& config) {
+FieldProblem make_field_problem(const ModelConfig& config, unsigned threads) {
   const std::string where = config.source_path + ": ";
   const LatticeGeometry lattice{config.network.shape, config.network.Lx, config.network.Ly};
   const ContinuumData data = continuum_data_from_config(config);
@@ -150,12 +187,13 @@ FieldProblem make_field_problem(const ModelConfig& config) {
     pr.X = row_of(pr.data->samples().X, std::max(0, pr.data->presented(0.0)), pr.theory->ny());
     pr.q0 = field_params_from_continuum(*pr.theory, data, pr.X);
     phi_data = sample_phi_on_lines(*pr.theory, data.phi);
-    pr.stability = field_stability(*pr.theory, pr.q0.data(), phi_data.data());
+    pr.stability = field_stability(*pr.theory, pr.q0.data(), phi_data.data(), threads);
     if (config.field.depth_substeps == 0 || config.field.q == 0) {
       if (config.field.depth_substeps == 0) settings.depth_substeps = pr.stability.recommended_substeps;
+      const std::vector<double> misfit = data_misfit(set, lattice, *pr.data, phi_data, pr.theory->ny());
       pr.theory = theory_with_automatic_settings(lattice, config.network.activation, config.network.loss, settings,
-                                                 config.field.q == 0, config.field.depth_substeps == 0, pr.q0, pr.X,
-                                                 phi_data);
+                                                 config.field.q == 0, config.field.depth_substeps == 0,
+                                                 {pr.q0, pr.X, phi_data, misfit});
     }
   } catch (const std::invalid_argument& e) {
     throw ConfigError(where + "field: " + e.what());

@@ -1,5 +1,6 @@
 #include "nnfield/field/field_stability.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace nnfield {
@@ -11,25 +12,20 @@ std::vector<double> sample_phi_on_lines(const FieldTheory& t, const SmoothField&
   return v;
 }
 
-FieldStability field_stability(FieldTheory& t, const double* q, const double* phi) {
-  const int nx = t.nx(), ny = t.ny(), r = t.r(), K = t.K();
+FieldStability field_stability(FieldTheory& t, const double* q, const double* phi, unsigned threads) {
+  const int nx = t.nx(), ny = t.ny(), r = t.r();
   const std::vector<double> s = t.link_coefficients(q, phi);
   StabilitySettings settings;
   settings.p = t.settings().p;
   settings.form = t.settings().form;  // exact or midpoint: the field solver's own form
   settings.width = WidthShift::exact;
   FieldStability out;
-  out.symbol = depth_stability(s, nx, ny, r, t.ay(), t.lattice().Ly, ny, settings);
+  out.symbol = depth_stability(s, nx, ny, r, t.ay(), t.lattice().Ly, ny, settings, threads);
   if (t.settings().form == DepthForm::exact) return out;  // one layer map per step: no integrator
+  // max |hx lambda/ax| = (hx/ax) max |lambda|: rounding is monotone, so the same number as
+  // the maximum of the products.
   const double ratio = t.hx() / t.ax();
-  for (int a = 0; a < nx; ++a)
-    for (int b = 0; b < ny; ++b)
-      for (int qn = 0; qn <= ny / 2; ++qn) {
-        const double kappa = 2.0 * M_PI * qn / t.lattice().Ly;
-        const auto G = width_symbol(s.data() + (std::size_t(a) * ny + b) * K, r, t.ay(), kappa, settings);
-        for (const auto& lambda : depth_symbol_roots(settings.p, settings.form, G))
-          out.max_step = std::max(out.max_step, ratio * std::abs(lambda));
-      }
+  for (int a = 0; a < nx; ++a) out.max_step = std::max(out.max_step, ratio * out.symbol.max_modulus[std::size_t(a)]);
   out.recommended_substeps = std::max(1, int(std::ceil(out.max_step / 2.5)));
   return out;
 }

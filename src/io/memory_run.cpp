@@ -43,6 +43,24 @@ void MemoryRun::append(int series, const double* row) {
   ++d.shape[0];
 }
 
+void MemoryRun::append_pieces(int series, const RowPieces& row) {
+  // A run in memory holds its rows whole anyway: the pieces are put together here.
+  const Dataset* d = m_held.at(std::size_t(series)) ? &m_datasets.at(m_series[std::size_t(series)]) : nullptr;
+  if (d && d->shape.size() < 3)
+    throw std::invalid_argument("append_pieces: series " + m_series[std::size_t(series)] + " has rows of one axis");
+  std::vector<double> whole;
+  if (d) {
+    whole.resize(product(d->shape, 1));
+    const std::size_t columns = d->shape[2], cells = product(d->shape, 3);
+    row([&](std::size_t line, std::size_t first, std::size_t width, const double* values) {
+      std::copy_n(values, width * cells, whole.begin() + std::ptrdiff_t((line * columns + first) * cells));
+    });
+  } else {
+    row([](std::size_t, std::size_t, std::size_t, const double*) {});  // not held: the pieces are passed over
+  }
+  append(series, whole.data());
+}
+
 // The rows appended, held or not: observers count their own rows (the energy's first row).
 std::size_t MemoryRun::rows(int series) const { return m_appended.at(std::size_t(series)); }
 

@@ -96,6 +96,18 @@ struct RunWriter::Impl final : detail::OpenRun {
     for (auto& s : series) s.rows_since_flush = 0;
   }
 
+  // Series `series` extended by one row, its row to write; `what` says so for messages.
+  Series& next_row(int handle, std::string& what) {
+    if (handle < 0 || static_cast<std::size_t>(handle) >= series.size())
+      detail::fail(path, "no time series with handle " + std::to_string(handle));
+    Series& s = series[static_cast<std::size_t>(handle)];
+    what = "cannot write row " + std::to_string(s.rows) + " of " + detail::quoted(s.name);
+    std::vector<hsize_t> dims{s.rows + 1};
+    dims.insert(dims.end(), s.row_shape.begin(), s.row_shape.end());
+    if (H5Dset_extent(s.dset.get(), dims.data()) < 0) detail::fail_write(path, what);
+    return s;
+  }
+
   void write_status(const std::string& status) {
     writing([&] {
       detail::write_string_attribute(file.get(), path, "/", "finished", utc_timestamp());
@@ -252,17 +264,19 @@ int RunWriter::add_series(const std::string& name, const std::vector<std::size_t
                              std::to_string(row_bytes) + " bytes (HDF5 limit: 4 GiB per chunk)");
 
     s.rows_per_chunk = chunk_rows_for(row_bytes);
+    if (kind.in_pieces) s.rows_per_chunk = 1;
     std::vector<hsize_t> dims{0}, maxdims{H5S_UNLIMITED}, chunk{s.rows_per_chunk};
     for (hsize_t d : s.row_shape) {
       dims.push_back(d);
       maxdims.push_back(d);
-      chunk.push_back(d);
+      // In pieces: a chunk per line of a row, where the pieces of a line go straight.
+      chunk.push_back(kind.in_pieces && chunk.size() == 1 ? 1 : d);
     }
     Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), maxdims.data()),
                  H5Sclose);
     if (!space.valid()) detail::fail_with_reason(file, "cannot set up time series " + detail::quoted(abs));
     const Handle dcpl =
-        detail::dataset_creation(file, abs, chunk, row_bytes >= detail::kCompressMinRowBytes);
+        detail::dataset_creation(file, abs, chunk, !kind.in_pieces && row_bytes >= detail::kCompressMinRowBytes);
     Handle lcpl = detail::intermediate_groups_lcpl(file);
     s.dset = Handle(H5Dcreate2(fid, abs.c_str(), detail::stored_type(kind), space.get(), lcpl.get(),
                                dcpl.get(), H5P_DEFAULT),
@@ -303,36 +317,55 @@ int RunWriter::reopen_series(const std::string& abs, const std::vector<std::size
   return static_cast<int>(index);
 }
 
+namespace {
+
+// Writes `values` into the box [start, start + count) of dataset `dset`; false when HDF5 fails.
+bool write_box(hid_t dset, const std::vector<hsize_t>& start, const std::vector<hsize_t>& count, const double* values) {
+  Handle file_space(H5Dget_space(dset), H5Sclose);
+  if (!file_space.valid() ||
+      H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0)
+    return false;
+  hsize_t n = 1;
+  for (hsize_t c : count) n *= c;
+  Handle mem_space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  return mem_space.valid() &&
+         H5Dwrite(dset, H5T_NATIVE_DOUBLE, mem_space.get(), file_space.get(), H5P_DEFAULT, values) >= 0;
+}
+
+}  // namespace
+
 void RunWriter::append(int series, const double* row) {
   std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   m_impl->writing([&] {
-    if (series < 0 || static_cast<std::size_t>(series) >= m_impl->series.size())
-      detail::fail(m_path, "no time series with handle " + std::to_string(series));
-    Impl::Series& s = m_impl->series[static_cast<std::size_t>(series)];
-    const std::string what =
-        "cannot write row " + std::to_string(s.rows) + " of " + detail::quoted(s.name);
-
-    std::vector<hsize_t> dims{s.rows + 1}, start{s.rows}, count{1};
-    for (hsize_t d : s.row_shape) {
-      dims.push_back(d);
-      start.push_back(0);
-      count.push_back(d);
-    }
-    if (H5Dset_extent(s.dset.get(), dims.data()) < 0) detail::fail_write(m_path, what);
-    Handle file_space(H5Dget_space(s.dset.get()), H5Sclose);
-    if (!file_space.valid() ||
-        H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr,
-                            count.data(), nullptr) < 0)
-      detail::fail_write(m_path, what);
-    const hsize_t n = s.row_size;
-    Handle mem_space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-    if (!mem_space.valid() ||
-        H5Dwrite(s.dset.get(), H5T_NATIVE_DOUBLE, mem_space.get(), file_space.get(),
-                 H5P_DEFAULT, row) < 0)
-      detail::fail_write(m_path, what);
+    std::string what;
+    Impl::Series& s = m_impl->next_row(series, what);
+    std::vector<hsize_t> start{s.rows}, count{1};
+    start.resize(s.row_shape.size() + 1, 0);
+    count.insert(count.end(), s.row_shape.begin(), s.row_shape.end());
+    if (!write_box(s.dset.get(), start, count, row)) detail::fail_write(m_path, what);
     ++s.rows;
     ++s.rows_since_flush;
     if (s.copy >= 0) append(s.copy, row);
+  });
+}
+
+void RunWriter::append_pieces(int series, const RowPieces& row) {
+  std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
+  m_impl->writing([&] {
+    std::string what;
+    Impl::Series& s = m_impl->next_row(series, what);
+    if (s.row_shape.size() < 2 || s.copy >= 0) detail::fail(m_path, what + ": its rows do not come in pieces");
+    std::vector<hsize_t> start{s.rows, 0, 0}, count{1, 1, 0};
+    start.resize(s.row_shape.size() + 1, 0);
+    count.insert(count.end(), s.row_shape.begin() + 2, s.row_shape.end());
+    row([&](std::size_t line, std::size_t first, std::size_t width, const double* values) {
+      start[1] = line;
+      start[2] = first;
+      count[2] = width;
+      if (!write_box(s.dset.get(), start, count, values)) detail::fail_write(m_path, what);
+    });
+    ++s.rows;
+    ++s.rows_since_flush;
   });
 }
 

@@ -1,5 +1,6 @@
 // The core observers: the trajectory and the energy balance (docs/theory.md section 6 names).
 #include <algorithm>
+#include <memory>
 #include <stdexcept>
 
 #include "nnfield/core/network.hpp"
@@ -11,15 +12,18 @@ namespace {
 
 class TrajectoryObserver final : public Observer {
  public:
-  TrajectoryObserver(const NetworkShape& shape, const std::vector<TrajectoryDataset>& datasets)
-      : m_shape(shape), m_datasets(datasets) {}
+  TrajectoryObserver(const NetworkShape& shape, const std::vector<TrajectoryDataset>& datasets, bool in_pieces)
+      : m_shape(shape), m_datasets(datasets), m_in_pieces(in_pieces) {}
 
   void declare(SeriesSink& w) override {
     const std::size_t M = std::size_t(m_shape.M), N = std::size_t(m_shape.N), K = std::size_t(m_shape.K());
     m_time = w.add_series("/trajectory/time", {}, "T", "time t of each output row", time_values());
     m_step = w.add_series("/trajectory/step", {}, "T", "integrator steps (or SGD steps) taken so far",
                         integer_values());
-    if (wants(TrajectoryDataset::W)) m_W = w.add_series("/trajectory/W", {M, N, K}, "T,M,N,K", "weights W[m,i,k]");
+    DatasetValues W_values;
+    W_values.in_pieces = m_in_pieces;
+    if (wants(TrajectoryDataset::W))
+      m_W = w.add_series("/trajectory/W", {M, N, K}, "T,M,N,K", "weights W[m,i,k]", W_values);
     if (wants(TrajectoryDataset::b)) m_b = w.add_series("/trajectory/b", {M, N}, "T,M,N", "biases b[m,i]");
     if (wants(TrajectoryDataset::z))
       m_z = w.add_series("/trajectory/z", {M, N}, "T,M,N",
@@ -27,7 +31,8 @@ class TrajectoryObserver final : public Observer {
     if (wants(TrajectoryDataset::loss))
       m_loss = w.add_series("/trajectory/loss", {}, "T", "loss of the presented data");
     if (wants(TrajectoryDataset::Wdot))
-      m_Wdot = w.add_series("/trajectory/Wdot", {M, N, K}, "T,M,N,K", "weight velocities dW[m,i,k]/dt (damped)");
+      m_Wdot = w.add_series("/trajectory/Wdot", {M, N, K}, "T,M,N,K", "weight velocities dW[m,i,k]/dt (damped)",
+                            W_values);
     if (wants(TrajectoryDataset::bdot))
       m_bdot = w.add_series("/trajectory/bdot", {M, N}, "T,M,N", "bias velocities db[m,i]/dt (damped)");
   }
@@ -36,15 +41,21 @@ class TrajectoryObserver final : public Observer {
     const double step = double(s.step);
     w.append(m_time, &s.t);
     w.append(m_step, &step);
-    if (m_W >= 0) w.append(m_W, s.W);
+    if (m_W >= 0 && s.W_pieces)
+      w.append_pieces(m_W, *s.W_pieces);
+    else if (m_W >= 0)
+      w.append(m_W, s.W);
     if (m_b >= 0) w.append(m_b, s.b);
     if (m_z >= 0) w.append(m_z, s.neurons);
     if (m_loss >= 0) w.append(m_loss, &s.loss);
     // The velocities are the parameters' (W then b, as the parameters), damped runs only.
-    if ((m_Wdot >= 0 || m_bdot >= 0) && !s.v)
+    if ((m_Wdot >= 0 || m_bdot >= 0) && !s.v && !s.Wdot_pieces)
       throw std::invalid_argument("output.trajectory \"Wdot\", \"bdot\": the dynamics have no velocities");
-    if (m_Wdot >= 0) w.append(m_Wdot, s.v);
-    if (m_bdot >= 0) w.append(m_bdot, s.v + m_shape.num_weights());
+    if (m_Wdot >= 0 && s.Wdot_pieces)
+      w.append_pieces(m_Wdot, *s.Wdot_pieces);
+    else if (m_Wdot >= 0)
+      w.append(m_Wdot, s.v);
+    if (m_bdot >= 0) w.append(m_bdot, s.bdot ? s.bdot : s.v + m_shape.num_weights());
   }
 
  private:
@@ -53,6 +64,7 @@ class TrajectoryObserver final : public Observer {
   }
   NetworkShape m_shape;
   std::vector<TrajectoryDataset> m_datasets;
+  bool m_in_pieces;
   int m_time = -1, m_step = -1, m_W = -1, m_b = -1, m_z = -1, m_loss = -1, m_Wdot = -1, m_bdot = -1;
 };
 
@@ -60,18 +72,27 @@ class TrainLossObserver final : public Observer {
  public:
   TrainLossObserver(const NetworkShape& shape, Activation activation, Loss loss, const std::vector<double>& X,
                     const std::vector<double>& Y, int S)
-      : m_network(shape, activation, loss), m_X(X), m_Y(Y), m_S(S) {}
+      : m_shape(shape), m_activation(activation), m_loss(loss), m_X(X), m_Y(Y), m_S(S) {}
   void declare(SeriesSink& w) override {
     m_id = w.add_series("/trajectory/train_loss", {}, "T", "mean loss over all S training samples");
   }
   void observe(const Snapshot& s, SeriesSink& w) override {
-    m_network.forward(s.W, s.b, m_X.data(), m_S);
-    const double l = m_network.loss(m_Y.data());
+    if (s.train_loss) {  // measured by a split network on its blocks
+      w.append(m_id, s.train_loss);
+      return;
+    }
+    // Made at the first row that needs it: a split network's process 0 never holds its layers.
+    if (!m_network) m_network = std::make_unique<Network>(m_shape, m_activation, m_loss);
+    m_network->forward(s.W, s.b, m_X.data(), m_S);
+    const double l = m_network->loss(m_Y.data());
     w.append(m_id, &l);
   }
 
  private:
-  Network m_network;
+  NetworkShape m_shape;
+  Activation m_activation;
+  Loss m_loss;
+  std::unique_ptr<Network> m_network;
   const std::vector<double>& m_X;
   const std::vector<double>& m_Y;
   int m_S;
@@ -117,8 +138,8 @@ class EnergyObserver final : public Observer {
 }  // namespace
 
 std::unique_ptr<Observer> make_trajectory_observer(const NetworkShape& shape,
-                                                   const std::vector<TrajectoryDataset>& datasets) {
-  return std::make_unique<TrajectoryObserver>(shape, datasets);
+                                                   const std::vector<TrajectoryDataset>& datasets, bool in_pieces) {
+  return std::make_unique<TrajectoryObserver>(shape, datasets, in_pieces);
 }
 
 std::unique_ptr<Observer> make_train_loss_observer(const NetworkShape& shape, Activation activation, Loss loss,

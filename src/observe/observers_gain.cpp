@@ -22,7 +22,10 @@ class GainObserver final : public Observer {
   }
 
   void observe(const Snapshot& s, SeriesSink& w) override {
-    std::vector<double> g = link_gain(m_shape, m_activation, s.W, s.neurons);
+    // A split network's gains come measured on its blocks (Snapshot::gain).
+    std::vector<double> g = s.gain ? std::vector<double>(s.gain, s.gain + std::size_t(std::max(m_shape.M - 1, 0)) *
+                                                                           std::size_t(m_shape.N))
+                                   : link_gain(m_shape, m_activation, s.W, s.neurons);
     double deviation = 0.0;
     for (double& v : g) {
       v -= 1.0;

@@ -9,6 +9,7 @@
 #include "run/run_sink.hpp"
 #include "nnfield/field/field_potential.hpp"
 #include "nnfield/field/field_problem.hpp"
+#include "nnfield/field/sample_sweeps.hpp"
 #include "nnfield/observe/field_output.hpp"
 #include "nnfield/run/make_dynamics.hpp"
 #include "run/field_split.hpp"
@@ -43,16 +44,12 @@ RunResult run_field_sgd(const ModelConfig& config, const RunOptions& options, Fi
   const Samples& samples = problem.data->samples();
   const std::vector<double>& mass = theory.mass();
   const std::size_t lines = std::size_t(theory.nx()) * std::size_t(theory.ny()), P = theory.num_params();
-  std::vector<double> sample_grad(P), snapshot_grad(P), phi(lines), adjoint(lines);
+  std::vector<double> snapshot_grad(P), phi(lines), adjoint(lines);
+  SampleSweeps sweeps(theory, unsigned(std::max(0, options.threads)));
   const auto gradient = [&](const double* q, const std::vector<int>& batch, double* grad) {
-    double L = 0.0;
-    for (std::size_t s = 0; s < batch.size(); ++s) {
-      const int j = batch[s];
-      double* g = s == 0 ? grad : sample_grad.data();
-      L += theory.gradient(q, samples.x(j), samples.y(j), g);
-      if (s > 0)
-        for (std::size_t i = 0; i < P; ++i) grad[i] += g[i];
-    }
+    const auto X = [&](std::size_t s) { return samples.x(batch[s]); };
+    const auto Y = [&](std::size_t s) { return samples.y(batch[s]); };
+    const double L = sweeps.gradient(q, batch.size(), X, Y, grad).loss;
     const double mean = 1.0 / double(batch.size());
     for (std::size_t i = 0; i < P; ++i) grad[i] = mass[i] > 0.0 ? grad[i] * mean / mass[i] : 0.0;
     return L * mean;
@@ -76,7 +73,10 @@ RunResult run_field_sgd(const ModelConfig& config, const RunOptions& options, Fi
 }  // namespace
 
 RunResult run_field_model(const ModelConfig& config, const RunOptions& options) {
-  FieldProblem problem = make_field_problem(config);  // ConfigError before any file is created
+  // ConfigError before any file is created. Threads: the stability check's depth lines,
+  // then the samples of a batch (sample_sweeps.hpp); results do not depend on them.
+  const unsigned threads = unsigned(std::max(0, options.threads));
+  FieldProblem problem = make_field_problem(config, threads);
   stop_point(options.stop);
   FieldTheory& theory = *problem.theory;
   if (config.dynamics.kind == DynamicsKind::sgd) {
@@ -88,6 +88,7 @@ RunResult run_field_model(const ModelConfig& config, const RunOptions& options) 
     return result;
   }
   FieldPotential potential(theory, *problem.data);
+  potential.set_threads(threads);
   std::unique_ptr<TrainingDynamics> dynamics = make_field_dynamics(config, potential);
   if (config.observe.energy_flow && !dynamics->second_order())
     throw std::invalid_argument("field energy flow needs damped dynamics");

@@ -73,6 +73,8 @@ RunResult run_field_split(const ModelConfig& config, const RunOptions& options) 
   dynamics->split_over_processes(theory.halo(), line_starts(parameter_arrays, columns.width));
   const bool second_order = dynamics->second_order();
   const std::size_t P = theory.num_params(), copies = second_order ? 2 : 1;
+  std::vector<ColumnArray> state_arrays = parameter_arrays;  // q, then v for second-order dynamics
+  if (second_order) state_arrays.insert(state_arrays.end(), parameter_arrays.begin(), parameter_arrays.end());
   const StateSplit split = state_split(ny, parameter_arrays, columns, P, whole.num_params(), second_order,
                                        dynamics->state_size() - copies * P);
   State x0 = dynamics->initial_state(
@@ -84,7 +86,8 @@ RunResult run_field_split(const ModelConfig& config, const RunOptions& options) 
   quiet.progress = "off";
   std::unique_ptr<RunRecording> recording;
   if (processes::is_root()) {
-    recording = std::make_unique<RunRecording>(config, options);
+    // Process 0's recording reads none of a checkpoint's state: every process reads its block.
+    recording = std::make_unique<RunRecording>(config, options, skip_state_ranges());
     add_field_observers(config, problem, recording->recorder());
     recording->start([&](SeriesSink& writer) {
       write_field_static(writer, problem, config);
@@ -104,7 +107,8 @@ RunResult run_field_split(const ModelConfig& config, const RunOptions& options) 
     if (batch > 1) s.loss = s.energy.potential;  // the batch's mean loss
     gather_blocks(phi, ny, lines, whole_phi);
     gather_blocks(adjoint, ny, lines, whole_adjoint);
-    whole_state = split.whole(x);
+    // The observers measure the whole parameters (and velocities) on process 0.
+    gather_blocks(State(x.begin(), x.begin() + std::ptrdiff_t(copies * P)), ny, state_arrays, whole_state);
     s.lines = nx;
     s.width = ny;
     if (!processes::is_root()) return;

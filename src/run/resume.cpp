@@ -65,7 +65,8 @@ void check_length(const std::string& run_path, const ModelConfig& before, const 
 }  // namespace
 
 ModelConfig load_resume_config(const std::string& run_path, const std::vector<std::string>& overrides) {
-  const CheckpointFile checkpoint = CheckpointFile::read(checkpoint_path_for(run_path));
+  // The state (the parameters, the stepper's derivative) is not needed here: none of it is read.
+  const CheckpointFile checkpoint = CheckpointFile::read(checkpoint_path_for(run_path), {{"loop.x", {}}, {"loop.dxdt", {}}});
   {
     // A run killed inside an HDF5 flush can leave its file unreadable as it stands (see
     // raise_end_of_allocation); the rows past the checkpoint are cut off when it is reopened.

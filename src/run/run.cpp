@@ -26,6 +26,7 @@
 #include "run/sgd_lattice.hpp"
 #include "run/field_split.hpp"
 #include "run/split_flow.hpp"
+#include "run/width_blocks.hpp"
 #include "nnfield/numerics/processes.hpp"
 #include "nnfield/run/field_run.hpp"
 
@@ -80,9 +81,11 @@ RunResult run_network_continuous(const ModelConfig& config, const RunOptions& op
 }
 
 // The measurements of a network run (make_observers for the network lattice).
-void add_network_observers(const ModelConfig& config, const Samples& samples, Recorder& rec) {
+// `W_in_pieces`: a split SGD run's W comes in pieces (Snapshot::W_pieces).
+void add_network_observers(const ModelConfig& config, const Samples& samples, Recorder& rec,
+                           bool W_in_pieces = false) {
   const NetworkShape& shape = config.network.shape;
-  rec.add(make_trajectory_observer(shape, config.output.trajectory));
+  rec.add(make_trajectory_observer(shape, config.output.trajectory, W_in_pieces));
   rec.add(make_train_loss_observer(shape, config.network.activation, config.network.loss, samples.X, samples.Y,
                                    samples.S));
   rec.add(make_energy_observer(/*balance=*/config.dynamics.kind != DynamicsKind::sgd));
@@ -135,13 +138,25 @@ RunResult run_model(const ModelConfig& config, const RunOptions& options) {
   return result;
 }
 
+// This process's block of the initial parameters (and velocities) of a width split: drawn
+// column by column where the model's kind allows (init.kind = "random"), else cut from the
+// whole initial state, which every process then makes once (docs/cluster.md, "Memory").
+ParameterState initial_block(const ModelConfig& config, const DataStream& data) {
+  const NetworkShape& s = config.network.shape;
+  const WidthBlock block = width_block(s.N, processes::count(), processes::rank());
+  if (initial_state_by_columns(config)) return make_initial_columns(config, block.first, block.width);
+  const ParameterState whole = make_initial_state(config, data);
+  const std::vector<int> cells{s.K(), 1};
+  return {block_of(whole.q.data(), s.N, s.M, cells, block), block_of(whole.v.data(), s.N, s.M, cells, block)};
+}
+
 RunResult run_width_split(const ModelConfig& config, const RunOptions& options) {
   check_width_split(config, options.threads);
   check_continuum_values(config);
   stop_point(options.stop);
   if (config.field.present) return run_field_split(config, options);  // [field]: the field grid's width
-  // Every process makes the data set and the whole initial state as one process does (the
-  // generators are sequential), then keeps its block of the parameters.
+  // Every process makes the data set as one process does (the generators are sequential)
+  // and its block of the initial parameters.
   Samples samples = make_samples(config);
   stop_point(options.stop);
   const bool sgd = config.dynamics.kind == DynamicsKind::sgd;
@@ -149,19 +164,23 @@ RunResult run_width_split(const ModelConfig& config, const RunOptions& options) 
     throw ConfigError("mpirun -np " + std::to_string(processes::count()) + " nnfield run (width split, " +
                       "docs/cluster.md): a data set of 1 sample; a split network needs batches of 2 or more");
   DataStream data(samples, config.data, config.seed);
-  ParameterState init = make_initial_state(config, data);
+  ParameterState init = initial_block(config, data);
   std::unique_ptr<SgdLattice> lattice;
+  // What process 0's recording reads of a checkpoint's state: its block (SGD), or none of it
+  // (the flow's loop reads the blocks).
+  CheckpointRanges ranges = skip_state_ranges();
   if (sgd) {
-    lattice = width_split_lattice(config, samples, init.q);
+    lattice = width_split_lattice(config, samples, std::move(init.q));
     init = ParameterState{};
+    ranges = sgd_checkpoint_ranges(*lattice);
   }
   // Process 0 records; the others step their blocks with it.
   RunOptions quiet = options;
   quiet.progress = "off";
   std::unique_ptr<RunRecording> recording;
   if (processes::is_root()) {
-    recording = std::make_unique<RunRecording>(config, options);
-    add_network_observers(config, samples, recording->recorder());
+    recording = std::make_unique<RunRecording>(config, options, ranges);
+    add_network_observers(config, samples, recording->recorder(), /*W_in_pieces=*/true);
     recording->start([&](SeriesSink& writer) {
       write_static(writer, config, samples);
       writer.set_root_attribute("processes", double(processes::count()));
@@ -169,7 +188,7 @@ RunResult run_width_split(const ModelConfig& config, const RunOptions& options) 
   }
   const RunOptions& mine = recording ? options : quiet;
   RunResult result = sgd ? run_sgd(config, mine, *lattice, samples.S, recording.get())
-                         : run_split_flow(config, mine, data, init, recording.get());
+                         : run_split_flow(config, mine, samples, data, init, recording.get());
   if (recording) recording->finish(result);
   processes::shared_work_finished();
   return result;

@@ -52,12 +52,12 @@ void Checkpointer::write(Recorder& recorder, double position, const std::functio
   m_last_time = std::chrono::steady_clock::now();
 }
 
-ResumePoint resume_point(const RunOptions& options) {
+ResumePoint resume_point(const RunOptions& options, const CheckpointRanges& ranges) {
   ResumePoint point;
   if (!options.resume) return point;
   point.active = true;
   point.path = checkpoint_path_for(options.output_path);
-  point.checkpoint = CheckpointFile::read(point.path);
+  point.checkpoint = CheckpointFile::read(point.path, ranges);
   return point;
 }
 

@@ -32,29 +32,40 @@ void append_regime_note(const Recorder& recorder, RunResult& result) {
                     " (max|g-1| > 5x its initial value: no depth limit, docs/theory.md 4.2)";
 }
 
+CheckpointRanges split_ranges(const StateSplit& split) {
+  return {{"loop.x", split.ranges}, {"loop.dxdt", split.ranges}};
+}
+
 namespace {
 
-void save_position(CheckpointFile& out, const State& x, const SchedulePosition& at, const IntegrationStats& stats) {
+// The loop's position. A split's state and carried derivative go to the file in pieces
+// (collective: every process makes the entries, process 0 writes them, the others hand
+// their blocks over: CheckpointFile::pass_streamed).
+void save_position(CheckpointFile& out, const State& x, const SchedulePosition& at, const IntegrationStats& stats,
+                   const StateSplit* split) {
   out.set("loop.kind", std::string("continuous"));
   out.set_integer("loop.next_output", at.next_output);
   out.set_real("loop.t", at.t);
-  out.set("loop.x", x);
   out.set_real("loop.dt", at.stepper.dt);
-  out.set("loop.dxdt", at.stepper.dxdt);
   out.set("loop.steps", std::vector<std::int64_t>{stats.accepted, stats.rejected});
+  const auto state_entry = [&](const std::string& name, const State& values) {
+    if (!split || values.empty()) return out.set(name, values);
+    out.set_streamed(name, split->whole_size,
+                     [split, &values](const ValuePiece& piece) { split->in_pieces(values, piece); });
+  };
+  state_entry("loop.x", x);
+  state_entry("loop.dxdt", at.stepper.dxdt);
 }
 
-void restore_position(const ResumePoint& resume, State& x, SchedulePosition& at, IntegrationStats& stats,
-                      const StateSplit* split) {
+// `resume` was read with the split's ranges of loop.x and loop.dxdt: its block of the state.
+void restore_position(const ResumePoint& resume, State& x, SchedulePosition& at, IntegrationStats& stats) {
   const CheckpointFile& in = resume.checkpoint;
-  const std::size_t size = split ? split->whole_size : x.size();
-  if (in.text("loop.kind") != "continuous" || in.reals("loop.x").size() != size)
+  if (in.text("loop.kind") != "continuous" || in.reals("loop.x").size() != x.size())
     throw CheckpointError(resume.path + ": the checkpoint is not of this run's dynamics");
-  x = split ? split->block(in.reals("loop.x")) : in.reals("loop.x");
+  x = in.reals("loop.x");
   at.next_output = long(in.integer("loop.next_output"));
   at.t = in.real("loop.t");
   at.stepper = StepperState{in.real("loop.dt"), in.reals("loop.dxdt")};
-  if (split && !at.stepper.dxdt.empty()) at.stepper.dxdt = split->block(at.stepper.dxdt);
   const std::vector<std::int64_t>& steps = in.integers("loop.steps");
   if (steps.size() != 2) throw CheckpointError(resume.path + ": checkpoint entry 'loop.steps' is not two counts");
   stats = IntegrationStats{long(steps[0]), long(steps[1])};
@@ -88,23 +99,22 @@ RunResult continuous_loop(TrainingDynamics& dynamics, State x, const ModelConfig
   RunResult result;
   IntegrationStats stats;
   SchedulePosition at;
-  const ResumePoint own = recording ? ResumePoint{} : resume_point(options);  // the others read the same file
-  const ResumePoint& from = recording ? recording->resume() : own;
-  if (from.active) restore_position(from, x, at, stats, split);
+  // A split's processes read their blocks of the state (process 0's recording read none of it).
+  const ResumePoint own = split ? resume_point(options, split_ranges(*split)) : ResumePoint{};
+  const ResumePoint& from = split ? own : recording->resume();
+  if (from.active) restore_position(from, x, at, stats);
   Checkpointer checkpointer(config, options, at.t);
   LastRow last_row;
-  // A split's checkpoint holds the whole state (and carried derivative), gathered on process 0.
   const auto write_checkpoint = [&](double t, const State& state, const SchedulePosition& pos,
                                     const IntegrationStats& counts) {
-    const auto write = [&](const State& x_saved, const SchedulePosition& pos_saved) {
-      if (recording)
-        checkpointer.write(recording->recorder(), t,
-                           [&](CheckpointFile& out) { save_position(out, x_saved, pos_saved, counts); });
-    };
-    if (!split) return write(state, pos);
-    SchedulePosition whole_pos = pos;
-    if (!pos.stepper.dxdt.empty()) whole_pos.stepper.dxdt = split->whole(pos.stepper.dxdt);
-    write(split->whole(state), whole_pos);
+    if (recording) {
+      checkpointer.write(recording->recorder(), t,
+                         [&](CheckpointFile& out) { save_position(out, state, pos, counts, split); });
+    } else {
+      CheckpointFile out;
+      save_position(out, state, pos, counts, split);
+      out.pass_streamed();
+    }
   };
   IntegrationCallbacks cb;
   cb.observe = [&](const State& state, double t) {
@@ -169,8 +179,9 @@ RunSink open_run_sink(const ModelConfig& config, const RunOptions& options, cons
     return out;
   }
   Provenance provenance = provenance_of(config, options.command_line);
-  // Network runs pass it to Network::set_threads, which resolves 0 the same way.
-  provenance.threads = config.field.present ? 1u : resolve_thread_count(options.threads);
+  // Network runs pass it to Network::set_threads, field runs to their stability check and
+  // SampleSweeps, which resolve 0 the same way.
+  provenance.threads = resolve_thread_count(options.threads);
   if (options.output_path.empty()) {
     out.memory = std::make_shared<MemoryRun>(options.capture);
     out.memory->set_root_attribute("model_text", provenance.model_text);
@@ -186,8 +197,8 @@ RunSink open_run_sink(const ModelConfig& config, const RunOptions& options, cons
   return out;
 }
 
-RunRecording::RunRecording(const ModelConfig& config, const RunOptions& options)
-    : m_resume(resume_point(options)),
+RunRecording::RunRecording(const ModelConfig& config, const RunOptions& options, const CheckpointRanges& ranges)
+    : m_resume(resume_point(options, ranges)),
       m_sink(open_run_sink(config, options, m_resume)),
       m_recorder{m_sink.get(), std::max(1, config.output.flush_every), {}, {}, 0},
       m_resolved_toml(config.resolved_toml) {}

@@ -38,13 +38,20 @@ using SnapshotAt = std::function<void(const State& x, double t, Snapshot& s)>;
 class RunRecording;
 
 // A state split over processes along a network's width (run.cpp's width split, docs/cluster.md):
-// how the loop brings it whole to process 0 for checkpoints, and gives a process its block of
-// a resumed run's whole state.
+// how the loop hands it to process 0's checkpoint in pieces (no process holds it whole), and
+// what of a checkpoint's state a process reads: its block.
 struct StateSplit {
-  std::function<State(const State&)> whole;  // collective: the whole state on process 0, empty elsewhere
-  std::function<State(const State&)> block;  // this process's block of a whole state
-  std::size_t whole_size = 0;                 // of the whole state
+  // Collective: the whole state (or an array of its layout: the stepper's derivative), in
+  // order, to `piece` on process 0, a piece at a time; `piece` is not called elsewhere.
+  std::function<void(const State&, const ValuePiece&)> in_pieces;
+  std::vector<ValueRange> ranges;  // where this process's block lies in the whole state
+  std::size_t whole_size = 0;      // of the whole state
 };
+
+// What a process of a split reads of a checkpoint's state and carried derivative: its block.
+// (A split's recording on process 0 reads none of them: skip_state_ranges.)
+CheckpointRanges split_ranges(const StateSplit& split);
+inline CheckpointRanges skip_state_ranges() { return {{"loop.x", {}}, {"loop.dxdt", {}}}; }
 
 // Integrates `dynamics` from x over [0, config.dynamics.t_end] with output rows every
 // config.output.every, checkpointing at rows (run_checkpoint.hpp); a resumed recording
@@ -67,7 +74,8 @@ void append_regime_note(const Recorder& recorder, RunResult& result);
 // empty, with the provenance on the root either way) and its recorder.
 class RunRecording {
  public:
-  RunRecording(const ModelConfig& config, const RunOptions& options);
+  // `ranges`: what it reads of the checkpoint's large entries (resume_point).
+  RunRecording(const ModelConfig& config, const RunOptions& options, const CheckpointRanges& ranges = {});
   Recorder& recorder() { return m_recorder; }
   // The checkpoint a resumed run continues from (inactive for a new run).
   const ResumePoint& resume() const { return m_resume; }

@@ -15,25 +15,37 @@ namespace nnfield {
 namespace {
 
 // Where SGD stands at the start of step k: the parameters and the batch sampler's position
-// (checkpoints save it after writing row k, before the step's update).
-void save_sgd(CheckpointFile& out, long k, const std::vector<double>& q, long drawn) {
+// (checkpoints save it after writing row k, before the step's update). The parameters go to
+// the file as the lattice hands them over, in pieces (collective: see run_sgd).
+void save_sgd(CheckpointFile& out, long k, SgdLattice& lattice, long drawn) {
   out.set("loop.kind", std::string("sgd"));
   out.set_integer("loop.step", k);
-  out.set("loop.x", q);
+  out.set_streamed("loop.x", lattice.whole_size(),
+                   [&lattice](const ValuePiece& piece) { lattice.whole_in_pieces(piece); });
   out.set_integer("loop.drawn", drawn);
 }
 
+// The other processes' part in process 0's save_sgd: they hand their blocks over.
+void save_sgd_elsewhere(long k, SgdLattice& lattice, long drawn) {
+  CheckpointFile out;
+  save_sgd(out, k, lattice, drawn);
+  out.pass_streamed();
+}
+
 // Restores save_sgd's position; returns the step to start at (its row is written already).
+// The checkpoint was read with the lattice's ranges of loop.x alone (sgd_checkpoint_ranges).
 long restore_sgd(const ResumePoint& resume, SgdLattice& lattice, BatchSampler& sampler) {
   const CheckpointFile& in = resume.checkpoint;
-  if (in.text("loop.kind") != "sgd" || in.reals("loop.x").size() != lattice.whole_size())
+  if (in.text("loop.kind") != "sgd" || in.reals("loop.x").size() != lattice.q().size())
     throw CheckpointError(resume.path + ": the checkpoint is not of this run's dynamics");
-  lattice.set_whole(in.reals("loop.x"));
+  lattice.q() = in.reals("loop.x");
   sampler.seek(long(in.integer("loop.drawn")));
   return long(in.integer("loop.step"));
 }
 
 }  // namespace
+
+CheckpointRanges sgd_checkpoint_ranges(const SgdLattice& lattice) { return {{"loop.x", lattice.held()}}; }
 
 RunResult run_sgd(const ModelConfig& config, const RunOptions& options, SgdLattice& lattice, int S,
                   RunRecording* recording) {
@@ -46,17 +58,19 @@ RunResult run_sgd(const ModelConfig& config, const RunOptions& options, SgdLatti
   ProgressLine progress(options.progress, double(steps), "step");
   RunResult result;
   long k = 0;
-  // Process 0 reads its recording's checkpoint; the others read the same file.
-  const ResumePoint resume = recording ? ResumePoint{} : resume_point(options);
+  // Process 0 reads its recording's checkpoint; the others read the same file, their block.
+  const ResumePoint resume = recording ? ResumePoint{} : resume_point(options, sgd_checkpoint_ranges(lattice));
   const ResumePoint& from = recording ? recording->resume() : resume;
   const bool resumed = from.active;
   if (resumed) k = restore_sgd(from, lattice, sampler);
   const long first = k;
   Checkpointer checkpointer(config, options, double(k));
+  // Collective: process 0 writes the parameters as the others hand them over.
   const auto checkpoint = [&](long at, long drawn) {
-    const std::vector<double>& whole = lattice.whole();
     if (recording)
-      checkpointer.write(recording->recorder(), double(at), [&](CheckpointFile& out) { save_sgd(out, at, whole, drawn); });
+      checkpointer.write(recording->recorder(), double(at), [&](CheckpointFile& out) { save_sgd(out, at, lattice, drawn); });
+    else
+      save_sgd_elsewhere(at, lattice, drawn);
   };
   for (; k <= steps; ++k) {
     const long drawn = sampler.drawn();

@@ -1,7 +1,10 @@
 #pragma once
 // Where a run writes: an HDF5 run file, or memory (RunOptions::output_path empty), with
 // the provenance on the root either way (run.cpp, field_run.cpp).
+#include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "nnfield/config/config.hpp"
 #include "nnfield/run/run.hpp"
@@ -16,7 +19,9 @@ struct ResumePoint {
   std::string path;  // the checkpoint file
   CheckpointFile checkpoint;
 };
-ResumePoint resume_point(const RunOptions& options);  // run_checkpoint.cpp
+// Of the real entries named, only the ranges given are read (CheckpointFile::read).
+using CheckpointRanges = std::map<std::string, std::vector<ValueRange>>;
+ResumePoint resume_point(const RunOptions& options, const CheckpointRanges& ranges = {});  // run_checkpoint.cpp
 
 struct RunSink {
   std::unique_ptr<SeriesSink> file;

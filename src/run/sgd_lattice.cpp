@@ -3,11 +3,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <string>
 
 #include "nnfield/config/toml_quote.hpp"
 #include "nnfield/numerics/processes.hpp"
 #include "run/field_split.hpp"
+#include "run/split_output_row.hpp"
 #include "run/width_blocks.hpp"
 
 namespace nnfield {
@@ -18,10 +20,9 @@ bool all_finite(const std::vector<double>& v) {
   return std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); });
 }
 
-// A network's output row: the whole parameters and the first sample's neurons.
+// A whole network's output row: its parameters and the first sample's neurons.
 void network_snapshot(const NetworkShape& shape, const std::vector<double>& whole, const std::vector<double>& neurons,
                       Snapshot& s) {
-  if (whole.empty()) return;  // not process 0
   s.W = whole.data();
   s.b = s.W + shape.num_weights();
   s.neurons = neurons.data();
@@ -41,7 +42,7 @@ class WholeNetwork final : public SgdLattice {
         m_z(network.shape().num_biases()) {}
 
   std::vector<double>& q() override { return m_q; }
-  void set_whole(const std::vector<double>& whole) override { m_q = whole; }
+  std::vector<ValueRange> held() const override { return {{0, m_q.size()}}; }
   double gradient(const std::vector<int>& batch, std::vector<double>& grad) override {
     const std::size_t N = std::size_t(m_samples.N), nw = m_network.shape().num_weights();
     for (int s = 0; s < m_B; ++s) {
@@ -52,7 +53,7 @@ class WholeNetwork final : public SgdLattice {
     return m_network.value_and_gradient(m_q.data(), m_q.data() + nw, m_X.data(), m_Y.data(), m_B, grad.data(),
                                         grad.data() + nw);
   }
-  const std::vector<double>& whole() override { return m_q; }
+  void whole_in_pieces(const ValuePiece& piece) override { piece(m_q.data(), m_q.size()); }
   std::size_t whole_size() const override { return m_network.shape().num_params(); }
   void snapshot(Snapshot& s) override {
     // The steps keep no hidden neurons (Network::keep_neurons): the same forward pass again.
@@ -71,26 +72,30 @@ class WholeNetwork final : public SgdLattice {
   std::vector<double> m_q, m_X, m_Y, m_z;
 };
 
+// A process's block of a network split along its width; its output rows are measured on
+// the blocks (split_output_row.hpp).
 class WidthSplit final : public SgdLattice {
  public:
-  WidthSplit(const ModelConfig& config, const Samples& samples, const std::vector<double>& q)
+  WidthSplit(const ModelConfig& config, const Samples& samples, std::vector<double> q)
       : m_whole_shape(config.network.shape),
         m_network(m_whole_shape, config.network.activation, config.network.loss,
                   WidthHalo::split(m_whole_shape.N, m_whole_shape.r)),
         m_block(m_network.halo().block()),
         m_samples(samples),
         m_B(config.dynamics.batch),
+        m_q(std::move(q)),
         m_X(std::size_t(m_B) * std::size_t(m_block.width)),
         m_Y(m_X.size()),
-        m_z(m_network.shape().num_biases()) {
+        m_z(m_network.shape().num_biases()),
+        m_row(config, samples, m_block) {
     m_network.keep_neurons(false);
-    set_whole(q);
+    if (m_q.size() != m_network.shape().num_params())
+      throw std::logic_error("width split: the initial parameters are not the block's");
   }
 
   std::vector<double>& q() override { return m_q; }
-  void set_whole(const std::vector<double>& whole) override {
-    // W (M, N, K) and b (M, N) of the whole network: this block's columns of each.
-    m_q = block_of(whole.data(), m_whole_shape.N, m_whole_shape.M, {m_whole_shape.K(), 1}, m_block);
+  std::vector<ValueRange> held() const override {
+    return block_ranges(m_whole_shape.N, m_whole_shape.M, {m_whole_shape.K(), 1}, m_block);
   }
   double gradient(const std::vector<int>& batch, std::vector<double>& grad) override {
     const std::size_t n = std::size_t(m_block.width), nw = m_network.shape().num_weights();
@@ -102,18 +107,17 @@ class WidthSplit final : public SgdLattice {
     return m_network.value_and_gradient(m_q.data(), m_q.data() + nw, m_X.data(), m_Y.data(), m_B, grad.data(),
                                         grad.data() + nw);
   }
-  const std::vector<double>& whole() override {
-    gather_blocks(m_q, m_whole_shape.N, m_whole_shape.M, {m_whole_shape.K(), 1}, m_whole);
-    return m_whole;
+  void whole_in_pieces(const ValuePiece& piece) override {
+    const std::size_t nw = m_network.shape().num_weights();
+    const int K = m_whole_shape.K(), M = m_whole_shape.M, N = m_whole_shape.N;
+    // W's lines, then b's: the order of the whole parameters (and of gather_blocks's whole).
+    pass_blocks_to_root(m_q.data(), N, M, K,
+                        [&](int, const WidthBlock& b, const double* v) { piece(v, std::size_t(b.width * K)); });
+    pass_blocks_to_root(m_q.data() + nw, N, M, 1,
+                        [&](int, const WidthBlock& b, const double* v) { piece(v, std::size_t(b.width)); });
   }
   std::size_t whole_size() const override { return m_whole_shape.num_params(); }
-  void snapshot(Snapshot& s) override {
-    const std::vector<double>& W = whole();
-    m_network.forward(m_q.data(), m_q.data() + m_network.shape().num_weights(), m_X.data(), m_B);
-    m_network.neurons(0, m_z.data());
-    gather_blocks(m_z, m_whole_shape.N, m_whole_shape.M, {1}, m_neurons);
-    network_snapshot(m_whole_shape, W, m_neurons, s);
-  }
+  void snapshot(Snapshot& s) override;
   bool stop_requested(const std::atomic<bool>* stop) override {
     return !processes::on_all_processes(!(stop && stop->load()));
   }
@@ -130,20 +134,28 @@ class WidthSplit final : public SgdLattice {
   WidthBlock m_block;
   const Samples& m_samples;
   int m_B;
-  std::vector<double> m_q, m_X, m_Y, m_z, m_whole, m_neurons;
+  std::vector<double> m_q, m_X, m_Y, m_z;
+  SplitOutputRow m_row;
 };
+
+void WidthSplit::snapshot(Snapshot& s) {
+  const std::size_t nw = m_network.shape().num_weights();
+  m_network.forward(m_q.data(), m_q.data() + nw, m_X.data(), m_B);
+  m_network.neurons(0, m_z.data());
+  m_row.fill(m_q.data(), m_q.data() + nw, nullptr, m_z, s);
+}
 
 class OneProcess final : public SgdLattice {
  public:
   OneProcess(std::vector<double> q, BatchGradient gradient, BatchSnapshot snapshot)
       : m_q(std::move(q)), m_gradient(std::move(gradient)), m_snapshot(std::move(snapshot)) {}
   std::vector<double>& q() override { return m_q; }
-  void set_whole(const std::vector<double>& whole) override { m_q = whole; }
+  std::vector<ValueRange> held() const override { return {{0, m_q.size()}}; }
   double gradient(const std::vector<int>& batch, std::vector<double>& grad) override {
     m_batch = batch;
     return m_gradient(m_q.data(), batch, grad.data());
   }
-  const std::vector<double>& whole() override { return m_q; }
+  void whole_in_pieces(const ValuePiece& piece) override { piece(m_q.data(), m_q.size()); }
   std::size_t whole_size() const override { return m_q.size(); }
   void snapshot(Snapshot& s) override { m_snapshot(m_q.data(), m_batch, s); }
   bool stop_requested(const std::atomic<bool>* stop) override { return stop && stop->load(); }
@@ -170,8 +182,8 @@ std::unique_ptr<SgdLattice> whole_network_lattice(Network& network, const Sample
 }
 
 std::unique_ptr<SgdLattice> width_split_lattice(const ModelConfig& config, const Samples& samples,
-                                                const std::vector<double>& q) {
-  return std::make_unique<WidthSplit>(config, samples, q);
+                                                std::vector<double> q) {
+  return std::make_unique<WidthSplit>(config, samples, std::move(q));
 }
 
 namespace {
@@ -199,6 +211,11 @@ void check_width_split(const ModelConfig& config, int threads) {
   if (config.dynamics.kind == DynamicsKind::sgd && config.dynamics.batch < 2)
     throw ConfigError(where + "dynamics.batch = 1: a split network needs batches of 2 samples or more");
   if (config.dynamics.kind != DynamicsKind::sgd) check_split_flow(config, where);
+  // A split hands W to the output in pieces; the correlators of w need all of it at once.
+  const bool weight_correlators = !config.observe.correlators.empty() || config.observe.autocorrelation;
+  if (config.observe.field == ObservedField::w && weight_correlators)
+    throw ConfigError(where + "observe.field = \"w\": the correlators of the weights need the whole W on one "
+                      "process, which a split run never holds (observe \"phi\" or \"b\", or run without mpirun)");
   const NetworkShape& s = config.network.shape;
   if (s.N / processes::count() < s.r)
     throw ConfigError(where + "network.N = " + std::to_string(s.N) + " leaves blocks of " +

@@ -9,6 +9,7 @@
 #include "nnfield/dynamics/training_dynamics.hpp"
 #include "nnfield/numerics/processes.hpp"
 #include "nnfield/run/make_dynamics.hpp"
+#include "run/split_output_row.hpp"
 #include "run/width_blocks.hpp"
 
 namespace nnfield {
@@ -21,23 +22,24 @@ StateSplit state_split(int N, const std::vector<ColumnArray>& parameters, const 
   const std::size_t copies = second_order ? 2 : 1;
   const std::size_t head = copies * block_params, whole_head = copies * whole_params;
   StateSplit split;
-  split.whole = [=](const State& x) {
-    State out;
-    gather_blocks(State(x.begin(), x.begin() + std::ptrdiff_t(head)), N, arrays, out);
-    if (processes::is_root()) out.insert(out.end(), x.begin() + std::ptrdiff_t(head), x.end());
-    return out;
+  split.in_pieces = [=](const State& x, const ValuePiece& piece) {
+    const double* at = x.data();
+    for (const ColumnArray& a : arrays) {
+      const std::size_t c = std::size_t(a.cells);
+      pass_blocks_to_root(at, N, a.lines, a.cells,
+                          [&](int, const WidthBlock& b, const double* v) { piece(v, std::size_t(b.width) * c); });
+      at += std::size_t(a.lines) * std::size_t(block.width) * c;
+    }
+    if (processes::is_root()) piece(x.data() + head, x.size() - head);
   };
-  split.block = [=](const State& x) {
-    State out = block_of(x.data(), N, arrays, block);
-    out.insert(out.end(), x.begin() + std::ptrdiff_t(whole_head), x.end());
-    return out;
-  };
+  split.ranges = block_ranges(N, arrays, block);
+  split.ranges.push_back({whole_head, quadratures});
   split.whole_size = whole_head + quadratures;
   return split;
 }
 
-RunResult run_split_flow(const ModelConfig& config, const RunOptions& options, const DataStream& data,
-                         const ParameterState& init, RunRecording* recording) {
+RunResult run_split_flow(const ModelConfig& config, const RunOptions& options, const Samples& samples,
+                         const DataStream& data, const ParameterState& init, RunRecording* recording) {
   const NetworkShape& whole = config.network.shape;
   Network network(whole, config.network.activation, config.network.loss, WidthHalo::split(whole.N, whole.r));
   network.keep_neurons(false);  // the steps' passes read no neurons; snapshots run forward() for them
@@ -54,28 +56,18 @@ RunResult run_split_flow(const ModelConfig& config, const RunOptions& options, c
   const StateSplit split = state_split(whole.N, parameter_arrays, columns, block.num_params(),
                                        whole.num_params(), second_order,
                                        dynamics->state_size() - arrays * block.num_params());
-  const std::vector<int> parameter_cells{whole.K(), 1};
-  State x0 = dynamics->initial_state(
-      block_of(init.q.data(), whole.N, whole.M, parameter_cells, columns),
-      init.v.empty() ? std::vector<double>{} : block_of(init.v.data(), whole.N, whole.M, parameter_cells, columns));
-  std::vector<double> z(block.num_biases()), neurons;
-  State whole_state;
-  // Collective: the energy (a forward pass and sums over the blocks), then the gathers.
+  State x0 = dynamics->initial_state(init.q, init.v);
+  std::vector<double> z(block.num_biases());
+  SplitOutputRow row(config, samples, columns);
+  // Collective: the energy (a forward pass and sums over the blocks), then the row's measures.
   const auto snapshot_at = [&](const State& state, double t, Snapshot& s) {
     s.energy = dynamics->energy(state, t);
     s.loss = s.energy.potential;
     s.dynamics = nullptr;  // the BBD observers are refused under a split
     s.state = nullptr;
     network.neurons(0, z.data());
-    gather_blocks(z, whole.N, whole.M, {1}, neurons);
-    whole_state = split.whole(state);
-    s.lines = whole.M;
-    s.width = whole.N;
-    if (!processes::is_root()) return;
-    s.W = whole_state.data();
-    s.b = s.W + whole.num_weights();
-    s.v = second_order ? s.W + whole.num_params() : nullptr;
-    s.neurons = neurons.data();
+    row.fill(state.data(), state.data() + block.num_weights(), second_order ? state.data() + block.num_params() : nullptr,
+             z, s);
   };
   const auto switches = [&data](double t0, double t1) { return BreakpointSource(data.breakpoints(t0, t1)); };
   return run_continuous_split(*dynamics, std::move(x0), config, options, switches, recording, snapshot_at, split);

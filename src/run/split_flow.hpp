@@ -14,11 +14,12 @@
 
 namespace nnfield {
 
-// Integrates this process's block of the network from the whole initial state `init` on the
-// data set `data` (a fixed full batch: check_width_split). `recording` is process 0's, null
+// Integrates this process's block of the network from its block of the initial state `init`
+// (W (M, n, K) then b (M, n), and the velocities alike) on the data set `samples` presented
+// by `data` (a fixed full batch: check_width_split). `recording` is process 0's, null
 // on the others, which integrate with it and take part in its collective calls.
-RunResult run_split_flow(const ModelConfig& config, const RunOptions& options, const DataStream& data,
-                         const ParameterState& init, RunRecording* recording);
+RunResult run_split_flow(const ModelConfig& config, const RunOptions& options, const Samples& samples,
+                         const DataStream& data, const ParameterState& init, RunRecording* recording);
 
 // How the run loop moves a split state between the blocks and process 0: the state is the
 // parameters (arrays `parameters` of columns: block_params on this process, whole_params in

@@ -54,6 +54,39 @@ void gather_blocks(const std::vector<double>& block, int N, const std::vector<Co
   }
 }
 
+void pass_blocks_to_root(const double* block, int N, int lines, int cells, const BlockPiece& piece) {
+  const int K = processes::count(), me = processes::rank();
+  const WidthBlock mine = width_block(N, K, me);
+  const std::size_t c = std::size_t(cells);
+  if (me != 0) {
+    for (int m = 0; m < lines; ++m)
+      processes::send_values(0, block + std::size_t(m) * std::size_t(mine.width) * c, std::size_t(mine.width) * c);
+    return;
+  }
+  std::vector<double> received(std::size_t(width_block(N, K, 0).width) * c);  // block 0 is the widest
+  for (int m = 0; m < lines; ++m) {
+    piece(m, mine, block + std::size_t(m) * std::size_t(mine.width) * c);
+    for (int p = 1; p < K; ++p) {
+      const WidthBlock b = width_block(N, K, p);
+      processes::receive_values(p, received.data(), std::size_t(b.width) * c);
+      piece(m, b, received.data());
+    }
+  }
+}
+
+std::vector<ValueRange> block_ranges(int N, const std::vector<ColumnArray>& arrays, const WidthBlock& block) {
+  std::vector<ValueRange> ranges;
+  std::size_t array = 0;
+  for (const ColumnArray& a : arrays) {
+    const std::size_t c = std::size_t(a.cells);
+    for (int m = 0; m < a.lines; ++m)
+      ranges.push_back({array + (std::size_t(m) * std::size_t(N) + std::size_t(block.first)) * c,
+                        std::size_t(block.width) * c});
+    array += std::size_t(a.lines) * std::size_t(N) * c;
+  }
+  return ranges;
+}
+
 std::vector<double> block_of(const double* whole, int N, const std::vector<ColumnArray>& arrays,
                              const WidthBlock& block) {
   std::size_t size = 0;
@@ -71,6 +104,10 @@ std::vector<double> block_of(const double* whole, int N, const std::vector<Colum
 void gather_blocks(const std::vector<double>& block, int N, int lines, const std::vector<int>& cells,
                    std::vector<double>& whole) {
   gather_blocks(block, N, same_lines(lines, cells), whole);
+}
+
+std::vector<ValueRange> block_ranges(int N, int lines, const std::vector<int>& cells, const WidthBlock& block) {
+  return block_ranges(N, same_lines(lines, cells), block);
 }
 
 std::vector<double> block_of(const double* whole, int N, int lines, const std::vector<int>& cells,

@@ -1,13 +1,16 @@
 #pragma once
-// A network's arrays of width columns on the processes of a width split (core/width_halo.hpp,
-// docs/cluster.md): each process holds its block of columns of every array, the whole
-// network's arrays meet on process 0 for output rows and checkpoints, and a resumed run's
-// whole arrays go back to the blocks. Arrays of `lines` rows of `cells` values per column
-// lie one after another (a network's parameters: W, K cells, then b, 1 cell; M lines).
+// A network's (or a field grid's) arrays of width columns on the processes of a width split
+// (core/width_halo.hpp, docs/cluster.md): each process holds its block of columns of every
+// array; process 0 receives the blocks a piece at a time for output rows and checkpoints (or,
+// for the arrays of one value a site, gathers them whole), and a resumed run's process reads
+// its block. Arrays of `lines` rows of `cells` values per column lie one after another (a
+// network's parameters: W, K cells, then b, 1 cell; M lines).
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 #include "nnfield/core/width_halo.hpp"
+#include "nnfield/io/checkpoint_file.hpp"
 
 namespace nnfield {
 
@@ -27,18 +30,28 @@ struct ColumnArray {
 std::vector<std::size_t> line_starts(const std::vector<ColumnArray>& arrays, int width);
 
 // Collective. The whole width on process 0 from every process's block, gathered in process
-// order (empty elsewhere), of the arrays `arrays`; and `block`'s columns of such whole arrays.
+// order (empty elsewhere), of the arrays `arrays`; the second form: arrays of cells[a] values
+// a column, `lines` rows each.
 void gather_blocks(const std::vector<double>& block, int N, const std::vector<ColumnArray>& arrays,
                    std::vector<double>& whole);
-std::vector<double> block_of(const double* whole, int N, const std::vector<ColumnArray>& arrays,
-                             const WidthBlock& block);
-
-// Collective. The whole width on process 0 from every process's block, gathered in process
-// order (empty elsewhere): arrays of cells[a] values a column, `lines` rows each.
 void gather_blocks(const std::vector<double>& block, int N, int lines, const std::vector<int>& cells,
                    std::vector<double>& whole);
 
+// Collective. An array of `lines` rows of `cells`-value columns, held by blocks, handed to
+// process 0 in the whole array's order without ever being whole there: for each line, each
+// process's block in width order, piece(line, block, values) with values (block.width,
+// cells). Process 0 holds one received piece at a time; elsewhere `piece` is not called.
+using BlockPiece = std::function<void(int line, const WidthBlock& block, const double* values)>;
+void pass_blocks_to_root(const double* block, int N, int lines, int cells, const BlockPiece& piece);
+
+// Where `block`'s values lie in whole arrays laid out as gather_blocks's whole: the ranges,
+// in the order block_of takes them (a checkpoint's entry read a block at a time).
+std::vector<ValueRange> block_ranges(int N, const std::vector<ColumnArray>& arrays, const WidthBlock& block);
+std::vector<ValueRange> block_ranges(int N, int lines, const std::vector<int>& cells, const WidthBlock& block);
+
 // `block`'s columns of whole arrays laid out as gather_blocks's whole.
+std::vector<double> block_of(const double* whole, int N, const std::vector<ColumnArray>& arrays,
+                             const WidthBlock& block);
 std::vector<double> block_of(const double* whole, int N, int lines, const std::vector<int>& cells,
                              const WidthBlock& block);
 

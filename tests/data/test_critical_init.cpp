@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "field_support.hpp"
 #include "nnfield/run/run.hpp"
@@ -61,4 +63,26 @@ TEST_CASE("runs report the gain of every bulk link", "[init][run]") {
   for (std::size_t j = 0; j < 7 * 12; ++j) first = std::max(first, std::fabs(g.data[j]));
   CHECK(r.memory->number_attributes().at("gain_deviation_initial") == Approx(first));
   CHECK(first <= 1.5 * 4.0 / 8.0);  // |g - 1| = ax |c|, c of RMS 1.5
+}
+
+// A split network's process measures the gains of its block's links alone
+// (link_gain_of_columns): the whole network's gains, bit for bit, at the seams and inside,
+// for blocks narrower than the stencil too.
+TEST_CASE("the gains of a block of columns are the whole network's", "[init]") {
+  const NetworkShape s{4, 11, 2};
+  std::vector<double> W(s.num_weights()), z(s.num_biases());
+  for (std::size_t j = 0; j < W.size(); ++j) W[j] = std::sin(0.7 * double(j));
+  for (std::size_t j = 0; j < z.size(); ++j) z[j] = std::cos(1.3 * double(j));
+  const std::vector<double> whole = link_gain(s, Activation::tanh, W.data(), z.data());
+  for (const auto& [first, width] : {std::pair<int, int>{0, 4}, {4, 3}, {8, 3}, {5, 1}, {0, 11}}) {
+    std::vector<double> W_block;
+    for (int m = 0; m < s.M; ++m)
+      W_block.insert(W_block.end(), W.begin() + std::ptrdiff_t(s.w_index(m, first, 0)),
+                     W.begin() + std::ptrdiff_t(s.w_index(m, first, 0) + std::size_t(width * s.K())));
+    const std::vector<double> g = link_gain_of_columns(s, Activation::tanh, W_block.data(), z.data(), first, width);
+    REQUIRE(g.size() == std::size_t((s.M - 1) * width));
+    for (int m = 0; m < s.M - 1; ++m)
+      for (int i = 0; i < width; ++i)
+        CHECK(g[std::size_t(m * width + i)] == whole[s.b_index(m, first + i)]);
+  }
 }

@@ -324,12 +324,59 @@ TEST_CASE("field solver: the automatic q takes degree 7 only where it buys accur
       t.loss(q.data(), X.data(), zeros.data(), phi.data());
       return max_abs_diff(phi, phi_data);
     };
-    auto chosen = theory_with_automatic_settings(lattice, Activation::tanh, Loss::mse, fs, true, true, q, X, phi_data);
-    auto degree5 = theory_with_automatic_settings(lattice, Activation::tanh, Loss::mse, fs, false, true, q, X, phi_data);
+    const std::vector<double> no_misfit;  // the phi criterion alone
+    auto chosen = theory_with_automatic_settings(lattice, Activation::tanh, Loss::mse, fs, true, true,
+                                                 {q, X, phi_data, no_misfit});
+    auto degree5 = theory_with_automatic_settings(lattice, Activation::tanh, Loss::mse, fs, false, true,
+                                                  {q, X, phi_data, no_misfit});
     INFO("r = " << e.r << ": q " << chosen->settings().q << ", substeps " << chosen->settings().depth_substeps
                 << ", phi error " << error(*chosen) << " (degree 5: " << error(*degree5) << "), ax " << lattice.ax());
     CHECK(chosen->settings().q == e.q);
     CHECK(error(*chosen) <= error(*degree5));
     if (e.q == 7) CHECK(error(*chosen) < 0.5 * error(*degree5));
   }
+}
+
+TEST_CASE("field solver: the automatic settings bring the initial output offset within target of the misfit",
+          "[field][solver]") {
+  // The benchmark's data (seed 17) at M = N = 1024, 16x coarser, target Y = Z0 + ax m(y): the
+  // phi criterion alone (0.05 ax) is met by degree 5 while its output at t = 0 is still off
+  // the data's by more than kTargetOutputOffset of the misfit (docs/performance.md, "Over
+  // eight data seeds"); given the misfit, the automatic choice goes on until the offset is
+  // within it.
+  const ContinuumData data = test::smooth_critical_data(17);
+  const LatticeGeometry lattice{NetworkShape{1024, 1024, 1}, 1.0, 1.0};
+  FieldSettings fs;
+  fs.rx = fs.ry = 16;
+  FieldTheory probe(lattice, Activation::tanh, Loss::mse, fs);
+  const std::vector<double> X = sample_width(data.X, 0.0, probe);
+  const std::vector<double> q = field_params_from_continuum(probe, data, X);
+  const std::vector<double> phi_data = sample_phi_on_lines(probe, data.phi);
+  fs.depth_substeps = field_stability(probe, q.data(), phi_data.data()).recommended_substeps;
+  const std::size_t ny = std::size_t(probe.ny()), last = phi_data.size() - ny;
+  std::vector<double> misfit(ny);
+  for (std::size_t b = 0; b < ny; ++b) {
+    const double y = probe.y(int(b));
+    misfit[b] = lattice.ax() * (0.6 * std::sin(2.0 * M_PI * y) + 0.3 * std::cos(4.0 * M_PI * y + 0.5));
+  }
+  auto offset = [&](FieldTheory& t) {
+    std::vector<double> phi(phi_data.size()), zeros(ny, 0.0);
+    t.loss(q.data(), X.data(), zeros.data(), phi.data());
+    double d2 = 0.0, m2 = 0.0;
+    for (std::size_t b = 0; b < ny; ++b) {
+      d2 += (phi[last + b] - phi_data[last + b]) * (phi[last + b] - phi_data[last + b]);
+      m2 += misfit[b] * misfit[b];
+    }
+    return std::sqrt(d2 / m2);
+  };
+  const std::vector<double> no_misfit;
+  auto phi_only = theory_with_automatic_settings(lattice, Activation::tanh, Loss::mse, fs, true, true,
+                                                 {q, X, phi_data, no_misfit});
+  auto aimed = theory_with_automatic_settings(lattice, Activation::tanh, Loss::mse, fs, true, true,
+                                              {q, X, phi_data, misfit});
+  INFO("phi criterion alone: q " << phi_only->settings().q << ", substeps " << phi_only->settings().depth_substeps
+                                 << ", offset " << offset(*phi_only) << "; with the misfit: q " << aimed->settings().q
+                                 << ", substeps " << aimed->settings().depth_substeps << ", offset " << offset(*aimed));
+  CHECK(offset(*phi_only) > kTargetOutputOffset);  // the case the offset criterion is for
+  CHECK(offset(*aimed) <= kTargetOutputOffset);
 }

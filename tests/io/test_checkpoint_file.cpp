@@ -2,12 +2,14 @@
 // replacement (a write cut short leaves the previous checkpoint), corrupt files refused.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -91,4 +93,52 @@ TEST_CASE("checkpoint file: truncated, corrupt and missing files are refused in 
   CHECK_THROWS_WITH(CheckpointFile::read(path), Catch::Contains("truncated or corrupt"));
   fs::remove(path);
   CHECK_THROWS_WITH(CheckpointFile::read(path), Catch::Contains(path) && Catch::Contains("no checkpoint"));
+}
+
+// A network split along its width writes its parameters in pieces (set_streamed) and each
+// process reads its block back (read with ranges): the file is the one set() writes.
+TEST_CASE("checkpoint file: entries given in pieces and read in ranges", "[io][checkpoint]") {
+  ScratchFolder dir;
+  const std::string whole_path = (dir.path / "whole.ckpt").string(), pieces_path = (dir.path / "pieces.ckpt").string();
+  std::vector<double> x(300000);  // 2.4 MB: more than one of the writer's buffers
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = std::sin(double(i));
+  CheckpointFile whole, pieces;
+  for (CheckpointFile* f : {&whole, &pieces}) {
+    f->set("a", std::vector<double>{1.0});
+    f->set("z", std::vector<double>{2.0});
+    f->set_integer("n", 7);
+  }
+  whole.set("loop.x", x);
+  pieces.set_streamed("loop.x", x.size(), [&x](const ValuePiece& piece) {
+    for (std::size_t at = 0; at < x.size(); at += 7000) piece(x.data() + at, std::min<std::size_t>(7000, x.size() - at));
+  });
+  whole.write(whole_path);
+  pieces.write(pieces_path);
+  CHECK(slurp(whole_path) == slurp(pieces_path));
+  std::size_t passed = 0;
+  CheckpointFile counted;
+  counted.set_streamed("y", 3, [&passed](const ValuePiece&) { ++passed; });
+  counted.pass_streamed();
+  CHECK(passed == 1);
+
+  const CheckpointFile part = CheckpointFile::read(pieces_path, {{"loop.x", {{5, 3}, {299990, 10}}}});
+  const std::vector<double>& got = part.reals("loop.x");
+  REQUIRE(got.size() == 13);
+  CHECK(got[0] == x[5]);
+  CHECK(got[2] == x[7]);
+  CHECK(got[3] == x[299990]);
+  CHECK(got[12] == x[299999]);
+  CHECK(part.reals("z") == std::vector<double>{2.0});
+  CHECK(part.integer("n") == 7);
+  // A range beyond the entry keeps none of it (the reader then says the entry does not fit).
+  CHECK(CheckpointFile::read(pieces_path, {{"loop.x", {{299999, 2}}}}).reals("loop.x").empty());
+  // A corrupt byte inside the ranges skipped is still found (the checksum runs over all).
+  std::string bytes = slurp(pieces_path);
+  bytes[bytes.size() / 2] ^= 1;
+  std::ofstream(pieces_path, std::ios::binary | std::ios::trunc) << bytes;
+  CHECK_THROWS_WITH(CheckpointFile::read(pieces_path, {{"loop.x", {{0, 1}}}}), Catch::Contains("truncated or corrupt"));
+  // A streamed entry that gives fewer values than it said is a programming error.
+  CheckpointFile short_entry;
+  short_entry.set_streamed("x", 3, [](const ValuePiece& piece) { piece(nullptr, 0); });
+  CHECK_THROWS_AS(short_entry.write((dir.path / "short.ckpt").string()), std::logic_error);
 }

@@ -143,3 +143,42 @@ TEST_CASE("the writer refuses axes it cannot name or size", "[h5io][storage]") {
                     Catch::Contains("no time coordinate yet"));
   w.finish("complete");
 }
+
+// Rows in pieces (a network split along its width: SeriesSink::append_pieces): blocks of
+// columns of each line in any order give the rows append() gives, in a file and in memory.
+TEST_CASE("rows appended in pieces are the rows appended whole", "[h5io][storage]") {
+  const TempFile file("pieces");
+  const std::size_t rows = 3, M = 4, N = 10, K = 5;
+  const std::vector<std::size_t> blocks{0, 4, 7, 10};  // blocks of 4, 3, 3 columns
+  std::vector<std::vector<double>> W;
+  const auto in_pieces = [&](const std::vector<double>& row) {
+    return RowPieces([&row, &blocks, M, N, K](const RowPiece& piece) {
+      for (std::size_t m = 0; m < M; ++m)
+        for (std::size_t p = blocks.size() - 1; p-- > 0;)  // the last block first: order is free
+          piece(m, blocks[p], blocks[p + 1] - blocks[p], row.data() + (m * N + blocks[p]) * K);
+    });
+  };
+  DatasetValues pieces;
+  pieces.in_pieces = true;
+  MemoryRun memory;
+  const int in_memory = memory.add_series("/trajectory/W", {M, N, K}, "T,M,N,K", "weights");
+  {
+    RunWriter w(file.path(), false, provenance());
+    const int t = w.add_series("/trajectory/time", {}, "T", "time", time_values());
+    const int s = w.add_series("/trajectory/W", {M, N, K}, "T,M,N,K", "weights", pieces);
+    for (std::size_t r = 0; r < rows; ++r) {
+      const double time = double(r);
+      w.append(t, &time);
+      W.push_back(awkward_values(M * N * K));
+      w.append_pieces(s, in_pieces(W.back()));
+      memory.append_pieces(in_memory, in_pieces(W.back()));
+    }
+    w.finish("complete");
+  }
+  const Array got = h5_read(file.path(), "/trajectory/W");
+  REQUIRE(got.shape == std::vector<std::size_t>{rows, M, N, K});
+  std::vector<double> all;
+  for (const auto& row : W) all.insert(all.end(), row.begin(), row.end());
+  CHECK(bitwise_equal(got.data, all));
+  CHECK(bitwise_equal(memory.dataset("/trajectory/W").data, all));
+}

@@ -14,14 +14,14 @@ refused_split() {
 }
 
 # equals_one_process NAME MODEL TAG ARGS...: `nnfield run MODEL ARGS` on one process without
-# mpirun ($work/TAG_serial.h5) and under mpirun -np 1, 2, 3 ($work/TAG_npK.h5): every
-# dataset and the checkpoint the same, bit for bit. Needs $exe and $same.
+# mpirun ($work/TAG_serial.h5) and under mpirun -np K for K in $nps (default 1 2 3;
+# $work/TAG_npK.h5): every dataset and the checkpoint the same, bit for bit. Needs $exe and $same.
 equals_one_process() {
   local name=$1 model=$2 tag=$3
   shift 3
   "$exe" run "$model" -o "$work/${tag}_serial.h5" -q "$@"
   check "$name: one process without mpirun" "[ $? -eq 0 ]"
-  for np in 1 2 3; do
+  for np in ${nps:-1 2 3}; do
     mpi $np run "$model" -o "$work/${tag}_np$np.h5" -q "$@" > "$work/${tag}_np$np.out" 2>&1
     check "$name, mpirun -np $np: exit 0" "[ $? -eq 0 ]"
     check "$name, mpirun -np $np: same datasets as one process" \

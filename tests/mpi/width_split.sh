@@ -3,7 +3,7 @@
 # processes (blocks of 10; 5, 5; 4, 3, 3 columns, r = 2) gives the file one process writes,
 # every dataset bit for bit, for SGD, gradient flow and damped dynamics; the checkpoint is the
 # same file; a run stopped on 3 processes resumes on 2 and ends as the uninterrupted run; what
-# is not split is refused (exit 2).
+# is not split is refused (exit 2). (Process 0's memory: width_split_memory.sh.)
 # Usage: width_split.sh NNFIELD_EXE SOURCE_DIR
 set -uo pipefail
 exe=$1 src=$2
@@ -94,4 +94,6 @@ refused_split 2 "batch of one" "dynamics.batch = 1" run "$model" -o "$work/refus
 refused_split 2 "threads" "--threads 2" run "$model" -o "$work/refused.h5" -q --threads 2
 refused_split 3 "blocks narrower than r" "blocks of 1 columns, fewer than network.r = 2" \
   run "$model" -o "$work/refused.h5" -q --set network.N=5
+refused_split 2 "correlators of the weights" 'observe.field = "w": the correlators of the weights need the whole W' \
+  run "$model" -o "$work/refused.h5" -q --set observe.field=w
 summary

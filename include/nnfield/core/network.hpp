@@ -86,6 +86,17 @@ class Network {
   void fill_weight_ghosts(int m);
   // Every layer's, at once: a split network's (one halo exchange a pass) and backward()'s.
   void link_major_all(const double* W);
+  // Before a pass: every layer's link-major weights at once where the chunks would
+  // otherwise wait for chunk 0 to write them (a split network, threads: the layers shared
+  // out among the threads); one thread writes each layer as it reaches it.
+  void prepare_link_major(const double* W);
+  // f(m) for every link layer m, the layers shared out among m_threads threads in
+  // contiguous ranges (f must depend on m alone).
+  template <class F>
+  void over_layers(F&& f);
+  // After a threaded pass: every layer's gW from the link-major sums (layer_gradient's last
+  // chunk writes them on one thread).
+  void gradient_from_link_major(double* gW);
   // The batch goes through the sweeps in chunks of consecutive samples (chunk_rows each):
   // f(chunk, s0, s1) for each, on the calling thread in order or on m_threads threads.
   template <class F>
@@ -101,7 +112,8 @@ class Network {
                      double* gb);
   // Chunk c's terms of dl/dW and dl/db of link layer m, added when the chunks before it
   // have added theirs (m_turns): the sums over samples run in sample order whichever
-  // thread holds which chunk. The last chunk writes the layer's gW.
+  // thread holds which chunk. On one thread the chunk writes the layer's gW
+  // (threads: gradient_from_link_major).
   void layer_gradient(int m, int c, int s0, int s1, double* gW, double* gb);
   // sigma'(z^(m)) of the samples s0..s1-1: stored by the forward sweep, or taken from h
   // (batches, d1_from_value activations: one array less written and read per layer).
@@ -152,6 +164,7 @@ class Network {
   std::vector<double> m_wk, m_gwk;
   Turns m_turns;  // one step per link layer: the weight gradients' sums
   Turns m_ready;  // one step per link layer: its link-major weights written
+  bool m_link_major_ready = false;  // prepare_link_major wrote every layer's
 };
 
 }  // namespace nnfield

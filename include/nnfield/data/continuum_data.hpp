@@ -63,6 +63,11 @@ SampledNetwork sample_network(const ContinuumData& data, int M, int N, const dou
 
 // g[m,i] = sum_k W[m,i,k] sigma'(z^(m)_{i+k-r}) for m = 1..M-1: (M-1, N). z is (M, N) as in bbd_variables.hpp.
 std::vector<double> link_gain(const NetworkShape& shape, Activation act, const double* W, const double* z);
+// The same gains of the links received by the columns first .. first + width - 1 (a block of
+// a network split along its width, docs/cluster.md): (M-1, width) from the block's W
+// (M, width, K) and the whole network's z (M, N); each one is link_gain's number, bit for bit.
+std::vector<double> link_gain_of_columns(const NetworkShape& shape, Activation act, const double* W_block,
+                                         const double* z, int first, int width);
 
 // The same data on a field grid at lattice spacings (ax, ay): phi and w at every node,
 // w_in and X on the input line.

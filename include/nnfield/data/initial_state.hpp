@@ -19,4 +19,13 @@ struct ParameterState {
 // from its time derivative with X'(0). Throws ConfigError for a bad initial-state file.
 ParameterState make_initial_state(const ModelConfig& config, const DataStream& data);
 
+// Whether make_initial_columns makes this model's initial state: init.kind = "random" with
+// init.velocity "zero" or "random" (values drawn one by one, site by site).
+bool initial_state_by_columns(const ModelConfig& config);
+// Of make_initial_state's q and v, the columns first .. first + width - 1 alone, as
+// W (M, width, K) then b (M, width): the generator draws every value in the one-process
+// order and keeps those of the columns, so each is make_initial_state's, bit for bit, and
+// the whole state is never held (a network split along its width, docs/cluster.md).
+ParameterState make_initial_columns(const ModelConfig& config, int first, int width);
+
 }  // namespace nnfield

@@ -46,9 +46,15 @@ std::vector<std::complex<double>> depth_symbol_roots(int p, DepthForm form, std:
 
 // G(kappa) for the K coefficients s[0..2r] of one site.
 std::complex<double> width_symbol(const double* s, int r, double ay, double kappa, const StabilitySettings& settings);
+// The K shift factors of width_symbol at kappa (E(i (k-r) ay kappa), k = 0..2r), and G from
+// them: the factors depend on kappa alone, so a check over many sites computes them once per
+// wavenumber (the same numbers as width_symbol's, bit for bit).
+std::vector<std::complex<double>> width_shift_factors(int r, double ay, double kappa, const StabilitySettings& settings);
+std::complex<double> width_symbol(const double* s, const std::complex<double>* factors, int K);
 
 struct StabilityReport {
   std::vector<double> max_growth;  // per layer: max Re lambda over sites and wavenumbers (-inf for p = 0)
+  std::vector<double> max_modulus;  // per layer: max |lambda| over sites and wavenumbers (0 for p = 0)
   double worst = 0.0;              // max over layers
   int worst_layer = -1;            // row of max_growth
   bool stable() const { return !(worst > stability_threshold); }
@@ -56,8 +62,10 @@ struct StabilityReport {
 
 // Coefficients s (layers, n, K) row-major, the width lattice spacing ay (the shifts are
 // by whole lattice neighbours) and the wavenumbers of a width grid of ny points on [0, Ly).
+// The layers on `threads` threads (0: the default, thread_count.hpp), each layer's maxima on
+// one thread: the report does not depend on the thread count (a maximum is exact).
 StabilityReport depth_stability(const std::vector<double>& s, int layers, int n, int r, double ay, double Ly, int ny,
-                                const StabilitySettings& settings);
+                                const StabilitySettings& settings, unsigned threads = 1);
 
 // The frozen coefficients of a network's bulk links m = 1..M-1, s_k[m,i] = W[m,i,k] sigma'(z^(m)_{i+k-r})
 // (the entries of the layer Jacobian: sum_k s_k is link_gain): (M-1, N, K).

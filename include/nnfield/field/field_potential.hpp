@@ -15,13 +15,15 @@
 // by the dynamics at the breakpoint (loss with left_limit). Blended data move: their power
 // dL/dX . X' + dL/dY . Y' (FieldTheory::data_power) is integrated with the motion.
 // full_batch presents every sample at once: L is the mean of the samples' losses, each
-// sample its own boundary theory (its own neuron field) on the one bulk.
+// sample its own boundary theory (its own neuron field) on the one bulk; the samples are
+// swept on set_threads() threads, summed in sample order (sample_sweeps.hpp).
 #include <memory>
 #include <vector>
 
 #include "nnfield/data/data.hpp"
 #include "nnfield/dynamics/potential.hpp"
 #include "nnfield/field/field_theory.hpp"
+#include "nnfield/field/sample_sweeps.hpp"
 
 namespace nnfield {
 
@@ -32,6 +34,8 @@ class FieldPotential final : public Potential {
   // One fixed pair X, Y (ny each), held by the potential.
   FieldPotential(FieldTheory& theory, std::vector<double> X, std::vector<double> Y);
   FieldTheory& theory() { return m_theory; }
+  // Threads for a batch's samples (0: the default); results do not depend on it. Default 1.
+  void set_threads(unsigned threads) { m_sweeps.set_threads(threads); }
 
   std::size_t num_params() const override { return m_theory.num_params(); }
   const std::vector<double>& mass() const override { return m_theory.mass(); }
@@ -52,8 +56,8 @@ class FieldPotential final : public Potential {
   std::unique_ptr<const DataStream> m_pair;  // the one-pair constructor's stream
   const DataStream& m_data;
   double m_interval_end = 1e300;
-  std::vector<double> m_X, m_Y, m_Xdot, m_Ydot, m_phi;
-  std::vector<double> m_sample_grad;  // full_batch: one sample's gradient
+  std::vector<double> m_X, m_Y, m_Xdot, m_Ydot;
+  SampleSweeps m_sweeps;
   long m_gradients = 0;
 };
 

@@ -17,6 +17,10 @@ namespace nnfield {
 // The largest initial output offset a field run accepts, as a fraction of the misfit it is
 // to train away: beyond it the run would mostly be about the grid's initial error.
 constexpr double kMaxOutputOffset = 0.1;
+// What the automatic depth settings (field.q = 0, field.depth_substeps = 0) aim at: an initial
+// output offset of at most 0.5% of the misfit (the output error at t_end then stays below
+// about 1%: docs/performance.md, "Over eight data seeds").
+constexpr double kTargetOutputOffset = 0.005;
 
 struct FieldProblem {
   std::unique_ptr<FieldTheory> theory;
@@ -39,23 +43,34 @@ struct FieldProblem {
 // The theory's settings from [field] (depth_substeps = 0: from the stability check).
 FieldSettings field_settings(const ModelConfig& config);
 
-// The automatic choices of [field] (docs/field-limit.md section 6), given the initial
-// parameters q0, input X and the data's phi on the lines:
+// What the automatic choices judge a candidate grid by: its sweep at t = 0 from the initial
+// parameters q0 and input X, against the data's phi on the lines and, when misfit (ny: the
+// target minus the data's phi(Lx) on the width nodes) is not empty, the output offset in
+// units of the misfit.
+struct AutomaticFieldInputs {
+  const std::vector<double>& q0;
+  const std::vector<double>& X;
+  const std::vector<double>& phi_data;
+  const std::vector<double>& misfit;
+};
+
+// The automatic choices of [field] (docs/field-limit.md section 6). A grid's initial error
+// is good enough when max |phi - phi_data| <= 0.05 ax and the output offset is at most
+// kTargetOutputOffset of the misfit; its badness is the larger of the two ratios.
 //   depth_substeps = 0: from settings.depth_substeps (the stability check's recommendation),
-//     doubled on a coarse grid (hx > 1.5 ax) while that cuts the initial max|phi - phi_data|
-//     by at least a quarter and it is above 0.05 ax;
-//   q = 0: degree 5; degree 7 instead (on grids of >= 17 depth lines) when 5 leaves that
-//     error above 0.05 ax and 7 (with its own substeps) cuts it by at least a quarter.
+//     doubled on a coarse grid (hx > 1.5 ax) while the error is not good enough and each
+//     doubling cuts the badness by at least a quarter (at most 16 substeps);
+//   q = 0: degree 5; degree 7 instead (on grids of >= 17 depth lines) when 5 is not good
+//     enough and 7 (with its own substeps) cuts the badness by at least a quarter.
 // Returns the theory built with the chosen settings.
 std::unique_ptr<FieldTheory> theory_with_automatic_settings(const LatticeGeometry& lattice, Activation activation,
                                                             Loss loss, FieldSettings settings, bool automatic_q,
-                                                            bool automatic_substeps, const std::vector<double>& q0,
-                                                            const std::vector<double>& X,
-                                                            const std::vector<double>& phi_data);
+                                                            bool automatic_substeps, const AutomaticFieldInputs& in);
 
 // Throws ConfigError when the model cannot be run as a field theory, and when the stability
 // check refuses it (max Re lambda above stability_threshold), and when the grid is too coarse
 // for M (the field's phi at t = 0 misses the data's by more than ax), unless field.allow_unstable.
-FieldProblem make_field_problem(const ModelConfig& config);
+// The stability check on `threads` threads (0: the default): the same problem for any count.
+FieldProblem make_field_problem(const ModelConfig& config, unsigned threads = 1);
 
 }  // namespace nnfield

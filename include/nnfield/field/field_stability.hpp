@@ -25,8 +25,9 @@ struct FieldStability {
 
 // At parameters q and neurons phi (nx, ny): coefficients s_k = w_k sigma'(phi). Before the
 // first sweep phi is the data's (the BBD initialisation reproduces it), since a sweep with
-// too few substeps is exactly what this is asked to prevent.
-FieldStability field_stability(FieldTheory& theory, const double* q, const double* phi);
+// too few substeps is exactly what this is asked to prevent. The depth lines on `threads`
+// threads (depth_stability): the same report for any thread count.
+FieldStability field_stability(FieldTheory& theory, const double* q, const double* phi, unsigned threads = 1);
 // phi of continuum data on the grid's lines (nx, ny).
 std::vector<double> sample_phi_on_lines(const FieldTheory& theory, const SmoothField& phi);
 

@@ -88,6 +88,7 @@ class RunWriter final : public SeriesSink {
                  const std::string& index_order, const std::string& description,
                  const DatasetValues& kind = {}) override;
   void append(int series, const double* row) override;
+  void append_pieces(int series, const RowPieces& row) override;
   std::size_t rows(int series) const override;
   std::size_t series_count() const override;
 

@@ -5,6 +5,7 @@
 // Names are HDF5-style paths ("/trajectory/W"); every array carries its index order.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -23,6 +24,9 @@ struct DatasetValues {
   std::string units = "1";
   bool integer = false;
   bool compressible = true;
+  // Rows appended in pieces (append_pieces): a file stores them uncompressed, one line of
+  // one row per chunk, so that each piece is written straight to its place.
+  bool in_pieces = false;
 };
 // Model time: the unit of dynamics.t_end, data.tau and output.every.
 inline const char* const kTimeUnits = "model time unit";
@@ -30,6 +34,13 @@ inline DatasetValues time_values() { return {kTimeUnits, false}; }
 // Rates and powers: d/dt of a dimensionless quantity.
 inline DatasetValues rate_values() { return {std::string("1/") + kTimeUnits, false}; }
 inline DatasetValues integer_values() { return {"1", true}; }
+
+// A row handed over in pieces, so that no one holds it whole (a network split along its
+// width, docs/cluster.md): `row(piece)` calls piece(line, first, width, values) for the
+// columns [first, first + width) of line `line` of a row of shape (lines, columns, cells...),
+// values (width, cells...); every value of the row comes in exactly one piece.
+using RowPiece = std::function<void(std::size_t line, std::size_t first, std::size_t width, const double* values)>;
+using RowPieces = std::function<void(const RowPiece& piece)>;
 
 class SeriesSink {
  public:
@@ -42,6 +53,8 @@ class SeriesSink {
                          const std::string& index_order, const std::string& description,
                          const DatasetValues& kind = {}) = 0;
   virtual void append(int series, const double* row) = 0;
+  // The next row of a series of two axes or more, in pieces (RowPieces).
+  virtual void append_pieces(int series, const RowPieces& row) = 0;
   virtual std::size_t rows(int series) const = 0;
   // How many time series were added: their handles are 0 .. series_count() - 1.
   virtual std::size_t series_count() const = 0;
@@ -93,6 +106,7 @@ class MemoryRun final : public SeriesSink {
                  const std::string& index_order, const std::string& description,
                  const DatasetValues& kind = {}) override;
   void append(int series, const double* row) override;
+  void append_pieces(int series, const RowPieces& row) override;
   std::size_t rows(int series) const override;
   std::size_t series_count() const override { return m_series.size(); }
   void write_array(const std::string& name, const std::vector<std::size_t>& shape, const double* data,

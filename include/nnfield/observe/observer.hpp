@@ -42,6 +42,15 @@ struct Snapshot {
   LossLandscape* landscape = nullptr;  // network runs: the potential, for the BBD observers
   const double* q = nullptr;           // field runs: all parameters (FieldTheory layout)
   const double* adjoint = nullptr;     // field runs: dl/dphi per lattice neuron (nx, ny)
+  // A network split along its width over processes (docs/cluster.md), on process 0: W and v
+  // are null, as no process holds them whole; the split network hands W and W' over in
+  // pieces and measures on its blocks what needs W: the gains and the training loss. Null
+  // otherwise.
+  const RowPieces* W_pieces = nullptr;     // W (lines, width, K), a block of columns of a line at a time
+  const RowPieces* Wdot_pieces = nullptr;  // W' likewise (second-order dynamics)
+  const double* bdot = nullptr;            // b' (lines, width) (second-order dynamics)
+  const double* gain = nullptr;         // g[m,i] of every bulk link (lines - 1, width)
+  const double* train_loss = nullptr;   // the mean loss over every training sample
 };
 
 class Observer {
@@ -59,9 +68,11 @@ class Observer {
   virtual void finish(SeriesSink& /*writer*/) {}
 };
 
-// /trajectory/time, step and the requested subset of W, b, z, loss.
+// /trajectory/time, step and the requested subset of W, b, z, loss, Wdot, bdot. `in_pieces`:
+// W and Wdot come in pieces (Snapshot::W_pieces, a network split over processes), stored so.
 std::unique_ptr<Observer> make_trajectory_observer(const NetworkShape& shape,
-                                                   const std::vector<TrajectoryDataset>& datasets);
+                                                   const std::vector<TrajectoryDataset>& datasets,
+                                                   bool in_pieces = false);
 // /trajectory/train_loss: the mean loss over the whole training set (what learning
 // lowers), whatever sample the dynamics are being shown.
 std::unique_ptr<Observer> make_train_loss_observer(const NetworkShape& shape, Activation activation, Loss loss,

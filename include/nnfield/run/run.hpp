@@ -21,7 +21,8 @@ struct RunOptions {
   const std::atomic<bool>* stop = nullptr;     // set (e.g. by SIGINT) to stop cleanly
   // Threads for the network's forward and backward passes (SGD steps, the gradient-flow and
   // damped right-hand sides); 0: default_thread_count() (numerics/thread_count.hpp).
-  // Results do not depend on it. Field runs run on one thread. Default 1: ensembles and
+  // Field runs: the stability check's depth lines and a batch's samples (field/sample_sweeps.hpp).
+  // Results do not depend on it. Default 1: ensembles and
   // compare run many runs at once, one per worker.
   int threads = 1;
   // Continue the run in output_path from its checkpoint (`nnfield run --resume`, docs/output-schema.md,
