@@ -14,11 +14,7 @@ set -uo pipefail
 exe=$1 src=$2
 source "$src/tests/cli/checks.sh"
 source "$src/tests/mpi/split_checks.sh"
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 model="$src/tests/mpi/field_split_model.toml"
-same="/usr/bin/python3 $src/tests/mpi/same_datasets.py"
-# Waiting processes yield their core: on a loaded machine (ctest -j2) spinning ones slow all.
-mpi() { local np=$1; shift; timeout 300 mpirun --oversubscribe --mca mpi_yield_when_idle 1 -np "$np" "$exe" "$@"; }
 damped=(--set dynamics.kind=damped --set dynamics.gamma=2.0)
 
 # name|process counts|model (empty: $model)|settings

@@ -1,5 +1,11 @@
 # Checks shared by the width-split tests (width_split.sh, field_split.sh), sourced after
-# tests/cli/checks.sh; the caller defines mpi NP ARGS... (mpirun of nnfield).
+# tests/cli/checks.sh with $exe (nnfield) and $src (the source folder) set.
+
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+same="/usr/bin/python3 $src/tests/mpi/same_datasets.py"
+# mpi NP ARGS...: nnfield under mpirun. Waiting processes yield their core: on a loaded
+# machine (ctest -j2) spinning ones slow all.
+mpi() { local np=$1; shift; timeout 300 mpirun --oversubscribe --mca mpi_yield_when_idle 1 -np "$np" "$exe" "$@"; }
 
 # refused_split NP NAME MESSAGE ARGS...: refused under a split, exit 2 with nnfield's one
 # line (Open MPI adds its banner after it), and no output file $work/refused.h5.

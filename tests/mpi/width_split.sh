@@ -9,10 +9,7 @@ set -uo pipefail
 exe=$1 src=$2
 source "$src/tests/cli/checks.sh"
 source "$src/tests/mpi/split_checks.sh"
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 model="$src/tests/mpi/width_split_model.toml"
-same="/usr/bin/python3 $src/tests/mpi/same_datasets.py"
-mpi() { local np=$1; shift; timeout 300 mpirun --oversubscribe -np "$np" "$exe" "$@"; }
 
 "$exe" run "$model" -o "$work/serial.h5" -q
 check "one process without mpirun" "[ $? -eq 0 ]"
