@@ -6,7 +6,9 @@
 // exchange ghosts or gather rows (WidthShiftOperator) and chain the loss through the blocks;
 // the dynamics' sums over the parameters run line by line through the blocks
 // (TrainingDynamics::split_over_processes). Process 0 keeps the whole problem for the
-// observers, which measure the gathered state as one process's observers do.
+// observers, which measure the gathered state as one process's observers do; checkpoints
+// take the state in pieces and a resumed process reads its block (state_split, as the
+// network split).
 #include "run/field_split.hpp"
 
 #include <algorithm>

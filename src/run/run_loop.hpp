@@ -37,7 +37,8 @@ using SnapshotAt = std::function<void(const State& x, double t, Snapshot& s)>;
 
 class RunRecording;
 
-// A state split over processes along a network's width (run.cpp's width split, docs/cluster.md):
+// A state split over processes along a network's width or a field grid's (run.cpp's width
+// split, docs/cluster.md; made by state_split, run/split_flow.hpp):
 // how the loop hands it to process 0's checkpoint in pieces (no process holds it whole), and
 // what of a checkpoint's state a process reads: its block.
 struct StateSplit {
