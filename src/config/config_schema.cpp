@@ -224,11 +224,14 @@ void add_field_keys(std::vector<ModelKey>& k) {
       .note("N % ry = 0, N/ry >= 2r+1");
   add("field.q", &FieldConfig::q,
       "degree of the depth interpolation of the link fields (Lagrange on q+1 nodes); the usable "
-      "coarsening grows like M^(1-2/(q+1)) (docs/theory.md 4.4); 0: automatic, 5 or, where it cuts the "
-      "initial phi error, 7")
+      "coarsening grows like M^(1-2/(q+1)) (docs/theory.md 4.4); 0: automatic, 5 or, where 5 leaves the "
+      "initial error above its aim (max phi error 0.05 ax, output offset 0.5% of the misfit) and 7 cuts it, 7 "
+      "(docs/field-limit.md section 6)")
       .at_least(0).at_most(8);
   add("field.depth_substeps", &FieldConfig::depth_substeps,
-      "RK4 substeps per depth interval; 0: automatic (depth-integrator stability)").at_least(0).at_most(kMaxSubsteps);
+      "RK4 substeps per depth interval; 0: automatic (depth-integrator stability, then doubled on coarse "
+      "grids, up to 16, while the initial error is above the aim of `field.q`)")
+      .at_least(0).at_most(kMaxSubsteps);
   add("field.allow_unstable", &FieldConfig::allow_unstable,
       "integrate even when the stability check refuses the form (CLI --allow-unstable)");
   // clang-format on
