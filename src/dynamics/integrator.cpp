@@ -7,6 +7,9 @@
 
 #include <boost/numeric/odeint.hpp>
 
+#include "nnfield/dynamics/dopri5_stepper.hpp"
+#include "nnfield/dynamics/step_error_norm.hpp"
+
 namespace nnfield {
 
 namespace odeint = boost::numeric::odeint;
@@ -19,46 +22,22 @@ struct SystemRef {
   void operator()(const State& x, State& dxdt, double t) const { sys->rhs(x, dxdt, t); }
 };
 
-// The error norm of the adaptive steppers. The dynamical components (the first
-// OdeSystem::num_controlled()) use Odeint's default,
-//   max_i |err_i| / (atol + rtol (|x_i| + dt |x'_i|)),
-// the bookkeeping quadratures after them (energy integrals, BBD time integrals) are
-// controlled as a group, relative to the largest of them: an additive energy book
-// needs the accuracy of its largest entries, not of each entry near zero (where the
-// componentwise norm would let atol dictate the step).
-class SplitErrorNorm {
+// StepErrorNorm as Odeint's error checker (rkf78's controlled stepper).
+class OdeintErrorChecker {
  public:
   using value_type = double;
   using algebra_type = odeint::range_algebra;
   using operations_type = odeint::default_operations;
 
-  SplitErrorNorm(double atol, double rtol, const OdeSystem& system)
-      : m_atol(atol), m_rtol(rtol), m_n(system.num_controlled()), m_system(&system) {}
-
+  explicit OdeintErrorChecker(const StepErrorNorm& norm) : m_norm(norm) {}
   template <class S, class D, class E, class T>
   double error(algebra_type&, const S& x_old, const D& dxdt_old, E& x_err, T dt) const {
-    const double adt = std::fabs(double(dt));
-    double worst = 0.0;
-    for (std::size_t i = 0; i < m_n; ++i)
-      worst = std::max(worst, std::fabs(x_err[i]) /
-                                  (m_atol + m_rtol * (std::fabs(x_old[i]) + adt * std::fabs(dxdt_old[i]))));
-    worst = m_system->max_over_processes(worst);
-    double group_scale = 0.0, group_error = 0.0;
-    for (std::size_t i = m_n; i < x_old.size(); ++i) {
-      group_scale = std::max(group_scale, std::fabs(x_old[i]) + adt * std::fabs(dxdt_old[i]));
-      group_error = std::max(group_error, std::fabs(x_err[i]));
-    }
-    return std::max(worst, group_error / (m_atol + m_rtol * group_scale));
+    return m_norm(x_old, dxdt_old, [&](std::size_t i) { return x_err[i]; }, double(dt));
   }
 
  private:
-  double m_atol, m_rtol;
-  std::size_t m_n;
-  const OdeSystem* m_system;
+  StepErrorNorm m_norm;
 };
-
-template <class ErrorStepper>
-using Controlled = odeint::controlled_runge_kutta<ErrorStepper, SplitErrorNorm>;
 
 bool all_finite(const State& x) {
   for (double v : x)
@@ -114,12 +93,11 @@ void advance_fixed(Stepper& stepper, OdeSystem& sys, State& x, double& t, double
   }
 }
 
-// A first-same-as-last stepper (dopri5) at fixed steps: its derivative at the current
-// point is carried in `dxdt` (computed when empty), not hidden in the stepper, so that a
-// checkpoint can save it and a resumed run steps bitwise as the uninterrupted one.
-template <class Stepper>
-void advance_fixed_fsal(Stepper& stepper, OdeSystem& sys, State& x, double& t, double target, double dt,
-                        State& dxdt, StepGuard& guard, IntegrationStats& stats) {
+// The first-same-as-last dopri5 at fixed steps: its derivative at the current point is
+// carried in `dxdt` (computed when empty), not hidden in the stepper, so that a checkpoint
+// can save it and a resumed run steps bitwise as the uninterrupted one.
+void advance_fixed_dopri5(Dopri5Stepper& stepper, OdeSystem& sys, State& x, double& t, double target, double dt,
+                          State& dxdt, StepGuard& guard, IntegrationStats& stats) {
   const long n = fixed_step_count(target - t, dt);
   const double t_start = t, h = (target - t) / double(n);
   for (long j = 1; j <= n; ++j) {
@@ -128,35 +106,25 @@ void advance_fixed_fsal(Stepper& stepper, OdeSystem& sys, State& x, double& t, d
       dxdt.resize(x.size());
       sys.rhs(x, dxdt, t);
     }
-    stepper.do_step(SystemRef{&sys}, x, dxdt, t, h);
+    stepper.step(sys, x, dxdt, t, h);
     t = (j == n) ? target : t_start + double(j) * h;
     ++stats.accepted;
     guard.after_step(x, t, t_prev);
   }
 }
 
-// Tries one step of an error-controlled stepper; FSAL steppers take the carried derivative.
-template <class Controlled>
-odeint::controlled_step_result try_controlled_step(Controlled& stepper, OdeSystem& sys, State& x, double& t,
-                                                   double& h, State& dxdt, bool fsal) {
-  if (!fsal) return stepper.try_step(SystemRef{&sys}, x, t, h);
-  if (dxdt.empty()) {
-    dxdt.resize(x.size());
-    sys.rhs(x, dxdt, t);
-  }
-  return stepper.try_step(SystemRef{&sys}, x, dxdt, t, h);
-}
-
-template <class Controlled>
-void advance_adaptive(Controlled& stepper, OdeSystem& sys, State& x, double& t, double target, StepperState& carry,
-                      bool fsal, double dt_min, StepGuard& guard, IntegrationStats& stats) {
+// Error-controlled steps up to target: try_step(h) tries a step of size h from (x, t), and
+// on success advances them and suggests the next size in h, on failure shrinks h.
+template <class TryStep>
+void advance_adaptive(TryStep&& try_step, OdeSystem& sys, State& x, double& t, double target, StepperState& carry,
+                      double dt_min, StepGuard& guard, IntegrationStats& stats) {
   double& dt = carry.dt;
   while (t < target) {
     const bool last = dt >= target - t;
     double h = last ? target - t : dt;
     const double t_prev = t;
     const double h_tried = h;
-    if (try_controlled_step(stepper, sys, x, t, h, carry.dxdt, fsal) == odeint::success) {
+    if (try_step(h)) {
       ++stats.accepted;
       if (last) t = target;  // land exactly, not a rounding error short of it
       // Keep the controller's suggestion, unless the step was only cut to land.
@@ -264,14 +232,22 @@ IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::ve
     throw std::invalid_argument("the symplectic stepper needs a second-order (damped) system");
 
   odeint::runge_kutta4<State> rk4;
-  odeint::runge_kutta_dopri5<State> dopri5;
+  Dopri5Stepper dopri5;
   odeint::runge_kutta_fehlberg78<State> rkf78;
   odeint::symplectic_rkn_sb3a_mclachlan<State> symplectic;
-  const SplitErrorNorm checker(config.atol, config.rtol, system);
-  Controlled<odeint::runge_kutta_dopri5<State>> dopri5_controlled(checker);
-  Controlled<odeint::runge_kutta_fehlberg78<State>> rkf78_controlled(checker);
-
+  const StepErrorNorm norm(config.atol, config.rtol, system);
   double t = t0;
+  odeint::controlled_runge_kutta<odeint::runge_kutta_fehlberg78<State>, OdeintErrorChecker> rkf78_controlled(
+      OdeintErrorChecker{norm});
+  const auto dopri5_try = [&](double& h) {
+    if (carry.dxdt.empty()) {  // first same as last: the derivative is carried between steps
+      carry.dxdt.resize(x.size());
+      system.rhs(x, carry.dxdt, t);
+    }
+    return dopri5.try_step(system, x, carry.dxdt, t, h, norm);
+  };
+  const auto rkf78_try = [&](double& h) { return rkf78_controlled.try_step(SystemRef{&system}, x, t, h) == odeint::success; };
+
   for (Stops::Stop stop{}; stops.next(stop);) {
     const double target = stop.t;
     if (target > t) {
@@ -283,13 +259,13 @@ IntegrationStats integrate(OdeSystem& system, State& x, double t0, const std::ve
           break;
         case StepperKind::dopri5:
           if (config.adaptive)
-            advance_adaptive(dopri5_controlled, system, x, t, target, carry, true, config.dt_min, guard, stats);
+            advance_adaptive(dopri5_try, system, x, t, target, carry, config.dt_min, guard, stats);
           else
-            advance_fixed_fsal(dopri5, system, x, t, target, config.dt, carry.dxdt, guard, stats);
+            advance_fixed_dopri5(dopri5, system, x, t, target, config.dt, carry.dxdt, guard, stats);
           break;
         case StepperKind::rkf78:
           if (config.adaptive)
-            advance_adaptive(rkf78_controlled, system, x, t, target, carry, false, config.dt_min, guard, stats);
+            advance_adaptive(rkf78_try, system, x, t, target, carry, config.dt_min, guard, stats);
           else
             advance_fixed(rkf78, system, x, t, target, config.dt, guard, stats);
           break;

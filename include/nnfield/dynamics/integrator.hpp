@@ -1,6 +1,7 @@
 #pragma once
-// Time integration of an OdeSystem with Boost.Odeint (src/dynamics/integrator.cpp is the only
-// file that names Odeint steppers). The loop stops exactly at observation times and
+// Time integration of an OdeSystem: rk4, rkf78 and the symplectic stepper are Boost.Odeint's
+// (src/dynamics/integrator.cpp is the only file that names Odeint steppers), dopri5 is ours
+// with Odeint's arithmetic in fewer vectors (dopri5_stepper.hpp). The loop stops exactly at observation times and
 // at data discontinuities, checks every accepted step for NaN/Inf, and reports
 // progress and interruption through callbacks.
 #include <functional>
