@@ -15,6 +15,8 @@
 #include "nnfield/core/network.hpp"
 #include "nnfield/data/continuum_config.hpp"
 #include "nnfield/data/data.hpp"
+#include "nnfield/data/initial_state.hpp"
+#include "nnfield/dynamics/loss_landscape.hpp"
 #include "nnfield/dynamics/training_dynamics.hpp"
 #include "nnfield/numerics/parallel_for.hpp"
 #include "nnfield/numerics/processes.hpp"
@@ -130,14 +132,39 @@ RunResult run_in_memory(const ModelConfig& c, const std::atomic<bool>* stop, Mem
   return r;
 }
 
-// What network_data reads of a network run, and no more: W, b, z at t = 0 and at the
-// compared times (the gain enters through RunResult::max_gain_deviation).
+// What network_data reads of a network run, and no more: W, b, z at the compared times (the
+// gain enters through RunResult::max_gain_deviation; the first row is made again after the
+// run, initial_row).
 MemoryCapture network_capture(const ComparePlan& plan) {
-  MemoryCapture capture{{"/trajectory/time", "/trajectory/W", "/trajectory/b", "/trajectory/z"}, {0}};
+  MemoryCapture capture{{"/trajectory/time", "/trajectory/W", "/trajectory/b", "/trajectory/z"}, {}};
   for (double t : plan.times) capture.rows.push_back(std::size_t(std::llround(t / plan.every)));
   std::sort(capture.rows.begin(), capture.rows.end());
   capture.rows.erase(std::unique(capture.rows.begin(), capture.rows.end()), capture.rows.end());
   return capture;
+}
+
+// The network's first output row, W and z at t = 0, made again once the run is over rather
+// than held through it beside the integrator's vectors (W and z are 34 MB at M = N = 1024):
+// the run's initial state and the neurons of its first presented sample, by the same
+// functions the run calls (make_initial_state, the landscape's loss at t = 0), hence the
+// same numbers.
+struct InitialRow {
+  std::vector<double> W, z;
+};
+
+InitialRow initial_row(const ModelConfig& c, const DataStream& stream, int threads) {
+  const NetworkShape& s = c.network.shape;
+  ParameterState init = make_initial_state(c, stream);
+  Network network(s, c.network.activation, c.network.loss);
+  network.set_threads(unsigned(std::max(0, threads)));
+  LossLandscape landscape(network, stream);
+  landscape.loss(init.q.data(), 0.0);
+  InitialRow row;
+  row.z.resize(s.num_biases());
+  network.neurons(0, row.z.data());
+  init.q.resize(s.num_weights());
+  row.W = std::move(init.q);
+  return row;
 }
 
 NetData network_data(const ModelConfig& c, const ComparePlan& plan, std::string& message, int threads = 1) {
@@ -162,7 +189,8 @@ NetData network_data(const ModelConfig& c, const ComparePlan& plan, std::string&
   // A batch of samples (full_batch): the adjoint and misfit of the first, as the field records.
   std::vector<double> X(std::size_t(stream.batch()) * std::size_t(s.N)), Y(X.size());
   const auto first = [&](const std::vector<double>& v) { return std::vector<double>(v.begin(), v.begin() + s.N); };
-  const std::vector<double> z0 = row(z, 0), W0 = row(W, 0);
+  const InitialRow initial = initial_row(c, stream, threads);
+  const std::vector<double>&z0 = initial.z, &W0 = initial.W;
   const std::size_t N = std::size_t(s.N), M = std::size_t(s.M);
   const double scale = misfit_scale(c);
   Network net(s, c.network.activation, c.network.loss);

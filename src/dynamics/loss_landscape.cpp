@@ -6,7 +6,7 @@
 namespace nnfield {
 
 LossLandscape::LossLandscape(Network& network, const DataStream& data)
-    : m_network(network), m_data(data), m_unit_mass(network.shape().num_params(), 1.0) {
+    : m_network(network), m_data(data), m_unit_mass(Masses::uniform(network.shape().num_params(), 1.0)) {
   const std::size_t n = std::size_t(data.batch()) * std::size_t(data.width());
   for (auto* v : {&m_X, &m_Y, &m_Xdot, &m_Ydot, &m_gX, &m_gY}) v->assign(n, 0.0);
   if (network.halo().is_split()) {

@@ -15,11 +15,9 @@
 
 namespace nnfield {
 
-TrainingDynamics::TrainingDynamics(Potential& potential)
-    : m_potential(potential), m_inv_mass(potential.num_params()) {
-  const std::vector<double>& m = potential.mass();
-  if (m.size() != potential.num_params()) throw std::invalid_argument("potential: one mass per parameter");
-  for (std::size_t j = 0; j < m.size(); ++j) m_inv_mass[j] = m[j] > 0 ? 1.0 / m[j] : 0.0;
+TrainingDynamics::TrainingDynamics(Potential& potential, double mass_scale)
+    : m_potential(potential), m_inv_mass(potential.mass().inverse(mass_scale)) {
+  if (potential.mass().size() != potential.num_params()) throw std::invalid_argument("potential: one mass per parameter");
 }
 
 void TrainingDynamics::parameters(const State& x, double, std::vector<double>& q, std::vector<double>& v) {
@@ -68,21 +66,23 @@ double TrainingDynamics::sum_over_lines(AddTerms add) const {
 
 // ---- gradient flow: m q' = -eta dL/dq -------------------------------------------
 
-GradientFlow::GradientFlow(Potential& potential, double eta)
-    : TrainingDynamics(potential), m_eta(eta), m_grad(potential.num_params()) {}
+GradientFlow::GradientFlow(Potential& potential, double eta) : TrainingDynamics(potential), m_eta(eta) {}
 
 void GradientFlow::rhs(const State& x, State& dxdt, double t) {
   const std::size_t P = num_params();
   double power = 0.0;
-  m_potential.evaluate(x.data(), t, m_grad.data(), &power);
+  double* q_dot = dxdt.data();
+  m_potential.evaluate(x.data(), t, q_dot, &power);  // q' = dL/dq for now, then -eta dL/dq / m in place
   // |dL/dq|^2 in the inverse metric: the dissipation is eta g2
-  const double g2 = sum_over_parameters([&](double g2_sum, std::size_t j0, std::size_t j1) {
-    for (std::size_t j = j0; j < j1; ++j) {
-      const double g_over_m = m_grad[j] * m_inv_mass[j];
-      g2_sum += m_grad[j] * g_over_m;
-      dxdt[j] = -m_eta * g_over_m;
-    }
-    return g2_sum;
+  const double g2 = m_inv_mass.visit([&](auto inv_mass) {
+    return sum_over_parameters([&](double g2_sum, std::size_t j0, std::size_t j1) {
+      for (std::size_t j = j0; j < j1; ++j) {
+        const double g = q_dot[j], g_over_m = g * inv_mass(j);
+        g2_sum += g * g_over_m;
+        q_dot[j] = -m_eta * g_over_m;
+      }
+      return g2_sum;
+    });
   });
   dxdt[P] = m_eta * g2;  // dissipation rate
   dxdt[P + 1] = power;   // work done by the data
@@ -94,7 +94,9 @@ double GradientFlow::motion(const State& x, double t, std::vector<double>& q, st
   q.assign(x.begin(), x.begin() + std::ptrdiff_t(P));
   v.resize(P);
   const double L = m_potential.evaluate(q.data(), t, v.data(), nullptr);
-  for (std::size_t j = 0; j < P; ++j) v[j] = -m_eta * v[j] * m_inv_mass[j];
+  m_inv_mass.visit([&](auto inv_mass) {
+    for (std::size_t j = 0; j < P; ++j) v[j] = -m_eta * v[j] * inv_mass(j);
+  });
   a.clear();
   return L;
 }
@@ -112,11 +114,16 @@ State GradientFlow::initial_state(const std::vector<double>& q, const std::vecto
 
 // ---- damped: m q'' + gamma m q' + dL/dq = 0 -------------------------------------
 
-Damped::Damped(Potential& potential, double gamma, std::unique_ptr<MotionIntegrals> integrals, double mass_scale)
-    : TrainingDynamics(potential), m_gamma(gamma), m_integrals(std::move(integrals)), m_mass_scale(mass_scale) {
+namespace {
+double checked_mass_scale(double mass_scale) {
   if (!(mass_scale > 0.0) || !std::isfinite(mass_scale)) throw std::invalid_argument("damped: mass scale must be > 0");
-  for (double& w : m_inv_mass) w /= mass_scale;  // exact for the unit scale
+  return mass_scale;
 }
+}  // namespace
+
+Damped::Damped(Potential& potential, double gamma, std::unique_ptr<MotionIntegrals> integrals, double mass_scale)
+    : TrainingDynamics(potential, checked_mass_scale(mass_scale)), m_gamma(gamma), m_integrals(std::move(integrals)),
+      m_mass_scale(mass_scale) {}
 
 void Damped::rhs(const State& x, State& dxdt, double t) {
   const std::size_t P = num_params();
@@ -124,15 +131,18 @@ void Damped::rhs(const State& x, State& dxdt, double t) {
   double* a = dxdt.data() + P;
   double power = 0.0;
   m_potential.evaluate(x.data(), t, a, &power);  // a = dL/dq for now
-  const std::vector<double>& m = m_potential.mass();
   // sum m v^2: the dissipation is gamma mv2
-  const double mv2 = sum_over_parameters([&](double mv2_sum, std::size_t j0, std::size_t j1) {
-    for (std::size_t j = j0; j < j1; ++j) {
-      dxdt[j] = v[j];
-      a[j] = -m_gamma * v[j] - a[j] * m_inv_mass[j];
-      mv2_sum += m[j] * v[j] * v[j];
-    }
-    return mv2_sum;
+  const double mv2 = m_potential.mass().visit([&](auto m) {
+    return m_inv_mass.visit([&](auto inv_mass) {
+      return sum_over_parameters([&](double mv2_sum, std::size_t j0, std::size_t j1) {
+        for (std::size_t j = j0; j < j1; ++j) {
+          dxdt[j] = v[j];
+          a[j] = -m_gamma * v[j] - a[j] * inv_mass(j);
+          mv2_sum += m(j) * v[j] * v[j];
+        }
+        return mv2_sum;
+      });
+    });
   });
   dxdt[2 * P] = m_gamma * (mv2 * m_mass_scale);
   dxdt[2 * P + 1] = power;
@@ -141,7 +151,9 @@ void Damped::rhs(const State& x, State& dxdt, double t) {
 
 void Damped::force(const double* q, double* dpdt, double t) {
   m_potential.evaluate(q, t, dpdt, nullptr);
-  for (std::size_t j = 0; j < num_params(); ++j) dpdt[j] = -dpdt[j] * m_inv_mass[j];
+  m_inv_mass.visit([&](auto inv_mass) {
+    for (std::size_t j = 0; j < num_params(); ++j) dpdt[j] = -dpdt[j] * inv_mass(j);
+  });
 }
 
 void Damped::parameters(const State& x, double, std::vector<double>& q, std::vector<double>& v) {
@@ -156,7 +168,9 @@ double Damped::motion(const State& x, double t, std::vector<double>& q, std::vec
   parameters(x, t, q, v);
   a.resize(P);
   const double L = m_potential.evaluate(q.data(), t, a.data(), nullptr);
-  for (std::size_t j = 0; j < P; ++j) a[j] = -m_gamma * v[j] - a[j] * m_inv_mass[j];
+  m_inv_mass.visit([&](auto inv_mass) {
+    for (std::size_t j = 0; j < P; ++j) a[j] = -m_gamma * v[j] - a[j] * inv_mass(j);
+  });
   return L;
 }
 
@@ -168,10 +182,11 @@ void Damped::at_breakpoint(State& x, double t) {
 
 Energy Damped::energy(const State& x, double t) {
   const std::size_t P = num_params();
-  const std::vector<double>& m = m_potential.mass();
-  const double mv2 = sum_over_parameters([&](double mv2_sum, std::size_t j0, std::size_t j1) {
-    for (std::size_t j = j0; j < j1; ++j) mv2_sum += m[j] * x[P + j] * x[P + j];
-    return mv2_sum;
+  const double mv2 = m_potential.mass().visit([&](auto m) {
+    return sum_over_parameters([&](double mv2_sum, std::size_t j0, std::size_t j1) {
+      for (std::size_t j = j0; j < j1; ++j) mv2_sum += m(j) * x[P + j] * x[P + j];
+      return mv2_sum;
+    });
   });
   return {0.5 * (mv2 * m_mass_scale), m_potential.loss(x.data(), t), x[2 * P], x[2 * P + 1]};
 }

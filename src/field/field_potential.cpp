@@ -23,7 +23,7 @@ FieldPotential::FieldPotential(FieldTheory& theory, std::vector<double> X, std::
 
 // m_pair is initialised before m_data (declaration order): `data` or the owned pair.
 FieldPotential::FieldPotential(FieldTheory& theory, std::unique_ptr<const DataStream> owned, const DataStream* data)
-    : m_theory(theory), m_pair(std::move(owned)), m_data(data ? *data : *m_pair), m_sweeps(theory, 1) {
+    : m_theory(theory), m_mass(theory.mass()), m_pair(std::move(owned)), m_data(data ? *data : *m_pair), m_sweeps(theory, 1) {
   if (m_data.width() != theory.ny()) throw std::invalid_argument("field dynamics: the data need ny values a sample");
   const std::size_t n = std::size_t(theory.ny());
   for (auto* v : {&m_X, &m_Y, &m_Xdot, &m_Ydot}) v->assign(n * std::size_t(m_data.batch()), 0.0);

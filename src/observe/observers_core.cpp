@@ -1,5 +1,6 @@
 // The core observers: the trajectory and the energy balance (docs/theory.md section 6 names).
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 
@@ -79,6 +80,11 @@ class TrainLossObserver final : public Observer {
   void observe(const Snapshot& s, SeriesSink& w) override {
     if (s.train_loss) {  // measured by a split network on its blocks
       w.append(m_id, s.train_loss);
+      return;
+    }
+    if (!w.holds(m_id)) {  // dropped (compare's runs in memory): no network, no passes over the data set
+      const double dropped = std::numeric_limits<double>::quiet_NaN();
+      w.append(m_id, &dropped);
       return;
     }
     // Made at the first row that needs it: a split network's process 0 never holds its layers.

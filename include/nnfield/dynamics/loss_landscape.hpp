@@ -17,7 +17,7 @@ class LossLandscape final : public Potential {
   LossLandscape(Network& network, const DataStream& data);
 
   std::size_t num_params() const override { return m_network.shape().num_params(); }
-  const std::vector<double>& mass() const override { return m_unit_mass; }
+  const Masses& mass() const override { return m_unit_mass; }
   Network& network() { return m_network; }
   const DataStream& data() const { return m_data; }
 
@@ -38,7 +38,7 @@ class LossLandscape final : public Potential {
   Network& m_network;
   const DataStream& m_data;
   double m_interval_end = 1e300;
-  std::vector<double> m_unit_mass;
+  Masses m_unit_mass;
   std::vector<double> m_X, m_Y, m_Xdot, m_Ydot, m_gX, m_gY;
   std::vector<double> m_X_block, m_Y_block;  // a split network's columns of m_X, m_Y
 };

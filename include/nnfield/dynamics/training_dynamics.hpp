@@ -28,7 +28,8 @@ class WidthHalo;
 
 class TrainingDynamics : public OdeSystem {
  public:
-  explicit TrainingDynamics(Potential& potential);
+  // mass_scale mu: the inverse masses are 1/(mu m).
+  explicit TrainingDynamics(Potential& potential, double mass_scale = 1.0);
   Potential& potential() { return m_potential; }
   std::size_t num_params() const { return m_potential.num_params(); }
   virtual bool second_order() const = 0;
@@ -74,7 +75,7 @@ class TrainingDynamics : public OdeSystem {
   }
 
   Potential& m_potential;
-  std::vector<double> m_inv_mass;  // 1/m, 0 for frozen coordinates
+  Masses m_inv_mass;  // 1/m (1/(mu m) damped), 0 for frozen coordinates
 
  private:
   double sum_over_lines(AddTerms add) const;
@@ -109,7 +110,6 @@ class GradientFlow final : public TrainingDynamics {
 
  private:
   double m_eta;
-  std::vector<double> m_grad;
 };
 
 class Damped final : public TrainingDynamics {

@@ -38,7 +38,7 @@ class FieldPotential final : public Potential {
   void set_threads(unsigned threads) { m_sweeps.set_threads(threads); }
 
   std::size_t num_params() const override { return m_theory.num_params(); }
-  const std::vector<double>& mass() const override { return m_theory.mass(); }
+  const Masses& mass() const override { return m_mass; }
   double evaluate(const double* q, double t, double* grad, double* data_power) override;
   double loss(const double* q, double t, bool left_limit = false) override;
   void set_interval_end(double t_end) override { m_interval_end = t_end; }
@@ -53,6 +53,7 @@ class FieldPotential final : public Potential {
   void load_data(double t, bool left_limit);
 
   FieldTheory& m_theory;
+  Masses m_mass;                             // the theory's quadrature weights
   std::unique_ptr<const DataStream> m_pair;  // the one-pair constructor's stream
   const DataStream& m_data;
   double m_interval_end = 1e300;

@@ -58,6 +58,9 @@ class SeriesSink {
   virtual std::size_t rows(int series) const = 0;
   // How many time series were added: their handles are 0 .. series_count() - 1.
   virtual std::size_t series_count() const = 0;
+  // Whether the sink keeps the rows appended to a series (a run in memory may keep only
+  // what its caller reads): an observer may skip measuring what would be dropped.
+  virtual bool holds(int /*series*/) const { return true; }
   // A fixed (non-time-series) array, e.g. /data/X.
   virtual void write_array(const std::string& name, const std::vector<std::size_t>& shape, const double* data,
                            const std::string& index_order, const std::string& description,
@@ -109,6 +112,7 @@ class MemoryRun final : public SeriesSink {
   void append_pieces(int series, const RowPieces& row) override;
   std::size_t rows(int series) const override;
   std::size_t series_count() const override { return m_series.size(); }
+  bool holds(int series) const override { return m_held.at(std::size_t(series)); }
   void write_array(const std::string& name, const std::vector<std::size_t>& shape, const double* data,
                    const std::string& index_order, const std::string& description,
                    const DatasetValues& kind = {}) override;
