@@ -117,7 +117,6 @@ TEST_CASE("initial states built block by block are the whole state's columns, bi
 
 TEST_CASE("an initial-state file read by columns names a non-finite value by its whole index", "[init]") {
   const NetworkShape s{2, 10, 1};
-  ModelConfig c = test::small_model(s.M, s.N, s.r);
   const StateFile file(s);
   InitialState bad = read_initial_state(file.path(), s);
   bad.b[s.b_index(1, 8)] = std::nan("");
