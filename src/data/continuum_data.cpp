@@ -69,28 +69,33 @@ double SampledNetwork::max_gain_deviation() const {
   return d;
 }
 
+void sample_network_columns(const ContinuumData& d, const LatticeGeometry& l, const ColumnWindow& window,
+                            const double* X, double* W, double* z, double* b) {
+  const NetworkShape& whole = l.shape;
+  const NetworkShape s{whole.M, window.width, whole.r};  // the window's columns
+  const double ax = l.ax(), ay = l.ay();
+  for (int m = 1; m <= s.M; ++m)  // the neurons phi(m ax, i ay)
+    for (int j = 0; j < s.N; ++j) z[s.b_index(m - 1, j)] = d.phi(l.neuron_x(m), l.y(window.site(j)));
+  for (int j = 0; j < s.N; ++j)  // the input link: the given boundary field
+    for (int k = 0; k < s.K(); ++k) W[s.w_index(0, j, k)] = d.w_in[std::size_t(k)](0.0, l.y(window.site(j)));
+  for (int m = 1; m < s.M; ++m)
+    for (int j = 0; j < s.N; ++j)
+      for (int k = 0; k < s.K(); ++k) W[s.w_index(m, j, k)] = d.weight(k, l.link_x(m), l.y(window.site(j)), ax, ay);
+  from_bbd(s, d.activation, W, z, X, b);
+}
+
 SampledNetwork sample_network(const ContinuumData& d, int M, int N, const double* X) {
   SampledNetwork net;
   net.lattice = LatticeGeometry{NetworkShape{M, N, d.r}, d.Lx, d.Ly};
   const LatticeGeometry& l = net.lattice;
   const NetworkShape& s = l.shape;
   if (M < 1 || N < 2 * d.r + 1) throw std::invalid_argument("sample_network: need M >= 1 and N >= 2r+1");
-  const double ax = l.ax(), ay = l.ay();
-
-  net.z.resize(s.num_biases());
-  sample_neurons([&](double x, double y) { return d.phi(x, y); }, l, net.z.data());
   net.X.resize(std::size_t(N));
   for (int i = 0; i < N; ++i) net.X[std::size_t(i)] = X ? X[i] : d.X(0.0, l.y(i));
-
+  net.z.resize(s.num_biases());
   net.W.resize(s.num_weights());
-  for (int i = 0; i < N; ++i)  // the input link: the given boundary field
-    for (int k = 0; k < s.K(); ++k) net.W[s.w_index(0, i, k)] = d.w_in[std::size_t(k)](0.0, l.y(i));
-  for (int m = 1; m < M; ++m)
-    for (int i = 0; i < N; ++i)
-      for (int k = 0; k < s.K(); ++k) net.W[s.w_index(m, i, k)] = d.weight(k, l.link_x(m), l.y(i), ax, ay);
-
   net.b.resize(s.num_biases());
-  from_bbd(s, d.activation, net.W.data(), net.z.data(), net.X.data(), net.b.data());
+  sample_network_columns(d, l, ColumnWindow::whole(N), net.X.data(), net.W.data(), net.z.data(), net.b.data());
   net.gain = link_gain(s, d.activation, net.W.data(), net.z.data());
   return net;
 }

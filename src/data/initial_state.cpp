@@ -1,5 +1,6 @@
 #include "nnfield/data/initial_state.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -39,49 +40,77 @@ ContinuumFields make_fields(const SmoothFieldConfig& c, const NetworkConfig& net
   return f;
 }
 
-// W[m,i,k] = w_k((m+1) ax, i ay);  z^(m)_i = phi(m ax, i ay), m = 1..M.
-void sample_fields(const ContinuumFields& f, const NetworkConfig& net, double* W, double* z) {
-  const NetworkShape& s = net.shape;
-  const double ax = net.Lx / s.M, ay = net.Ly / s.N;
+// W[m,j,k] = w_k((m+1) ax, i ay);  z^(m)_j = phi(m ax, i ay), m = 1..M, at the site i of
+// the window's column j.
+void sample_fields(const ContinuumFields& f, const NetworkConfig& net, const ColumnWindow& window, double* W,
+                   double* z) {
+  const NetworkShape s{net.shape.M, window.width, net.shape.r};
+  const double ax = net.Lx / s.M, ay = net.Ly / net.shape.N;
   for (int m = 0; m < s.M; ++m)
-    for (int i = 0; i < s.N; ++i) {
-      for (int k = 0; k < s.K(); ++k) W[s.w_index(m, i, k)] = f.w[std::size_t(k)]((m + 1) * ax, i * ay);
-      z[s.b_index(m, i)] = f.phi((m + 1) * ax, i * ay);
+    for (int j = 0; j < s.N; ++j) {
+      const int i = window.site(j);
+      for (int k = 0; k < s.K(); ++k) W[s.w_index(m, j, k)] = f.w[std::size_t(k)]((m + 1) * ax, i * ay);
+      z[s.b_index(m, j)] = f.phi((m + 1) * ax, i * ay);
+    }
+}
+
+// The next `lines` x N x cells draws of `draw`, in one process's order, kept on the window's
+// columns (lines x window.width x cells): the values of the columns it does not hold are
+// drawn and dropped, so that a block's values are the whole state's.
+template <class Draw>
+void draw_on_window(int lines, int cells, const ColumnWindow& window, Draw&& draw, double* out) {
+  const std::size_t c = std::size_t(cells);
+  for (int m = 0; m < lines; ++m)
+    for (int i = 0; i < window.N(); ++i) {
+      const int j = window.column_of(i);
+      double* at = j < 0 ? nullptr : out + (std::size_t(m) * std::size_t(window.width) + std::size_t(j)) * c;
+      for (std::size_t k = 0; k < c; ++k) {
+        const double value = draw();
+        if (at) at[k] = value;
+      }
     }
 }
 
 // W, b and z of a network sampled from continuum data with the critical gain (docs/theory.md 4.1).
-void take_sampled_network(const ContinuumData& data, const ModelConfig& config, const double* X, double* W, double* b,
-                          std::vector<double>& z) {
-  const NetworkShape& s = config.network.shape;
-  SampledNetwork net;
+void take_sampled_network(const ContinuumData& data, const ModelConfig& config, const ColumnWindow& window,
+                          const double* X, double* W, double* b, std::vector<double>& z) {
+  const LatticeGeometry lattice{config.network.shape, config.network.Lx, config.network.Ly};
   try {
-    net = sample_network(data, s.M, s.N, X);
+    sample_network_columns(data, lattice, window, X, W, z.data(), b);
   } catch (const std::domain_error& e) {
     throw ConfigError(config.source_path + ": init.kind = " + toml_quote(name(config.init.kind)) + ": " + e.what());
   }
-  std::copy(net.W.begin(), net.W.end(), W);
-  std::copy(net.b.begin(), net.b.end(), b);
-  z = net.z;
 }
 
+// What the window holds: the parameters q = [W, b] and velocities v of its columns, the
+// first presented input X(0), X'(0) there, the neurons z where a kind builds them.
+struct WindowState {
+  WindowState(const NetworkShape& whole, const ColumnWindow& w)
+      : window(w), shape{whole.M, w.width, whole.r}, q(shape.num_params(), 0.0), v(q.size(), 0.0),
+        z(shape.num_biases()) {}
+  ColumnWindow window;
+  NetworkShape shape;  // the window's columns
+  std::vector<double> q, v, X, Xdot, z;
+  double* W() { return q.data(); }
+  double* b() { return q.data() + shape.num_weights(); }
+};
+
 // q = [W, b] of init.kind; z receives the neurons where the kind builds them in BBD variables.
-void initial_parameters(const ModelConfig& config, const double* X0, const InitialState& from_file, Rng& rng,
-                        double* W, double* b, std::vector<double>& z) {
+void initial_parameters(const ModelConfig& config, InitialState& from_file, Rng& rng, WindowState& st) {
   const NetworkShape& s = config.network.shape;
-  const std::size_t nw = s.num_weights();
   const InitConfig& init = config.init;
-  const std::vector<double> X(X0, X0 + s.N);
   switch (init.kind) {
     case InitKind::random: {
       const double sw = init.sigma_w / std::sqrt(double(s.K()));
-      for (std::size_t j = 0; j < nw; ++j) W[j] = sw * rng.normal();
-      for (std::size_t j = 0; j < s.num_biases(); ++j) b[j] = init.sigma_b * rng.normal();
+      draw_on_window(s.M, s.K(), st.window, [&] { return sw * rng.normal(); }, st.W());
+      draw_on_window(s.M, 1, st.window, [&] { return init.sigma_b * rng.normal(); }, st.b());
       break;
     }
     case InitKind::file:
-      std::copy(from_file.W.begin(), from_file.W.end(), W);
-      std::copy(from_file.b.begin(), from_file.b.end(), b);
+      std::copy(from_file.W.begin(), from_file.W.end(), st.W());
+      std::copy(from_file.b.begin(), from_file.b.end(), st.b());
+      std::vector<double>().swap(from_file.W);  // not held twice
+      std::vector<double>().swap(from_file.b);
       break;
     case InitKind::critical: {
       // docs/theory.md 4.1: continuum data in BBD variables (phi, w_k for k != 0, the gain deviation
@@ -94,37 +123,33 @@ void initial_parameters(const ModelConfig& config, const double* X0, const Initi
       critical.w_in = f.w;
       critical.c = SmoothField::random(config.network.Lx, config.network.Ly, init.smooth.cutoff_x,
                                        init.smooth.cutoff_y, init.smooth.c_amplitude, rng);
-      take_sampled_network(critical, config, X.data(), W, b, z);
+      take_sampled_network(critical, config, st.window, st.X.data(), st.W(), st.b(), st.z);
       break;
     }
     case InitKind::continuum:
       // The same construction from the [continuum] fields (continuum_config.hpp), which are
       // seeded per field name: the same network function at every (M, N).
-      take_sampled_network(continuum_data_from_config(config), config, X.data(), W, b, z);
+      take_sampled_network(continuum_data_from_config(config), config, st.window, st.X.data(), st.W(), st.b(), st.z);
       break;
     case InitKind::smooth: {
       const ContinuumFields f = make_fields(init.smooth, config.network, rng, true);
-      sample_fields(f, config.network, W, z.data());
-      from_bbd(s, config.network.activation, W, z.data(), X.data(), b);
+      sample_fields(f, config.network, st.window, st.W(), st.z.data());
+      from_bbd(st.shape, config.network.activation, st.W(), st.z.data(), st.X.data(), st.b());
       break;
     }
   }
-
 }
 
-// v = [W', b'] of init.velocity (zero is left as it is); z: the neurons of the parameters.
-void initial_velocities(const ModelConfig& config, const double* X0, const double* Xdot0,
-                        const InitialState& from_file, Rng& rng, ParameterState& st, std::vector<double>& z) {
+// v = [W', b'] of init.velocity (zero is left as it is).
+void initial_velocities(const ModelConfig& config, const InitialState& from_file, Rng& rng, WindowState& st) {
   const NetworkShape& s = config.network.shape;
-  const std::size_t nw = s.num_weights();
   const InitConfig& init = config.init;
-  const double* W = st.q.data();
-  const double* b = st.q.data() + nw;
-  const std::vector<double> X(X0, X0 + s.N), Xdot(Xdot0, Xdot0 + s.N);
+  const std::size_t nw = st.shape.num_weights();
   double* Wdot = st.v.data();
   double* bdot = st.v.data() + nw;
   if (init.velocity == InitVelocity::random) {
-    for (auto& v : st.v) v = init.sigma_v * rng.normal();
+    draw_on_window(s.M, s.K(), st.window, [&] { return init.sigma_v * rng.normal(); }, Wdot);
+    draw_on_window(s.M, 1, st.window, [&] { return init.sigma_v * rng.normal(); }, bdot);
   } else if (init.velocity == InitVelocity::file) {
     if (from_file.Wdot.empty())
       throw ConfigError(config.source_path + ": init.velocity = \"file\" but " + init.file +
@@ -133,7 +158,9 @@ void initial_velocities(const ModelConfig& config, const double* X0, const doubl
     std::copy(from_file.bdot.begin(), from_file.bdot.end(), bdot);
   } else if (init.velocity == InitVelocity::smooth || init.velocity == InitVelocity::continuum) {
     // Velocities in BBD variables: W' and z' from smooth fields, b' from d/dt of Eq. 6.
-    if (init.kind == InitKind::random || init.kind == InitKind::file) to_bbd(s, config.network.activation, W, b, X.data(), z.data());
+    const Activation act = config.network.activation;
+    if (init.kind == InitKind::random || init.kind == InitKind::file)
+      to_bbd(st.shape, act, st.W(), st.b(), st.X.data(), st.z.data());
     ContinuumFields fd{{}, SmoothField(config.network.Lx, config.network.Ly)};
     if (init.velocity == InitVelocity::smooth) {
       fd = make_fields(init.smooth_velocity, config.network, rng, false);
@@ -142,83 +169,61 @@ void initial_velocities(const ModelConfig& config, const double* X0, const doubl
       fd.w = std::move(cb.w_dot);
       fd.phi = std::move(cb.phi_dot);
     }
-    std::vector<double> zdot(s.num_biases());
-    sample_fields(fd, config.network, Wdot, zdot.data());
-    from_bbd_velocity(s, config.network.activation, W, Wdot, z.data(), zdot.data(), X.data(), Xdot.data(),
-                      bdot);
+    std::vector<double> zdot(st.shape.num_biases());
+    sample_fields(fd, config.network, st.window, Wdot, zdot.data());
+    from_bbd_velocity(st.shape, act, st.W(), Wdot, st.z.data(), zdot.data(), st.X.data(), st.Xdot.data(), bdot);
   }
+}
+
+// The ghost columns a block's construction reads on each side: Eq. 6 (the biases of the
+// smooth and continuum kinds) reads the r senders of each layer; the BBD velocities of random
+// or file parameters need their neurons, a forward pass, whose light cone widens by r a layer.
+int ghost_columns(const ModelConfig& config) {
+  const NetworkShape& s = config.network.shape;
+  const InitConfig& init = config.init;
+  if (init.kind == InitKind::smooth || init.kind == InitKind::critical || init.kind == InitKind::continuum)
+    return s.r;
+  const bool bbd_velocity = init.velocity == InitVelocity::smooth || init.velocity == InitVelocity::continuum;
+  return bbd_velocity ? s.M * s.r : 0;
 }
 
 }  // namespace
 
 ParameterState make_initial_state(const ModelConfig& config, const DataStream& data) {
+  return make_initial_columns(config, data, 0, config.network.shape.N);
+}
+
+ParameterState make_initial_columns(const ModelConfig& config, const DataStream& data, int first, int width) {
   const NetworkShape& s = config.network.shape;
-  const std::size_t nw = s.num_weights(), P = s.num_params();
-  ParameterState st{std::vector<double>(P, 0.0), std::vector<double>(P, 0.0)};
-  double* W = st.q.data();
-  double* b = st.q.data() + nw;
+  WindowState st(s, ColumnWindow(WidthBlock{s.N, first, width}, ghost_columns(config)));
   Rng rng(derive_seed(config.seed, "init"));
   const InitConfig& init = config.init;
 
   // X(0) and X'(0) of the first presented sample: Eq. 6 needs a single input.
-  const int N = s.N, B = data.batch();
-  std::vector<double> X(std::size_t(B) * N), Y(X.size()), Xdot(X.size());
-  data.at(0.0, X.data(), Y.data(), Xdot.data(), nullptr);
+  {
+    const int N = s.N, B = data.batch();
+    std::vector<double> X(std::size_t(B) * N), Y(X.size()), Xdot(X.size());
+    data.at(0.0, X.data(), Y.data(), Xdot.data(), nullptr);
+    for (int j = 0; j < st.window.width; ++j) {
+      st.X.push_back(X[std::size_t(st.window.site(j))]);
+      st.Xdot.push_back(Xdot[std::size_t(st.window.site(j))]);
+    }
+  }
 
   InitialState from_file;
   if (init.kind == InitKind::file || init.velocity == InitVelocity::file) {
     try {
-      from_file = read_initial_state(init.file, s);
+      from_file = read_initial_columns(init.file, s, st.window);
     } catch (const std::exception& e) {
       throw ConfigError(config.source_path + ": init.file: " + e.what());
     }
   }
 
-  std::vector<double> z(s.num_biases());
-  initial_parameters(config, X.data(), from_file, rng, W, b, z);
-  initial_velocities(config, X.data(), Xdot.data(), from_file, rng, st, z);
-  return st;
-}
-
-namespace {
-
-// The next `lines` x N x cells draws of `draw`, keeping the columns first .. first + width - 1
-// into `out` (lines x width x cells); the others are drawn and dropped.
-template <class Draw>
-void draw_columns(int lines, int N, int cells, int first, int width, Draw&& draw, double* out) {
-  for (int m = 0; m < lines; ++m)
-    for (int i = 0; i < N; ++i)
-      for (int k = 0; k < cells; ++k) {
-        const double value = draw();
-        if (i >= first && i < first + width) *out++ = value;
-      }
-}
-
-}  // namespace
-
-bool initial_state_by_columns(const ModelConfig& config) {
-  return config.init.kind == InitKind::random &&
-         (config.init.velocity == InitVelocity::zero || config.init.velocity == InitVelocity::random);
-}
-
-ParameterState make_initial_columns(const ModelConfig& config, int first, int width) {
-  if (!initial_state_by_columns(config))
-    throw std::logic_error("make_initial_columns: init.kind is not drawn value by value");
-  const NetworkShape& s = config.network.shape;
-  const NetworkShape block{s.M, width, s.r};
-  const std::size_t P = block.num_params(), nw = block.num_weights();
-  ParameterState st{std::vector<double>(P, 0.0), std::vector<double>(P, 0.0)};
-  Rng rng(derive_seed(config.seed, "init"));
-  const InitConfig& init = config.init;
-  // The draws of initial_parameters and initial_velocities, in their order.
-  const double sw = init.sigma_w / std::sqrt(double(s.K()));
-  draw_columns(s.M, s.N, s.K(), first, width, [&] { return sw * rng.normal(); }, st.q.data());
-  draw_columns(s.M, s.N, 1, first, width, [&] { return init.sigma_b * rng.normal(); }, st.q.data() + nw);
-  if (init.velocity == InitVelocity::random) {
-    draw_columns(s.M, s.N, s.K(), first, width, [&] { return init.sigma_v * rng.normal(); }, st.v.data());
-    draw_columns(s.M, s.N, 1, first, width, [&] { return init.sigma_v * rng.normal(); }, st.v.data() + nw);
-  }
-  return st;
+  initial_parameters(config, from_file, rng, st);
+  initial_velocities(config, from_file, rng, st);
+  const std::vector<int> cells{s.K(), 1};
+  return {block_of_window(std::move(st.q), st.window, s.M, cells),
+          block_of_window(std::move(st.v), st.window, s.M, cells)};
 }
 
 }  // namespace nnfield

@@ -46,6 +46,49 @@ void require_finite(const Array& a, const std::string& file, const std::string& 
   }
 }
 
+// A non-finite value of the window's columns of a dataset of `shape` (M, N[, K]), named by
+// its index in the whole dataset.
+void require_finite_columns(const std::vector<double>& values, const ColumnWindow& window,
+                            const std::vector<std::size_t>& shape, const std::string& file, const std::string& path) {
+  const std::size_t cells = shape.size() > 2 ? shape[2] : 1, width = std::size_t(window.width);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (std::isfinite(values[i])) continue;
+    const std::size_t m = i / (width * cells), j = i / cells % width, k = i % cells;
+    const std::size_t whole = (m * shape[1] + std::size_t(window.site(int(j)))) * cells + k;
+    std::ostringstream v;
+    v << values[i];
+    fail(file, "dataset " + quoted(path) + " has a non-finite value (" + v.str() + ") at index " +
+                   index_text(whole, shape));
+  }
+}
+
+// The window's columns of a numeric dataset of `shape` (M, N[, K]) as float64 (HDF5
+// converts): one hyperslab a stretch of consecutive sites, two where the window goes round
+// the periodic seam.
+std::vector<double> read_columns(hid_t f, const std::string& file, const std::string& path,
+                                 const std::vector<std::size_t>& shape, const ColumnWindow& window) {
+  const Handle dset = open_dataset(f, file, path);
+  const H5T_class_t cls = dataset_class(dset.get());
+  if (cls != H5T_FLOAT && cls != H5T_INTEGER) fail(file, "dataset " + quoted(path) + " is not numeric");
+  const int rank = int(shape.size());
+  const hsize_t lines = shape[0], cells = rank > 2 ? shape[2] : 1, N = shape[1];
+  std::vector<double> out(std::size_t(lines * hsize_t(window.width) * cells));
+  const std::vector<hsize_t> memory_dims{lines, hsize_t(window.width), cells};
+  const Handle memory(H5Screate_simple(rank, memory_dims.data(), nullptr), H5Sclose);
+  const Handle stored(H5Dget_space(dset.get()), H5Sclose);
+  if (!memory.valid() || !stored.valid()) fail_with_reason(file, "cannot read dataset " + quoted(path));
+  for (int j = 0; j < window.width;) {
+    const hsize_t site = hsize_t(window.site(j)), run = std::min(hsize_t(window.width - j), N - site);
+    const std::vector<hsize_t> at_file{0, site, 0}, at_memory{0, hsize_t(j), 0}, count{lines, run, cells};
+    if (H5Sselect_hyperslab(stored.get(), H5S_SELECT_SET, at_file.data(), nullptr, count.data(), nullptr) < 0 ||
+        H5Sselect_hyperslab(memory.get(), H5S_SELECT_SET, at_memory.data(), nullptr, count.data(), nullptr) < 0 ||
+        H5Dread(dset.get(), H5T_NATIVE_DOUBLE, memory.get(), stored.get(), H5P_DEFAULT, out.data()) < 0)
+      fail_with_reason(file, "cannot read dataset " + quoted(path));
+    j += int(run);
+  }
+  return out;
+}
+
 void require_shape(const Array& a, const std::vector<std::size_t>& expected,
                    const std::string& names, const std::string& file, const std::string& path) {
   if (a.shape != expected)
@@ -68,6 +111,10 @@ using detail::Handle;
 // ---- initial state: /W (M,N,K), /b (M,N), optional /Wdot, /bdot --------------------
 
 InitialState read_initial_state(const std::string& file, const NetworkShape& shape) {
+  return read_initial_columns(file, shape, ColumnWindow::whole(shape.N));
+}
+
+InitialState read_initial_columns(const std::string& file, const NetworkShape& shape, const ColumnWindow& window) {
   std::lock_guard<std::recursive_mutex> lock(detail::library_mutex());
   Handle f = detail::open_for_reading(file);
   const auto M = static_cast<std::size_t>(shape.M), N = static_cast<std::size_t>(shape.N),
@@ -79,10 +126,9 @@ InitialState read_initial_state(const std::string& file, const NetworkShape& sha
     Array declared;
     declared.shape = detail::declared_shape(f.get(), file, path);
     detail::require_shape(declared, expected, names, file, path);
-    Array a = detail::read_array(f.get(), file, path);
-    detail::require_shape(a, expected, names, file, path);
-    detail::require_finite(a, file, path);
-    return std::move(a.data);
+    std::vector<double> values = detail::read_columns(f.get(), file, path, expected, window);
+    detail::require_finite_columns(values, window, expected, file, path);
+    return values;
   };
 
   InitialState s;

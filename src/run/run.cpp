@@ -138,16 +138,11 @@ RunResult run_model(const ModelConfig& config, const RunOptions& options) {
   return result;
 }
 
-// This process's block of the initial parameters (and velocities) of a width split: drawn
-// column by column where the model's kind allows (init.kind = "random"), else cut from the
-// whole initial state, which every process then makes once (docs/cluster.md, "Memory").
+// This process's block of the initial parameters (and velocities) of a width split, built
+// from its columns and the ghosts the kind reads (docs/cluster.md, "Memory").
 ParameterState initial_block(const ModelConfig& config, const DataStream& data) {
-  const NetworkShape& s = config.network.shape;
-  const WidthBlock block = width_block(s.N, processes::count(), processes::rank());
-  if (initial_state_by_columns(config)) return make_initial_columns(config, block.first, block.width);
-  const ParameterState whole = make_initial_state(config, data);
-  const std::vector<int> cells{s.K(), 1};
-  return {block_of(whole.q.data(), s.N, s.M, cells, block), block_of(whole.v.data(), s.N, s.M, cells, block)};
+  const WidthBlock block = width_block(config.network.shape.N, processes::count(), processes::rank());
+  return make_initial_columns(config, data, block.first, block.width);
 }
 
 RunResult run_width_split(const ModelConfig& config, const RunOptions& options) {

@@ -8,14 +8,6 @@
 
 namespace nnfield {
 
-void copy_columns(const double* from, int from_width, int from_first, double* to, int to_width, int to_first,
-                  int lines, int width, int cells) {
-  const std::size_t c = std::size_t(cells);
-  for (int m = 0; m < lines; ++m)
-    std::copy_n(from + (std::size_t(m) * std::size_t(from_width) + std::size_t(from_first)) * c,
-                std::size_t(width) * c, to + (std::size_t(m) * std::size_t(to_width) + std::size_t(to_first)) * c);
-}
-
 namespace {
 
 std::vector<ColumnArray> same_lines(int lines, const std::vector<int>& cells) {

@@ -9,15 +9,11 @@
 #include <functional>
 #include <vector>
 
+#include "nnfield/core/column_window.hpp"  // copy_columns
 #include "nnfield/core/width_halo.hpp"
 #include "nnfield/io/checkpoint_file.hpp"
 
 namespace nnfield {
-
-// Copies `width` columns from `first` of `lines` rows of `cells`-value columns, from rows of
-// from_width columns to rows of to_width columns (a block out of the whole, or back).
-void copy_columns(const double* from, int from_width, int from_first, double* to, int to_width, int to_first,
-                  int lines, int width, int cells);
 
 // `lines` rows of `cells` values a column: one array of a layout of several, one after another
 // (a field's parameters: w_in, 1 line of K cells; b_in, 1 line of 1; w, nx lines of K; beta, nx of 1).

@@ -196,35 +196,3 @@ TEST_CASE("smooth initial states sample the continuum fields and honour Eq. 6", 
   CHECK(test::max_abs(zd) > 0.0);
   CHECK(test::max_abs(zd) < 10.0);
 }
-
-// A width split's processes draw their blocks alone (make_initial_columns): each value is
-// the one-process state's, bit for bit, for blocks at the seams and inside, with random
-// velocities drawn after the parameters as one process draws them.
-TEST_CASE("initial states drawn column by column are the whole state's columns", "[init]") {
-  ModelConfig c = test::small_model(3, 10, 2);
-  c.init.kind = InitKind::random;
-  for (InitVelocity velocity : {InitVelocity::zero, InitVelocity::random}) {
-    c.init.velocity = velocity;
-    c.init.sigma_v = 0.3;
-    REQUIRE(initial_state_by_columns(c));
-    DataStream data(make_samples(c), c.data, c.seed);
-    const ParameterState whole = make_initial_state(c, data);
-    const NetworkShape& s = c.network.shape;
-    for (const auto& [first, width] : {std::pair<int, int>{0, 4}, {4, 3}, {7, 3}, {0, 10}}) {
-      const ParameterState block = make_initial_columns(c, first, width);
-      const NetworkShape b{s.M, width, s.r};
-      REQUIRE(block.q.size() == b.num_params());
-      for (int m = 0; m < s.M; ++m)
-        for (int i = 0; i < width; ++i) {
-          for (int k = 0; k < s.K(); ++k) {
-            CHECK(block.q[b.w_index(m, i, k)] == whole.q[s.w_index(m, first + i, k)]);
-            CHECK(block.v[b.w_index(m, i, k)] == whole.v[s.w_index(m, first + i, k)]);
-          }
-          CHECK(block.q[b.num_weights() + b.b_index(m, i)] == whole.q[s.num_weights() + s.b_index(m, first + i)]);
-          CHECK(block.v[b.num_weights() + b.b_index(m, i)] == whole.v[s.num_weights() + s.b_index(m, first + i)]);
-        }
-    }
-  }
-  c.init.kind = InitKind::smooth;
-  CHECK_FALSE(initial_state_by_columns(c));
-}

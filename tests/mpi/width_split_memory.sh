@@ -5,8 +5,12 @@
 # libraries', the data's) is subtracted. One process's memory grows with N by several times
 # the parameters (q, its gradient, the layers' link-major weights and their gradient, the
 # workspace); process 0 of 3 must grow by less than half of that, which it did not when it
-# gathered the parameters at every row (and built the whole initial state). The files are
-# one process's, bit for bit.
+# gathered the parameters at every row (and built the whole initial state). The same with
+# init.kind = "file" (a file with velocities too, which an SGD run does not use but reads):
+# process 0 of 3 reads its block's hyperslabs, so its peak is the random kind's, within half
+# the parameters' size; before issue 15 every process read the whole file and held the whole
+# state besides (4 times the parameters, more than the run itself holds on process 0). The
+# files are one process's, bit for bit.
 # Usage: width_split_memory.sh NNFIELD_EXE SOURCE_DIR
 set -uo pipefail
 exe=$1 src=$2
@@ -15,10 +19,12 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 model="$src/tests/mpi/width_split_memory_model.toml"
 peak="/usr/bin/python3 $src/tests/mpi/peak_memory.py"
 
-# run NAME PROCESSES N: the run's files $work/NAME.h5 and process 0's peak in KiB, $work/NAME.rss.0.
+# run NAME PROCESSES N [ARGS...]: the run's files $work/NAME.h5 and process 0's peak in KiB,
+# $work/NAME.rss.0.
 run() {
   local name=$1 np=$2 N=$3
-  local cmd=(run "$model" -o "$work/$name.h5" -q --set network.N="$N")
+  shift 3
+  local cmd=(run "$model" -o "$work/$name.h5" -q --set network.N="$N" "$@")
   if [ "$np" -eq 0 ]; then
     $peak "$work/$name.rss" "$exe" "${cmd[@]}"
   else
@@ -31,9 +37,22 @@ run one_small 0 96
 run one_wide 0 $wide
 run split_small 3 96
 run split_wide 3 $wide
-check "split: the same datasets as one process" \
-  "/usr/bin/python3 $src/tests/mpi/same_datasets.py '$work/one_wide.h5' '$work/split_wide.h5' > /dev/null"
-check "split: the same checkpoint" "cmp -s '$work/one_wide.h5.ckpt' '$work/split_wide.h5.ckpt'"
+/usr/bin/python3 -c "
+import h5py, numpy as np, sys
+g, N = np.random.default_rng(5), int(sys.argv[2])
+with h5py.File(sys.argv[1], 'w') as f:
+    for name, shape in (('W', (4, N, 15)), ('b', (4, N)), ('Wdot', (4, N, 15)), ('bdot', (4, N))):
+        f[name] = 0.25 * g.standard_normal(shape)
+" "$work/init.h5" $wide
+file=(--set init.kind=file --set init.file="$work/init.h5")
+run one_file 0 $wide "${file[@]}"
+run split_file 3 $wide "${file[@]}"
+for kind in "" _file; do
+  one=one${kind:-_wide} split=split${kind:-_wide}
+  check "split$kind: the same datasets as one process" \
+    "/usr/bin/python3 $src/tests/mpi/same_datasets.py '$work/$one.h5' '$work/$split.h5' > /dev/null"
+  check "split$kind: the same checkpoint" "cmp -s '$work/$one.h5.ckpt' '$work/$split.h5.ckpt'"
+done
 
 kib() { cat "$work/$1.rss.0" 2> /dev/null || echo 0; }
 params_kib=$(( 4 * wide * 16 * 8 / 1024 ))  # M N (K + 1) doubles
@@ -44,4 +63,8 @@ echo "parameters: $params_kib KiB; peak memory growth from N = 96 to $wide: one 
 check "one process holds the parameters (growth $one KiB >= $params_kib KiB)" "[ $one -ge $params_kib ]"
 check "process 0 of 3 grows by less than half of one process ($split KiB < $one / 2 KiB)" \
   "[ $split -gt 0 ] && [ $(( 2 * split )) -lt $one ]"
+file_split=$(( $(kib split_file) - $(kib split_small) ))
+echo "init.kind = file: process 0 of 3 $file_split KiB"
+check "file: process 0 of 3 grows by less than random's and half the parameters ($file_split KiB < $split + $params_kib / 2 KiB)" \
+  "[ $file_split -gt 0 ] && [ $(( 2 * (file_split - split) )) -lt $params_kib ]"
 summary

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "nnfield/core/activation.hpp"
+#include "nnfield/core/column_window.hpp"
 #include "nnfield/core/field_grid.hpp"
 #include "nnfield/numerics/smooth_field.hpp"
 
@@ -60,6 +61,12 @@ struct SampledNetwork {
 // With `X` (N values), the biases follow from Eq. 6 with that input instead of data.X:
 // a network initialised from continuum data but trained on given samples.
 SampledNetwork sample_network(const ContinuumData& data, int M, int N, const double* X = nullptr);
+// The same network on the columns of `window` (a block of a width split and r ghosts each
+// side, core/column_window.hpp): W (M, window.width, K), z and b (M, window.width) from the
+// input X on those columns; the block's columns are sample_network's, bit for bit (b from
+// Eq. 6 reads r columns each side). sample_network is this on the whole width.
+void sample_network_columns(const ContinuumData& data, const LatticeGeometry& lattice, const ColumnWindow& window,
+                            const double* X, double* W, double* z, double* b);
 
 // g[m,i] = sum_k W[m,i,k] sigma'(z^(m)_{i+k-r}) for m = 1..M-1: (M-1, N). z is (M, N) as in bbd_variables.hpp.
 std::vector<double> link_gain(const NetworkShape& shape, Activation act, const double* W, const double* z);

@@ -19,13 +19,16 @@ struct ParameterState {
 // from its time derivative with X'(0). Throws ConfigError for a bad initial-state file.
 ParameterState make_initial_state(const ModelConfig& config, const DataStream& data);
 
-// Whether make_initial_columns makes this model's initial state: init.kind = "random" with
-// init.velocity "zero" or "random" (values drawn one by one, site by site).
-bool initial_state_by_columns(const ModelConfig& config);
 // Of make_initial_state's q and v, the columns first .. first + width - 1 alone, as
-// W (M, width, K) then b (M, width): the generator draws every value in the one-process
-// order and keeps those of the columns, so each is make_initial_state's, bit for bit, and
-// the whole state is never held (a network split along its width, docs/cluster.md).
-ParameterState make_initial_columns(const ModelConfig& config, int first, int width);
+// W (M, width, K) then b (M, width), each bit for bit make_initial_state's, without the whole
+// state ever being held (a block of a network split along its width, docs/cluster.md). The
+// block is built on a window of its columns and the ghosts the kind reads on each side
+// (core/column_window.hpp): none for random or file parameters with zero, random or file
+// velocities; r for the smooth, critical and continuum kinds (Eq. 6); M r for random or file
+// parameters with smooth or continuum velocities (their neurons, a forward pass). Random
+// values are drawn in the one-process order, those of other columns drawn and dropped; an
+// initial-state file is read as hyperslabs of the window's columns. make_initial_state is
+// this on the whole width.
+ParameterState make_initial_columns(const ModelConfig& config, const DataStream& data, int first, int width);
 
 }  // namespace nnfield

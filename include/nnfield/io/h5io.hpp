@@ -11,6 +11,7 @@
 #include "nnfield/config/model_limits.hpp"
 #include "nnfield/io/provenance.hpp"
 #include "nnfield/io/series_sink.hpp"
+#include "nnfield/core/column_window.hpp"
 #include "nnfield/core/shape.hpp"
 
 namespace nnfield {
@@ -50,6 +51,11 @@ struct InitialState {
   std::vector<double> W, b, Wdot, bdot;  // Wdot/bdot empty when absent
 };
 InitialState read_initial_state(const std::string& file, const NetworkShape& shape);
+// The window's columns of the same datasets (a block of a width split and its ghosts,
+// core/column_window.hpp): W (M, window.width, K), b (M, window.width) and the velocities,
+// each read as hyperslabs of those columns, never the whole dataset. The same checks and
+// one-line errors; a non-finite value is named by its index in the whole dataset.
+InitialState read_initial_columns(const std::string& file, const NetworkShape& shape, const ColumnWindow& window);
 void write_initial_state(const std::string& file, const NetworkShape& shape, const InitialState& s);
 
 // Data: /X (S,N), /Y (S,N).
