@@ -208,8 +208,6 @@ void check_width_split(const ModelConfig& config, int threads) {
     throw ConfigError(where + "--threads " + std::to_string(threads) +
                       ": a split run runs one thread per process; leave --threads out or give 1");
   if (config.field.present) return check_field_split(config, where);  // the field grid's width
-  if (config.dynamics.kind == DynamicsKind::sgd && config.dynamics.batch < 2)
-    throw ConfigError(where + "dynamics.batch = 1: a split network needs batches of 2 samples or more");
   if (config.dynamics.kind != DynamicsKind::sgd) check_split_flow(config, where);
   // A split hands W to the output in pieces; the correlators of w need all of it at once.
   const bool weight_correlators = !config.observe.correlators.empty() || config.observe.autocorrelation;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One network split along its width under mpirun (docs/cluster.md): N = 10 over 1, 2 and 3
 # processes (blocks of 10; 5, 5; 4, 3, 3 columns, r = 2) gives the file one process writes,
-# every dataset bit for bit, for SGD, gradient flow and damped dynamics; the checkpoint is the
+# every dataset bit for bit, for SGD (batches and batch 1), gradient flow and damped dynamics; the checkpoint is the
 # same file; a run stopped on 3 processes resumes on 2 and ends as the uninterrupted run; what
 # is not split is refused (exit 2). (Process 0's memory: width_split_memory.sh.)
 # Usage: width_split.sh NNFIELD_EXE SOURCE_DIR
@@ -21,6 +21,10 @@ for np in 1 2 3; do
 done
 check "the split file records its process count" \
   "/usr/bin/python3 -c \"import h5py,sys; sys.exit(float(h5py.File('$work/np3.h5').attrs['processes']) != 3)\""
+
+# SGD at batch 1: the one-sample kernels on the blocks (the transpose reads the weights'
+# ghosts; sigma takes each site the whole row's way).
+equals_one_process "SGD, batch 1" "$model" sgd1 --set dynamics.batch=1
 
 # Stopped at step 140 on 3 processes, resumed to 300 on 2: the uninterrupted run.
 mpi 3 run "$model" -o "$work/part.h5" -q --set dynamics.steps=140
@@ -87,7 +91,6 @@ refused_split 2 "moving data" 'data.presentation = "blend" is not split for dyna
   run "$src/models/teacher_tanh.toml" -o "$work/refused.h5" -q
 refused_split 2 "one presented sample" 'data.presentation = "fixed" is not split for dynamics.kind = "gradient_flow"' \
   run "$flow" -o "$work/refused.h5" -q --set data.presentation=fixed
-refused_split 2 "batch of one" "dynamics.batch = 1" run "$model" -o "$work/refused.h5" -q --set dynamics.batch=1
 refused_split 2 "threads" "--threads 2" run "$model" -o "$work/refused.h5" -q --threads 2
 refused_split 3 "blocks narrower than r" "blocks of 1 columns, fewer than network.r = 2" \
   run "$model" -o "$work/refused.h5" -q --set network.N=5
