@@ -188,15 +188,17 @@ std::unique_ptr<SgdLattice> width_split_lattice(const ModelConfig& config, const
 
 namespace {
 
-// Gradient flow and damped dynamics split on a fixed full batch: one presented sample is not
-// split (the one-sample kernels wrap within the block), and moving data's power is a sum over
-// the width the blocks do not keep in order. (BBD variables and observers need one presented
-// sample: the model checks refuse them with a full batch.)
+// Gradient flow and damped dynamics split on any presentation of the data, moving or not.
+// The BBD picture stays on one process: its variables and observers follow one sample's
+// neurons and their motion through every layer of the whole network.
 void check_split_flow(const ModelConfig& config, const std::string& where) {
-  if (config.data.presentation != Presentation::full_batch)
-    throw ConfigError(where + "data.presentation = " + toml_quote(name(config.data.presentation)) +
-                      " is not split for dynamics.kind = " + toml_quote(name(config.dynamics.kind)) +
-                      " (only \"full_batch\")");
+  const std::string whole = " follows the whole network's neurons, which a split run never holds (run without mpirun)";
+  if (config.dynamics.variables == DynamicsVariables::bbd)
+    throw ConfigError(where + "dynamics.variables = \"bbd\" is not split: the BBD state" + whole);
+  if (config.observe.energy_flow)
+    throw ConfigError(where + "observe.energy_flow = true is not split: the BBD energy flow" + whole);
+  if (config.observe.lagrangian)
+    throw ConfigError(where + "observe.lagrangian = true is not split: the BBD Lagrangian" + whole);
 }
 
 }  // namespace

@@ -65,9 +65,8 @@ std::unique_ptr<SgdLattice> width_split_lattice(const ModelConfig& config, const
                                                 std::vector<double> q);
 
 // Refuses (ConfigError, one line) what a width-split run does not do: more than one thread;
-// for fields, what check_field_split refuses (run/field_split.hpp); for networks, SGD
-// batches of one sample, gradient flow or damped dynamics on data other than a fixed full
-// batch, blocks narrower than r, correlators of the weights.
+// for fields, what check_field_split refuses (run/field_split.hpp); for networks, the BBD
+// variables and observers, blocks narrower than r, correlators of the weights.
 void check_width_split(const ModelConfig& config, int threads);
 
 }  // namespace nnfield
