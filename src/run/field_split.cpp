@@ -28,9 +28,6 @@ void check_field_split(const ModelConfig& config, const std::string& where) {
   if (config.dynamics.kind == DynamicsKind::sgd)
     throw ConfigError(where + "dynamics.kind = \"sgd\" on a field ([field]) is not split (field SGD steps the " +
                       "whole grid on one process); run it without mpirun");
-  if (config.data.presentation == Presentation::blend)
-    throw ConfigError(where + "data.presentation = \"blend\" on a field ([field]) is not split (the data power " +
-                      "of moving data is a sum over the width not kept in the one-process order)");
   const int K = processes::count(), ry = std::max(config.field.ry, 1);
   const int ny = config.network.shape.N / ry;
   // Index shifts (ry = 1) read r ghosts from the next block; spectral ones need a node a block.
@@ -43,31 +40,29 @@ void check_field_split(const ModelConfig& config, const std::string& where) {
 
 namespace {
 
-// This process's columns of the problem's data set, presented by the same stream.
+// This process's columns of the problem's data set, presented by the same stream, with the
+// sources' motion on the block's width nodes.
 std::unique_ptr<DataStream> block_data(const ModelConfig& config, const FieldProblem& problem,
-                                       const WidthBlock& columns) {
+                                       const FieldTheory& theory) {
+  const WidthBlock& columns = theory.halo().block();
   const Samples& all = problem.data->samples();
   const std::vector<ColumnArray> rows{{all.S, 1}};
   Samples mine{all.S, columns.width, block_of(all.X.data(), all.N, rows, columns),
                block_of(all.Y.data(), all.N, rows, columns)};
-  return std::make_unique<DataStream>(std::move(mine), config.data, config.seed);
+  return std::make_unique<DataStream>(std::move(mine), config.data, config.seed, grid_source_motion(config, theory));
 }
 
 }  // namespace
 
 RunResult run_field_split(const ModelConfig& config, const RunOptions& options) {
   FieldProblem problem = make_field_problem(config);  // ConfigError before any file is created
-  const std::string where = "mpirun -np " + std::to_string(processes::count()) + " nnfield run (width split, " +
-                            "docs/cluster.md): ";
-  if (!problem.data->piecewise_constant())
-    throw ConfigError(where + "moving sources on a field are not split (their data power is a sum over the width)");
   stop_point(options.stop);
   const FieldTheory& whole = *problem.theory;
   FieldTheory theory(whole.lattice(), whole.activation(), whole.loss(), whole.settings(), /*split_width=*/true);
   const WidthBlock& columns = theory.halo().block();
   const int nx = theory.nx(), ny = columns.N, K = theory.K();
   const std::vector<ColumnArray> parameter_arrays{{1, K}, {1, 1}, {nx, K}, {nx, 1}};  // w_in, b_in, w, beta
-  const std::unique_ptr<DataStream> data = block_data(config, problem, columns);
+  const std::unique_ptr<DataStream> data = block_data(config, problem, theory);
   FieldPotential potential(theory, *data);
   std::unique_ptr<TrainingDynamics> dynamics = make_field_dynamics(config, potential);
   if (config.observe.energy_flow && !dynamics->second_order())
