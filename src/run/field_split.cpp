@@ -25,9 +25,6 @@
 namespace nnfield {
 
 void check_field_split(const ModelConfig& config, const std::string& where) {
-  if (config.dynamics.kind == DynamicsKind::sgd)
-    throw ConfigError(where + "dynamics.kind = \"sgd\" on a field ([field]) is not split (field SGD steps the " +
-                      "whole grid on one process); run it without mpirun");
   const int K = processes::count(), ry = std::max(config.field.ry, 1);
   const int ny = config.network.shape.N / ry;
   // Index shifts (ry = 1) read r ghosts from the next block; spectral ones need a node a block.
@@ -38,25 +35,41 @@ void check_field_split(const ModelConfig& config, const std::string& where) {
                       (ry == 1 ? " (network.r: a ghost would come from beyond the next process)" : ""));
 }
 
+Samples block_samples(const FieldProblem& problem, const WidthBlock& columns) {
+  const Samples& all = problem.data->samples();
+  const std::vector<ColumnArray> rows{{all.S, 1}};
+  return Samples{all.S, columns.width, block_of(all.X.data(), all.N, rows, columns),
+                 block_of(all.Y.data(), all.N, rows, columns)};
+}
+
 namespace {
 
 // This process's columns of the problem's data set, presented by the same stream, with the
 // sources' motion on the block's width nodes.
 std::unique_ptr<DataStream> block_data(const ModelConfig& config, const FieldProblem& problem,
                                        const FieldTheory& theory) {
-  const WidthBlock& columns = theory.halo().block();
-  const Samples& all = problem.data->samples();
-  const std::vector<ColumnArray> rows{{all.S, 1}};
-  Samples mine{all.S, columns.width, block_of(all.X.data(), all.N, rows, columns),
-               block_of(all.Y.data(), all.N, rows, columns)};
-  return std::make_unique<DataStream>(std::move(mine), config.data, config.seed, grid_source_motion(config, theory));
+  return std::make_unique<DataStream>(block_samples(problem, theory.halo().block()), config.data, config.seed,
+                                      grid_source_motion(config, theory));
 }
 
 }  // namespace
 
+std::unique_ptr<RunRecording> field_split_recording(const ModelConfig& config, const RunOptions& options,
+                                                    FieldProblem& problem, CheckpointRanges ranges) {
+  if (!processes::is_root()) return nullptr;
+  auto recording = std::make_unique<RunRecording>(config, options, std::move(ranges));
+  add_field_observers(config, problem, recording->recorder());
+  recording->start([&](SeriesSink& writer) {
+    write_field_static(writer, problem, config);
+    writer.set_root_attribute("processes", double(processes::count()));
+  });
+  return recording;
+}
+
 RunResult run_field_split(const ModelConfig& config, const RunOptions& options) {
   FieldProblem problem = make_field_problem(config);  // ConfigError before any file is created
   stop_point(options.stop);
+  if (config.dynamics.kind == DynamicsKind::sgd) return run_field_sgd_split(config, options, problem);
   const FieldTheory& whole = *problem.theory;
   FieldTheory theory(whole.lattice(), whole.activation(), whole.loss(), whole.settings(), /*split_width=*/true);
   const WidthBlock& columns = theory.halo().block();
@@ -78,19 +91,11 @@ RunResult run_field_split(const ModelConfig& config, const RunOptions& options) 
       block_of(problem.q0.data(), ny, parameter_arrays, columns),
       problem.v0.empty() ? std::vector<double>{} : block_of(problem.v0.data(), ny, parameter_arrays, columns));
 
-  // Process 0 records; the others step their blocks with it.
+  // Process 0 records, reading none of a checkpoint's state (every process reads its block);
+  // the others step their blocks with it.
   RunOptions quiet = options;
   quiet.progress = "off";
-  std::unique_ptr<RunRecording> recording;
-  if (processes::is_root()) {
-    // Process 0's recording reads none of a checkpoint's state: every process reads its block.
-    recording = std::make_unique<RunRecording>(config, options, skip_state_ranges());
-    add_field_observers(config, problem, recording->recorder());
-    recording->start([&](SeriesSink& writer) {
-      write_field_static(writer, problem, config);
-      writer.set_root_attribute("processes", double(processes::count()));
-    });
-  }
+  std::unique_ptr<RunRecording> recording = field_split_recording(config, options, problem, skip_state_ranges());
   const std::size_t n = std::size_t(columns.width), batch = std::size_t(potential.batch());
   std::vector<double> phi(std::size_t(nx) * n), adjoint(phi.size()), grad(P), X(batch * n), Y(batch * n);
   std::vector<double> whole_phi, whole_adjoint;

@@ -74,7 +74,7 @@ class WholeNetwork final : public SgdLattice {
 
 // A process's block of a network split along its width; its output rows are measured on
 // the blocks (split_output_row.hpp).
-class WidthSplit final : public SgdLattice {
+class WidthSplit final : public SplitLattice {
  public:
   WidthSplit(const ModelConfig& config, const Samples& samples, std::vector<double> q)
       : m_whole_shape(config.network.shape),
@@ -118,15 +118,6 @@ class WidthSplit final : public SgdLattice {
   }
   std::size_t whole_size() const override { return m_whole_shape.num_params(); }
   void snapshot(Snapshot& s) override;
-  bool stop_requested(const std::atomic<bool>* stop) override {
-    return !processes::on_all_processes(!(stop && stop->load()));
-  }
-  bool finite() override { return processes::on_all_processes(all_finite(m_q)); }
-  bool from_root(bool value) override {
-    double v = value ? 1.0 : 0.0;
-    processes::broadcast_values(0, &v, 1);
-    return v != 0.0;
-  }
 
  private:
   NetworkShape m_whole_shape;
@@ -170,6 +161,18 @@ class OneProcess final : public SgdLattice {
 };
 
 }  // namespace
+
+bool SplitLattice::stop_requested(const std::atomic<bool>* stop) {
+  return !processes::on_all_processes(!(stop && stop->load()));
+}
+
+bool SplitLattice::finite() { return processes::on_all_processes(all_finite(q())); }
+
+bool SplitLattice::from_root(bool value) {
+  double v = value ? 1.0 : 0.0;
+  processes::broadcast_values(0, &v, 1);
+  return v != 0.0;
+}
 
 std::unique_ptr<SgdLattice> one_process_lattice(std::vector<double> q, BatchGradient gradient,
                                                 BatchSnapshot snapshot) {
