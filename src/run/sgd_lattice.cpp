@@ -6,7 +6,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "nnfield/config/toml_quote.hpp"
 #include "nnfield/numerics/processes.hpp"
 #include "run/field_split.hpp"
 #include "run/split_output_row.hpp"
