@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstring>
 #include <type_traits>
+#include <vector>
 
 #include "nnfield/core/link_stencil.hpp"
 #include "nnfield/core/width_halo.hpp"
@@ -83,6 +84,19 @@ void gather_b1(const double* __restrict W, const double* __restrict delta, doubl
   for (int j = lo; j < hi; ++j) {
     double acc = 0.0;
     for (int k = 0; k < K; ++k) acc += W[(j + r - k) * K + k] * delta[j + r - k];
+    g[j] = acc;
+  }
+}
+
+// gather_b1 on link-major weights with ghost receivers (wk at receiver 0 of link 0, rows WP
+// apart): the same terms in the same order for the sites 0..N-1 of a block.
+template <int KC>
+void gather_link_major_b1(const double* __restrict wk, const double* __restrict delta, double* __restrict g, int r,
+                          int N, std::ptrdiff_t WP, int Kr) {
+  const int K = KC == kDynamic ? Kr : KC;
+  for (int j = 0; j < N; ++j) {
+    double acc = 0.0;
+    for (int k = 0; k < K; ++k) acc += wk[k * WP + (j + r - k)] * delta[j + r - k];
     g[j] = acc;
   }
 }
@@ -288,6 +302,39 @@ void LinkStencil::transpose_row(const double* w, const double* delta, const doub
   for (int j = 0; j < std::min(r, N); ++j) gather_wrapped(j);
   with_fan_in(K_, [&](auto kc) { gather_b1<decltype(kc)::value>(w, d, g, r, r, N - r, K_); });
   for (int j = std::max(r, N - r); j < N; ++j) gather_wrapped(j);
+  if (scale)
+    for (int j = 0; j < N; ++j) g[j] = scale[r + j] * g[j];
+}
+
+void LinkStencil::transpose_row_block(const double* wk_rows, const double* delta, const double* scale,
+                                      double* grow) const {
+  const int N = m_N, r = m_r, K_ = K();
+  const double* wk = wk_rows + weight_pad();  // receiver 0 of link 0; ghosts at -r.. and N..
+  double* g = grow + r;
+  const std::ptrdiff_t WP = std::ptrdiff_t(weight_row_stride());
+  with_fan_in(K_, [&](auto kc) { gather_link_major_b1<decltype(kc)::value>(wk, delta + r, g, r, N, WP, K_); });
+  // The r sites by the periodic seam: transpose_row sums them with its wrapped gather, whose
+  // terms the compiler fuses into multiply-adds or not by the branch each receiver takes. Run
+  // that very code on a ring of 4r sites holding the seam's neighbourhood: ring site p is p
+  // sites right of the seam, ring site 4r - q is q sites left of it, so every receiver wraps
+  // (or not) as on the whole width and each seam site gets the whole width's bits.
+  for (const bool left : {true, false}) {
+    if (left ? !m_left_seam : !m_right_seam) continue;
+    const int ring = 4 * r, seam = left ? 0 : N;  // the seam lies before local site `seam`
+    std::vector<double> w_ring(std::size_t(ring) * std::size_t(K_), 0.0), d_ring(std::size_t(ring + 2 * r), 0.0),
+        g_ring(d_ring.size());
+    for (int p = 0; p < ring; ++p) {
+      const int l = seam + (p < 2 * r ? p : p - ring);  // this ring site's local site
+      if (l < -r || l >= N + r) continue;               // neither held nor a ghost: not read
+      d_ring[std::size_t(r + p)] = delta[r + l];
+      for (int k = 0; k < K_; ++k) w_ring[std::size_t(p * K_ + k)] = wk[k * WP + l];
+    }
+    LinkStencil(ring, r).transpose_row(w_ring.data(), d_ring.data(), nullptr, g_ring.data());
+    for (int q = 0; q < r; ++q) {
+      if (left) g[q] = g_ring[std::size_t(r + q)];                      // sites 0..r-1
+      else g[N - 1 - q] = g_ring[std::size_t(r + ring - 1 - q)];         // sites N-r..N-1
+    }
+  }
   if (scale)
     for (int j = 0; j < N; ++j) g[j] = scale[r + j] * g[j];
 }

@@ -56,11 +56,6 @@ void Network::fill_weight_ghosts(int m) {
                      m_stencil.weight_row_stride());
 }
 
-void Network::check_batch(int B) const {
-  if (m_halo.is_split() && B == 1)
-    throw std::invalid_argument("network split along its width: batches of one sample are not supported");
-}
-
 void Network::reserve(int B) {
   if (B <= m_capacity) return;
   const std::size_t M = std::size_t(m_shape.M), rows = m_stride * std::size_t(B);
@@ -72,10 +67,11 @@ void Network::reserve(int B) {
   m_delta.assign(2, rows);
   m_sample_loss.assign(std::size_t(B), 0.0);
   m_loss_start.assign(std::size_t(B), 0.0);
-  if (B > 1) {
+  // Link-major weights: the batched kernels', and a split block's one-sample transpose's
+  // (its receivers beyond the edges are their ghosts).
+  if ((B > 1 || m_halo.is_split()) && m_wk.empty())
     m_wk.assign(std::size_t(m_shape.M) * std::size_t(m_shape.K()) * m_stencil.weight_row_stride(), 0.0);
-    m_gwk.assign(m_shape.num_weights(), 0.0);
-  }
+  if (B > 1 && m_gwk.empty()) m_gwk.assign(m_shape.num_weights(), 0.0);
   m_capacity = B;
 }
 
@@ -101,7 +97,6 @@ void Network::over_chunks(F&& f) {
 }
 
 void Network::forward(const double* W, const double* b, const double* X, int B) {
-  check_batch(B);
   reserve(B);
   m_B = B;
   m_ready.reset(std::size_t(m_shape.M));
@@ -124,10 +119,9 @@ void Network::over_layers(F&& f) {
 // Shared out among the threads before and after the pass, both are copies: the same bits.
 void Network::prepare_link_major(const double* W) {
   m_link_major_ready = false;
-  if (m_B == 1) return;
-  if (m_halo.is_split()) {
+  if (m_halo.is_split()) {  // one sample too: its transpose reads the weights' ghosts
     link_major_all(W);
-  } else if (threaded()) {
+  } else if (threaded()) {  // batches only (threaded)
     over_layers([&](int m) {
       m_stencil.link_major(W + m_shape.w_index(m, 0, 0), weights_link_major(m));
       fill_weight_ghosts(m);
@@ -191,7 +185,10 @@ void Network::forward_rows(const double* W, const double* b, const double* X, in
     // the one-sample path always did).
     double* hn = row(m_h[std::size_t(m) + 1], s0);
     double* ds = row(m_dsigma[std::size_t(m) + 1], s0);
-    if (m_B == 1)
+    if (m_B == 1 && m_halo.is_split())  // each site's bits as in the whole row's call
+      sigma_and_d1_in_row(m_activation, z + r, hn + r, ds + r, std::size_t(N), std::size_t(m_halo.block().first),
+                          std::size_t(m_halo.block().N));
+    else if (m_B == 1)
       sigma_and_d1(m_activation, z + r, hn + r, ds + r, std::size_t(N));
     else if (m_d1_from_h)  // sigma' is taken from h in the backward sweep
       sigma_values(m_activation, z, hn, std::size_t(n) * m_stride);
@@ -245,8 +242,11 @@ void Network::backward_rows(const double* W, const double* Y, double* gX, double
     const double* ds = m == 0 ? nullptr : dsigma_rows(m, s0, s1);
     double* g = row(delta(m), s0);
     const std::size_t wm = m_shape.w_index(m, 0, 0);
-    if (m_B == 1) {
+    if (m_B == 1 && !m_halo.is_split()) {
       m_stencil.transpose_row(W + wm, d, ds, g);
+    } else if (m_B == 1) {
+      m_halo.fill_ghosts(d, 1, m_stride);  // the receivers beyond the edges
+      m_stencil.transpose_row_block(weights_link_major(m), d, ds, g);
     } else {
       m_halo.fill_ghosts(d, n, m_stride);  // the receivers beyond the edges
       m_stencil.transpose_rows(weights_link_major(m), d, ds, g, n);
@@ -283,7 +283,8 @@ void Network::layer_gradient(int m, int c, int s0, int s1, double* gW, double* g
 }
 
 double Network::backward(const double* W, const double* Y, double* gW, double* gb, double* gX, double* gY) {
-  if (m_B > 1) link_major_all(W);  // the W given here, as the one-sample path reads it
+  // The W given here, as the one-sample path reads it (a split block's transpose: link-major).
+  if (m_B > 1 || m_halo.is_split()) link_major_all(W);
   m_turns.reset(std::size_t(m_shape.M));
   over_chunks([&](int c, int s0, int s1) { backward_rows(W, Y, gX, gY, c, s0, s1, gW, gb); });
   gradient_from_link_major(gW);
@@ -292,7 +293,6 @@ double Network::backward(const double* W, const double* Y, double* gW, double* g
 
 double Network::value_and_gradient(const double* W, const double* b, const double* X, const double* Y,
                                    int B, double* gW, double* gb, double* gX, double* gY) {
-  check_batch(B);
   reserve(B);
   m_B = B;
   m_ready.reset(std::size_t(m_shape.M));

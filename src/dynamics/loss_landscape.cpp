@@ -1,18 +1,26 @@
 #include "nnfield/dynamics/loss_landscape.hpp"
 
 #include <algorithm>
-#include <stdexcept>
 
 namespace nnfield {
+
+namespace {
+
+// sum plus gX . X' + gY . Y' over n values, the terms added one after another: the one
+// order of the data power, whole or continued block by block.
+double add_data_power(double sum, const double* gX, const double* Xd, const double* gY, const double* Yd,
+                      std::size_t n) {
+  for (std::size_t j = 0; j < n; ++j) sum += gX[j] * Xd[j] + gY[j] * Yd[j];
+  return sum;
+}
+
+}  // namespace
 
 LossLandscape::LossLandscape(Network& network, const DataStream& data)
     : m_network(network), m_data(data), m_unit_mass(Masses::uniform(network.shape().num_params(), 1.0)) {
   const std::size_t n = std::size_t(data.batch()) * std::size_t(data.width());
   for (auto* v : {&m_X, &m_Y, &m_Xdot, &m_Ydot, &m_gX, &m_gY}) v->assign(n, 0.0);
   if (network.halo().is_split()) {
-    // The data power would be a sum over the whole width of every presented sample.
-    if (data.time_dependent())
-      throw std::invalid_argument("a network split along its width takes data that do not move in time");
     const std::size_t block = std::size_t(data.batch()) * std::size_t(network.halo().block().width);
     m_X_block.assign(block, 0.0);
     m_Y_block.assign(block, 0.0);
@@ -45,10 +53,30 @@ double LossLandscape::evaluate(const double* q, double t, double* grad, double* 
   if (data_power) {
     double p = 0.0;
     if (moving)
-      for (std::size_t j = 0; j < m_X.size(); ++j) p += m_gX[j] * m_Xdot[j] + m_gY[j] * m_Ydot[j];
+      p = split ? split_data_power()
+                : add_data_power(0.0, m_gX.data(), m_Xdot.data(), m_gY.data(), m_Ydot.data(), m_X.size());
     *data_power = p;
   }
   return l;
+}
+
+double LossLandscape::split_data_power() const {
+  // Each sample's terms run through the blocks in width order (the block holding site 0
+  // continues the sum of the samples before); the last block's sum reaches every process.
+  const WidthHalo& halo = m_network.halo();
+  const WidthBlock& b = halo.block();
+  const std::size_t N = std::size_t(b.N), n = std::size_t(b.width);
+  double total = 0.0;
+  for (std::size_t s = 0; s < std::size_t(m_data.batch()); ++s) {
+    double p = 0.0;
+    halo.sums_from_left(&p, 1);
+    if (b.left_seam()) p = total;
+    const std::size_t whole = s * N + std::size_t(b.first);  // the block's columns of X', Y'
+    p = add_data_power(p, m_gX.data() + s * n, m_Xdot.data() + whole, m_gY.data() + s * n, m_Ydot.data() + whole, n);
+    halo.sums_to_right(&p, 1);
+    total = p;
+  }
+  return total;
 }
 
 double LossLandscape::loss(const double* q, double t, bool left_limit) {

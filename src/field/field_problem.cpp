@@ -105,13 +105,6 @@ void check_output_offset(const ModelConfig& config, FieldProblem& pr, const std:
   throw ConfigError(m.str());
 }
 
-// The sources' motion on the grid's width nodes (the network's sites at ry = 1).
-SourceMotion grid_source_motion(const ModelConfig& config, const FieldTheory& t) {
-  std::vector<double> y(std::size_t(t.ny()));
-  for (int b = 0; b < t.ny(); ++b) y[std::size_t(b)] = t.y(b);
-  return continuum_source_motion(config, std::move(y), t.ax());
-}
-
 // The row s of a (P, n) array.
 std::vector<double> row_of(const std::vector<double>& a, int s, int n) {
   return std::vector<double>(a.begin() + std::ptrdiff_t(s) * n, a.begin() + std::ptrdiff_t(s + 1) * n);
@@ -167,6 +160,12 @@ std::unique_ptr<FieldTheory> theory_with_automatic_settings(const LatticeGeometr
     if (badness7 < 0.75 * badness) theory = std::move(candidate);
   }
   return theory;
+}
+
+SourceMotion grid_source_motion(const ModelConfig& config, const FieldTheory& t) {
+  std::vector<double> y(std::size_t(t.ny()));
+  for (int b = 0; b < t.ny(); ++b) y[std::size_t(b)] = t.y(b);
+  return continuum_source_motion(config, std::move(y), t.ax());
 }
 
 FieldProblem make_field_problem(const ModelConfig& config, unsigned threads) {

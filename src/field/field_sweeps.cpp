@@ -162,11 +162,13 @@ double FieldTheory::data_power(const double* q, const double* grad, const double
   const double* Z = phi + (std::size_t(m_nx) - 1) * n;
   const double ry = m_settings.ry;
   double p = 0.0;
+  m_halo.sums_from_left(&p, 1);  // split: continue the sum the blocks to the left reached
   for (std::size_t b = 0; b < n; ++b) {
     double phi0_dot = 0.0;
     for (std::size_t k = 0; k < K_; ++k) phi0_dot += w_in[b * K_ + k] * m_shifted[k * n + b];
     p += phi0_bar[b] * phi0_dot + ry * loss_dY(m_loss, Z[b], Y[b]) * Y_dot[b];
   }
+  m_halo.sums_to_right(&p, 1);
   return p;
 }
 

@@ -32,6 +32,16 @@ void add_field_observers(const ModelConfig& config, FieldProblem& problem, Recor
   rec.add(make_time_autocorrelation_observer(config, theory.nx(), theory.ny(), theory.K()));
 }
 
+double field_sgd_gradient(SampleSweeps& sweeps, const std::vector<double>& mass, const Samples& samples,
+                          const double* q, const std::vector<int>& batch, double* grad) {
+  const auto X = [&](std::size_t s) { return samples.x(batch[s]); };
+  const auto Y = [&](std::size_t s) { return samples.y(batch[s]); };
+  const double L = sweeps.gradient(q, batch.size(), X, Y, grad).loss;
+  const double mean = 1.0 / double(batch.size());
+  for (std::size_t i = 0; i < mass.size(); ++i) grad[i] = mass[i] > 0.0 ? grad[i] * mean / mass[i] : 0.0;
+  return L * mean;
+}
+
 namespace {
 
 // SGD on the field: the discrete-step map of the field's gradient flow m q' = -eta dL/dq
@@ -42,17 +52,11 @@ RunResult run_field_sgd(const ModelConfig& config, const RunOptions& options, Fi
                         RunRecording& recording) {
   FieldTheory& theory = *problem.theory;
   const Samples& samples = problem.data->samples();
-  const std::vector<double>& mass = theory.mass();
   const std::size_t lines = std::size_t(theory.nx()) * std::size_t(theory.ny()), P = theory.num_params();
   std::vector<double> snapshot_grad(P), phi(lines), adjoint(lines);
   SampleSweeps sweeps(theory, unsigned(std::max(0, options.threads)));
   const auto gradient = [&](const double* q, const std::vector<int>& batch, double* grad) {
-    const auto X = [&](std::size_t s) { return samples.x(batch[s]); };
-    const auto Y = [&](std::size_t s) { return samples.y(batch[s]); };
-    const double L = sweeps.gradient(q, batch.size(), X, Y, grad).loss;
-    const double mean = 1.0 / double(batch.size());
-    for (std::size_t i = 0; i < P; ++i) grad[i] = mass[i] > 0.0 ? grad[i] * mean / mass[i] : 0.0;
-    return L * mean;
+    return field_sgd_gradient(sweeps, theory.mass(), samples, q, batch, grad);
   };
   // The first sample of the batch, as the network records its neurons.
   const auto snapshot = [&](const double* q, const std::vector<int>& batch, Snapshot& s) {

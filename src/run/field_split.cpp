@@ -25,12 +25,6 @@
 namespace nnfield {
 
 void check_field_split(const ModelConfig& config, const std::string& where) {
-  if (config.dynamics.kind == DynamicsKind::sgd)
-    throw ConfigError(where + "dynamics.kind = \"sgd\" on a field ([field]) is not split (field SGD steps the " +
-                      "whole grid on one process); run it without mpirun");
-  if (config.data.presentation == Presentation::blend)
-    throw ConfigError(where + "data.presentation = \"blend\" on a field ([field]) is not split (the data power " +
-                      "of moving data is a sum over the width not kept in the one-process order)");
   const int K = processes::count(), ry = std::max(config.field.ry, 1);
   const int ny = config.network.shape.N / ry;
   // Index shifts (ry = 1) read r ghosts from the next block; spectral ones need a node a block.
@@ -41,33 +35,47 @@ void check_field_split(const ModelConfig& config, const std::string& where) {
                       (ry == 1 ? " (network.r: a ghost would come from beyond the next process)" : ""));
 }
 
-namespace {
-
-// This process's columns of the problem's data set, presented by the same stream.
-std::unique_ptr<DataStream> block_data(const ModelConfig& config, const FieldProblem& problem,
-                                       const WidthBlock& columns) {
+Samples block_samples(const FieldProblem& problem, const WidthBlock& columns) {
   const Samples& all = problem.data->samples();
   const std::vector<ColumnArray> rows{{all.S, 1}};
-  Samples mine{all.S, columns.width, block_of(all.X.data(), all.N, rows, columns),
-               block_of(all.Y.data(), all.N, rows, columns)};
-  return std::make_unique<DataStream>(std::move(mine), config.data, config.seed);
+  return Samples{all.S, columns.width, block_of(all.X.data(), all.N, rows, columns),
+                 block_of(all.Y.data(), all.N, rows, columns)};
+}
+
+namespace {
+
+// This process's columns of the problem's data set, presented by the same stream, with the
+// sources' motion on the block's width nodes.
+std::unique_ptr<DataStream> block_data(const ModelConfig& config, const FieldProblem& problem,
+                                       const FieldTheory& theory) {
+  return std::make_unique<DataStream>(block_samples(problem, theory.halo().block()), config.data, config.seed,
+                                      grid_source_motion(config, theory));
 }
 
 }  // namespace
 
+std::unique_ptr<RunRecording> field_split_recording(const ModelConfig& config, const RunOptions& options,
+                                                    FieldProblem& problem, CheckpointRanges ranges) {
+  if (!processes::is_root()) return nullptr;
+  auto recording = std::make_unique<RunRecording>(config, options, std::move(ranges));
+  add_field_observers(config, problem, recording->recorder());
+  recording->start([&](SeriesSink& writer) {
+    write_field_static(writer, problem, config);
+    writer.set_root_attribute("processes", double(processes::count()));
+  });
+  return recording;
+}
+
 RunResult run_field_split(const ModelConfig& config, const RunOptions& options) {
   FieldProblem problem = make_field_problem(config);  // ConfigError before any file is created
-  const std::string where = "mpirun -np " + std::to_string(processes::count()) + " nnfield run (width split, " +
-                            "docs/cluster.md): ";
-  if (!problem.data->piecewise_constant())
-    throw ConfigError(where + "moving sources on a field are not split (their data power is a sum over the width)");
   stop_point(options.stop);
+  if (config.dynamics.kind == DynamicsKind::sgd) return run_field_sgd_split(config, options, problem);
   const FieldTheory& whole = *problem.theory;
   FieldTheory theory(whole.lattice(), whole.activation(), whole.loss(), whole.settings(), /*split_width=*/true);
   const WidthBlock& columns = theory.halo().block();
   const int nx = theory.nx(), ny = columns.N, K = theory.K();
   const std::vector<ColumnArray> parameter_arrays{{1, K}, {1, 1}, {nx, K}, {nx, 1}};  // w_in, b_in, w, beta
-  const std::unique_ptr<DataStream> data = block_data(config, problem, columns);
+  const std::unique_ptr<DataStream> data = block_data(config, problem, theory);
   FieldPotential potential(theory, *data);
   std::unique_ptr<TrainingDynamics> dynamics = make_field_dynamics(config, potential);
   if (config.observe.energy_flow && !dynamics->second_order())
@@ -83,19 +91,11 @@ RunResult run_field_split(const ModelConfig& config, const RunOptions& options) 
       block_of(problem.q0.data(), ny, parameter_arrays, columns),
       problem.v0.empty() ? std::vector<double>{} : block_of(problem.v0.data(), ny, parameter_arrays, columns));
 
-  // Process 0 records; the others step their blocks with it.
+  // Process 0 records, reading none of a checkpoint's state (every process reads its block);
+  // the others step their blocks with it.
   RunOptions quiet = options;
   quiet.progress = "off";
-  std::unique_ptr<RunRecording> recording;
-  if (processes::is_root()) {
-    // Process 0's recording reads none of a checkpoint's state: every process reads its block.
-    recording = std::make_unique<RunRecording>(config, options, skip_state_ranges());
-    add_field_observers(config, problem, recording->recorder());
-    recording->start([&](SeriesSink& writer) {
-      write_field_static(writer, problem, config);
-      writer.set_root_attribute("processes", double(processes::count()));
-    });
-  }
+  std::unique_ptr<RunRecording> recording = field_split_recording(config, options, problem, skip_state_ranges());
   const std::size_t n = std::size_t(columns.width), batch = std::size_t(potential.batch());
   std::vector<double> phi(std::size_t(nx) * n), adjoint(phi.size()), grad(P), X(batch * n), Y(batch * n);
   std::vector<double> whole_phi, whole_adjoint;

@@ -155,10 +155,7 @@ RunResult run_width_split(const ModelConfig& config, const RunOptions& options) 
   Samples samples = make_samples(config);
   stop_point(options.stop);
   const bool sgd = config.dynamics.kind == DynamicsKind::sgd;
-  if (!sgd && samples.S < 2)
-    throw ConfigError("mpirun -np " + std::to_string(processes::count()) + " nnfield run (width split, " +
-                      "docs/cluster.md): a data set of 1 sample; a split network needs batches of 2 or more");
-  DataStream data(samples, config.data, config.seed);
+  DataStream data(samples, config.data, config.seed, lattice_source_motion(config));
   ParameterState init = initial_block(config, data);
   std::unique_ptr<SgdLattice> lattice;
   // What process 0's recording reads of a checkpoint's state: its block (SGD), or none of it

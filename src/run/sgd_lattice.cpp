@@ -6,7 +6,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "nnfield/config/toml_quote.hpp"
 #include "nnfield/numerics/processes.hpp"
 #include "run/field_split.hpp"
 #include "run/split_output_row.hpp"
@@ -74,7 +73,7 @@ class WholeNetwork final : public SgdLattice {
 
 // A process's block of a network split along its width; its output rows are measured on
 // the blocks (split_output_row.hpp).
-class WidthSplit final : public SgdLattice {
+class WidthSplit final : public SplitLattice {
  public:
   WidthSplit(const ModelConfig& config, const Samples& samples, std::vector<double> q)
       : m_whole_shape(config.network.shape),
@@ -118,15 +117,6 @@ class WidthSplit final : public SgdLattice {
   }
   std::size_t whole_size() const override { return m_whole_shape.num_params(); }
   void snapshot(Snapshot& s) override;
-  bool stop_requested(const std::atomic<bool>* stop) override {
-    return !processes::on_all_processes(!(stop && stop->load()));
-  }
-  bool finite() override { return processes::on_all_processes(all_finite(m_q)); }
-  bool from_root(bool value) override {
-    double v = value ? 1.0 : 0.0;
-    processes::broadcast_values(0, &v, 1);
-    return v != 0.0;
-  }
 
  private:
   NetworkShape m_whole_shape;
@@ -171,6 +161,18 @@ class OneProcess final : public SgdLattice {
 
 }  // namespace
 
+bool SplitLattice::stop_requested(const std::atomic<bool>* stop) {
+  return !processes::on_all_processes(!(stop && stop->load()));
+}
+
+bool SplitLattice::finite() { return processes::on_all_processes(all_finite(q())); }
+
+bool SplitLattice::from_root(bool value) {
+  double v = value ? 1.0 : 0.0;
+  processes::broadcast_values(0, &v, 1);
+  return v != 0.0;
+}
+
 std::unique_ptr<SgdLattice> one_process_lattice(std::vector<double> q, BatchGradient gradient,
                                                 BatchSnapshot snapshot) {
   return std::make_unique<OneProcess>(std::move(q), std::move(gradient), std::move(snapshot));
@@ -188,15 +190,17 @@ std::unique_ptr<SgdLattice> width_split_lattice(const ModelConfig& config, const
 
 namespace {
 
-// Gradient flow and damped dynamics split on a fixed full batch: one presented sample is not
-// split (the one-sample kernels wrap within the block), and moving data's power is a sum over
-// the width the blocks do not keep in order. (BBD variables and observers need one presented
-// sample: the model checks refuse them with a full batch.)
+// Gradient flow and damped dynamics split on any presentation of the data, moving or not.
+// The BBD picture stays on one process: its variables and observers follow one sample's
+// neurons and their motion through every layer of the whole network.
 void check_split_flow(const ModelConfig& config, const std::string& where) {
-  if (config.data.presentation != Presentation::full_batch)
-    throw ConfigError(where + "data.presentation = " + toml_quote(name(config.data.presentation)) +
-                      " is not split for dynamics.kind = " + toml_quote(name(config.dynamics.kind)) +
-                      " (only \"full_batch\")");
+  const std::string whole = " follows the whole network's neurons, which a split run never holds (run without mpirun)";
+  if (config.dynamics.variables == DynamicsVariables::bbd)
+    throw ConfigError(where + "dynamics.variables = \"bbd\" is not split: the BBD state" + whole);
+  if (config.observe.energy_flow)
+    throw ConfigError(where + "observe.energy_flow = true is not split: the BBD energy flow" + whole);
+  if (config.observe.lagrangian)
+    throw ConfigError(where + "observe.lagrangian = true is not split: the BBD Lagrangian" + whole);
 }
 
 }  // namespace
@@ -208,8 +212,6 @@ void check_width_split(const ModelConfig& config, int threads) {
     throw ConfigError(where + "--threads " + std::to_string(threads) +
                       ": a split run runs one thread per process; leave --threads out or give 1");
   if (config.field.present) return check_field_split(config, where);  // the field grid's width
-  if (config.dynamics.kind == DynamicsKind::sgd && config.dynamics.batch < 2)
-    throw ConfigError(where + "dynamics.batch = 1: a split network needs batches of 2 samples or more");
   if (config.dynamics.kind != DynamicsKind::sgd) check_split_flow(config, where);
   // A split hands W to the output in pieces; the correlators of w need all of it at once.
   const bool weight_correlators = !config.observe.correlators.empty() || config.observe.autocorrelation;

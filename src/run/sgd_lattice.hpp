@@ -49,6 +49,15 @@ class SgdLattice {
   virtual bool from_root(bool value) = 0;
 };
 
+// A lattice split over every process (a network's or a field grid's width): the stops, the
+// finiteness and process 0's decisions agreed by all, at the same step.
+class SplitLattice : public SgdLattice {
+ public:
+  bool stop_requested(const std::atomic<bool>* stop) override;
+  bool finite() override;
+  bool from_root(bool value) override;
+};
+
 // One process's lattice whose batch gradient and snapshot are given (a field grid,
 // field_run.cpp): q stepped by q <- q - eta g with g = gradient(q, batch, g).
 using BatchGradient = std::function<double(const double* q, const std::vector<int>& batch, double* g)>;
@@ -65,9 +74,8 @@ std::unique_ptr<SgdLattice> width_split_lattice(const ModelConfig& config, const
                                                 std::vector<double> q);
 
 // Refuses (ConfigError, one line) what a width-split run does not do: more than one thread;
-// for fields, what check_field_split refuses (run/field_split.hpp); for networks, SGD
-// batches of one sample, gradient flow or damped dynamics on data other than a fixed full
-// batch, blocks narrower than r, correlators of the weights.
+// for fields, what check_field_split refuses (run/field_split.hpp); for networks, the BBD
+// variables and observers, blocks narrower than r, correlators of the weights.
 void check_width_split(const ModelConfig& config, int threads);
 
 }  // namespace nnfield

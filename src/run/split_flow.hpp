@@ -16,7 +16,7 @@ namespace nnfield {
 
 // Integrates this process's block of the network from its block of the initial state `init`
 // (W (M, n, K) then b (M, n), and the velocities alike) on the data set `samples` presented
-// by `data` (a fixed full batch: check_width_split). `recording` is process 0's, null
+// by `data` (any presentation, moving sources too). `recording` is process 0's, null
 // on the others, which integrate with it and take part in its collective calls.
 RunResult run_split_flow(const ModelConfig& config, const RunOptions& options, const Samples& samples,
                          const DataStream& data, const ParameterState& init, RunRecording* recording);

@@ -2,7 +2,8 @@
 // processes: the ghosts the neighbours send are the periodic images of the whole width; the
 // running sums over width equal one process's sums bit for bit; a network split along its
 // width computes, on every process's block, the loss and gradients of the whole network
-// bit for bit (several widths and radii: the seam, block edges, vector and scalar sites).
+// bit for bit (several widths and radii: the seam, block edges, vector and scalar sites;
+// batches and one sample).
 // Prints one line per failed check; exits 1 if any failed.
 #include <cmath>
 #include <cstdio>
@@ -71,14 +72,16 @@ void check_network(NetworkShape shape, int B, Activation activation) {
   for (double& v : X) v = rng.normal();
   for (double& v : Y) v = rng.normal();
   Network whole(shape, activation, Loss::mse);
-  std::vector<double> g(q.size());
+  std::vector<double> g(q.size()), gX(X.size()), gY(X.size());
   const std::size_t nw = shape.num_weights();
-  const double loss = whole.value_and_gradient(q.data(), q.data() + nw, X.data(), Y.data(), B, g.data(), g.data() + nw);
+  const double loss = whole.value_and_gradient(q.data(), q.data() + nw, X.data(), Y.data(), B, g.data(), g.data() + nw,
+                                               gX.data(), gY.data());
 
   Network part(shape, activation, Loss::mse, WidthHalo::split(shape.N, shape.r));
   const WidthBlock b = part.halo().block();
   const NetworkShape& ps = part.shape();
-  std::vector<double> pq(ps.num_params()), pg(pq.size()), pX(std::size_t(B) * b.width), pY(pX.size());
+  std::vector<double> pq(ps.num_params()), pg(pq.size()), pX(std::size_t(B) * b.width), pY(pX.size()),
+      pgX(pX.size()), pgY(pX.size());
   for (int m = 0; m < shape.M; ++m)
     for (int i = 0; i < b.width; ++i) {
       for (int k = 0; k < shape.K(); ++k) pq[ps.w_index(m, i, k)] = q[shape.w_index(m, b.first + i, k)];
@@ -90,8 +93,8 @@ void check_network(NetworkShape shape, int B, Activation activation) {
       pY[std::size_t(s) * b.width + i] = Y[std::size_t(s) * shape.N + b.first + i];
     }
   const std::size_t pnw = ps.num_weights();
-  const double ploss =
-      part.value_and_gradient(pq.data(), pq.data() + pnw, pX.data(), pY.data(), B, pg.data(), pg.data() + pnw);
+  const double ploss = part.value_and_gradient(pq.data(), pq.data() + pnw, pX.data(), pY.data(), B, pg.data(),
+                                               pg.data() + pnw, pgX.data(), pgY.data());
   check(ploss == loss, name + ": loss");
   bool same = true;
   for (int m = 0; m < shape.M; ++m)
@@ -100,6 +103,13 @@ void check_network(NetworkShape shape, int B, Activation activation) {
       same = same && pg[pnw + ps.b_index(m, i)] == g[nw + shape.b_index(m, b.first + i)];
     }
   check(same, name + ": gradients of the block");
+  bool same_data = true;  // dl/dX and dl/dY, the moving data's forces
+  for (int s = 0; s < B; ++s)
+    for (int i = 0; i < b.width; ++i) {
+      const std::size_t at = std::size_t(s) * b.width + i, whole_at = std::size_t(s) * shape.N + b.first + i;
+      same_data = same_data && pgX[at] == gX[whole_at] && pgY[at] == gY[whole_at];
+    }
+  check(same_data, name + ": dl/dX and dl/dY of the block");
   part.forward(pq.data(), pq.data() + pnw, pX.data(), B);  // Network::loss continues the sums too
   whole.forward(q.data(), q.data() + nw, X.data(), B);
   check(part.loss(pY.data()) == whole.loss(Y.data()), name + ": Network::loss");
@@ -119,6 +129,13 @@ int main(int argc, char** argv) {
   check_network({4, 37, 1}, 6, Activation::gelu);   // odd blocks, K = 3 kernels
   check_network({3, 203, 3}, 9, Activation::tanh);  // vector sites, K = 7 kernels
   check_network({2, 23, 4}, 4, Activation::tanh);   // r = 4: the kernels for any K
+  // One sample (the one-sample kernels, their transpose on the weights' ghosts, sigma by
+  // sites in the whole row's vector loop or its tail): the same widths and radii.
+  check_network({3, 10, 2}, 1, Activation::tanh);
+  check_network({4, 37, 1}, 1, Activation::gelu);
+  check_network({3, 203, 3}, 1, Activation::tanh);
+  check_network({3, 203, 3}, 1, Activation::softplus);
+  check_network({2, 23, 4}, 1, Activation::erf);
   const bool all_ok = processes::on_all_processes(g_failures == 0);
   if (processes::is_root()) std::printf("%s on %d processes\n", all_ok ? "width halo: ok" : "width halo: FAILED", K);
   processes::finish();

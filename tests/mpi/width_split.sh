@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One network split along its width under mpirun (docs/cluster.md): N = 10 over 1, 2 and 3
 # processes (blocks of 10; 5, 5; 4, 3, 3 columns, r = 2) gives the file one process writes,
-# every dataset bit for bit, for SGD, gradient flow and damped dynamics; the checkpoint is the
+# every dataset bit for bit, for SGD (batches and batch 1), gradient flow and damped dynamics
+# (a full batch, one fixed, switching or blended sample, moving sources); the checkpoint is the
 # same file; a run stopped on 3 processes resumes on 2 and ends as the uninterrupted run; what
 # is not split is refused (exit 2). (Process 0's memory: width_split_memory.sh.)
 # Usage: width_split.sh NNFIELD_EXE SOURCE_DIR
@@ -21,6 +22,10 @@ for np in 1 2 3; do
 done
 check "the split file records its process count" \
   "/usr/bin/python3 -c \"import h5py,sys; sys.exit(float(h5py.File('$work/np3.h5').attrs['processes']) != 3)\""
+
+# SGD at batch 1: the one-sample kernels on the blocks (the transpose reads the weights'
+# ghosts; sigma takes each site the whole row's way).
+equals_one_process "SGD, batch 1" "$model" sgd1 --set dynamics.batch=1
 
 # Stopped at step 140 on 3 processes, resumed to 300 on 2: the uninterrupted run.
 mpi 3 run "$model" -o "$work/part.h5" -q --set dynamics.steps=140
@@ -70,6 +75,19 @@ for kind in gradient_flow damped; do
   check "$kind: resumed run equals the uninterrupted one" \
     "$same '$work/${kind}_serial.h5' '$work/${kind}_part.h5' > /dev/null"
 done
+# One presented sample and moving data: the one-sample kernels, and the data power
+# dL/dX . X' + dL/dY . Y' continued block by block, each sample in width order.
+equals_one_process "gradient flow, one fixed sample" "$flow" fixed --set data.presentation=fixed
+nps="2 3" equals_one_process "damped, blended samples" "$flow" blend --set data.presentation=blend \
+  --set data.tau=0.3 --set dynamics.kind=damped --set dynamics.gamma=2.0 --set dynamics.eta_scaling=depth
+nps=3 equals_one_process "gradient flow, switching samples" "$flow" switch --set data.presentation=switch \
+  --set data.tau=0.3
+moving="$src/tests/mpi/width_split_moving_model.toml"
+equals_one_process "gradient flow, moving sources" "$moving" moving
+check "moving sources do work" "/usr/bin/python3 -c \"import h5py,sys; sys.exit(not h5py.File('$work/moving_np3.h5')['energy/data_work'][-1] > 0)\""
+nps=3 equals_one_process "damped, moving sources on a full batch of 3" "$moving" moving3 \
+  --set continuum.samples=3 --set data.presentation=full_batch --set dynamics.kind=damped --set dynamics.gamma=2.0
+
 # A step size below integrator.dt_min is found on every process at the same step (the error
 # norm is reduced): exit 3, the rows and status of one process.
 blow=(--set dynamics.eta=1e12 --set integrator.dt_min=1e-6)
@@ -83,11 +101,10 @@ check "blow-up: same datasets and status as one process" \
   "$same '$work/blow_serial.h5' '$work/blow_np3.h5' > /dev/null"
 
 # Refused under a split (split_checks.sh).
-refused_split 2 "moving data" 'data.presentation = "blend" is not split for dynamics.kind = "damped"' \
-  run "$src/models/teacher_tanh.toml" -o "$work/refused.h5" -q
-refused_split 2 "one presented sample" 'data.presentation = "fixed" is not split for dynamics.kind = "gradient_flow"' \
-  run "$flow" -o "$work/refused.h5" -q --set data.presentation=fixed
-refused_split 2 "batch of one" "dynamics.batch = 1" run "$model" -o "$work/refused.h5" -q --set dynamics.batch=1
+refused_split 2 "BBD variables" 'dynamics.variables = "bbd" is not split' \
+  run "$flow" -o "$work/refused.h5" -q --set data.presentation=fixed --set dynamics.variables=bbd
+refused_split 2 "BBD Lagrangian" 'observe.lagrangian = true is not split' \
+  run "$flow" -o "$work/refused.h5" -q --set data.presentation=fixed --set observe.lagrangian=true
 refused_split 2 "threads" "--threads 2" run "$model" -o "$work/refused.h5" -q --threads 2
 refused_split 3 "blocks narrower than r" "blocks of 1 columns, fewer than network.r = 2" \
   run "$model" -o "$work/refused.h5" -q --set network.N=5

@@ -76,6 +76,11 @@ class LinkStencil {
   void apply_row(const double* w, const double* bias, const double* h, double* z) const;
   void weight_gradient_row(const double* delta, const double* h, double* gw, double* gb) const;
   void transpose_row(const double* w, const double* delta, const double* scale, double* g) const;
+  // transpose_row on a block of a split width (width_halo.hpp): every site's K terms in the
+  // order transpose_row sums them (k = 0..2r, the same products), the receivers beyond the
+  // edges read from the ghosts of delta and of the link-major weights wk (laid out and
+  // filled as for transpose_rows). So a block's sites get the whole width's bits.
+  void transpose_row_block(const double* wk, const double* delta, const double* scale, double* g) const;
 
   // The links' motion through one layer, one sample (the BBD kinematics,
   // bbd/bbd_kinematics.hpp): padded rows h, h', h'' of the layer below, W, W', W'' in the

@@ -31,9 +31,9 @@ class Network {
   // The block of width columns `halo` holds of a network of `shape` (width_halo.hpp): its
   // W (M, n, K), b (M, n), X, Y, Z (B, n) are the block's columns, n = halo.block().width;
   // the passes exchange ghosts with the neighbouring blocks, and the loss is the whole
-  // network's on every process, to the last bit. A split network takes batches of B > 1
-  // (the one-sample kernels wrap within the block) on one thread; every process calls
-  // forward and backward together.
+  // network's on every process, to the last bit, for any batch (one sample: the one-sample
+  // kernels, their transpose reading the weights' ghosts). A split network runs on one
+  // thread; every process calls forward and backward together.
   Network(NetworkShape shape, Activation activation, Loss loss, WidthHalo halo);
 
   // The shape of the columns held: the whole network's, or its block's (N = block width).
@@ -79,8 +79,6 @@ class Network {
 
  private:
   void reserve(int B);
-  // A split network refuses batches of one sample (see the constructor).
-  void check_batch(int B) const;
   // Link layer m's weights, link-major in padded rows (link_stencil.hpp), and their ghosts.
   double* weights_link_major(int m);
   void fill_weight_ghosts(int m);
@@ -158,9 +156,9 @@ class Network {
   Layers m_delta;   // dl/dz^(m) (dl/dX at m = 0): see delta()
   std::vector<double> m_sample_loss;          // each sample's sum over sites
   std::vector<double> m_loss_start;           // split width: the sums over the blocks to the left
-  // Batches of more than one sample: the weights link-major in padded rows with ghost
-  // receivers (M, K, weight_row_stride), and the weight gradient link-major while the
-  // chunks add to it (M, K, N).
+  // Batches of more than one sample (and a split network's one sample, m_wk alone): the
+  // weights link-major in padded rows with ghost receivers (M, K, weight_row_stride), and
+  // the weight gradient link-major while the chunks add to it (M, K, N).
   std::vector<double> m_wk, m_gwk;
   Turns m_turns;  // one step per link layer: the weight gradients' sums
   Turns m_ready;  // one step per link layer: its link-major weights written

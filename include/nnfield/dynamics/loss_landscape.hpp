@@ -3,7 +3,8 @@
 // the data presented at time t, its gradient dl/dq by backpropagation, and the data power
 // dl/dt|_q = dl/dX . X' + dl/dY . Y' (docs/theory.md section 2). Every parameter has unit mass.
 // Over a network split along its width (core/width_halo.hpp) the landscape is the block's:
-// its parameters, the block's columns of data that do not move, the whole network's loss.
+// its parameters and the block's columns of the data; the loss and the data power are the
+// whole network's, to the last bit, on every process.
 #include <vector>
 
 #include "nnfield/core/network.hpp"
@@ -32,6 +33,9 @@ class LossLandscape final : public Potential {
 
  private:
   void load_data(double t, bool left_limit = false);
+  // Collective. A split network's data power: each sample's sum over the width continued
+  // block by block (m_gX, m_gY hold the block's (batch, n) forces).
+  double split_data_power() const;
   // A split network's columns of whole (batch, N) data, copied into `block`.
   const double* block_columns(const std::vector<double>& whole, std::vector<double>& block) const;
 

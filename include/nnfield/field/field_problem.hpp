@@ -73,4 +73,8 @@ std::unique_ptr<FieldTheory> theory_with_automatic_settings(const LatticeGeometr
 // The stability check on `threads` threads (0: the default): the same problem for any count.
 FieldProblem make_field_problem(const ModelConfig& config, unsigned threads = 1);
 
+// The sources' motion on the width nodes theory `t` holds (the network's sites at ry = 1;
+// a split theory's block of them).
+SourceMotion grid_source_motion(const ModelConfig& config, const FieldTheory& t);
+
 }  // namespace nnfield
