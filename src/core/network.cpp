@@ -36,7 +36,7 @@ Network::Network(NetworkShape shape, Activation activation, Loss loss)
 Network::Network(NetworkShape shape, Activation activation, Loss loss, WidthHalo halo)
     : m_shape{shape.M, halo.block().width, shape.r},
       m_halo(std::move(halo)),
-      m_stencil(m_shape.N, m_shape.r, m_halo.block().left_seam(), m_halo.block().right_seam()),
+      m_stencil(m_shape.N, m_shape.r),
       m_activation(activation),
       m_loss(loss),
       m_d1_from_h(d1_from_value(activation)),
@@ -63,13 +63,13 @@ void Network::reserve(int B) {
   // calls over whole rows see finite numbers there.
   m_z.assign(M + 1, rows);
   m_h.assign(M, rows);
-  m_dsigma.assign(M, rows);
+  if (!m_d1_from_h) m_dsigma.assign(M, rows);  // tanh's sigma' is taken from h
   m_delta.assign(2, rows);
   m_sample_loss.assign(std::size_t(B), 0.0);
   m_loss_start.assign(std::size_t(B), 0.0);
-  // Link-major weights: the batched kernels', and a split block's one-sample transpose's
-  // (its receivers beyond the edges are their ghosts).
-  if ((B > 1 || m_halo.is_split()) && m_wk.empty())
+  // Link-major weights, which apply and the transpose read at any batch size (the
+  // transpose's receivers beyond the edges are their ghosts).
+  if (m_wk.empty())
     m_wk.assign(std::size_t(m_shape.M) * std::size_t(m_shape.K()) * m_stencil.weight_row_stride(), 0.0);
   if (B > 1 && m_gwk.empty()) m_gwk.assign(m_shape.num_weights(), 0.0);
   m_capacity = B;
@@ -150,8 +150,8 @@ void Network::link_major_all(const double* W) {
 void Network::link_major_layer(const double* W, int m, int c) {
   // Chunk 0 reorders layer m just before it applies it, while the weights are at hand;
   // the other chunks wait for that (m_ready: each lets the next one on once it may go).
-  // The one-sample kernels read W as it is; prepare_link_major may have written them all.
-  if (m_B == 1 || m_link_major_ready) return;
+  // prepare_link_major may have written them all.
+  if (m_link_major_ready) return;
   if (c == 0) {
     m_stencil.link_major(W + m_shape.w_index(m, 0, 0), weights_link_major(m));
     fill_weight_ghosts(m);
@@ -176,24 +176,16 @@ void Network::forward_rows(const double* W, const double* b, const double* X, in
     const double* bm = b + m_shape.b_index(m, 0);
     link_major_layer(W, m, c);
     // z^(m+1)_i = sum_k W[m,i,k] h^(m)_{i+k-r} + b[m,i]   (Eq. 1)
-    if (m_B == 1)
-      m_stencil.apply_row(W + wm, bm, h, z);
-    else
-      m_stencil.apply_rows(weights_link_major(m), bm, h, z, n);
+    m_stencil.apply_rows(weights_link_major(m), bm, h, z, n);
     if (m + 1 == M) break;  // the output layer has no activation
-    // h^(m+1) = sigma(z^(m+1)): one call for the chunk's rows (one sample: its sites, as
-    // the one-sample path always did).
+    // h^(m+1) = sigma(z^(m+1)): one call for the chunk's whole padded rows, so that every
+    // site goes through the vector kernel (no scalar tail) and gets the same bits alone,
+    // in a batch or in a block of a split width.
     double* hn = row(m_h[std::size_t(m) + 1], s0);
-    double* ds = row(m_dsigma[std::size_t(m) + 1], s0);
-    if (m_B == 1 && m_halo.is_split())  // each site's bits as in the whole row's call
-      sigma_and_d1_in_row(m_activation, z + r, hn + r, ds + r, std::size_t(N), std::size_t(m_halo.block().first),
-                          std::size_t(m_halo.block().N));
-    else if (m_B == 1)
-      sigma_and_d1(m_activation, z + r, hn + r, ds + r, std::size_t(N));
-    else if (m_d1_from_h)  // sigma' is taken from h in the backward sweep
+    if (m_d1_from_h)  // sigma' is taken from h in the backward sweep
       sigma_values(m_activation, z, hn, std::size_t(n) * m_stride);
     else
-      sigma_and_d1(m_activation, z, hn, ds, std::size_t(n) * m_stride);
+      sigma_and_d1(m_activation, z, hn, row(m_dsigma[std::size_t(m) + 1], s0), std::size_t(n) * m_stride);
     m_halo.fill_ghosts(hn, n, m_stride);
   }
 }
@@ -239,31 +231,19 @@ void Network::backward_rows(const double* W, const double* Y, double* gX, double
     // dl/dh^(m)_j = sum over out-links (i,k) with i+k-r = j of W[m,i,k] delta^(m+1)_i, and
     // delta^(m) = sigma'(z^(m)) * dl/dh^(m) (at m = 0 no activation: dl/dX).
     double* d = row(delta(m + 1), s0);
-    const double* ds = m == 0 ? nullptr : dsigma_rows(m, s0, s1);
     double* g = row(delta(m), s0);
-    const std::size_t wm = m_shape.w_index(m, 0, 0);
-    if (m_B == 1 && !m_halo.is_split()) {
-      m_stencil.transpose_row(W + wm, d, ds, g);
-    } else if (m_B == 1) {
-      m_halo.fill_ghosts(d, 1, m_stride);  // the receivers beyond the edges
-      m_stencil.transpose_row_block(weights_link_major(m), d, ds, g);
-    } else {
-      m_halo.fill_ghosts(d, n, m_stride);  // the receivers beyond the edges
-      m_stencil.transpose_rows(weights_link_major(m), d, ds, g, n);
-    }
+    const double* wk = weights_link_major(m);
+    m_halo.fill_ghosts(d, n, m_stride);  // the receivers beyond the edges
+    if (m == 0)
+      m_stencil.transpose_rows(wk, d, nullptr, g, n);
+    else if (m_d1_from_h)  // sigma' = 1 - h^2 from h^(m), inside the transpose: no rows of it
+      m_stencil.transpose_rows_one_minus_square(wk, d, row(m_h[std::size_t(m)], s0), g, n);
+    else
+      m_stencil.transpose_rows(wk, d, row(m_dsigma[std::size_t(m)], s0), g, n);
   }
   if (gX)
     for (int s = s0; s < s1; ++s)
       std::memcpy(gX + std::size_t(s) * N, row(delta(0), s) + r, std::size_t(N) * sizeof(double));
-}
-
-const double* Network::dsigma_rows(int m, int s0, int s1) {
-  if (m_B == 1 || !m_d1_from_h) return row(m_dsigma[std::size_t(m)], s0);
-  // From h^(m), which the weight gradient of layer m has just read: into m_dsigma[0]
-  // (no layer's), the chunk's rows.
-  double* ds = row(m_dsigma[0], s0);
-  sigma_d1_of_value(m_activation, row(m_h[std::size_t(m)], s0), ds, std::size_t(s1 - s0) * m_stride);
-  return ds;
 }
 
 void Network::layer_gradient(int m, int c, int s0, int s1, double* gW, double* gb) {
@@ -283,8 +263,8 @@ void Network::layer_gradient(int m, int c, int s0, int s1, double* gW, double* g
 }
 
 double Network::backward(const double* W, const double* Y, double* gW, double* gb, double* gX, double* gY) {
-  // The W given here, as the one-sample path reads it (a split block's transpose: link-major).
-  if (m_B > 1 || m_halo.is_split()) link_major_all(W);
+  // The W given here, link-major for the transposes.
+  link_major_all(W);
   m_turns.reset(std::size_t(m_shape.M));
   over_chunks([&](int c, int s0, int s1) { backward_rows(W, Y, gX, gY, c, s0, s1, gW, gb); });
   gradient_from_link_major(gW);

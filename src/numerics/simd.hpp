@@ -97,6 +97,33 @@ struct Window<Vector, VI> {
 };
 #endif
 
+#ifdef __AVX512F__
+// Transposes the 8 x 8 doubles in r[0..7] (a row each): afterwards r[i] lane j is what r[j]
+// lane i was. Three rounds of lane shuffles (pairs, then 128- and 256-bit halves), 24 in
+// all: the network's weights go between their (N, K) layout and link-major rows this way
+// (LinkStencil::link_major), 8 sites at a time, where element-wise copies stride by K.
+inline void transpose8x8(__m512d r[8]) {
+  // The zero-masking forms with every lane kept, as in Window: GCC 12 reports the plain
+  // intrinsics' undefined start register as maybe-uninitialized.
+  constexpr __mmask8 all = 0xFF;
+  __m512d t[8], u[8];
+  for (int i = 0; i < 8; i += 2) {  // t[i] = r[i][0] r[i+1][0] r[i][2] r[i+1][2] ..., t[i+1] the odd lanes
+    t[i] = _mm512_maskz_unpacklo_pd(all, r[i], r[i + 1]);
+    t[i + 1] = _mm512_maskz_unpackhi_pd(all, r[i], r[i + 1]);
+  }
+  for (int h = 0; h < 8; h += 4) {  // u[h + c] holds lanes c and c + 4 of rows h..h+3
+    u[h + 0] = _mm512_maskz_shuffle_f64x2(all, t[h + 0], t[h + 2], 0x88);
+    u[h + 1] = _mm512_maskz_shuffle_f64x2(all, t[h + 1], t[h + 3], 0x88);
+    u[h + 2] = _mm512_maskz_shuffle_f64x2(all, t[h + 0], t[h + 2], 0xDD);
+    u[h + 3] = _mm512_maskz_shuffle_f64x2(all, t[h + 1], t[h + 3], 0xDD);
+  }
+  for (int c = 0; c < 4; ++c) {
+    r[c] = _mm512_maskz_shuffle_f64x2(all, u[c], u[c + 4], 0x88);
+    r[c + 4] = _mm512_maskz_shuffle_f64x2(all, u[c], u[c + 4], 0xDD);
+  }
+}
+#endif
+
 // f(std::integral_constant<int, k>) for k = 0..KC-1 in order: a stencil's links with k
 // known at compile time, as the lane rotations need.
 template <int... ks, class F>

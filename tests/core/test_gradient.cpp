@@ -114,3 +114,35 @@ TEST_CASE("a batch gradient is the mean of single-sample gradients", "[network]"
   CHECK(l == Approx(lsum / B).epsilon(1e-14));
   CHECK(test::max_abs_diff(g.data(), mean.data(), g.size()) <= 1e-14 * test::max_abs(g));
 }
+
+TEST_CASE("a sample gets the same bits alone as in a batch", "[network]") {
+  // Apply and the transpose of one sample are the batched kernels at B = 1, and every sum
+  // of a sample's own numbers runs in the same order at any batch size. With B = 4 the
+  // batch mean's factor 1/4 is exact, so dl/dX of the batch is a quarter of each sample's
+  // to the last bit; a kernel that summed a site's terms in another order for one sample
+  // (or fused its multiply-adds differently) would fail this. Widths with and without
+  // whole vectors of sites, K = 3, 5, 7 and one K without a specialised kernel (9).
+  for (const auto& shape : {NetworkShape{3, 37, 1}, NetworkShape{4, 64, 2}, NetworkShape{3, 29, 3},
+                            NetworkShape{2, 40, 4}}) {
+    for (const Activation a : {Activation::tanh, Activation::gelu}) {
+      const int B = 4, N = shape.N, M = shape.M;
+      const auto q = test::normal_vector(shape.num_params(), 0.7, 11);
+      const auto X = test::normal_vector(std::size_t(B) * N, 1.0, 12);
+      const auto Y = test::normal_vector(X.size(), 1.0, 13);
+      const std::size_t nw = shape.num_weights();
+      Network batch(shape, a, Loss::mse), one(shape, a, Loss::mse);
+      std::vector<double> g(q.size()), gX(X.size()), g1(q.size()), gX1(static_cast<std::size_t>(N));
+      batch.value_and_gradient(q.data(), q.data() + nw, X.data(), Y.data(), B, g.data(), g.data() + nw, gX.data());
+      std::vector<double> zb(std::size_t(M) * N), z1(zb.size());
+      for (int s = 0; s < B; ++s) {
+        const std::size_t at = std::size_t(s) * N;
+        one.value_and_gradient(q.data(), q.data() + nw, X.data() + at, Y.data() + at, 1, g1.data(), g1.data() + nw,
+                               gX1.data());
+        batch.neurons(s, zb.data());
+        one.neurons(0, z1.data());
+        CHECK(std::memcmp(zb.data(), z1.data(), zb.size() * sizeof(double)) == 0);
+        for (int i = 0; i < N; ++i) CHECK(4.0 * gX[at + std::size_t(i)] == gX1[std::size_t(i)]);
+      }
+    }
+  }
+}

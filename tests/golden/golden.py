@@ -54,8 +54,10 @@ SAMPLES = 48
 # not on their own: a residual is roundoff by construction, and reordering one sum (the
 # field runs' dissipation, now written once for both lattices) changes it completely
 # while changing E by one ulp. name suffix -> dataset whose scale applies.
+# An ensemble's error of such a residual (its jackknife spread over seeds) is roundoff too.
 RESIDUAL_SCALE = {"balance_residual": "/energy/total", "continuity_residual": "/energy/total",
-                  "interval_residual": "/energy/total"}
+                  "interval_residual": "/energy/total", "balance_residual_error": "/energy/total",
+                  "continuity_residual_error": "/energy/total", "interval_residual_error": "/energy/total"}
 # Whole cases whose outputs are ill-conditioned functions of trajectories checked elsewhere
 # at the default tolerance: `compare` reports errors |field - network| ~ 1e-5 of the
 # solutions and fits through three of them, so 1e-16 changes of the trajectories (adaptive

@@ -30,14 +30,10 @@ class LinkStencil {
  public:
   LinkStencil(int N, int r) : m_N(N), m_r(r) {}
   explicit LinkStencil(const NetworkShape& s) : LinkStencil(s.N, s.r) {}
-  // A block of N columns of a wider periodic width (width_halo.hpp): the periodic seam is at
-  // its left edge, its right edge, both (the whole width) or neither. Only the batched
-  // transpose asks (its edge sites sum the terms across the seam apart, see below); the
-  // other batched kernels read the ghosts, whoever filled them. The one-sample kernels and
-  // the neighbour arithmetic below (sender, receiver, shift_rows, ...) wrap within N: they
-  // are for the whole width.
-  LinkStencil(int N, int r, bool left_seam, bool right_seam)
-      : m_N(N), m_r(r), m_left_seam(left_seam), m_right_seam(right_seam) {}
+  // N may be a block of a wider periodic width (width_halo.hpp): the batched kernels read
+  // the ghosts, whoever filled them, so they serve a block as the whole width. The
+  // neighbour arithmetic below (sender, receiver, shift_rows, ...) wraps within N: it is
+  // for the whole width.
 
   int N() const { return m_N; }
   int r() const { return m_r; }
@@ -71,16 +67,10 @@ class LinkStencil {
   // Copies the periodic images into the ghosts of B rows.
   void fill_ghosts(double* rows, int B) const;
 
-  // One sample: padded rows h, z, delta, g (as below), W in its (N, K) layout.
-  // z = bias + W h;  gw[i,k] = delta_i h_{i+k-r}, gb = delta;  g = scale * W^T delta.
-  void apply_row(const double* w, const double* bias, const double* h, double* z) const;
+  // One sample's weight gradient, written in the (N, K) layout: gw[i,k] = delta_i h_{i+k-r},
+  // gb = delta (padded rows delta and h, as below). Apply and the transpose of one sample
+  // are the batched kernels at B = 1, so a sample gets the same bits alone or in a batch.
   void weight_gradient_row(const double* delta, const double* h, double* gw, double* gb) const;
-  void transpose_row(const double* w, const double* delta, const double* scale, double* g) const;
-  // transpose_row on a block of a split width (width_halo.hpp): every site's K terms in the
-  // order transpose_row sums them (k = 0..2r, the same products), the receivers beyond the
-  // edges read from the ghosts of delta and of the link-major weights wk (laid out and
-  // filled as for transpose_rows). So a block's sites get the whole width's bits.
-  void transpose_row_block(const double* wk, const double* delta, const double* scale, double* g) const;
 
   // The links' motion through one layer, one sample (the BBD kinematics,
   // bbd/bbd_kinematics.hpp): padded rows h, h', h'' of the layer below, W, W', W'' in the
@@ -91,7 +81,7 @@ class LinkStencil {
                   const double* hd, const double* hdd, double* z, double* u, double* ud, double* Ud,
                   double* Udd) const;
 
-  // B > 1 samples. The kernels read the weights link-major, one padded row per link k,
+  // B >= 1 samples. The kernels read the weights link-major, one padded row per link k,
   // wk[k P + pad + i] = w[i, k] (P = weight_row_stride(), pad = weight_pad()), so that the
   // site loops load whole vectors: apply at the receiver i, the transpose at receiver
   // j + r - k of site j (the row shifted by r - k). The r receivers beyond each edge, at
@@ -114,14 +104,20 @@ class LinkStencil {
                             bool accumulate) const;
   // g rows = scale * (W^T delta) rows, elementwise (scale: rows like g, e.g. sigma'(z) to
   // make g the next delta; null: 1). Sites of g written. Reads the ghosts of delta and of
-  // wk. Each site sums its K terms in the order of increasing receiver; at the r sites by
-  // an edge that is the periodic seam, the receivers across it are summed apart and added
-  // last. That is the order of the scatter with ghost rows this gather replaced, so the
-  // gradients did not change by a bit; and a block of a split width sums every site's
-  // terms as the whole width does.
+  // wk. Each site sums its K terms in the order of increasing padded receiver (k = 2r..0),
+  // the receivers beyond an edge read from the ghosts: the same order at every site, so a
+  // block of a split width gives its sites the whole width's bits.
   void transpose_rows(const double* wk, const double* delta, const double* scale, double* g, int B) const;
+  // The same with scale = 1 - t^2 taken from rows t (tanh's derivative from its value,
+  // bit for bit as map_one_minus_square gives it), so no scale rows are written and read.
+  void transpose_rows_one_minus_square(const double* wk, const double* delta, const double* t, double* g,
+                                       int B) const;
 
  private:
+  // transpose_rows with the factor ScaleOf makes of the scale rows (link_stencil_rows.cpp).
+  template <class ScaleOf>
+  void transpose_rows_scaled(const double* wk, const double* delta, const double* scale, double* g, int B) const;
+
   // Periodic index; stencil offsets stay within (-N, 2N) since r < N/2: a branch, not a
   // modulo, in the hot loops.
   int wrap(int i) const {
@@ -132,7 +128,6 @@ class LinkStencil {
   }
 
   int m_N, m_r;
-  bool m_left_seam = true, m_right_seam = true;
 };
 
 }  // namespace nnfield

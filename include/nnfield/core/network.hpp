@@ -102,7 +102,7 @@ class Network {
   bool threaded() const;
   // Forward sweep of chunk c (samples s0..s1-1).
   void forward_rows(const double* W, const double* b, const double* X, int c, int s0, int s1, bool keep_z);
-  // Batches: layer m's weights link-major for the kernels, before chunk c applies them.
+  // Layer m's weights link-major for the kernels, before chunk c applies them.
   void link_major_layer(const double* W, int m, int c);
   // Backward sweep of chunk c (samples s0..s1-1): its deltas, dl/dX, dl/dY and losses, and
   // its part of the weight gradients (layer_gradient).
@@ -113,9 +113,6 @@ class Network {
   // thread holds which chunk. On one thread the chunk writes the layer's gW
   // (threads: gradient_from_link_major).
   void layer_gradient(int m, int c, int s0, int s1, double* gW, double* gb);
-  // sigma'(z^(m)) of the samples s0..s1-1: stored by the forward sweep, or taken from h
-  // (batches, d1_from_value activations: one array less written and read per layer).
-  const double* dsigma_rows(int m, int s0, int s1);
   // The mean over the batch of each sample's loss (backward_rows), in sample order.
   double batch_loss() const;
   double* row(double* layer, int s) { return layer + std::size_t(s) * m_stride; }
@@ -142,7 +139,7 @@ class Network {
   LinkStencil m_stencil;
   Activation m_activation;
   Loss m_loss;
-  bool m_d1_from_h;  // batches keep sigma' only implicitly, in h (dsigma_rows)
+  bool m_d1_from_h;  // sigma' kept only implicitly, in h (backward_rows)
   bool m_keep_neurons = true;
   unsigned m_threads = 1;
   std::size_t m_stride;  // doubles from one padded row to the next (LinkStencil::row_stride)
@@ -152,13 +149,14 @@ class Network {
   // starts at s * m_stride, site i at r + i.
   Layers m_z;       // m = 0..M; z^(m); [0]: scratch for the z not kept (keep_neurons)
   Layers m_h;       // m = 0..M-1; h^(m), ghosts filled
-  Layers m_dsigma;  // m = 1..M-1; sigma'(z^(m)); [0]: dsigma_rows' scratch
+  Layers m_dsigma;  // m = 1..M-1; sigma'(z^(m)); d1_from_value activations take it from h
+                    // inside the transpose instead (one array less per layer)
   Layers m_delta;   // dl/dz^(m) (dl/dX at m = 0): see delta()
   std::vector<double> m_sample_loss;          // each sample's sum over sites
   std::vector<double> m_loss_start;           // split width: the sums over the blocks to the left
-  // Batches of more than one sample (and a split network's one sample, m_wk alone): the
-  // weights link-major in padded rows with ghost receivers (M, K, weight_row_stride), and
-  // the weight gradient link-major while the chunks add to it (M, K, N).
+  // The weights link-major in padded rows with ghost receivers (M, K, weight_row_stride),
+  // and, for batches of more than one sample, the weight gradient link-major while the
+  // chunks add to it (M, K, N); one sample writes its gradient in the (N, K) layout.
   std::vector<double> m_wk, m_gwk;
   Turns m_turns;  // one step per link layer: the weight gradients' sums
   Turns m_ready;  // one step per link layer: its link-major weights written
