@@ -227,12 +227,13 @@ inline void prefetch_ahead(const double* p) {
 // the sums held in registers across the batch.
 template <int KC, int VI, class V>
 inline void weight_gradient_step(const double* __restrict delta, const double* __restrict h, double* __restrict gwk,
-                                 double* __restrict gb, std::size_t P, std::size_t N, std::size_t i, int B) {
+                                 double* __restrict gb, std::size_t P, std::size_t N, std::size_t i, int B,
+                                 bool accumulate) {
   constexpr std::size_t L = V::lanes;
   V acc[VI][KC], sb[VI];
-  for (int v = 0; v < VI; ++v) {
-    sb[v] = V::load(gb + i + v * L);
-    for (std::size_t k = 0; k < KC; ++k) acc[v][k] = V::load(gwk + k * N + i + v * L);
+  for (int v = 0; v < VI; ++v) {  // the sums so far, or zeros (not stored first: one pass less)
+    sb[v] = accumulate ? V::load(gb + i + v * L) : V::broadcast(0.0);
+    for (std::size_t k = 0; k < KC; ++k) acc[v][k] = accumulate ? V::load(gwk + k * N + i + v * L) : V::broadcast(0.0);
   }
   for (int s = 0; s < B; ++s) {
     const std::size_t at = std::size_t(s) * P + i;
@@ -362,23 +363,24 @@ void LinkStencil::weight_gradient_rows(const double* delta, const double* h, dou
                                        bool accumulate) const {
   const std::size_t P = row_stride(), N = std::size_t(m_N);
   const int K_ = K();
-  if (!accumulate) {
-    std::fill_n(gwk, std::size_t(K_) * N, 0.0);
-    std::fill_n(gb, N, 0.0);
-  }
   with_fan_in(K_, [&](auto kc) {
     constexpr int KC = decltype(kc)::value;
     if constexpr (KC == kDynamic) {
+      if (!accumulate) {
+        std::fill_n(gwk, std::size_t(K_) * N, 0.0);
+        std::fill_n(gb, N, 0.0);
+      }
       weight_gradient_any(delta + m_r, h, gwk, gb, P, N, std::size_t(K_), B);
     } else {
       over_sites(0, N, [&](auto vi, auto v, std::size_t i) {
         // KC + 1 sums per register: one register per step where two would not fit (AVX2).
         constexpr int VI = (KC + 1) * decltype(vi)::value <= 8 || Vector::lanes >= 8 ? decltype(vi)::value : 1;
         if constexpr (VI == decltype(vi)::value) {
-          weight_gradient_step<KC, VI, decltype(v)>(delta + m_r, h, gwk, gb, P, N, i, B);
+          weight_gradient_step<KC, VI, decltype(v)>(delta + m_r, h, gwk, gb, P, N, i, B, accumulate);
         } else {
           for (int half = 0; half < 2; ++half)
-            weight_gradient_step<KC, 1, decltype(v)>(delta + m_r, h, gwk, gb, P, N, i + half * Vector::lanes, B);
+            weight_gradient_step<KC, 1, decltype(v)>(delta + m_r, h, gwk, gb, P, N, i + half * Vector::lanes, B,
+                                                    accumulate);
         }
       });
     }
