@@ -7,9 +7,8 @@
 // columns each way), and the sums over width that the loss needs continue from block to
 // block in width order, so they are the one-process sums to the last bit.
 //
-// The kernels do not know the difference: they read ghosts. Only the transpose's edge sites
-// ask where the periodic seam (between sites N-1 and 0) is (LinkStencil), because the
-// one-process sum adds the terms across it last.
+// The kernels do not know the difference: they read ghosts, and sum a site's terms in one
+// order whether its neighbours are periodic images or another block's columns.
 #include <cstddef>
 #include <vector>
 
