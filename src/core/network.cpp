@@ -77,8 +77,18 @@ void Network::reserve(int B) {
 
 bool Network::threaded() const {
   const double terms = double(m_shape.num_weights()) * double(m_B);
-  // A split network's halo exchanges are collective calls, one sweep at a time.
-  return m_threads != 1 && !m_halo.is_split() && m_B > kChunkRows && terms >= kMinTermsForThreads;
+  return m_threads != 1 && m_B > kChunkRows && terms >= kMinTermsForThreads;
+}
+
+template <class F>
+void Network::exchange(int c, F&& f) {
+  // A split width's exchanges are MPI calls between neighbouring processes, which must make
+  // them in one order: with threads, round after round in chunk order (m_exchanges), the
+  // same on every process since every process cuts the batch into the same chunks.
+  if (!m_halo.is_split() || !threaded()) return f();
+  m_exchanges.enter(std::size_t(c));
+  f();
+  m_exchanges.leave(std::size_t(c));
 }
 
 template <class F>
@@ -90,6 +100,7 @@ void Network::over_chunks(F&& f) {
   const int workers = int(worker_count(std::size_t(m_B), m_threads));
   const int rows = ((m_B + workers - 1) / workers + kChunkRows - 1) / kChunkRows * kChunkRows;
   const int chunks = (m_B + rows - 1) / rows;
+  m_exchanges.reset(std::size_t(chunks));
   parallel_for(std::size_t(chunks), m_threads, [&](std::size_t c, unsigned) {
     const int s0 = int(c) * rows;
     f(int(c), s0, std::min(m_B, s0 + rows));
@@ -165,7 +176,7 @@ void Network::forward_rows(const double* W, const double* b, const double* X, in
   const int M = m_shape.M, N = m_shape.N, r = m_shape.r, n = s1 - s0;
   for (int s = s0; s < s1; ++s)  // h^(0) = X
     std::memcpy(row(m_h[0], s) + r, X + std::size_t(s) * N, std::size_t(N) * sizeof(double));
-  m_halo.fill_ghosts(row(m_h[0], s0), n, m_stride);
+  exchange(c, [&] { m_halo.fill_ghosts(row(m_h[0], s0), n, m_stride); });
   for (int m = 0; m < M; ++m) {
     const double* h = row(m_h[std::size_t(m)], s0);
     // z^(m+1) into its layer, or, when the hidden neurons need not be kept, into the
@@ -186,7 +197,7 @@ void Network::forward_rows(const double* W, const double* b, const double* X, in
       sigma_values(m_activation, z, hn, std::size_t(n) * m_stride);
     else
       sigma_and_d1(m_activation, z, hn, row(m_dsigma[std::size_t(m) + 1], s0), std::size_t(n) * m_stride);
-    m_halo.fill_ghosts(hn, n, m_stride);
+    exchange(c, [&] { m_halo.fill_ghosts(hn, n, m_stride); });
   }
 }
 
@@ -219,12 +230,16 @@ void Network::backward_rows(const double* W, const double* Y, double* gX, double
                             double* gW, double* gb) {
   const int M = m_shape.M, N = m_shape.N, r = m_shape.r, n = s1 - s0;
   const double inv_B = 1.0 / m_B;
-  m_halo.sums_from_left(m_loss_start.data() + s0, n);
-  for (int s = s0; s < s1; ++s)  // delta^(M) = d(mean loss)/dZ
-    m_sample_loss[std::size_t(s)] =
-        loss_row(m_loss, row(m_z[std::size_t(M)], s) + r, Y + std::size_t(s) * N, inv_B, row(delta(M), s) + r,
-                 gY ? gY + std::size_t(s) * N : nullptr, std::size_t(N), m_loss_start[std::size_t(s)]);
-  m_halo.sums_to_right(m_sample_loss.data() + s0, n);
+  // The samples' losses run through the blocks in width order: one call in the exchanges'
+  // order, since a block's sums wait for the block on its left.
+  exchange(c, [&] {
+    m_halo.sums_from_left(m_loss_start.data() + s0, n);
+    for (int s = s0; s < s1; ++s)  // delta^(M) = d(mean loss)/dZ
+      m_sample_loss[std::size_t(s)] =
+          loss_row(m_loss, row(m_z[std::size_t(M)], s) + r, Y + std::size_t(s) * N, inv_B, row(delta(M), s) + r,
+                   gY ? gY + std::size_t(s) * N : nullptr, std::size_t(N), m_loss_start[std::size_t(s)]);
+    m_halo.sums_to_right(m_sample_loss.data() + s0, n);
+  });
   for (int m = M - 1; m >= 0; --m) {
     layer_gradient(m, c, s0, s1, gW, gb);
     if (m == 0 && !gX) break;
@@ -233,7 +248,7 @@ void Network::backward_rows(const double* W, const double* Y, double* gX, double
     double* d = row(delta(m + 1), s0);
     double* g = row(delta(m), s0);
     const double* wk = weights_link_major(m);
-    m_halo.fill_ghosts(d, n, m_stride);  // the receivers beyond the edges
+    exchange(c, [&] { m_halo.fill_ghosts(d, n, m_stride); });  // the receivers beyond the edges
     if (m == 0)
       m_stencil.transpose_rows(wk, d, nullptr, g, n);
     else if (m_d1_from_h)  // sigma' = 1 - h^2 from h^(m), inside the transpose: no rows of it

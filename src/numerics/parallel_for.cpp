@@ -237,4 +237,21 @@ void Turns::wait(std::size_t step, std::size_t job) const {
 
 void Turns::pass(std::size_t step) { m_turn[step].fetch_add(1, std::memory_order_release); }
 
+void Rounds::reset(std::size_t jobs) {
+  m_jobs = jobs;
+  m_calls.assign(jobs, 0);
+  m_next.store(0);
+}
+
+void Rounds::enter(std::size_t job) const {
+  const std::size_t ticket = m_calls[job] * m_jobs + job;
+  spin_until([&] { return m_next.load(std::memory_order_acquire) == ticket; });
+  while (m_next.load(std::memory_order_acquire) != ticket) std::this_thread::yield();
+}
+
+void Rounds::leave(std::size_t job) {
+  ++m_calls[job];
+  m_next.fetch_add(1, std::memory_order_release);
+}
+
 }  // namespace nnfield

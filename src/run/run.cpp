@@ -162,7 +162,7 @@ RunResult run_width_split(const ModelConfig& config, const RunOptions& options) 
   // (the flow's loop reads the blocks).
   CheckpointRanges ranges = skip_state_ranges();
   if (sgd) {
-    lattice = width_split_lattice(config, samples, std::move(init.q));
+    lattice = width_split_lattice(config, samples, std::move(init.q), options.threads);
     init = ParameterState{};
     ranges = sgd_checkpoint_ranges(*lattice);
   }

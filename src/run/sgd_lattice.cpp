@@ -75,7 +75,7 @@ class WholeNetwork final : public SgdLattice {
 // the blocks (split_output_row.hpp).
 class WidthSplit final : public SplitLattice {
  public:
-  WidthSplit(const ModelConfig& config, const Samples& samples, std::vector<double> q)
+  WidthSplit(const ModelConfig& config, const Samples& samples, std::vector<double> q, int threads)
       : m_whole_shape(config.network.shape),
         m_network(m_whole_shape, config.network.activation, config.network.loss,
                   WidthHalo::split(m_whole_shape.N, m_whole_shape.r)),
@@ -88,6 +88,7 @@ class WidthSplit final : public SplitLattice {
         m_z(m_network.shape().num_biases()),
         m_row(config, samples, m_block) {
     m_network.keep_neurons(false);
+    m_network.set_threads(unsigned(std::max(0, threads)));
     if (m_q.size() != m_network.shape().num_params())
       throw std::logic_error("width split: the initial parameters are not the block's");
   }
@@ -184,8 +185,8 @@ std::unique_ptr<SgdLattice> whole_network_lattice(Network& network, const Sample
 }
 
 std::unique_ptr<SgdLattice> width_split_lattice(const ModelConfig& config, const Samples& samples,
-                                                std::vector<double> q) {
-  return std::make_unique<WidthSplit>(config, samples, std::move(q));
+                                                std::vector<double> q, int threads) {
+  return std::make_unique<WidthSplit>(config, samples, std::move(q), threads);
 }
 
 namespace {
@@ -208,10 +209,17 @@ void check_split_flow(const ModelConfig& config, const std::string& where) {
 void check_width_split(const ModelConfig& config, int threads) {
   const std::string where = "mpirun -np " + std::to_string(processes::count()) + " nnfield run (width split, " +
                             "docs/cluster.md): ";
-  if (threads != 1)
+  // A split network's chunks of the batch exchange halos in chunk order (Network): every
+  // process must cut its batch into the same chunks, so run on the same number of threads.
+  if (processes::max_over_processes(double(threads)) != -processes::max_over_processes(-double(threads)))
     throw ConfigError(where + "--threads " + std::to_string(threads) +
-                      ": a split run runs one thread per process; leave --threads out or give 1");
-  if (config.field.present) return check_field_split(config, where);  // the field grid's width
+                      " on this process and another count on another: give every process the same --threads");
+  if (config.field.present) {
+    if (threads != 1)
+      throw ConfigError(where + "--threads " + std::to_string(threads) +
+                        ": a split field run runs one thread per process; leave --threads out or give 1");
+    return check_field_split(config, where);  // the field grid's width
+  }
   if (config.dynamics.kind != DynamicsKind::sgd) check_split_flow(config, where);
   // A split hands W to the output in pieces; the correlators of w need all of it at once.
   const bool weight_correlators = !config.observe.correlators.empty() || config.observe.autocorrelation;

@@ -69,13 +69,15 @@ std::unique_ptr<SgdLattice> one_process_lattice(std::vector<double> q, BatchGrad
 std::unique_ptr<SgdLattice> whole_network_lattice(Network& network, const Samples& samples, int batch,
                                                   std::vector<double> q);
 // This process's block of a network split along its width over every process; q is the
-// block's initial parameters, W (M, n, K) then b (M, n).
+// block's initial parameters, W (M, n, K) then b (M, n); the block's batches on `threads`
+// threads (Network::set_threads; every process must give the same count).
 std::unique_ptr<SgdLattice> width_split_lattice(const ModelConfig& config, const Samples& samples,
-                                                std::vector<double> q);
+                                                std::vector<double> q, int threads);
 
-// Refuses (ConfigError, one line) what a width-split run does not do: more than one thread;
-// for fields, what check_field_split refuses (run/field_split.hpp); for networks, the BBD
-// variables and observers, blocks narrower than r, correlators of the weights.
+// Refuses (ConfigError, one line) what a width-split run does not do: thread counts that
+// differ between processes; for fields, more than one thread and what check_field_split
+// refuses (run/field_split.hpp); for networks, the BBD variables and observers, blocks
+// narrower than r, correlators of the weights.
 void check_width_split(const ModelConfig& config, int threads);
 
 }  // namespace nnfield

@@ -1,6 +1,7 @@
 // Continuous-time training of a width-split network (src/run/split_flow.hpp).
 #include "run/split_flow.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -43,6 +44,7 @@ RunResult run_split_flow(const ModelConfig& config, const RunOptions& options, c
   const NetworkShape& whole = config.network.shape;
   Network network(whole, config.network.activation, config.network.loss, WidthHalo::split(whole.N, whole.r));
   network.keep_neurons(false);  // the steps' passes read no neurons; snapshots run forward() for them
+  network.set_threads(unsigned(std::max(0, options.threads)));  // the same count on every process
   const NetworkShape& block = network.shape();
   const WidthBlock& columns = network.halo().block();
   LossLandscape landscape(network, data);

@@ -2,7 +2,8 @@
 # One network split along its width under mpirun (docs/cluster.md): N = 10 over 1, 2 and 3
 # processes (blocks of 10; 5, 5; 4, 3, 3 columns, r = 2) gives the file one process writes,
 # every dataset bit for bit, for SGD (batches and batch 1), gradient flow and damped dynamics
-# (a full batch, one fixed, switching or blended sample, moving sources); the checkpoint is the
+# (a full batch, one fixed, switching or blended sample, moving sources), also with 2 threads
+# in each process; the checkpoint is the
 # same file; a run stopped on 3 processes resumes on 2 and ends as the uninterrupted run; what
 # is not split is refused (exit 2). (Process 0's memory: width_split_memory.sh.)
 # Usage: width_split.sh NNFIELD_EXE SOURCE_DIR
@@ -88,6 +89,22 @@ check "moving sources do work" "/usr/bin/python3 -c \"import h5py,sys; sys.exit(
 nps=3 equals_one_process "damped, moving sources on a full batch of 3" "$moving" moving3 \
   --set continuum.samples=3 --set data.presentation=full_batch --set dynamics.kind=damped --set dynamics.gamma=2.0
 
+# Threads inside each process (--threads 2): the chunks of a block's batch exchange their
+# halos in chunk order, the same on every process; wide and deep enough that the batch is
+# cut into chunks (Network: 65 536 link terms a sweep at least).
+big=(--set network.N=203 --set network.M=12 --set data.samples=24)
+nps="2 3" equals_one_process "SGD, 2 threads a process" "$model" sgd_threads "${big[@]}" \
+  --set dynamics.batch=24 --set dynamics.steps=30 --threads 2
+nps=3 equals_one_process "damped, 2 threads a process" "$flow" damped_threads "${big[@]}" --set dynamics.t_end=0.5 \
+  --set dynamics.kind=damped --set dynamics.gamma=2.0 --set dynamics.eta_scaling=depth --threads 2
+# Every process must cut its batch alike: another thread count on another process is refused.
+timeout 120 mpirun --oversubscribe -np 1 "$exe" run "$model" -o "$work/refused.h5" -q --threads 1 : \
+  -np 1 "$exe" run "$model" -o "$work/refused.h5" -q --threads 2 > "$work/out" 2> "$work/err"
+code=$?
+check "thread counts that differ: exit 2 (got $code)" "[ $code -eq 2 ]"
+check "thread counts that differ: says so" "grep -qF 'give every process the same --threads' '$work/err'"
+check "thread counts that differ: no output file" "[ ! -e '$work/refused.h5' ]"
+
 # A step size below integrator.dt_min is found on every process at the same step (the error
 # norm is reduced): exit 3, the rows and status of one process.
 blow=(--set dynamics.eta=1e12 --set integrator.dt_min=1e-6)
@@ -105,7 +122,6 @@ refused_split 2 "BBD variables" 'dynamics.variables = "bbd" is not split' \
   run "$flow" -o "$work/refused.h5" -q --set data.presentation=fixed --set dynamics.variables=bbd
 refused_split 2 "BBD Lagrangian" 'observe.lagrangian = true is not split' \
   run "$flow" -o "$work/refused.h5" -q --set data.presentation=fixed --set observe.lagrangian=true
-refused_split 2 "threads" "--threads 2" run "$model" -o "$work/refused.h5" -q --threads 2
 refused_split 3 "blocks narrower than r" "blocks of 1 columns, fewer than network.r = 2" \
   run "$model" -o "$work/refused.h5" -q --set network.N=5
 refused_split 2 "correlators of the weights" 'observe.field = "w": the correlators of the weights need the whole W' \

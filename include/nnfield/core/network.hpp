@@ -100,6 +100,10 @@ class Network {
   template <class F>
   void over_chunks(F&& f);
   bool threaded() const;
+  // f(), chunk c's collective call (a split width's halo exchange or running sums), in the
+  // one order every process makes them in (Rounds), when chunks run on threads.
+  template <class F>
+  void exchange(int c, F&& f);
   // Forward sweep of chunk c (samples s0..s1-1).
   void forward_rows(const double* W, const double* b, const double* X, int c, int s0, int s1, bool keep_z);
   // Layer m's weights link-major for the kernels, before chunk c applies them.
@@ -160,6 +164,7 @@ class Network {
   std::vector<double> m_wk, m_gwk;
   Turns m_turns;  // one step per link layer: the weight gradients' sums
   Turns m_ready;  // one step per link layer: its link-major weights written
+  Rounds m_exchanges;  // the chunks' collective calls on a split width
   bool m_link_major_ready = false;  // prepare_link_major wrote every layer's
 };
 

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "nnfield/numerics/thread_count.hpp"
 
@@ -50,6 +51,25 @@ class Turns {
  private:
   std::unique_ptr<std::atomic<std::size_t>[]> m_turn;
   std::size_t m_steps = 0, m_capacity = 0;
+};
+
+// Jobs of one parallel_for making the same sequence of calls that must run one at a time
+// and in one order: round after round, job 0's call, then job 1's, ... (a split network's
+// halo exchanges, MPI calls that every process must make in the same order, from whichever
+// thread holds a chunk of the batch). A job's k-th call, in enter/leave, runs after every
+// job's (k-1)-th and after jobs 0..j-1's k-th. Every job must make the same number of
+// calls, and all jobs must run at once (no more jobs than threads), or a job waits for one
+// that never starts.
+class Rounds {
+ public:
+  void reset(std::size_t jobs);
+  void enter(std::size_t job) const;
+  void leave(std::size_t job);
+
+ private:
+  std::atomic<std::size_t> m_next{0};  // the ticket whose call may run: round * jobs + job
+  std::vector<std::size_t> m_calls;    // calls each job has made (its own thread's alone)
+  std::size_t m_jobs = 0;
 };
 
 }  // namespace nnfield
