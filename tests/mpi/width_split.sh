@@ -108,6 +108,4 @@ refused_split 2 "BBD Lagrangian" 'observe.lagrangian = true is not split' \
 refused_split 2 "threads" "--threads 2" run "$model" -o "$work/refused.h5" -q --threads 2
 refused_split 3 "blocks narrower than r" "blocks of 1 columns, fewer than network.r = 2" \
   run "$model" -o "$work/refused.h5" -q --set network.N=5
-refused_split 2 "correlators of the weights" 'observe.field = "w": the correlators of the weights need the whole W' \
-  run "$model" -o "$work/refused.h5" -q --set observe.field=w
 summary
