@@ -63,6 +63,11 @@ CorrelatorSet::CorrelatorSet(const std::vector<Correlator>& correlators, std::si
 
 void CorrelatorSet::evaluate(const double* field, std::size_t S, std::size_t component_stride,
                              std::vector<std::vector<double>>& rows) const {
+  evaluate_components([&](std::size_t c) { return field + c * component_stride; }, S, rows);
+}
+
+void CorrelatorSet::evaluate_components(const FieldComponent& component, std::size_t S,
+                                        std::vector<std::vector<double>>& rows) const {
   const std::size_t M = m_M, N = m_N, nq = N / 2 + 1;
   rows.resize(m_outputs.size());
   std::vector<double> xi_spectrum(M * nq);
@@ -71,8 +76,10 @@ void CorrelatorSet::evaluate(const double* field, std::size_t S, std::size_t com
     for (std::size_t d : m_outputs[j].row_shape) size *= d;
     rows[j].assign(size, 0.0);
   }
+  // Each component's rows from its own field alone: a field given a component at a time
+  // (the weights of a split network, gathered one w_k at a time) gives the same numbers.
   for (std::size_t c = 0; c < m_C; ++c) {
-    const double* phi = field + c * component_stride;
+    const double* phi = component(c);
     // Width, structure and xi share one pass of transforms.
     double* width = row_of(rows, Correlator::width, c);
     double* structure = row_of(rows, Correlator::structure, c);

@@ -48,12 +48,24 @@ void teacher_targets(Samples& d, const ModelConfig& config) {
   for (auto& y : d.Y) y += t.noise * rng.normal();
 }
 
+// The whole initial network's output on the stream's samples, on this process.
+std::vector<double> whole_initial_output(const ModelConfig& config, const DataStream& inputs) {
+  const NetworkShape& s = config.network.shape;
+  const Samples& d = inputs.samples();
+  const ParameterState init = make_initial_state(config, inputs);
+  Network net(s, config.network.activation, config.network.loss);
+  net.forward(init.q.data(), init.q.data() + s.num_weights(), d.X.data(), d.S);
+  std::vector<double> Z0(d.X.size());
+  net.output(Z0.data());
+  return Z0;
+}
+
 // data.source = "continuum": the continuum data set (continuum_config.hpp), P samples with
 // X_s(i ay). Without a given Y the targets are Z0_s + scale * misfit_s, Z0_s the output of
 // the run's own initial network on X_s, so each misfit Y_s - Z0_s is exactly the given
 // field (times ax in the weakly nonlinear scaling, docs/theory.md 4.2). The initial network
 // is built on the first presented sample, as the run builds it.
-void continuum_samples(Samples& d, const ModelConfig& config) {
+void continuum_samples(Samples& d, const ModelConfig& config, const InitialOutput& initial_output) {
   const NetworkShape& s = config.network.shape;
   const double Lx = config.network.Lx, Ly = config.network.Ly, ax = Lx / s.M;
   const ContinuumDataSet set = continuum_data_set_from_config(config);
@@ -66,23 +78,20 @@ void continuum_samples(Samples& d, const ModelConfig& config) {
     Samples x_only = d;
     x_only.Y.assign(d.X.size(), 0.0);
     const DataStream stream(std::move(x_only), config.data, config.seed);
-    const ParameterState init = make_initial_state(config, stream);
-    Network net(s, config.network.activation, config.network.loss);
-    net.forward(init.q.data(), init.q.data() + s.num_weights(), d.X.data(), d.S);
-    net.output(Z0.data());
+    Z0 = initial_output ? initial_output(stream) : whole_initial_output(config, stream);
   }
   d.Y = set.targets(Z0.data(), s.N, Lx, Ly, ax);
 }
 
 }  // namespace
 
-Samples make_samples(const ModelConfig& config) {
+Samples make_samples(const ModelConfig& config, const InitialOutput& initial_output) {
   const DataConfig& cfg = config.data;
   const int N = config.network.shape.N;
   Samples d;
   d.N = N;
   if (cfg.source == DataSource::continuum) {
-    continuum_samples(d, config);
+    continuum_samples(d, config, initial_output);
     return d;
   }
   if (cfg.source == DataSource::file) {

@@ -6,6 +6,8 @@
 // loss over the same rows, written when the run completes (/autocorrelation/*).
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -26,21 +28,42 @@ bool due(double t, double every) {
   return std::fabs(k - std::round(k)) < 1e-6;
 }
 
-// The observed field of a snapshot as `components` consecutive (M, N) arrays: the neurons,
-// the biases, or the weights W[m, i, k] -> w_k[m, i] (one field per weight index k, in `buffer`).
-const double* observed_field(const Snapshot& s, ObservedField field, std::size_t MN, std::size_t K,
-                             std::vector<double>& buffer) {
-  if (field == ObservedField::phi) return s.neurons;
-  if (field == ObservedField::b) return s.b;
-  buffer.resize(K * MN);
-  for (std::size_t j = 0; j < MN; ++j)
-    for (std::size_t k = 0; k < K; ++k) buffer[k * MN + j] = s.W[j * K + k];
-  return buffer.data();
+// Component c (M, N) of the observed field of a snapshot: the neurons or the biases (one
+// component), or the weights' w_c[m, i] = W[m, i, c] (one field per weight index c), copied
+// from a whole W into `buffer`, or gathered whole by a split network (Snapshot::W_component),
+// so that no more than one component is ever held.
+CorrelatorSet::FieldComponent observed_component(const Snapshot& s, ObservedField field, std::size_t MN,
+                                                 std::size_t K, std::vector<double>& buffer) {
+  if (field == ObservedField::phi) return [&s](std::size_t) { return s.neurons; };
+  if (field == ObservedField::b) return [&s](std::size_t) { return s.b; };
+  if (s.W_component) return *s.W_component;
+  return [&s, MN, K, &buffer](std::size_t c) {
+    buffer.resize(MN);
+    for (std::size_t j = 0; j < MN; ++j) buffer[j] = s.W[j * K + c];
+    return buffer.data();
+  };
+}
+
+// One row of each of `series` appended in pieces, all at once: `fill` gets a piece writer of
+// each, open together (each series' append_pieces inside the one before), so that rows made
+// a component at a time reach every series without any row being held whole.
+void append_rows_in_pieces(SeriesSink& w, const std::vector<int>& series,
+                           const std::function<void(const std::vector<const RowPiece*>&)>& fill) {
+  std::vector<const RowPiece*> open;
+  std::function<void(std::size_t)> nest = [&](std::size_t j) {
+    if (j == series.size()) return fill(open);
+    w.append_pieces(series[j], [&](const RowPiece& piece) {
+      open.push_back(&piece);
+      nest(j + 1);
+    });
+  };
+  nest(0);
 }
 
 class CorrelatorObserver final : public Observer {
  public:
-  CorrelatorObserver(const ModelConfig& config, int lines, int width, int K, const std::vector<double>& input)
+  CorrelatorObserver(const ModelConfig& config, int lines, int width, int K, const std::vector<double>& input,
+                     bool in_pieces)
       : m_lines(std::size_t(lines)),
         m_width(std::size_t(width)),
         m_K(std::size_t(K)),
@@ -48,14 +71,22 @@ class CorrelatorObserver final : public Observer {
         m_every(config.observe.every),
         m_set(config.observe.correlators, m_field == ObservedField::w ? m_K : 1, m_lines, m_width,
               MeanSubtraction::none, input.empty() ? nullptr : input.data()),
-        m_values(m_set.outputs().size()) {}
+        m_in_pieces(in_pieces && m_field == ObservedField::w),
+        m_values(m_set.outputs().size()) {
+    // A component's rows: the same outputs in the same order, without the K axis.
+    if (m_in_pieces)
+      m_component_set = std::make_unique<CorrelatorSet>(config.observe.correlators, 1, m_lines, m_width,
+                                                        MeanSubtraction::none, input.empty() ? nullptr : input.data());
+  }
 
   void declare(SeriesSink& w) override {
     m_time = w.add_series("/correlators/time", {}, "T", "time t of each correlator row (every observe.every)",
                           time_values());
+    DatasetValues values;
+    values.in_pieces = m_in_pieces;
     for (const CorrelatorOutput& o : m_set.outputs())
       m_ids.push_back(w.add_series("/correlators/" + o.name, o.row_shape, "T," + o.index_order,
-                                   o.description + "; field " + name(m_field)));
+                                   o.description + "; field " + name(m_field), values));
     w.set_root_attribute("correlators_field", name(m_field));
     w.set_root_attribute("correlators_mean_subtracted", mean_subtraction_name(m_set.subtraction()));
   }
@@ -63,16 +94,32 @@ class CorrelatorObserver final : public Observer {
   void observe(const Snapshot& s, SeriesSink& w) override {
     if (!due(s.t, m_every)) return;
     const std::size_t MN = m_lines * m_width;
-    m_set.evaluate(observed_field(s, m_field, MN, m_K, m_components), 1, MN, m_values);
+    const CorrelatorSet::FieldComponent component = observed_component(s, m_field, MN, m_K, m_components);
     w.append(m_time, &s.t);
+    if (m_in_pieces) return append_components(component, w);
+    m_set.evaluate_components(component, 1, m_values);
     for (std::size_t j = 0; j < m_ids.size(); ++j) w.append(m_ids[j], m_values[j].data());
   }
 
  private:
+  // The weights' correlators of a split network: component k's rows (the component set's,
+  // the same numbers as m_set's component k) measured and written as piece k of every row.
+  void append_components(const CorrelatorSet::FieldComponent& component, SeriesSink& w) {
+    append_rows_in_pieces(w, m_ids, [&](const std::vector<const RowPiece*>& pieces) {
+      for (std::size_t k = 0; k < m_K; ++k) {
+        m_component_set->evaluate(component(k), 1, 0, m_values);
+        for (std::size_t j = 0; j < pieces.size(); ++j)
+          (*pieces[j])(k, 0, m_set.outputs()[j].row_shape[1], m_values[j].data());
+      }
+    });
+  }
+
   std::size_t m_lines, m_width, m_K;  // the lattice's lines, width and fan-in
   ObservedField m_field;
   double m_every;
   CorrelatorSet m_set;
+  bool m_in_pieces;  // the weights come a component at a time, their rows go out so
+  std::unique_ptr<CorrelatorSet> m_component_set;  // with m_in_pieces: one component's correlators
   std::vector<std::vector<double>> m_values;
   std::vector<double> m_components;
   int m_time = -1;
@@ -98,7 +145,7 @@ class TimeAutocorrelationObserver final : public Observer {
   void observe(const Snapshot& s, SeriesSink&) override {
     if (!due(s.t, m_every)) return;
     const std::size_t MN = m_lines * m_width;
-    m_set.evaluate(observed_field(s, m_field, MN, m_K, m_components), 1, MN, m_values);
+    m_set.evaluate_components(observed_component(s, m_field, MN, m_K, m_components), 1, m_values);
     const std::vector<double>& means = m_values.at(0);  // the set's only output: layer_mean (C, M)
     m_means.insert(m_means.end(), means.begin(), means.end());
     m_loss.push_back(s.loss);
@@ -142,6 +189,11 @@ class TimeAutocorrelationObserver final : public Observer {
 
 }  // namespace
 
+int weight_component_requests(const ObserveConfig& observe, double t) {
+  if (observe.field != ObservedField::w || !due(t, observe.every)) return 0;
+  return int(!observe.correlators.empty()) + int(observe.autocorrelation);
+}
+
 std::vector<double> correlator_input(const ModelConfig& config, const Samples* given) {
   const std::vector<Correlator>& wanted = config.observe.correlators;
   if (std::find(wanted.begin(), wanted.end(), Correlator::input) == wanted.end()) return {};
@@ -155,9 +207,9 @@ std::vector<double> correlator_input(const ModelConfig& config, const Samples* g
 }
 
 std::unique_ptr<Observer> make_correlator_observer(const ModelConfig& config, int lines, int width, int K,
-                                                   const std::vector<double>& input) {
+                                                   const std::vector<double>& input, bool in_pieces) {
   if (config.observe.correlators.empty()) return nullptr;
-  return std::make_unique<CorrelatorObserver>(config, lines, width, K, input);
+  return std::make_unique<CorrelatorObserver>(config, lines, width, K, input, in_pieces);
 }
 
 std::unique_ptr<Observer> make_time_autocorrelation_observer(const ModelConfig& config, int lines, int width, int K) {

@@ -26,6 +26,7 @@
 #include "run/sgd_lattice.hpp"
 #include "run/field_split.hpp"
 #include "run/split_flow.hpp"
+#include "run/split_targets.hpp"
 #include "run/width_blocks.hpp"
 #include "nnfield/numerics/processes.hpp"
 #include "nnfield/run/field_run.hpp"
@@ -81,7 +82,8 @@ RunResult run_network_continuous(const ModelConfig& config, const RunOptions& op
 }
 
 // The measurements of a network run (make_observers for the network lattice).
-// `W_in_pieces`: a split SGD run's W comes in pieces (Snapshot::W_pieces).
+// `W_in_pieces`: a split run's W comes in pieces (Snapshot::W_pieces), and the correlators of the
+// weights a component at a time (Snapshot::W_component).
 void add_network_observers(const ModelConfig& config, const Samples& samples, Recorder& rec,
                            bool W_in_pieces = false) {
   const NetworkShape& shape = config.network.shape;
@@ -95,7 +97,8 @@ void add_network_observers(const ModelConfig& config, const Samples& samples, Re
     rec.add(make_gain_observer(shape, config.network.activation, rec.regime));
   if (config.observe.energy_flow) rec.add(make_energy_flow_observer(shape, config.network.loss, config.dynamics.gamma));
   if (config.observe.lagrangian) rec.add(make_lagrangian_observer());
-  rec.add(make_correlator_observer(config, shape.M, shape.N, shape.K(), correlator_input(config)));
+  rec.add(make_correlator_observer(config, shape.M, shape.N, shape.K(), correlator_input(config, &samples),
+                                   W_in_pieces));
   rec.add(make_time_autocorrelation_observer(config, shape.M, shape.N, shape.K()));
 }
 
@@ -150,9 +153,10 @@ RunResult run_width_split(const ModelConfig& config, const RunOptions& options) 
   check_continuum_values(config);
   stop_point(options.stop);
   if (config.field.present) return run_field_split(config, options);  // [field]: the field grid's width
-  // Every process makes the data set as one process does (the generators are sequential)
+  // Every process makes the data set as one process does (the generators are sequential;
+  // continuum targets from the initial network's output, which the split network computes)
   // and its block of the initial parameters.
-  Samples samples = make_samples(config);
+  Samples samples = make_samples(config, split_initial_output(config));
   stop_point(options.stop);
   const bool sgd = config.dynamics.kind == DynamicsKind::sgd;
   DataStream data(samples, config.data, config.seed, lattice_source_motion(config));

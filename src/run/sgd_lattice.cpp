@@ -221,11 +221,6 @@ void check_width_split(const ModelConfig& config, int threads) {
     return check_field_split(config, where);  // the field grid's width
   }
   if (config.dynamics.kind != DynamicsKind::sgd) check_split_flow(config, where);
-  // A split hands W to the output in pieces; the correlators of w need all of it at once.
-  const bool weight_correlators = !config.observe.correlators.empty() || config.observe.autocorrelation;
-  if (config.observe.field == ObservedField::w && weight_correlators)
-    throw ConfigError(where + "observe.field = \"w\": the correlators of the weights need the whole W on one "
-                      "process, which a split run never holds (observe \"phi\" or \"b\", or run without mpirun)");
   const NetworkShape& s = config.network.shape;
   if (s.N / processes::count() < s.r)
     throw ConfigError(where + "network.N = " + std::to_string(s.N) + " leaves blocks of " +

@@ -124,6 +124,4 @@ refused_split 2 "BBD Lagrangian" 'observe.lagrangian = true is not split' \
   run "$flow" -o "$work/refused.h5" -q --set data.presentation=fixed --set observe.lagrangian=true
 refused_split 3 "blocks narrower than r" "blocks of 1 columns, fewer than network.r = 2" \
   run "$model" -o "$work/refused.h5" -q --set network.N=5
-refused_split 2 "correlators of the weights" 'observe.field = "w": the correlators of the weights need the whole W' \
-  run "$model" -o "$work/refused.h5" -q --set observe.field=w
 summary

@@ -9,8 +9,12 @@
 # init.kind = "file" (a file with velocities too, which an SGD run does not use but reads):
 # process 0 of 3 reads its block's hyperslabs, so its peak is the random kind's, within half
 # the parameters' size; before issue 15 every process read the whole file and held the whole
-# state besides (4 times the parameters, more than the run itself holds on process 0). The
-# files are one process's, bit for bit.
+# state besides (4 times the parameters, more than the run itself holds on process 0). And
+# with data.source = "continuum" without continuum.Y: the targets' initial-network output is
+# the split network's, so process 0 of 3 grows as on random data, within half the parameters'
+# size (every process built and ran the whole initial network for them before: 141 MB against
+# 101 MB). The files are one process's, bit for bit (width_split_correlators.sh checks the
+# continuum targets' files).
 # Usage: width_split_memory.sh NNFIELD_EXE SOURCE_DIR
 set -uo pipefail
 exe=$1 src=$2
@@ -24,7 +28,7 @@ peak="/usr/bin/python3 $src/tests/mpi/peak_memory.py"
 run() {
   local name=$1 np=$2 N=$3
   shift 3
-  local cmd=(run "$model" -o "$work/$name.h5" -q --set network.N="$N" "$@")
+  local cmd=(run "${run_model:-$model}" -o "$work/$name.h5" -q --set network.N="$N" "$@")
   if [ "$np" -eq 0 ]; then
     $peak "$work/$name.rss" "$exe" "${cmd[@]}"
   else
@@ -47,6 +51,10 @@ with h5py.File(sys.argv[1], 'w') as f:
 file=(--set init.kind=file --set init.file="$work/init.h5")
 run one_file 0 $wide "${file[@]}"
 run split_file 3 $wide "${file[@]}"
+# The same network on two continuum samples, targets from the initial network's output.
+sed -e 's/^source = "random"/source = "continuum"/' -e '/^samples = 2$/d' "$model" > "$work/continuum.toml"
+printf '\n[continuum]\nX = "sin(2*pi*y)"\nmisfit = "0.3*cos(2*pi*y)"\nsamples = 2\n' >> "$work/continuum.toml"
+run_model="$work/continuum.toml" run split_continuum 3 $wide
 for kind in "" _file; do
   one=one${kind:-_wide} split=split${kind:-_wide}
   check "split$kind: the same datasets as one process" \
@@ -67,4 +75,8 @@ file_split=$(( $(kib split_file) - $(kib split_small) ))
 echo "init.kind = file: process 0 of 3 $file_split KiB"
 check "file: process 0 of 3 grows by less than random's and half the parameters ($file_split KiB < $split + $params_kib / 2 KiB)" \
   "[ $file_split -gt 0 ] && [ $(( 2 * (file_split - split) )) -lt $params_kib ]"
+continuum_split=$(( $(kib split_continuum) - $(kib split_small) ))
+echo "data.source = continuum: process 0 of 3 $continuum_split KiB"
+check "continuum targets: process 0 of 3 grows by less than random's and half the parameters ($continuum_split KiB < $split + $params_kib / 2 KiB)" \
+  "[ $continuum_split -gt 0 ] && [ $(( 2 * (continuum_split - split) )) -lt $params_kib ]"
 summary

@@ -4,6 +4,7 @@
 // index orders: the one place both the on-the-fly observer and the command turn
 // correlators.hpp's functions into file rows (docs/correlators.md lists them).
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,13 @@ class CorrelatorSet {
   // (resized to fit). layer_mean is averaged over the samples too.
   void evaluate(const double* field, std::size_t S, std::size_t component_stride,
                 std::vector<std::vector<double>>& rows) const;
+  // The same, component c's (S, M, N) samples at component(c), asked for once each in the
+  // order c = 0..C-1 and read before the next is asked for: a field that is never whole in
+  // one place (the weights of a network split over processes, docs/cluster.md) comes one
+  // component at a time.
+  using FieldComponent = std::function<const double*(std::size_t c)>;
+  void evaluate_components(const FieldComponent& component, std::size_t S,
+                           std::vector<std::vector<double>>& rows) const;
 
  private:
   // The row of rows[] (= index in m_outputs) of a correlator and component c, or null.

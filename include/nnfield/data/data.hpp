@@ -3,6 +3,7 @@
 // presented to the dynamics in time.
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,9 +20,17 @@ struct Samples {
   const double* y(int s) const { return Y.data() + std::size_t(s) * N; }
 };
 
+class DataStream;
+// The output Z0 (S, N) of the run's initial network (make_initial_state of `inputs`) on the
+// inputs' samples: the targets of data.source = "continuum" without continuum.Y are Z0 plus
+// the misfit. By default the whole network's, built and run on this process; a network split
+// along its width passes its own (run/split_targets.hpp: no process holds the whole network).
+using InitialOutput = std::function<std::vector<double>(const DataStream& inputs)>;
+
 // Builds the samples a model file asks for: a given or random pair, a data file,
-// a seeded teacher network, or i.i.d. random data. Throws ConfigError on bad data files.
-Samples make_samples(const ModelConfig& config);
+// a seeded teacher network, continuum fields, or i.i.d. random data. Throws ConfigError on
+// bad data files. `initial_output`: see InitialOutput (empty: the whole network's).
+Samples make_samples(const ModelConfig& config, const InitialOutput& initial_output = {});
 
 // The sequence of sample indices presented one after another (sequential,
 // shuffle: a fresh permutation every epoch, random: with replacement).

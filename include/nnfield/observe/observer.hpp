@@ -2,6 +2,8 @@
 // Observers measure; they never integrate. At each output time the runner hands
 // every observer a Snapshot, and the observer appends rows to the run file.
 // Adding a measurement means adding an Observer, not editing the runner.
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,6 +53,10 @@ struct Snapshot {
   const double* bdot = nullptr;            // b' (lines, width) (second-order dynamics)
   const double* gain = nullptr;         // g[m,i] of every bulk link (lines - 1, width)
   const double* train_loss = nullptr;   // the mean loss over every training sample
+  // The weights' component w_k[m, i] = W[m, i, k] (lines, width) of weight index k, whole on
+  // process 0 and valid until the next call: a split network gathers it when asked, the
+  // other processes serving each request in turn (weight_component_requests).
+  const std::function<const double*(std::size_t k)>* W_component = nullptr;
 };
 
 class Observer {
@@ -94,12 +100,20 @@ std::unique_ptr<Observer> make_energy_observer(bool balance = true);
 // Both lattices: /correlators/*, the observe.correlators of observe.field every
 // observe.every (docs/correlators.md), on a lattice of `lines` x `width` with fan-in K;
 // `input` (width values) for the input correlator. nullptr if none are asked for.
+// `in_pieces`: the weights come a component at a time (Snapshot::W_component, a network
+// split over processes) and the rows of observe.field = "w" are written so, component k as
+// piece k of each (stored as W is, docs/output-schema.md), never whole.
 std::unique_ptr<Observer> make_correlator_observer(const ModelConfig& config, int lines, int width, int K,
-                                                   const std::vector<double>& input);
+                                                   const std::vector<double>& input, bool in_pieces = false);
 // Both lattices, with observe.autocorrelation: /autocorrelation/* of observe.field's layer
 // means and the loss at the rows every observe.every, written when the run completes
 // (docs/correlators.md, "Along training time"). nullptr if not asked for.
 std::unique_ptr<Observer> make_time_autocorrelation_observer(const ModelConfig& config, int lines, int width, int K);
+// How many times the correlator observers ask a snapshot at time t for each weight
+// component (Snapshot::W_component, k = 0..K-1 in turn): the correlators and the time
+// autocorrelation of observe.field = "w", each once at a row due (observe.every), in the
+// order the observers run. A split network serves exactly that many gathers (docs/cluster.md).
+int weight_component_requests(const ObserveConfig& observe, double t);
 // The input the recorded neurons see, for the input correlator (empty when no correlator
 // needs it): a sample of `samples` (the field's, on its grid), or of the model's network
 // data set when null; ConfigError when the presentation has no single such input.
