@@ -183,7 +183,6 @@ void Network::forward_rows(const double* W, const double* b, const double* X, in
     // unused layer 0 (one layer's rows, in cache when sigma reads them).
     const bool store = keep_z || m_B == 1 || m + 1 == M;
     double* z = row(m_z[store ? std::size_t(m) + 1 : 0], s0);
-    const std::size_t wm = m_shape.w_index(m, 0, 0);
     const double* bm = b + m_shape.b_index(m, 0);
     link_major_layer(W, m, c);
     // z^(m+1)_i = sum_k W[m,i,k] h^(m)_{i+k-r} + b[m,i]   (Eq. 1)
@@ -226,7 +225,7 @@ double Network::loss(const double* Y) const {
   return total / m_B;
 }
 
-void Network::backward_rows(const double* W, const double* Y, double* gX, double* gY, int c, int s0, int s1,
+void Network::backward_rows(const double* Y, double* gX, double* gY, int c, int s0, int s1,
                             double* gW, double* gb) {
   const int M = m_shape.M, N = m_shape.N, r = m_shape.r, n = s1 - s0;
   const double inv_B = 1.0 / m_B;
@@ -281,7 +280,7 @@ double Network::backward(const double* W, const double* Y, double* gW, double* g
   // The W given here, link-major for the transposes.
   link_major_all(W);
   m_turns.reset(std::size_t(m_shape.M));
-  over_chunks([&](int c, int s0, int s1) { backward_rows(W, Y, gX, gY, c, s0, s1, gW, gb); });
+  over_chunks([&](int c, int s0, int s1) { backward_rows(Y, gX, gY, c, s0, s1, gW, gb); });
   gradient_from_link_major(gW);
   return batch_loss();
 }
@@ -295,7 +294,7 @@ double Network::value_and_gradient(const double* W, const double* b, const doubl
   prepare_link_major(W);
   over_chunks([&](int c, int s0, int s1) {  // a chunk forward and straight back
     forward_rows(W, b, X, c, s0, s1, m_keep_neurons);
-    backward_rows(W, Y, gX, gY, c, s0, s1, gW, gb);
+    backward_rows(Y, gX, gY, c, s0, s1, gW, gb);
   });
   gradient_from_link_major(gW);
   return batch_loss();

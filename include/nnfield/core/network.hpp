@@ -110,7 +110,7 @@ class Network {
   void link_major_layer(const double* W, int m, int c);
   // Backward sweep of chunk c (samples s0..s1-1): its deltas, dl/dX, dl/dY and losses, and
   // its part of the weight gradients (layer_gradient).
-  void backward_rows(const double* W, const double* Y, double* gX, double* gY, int c, int s0, int s1, double* gW,
+  void backward_rows(const double* Y, double* gX, double* gY, int c, int s0, int s1, double* gW,
                      double* gb);
   // Chunk c's terms of dl/dW and dl/db of link layer m, added when the chunks before it
   // have added theirs (m_turns): the sums over samples run in sample order whichever
