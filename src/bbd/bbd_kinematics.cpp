@@ -18,7 +18,13 @@ void BbdKinematics::resize(const NetworkShape& s) {
 }
 
 void bbd_forward_sweep(const NetworkShape& s, Activation act, const Motion& mo, BbdKinematics& k) {
+  bbd_forward_sweep(s, act, mo, k, WidthHalo(s.N, s.r));
+}
+
+void bbd_forward_sweep(const NetworkShape& s, Activation act, const Motion& mo, BbdKinematics& k,
+                       const WidthHalo& halo) {
   k.resize(s);
+  const WidthBlock& block = halo.block();
   const int M = s.M, N = s.N;
   const LinkStencil links(s);
   const std::size_t P = links.row_stride();
@@ -34,7 +40,7 @@ void bbd_forward_sweep(const NetworkShape& s, Activation act, const Motion& mo, 
     int row = 0;
     for (const std::vector<double>* layer : {&k.h, &k.hd, &k.hdd})
       std::copy_n(layer->data() + here, N, rows + P * std::size_t(row++) + s.r);
-    links.fill_ghosts(rows, 3);
+    halo.fill_ghosts(rows, 3, P);
     const std::size_t wm = s.w_index(m, 0, 0), bm = s.b_index(m, 0);
     const double* zero = k.zero_links.data();
     links.motion_row(mo.W + wm, mo.Wd ? mo.Wd + wm : zero, mo.Wdd ? mo.Wdd + wm : zero, mo.b + bm, rows, rows + P,
@@ -50,7 +56,8 @@ void bbd_forward_sweep(const NetworkShape& s, Activation act, const Motion& mo, 
       double* h1 = k.h.data() + next;
       double* s1 = k.dsigma.data() + next;
       double* s2 = k.hdd.data() + next;  // sigma'' first, overwritten with h'' below
-      sigma_all(act, k.z.data() + next, h1, s1, s2, std::size_t(N));
+      sigma_all_in_row(act, k.z.data() + next, h1, s1, s2, std::size_t(N), std::size_t(block.first),
+                       std::size_t(block.N));
       for (int i = 0; i < N; ++i) {
         const std::size_t p = next + std::size_t(i);
         const double zd = k.zd[p];

@@ -40,42 +40,55 @@ void to_bbd(const NetworkShape& s, Activation act, const double* W, const double
 
 void from_bbd_sweep(const NetworkShape& s, Activation act, const double* W, const double* Wdot, const double* z,
                     const double* zdot, const double* X, const double* Xdot, double* b, double* bdot,
-                    std::vector<double>& h, std::vector<double>& hd) {
-  const LinkStencil stencil(s);
+                    std::vector<double>& scratch, const WidthHalo& halo) {
+  // Each layer on a window of the columns plus r ghost columns a side (periodic images, or
+  // a split network's neighbouring blocks): the window's stencil reads a column's senders
+  // without wrapping, so every column sums its links as the whole width's stencil does.
+  const int N = s.N, r = s.r, K = s.K(), Nw = N + 2 * r;
+  const LinkStencil window(Nw, r);
   const bool velocities = Wdot && zdot && bdot;
-  std::vector<double> U(std::size_t(s.N)), Ud(std::size_t(s.N));
-  h.resize(std::size_t(s.N));
-  hd.resize(std::size_t(s.N));
+  const std::size_t n = std::size_t(N), nw = std::size_t(Nw), NK = n * std::size_t(K), g = std::size_t(r);
+  scratch.assign(4 * nw + 2 * nw * std::size_t(K), 0.0);
+  double* h = scratch.data();  // h, h' of layer m on the window
+  double* hd = h + nw;
+  double* U = hd + nw;         // sum_k W h and sum_k (W' h + W h') at the window's columns
+  double* Ud = U + nw;
+  double* Ww = Ud + nw;        // W, W' of the layer's links; the ghost receivers' stay 0 (unused)
+  double* Wdw = Ww + nw * std::size_t(K);
   for (int m = 0; m < s.M; ++m) {
-    const double* hm = layer_input(s, act, z, X, m, h);
-    const double* hdm = nullptr;
-    if (velocities) {
-      if (m == 0 && !Xdot) std::fill(hd.begin(), hd.end(), 0.0);
-      hdm = (m == 0 && !Xdot) ? hd.data() : layer_input_velocity(s, act, z, zdot, Xdot, m, hd);
+    // h^(0) = X, h^(m) = sigma(z^(m)); h'^(0) = X', h'^(m) = sigma'(z^(m)) z'^(m)
+    const std::size_t below = m == 0 ? 0 : std::size_t(m - 1) * n;  // z^(m) for m >= 1
+    for (std::size_t i = 0; i < n; ++i) {
+      h[g + i] = m == 0 ? X[i] : sigma(act, z[below + i]);
+      if (velocities) hd[g + i] = m == 0 ? (Xdot ? Xdot[i] : 0.0) : sigma_d1(act, z[below + i]) * zdot[below + i];
     }
-    const double* zn = z + std::size_t(m) * s.N;
-    // U = sum_k W h and U' = sum_k (W' h + W h')
+    halo.fill_ghosts(h, velocities ? 2 : 1, nw);
     const std::size_t wm = s.w_index(m, 0, 0);
-    stencil.apply(W + wm, nullptr, hm, U.data());
-    if (velocities) stencil.tangent(W + wm, Wdot + wm, nullptr, hm, hdm, Ud.data());
-    for (int i = 0; i < s.N; ++i) {
-      b[s.b_index(m, i)] = zn[i] - U[std::size_t(i)];                                    // Eq. 6
-      if (velocities) bdot[s.b_index(m, i)] = zdot[std::size_t(m) * s.N + i] - Ud[std::size_t(i)];  // d/dt Eq. 6
+    std::copy_n(W + wm, NK, Ww + g * std::size_t(K));
+    window.apply(Ww, nullptr, h, U);
+    if (velocities) {
+      std::copy_n(Wdot + wm, NK, Wdw + g * std::size_t(K));
+      window.tangent(Ww, Wdw, nullptr, h, hd, Ud);
+    }
+    const double* zn = z + std::size_t(m) * n;  // z^(m+1)
+    for (std::size_t i = 0; i < n; ++i) {
+      b[s.b_index(m, int(i))] = zn[i] - U[g + i];                                               // Eq. 6
+      if (velocities) bdot[s.b_index(m, int(i))] = zdot[std::size_t(m) * n + i] - Ud[g + i];  // d/dt Eq. 6
     }
   }
 }
 
 void from_bbd(const NetworkShape& s, Activation act, const double* W, const double* z, const double* X,
               double* b) {
-  std::vector<double> h, hd;
-  from_bbd_sweep(s, act, W, nullptr, z, nullptr, X, nullptr, b, nullptr, h, hd);
+  std::vector<double> scratch;
+  from_bbd_sweep(s, act, W, nullptr, z, nullptr, X, nullptr, b, nullptr, scratch, WidthHalo(s.N, s.r));
 }
 
 void from_bbd_velocity(const NetworkShape& s, Activation act, const double* W, const double* Wdot,
                        const double* z, const double* zdot, const double* X, const double* Xdot,
                        double* bdot) {
-  std::vector<double> h, hd, b(s.num_biases());
-  from_bbd_sweep(s, act, W, Wdot, z, zdot, X, Xdot, b.data(), bdot, h, hd);
+  std::vector<double> scratch, b(s.num_biases());
+  from_bbd_sweep(s, act, W, Wdot, z, zdot, X, Xdot, b.data(), bdot, scratch, WidthHalo(s.N, s.r));
 }
 
 void to_bbd_velocity(const NetworkShape& s, Activation act, const double* W, const double* Wdot,

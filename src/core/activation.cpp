@@ -4,6 +4,7 @@
 #include "nnfield/core/activation.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <stdexcept>
 #include <vector>
@@ -145,8 +146,16 @@ void sigma_and_d1(Activation a, const double* z, double* h, double* dh, std::siz
   }
 }
 
-void sigma_and_d1_in_row(Activation a, const double* z, double* h, double* dh, std::size_t n, std::size_t first,
-                         std::size_t row_width) {
+namespace {
+
+// kernel(z, out, m) on sites first .. first + n - 1 of a row of `row_width` sites, each site
+// taken the way kernel on the whole row takes it: the vector kernels and the scalar tail
+// agree only to ~1 ulp, so a site the whole row's vector loop reaches goes through a
+// register here too (the block's part of it padded to whole registers), the others through
+// the scalar tail. `out` holds Outs output arrays of the n sites.
+template <std::size_t Outs, class Kernel>
+void in_row(const Kernel& kernel, const double* z, const std::array<double*, Outs>& out, std::size_t n,
+            std::size_t first, std::size_t row_width) {
 #ifdef NNFIELD_LIBMVEC
   const std::size_t lanes = detail::kLanes;
 #else
@@ -155,20 +164,43 @@ void sigma_and_d1_in_row(Activation a, const double* z, double* h, double* dh, s
   const std::size_t vector_end = row_width / lanes * lanes;  // the whole row's vector loop ends here
   const std::size_t body = first >= vector_end ? 0 : std::min(n, vector_end - first);
   if (body % lanes == 0) {
-    sigma_and_d1(a, z, h, dh, body);
+    kernel(z, out, body);
   } else {  // padded to whole registers, so that every site of the body is taken in one
-    thread_local std::vector<double> padded_z, padded_h, padded_dh;
+    thread_local std::vector<double> padded_z;
+    thread_local std::array<std::vector<double>, Outs> padded_out;
     const std::size_t padded = (body / lanes + 1) * lanes;
     padded_z.assign(padded, 0.0);
-    padded_h.resize(padded);
-    padded_dh.resize(padded);
     std::copy_n(z, body, padded_z.data());
-    sigma_and_d1(a, padded_z.data(), padded_h.data(), padded_dh.data(), padded);
-    std::copy_n(padded_h.data(), body, h);
-    std::copy_n(padded_dh.data(), body, dh);
+    std::array<double*, Outs> to;
+    for (std::size_t o = 0; o < Outs; ++o) {
+      padded_out[o].resize(padded);
+      to[o] = padded_out[o].data();
+    }
+    kernel(padded_z.data(), to, padded);
+    for (std::size_t o = 0; o < Outs; ++o) std::copy_n(to[o], body, out[o]);
   }
   // Sites past the whole row's vector loop: fewer than a register, the scalar tail.
-  sigma_and_d1(a, z + body, h + body, dh + body, n - body);
+  std::array<double*, Outs> tail;
+  for (std::size_t o = 0; o < Outs; ++o) tail[o] = out[o] + body;
+  kernel(z + body, tail, n - body);
+}
+
+}  // namespace
+
+void sigma_and_d1_in_row(Activation a, const double* z, double* h, double* dh, std::size_t n, std::size_t first,
+                         std::size_t row_width) {
+  const auto kernel = [a](const double* zz, const std::array<double*, 2>& o, std::size_t m) {
+    sigma_and_d1(a, zz, o[0], o[1], m);
+  };
+  in_row<2>(kernel, z, {h, dh}, n, first, row_width);
+}
+
+void sigma_all_in_row(Activation a, const double* z, double* h, double* d1, double* d2, std::size_t n,
+                      std::size_t first, std::size_t row_width) {
+  const auto kernel = [a](const double* zz, const std::array<double*, 3>& o, std::size_t m) {
+    sigma_all(a, zz, o[0], o[1], o[2], m);
+  };
+  in_row<3>(kernel, z, {h, d1, d2}, n, first, row_width);
 }
 
 void sigma_all(Activation a, const double* z, double* h, double* d1, double* d2, std::size_t n) {

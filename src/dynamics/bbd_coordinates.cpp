@@ -16,6 +16,13 @@ void copy_neurons(const std::vector<double>& layers, int N, double* out, std::si
   std::copy(layers.begin() + N, layers.begin() + N + std::ptrdiff_t(n), out);
 }
 
+// The kinematics of `motion` on the network's columns (a split network's block, its ghosts
+// from the neighbouring blocks).
+void sweep_network(LossLandscape& landscape, const Motion& motion, BbdKinematics& out) {
+  Network& network = landscape.network();
+  bbd_forward_sweep(network.shape(), network.activation(), motion, out, network.halo());
+}
+
 void require_one_sample(LossLandscape& landscape, const char* what) {
   if (landscape.data().batch() != 1)
     throw std::invalid_argument(std::string(what) + " one presented sample at a time (not full_batch)");
@@ -25,7 +32,8 @@ void require_one_sample(LossLandscape& landscape, const char* what) {
 // ---- the energy-flow integrals ---------------------------------------------------
 
 BbdFlowIntegrals::BbdFlowIntegrals(LossLandscape& landscape)
-    : m_landscape(landscape), m_flow(landscape.network().shape(), landscape.network().loss_kind()) {
+    : m_landscape(landscape),
+      m_flow(landscape.network().shape(), landscape.network().loss_kind(), landscape.network().halo()) {
   require_one_sample(landscape, "the BBD energy flow needs");
   const NetworkShape& s = landscape.network().shape();
   m_kinematics.resize(s);
@@ -42,7 +50,7 @@ void BbdFlowIntegrals::sweep(const double* q, const double* v, const double* a, 
   const std::size_t nw = s.num_weights();
   m_landscape.data_at(t, m_X.data(), m_Xd.data(), m_Xdd.data(), nullptr, nullptr);
   const Motion motion{q, v, a, q + nw, v + nw, a ? a + nw : nullptr, m_X.data(), m_Xd.data(), m_Xdd.data()};
-  bbd_forward_sweep(s, m_landscape.network().activation(), motion, out);
+  sweep_network(m_landscape, motion, out);
 }
 
 void BbdFlowIntegrals::rate(const double* q, const double* v, const double* a, double t, double* dI) {
@@ -83,7 +91,7 @@ void BbdCoordinates::to_inner(const State& x, double t, bool left_limit) {
   const double *Wd = second ? x.data() + P : nullptr, *zd = second ? x.data() + P + nw : nullptr;
   // b = z - sum_k W h (Eq. 6) and its time derivative.
   from_bbd_sweep(s, m_landscape.network().activation(), W, Wd, z, zd, m_X.data(), second ? m_Xd.data() : nullptr,
-                 inner + nw, second ? inner + P + nw : nullptr, m_h, m_hd);
+                 inner + nw, second ? inner + P + nw : nullptr, m_scratch, m_landscape.network().halo());
 }
 
 void BbdCoordinates::from_inner(const State& inner, double t, State& x) {
@@ -95,7 +103,7 @@ void BbdCoordinates::from_inner(const State& inner, double t, State& x) {
   const double* v = second ? inner.data() + P : nullptr;
   const Motion motion{q, v, nullptr, q + nw, v ? v + nw : nullptr, nullptr, m_X.data(), v ? m_Xd.data() : nullptr,
                       nullptr};
-  bbd_forward_sweep(s, m_landscape.network().activation(), motion, m_kinematics);
+  sweep_network(m_landscape, motion, m_kinematics);
   x = inner;
   copy_neurons(m_kinematics.z, s.N, x.data() + nw, nz);
   if (second) copy_neurons(m_kinematics.zd, s.N, x.data() + P + nw, nz);
@@ -113,14 +121,14 @@ void BbdCoordinates::rhs(const State& x, State& dxdt, double t) {
     // z' from (W', b') and X' by the forward velocity sweep (d/dt Eq. 1).
     const double* v = m_inner_rate.data();
     const Motion motion{q, v, nullptr, q + nw, v + nw, nullptr, m_X.data(), m_Xd.data(), nullptr};
-    bbd_forward_sweep(s, m_landscape.network().activation(), motion, m_kinematics);
+    sweep_network(m_landscape, motion, m_kinematics);
     copy_neurons(m_kinematics.zd, s.N, dxdt.data() + nw, nz);
     return;
   }
   const double* v = m_inner_state.data() + P;
   const double* a = m_inner_rate.data() + P;
   const Motion motion{q, v, a, q + nw, v + nw, a + nw, m_X.data(), m_Xd.data(), m_Xdd.data()};
-  bbd_forward_sweep(s, m_landscape.network().activation(), motion, m_kinematics);
+  sweep_network(m_landscape, motion, m_kinematics);
   std::copy(x.begin() + std::ptrdiff_t(P), x.begin() + std::ptrdiff_t(2 * P), dxdt.begin());  // (W, z)' = (W', z')
   copy_neurons(m_kinematics.zdd, s.N, dxdt.data() + P + nw, nz);                              // z''
 }
@@ -156,6 +164,11 @@ State BbdCoordinates::initial_state(const std::vector<double>& q, const std::vec
   return x;
 }
 
+void BbdCoordinates::split_over_processes(const WidthHalo& halo, std::vector<std::size_t> line_starts) {
+  m_inner->split_over_processes(halo, line_starts);
+  TrainingDynamics::split_over_processes(halo, std::move(line_starts));
+}
+
 // ---- observation ---------------------------------------------------------------
 
 void bbd_state_of(TrainingDynamics& dynamics, LossLandscape& landscape, const State& x, double t, BbdState& out) {
@@ -170,7 +183,7 @@ void bbd_state_of(TrainingDynamics& dynamics, LossLandscape& landscape, const St
   const Motion motion{q.data(),        v.data(),        second ? a.data() : nullptr,
                       q.data() + nw,   v.data() + nw,   second ? a.data() + nw : nullptr,
                       out.X.data(),    out.Xd.data(),   second ? out.Xdd.data() : nullptr};
-  bbd_forward_sweep(s, landscape.network().activation(), motion, out.kinematics);
+  sweep_network(landscape, motion, out.kinematics);
   out.I = dynamics.integrals(x);
 }
 

@@ -93,12 +93,21 @@ double LossLandscape::loss(const double* q, double t, bool left_limit) {
 void LossLandscape::data_at(double t, double* X, double* Xd, double* Xdd, double* Y, double* Yd) {
   const bool left = t >= m_interval_end;
   load_data(t, left);
-  const std::size_t n = m_X.size();
-  if (X) std::copy(m_X.begin(), m_X.begin() + std::ptrdiff_t(n), X);
-  if (Xd) std::copy(m_Xdot.begin(), m_Xdot.begin() + std::ptrdiff_t(n), Xd);
-  if (Y) std::copy(m_Y.begin(), m_Y.begin() + std::ptrdiff_t(n), Y);
-  if (Yd) std::copy(m_Ydot.begin(), m_Ydot.begin() + std::ptrdiff_t(n), Yd);
-  if (Xdd) m_data.second_derivatives(t, Xdd, nullptr, left);
+  // The network's columns of the presented sample: all N, or a split network's block.
+  const WidthBlock& b = m_network.halo().block();
+  const std::size_t n = std::size_t(b.width);
+  const auto columns = [&](const std::vector<double>& whole, double* out) {
+    if (out) std::copy_n(whole.begin() + b.first, n, out);
+  };
+  columns(m_X, X);
+  columns(m_Xdot, Xd);
+  columns(m_Y, Y);
+  columns(m_Ydot, Yd);
+  if (Xdd) {
+    m_Xddot.resize(m_X.size());
+    m_data.second_derivatives(t, m_Xddot.data(), nullptr, left);
+    columns(m_Xddot, Xdd);
+  }
 }
 
 }  // namespace nnfield

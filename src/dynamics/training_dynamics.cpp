@@ -50,18 +50,10 @@ bool TrainingDynamics::on_all_processes(bool local) const {
 }
 
 double TrainingDynamics::sum_over_lines(AddTerms add) const {
-  // Line by line: the block holding site 0 starts from the sum of the lines before, the
-  // others from their left neighbour's; the last block's sum reaches every process.
-  double total = 0.0;
-  for (std::size_t l = 0; l + 1 < m_line_starts.size(); ++l) {
-    double sum = 0.0;
-    m_halo->sums_from_left(&sum, 1);
-    if (m_halo->block().left_seam()) sum = total;
-    sum = add(sum, m_line_starts[l], m_line_starts[l + 1]);
-    m_halo->sums_to_right(&sum, 1);
-    total = sum;
-  }
-  return total;
+  const int lines = int(m_line_starts.size()) - 1;
+  return m_halo->sum_over_lines(0.0, lines, [&](double sum, int l) {
+    return add(sum, m_line_starts[std::size_t(l)], m_line_starts[std::size_t(l) + 1]);
+  });
 }
 
 // ---- gradient flow: m q' = -eta dL/dq -------------------------------------------

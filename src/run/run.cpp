@@ -95,7 +95,8 @@ void add_network_observers(const ModelConfig& config, const Samples& samples, Re
   // A single weight layer has no bulk link, hence no gain.
   if (shape.M >= 2 && std::find(wanted.begin(), wanted.end(), TrajectoryDataset::gain) != wanted.end())
     rec.add(make_gain_observer(shape, config.network.activation, rec.regime));
-  if (config.observe.energy_flow) rec.add(make_energy_flow_observer(shape, config.network.loss, config.dynamics.gamma));
+  if (config.observe.energy_flow)
+    rec.add(make_energy_flow_observer(shape, config.network.loss, config.dynamics.gamma, W_in_pieces));
   if (config.observe.lagrangian) rec.add(make_lagrangian_observer());
   rec.add(make_correlator_observer(config, shape.M, shape.N, shape.K(), correlator_input(config, &samples),
                                    W_in_pieces));

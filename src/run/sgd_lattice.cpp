@@ -189,23 +189,6 @@ std::unique_ptr<SgdLattice> width_split_lattice(const ModelConfig& config, const
   return std::make_unique<WidthSplit>(config, samples, std::move(q), threads);
 }
 
-namespace {
-
-// Gradient flow and damped dynamics split on any presentation of the data, moving or not.
-// The BBD picture stays on one process: its variables and observers follow one sample's
-// neurons and their motion through every layer of the whole network.
-void check_split_flow(const ModelConfig& config, const std::string& where) {
-  const std::string whole = " follows the whole network's neurons, which a split run never holds (run without mpirun)";
-  if (config.dynamics.variables == DynamicsVariables::bbd)
-    throw ConfigError(where + "dynamics.variables = \"bbd\" is not split: the BBD state" + whole);
-  if (config.observe.energy_flow)
-    throw ConfigError(where + "observe.energy_flow = true is not split: the BBD energy flow" + whole);
-  if (config.observe.lagrangian)
-    throw ConfigError(where + "observe.lagrangian = true is not split: the BBD Lagrangian" + whole);
-}
-
-}  // namespace
-
 void check_width_split(const ModelConfig& config, int threads) {
   const std::string where = "mpirun -np " + std::to_string(processes::count()) + " nnfield run (width split, " +
                             "docs/cluster.md): ";
@@ -220,7 +203,8 @@ void check_width_split(const ModelConfig& config, int threads) {
                         ": a split field run runs one thread per process; leave --threads out or give 1");
     return check_field_split(config, where);  // the field grid's width
   }
-  if (config.dynamics.kind != DynamicsKind::sgd) check_split_flow(config, where);
+  // Gradient flow and damped dynamics split on any presentation, in either variables, with
+  // the BBD observers (split_flow.hpp, split_bbd_row.hpp).
   const NetworkShape& s = config.network.shape;
   if (s.N / processes::count() < s.r)
     throw ConfigError(where + "network.N = " + std::to_string(s.N) + " leaves blocks of " +

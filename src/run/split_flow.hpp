@@ -24,11 +24,12 @@ RunResult run_split_flow(const ModelConfig& config, const RunOptions& options, c
 // How the run loop moves a split state between the blocks and process 0: the state is the
 // parameters (arrays `parameters` of columns: block_params on this process, whole_params in
 // all), for second-order dynamics their velocities in the same layout, then `quadratures`
-// scalars every process carries (the energy books): handed to process 0 in pieces, block by
-// block of each line (pass_blocks_to_root), and read back on resume by each process's
-// ranges (block_ranges, then the quadratures). Network and field splits share it.
+// scalars every process carries (the energy books), then the `trailing` arrays of columns
+// (the BBD energy flow's time integrals): handed to process 0 in pieces, block by block of
+// each line (pass_blocks_to_root), and read back on resume by each process's ranges
+// (block_ranges, the quadratures, block_ranges). Network and field splits share it.
 StateSplit state_split(int N, const std::vector<ColumnArray>& parameters, const WidthBlock& block,
                        std::size_t block_params, std::size_t whole_params, bool second_order,
-                       std::size_t quadratures);
+                       std::size_t quadratures, const std::vector<ColumnArray>& trailing = {});
 
 }  // namespace nnfield

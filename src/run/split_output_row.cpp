@@ -23,7 +23,8 @@ std::vector<double> gathered(const double* block, int N, int M, int n) {
   return whole;
 }
 
-// The whole W (lines, N, K) in pieces from every process's block, for process 0's writer.
+}  // namespace
+
 RowPieces weight_pieces(const double* W, int N, int M, int K) {
   return [W, N, M, K](const RowPiece& piece) {
     pass_blocks_to_root(W, N, M, K, [&](int m, const WidthBlock& b, const double* values) {
@@ -31,8 +32,6 @@ RowPieces weight_pieces(const double* W, int N, int M, int K) {
     });
   };
 }
-
-}  // namespace
 
 SplitOutputRow::SplitOutputRow(const ModelConfig& config, const Samples& samples, const WidthBlock& block)
     : m_shape(config.network.shape),

@@ -18,6 +18,11 @@
 
 namespace nnfield {
 
+// A (lines, N, K) array held by blocks (this process's (lines, n, K) at W), handed to
+// process 0's writer in pieces (pass_blocks_to_root): W, W', the BBD currents. Every other
+// process sends its pieces with pass_blocks_to_root(W, N, M, K, {}) when process 0 asks.
+RowPieces weight_pieces(const double* W, int N, int M, int K);
+
 class SplitOutputRow {
  public:
   // `block`: the columns this process holds.

@@ -118,10 +118,6 @@ check "blow-up: same datasets and status as one process" \
   "$same '$work/blow_serial.h5' '$work/blow_np3.h5' > /dev/null"
 
 # Refused under a split (split_checks.sh).
-refused_split 2 "BBD variables" 'dynamics.variables = "bbd" is not split' \
-  run "$flow" -o "$work/refused.h5" -q --set data.presentation=fixed --set dynamics.variables=bbd
-refused_split 2 "BBD Lagrangian" 'observe.lagrangian = true is not split' \
-  run "$flow" -o "$work/refused.h5" -q --set data.presentation=fixed --set observe.lagrangian=true
 refused_split 3 "blocks narrower than r" "blocks of 1 columns, fewer than network.r = 2" \
   run "$model" -o "$work/refused.h5" -q --set network.N=5
 summary

@@ -13,6 +13,7 @@
 
 #include "nnfield/core/activation.hpp"
 #include "nnfield/core/shape.hpp"
+#include "nnfield/core/width_halo.hpp"
 
 namespace nnfield {
 
@@ -44,5 +45,11 @@ struct BbdKinematics {
 
 // The forward sweep. `k` is resized on first use; no allocation afterwards.
 void bbd_forward_sweep(const NetworkShape& shape, Activation act, const Motion& motion, BbdKinematics& k);
+// The same on the block of columns `halo` holds of a network split along its width
+// (width_halo.hpp; `shape` is the block's, N its width): the motion's arrays are the block's
+// columns, each layer's ghosts come from the neighbouring blocks (collective) and sigma takes
+// each site the whole row's way, so every value is the whole sweep's to the last bit.
+void bbd_forward_sweep(const NetworkShape& shape, Activation act, const Motion& motion, BbdKinematics& k,
+                       const WidthHalo& halo);
 
 }  // namespace nnfield

@@ -18,5 +18,10 @@ struct LagrangianParts {
 // `k` from a forward sweep with velocities; Wd (M,N,K), bd (M,N) the parameter
 // velocities; loss the value l(Z, Y).
 LagrangianParts bbd_lagrangian(const BbdKinematics& k, const double* Wd, const double* bd, double loss);
+// The same on the block of columns `halo` holds of a network split along its width (k, Wd,
+// bd the block's): the sums over the width run through the blocks in width order, so every
+// process gets the whole network's parts to the last bit (collective).
+LagrangianParts bbd_lagrangian(const BbdKinematics& k, const double* Wd, const double* bd, double loss,
+                               const WidthHalo& halo);
 
 }  // namespace nnfield

@@ -7,6 +7,7 @@
 
 #include "nnfield/core/activation.hpp"
 #include "nnfield/core/shape.hpp"
+#include "nnfield/core/width_halo.hpp"
 
 namespace nnfield {
 
@@ -20,11 +21,13 @@ void from_bbd(const NetworkShape& shape, Activation act, const double* W, const 
 void from_bbd_velocity(const NetworkShape& shape, Activation act, const double* W, const double* Wdot,
                        const double* z, const double* zdot, const double* X, const double* Xdot,
                        double* bdot);
-// Both of the above in one sweep without allocation: b (and b' if Wdot, zdot are not
-// null; Xdot null means a fixed input). `h` and `hd` are scratch of length N.
+// Both of the above in one sweep, without allocation after the first: b (and b' if Wdot,
+// zdot are not null; Xdot null means a fixed input), on the columns `halo` holds (a split
+// network's block, `shape` the block's; collective then: each layer's ghosts come from the
+// neighbouring blocks). `scratch` is the sweep's.
 void from_bbd_sweep(const NetworkShape& shape, Activation act, const double* W, const double* Wdot, const double* z,
                     const double* zdot, const double* X, const double* Xdot, double* b, double* bdot,
-                    std::vector<double>& h, std::vector<double>& hd);
+                    std::vector<double>& scratch, const WidthHalo& halo);
 // z' = d/dt of the neurons along (W', b') and X' (the forward tangent sweep).
 void to_bbd_velocity(const NetworkShape& shape, Activation act, const double* W, const double* Wdot,
                      const double* b, const double* bdot, const double* X, const double* Xdot,

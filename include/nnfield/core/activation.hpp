@@ -33,6 +33,10 @@ void sigma_and_d1_in_row(Activation a, const double* z, double* h, double* dh, s
 // h = sigma(z), d1 = sigma'(z), d2 = sigma''(z) in one pass: sigma'' follows from
 // sigma and sigma' algebraically (or one exp for gelu), no extra transcendental calls.
 void sigma_all(Activation a, const double* z, double* h, double* d1, double* d2, std::size_t n);
+// sigma_all on sites first .. first + n - 1 of a row of `row_width` sites, with the bits
+// sigma_all on the whole row gives them (as sigma_and_d1_in_row).
+void sigma_all_in_row(Activation a, const double* z, double* h, double* d1, double* d2, std::size_t n,
+                      std::size_t first, std::size_t row_width);
 // d2[i] = sigma''(z[i]).
 void sigma_d2(Activation a, const double* z, double* d2, std::size_t n);
 

@@ -12,6 +12,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "nnfield/numerics/function_ref.hpp"
+
 namespace nnfield {
 
 // Columns first .. first + width - 1 of a periodic width of N.
@@ -40,7 +42,8 @@ class WidthHalo {
 
   // Fills the r ghosts on each side of `count` padded rows `stride` doubles apart (site i of
   // the block at r + i): periodic images, or the neighbouring blocks' columns (collective).
-  void fill_ghosts(double* rows, int count, std::size_t stride) const;
+  // A site may hold `cells` values (a link array's K): site i's at (r + i) cells.
+  void fill_ghosts(double* rows, int count, std::size_t stride, int cells = 1) const;
 
   // Running sums over width, `count` at a time: the sums the blocks to the left reached
   // (zeros for the block holding site 0), to continue over this block's sites ...
@@ -48,6 +51,11 @@ class WidthHalo {
   // ... and handed on to the block on the right; the last block's are the sums over all
   // sites, and every process receives them (broadcast).
   void sums_to_right(double* sums, int count) const;
+  // One sum over `lines` lines of the width, line by line, each line's sites in width order
+  // (the one-process order of a sum over an (lines, N) array): add(sum, line) returns sum
+  // plus this block's terms of `line`, added one after another. Starts from `start`; every
+  // process gets the total (collective when split).
+  double sum_over_lines(double start, int lines, FunctionRef<double(double, int)> add) const;
 
  private:
   WidthHalo(WidthBlock block, int r, bool split);
@@ -58,7 +66,8 @@ class WidthHalo {
   mutable std::vector<double> m_send, m_receive;  // the exchange's packed edge columns
 };
 
-// The periodic ghosts of `count` rows of N sites (site i at r + i), `stride` apart.
-void fill_periodic_ghosts(double* rows, int count, std::size_t stride, int N, int r);
+// The periodic ghosts of `count` rows of N sites (site i at r + i), `stride` apart; a site
+// holds `cells` values.
+void fill_periodic_ghosts(double* rows, int count, std::size_t stride, int N, int r, int cells = 1);
 
 }  // namespace nnfield

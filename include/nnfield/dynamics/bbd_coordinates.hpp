@@ -57,6 +57,8 @@ class BbdCoordinates final : public TrainingDynamics {
   Energy energy(const State& x, double t) override;
   std::size_t data_work_index() const override { return m_inner->data_work_index(); }
   State initial_state(const std::vector<double>& q, const std::vector<double>& v) override;
+  // Split along the width: the wrapped system's sums too (its state has the same lines).
+  void split_over_processes(const WidthHalo& halo, std::vector<std::size_t> line_starts) override;
 
  private:
   // The (W, z) state at t -> the wrapped system's (W, b) state in m_inner_state (data in m_X...).
@@ -69,7 +71,7 @@ class BbdCoordinates final : public TrainingDynamics {
   std::unique_ptr<TrainingDynamics> m_inner;
   BbdKinematics m_kinematics;
   State m_inner_state, m_inner_rate;
-  std::vector<double> m_X, m_Xd, m_Xdd, m_h, m_hd;
+  std::vector<double> m_X, m_Xd, m_Xdd, m_scratch;
 };
 
 // The state x of `dynamics` (any variables) at t seen in BBD variables: the kinematics of

@@ -27,8 +27,8 @@ class LossLandscape final : public Potential {
   double loss(const double* q, double t, bool left_limit = false) override;
   void set_interval_end(double t_end) override { m_interval_end = t_end; }
 
-  // The presented data at t (single sample): X, X', X'', Y, Y' (any may be null).
-  // Honours the interval end like evaluate().
+  // The presented data at t (single sample): X, X', X'', Y, Y' (any may be null), on the
+  // network's columns (a split network's block). Honours the interval end like evaluate().
   void data_at(double t, double* X, double* Xd, double* Xdd, double* Y, double* Yd);
 
  private:
@@ -45,6 +45,7 @@ class LossLandscape final : public Potential {
   Masses m_unit_mass;
   std::vector<double> m_X, m_Y, m_Xdot, m_Ydot, m_gX, m_gY;
   std::vector<double> m_X_block, m_Y_block;  // a split network's columns of m_X, m_Y
+  std::vector<double> m_Xddot;               // data_at's X'' over the whole width
 };
 
 }  // namespace nnfield

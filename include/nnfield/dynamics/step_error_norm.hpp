@@ -6,7 +6,8 @@
 // controlled as a group, relative to the largest of them: an additive energy book
 // needs the accuracy of its largest entries, not of each entry near zero (where the
 // componentwise norm would let atol dictate the step). A state split over processes
-// takes the largest error of any process, so that every process takes the same steps.
+// takes the largest error of any process, so that every process takes the same steps; the
+// group's largest entry and error too (a block's BBD time integrals are its own).
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -35,6 +36,8 @@ class StepErrorNorm {
       group_scale = std::max(group_scale, std::fabs(x_old[i]) + adt * std::fabs(dxdt_old[i]));
       group_error = std::max(group_error, std::fabs(err(i)));
     }
+    group_scale = m_system->max_over_processes(group_scale);
+    group_error = m_system->max_over_processes(group_error);
     return std::max(worst, group_error / (m_atol + m_rtol * group_scale));
   }
 

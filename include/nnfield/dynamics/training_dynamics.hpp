@@ -60,7 +60,7 @@ class TrainingDynamics : public OdeSystem {
   // is in [line_starts[l], line_starts[l + 1]). Sums over the parameters then run line by
   // line through the blocks in width order, the one-process order, so they are its sums to
   // the last bit; the steppers' decisions are reduced over the processes.
-  void split_over_processes(const WidthHalo& halo, std::vector<std::size_t> line_starts);
+  virtual void split_over_processes(const WidthHalo& halo, std::vector<std::size_t> line_starts);
   double max_over_processes(double local) const override;
   bool on_all_processes(bool local) const override;
 

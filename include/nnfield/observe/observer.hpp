@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "nnfield/bbd/bbd_lagrangian.hpp"
 #include "nnfield/core/activation.hpp"
 #include "nnfield/dynamics/potential.hpp"
 #include "nnfield/io/h5io.hpp"
@@ -18,6 +19,20 @@
 #include "nnfield/observe/regime_monitor.hpp"
 
 namespace nnfield {
+
+// The BBD measures of an output row of a network split along its width, made on the blocks
+// (src/run/split_bbd_row.hpp) and whole on process 0: arrays of one value a site, the
+// currents (one a link) in pieces. Null members: not measured.
+struct BbdRowMeasures {
+  const double *density = nullptr, *decay = nullptr, *rate = nullptr, *residual = nullptr;  // (M, N)
+  const double* boundary_in = nullptr;   // (N, K): the first layer's currents
+  const double* boundary_out = nullptr;  // (N)
+  const double* layer = nullptr;         // (M)
+  const RowPieces* current = nullptr;    // (M, N, K)
+  double C0 = 0.0;                       // EnergyFlow::time_integral_constant of this row
+  LagrangianParts lagrangian;            // valid with has_lagrangian
+  bool has_lagrangian = false;
+};
 
 // One output row of a run on either lattice. The generic part (time, step, loss,
 // energy, the neurons on the lattice's lines, the link fields) is what an observer that
@@ -57,6 +72,7 @@ struct Snapshot {
   // process 0 and valid until the next call: a split network gathers it when asked, the
   // other processes serving each request in turn (weight_component_requests).
   const std::function<const double*(std::size_t k)>* W_component = nullptr;
+  const BbdRowMeasures* bbd = nullptr;  // the BBD observers' measures (dynamics is null then)
 };
 
 class Observer {
@@ -85,8 +101,10 @@ std::unique_ptr<Observer> make_train_loss_observer(const NetworkShape& shape, Ac
                                                    const std::vector<double>& X, const std::vector<double>& Y, int S);
 // BBD energy bookkeeping per site (bbd_energy.hpp): /energy/density, decay, current,
 // boundary_in, boundary_out, rate, continuity_residual, layer. Needs damped dynamics
-// built with track_energy_flow.
-std::unique_ptr<Observer> make_energy_flow_observer(const NetworkShape& shape, Loss loss, double gamma);
+// built with track_energy_flow, or a split network's measures (Snapshot::bbd; `in_pieces`:
+// its currents come in pieces, stored so).
+std::unique_ptr<Observer> make_energy_flow_observer(const NetworkShape& shape, Loss loss, double gamma,
+                                                    bool in_pieces = false);
 // /lagrangian/bulk, boundary, total (bbd_lagrangian.hpp).
 std::unique_ptr<Observer> make_lagrangian_observer();
 // /trajectory/gain (T, M-1, N): g - 1 of every bulk link, g[m,i] = sum_k W[m,i,k]
