@@ -49,18 +49,11 @@ check "the split file records its process count" \
 
 # Damped (case 2) ended at t = 0.125 on 3 processes, resumed to t = 0.25 on 2: the
 # uninterrupted run (velocities and energy books read back by each process's ranges).
-mpi 3 run "$model" -o "$work/damped_part.h5" -q "${damped[@]}" --set field.ry=2 --set dynamics.t_end=0.125
-check "damped: first part on 3 processes: exit 0" "[ $? -eq 0 ]"
-mpi 2 run --resume "$work/damped_part.h5" -q --set dynamics.t_end=0.25
-check "damped: resumed on 2 processes: exit 0" "[ $? -eq 0 ]"
-check "damped: resumed run equals the uninterrupted one" "$same '$work/c2_serial.h5' '$work/damped_part.h5' > /dev/null"
+resumed_split "damped" "$work/c2_serial.h5" damped dynamics.t_end=0.25 "$model" "${damped[@]}" --set field.ry=2 \
+  --set dynamics.t_end=0.125
 
 # SGD (case 8) stopped at step 10 on 3 processes, resumed to 20 on 2: the uninterrupted run.
-mpi 3 run "$sgd" -o "$work/sgd_part.h5" -q --set dynamics.steps=10
-check "SGD: first part on 3 processes: exit 0" "[ $? -eq 0 ]"
-mpi 2 run --resume "$work/sgd_part.h5" -q --set dynamics.steps=20
-check "SGD: resumed on 2 processes: exit 0" "[ $? -eq 0 ]"
-check "SGD: resumed run equals the uninterrupted one" "$same '$work/c8_serial.h5' '$work/sgd_part.h5' > /dev/null"
+resumed_split "SGD" "$work/c8_serial.h5" sgd dynamics.steps=20 "$sgd" --set dynamics.steps=10
 
 # Refused under a split (split_checks.sh).
 refused_split 4 "blocks narrower than a node" "ny = 3 width nodes leave blocks of 0" \

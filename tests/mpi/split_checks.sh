@@ -35,3 +35,16 @@ equals_one_process() {
     check "$name, mpirun -np $np: the same checkpoint" "cmp -s '$work/${tag}_serial.h5.ckpt' '$work/${tag}_np$np.h5.ckpt'"
   done
 }
+
+# resumed_split NAME SERIAL TAG RESUME_SETTING RUN_ARGS...: `nnfield run RUN_ARGS` stopped on 3
+# processes ($work/TAG_part.h5), resumed on 2 with --set RESUME_SETTING: the file equals the
+# uninterrupted run SERIAL, bit for bit. Needs $exe and $same.
+resumed_split() {
+  local name=$1 serial=$2 tag=$3 resume=$4
+  shift 4
+  mpi 3 run "$@" -o "$work/${tag}_part.h5" -q
+  check "$name: first part on 3 processes: exit 0" "[ $? -eq 0 ]"
+  mpi 2 run --resume "$work/${tag}_part.h5" -q --set "$resume"
+  check "$name: resumed on 2 processes: exit 0" "[ $? -eq 0 ]"
+  check "$name: resumed run equals the uninterrupted one" "$same '$serial' '$work/${tag}_part.h5' > /dev/null"
+}

@@ -29,11 +29,7 @@ check "the split file records its process count" \
 equals_one_process "SGD, batch 1" "$model" sgd1 --set dynamics.batch=1
 
 # Stopped at step 140 on 3 processes, resumed to 300 on 2: the uninterrupted run.
-mpi 3 run "$model" -o "$work/part.h5" -q --set dynamics.steps=140
-check "first part on 3 processes: exit 0" "[ $? -eq 0 ]"
-mpi 2 run --resume "$work/part.h5" -q --set dynamics.steps=300
-check "resumed on 2 processes: exit 0" "[ $? -eq 0 ]"
-check "resumed run equals the uninterrupted one" "$same '$work/serial.h5' '$work/part.h5' > /dev/null"
+resumed_split "SGD" "$work/serial.h5" sgd dynamics.steps=300 "$model" --set dynamics.steps=140
 
 # SIGINT to mpirun: every process agrees to stop at the same step (no process left waiting
 # in an exchange), process 0 writes its rows with status "interrupted" and a checkpoint; the
@@ -69,12 +65,8 @@ for kind in gradient_flow damped; do
     --set 'output.trajectory=["W", "b", "z", "loss", "gain", "Wdot", "bdot"]')
   equals_one_process "$kind" "$flow" "$kind" "${extra[@]}"
   # Ended at t = 1 on 3 processes, resumed to t = 2 on 2: the uninterrupted run.
-  mpi 3 run "$flow" -o "$work/${kind}_part.h5" -q "${extra[@]}" --set dynamics.t_end=1.0
-  check "$kind: first part on 3 processes: exit 0" "[ $? -eq 0 ]"
-  mpi 2 run --resume "$work/${kind}_part.h5" -q --set dynamics.t_end=2.0
-  check "$kind: resumed on 2 processes: exit 0" "[ $? -eq 0 ]"
-  check "$kind: resumed run equals the uninterrupted one" \
-    "$same '$work/${kind}_serial.h5' '$work/${kind}_part.h5' > /dev/null"
+  resumed_split "$kind" "$work/${kind}_serial.h5" "$kind" dynamics.t_end=2.0 "$flow" "${extra[@]}" \
+    --set dynamics.t_end=1.0
 done
 # One presented sample and moving data: the one-sample kernels, and the data power
 # dL/dX . X' + dL/dY . Y' continued block by block, each sample in width order.
