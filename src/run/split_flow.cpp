@@ -46,7 +46,8 @@ StateSplit state_split(int N, const std::vector<ColumnArray>& parameters, const 
     range.first += split.whole_size;
     split.ranges.push_back(range);
   }
-  for (const ColumnArray& a : trailing) split.whole_size += std::size_t(a.lines) * std::size_t(N) * std::size_t(a.cells);
+  for (const ColumnArray& a : trailing)
+    split.whole_size += std::size_t(a.lines) * std::size_t(N) * std::size_t(a.cells);
   return split;
 }
 

@@ -54,3 +54,30 @@ TEST_CASE("a whole width's halo fills the periodic ghosts and leaves sums as the
   halo.sums_to_right(sums.data(), 2);
   REQUIRE(sums == std::vector<double>{1.5, -2.0});  // the whole width's sums already
 }
+
+TEST_CASE("a whole width's halo fills the ghosts of sites holding several values each") {
+  // A link array (N, K): each site's K values are a unit, its ghosts the periodic images' K.
+  const int N = 7, r = 2, cells = 5;
+  const std::size_t stride = std::size_t(N + 2 * r) * cells;
+  std::vector<double> rows = test::normal_vector(2 * stride, 1.0, 8);
+  WidthHalo(N, r).fill_ghosts(rows.data(), 2, stride, cells);
+  for (int s = 0; s < 2; ++s)
+    for (int p = -r; p < N + r; ++p) {
+      const int site = (p + N) % N;  // the periodic image
+      for (int c = 0; c < cells; ++c)
+        REQUIRE(rows[s * stride + std::size_t((p + r) * cells + c)] ==
+                rows[s * stride + std::size_t((site + r) * cells + c)]);
+    }
+}
+
+TEST_CASE("a whole width's sum over lines adds every line's terms in order, from its start") {
+  const WidthHalo halo(6, 1);
+  std::vector<int> order;
+  const double total = halo.sum_over_lines(0.5, 3, [&](double sum, int line) {
+    order.push_back(line);
+    return sum + double(line + 1);
+  });
+  REQUIRE(order == std::vector<int>{0, 1, 2});
+  REQUIRE(total == 0.5 + 1.0 + 2.0 + 3.0);
+  REQUIRE(halo.sum_over_lines(-1.0, 0, [](double sum, int) { return sum + 100.0; }) == -1.0);
+}

@@ -6,7 +6,6 @@
 // batches and one sample).
 // Prints one line per failed check; exits 1 if any failed.
 #include <cmath>
-#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -14,18 +13,13 @@
 #include "nnfield/core/width_halo.hpp"
 #include "nnfield/numerics/processes.hpp"
 #include "nnfield/numerics/rng.hpp"
+#include "mpi_checks.hpp"
 
 using namespace nnfield;
 
 namespace {
 
-int g_failures = 0;
-
-void check(bool ok, const std::string& what) {
-  if (ok) return;
-  ++g_failures;
-  std::printf("process %d: FAIL: %s\n", processes::rank(), what.c_str());
-}
+using test::check;
 
 // A value that names sample s and site i of the whole width.
 double tag(int s, int i) { return 1000.0 * s + i + 0.25; }
@@ -136,8 +130,5 @@ int main(int argc, char** argv) {
   check_network({3, 203, 3}, 1, Activation::tanh);
   check_network({3, 203, 3}, 1, Activation::softplus);
   check_network({2, 23, 4}, 1, Activation::erf);
-  const bool all_ok = processes::on_all_processes(g_failures == 0);
-  if (processes::is_root()) std::printf("%s on %d processes\n", all_ok ? "width halo: ok" : "width halo: FAILED", K);
-  processes::finish();
-  return all_ok ? 0 : 1;
+  return test::finish_checks("width halo");
 }
