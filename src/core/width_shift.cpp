@@ -46,16 +46,23 @@ void WidthShiftOperator::shift_whole(const double* in, double* out) {
     m_stencil.shift_rows(in, out);
     return;
   }
-  const std::size_t nq = std::size_t(n / 2 + 1);
   for (int b = 0; b < n; ++b) m_real[std::size_t(b)] = in[b];
   m_fft.forward(m_real.data(), m_spectrum.data());
-  for (int k = 0; k < m_K; ++k) {
-    const Complex* ph = m_phase.data() + std::size_t(k) * nq;
-    for (std::size_t q = 0; q < nq; ++q) m_work[q] = m_spectrum[q] * ph[q];
-    m_fft.inverse(m_work.data(), m_real.data());
-    double* o = out + std::size_t(k) * n;
-    for (int b = 0; b < n; ++b) o[b] = m_real[std::size_t(b)];
-  }
+  for (int k = 0; k < m_K; ++k) shifted_row(k, out + std::size_t(k) * std::size_t(n));
+}
+
+void WidthShiftOperator::shifted_row(int k, double* row) {
+  const std::size_t nq = std::size_t(m_ny / 2 + 1);
+  const Complex* ph = m_phase.data() + std::size_t(k) * nq;
+  for (std::size_t q = 0; q < nq; ++q) m_work[q] = m_spectrum[q] * ph[q];
+  m_fft.inverse(m_work.data(), m_real.data());
+  for (int b = 0; b < m_ny; ++b) row[b] = m_real[std::size_t(b)];
+}
+
+void WidthShiftOperator::add_transposed(int k, const Complex* spectrum, std::size_t q0, std::size_t count,
+                                        Complex* work) const {
+  const Complex* ph = m_phase.data() + std::size_t(k) * std::size_t(m_ny / 2 + 1) + q0;
+  for (std::size_t q = 0; q < count; ++q) work[q] += spectrum[q] * std::conj(ph[q]);
 }
 
 void WidthShiftOperator::shift_whole_transpose(const double* in, double* out) {
@@ -70,8 +77,7 @@ void WidthShiftOperator::shift_whole_transpose(const double* in, double* out) {
     const double* i = in + std::size_t(k) * n;
     for (int b = 0; b < n; ++b) m_real[std::size_t(b)] = i[b];
     m_fft.forward(m_real.data(), m_spectrum.data());
-    const Complex* ph = m_phase.data() + std::size_t(k) * nq;
-    for (std::size_t q = 0; q < nq; ++q) m_work[q] += m_spectrum[q] * std::conj(ph[q]);
+    add_transposed(k, m_spectrum.data(), 0, nq, m_work.data());
   }
   m_fft.inverse(m_work.data(), m_real.data());
   for (int b = 0; b < n; ++b) out[b] = m_real[std::size_t(b)];

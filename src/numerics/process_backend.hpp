@@ -2,6 +2,7 @@
 // What distributed_for (processes.cpp) needs of the processes, with two implementations:
 // process_backend_mpi.cpp (the only file that includes mpi.h) and
 // process_backend_single.cpp (builds without MPI).
+#include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -31,6 +32,6 @@ std::mutex& mpi_calls();
 std::string gather_to_root(const std::string& local);
 // The sum of `value` over the processes, on every process.
 std::int64_t sum_over_processes(std::int64_t value);
-double max_over_processes(double value);
+void max_over_processes(double* values, std::size_t n);  // in place
 
 }  // namespace nnfield::detail

@@ -84,6 +84,16 @@ int message_count(std::size_t n) {
   if (n > std::size_t(INT_MAX)) throw std::runtime_error("MPI: a message of more than 2^31 values");
   return int(n);
 }
+// Where each process's part starts in a message of parts `counts` long, in process order.
+std::vector<int> offsets_of(const std::vector<int>& counts) {
+  std::vector<int> offsets(counts.size());
+  std::size_t total = 0;
+  for (std::size_t p = 0; p < counts.size(); ++p) {
+    offsets[p] = message_count(total);
+    total += std::size_t(counts[p]);
+  }
+  return offsets;
+}
 constexpr int kTagLeft = 11, kTagRight = 12, kTagValues = 13;
 }  // namespace
 
@@ -123,13 +133,11 @@ std::vector<double> gather_values(const std::vector<double>& local) {
   if (!g_started) return local;
   const int n = count(), me = rank();
   int size = message_count(local.size());
-  std::vector<int> sizes(me == 0 ? std::size_t(n) : 0), offsets(sizes.size());
+  std::vector<int> sizes(me == 0 ? std::size_t(n) : 0);
   MPI_Gather(&size, 1, MPI_INT, sizes.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
+  const std::vector<int> offsets = offsets_of(sizes);
   std::size_t total = 0;
-  for (std::size_t p = 0; p < sizes.size(); ++p) {
-    offsets[p] = message_count(total);
-    total += std::size_t(sizes[p]);
-  }
+  for (const int s : sizes) total += std::size_t(s);
   std::vector<double> all(total);
   check(MPI_Gatherv(local.data(), size, MPI_DOUBLE, all.data(), sizes.data(), offsets.data(), MPI_DOUBLE, 0,
                     MPI_COMM_WORLD),
@@ -142,15 +150,22 @@ void all_gather_values(const double* local, std::size_t n, const std::vector<int
     std::copy(local, local + n, all);
     return;
   }
-  std::vector<int> offsets(counts.size());
-  std::size_t total = 0;
-  for (std::size_t p = 0; p < counts.size(); ++p) {
-    offsets[p] = message_count(total);
-    total += std::size_t(counts[p]);
-  }
+  const std::vector<int> offsets = offsets_of(counts);
   check(MPI_Allgatherv(local, message_count(n), MPI_DOUBLE, all, counts.data(), offsets.data(), MPI_DOUBLE,
                        MPI_COMM_WORLD),
         "MPI_Allgatherv");
+}
+
+void all_to_all_values(const double* send, const std::vector<int>& send_counts, double* recv,
+                       const std::vector<int>& recv_counts) {
+  if (!g_started) {
+    std::copy(send, send + send_counts[0], recv);
+    return;
+  }
+  const std::vector<int> send_offsets = offsets_of(send_counts), recv_offsets = offsets_of(recv_counts);
+  check(MPI_Alltoallv(send, send_counts.data(), send_offsets.data(), MPI_DOUBLE, recv, recv_counts.data(),
+                      recv_offsets.data(), MPI_DOUBLE, MPI_COMM_WORLD),
+        "MPI_Alltoallv");
 }
 
 }  // namespace processes
@@ -226,11 +241,9 @@ std::int64_t sum_over_processes(std::int64_t value) {
   return sum;
 }
 
-double max_over_processes(double value) {
-  if (!g_started) return value;
-  double largest = 0.0;
-  MPI_Allreduce(&value, &largest, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-  return largest;
+void max_over_processes(double* values, std::size_t n) {
+  if (!g_started) return;
+  check(MPI_Allreduce(MPI_IN_PLACE, values, processes::message_count(n), MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD), "MPI_Allreduce");
 }
 
 }  // namespace detail

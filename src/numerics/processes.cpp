@@ -48,7 +48,11 @@ bool processes::shared_work_done() { return g_shared_work_done; }
 void processes::shared_work_finished() { g_shared_work_done = true; }
 
 bool processes::on_all_processes(bool value) { return detail::sum_over_processes(value ? 0 : 1) == 0; }
-double processes::max_over_processes(double value) { return detail::max_over_processes(value); }
+double processes::max_over_processes(double value) {
+  detail::max_over_processes(&value, 1);
+  return value;
+}
+void processes::max_over_processes(double* values, std::size_t n) { detail::max_over_processes(values, n); }
 
 std::size_t distributed_for(std::size_t jobs, unsigned threads,
                             const std::function<std::string(std::size_t)>& job,

@@ -14,8 +14,8 @@
 //
 // Split along the width over the processes of `mpirun -np K nnfield run` (docs/cluster.md),
 // the operator acts on this process's block of columns: index shifts read the r ghosts of
-// the halo exchange (width_halo.hpp), spectral shifts gather the row's blocks on every
-// process, transform the whole row as one process does and keep the block's columns
+// the halo exchange (width_halo.hpp); spectral shifts divide the row's K shift transforms
+// among the processes and hand the results to the blocks by all-to-all transposes
 // (width_shift_split.cpp). Either way every value is one process's, bit for bit.
 #include <vector>
 
@@ -49,8 +49,15 @@ class WidthShiftOperator {
   void shift_whole_transpose(const double* in, double* out);
   void shift_block(const double* in, double* out);
   void shift_block_transpose(const double* in, double* out);
-  // `rows` rows of every process's block (rows, width) into whole rows (rows, ny), everywhere.
-  void gather_rows(const double* block, int rows, double* whole);
+  // The two steps of a spectral shift that a split runs on different processes, one
+  // function each so that both ways compute them with the same instructions (the same
+  // rounding, fused multiply-adds included):
+  //   row = T_{(k-r) ay} of the row whose spectrum m_spectrum holds (ny values);
+  //   work[q] += spectrum[q] conj(e^{i kappa_{q0+q} (k-r) ay}) for q < count.
+  void shifted_row(int k, double* row);
+  void add_transposed(int k, const Complex* spectrum, std::size_t q0, std::size_t count, Complex* work) const;
+  // One row of every process's block into the whole row, on every process.
+  void gather_row(const double* block, double* whole);
 
   WidthHalo m_halo;
   int m_ny, m_K;
@@ -60,8 +67,11 @@ class WidthShiftOperator {
   std::vector<Complex> m_phase;            // (K, ny/2+1): e^{i kappa_q (k-r) ay}
   FftBuffer<double> m_real;
   FftBuffer<Complex> m_spectrum, m_work;
-  // A split's workspace: padded rows with ghosts, gathered blocks, whole rows in and out.
-  std::vector<double> m_padded, m_gathered, m_whole_in, m_whole_out;
+  // A split's workspace: padded rows with ghosts, gathered blocks, whole rows, the
+  // messages of the transposes, the spectra of this process's shifts, this process's
+  // frequencies of every shift's spectrum and of their sum.
+  std::vector<double> m_padded, m_gathered, m_whole, m_send, m_received;
+  std::vector<Complex> m_spectra, m_spectra_here, m_sums;
 };
 
 }  // namespace nnfield

@@ -56,10 +56,17 @@ std::vector<double> gather_values(const std::vector<double>& local);
 // Every process's n values (counts[p] on process p), concatenated in process order into
 // `all` on every process (MPI_Allgatherv): the whole of a row cut into blocks.
 void all_gather_values(const double* local, std::size_t n, const std::vector<int>& counts, double* all);
+// Every process sends send_counts[p] doubles to process p, taken in process order from
+// `send`, and receives recv_counts[p] doubles from process p, stored in process order in
+// `recv` (MPI_Alltoallv): blocks of rows handed to their owners, a transpose.
+void all_to_all_values(const double* send, const std::vector<int>& send_counts, double* recv,
+                       const std::vector<int>& recv_counts);
 // Whether `value` is true on every process (on every process).
 bool on_all_processes(bool value);
 // The largest `value` of every process (on every process): exact, whatever the order.
 double max_over_processes(double value);
+// The same for each of n values, in place.
+void max_over_processes(double* values, std::size_t n);
 
 }  // namespace processes
 
