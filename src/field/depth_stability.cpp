@@ -10,28 +10,43 @@
 #include "nnfield/field/depth_scheme.hpp"
 #include "nnfield/numerics/linalg.hpp"
 #include "nnfield/numerics/parallel_for.hpp"
+#include "nnfield/numerics/processes.hpp"
 
 namespace nnfield {
 
 using C = std::complex<double>;
 
 std::vector<C> depth_symbol_roots(int p, DepthForm form, C G) {
+  std::vector<C> roots;
+  depth_symbol_roots(p, form, G, roots);
+  return roots;
+}
+
+void depth_symbol_roots(int p, DepthForm form, C G, std::vector<C>& roots) {
   if (p < 0) throw std::invalid_argument("depth_symbol_roots: negative order p");
-  if (form == DepthForm::exact) return {std::log(G)};  // e^lambda = G: the lattice map itself
+  roots.clear();
+  if (form == DepthForm::exact) {  // e^lambda = G: the lattice map itself
+    roots.push_back(std::log(G));
+    return;
+  }
   if (form == DepthForm::midpoint) {
     // The field solver's depth ODE (field_theory.hpp): one root per ax, the scheme's own
     // linear symbol (midpoint_symbol, depth_scheme.hpp) for the orders it integrates (u,
     // u - u^2/2 + 3u^3/8, u - u^2/2 + u^3/3 - u^4/4 + u^5/6 for p = 1, 2, 3: the log series
     // of G = 1 + u to order p plus the form's own higher terms); beyond, the log series.
-    if (p == 0) return {};
+    if (p == 0) return;
     const C u = G - 1.0;
-    if (p <= 3) return {midpoint_symbol(p, u)};
+    if (p <= 3) {
+      roots.push_back(midpoint_symbol(p, u));
+      return;
+    }
     C lambda = 0.0, power = 1.0;
     for (int n = 1; n <= p; ++n) {
       power *= u;
       lambda += ((n % 2) ? 1.0 : -1.0) * power / double(n);
     }
-    return {lambda};
+    roots.push_back(lambda);
+    return;
   }
   std::vector<C> a(std::size_t(p) + 1);
   double inv_factorial = 1.0;
@@ -44,8 +59,8 @@ std::vector<C> depth_symbol_roots(int p, DepthForm form, C G) {
   }
   a[0] -= (form == DepthForm::implicit_forward) ? G : C(1.0);
   // G = 0 in the backward form leaves no polynomial: no finite root (the symbol has no mode).
-  if (std::abs(a[std::size_t(p)]) == 0.0) return {};
-  return polynomial_roots(a);
+  if (std::abs(a[std::size_t(p)]) == 0.0) return;
+  roots = polynomial_roots(a);
 }
 
 std::vector<C> width_shift_factors(int r, double ay, double kappa, const StabilitySettings& st) {
@@ -78,7 +93,7 @@ C width_symbol(const double* s, int r, double ay, double kappa, const StabilityS
 }
 
 StabilityReport depth_stability(const std::vector<double>& s, int layers, int n, int r, double ay, double Ly, int ny,
-                                const StabilitySettings& st, unsigned threads) {
+                                const StabilitySettings& st, unsigned threads, bool shared_by_processes) {
   const int K = 2 * r + 1;
   if (s.size() != std::size_t(layers) * std::size_t(n) * std::size_t(K))
     throw std::invalid_argument("depth_stability: coefficient array is not (layers, n, K)");
@@ -89,24 +104,61 @@ StabilityReport depth_stability(const std::vector<double>& s, int layers, int n,
     const std::vector<C> f = width_shift_factors(r, ay, 2.0 * M_PI * double(q) / Ly, st);
     std::copy(f.begin(), f.end(), factors.begin() + std::ptrdiff_t(q) * K);
   }
-  StabilityReport rep;
-  rep.max_growth.assign(std::size_t(layers), -std::numeric_limits<double>::infinity());
-  rep.max_modulus.assign(std::size_t(layers), 0.0);
   // n (ny/2 + 1) symbols a layer, each a polynomial's roots: at n = ny = 1024 on 129 lines,
-  // seconds, the largest part of a fine run's setup.
-  parallel_for(std::size_t(layers), threads, [&](std::size_t m, unsigned) {
-    double growth = -std::numeric_limits<double>::infinity(), modulus = 0.0;
-    for (int i = 0; i < n; ++i) {
-      const double* si = s.data() + (m * std::size_t(n) + std::size_t(i)) * std::size_t(K);
-      for (std::size_t q = 0; q < nq; ++q)
-        for (const C& lambda : depth_symbol_roots(st.p, st.form, width_symbol(si, factors.data() + q * K, K))) {
+  // seconds, the largest part of a fine run's setup, and it grows like ny^2. Jobs of a
+  // layer's sites in pieces of about 2^16 symbols, so that a few layers of a wide grid still
+  // fill the threads; a split run's processes take a share of the jobs each.
+  const std::size_t sites = std::size_t(n), lines = std::size_t(std::max(layers, 0));
+  const std::size_t piece = std::max<std::size_t>(1, (std::size_t(1) << 16) / nq);
+  const std::size_t pieces = (sites + piece - 1) / piece, jobs = lines * pieces;
+  std::size_t first = 0, last = jobs;
+  if (shared_by_processes) {
+    const std::size_t P = std::size_t(processes::count()), p = std::size_t(processes::rank());
+    first = jobs * p / P;
+    last = jobs * (p + 1) / P;
+  }
+  const double lowest = -std::numeric_limits<double>::infinity();
+  std::vector<double> job_growth(jobs, lowest), job_modulus(jobs, 0.0);
+  parallel_for(last - first, threads, [&](std::size_t j, unsigned) {
+    const std::size_t job = first + j, m = job / pieces, i0 = (job % pieces) * piece, i1 = std::min(sites, i0 + piece);
+    double growth = lowest, modulus = 0.0;
+    std::vector<C> roots;
+    for (std::size_t i = i0; i < i1; ++i) {
+      const double* si = s.data() + (m * sites + i) * std::size_t(K);
+      for (std::size_t q = 0; q < nq; ++q) {
+        depth_symbol_roots(st.p, st.form, width_symbol(si, factors.data() + q * K, K), roots);
+        for (const C& lambda : roots) {
           growth = std::max(growth, lambda.real());
-          modulus = std::max(modulus, std::abs(lambda));
+          // |lambda| (hypot, the costly part) only where it may raise the maximum: a root
+          // whose squared modulus is below (1 - 1e-12) of the maximum's square has a
+          // smaller |lambda|, whatever the roundings.
+          const double squared = lambda.real() * lambda.real() + lambda.imag() * lambda.imag();
+          if (!(squared < modulus * modulus * (1.0 - 1e-12))) modulus = std::max(modulus, std::abs(lambda));
         }
+      }
     }
-    rep.max_growth[m] = growth;
-    rep.max_modulus[m] = modulus;
+    job_growth[job] = growth;
+    job_modulus[job] = modulus;
   });
+  // Each layer's maxima over its pieces, then over the processes (both exact).
+  StabilityReport rep;
+  rep.max_growth.assign(lines, lowest);
+  rep.max_modulus.assign(lines, 0.0);
+  for (std::size_t job = 0; job < jobs; ++job) {
+    double& growth = rep.max_growth[job / pieces];
+    double& modulus = rep.max_modulus[job / pieces];
+    growth = std::max(growth, job_growth[job]);
+    modulus = std::max(modulus, job_modulus[job]);
+  }
+  if (shared_by_processes) {
+    std::vector<double> both = rep.max_growth;
+    both.insert(both.end(), rep.max_modulus.begin(), rep.max_modulus.end());
+    processes::max_over_processes(both.data(), both.size());
+    std::copy_n(both.begin(), lines, rep.max_growth.begin());
+    std::copy_n(both.begin() + std::ptrdiff_t(lines), lines, rep.max_modulus.begin());
+  }
+  // A maximum of 0 may be -0 or +0 depending on which tie came first: always +0.
+  for (double& growth : rep.max_growth) growth += 0.0;
   rep.worst = -std::numeric_limits<double>::infinity();
   for (int m = 0; m < layers; ++m)
     if (rep.max_growth[std::size_t(m)] > rep.worst) rep.worst = rep.max_growth[std::size_t(m)], rep.worst_layer = m;

@@ -168,7 +168,7 @@ SourceMotion grid_source_motion(const ModelConfig& config, const FieldTheory& t)
   return continuum_source_motion(config, std::move(y), t.ax());
 }
 
-FieldProblem make_field_problem(const ModelConfig& config, unsigned threads) {
+FieldProblem make_field_problem(const ModelConfig& config, unsigned threads, bool shared_by_processes) {
   const std::string where = config.source_path + ": ";
   const LatticeGeometry lattice{config.network.shape, config.network.Lx, config.network.Ly};
   const ContinuumData data = continuum_data_from_config(config);
@@ -186,7 +186,7 @@ FieldProblem make_field_problem(const ModelConfig& config, unsigned threads) {
     pr.X = row_of(pr.data->samples().X, std::max(0, pr.data->presented(0.0)), pr.theory->ny());
     pr.q0 = field_params_from_continuum(*pr.theory, data, pr.X);
     phi_data = sample_phi_on_lines(*pr.theory, data.phi);
-    pr.stability = field_stability(*pr.theory, pr.q0.data(), phi_data.data(), threads);
+    pr.stability = field_stability(*pr.theory, pr.q0.data(), phi_data.data(), threads, shared_by_processes);
     if (config.field.depth_substeps == 0 || config.field.q == 0) {
       if (config.field.depth_substeps == 0) settings.depth_substeps = pr.stability.recommended_substeps;
       const std::vector<double> misfit = data_misfit(set, lattice, *pr.data, phi_data, pr.theory->ny());

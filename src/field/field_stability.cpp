@@ -12,7 +12,8 @@ std::vector<double> sample_phi_on_lines(const FieldTheory& t, const SmoothField&
   return v;
 }
 
-FieldStability field_stability(FieldTheory& t, const double* q, const double* phi, unsigned threads) {
+FieldStability field_stability(FieldTheory& t, const double* q, const double* phi, unsigned threads,
+                               bool shared_by_processes) {
   const int nx = t.nx(), ny = t.ny(), r = t.r();
   const std::vector<double> s = t.link_coefficients(q, phi);
   StabilitySettings settings;
@@ -20,7 +21,7 @@ FieldStability field_stability(FieldTheory& t, const double* q, const double* ph
   settings.form = t.settings().form;  // exact or midpoint: the field solver's own form
   settings.width = WidthShift::exact;
   FieldStability out;
-  out.symbol = depth_stability(s, nx, ny, r, t.ay(), t.lattice().Ly, ny, settings, threads);
+  out.symbol = depth_stability(s, nx, ny, r, t.ay(), t.lattice().Ly, ny, settings, threads, shared_by_processes);
   if (t.settings().form == DepthForm::exact) return out;  // one layer map per step: no integrator
   // max |hx lambda/ax| = (hx/ax) max |lambda|: rounding is monotone, so the same number as
   // the maximum of the products.

@@ -67,7 +67,8 @@ std::unique_ptr<RunRecording> field_split_recording(const ModelConfig& config, c
 }
 
 RunResult run_field_split(const ModelConfig& config, const RunOptions& options) {
-  FieldProblem problem = make_field_problem(config);  // ConfigError before any file is created
+  // ConfigError before any file is created (on every process alike: the same checks).
+  FieldProblem problem = make_field_problem(config, 1, /*shared_by_processes=*/true);
   stop_point(options.stop);
   if (config.dynamics.kind == DynamicsKind::sgd) return run_field_sgd_split(config, options, problem);
   const FieldTheory& whole = *problem.theory;

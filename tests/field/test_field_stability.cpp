@@ -4,9 +4,13 @@
 
 #include <cmath>
 #include <iostream>
+#include <limits>
+#include <tuple>
+#include <vector>
 
 #include "field_support.hpp"
 #include "nnfield/field/depth_stability.hpp"
+#include "nnfield/numerics/rng.hpp"
 
 using namespace nnfield;
 
@@ -99,5 +103,37 @@ TEST_CASE("Taylor-expanded width shifts destabilise the implicit form at p >= 3 
     CHECK(exact_fine == Approx(exact_lattice).margin(1e-12));
     CHECK(exact_fine < stability_threshold);
     CHECK((taylor_fine < stability_threshold) == (p <= 2));
+  }
+}
+
+TEST_CASE("the stability check's maxima do not depend on how its sites are cut into jobs or threads", "[field]") {
+  // A reference computed the plain way (every root, |lambda| by std::abs, sites in order)
+  // against depth_stability, whose sites go in pieces of about 2^16 symbols (here 3 or 8
+  // sites a piece: several pieces a layer), on 1 and 3 threads: the same numbers, bit for bit.
+  Rng rng(5);
+  const int layers = 3, n = 10, r = 2, K = 2 * r + 1;
+  std::vector<double> s(std::size_t(layers * n * K));
+  for (double& v : s) v = 0.2 + 0.3 * rng.normal();
+  const double Ly = 1.0, ay = Ly / n;
+  for (const auto& [form, p, ny] : {std::tuple{DepthForm::midpoint, 2, 1 << 15}, std::tuple{DepthForm::exact, 1, 1 << 15},
+                                    std::tuple{DepthForm::implicit_forward, 2, 1 << 14}}) {
+    StabilitySettings st;
+    st.p = p;
+    st.form = form;
+    std::vector<double> growth(std::size_t(layers), -std::numeric_limits<double>::infinity()),
+        modulus(std::size_t(layers), 0.0);
+    for (int m = 0; m < layers; ++m)
+      for (int i = 0; i < n; ++i)
+        for (int q = 0; q <= ny / 2; ++q)
+          for (const auto& lambda : depth_symbol_roots(p, form, width_symbol(s.data() + (m * n + i) * K, r, ay,
+                                                                              2.0 * M_PI * q / Ly, st))) {
+            growth[std::size_t(m)] = std::max(growth[std::size_t(m)], lambda.real());
+            modulus[std::size_t(m)] = std::max(modulus[std::size_t(m)], std::abs(lambda));
+          }
+    for (unsigned threads : {1u, 3u}) {
+      const StabilityReport rep = depth_stability(s, layers, n, r, ay, Ly, ny, st, threads);
+      CHECK(rep.max_growth == growth);
+      CHECK(rep.max_modulus == modulus);
+    }
   }
 }

@@ -43,6 +43,9 @@ struct StabilitySettings {
 
 // Roots lambda of the depth polynomial for a width symbol G (p roots; none for p = 0).
 std::vector<std::complex<double>> depth_symbol_roots(int p, DepthForm form, std::complex<double> G);
+// The same into `roots` (cleared first): no allocation once it has room, for the exact and
+// midpoint forms' single root.
+void depth_symbol_roots(int p, DepthForm form, std::complex<double> G, std::vector<std::complex<double>>& roots);
 
 // G(kappa) for the K coefficients s[0..2r] of one site.
 std::complex<double> width_symbol(const double* s, int r, double ay, double kappa, const StabilitySettings& settings);
@@ -62,10 +65,13 @@ struct StabilityReport {
 
 // Coefficients s (layers, n, K) row-major, the width lattice spacing ay (the shifts are
 // by whole lattice neighbours) and the wavenumbers of a width grid of ny points on [0, Ly).
-// The layers on `threads` threads (0: the default, thread_count.hpp), each layer's maxima on
-// one thread: the report does not depend on the thread count (a maximum is exact).
+// The layers' sites in pieces on `threads` threads (0: the default, thread_count.hpp); with
+// `shared_by_processes` every process of the program calls it with the same arguments (a
+// collective call) and runs its share of the pieces, and the maxima are agreed among them.
+// The report depends on neither the thread nor the process count (a maximum is exact).
 StabilityReport depth_stability(const std::vector<double>& s, int layers, int n, int r, double ay, double Ly, int ny,
-                                const StabilitySettings& settings, unsigned threads = 1);
+                                const StabilitySettings& settings, unsigned threads = 1,
+                                bool shared_by_processes = false);
 
 // The frozen coefficients of a network's bulk links m = 1..M-1, s_k[m,i] = W[m,i,k] sigma'(z^(m)_{i+k-r})
 // (the entries of the layer Jacobian: sum_k s_k is link_gain): (M-1, N, K).

@@ -71,7 +71,9 @@ std::unique_ptr<FieldTheory> theory_with_automatic_settings(const LatticeGeometr
 // check refuses it (max Re lambda above stability_threshold), and when the grid is too coarse
 // for M (the field's phi at t = 0 misses the data's by more than ax), unless field.allow_unstable.
 // The stability check on `threads` threads (0: the default): the same problem for any count.
-FieldProblem make_field_problem(const ModelConfig& config, unsigned threads = 1);
+// shared_by_processes: every process of the program makes the same problem (a width-split
+// run, run/field_split.hpp), and they divide the stability check among them.
+FieldProblem make_field_problem(const ModelConfig& config, unsigned threads = 1, bool shared_by_processes = false);
 
 // The sources' motion on the width nodes theory `t` holds (the network's sites at ry = 1;
 // a split theory's block of them).

@@ -27,7 +27,9 @@ struct FieldStability {
 // first sweep phi is the data's (the BBD initialisation reproduces it), since a sweep with
 // too few substeps is exactly what this is asked to prevent. The depth lines on `threads`
 // threads (depth_stability): the same report for any thread count.
-FieldStability field_stability(FieldTheory& theory, const double* q, const double* phi, unsigned threads = 1);
+// shared_by_processes: every process calls it alike and computes a share (depth_stability).
+FieldStability field_stability(FieldTheory& theory, const double* q, const double* phi, unsigned threads = 1,
+                               bool shared_by_processes = false);
 // phi of continuum data on the grid's lines (nx, ny).
 std::vector<double> sample_phi_on_lines(const FieldTheory& theory, const SmoothField& phi);
 
