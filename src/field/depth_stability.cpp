@@ -16,38 +16,30 @@ namespace nnfield {
 
 using C = std::complex<double>;
 
-std::vector<C> depth_symbol_roots(int p, DepthForm form, C G) {
-  std::vector<C> roots;
-  depth_symbol_roots(p, form, G, roots);
-  return roots;
+bool depth_symbol_has_one_root(int p, DepthForm form) {
+  return form == DepthForm::exact || (form == DepthForm::midpoint && p > 0);
 }
 
-void depth_symbol_roots(int p, DepthForm form, C G, std::vector<C>& roots) {
+C depth_symbol_root(int p, DepthForm form, C G) {
+  if (form == DepthForm::exact) return std::log(G);  // e^lambda = G: the lattice map itself
+  // The field solver's depth ODE (field_theory.hpp): one root per ax, the scheme's own
+  // linear symbol (midpoint_symbol, depth_scheme.hpp) for the orders it integrates (u,
+  // u - u^2/2 + 3u^3/8, u - u^2/2 + u^3/3 - u^4/4 + u^5/6 for p = 1, 2, 3: the log series
+  // of G = 1 + u to order p plus the form's own higher terms); beyond, the log series.
+  const C u = G - 1.0;
+  if (p <= 3) return midpoint_symbol(p, u);
+  C lambda = 0.0, power = 1.0;
+  for (int n = 1; n <= p; ++n) {
+    power *= u;
+    lambda += ((n % 2) ? 1.0 : -1.0) * power / double(n);
+  }
+  return lambda;
+}
+
+std::vector<C> depth_symbol_roots(int p, DepthForm form, C G) {
   if (p < 0) throw std::invalid_argument("depth_symbol_roots: negative order p");
-  roots.clear();
-  if (form == DepthForm::exact) {  // e^lambda = G: the lattice map itself
-    roots.push_back(std::log(G));
-    return;
-  }
-  if (form == DepthForm::midpoint) {
-    // The field solver's depth ODE (field_theory.hpp): one root per ax, the scheme's own
-    // linear symbol (midpoint_symbol, depth_scheme.hpp) for the orders it integrates (u,
-    // u - u^2/2 + 3u^3/8, u - u^2/2 + u^3/3 - u^4/4 + u^5/6 for p = 1, 2, 3: the log series
-    // of G = 1 + u to order p plus the form's own higher terms); beyond, the log series.
-    if (p == 0) return;
-    const C u = G - 1.0;
-    if (p <= 3) {
-      roots.push_back(midpoint_symbol(p, u));
-      return;
-    }
-    C lambda = 0.0, power = 1.0;
-    for (int n = 1; n <= p; ++n) {
-      power *= u;
-      lambda += ((n % 2) ? 1.0 : -1.0) * power / double(n);
-    }
-    roots.push_back(lambda);
-    return;
-  }
+  if (depth_symbol_has_one_root(p, form)) return {depth_symbol_root(p, form, G)};
+  if (form == DepthForm::midpoint) return {};  // p = 0: no depth dynamics
   std::vector<C> a(std::size_t(p) + 1);
   double inv_factorial = 1.0;
   for (int n = 0; n <= p; ++n) {
@@ -59,8 +51,8 @@ void depth_symbol_roots(int p, DepthForm form, C G, std::vector<C>& roots) {
   }
   a[0] -= (form == DepthForm::implicit_forward) ? G : C(1.0);
   // G = 0 in the backward form leaves no polynomial: no finite root (the symbol has no mode).
-  if (std::abs(a[std::size_t(p)]) == 0.0) return;
-  roots = polynomial_roots(a);
+  if (std::abs(a[std::size_t(p)]) == 0.0) return {};
+  return polynomial_roots(a);
 }
 
 std::vector<C> width_shift_factors(int r, double ay, double kappa, const StabilitySettings& st) {
@@ -122,18 +114,24 @@ StabilityReport depth_stability(const std::vector<double>& s, int layers, int n,
   parallel_for(last - first, threads, [&](std::size_t j, unsigned) {
     const std::size_t job = first + j, m = job / pieces, i0 = (job % pieces) * piece, i1 = std::min(sites, i0 + piece);
     double growth = lowest, modulus = 0.0;
-    std::vector<C> roots;
+    const auto include = [&](const C& lambda) {
+      growth = std::max(growth, lambda.real());
+      // |lambda| (hypot, costly) only where it may raise the maximum: a root whose squared
+      // modulus is below (1 - 1e-12) of the maximum's square has a smaller |lambda|,
+      // whatever the roundings.
+      const double squared = lambda.real() * lambda.real() + lambda.imag() * lambda.imag();
+      if (!(squared < modulus * modulus * (1.0 - 1e-12))) modulus = std::max(modulus, std::abs(lambda));
+    };
+    // The field's forms have one root a symbol: no vector of roots per symbol.
+    const bool one_root = depth_symbol_has_one_root(st.p, st.form);
     for (std::size_t i = i0; i < i1; ++i) {
       const double* si = s.data() + (m * sites + i) * std::size_t(K);
       for (std::size_t q = 0; q < nq; ++q) {
-        depth_symbol_roots(st.p, st.form, width_symbol(si, factors.data() + q * K, K), roots);
-        for (const C& lambda : roots) {
-          growth = std::max(growth, lambda.real());
-          // |lambda| (hypot, the costly part) only where it may raise the maximum: a root
-          // whose squared modulus is below (1 - 1e-12) of the maximum's square has a
-          // smaller |lambda|, whatever the roundings.
-          const double squared = lambda.real() * lambda.real() + lambda.imag() * lambda.imag();
-          if (!(squared < modulus * modulus * (1.0 - 1e-12))) modulus = std::max(modulus, std::abs(lambda));
+        const C G = width_symbol(si, factors.data() + q * K, K);
+        if (one_root) {
+          include(depth_symbol_root(st.p, st.form, G));
+        } else {
+          for (const C& lambda : depth_symbol_roots(st.p, st.form, G)) include(lambda);
         }
       }
     }

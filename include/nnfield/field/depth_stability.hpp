@@ -43,9 +43,9 @@ struct StabilitySettings {
 
 // Roots lambda of the depth polynomial for a width symbol G (p roots; none for p = 0).
 std::vector<std::complex<double>> depth_symbol_roots(int p, DepthForm form, std::complex<double> G);
-// The same into `roots` (cleared first): no allocation once it has room, for the exact and
-// midpoint forms' single root.
-void depth_symbol_roots(int p, DepthForm form, std::complex<double> G, std::vector<std::complex<double>>& roots);
+// Whether there is exactly one (the exact form; the midpoint form at p >= 1), and that root.
+bool depth_symbol_has_one_root(int p, DepthForm form);
+std::complex<double> depth_symbol_root(int p, DepthForm form, std::complex<double> G);
 
 // G(kappa) for the K coefficients s[0..2r] of one site.
 std::complex<double> width_symbol(const double* s, int r, double ay, double kappa, const StabilitySettings& settings);
