@@ -30,18 +30,28 @@ bool due(double t, double every) {
 
 // Component c (M, N) of the observed field of a snapshot: the neurons or the biases (one
 // component), or the weights' w_c[m, i] = W[m, i, c] (one field per weight index c), copied
-// from a whole W into `buffer`, or gathered whole by a split network (Snapshot::W_component),
-// so that no more than one component is ever held.
+// from a whole W into `buffer`, so that no more than one component is ever held. (A split
+// network's weights are measured on its processes: Snapshot::W_components.)
 CorrelatorSet::FieldComponent observed_component(const Snapshot& s, ObservedField field, std::size_t MN,
                                                  std::size_t K, std::vector<double>& buffer) {
   if (field == ObservedField::phi) return [&s](std::size_t) { return s.neurons; };
   if (field == ObservedField::b) return [&s](std::size_t) { return s.b; };
-  if (s.W_component) return *s.W_component;
   return [&s, MN, K, &buffer](std::size_t c) {
     buffer.resize(MN);
     for (std::size_t j = 0; j < MN; ++j) buffer[j] = s.W[j * K + c];
     return buffer.data();
   };
+}
+
+// The sets of one weight component that the observers measure a split network's weights
+// with (weight_component_sets): observe.correlators, and the layer means alone.
+CorrelatorSet component_correlators(const ModelConfig& config, std::size_t lines, std::size_t width,
+                                    const std::vector<double>& input) {
+  return CorrelatorSet(config.observe.correlators, 1, lines, width, MeanSubtraction::none,
+                       input.empty() ? nullptr : input.data());
+}
+CorrelatorSet component_layer_means(std::size_t lines, std::size_t width) {
+  return CorrelatorSet({}, 1, lines, width, MeanSubtraction::none);
 }
 
 // One row of each of `series` appended in pieces, all at once: `fill` gets a piece writer of
@@ -75,8 +85,7 @@ class CorrelatorObserver final : public Observer {
         m_values(m_set.outputs().size()) {
     // A component's rows: the same outputs in the same order, without the K axis.
     if (m_in_pieces)
-      m_component_set = std::make_unique<CorrelatorSet>(config.observe.correlators, 1, m_lines, m_width,
-                                                        MeanSubtraction::none, input.empty() ? nullptr : input.data());
+      m_component_set = std::make_unique<CorrelatorSet>(component_correlators(config, m_lines, m_width, input));
   }
 
   void declare(SeriesSink& w) override {
@@ -93,24 +102,22 @@ class CorrelatorObserver final : public Observer {
 
   void observe(const Snapshot& s, SeriesSink& w) override {
     if (!due(s.t, m_every)) return;
-    const std::size_t MN = m_lines * m_width;
-    const CorrelatorSet::FieldComponent component = observed_component(s, m_field, MN, m_K, m_components);
     w.append(m_time, &s.t);
-    if (m_in_pieces) return append_components(component, w);
-    m_set.evaluate_components(component, 1, m_values);
+    if (m_in_pieces) return append_components(s, w);
+    m_set.evaluate_components(observed_component(s, m_field, m_lines * m_width, m_K, m_components), 1, m_values);
     for (std::size_t j = 0; j < m_ids.size(); ++j) w.append(m_ids[j], m_values[j].data());
   }
 
  private:
   // The weights' correlators of a split network: component k's rows (the component set's,
-  // the same numbers as m_set's component k) measured and written as piece k of every row.
-  void append_components(const CorrelatorSet::FieldComponent& component, SeriesSink& w) {
+  // the same numbers as m_set's component k), measured on the processes, written as piece k
+  // of every row as process 0 receives them.
+  void append_components(const Snapshot& s, SeriesSink& w) {
     append_rows_in_pieces(w, m_ids, [&](const std::vector<const RowPiece*>& pieces) {
-      for (std::size_t k = 0; k < m_K; ++k) {
-        m_component_set->evaluate(component(k), 1, 0, m_values);
+      (*s.W_components)(*m_component_set, [&](std::size_t k, const std::vector<std::vector<double>>& rows) {
         for (std::size_t j = 0; j < pieces.size(); ++j)
-          (*pieces[j])(k, 0, m_set.outputs()[j].row_shape[1], m_values[j].data());
-      }
+          (*pieces[j])(k, 0, m_set.outputs()[j].row_shape[1], rows[j].data());
+      });
     });
   }
 
@@ -121,7 +128,7 @@ class CorrelatorObserver final : public Observer {
   bool m_in_pieces;  // the weights come a component at a time, their rows go out so
   std::unique_ptr<CorrelatorSet> m_component_set;  // with m_in_pieces: one component's correlators
   std::vector<std::vector<double>> m_values;
-  std::vector<double> m_components;
+  std::vector<double> m_components;  // a copy of one component of a whole W
   int m_time = -1;
   std::vector<int> m_ids;
 };
@@ -138,17 +145,24 @@ class TimeAutocorrelationObserver final : public Observer {
         m_field(config.observe.field),
         m_every(config.observe.every),
         m_components_count(m_field == ObservedField::w ? m_K : 1),
-        m_set({}, m_components_count, m_lines, m_width, MeanSubtraction::none) {}
+        m_set({}, m_components_count, m_lines, m_width, MeanSubtraction::none),
+        m_component_means(component_layer_means(m_lines, m_width)) {}
 
   void declare(SeriesSink& w) override { w.declare_final_group("/autocorrelation"); }
 
   void observe(const Snapshot& s, SeriesSink&) override {
     if (!due(s.t, m_every)) return;
-    const std::size_t MN = m_lines * m_width;
-    m_set.evaluate_components(observed_component(s, m_field, MN, m_K, m_components), 1, m_values);
+    m_loss.push_back(s.loss);
+    if (m_field == ObservedField::w && s.W_components) {
+      // A split network's: each component's means (M) measured on the processes, in order.
+      (*s.W_components)(m_component_means, [&](std::size_t, const std::vector<std::vector<double>>& rows) {
+        m_means.insert(m_means.end(), rows.at(0).begin(), rows.at(0).end());
+      });
+      return;
+    }
+    m_set.evaluate_components(observed_component(s, m_field, m_lines * m_width, m_K, m_components), 1, m_values);
     const std::vector<double>& means = m_values.at(0);  // the set's only output: layer_mean (C, M)
     m_means.insert(m_means.end(), means.begin(), means.end());
-    m_loss.push_back(s.loss);
   }
 
   void finish(SeriesSink& w) override {
@@ -183,16 +197,24 @@ class TimeAutocorrelationObserver final : public Observer {
   double m_every;
   std::size_t m_components_count;  // K for the weights, else 1
   CorrelatorSet m_set;
+  CorrelatorSet m_component_means;  // one component's layer means (a split network's weights)
   std::vector<std::vector<double>> m_values;
   std::vector<double> m_components, m_means, m_loss;
 };
 
 }  // namespace
 
-int weight_component_requests(const ObserveConfig& observe, double t) {
-  if (observe.field != ObservedField::w || !due(t, observe.every)) return 0;
-  return int(!observe.correlators.empty()) + int(observe.autocorrelation);
+std::vector<CorrelatorSet> weight_component_sets(const ModelConfig& config, int lines, int width,
+                                                 const std::vector<double>& input) {
+  std::vector<CorrelatorSet> sets;
+  if (config.observe.field != ObservedField::w) return sets;
+  if (!config.observe.correlators.empty())
+    sets.push_back(component_correlators(config, std::size_t(lines), std::size_t(width), input));
+  if (config.observe.autocorrelation) sets.push_back(component_layer_means(std::size_t(lines), std::size_t(width)));
+  return sets;
 }
+
+bool correlators_due(const ObserveConfig& observe, double t) { return due(t, observe.every); }
 
 std::vector<double> correlator_input(const ModelConfig& config, const Samples* given) {
   const std::vector<Correlator>& wanted = config.observe.correlators;

@@ -23,7 +23,8 @@ class SplitBbdRow {
   SplitBbdRow(const ModelConfig& config, LossLandscape& landscape);
   bool wanted() const { return m_energy_flow || m_lagrangian; }
   // Collective: measures the state x of `dynamics` at t; on process 0 s.bbd points to the
-  // measures until the next call. Call before SplitOutputRow::fill, and pass_pieces after it.
+  // measures until the next call. Call before SplitOutputRow::fill, and pass_pieces as its
+  // more_pieces (after W and W', before the correlators of the weights).
   void measure(TrainingDynamics& dynamics, const State& x, double t, Snapshot& s);
   // Every process but 0: hands its block of the currents to process 0's writer, which takes
   // them after W and W' (the observers' order).

@@ -97,8 +97,7 @@ RunResult run_split_flow(const ModelConfig& config, const RunOptions& options, c
       W = q.data();
       v = second_order ? qdot.data() : nullptr;
     }
-    row.fill(W, W + block.num_weights(), v, z, s);
-    bbd.pass_pieces();
+    row.fill(W, W + block.num_weights(), v, z, s, [&bbd] { bbd.pass_pieces(); });
   };
   const auto switches = [&data](double t0, double t1) { return BreakpointSource(data.breakpoints(t0, t1)); };
   return run_continuous_split(*dynamics, std::move(x0), config, options, switches, recording, snapshot_at, split);

@@ -43,7 +43,7 @@ SplitOutputRow::SplitOutputRow(const ModelConfig& config, const Samples& samples
       m_wants_W(wants(config, TrajectoryDataset::W)),
       m_wants_Wdot(wants(config, TrajectoryDataset::Wdot)),
       m_wants_gain(m_shape.M >= 2 && wants(config, TrajectoryDataset::gain)),
-      m_observe(config.observe) {}
+      m_weight_correlators(config, samples, block) {}
 
 void SplitOutputRow::gather_gains(const double* W) {
   const std::size_t MN = m_shape.num_biases();
@@ -54,15 +54,8 @@ void SplitOutputRow::gather_gains(const double* W) {
   gather_blocks(g, m_shape.N, m_shape.M - 1, {1}, m_gain);
 }
 
-void SplitOutputRow::gather_component(const double* W, std::size_t k) {
-  const std::size_t K = std::size_t(m_shape.K()), sites = std::size_t(m_shape.M) * std::size_t(m_block.width);
-  m_block_component.resize(sites);
-  for (std::size_t j = 0; j < sites; ++j) m_block_component[j] = W[j * K + k];
-  gather_blocks(m_block_component, m_shape.N, m_shape.M, {1}, m_component);
-}
-
 void SplitOutputRow::fill(const double* W, const double* b, const double* v, const std::vector<double>& z,
-                          Snapshot& s) {
+                          Snapshot& s, const std::function<void()>& more_pieces) {
   const int M = m_shape.M, N = m_shape.N, K = m_shape.K(), n = m_block.width;
   const std::size_t nw = std::size_t(M) * std::size_t(n) * std::size_t(K);
   gather_blocks(z, N, M, {1}, m_neurons);
@@ -72,21 +65,20 @@ void SplitOutputRow::fill(const double* W, const double* b, const double* v, con
   m_train_loss = m_train.loss(m_Y.data());
   m_b = gathered(b, N, M, n);
   if (v) m_bdot = gathered(v + nw, N, M, n);
-  // The correlators of the weights: each observer due asks for w_0 .. w_{K-1} in turn.
-  const int requests = weight_component_requests(m_observe, s.t);
   if (!processes::is_root()) {
-    // Process 0's trajectory observer takes W, then W', now, a piece at a time; then its
-    // correlator observers W's components, one at a time.
+    // Process 0's trajectory observer takes W, then W', now, a piece at a time; its energy-flow
+    // observer the currents; then its correlator observers measure the weights' components,
+    // each with the processes.
     if (m_wants_W) pass_blocks_to_root(W, N, M, K, {});
     if (m_wants_Wdot && v) pass_blocks_to_root(v, N, M, K, {});
-    for (int j = 0; j < requests * K; ++j) gather_component(W, std::size_t(j % K));
+    if (more_pieces) more_pieces();
+    m_weight_correlators.serve(W, s.t);
     return;
   }
-  m_W_component = [this, W](std::size_t k) {
-    gather_component(W, k);
-    return m_component.data();
+  m_W_components = [this, W](const CorrelatorSet& set, const ComponentRows& rows) {
+    m_weight_correlators.measure(W, set, rows);
   };
-  s.W_component = requests > 0 ? &m_W_component : nullptr;
+  s.W_components = m_weight_correlators.due(s.t) ? &m_W_components : nullptr;
   m_W_pieces = weight_pieces(W, N, M, K);
   s.W = nullptr;
   s.W_pieces = &m_W_pieces;

@@ -4,8 +4,8 @@
 // holds the whole parameters: the training loss over the data set (the split network's
 // forward pass, its sums continued from block to block), the gains of each block's links;
 // gathered whole on process 0 only arrays of one value a site (b, b', the first sample's
-// neurons, the gains); W and W' handed to process 0's writer a block of a line at a time,
-// and, for the correlators of the weights, gathered on process 0 a component w_k at a time.
+// neurons, the gains); W and W' handed to process 0's writer a block of a line at a time;
+// the correlators of the weights measured on the processes (split_weight_correlators.hpp).
 // One implementation for split SGD (sgd_lattice.cpp) and split flows (split_flow.cpp).
 #include <cstddef>
 #include <functional>
@@ -15,6 +15,7 @@
 #include "nnfield/core/network.hpp"
 #include "nnfield/data/data.hpp"
 #include "nnfield/observe/observer.hpp"
+#include "run/split_weight_correlators.hpp"
 
 namespace nnfield {
 
@@ -31,15 +32,17 @@ class SplitOutputRow {
   // layout, or null) and its columns of the first sample's neurons z (M, n): on process 0,
   // s's W_pieces, b, neurons, gain, train_loss (and Wdot_pieces, bdot), valid until the next
   // call; elsewhere s is left as it is, and W (and W') go to process 0's writer as it asks,
-  // then W's components to process 0's correlator observers (s.W_component) as they ask.
-  void fill(const double* W, const double* b, const double* v, const std::vector<double>& z, Snapshot& s);
+  // then `more_pieces` hands on what process 0's observers take next (the BBD currents,
+  // SplitBbdRow::pass_pieces), then this process measures its share of the weights'
+  // correlators that process 0's correlator observers, which run last, ask for
+  // (s.W_components).
+  void fill(const double* W, const double* b, const double* v, const std::vector<double>& z, Snapshot& s,
+            const std::function<void()>& more_pieces = {});
 
  private:
   // Collective: the gains of every bulk link on process 0, each block measuring its own
   // links from the whole first-sample neurons (m_neurons on process 0, sent to every one).
   void gather_gains(const double* W);
-  // Collective: component k of W (M, n, K), i.e. w_k (M, N), whole in m_component on process 0.
-  void gather_component(const double* W, std::size_t k);
 
   NetworkShape m_shape;  // the whole network's
   WidthBlock m_block;
@@ -51,9 +54,8 @@ class SplitOutputRow {
   std::vector<double> m_b, m_bdot, m_neurons, m_gain;
   double m_train_loss = 0.0;
   RowPieces m_W_pieces, m_Wdot_pieces;
-  ObserveConfig m_observe;  // which rows ask for W's components (weight_component_requests)
-  std::vector<double> m_block_component, m_component;  // this block's w_k; process 0's whole w_k
-  std::function<const double*(std::size_t k)> m_W_component;
+  SplitWeightCorrelators m_weight_correlators;
+  WeightComponents m_W_components;
 };
 
 }  // namespace nnfield

@@ -46,24 +46,26 @@ void gather_blocks(const std::vector<double>& block, int N, const std::vector<Co
   }
 }
 
-void pass_blocks_to_root(const double* block, int N, int lines, int cells, const BlockPiece& piece) {
+void pass_blocks_to_root(const double* block, int N, int lines, int cells, const BlockPiece& piece, int root) {
   const int K = processes::count(), me = processes::rank();
   const WidthBlock mine = width_block(N, K, me);
   const std::size_t c = std::size_t(cells);
-  if (me != 0) {
+  if (me != root) {
     for (int m = 0; m < lines; ++m)
-      processes::send_values(0, block + std::size_t(m) * std::size_t(mine.width) * c, std::size_t(mine.width) * c);
+      processes::send_values(root, block + std::size_t(m) * std::size_t(mine.width) * c, std::size_t(mine.width) * c);
     return;
   }
   std::vector<double> received(std::size_t(width_block(N, K, 0).width) * c);  // block 0 is the widest
-  for (int m = 0; m < lines; ++m) {
-    piece(m, mine, block + std::size_t(m) * std::size_t(mine.width) * c);
-    for (int p = 1; p < K; ++p) {
+  for (int m = 0; m < lines; ++m)
+    for (int p = 0; p < K; ++p) {
+      if (p == me) {
+        piece(m, mine, block + std::size_t(m) * std::size_t(mine.width) * c);
+        continue;
+      }
       const WidthBlock b = width_block(N, K, p);
       processes::receive_values(p, received.data(), std::size_t(b.width) * c);
       piece(m, b, received.data());
     }
-  }
 }
 
 std::vector<ValueRange> block_ranges(int N, const std::vector<ColumnArray>& arrays, const WidthBlock& block) {

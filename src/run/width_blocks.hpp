@@ -34,11 +34,12 @@ void gather_blocks(const std::vector<double>& block, int N, int lines, const std
                    std::vector<double>& whole);
 
 // Collective. An array of `lines` rows of `cells`-value columns, held by blocks, handed to
-// process 0 in the whole array's order without ever being whole there: for each line, each
-// process's block in width order, piece(line, block, values) with values (block.width,
-// cells). Process 0 holds one received piece at a time; elsewhere `piece` is not called.
+// process `root` (0 unless said) in the whole array's order without ever being whole there:
+// for each line, each process's block in width order, piece(line, block, values) with values
+// (block.width, cells). The root holds one received piece at a time; elsewhere `piece` is
+// not called.
 using BlockPiece = std::function<void(int line, const WidthBlock& block, const double* values)>;
-void pass_blocks_to_root(const double* block, int N, int lines, int cells, const BlockPiece& piece);
+void pass_blocks_to_root(const double* block, int N, int lines, int cells, const BlockPiece& piece, int root = 0);
 
 // Where `block`'s values lie in whole arrays laid out as gather_blocks's whole: the ranges,
 // in the order block_of takes them (a checkpoint's entry read a block at a time).

@@ -4,7 +4,12 @@
 # r = 2) every dataset and the checkpoint equal one process's, bit for bit:
 #  * observe.field = "w", every correlator and the time autocorrelation, SGD with rows not
 #    due (observe.every = 2 output rows), and damped dynamics with W' in the rows and the
-#    input correlator: process 0 gathers one component w_k at a time;
+#    input correlator: the 2r+1 = 5 components measured on the processes, a whole w_k each,
+#    in rounds of 2 + 2 + 1 and 3 + 2 components; 2r+1 = 3 components on 2 processes and on
+#    4 (more processes than components: one waits);
+#  * the same beside the energy flow, whose currents process 0 takes before the correlators
+#    (N = 1100: messages too large for Open MPI to buffer, so a process that sent in another
+#    order than process 0 receives would wait forever);
 #  * data.source = "continuum" without continuum.Y: the targets (/data/Y) from the split
 #    network's forward pass of its blocks of the initial state.
 # Usage: width_split_correlators.sh NNFIELD_EXE SOURCE_DIR
@@ -22,9 +27,15 @@ import h5py, sys; f = h5py.File('$work/sgd_w_np3.h5')
 sys.exit(not (f['correlators/2d'].shape == (3, 5, 5, 5, 10) and f['trajectory/time'].shape[0] == 6
               and f['autocorrelation'].keys()))\""
 
+nps="2 4" equals_one_process "SGD, correlators of w, r = 1" "$src/tests/mpi/width_split_model.toml" sgd_w_r1 "${w[@]}" \
+  --set 'observe.correlators=["width", "structure", "xi", "depth", "2d"]' --set network.r=1 --set dynamics.steps=60
+
 nps="2 3" equals_one_process "damped, correlators of w with W'" "$src/tests/mpi/width_split_flow_model.toml" \
   damped_w "${w[@]}" --set 'observe.correlators=["width", "input", "xi"]' --set dynamics.kind=damped \
   --set dynamics.gamma=2.0 --set dynamics.eta_scaling=depth --set dynamics.t_end=1.0 --set 'output.trajectory=["W", "b", "z", "Wdot", "bdot"]'
+
+nps=2 equals_one_process "correlators of w beside the energy flow" "$src/tests/mpi/width_split_bbd_model.toml" \
+  bbd_w "${w[@]}" --set 'observe.correlators=["width", "depth"]' --set network.N=1100 --set dynamics.t_end=0.5
 
 continuum="$src/tests/mpi/width_split_continuum_model.toml"
 equals_one_process "continuum targets, SGD" "$continuum" continuum --set dynamics.kind=sgd --set dynamics.batch=2 \

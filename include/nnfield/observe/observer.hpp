@@ -10,6 +10,7 @@
 
 #include "nnfield/bbd/bbd_lagrangian.hpp"
 #include "nnfield/core/activation.hpp"
+#include "nnfield/correlators/correlator_set.hpp"
 #include "nnfield/dynamics/potential.hpp"
 #include "nnfield/io/h5io.hpp"
 #include "nnfield/core/loss.hpp"
@@ -33,6 +34,12 @@ struct BbdRowMeasures {
   LagrangianParts lagrangian;            // valid with has_lagrangian
   bool has_lagrangian = false;
 };
+
+// Component k's rows of a CorrelatorSet of one component (its outputs(), in order), valid
+// during the call; and a measurement of every weight component with such a set, the rows
+// handed over in component order (Snapshot::W_components).
+using ComponentRows = std::function<void(std::size_t k, const std::vector<std::vector<double>>& rows)>;
+using WeightComponents = std::function<void(const CorrelatorSet& set, const ComponentRows& rows)>;
 
 // One output row of a run on either lattice. The generic part (time, step, loss,
 // energy, the neurons on the lattice's lines, the link fields) is what an observer that
@@ -68,10 +75,12 @@ struct Snapshot {
   const double* bdot = nullptr;            // b' (lines, width) (second-order dynamics)
   const double* gain = nullptr;         // g[m,i] of every bulk link (lines - 1, width)
   const double* train_loss = nullptr;   // the mean loss over every training sample
-  // The weights' component w_k[m, i] = W[m, i, k] (lines, width) of weight index k, whole on
-  // process 0 and valid until the next call: a split network gathers it when asked, the
-  // other processes serving each request in turn (weight_component_requests).
-  const std::function<const double*(std::size_t k)>* W_component = nullptr;
+  // The correlators of the weights of a split network (docs/cluster.md, "The correlators of
+  // the weights"), on process 0 at a row they are due: measures `set` (a CorrelatorSet of one
+  // component) on each component w_k[m, i] = W[m, i, k] (lines, width), divided among the
+  // processes, and hands process 0 the rows in turn, k = 0..K-1; the other processes make
+  // the same measurements (weight_component_sets) in the order process 0's observers ask.
+  const WeightComponents* W_components = nullptr;
   const BbdRowMeasures* bbd = nullptr;  // the BBD observers' measures (dynamics is null then)
 };
 
@@ -118,20 +127,24 @@ std::unique_ptr<Observer> make_energy_observer(bool balance = true);
 // Both lattices: /correlators/*, the observe.correlators of observe.field every
 // observe.every (docs/correlators.md), on a lattice of `lines` x `width` with fan-in K;
 // `input` (width values) for the input correlator. nullptr if none are asked for.
-// `in_pieces`: the weights come a component at a time (Snapshot::W_component, a network
-// split over processes) and the rows of observe.field = "w" are written so, component k as
-// piece k of each (stored as W is, docs/output-schema.md), never whole.
+// `in_pieces`: the weights' correlators are measured on the processes (Snapshot::W_components,
+// a network split over processes) and the rows of observe.field = "w" are written as they
+// come, component k as piece k of each (stored as W is, docs/output-schema.md), never whole.
 std::unique_ptr<Observer> make_correlator_observer(const ModelConfig& config, int lines, int width, int K,
                                                    const std::vector<double>& input, bool in_pieces = false);
 // Both lattices, with observe.autocorrelation: /autocorrelation/* of observe.field's layer
 // means and the loss at the rows every observe.every, written when the run completes
 // (docs/correlators.md, "Along training time"). nullptr if not asked for.
 std::unique_ptr<Observer> make_time_autocorrelation_observer(const ModelConfig& config, int lines, int width, int K);
-// How many times the correlator observers ask a snapshot at time t for each weight
-// component (Snapshot::W_component, k = 0..K-1 in turn): the correlators and the time
-// autocorrelation of observe.field = "w", each once at a row due (observe.every), in the
-// order the observers run. A split network serves exactly that many gathers (docs/cluster.md).
-int weight_component_requests(const ObserveConfig& observe, double t);
+// The measurements the correlator observers of observe.field = "w" make of each weight
+// component at a row due (Snapshot::W_components), in the order they run: the correlators'
+// (observe.correlators of one component, `input` as for make_correlator_observer), then the
+// time autocorrelation's layer means; none for another field. A split network's processes
+// make the same ones.
+std::vector<CorrelatorSet> weight_component_sets(const ModelConfig& config, int lines, int width,
+                                                 const std::vector<double>& input);
+// Whether the correlator observers measure a row at time t (observe.every).
+bool correlators_due(const ObserveConfig& observe, double t);
 // The input the recorded neurons see, for the input correlator (empty when no correlator
 // needs it): a sample of `samples` (the field's, on its grid), or of the model's network
 // data set when null; ConfigError when the presentation has no single such input.
