@@ -125,7 +125,7 @@ class CorrelatorObserver final : public Observer {
   ObservedField m_field;
   double m_every;
   CorrelatorSet m_set;
-  bool m_in_pieces;  // the weights come a component at a time, their rows go out so
+  bool m_in_pieces;  // the weights are measured on the processes, their rows go out in pieces
   std::unique_ptr<CorrelatorSet> m_component_set;  // with m_in_pieces: one component's correlators
   std::vector<std::vector<double>> m_values;
   std::vector<double> m_components;  // a copy of one component of a whole W
