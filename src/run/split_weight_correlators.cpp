@@ -21,11 +21,13 @@ SplitWeightCorrelators::SplitWeightCorrelators(const ModelConfig& config, const 
 void SplitWeightCorrelators::pass_component(const double* W, std::size_t k, int owner) {
   const std::size_t K = std::size_t(m_shape.K()), N = std::size_t(m_shape.N);
   const std::size_t sites = std::size_t(m_shape.M) * std::size_t(m_block.width);
-  m_block_component.resize(sites);
-  for (std::size_t j = 0; j < sites; ++j) m_block_component[j] = W[j * K + k];
+  // The block's w_k, held only while it is passed: not beside the whole component and its
+  // rows while they are measured.
+  std::vector<double> block_component(sites);
+  for (std::size_t j = 0; j < sites; ++j) block_component[j] = W[j * K + k];
   if (processes::rank() == owner) m_component.resize(std::size_t(m_shape.M) * N);
   pass_blocks_to_root(
-      m_block_component.data(), m_shape.N, m_shape.M, 1,
+      block_component.data(), m_shape.N, m_shape.M, 1,
       [&](int m, const WidthBlock& b, const double* values) {
         std::copy(values, values + b.width, m_component.data() + std::size_t(m) * N + std::size_t(b.first));
       },

@@ -40,8 +40,8 @@ class SplitWeightCorrelators {
   WidthBlock m_block;
   ObserveConfig m_observe;
   std::vector<CorrelatorSet> m_sets;  // what process 0's observers measure (weight_component_sets)
-  std::vector<double> m_block_component, m_component;  // this block's w_k; a whole w_k this process measures
-  std::vector<std::vector<double>> m_rows;             // its rows
+  std::vector<double> m_component;          // a whole w_k this process measures
+  std::vector<std::vector<double>> m_rows;  // its rows
 };
 
 }  // namespace nnfield
