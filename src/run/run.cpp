@@ -83,7 +83,7 @@ RunResult run_network_continuous(const ModelConfig& config, const RunOptions& op
 
 // The measurements of a network run (make_observers for the network lattice).
 // `W_in_pieces`: a split run's W comes in pieces (Snapshot::W_pieces), and the correlators of the
-// weights a component at a time (Snapshot::W_component).
+// weights are measured on the processes (Snapshot::W_components).
 void add_network_observers(const ModelConfig& config, const Samples& samples, Recorder& rec,
                            bool W_in_pieces = false) {
   const NetworkShape& shape = config.network.shape;
