@@ -27,16 +27,7 @@ import sys
 import tempfile
 import time
 
-import h5py
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def datasets(path):
-    out = {}
-    with h5py.File(path, "r") as f:
-        f.visititems(lambda n, o: out.__setitem__(n, o[()].tobytes()) if isinstance(o, h5py.Dataset) else None)
-    return out
+from bench_processes_common import ROOT, datasets, mpi_environment
 
 
 def main():
@@ -48,7 +39,7 @@ def main():
     ap.add_argument("--ry", type=int, default=2)
     ap.add_argument("--r", type=int, default=2)
     a = ap.parse_args()
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    env = mpi_environment()
     work = tempfile.mkdtemp(prefix="nnfield_bench_field_split_")
     # The model's three weight fields widened to K = 2r + 1 (w_0 stays derived: "").
     w = ["0.2"] * (2 * a.r + 1)

@@ -22,16 +22,7 @@ import sys
 import tempfile
 import time
 
-import h5py
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def datasets(path):
-    out = {}
-    with h5py.File(path, "r") as f:
-        f.visititems(lambda n, o: out.__setitem__(n, o[()].tobytes()) if isinstance(o, h5py.Dataset) else None)
-    return out
+from bench_processes_common import ROOT, datasets, mpi_environment
 
 
 def main():
@@ -41,7 +32,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--model", default=os.path.join(ROOT, "models", "ensemble_teacher.toml"))
     a = ap.parse_args()
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    env = mpi_environment()
     work = tempfile.mkdtemp(prefix="nnfield_bench_processes_")
     base = [a.nnfield, "ensemble", a.model, "--seeds", f"0:{a.seeds}", "-q", "--force"]
     layouts = {
